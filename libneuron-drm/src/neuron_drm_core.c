@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libneuron-drm: ioctl wrapper, error texts, library version, close.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "neuron_drm_priv.h"
+
+unsigned int neuron_drm_lib_version(void)
+{
+	return (NEURON_DRM_VERSION_MAJOR << 16) |
+	       (NEURON_DRM_VERSION_MINOR << 8) | NEURON_DRM_VERSION_MICRO;
+}
+
+int neuron_drm_ioctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	/*
+	 * Same rule as libdrm's drmIoctl(): a signal (EINTR) or a transient
+	 * "try again" (EAGAIN) from the DRM core means the ioctl had no
+	 * effect, so it is simply issued again.
+	 */
+	do {
+		ret = ioctl(fd, request, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+
+	if (ret == -1)
+		return errno > 0 ? -errno : -EIO;
+	return ret;
+}
+
+const char *neuron_drm_strerror(int err)
+{
+	if (err == INT_MIN)
+		return "unknown error";
+	if (err < 0)
+		err = -err;
+
+	/*
+	 * Texts phrased for what the error means on a neuron device, so
+	 * that tools can print one line an operator understands.  Only
+	 * static strings: this must stay thread-safe (strerror() is not
+	 * guaranteed to be).
+	 */
+	switch (err) {
+	case 0:
+		return "success";
+	case ENODEV:
+		return "no Neuron device found (is neuron.ko loaded?)";
+	case ENOENT:
+		return "no such device node or object";
+	case EACCES:
+	case EPERM:
+		return "permission denied on the accel device node (root or the render group needed)";
+	case ENOTTY:
+		return "not a DRM device, or an ioctl this driver does not know";
+	case EINVAL:
+		return "invalid argument";
+	case EBADF:
+		return "bad file descriptor";
+	case EFAULT:
+		return "bad address passed to the kernel";
+	case ENOMEM:
+		return "out of memory";
+	case ENOSPC:
+		return "out of device memory";
+	case E2BIG:
+		return "argument too large";
+	case EBUSY:
+		return "device or resource busy";
+	case ETIMEDOUT:
+		return "timed out waiting for the device";
+	case EIO:
+		return "device I/O error (firmware or DMA failure)";
+	case ECANCELED:
+		return "job cancelled (device reset)";
+	case EOPNOTSUPP:
+		return "operation not supported by this device or driver version";
+	case EOVERFLOW:
+		return "value too large for the given buffer";
+	case ERANGE:
+		return "offset or size out of range";
+	case ENXIO:
+		return "device node without a device behind it";
+	default:
+		return "unknown error";
+	}
+}
+
+int neuron_drm_close(int fd)
+{
+	if (fd < 0)
+		return -EBADF;
+	/*
+	 * On Linux the descriptor is released even when close() reports
+	 * EINTR; retrying could close a descriptor another thread just got.
+	 */
+	if (close(fd) == -1 && errno != EINTR)
+		return -errno;
+	return 0;
+}

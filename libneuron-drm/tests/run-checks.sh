@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# `make check` of libneuron-drm: host tests that need no device.
+# Prints one line per check and ends with "N passed, N failed, N skipped";
+# exits non-zero if anything failed.
+set -u
+B=${1:-build}
+: "${MAKE:=make}" "${CC:=cc}" "${PKG_CONFIG:=pkg-config}"
+pass=0 fail=0 skip=0
+log=$(mktemp /tmp/neuron-drm-check.XXXXXX)
+trap 'rm -f "$log"' EXIT INT TERM
+
+result() { # name status(0 pass, 77 skip, else fail) [why]
+	case $2 in
+	0) pass=$((pass + 1)); echo "PASS $1" ;;
+	77) skip=$((skip + 1)); echo "SKIP $1${3:+ ($3)}" ;;
+	*) fail=$((fail + 1)); echo "FAIL $1"; sed 's/^/  /' "$log" ;;
+	esac
+}
+
+# 1. library unit tests (their own per-test lines, counted individually)
+"$B/tests/neuron_drm_unit" >"$log" 2>&1
+rc=$?
+grep -v '^[0-9]* passed' "$log"
+set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log")
+if [ $# -eq 3 ]; then
+	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+	[ $rc -eq 0 ] || [ "$2" -gt 0 ] || fail=$((fail + 1))
+else
+	result unit-tests 1
+fi
+
+# 2. ABI: exported symbols, versions, soname
+sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \
+	libneuron-drm.so.1 >"$log" 2>&1
+result abi-symbols $?
+
+# 3. the public header compiles on its own, in C99 pedantic and in C++
+printf '#include <neuron_drm.h>\nint main(void) { return 0; }\n' > "$log.c"
+$CC -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude -I"$B/include" \
+	$($PKG_CONFIG --cflags libdrm) -o /dev/null "$log.c" >"$log" 2>&1
+result header-c99 $?
+if command -v c++ >/dev/null 2>&1; then
+	cp "$log.c" "$log.cc"
+	c++ -Wall -Wextra -Werror -Iinclude -I"$B/include" \
+		$($PKG_CONFIG --cflags libdrm) -o /dev/null "$log.cc" >"$log" 2>&1
+	result header-c++ $?
+	rm -f "$log.cc"
+else
+	result header-c++ 77 "no C++ compiler"
+fi
+rm -f "$log.c"
+
+# 4. tools use the library only: no private ioctl calls
+if grep -n 'ioctl\s*(' tools/*.c >"$log" 2>&1; then
+	result tools-library-only 1
+else
+	result tools-library-only 0
+fi
+
+# 5. example built against the installed library through pkg-config
+$MAKE -s example-check >"$log" 2>&1
+result example-check $?
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
