@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level Makefile of the neuron project.  See README.md.
+#
+#   make            neuron.ko (out of tree, against KDIR), the library and
+#                   its tools, the igt-tests binaries
+#   make demo       ... then boot the 4-device VM and run the main job
+#   make check      ... then run every test (qtests, unit tests, style,
+#                   dkms, igt-tests in a VM with and without an IOMMU)
+#
+# The kernel build itself goes through the root Kbuild file, so the
+# directory drivers/accel/neuron/ can be dropped into a kernel tree as is.
+
+NEURON_CACHE ?= /var/cache/neuron
+export NEURON_CACHE
+
+# ---------------------------------------------------------------------------
+# The kernel.  Never hard-coded: Debian replaces 6.12.x with every security
+# update, so the default is the newest linux-headers-6.12.*+deb12-amd64 of the
+# archive (scripts/kver.sh, evaluated once and only when needed).  With
+# KDIR=... on the command line, KVER is read from that tree instead.
+# ---------------------------------------------------------------------------
+ifneq ($(origin KDIR),undefined)
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+KVER ?= $(eval KVER := $(shell scripts/kver.sh))$(KVER)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+
+DRIVER_DIR := drivers/accel/neuron
+HAVE_DRIVER := $(wildcard $(DRIVER_DIR)/Makefile)
+HAVE_LIB := $(wildcard libneuron-drm/Makefile)
+MODULE := $(DRIVER_DIR)/neuron.ko
+CONFIG_H := $(DRIVER_DIR)/neuron_config.h
+
+# Host packages "make deps" installs when missing (QEMU's own build
+# dependencies are installed by sim/qemu/build.sh).
+DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev kmod cpio xz-utils \
+	busybox-static sparse dkms perl linux-source-6.12 \
+	seabios qemu-system-data
+
+# ---------------------------------------------------------------------------
+# igt-tests: every igt-tests/neuron_*.c is one test binary.
+# ---------------------------------------------------------------------------
+CC ?= cc
+IGT_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-clobbered \
+	-Wno-missing-field-initializers \
+	-Iigt-tests/lib -Iinclude/uapi $(shell pkg-config --cflags libdrm 2>/dev/null)
+IGT_SRCS := $(wildcard igt-tests/neuron_*.c)
+IGT_BINS := $(IGT_SRCS:igt-tests/%.c=igt-tests/build/%)
+IGT_LIB := igt-tests/build/lib/igt.o
+SELFTEST := igt-tests/build/igt_selftest
+UAPI_H := $(wildcard include/uapi/drm/neuron_accel.h)
+
+# Where "make lib" stages the library and tools for the VM (/opt/neuron).
+STAGE := build/stage
+
+.PHONY: all deps headers module probes tests lib qemu check demo \
+	checkpatch sparse dkms-check clean help
+
+all: module tests lib
+
+help:
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: deps module tests lib qemu checkpatch sparse dkms-check clean"
+
+deps:
+	@scripts/deps.sh $(DEPS_PKGS) linux-headers-$(KVER)
+
+# Headers are installed on demand, also without "make deps".
+headers:
+	@test -e $(KDIR)/Makefile || scripts/deps.sh linux-headers-$(KVER)
+
+# ---------------------------------------------------------------------------
+# The module.  Skipped (visibly) until the driver sources exist.
+# ---------------------------------------------------------------------------
+ifneq ($(HAVE_DRIVER),)
+module: headers probes
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DRM_ACCEL_NEURON=m modules
+
+# The compat header depends on the kernel tree: build/kdir changes content
+# (and so its timestamp) only when KDIR does.
+probes: $(CONFIG_H)
+$(CONFIG_H): build/kdir $(wildcard scripts/kernel-probes.sh)
+	@if [ -x scripts/kernel-probes.sh ]; then \
+		echo "  PROBE   $(KDIR) -> $@"; \
+		scripts/kernel-probes.sh $(KDIR) $@; \
+	fi
+	@touch $@
+else
+module probes:
+	@echo "SKIP: module: $(DRIVER_DIR)/Makefile does not exist yet"
+endif
+
+build/kdir: FORCE
+	@mkdir -p build
+	@echo "$(KDIR) $(KVER)" | cmp -s - $@ || echo "$(KDIR) $(KVER)" > $@
+
+# ---------------------------------------------------------------------------
+# Tests: igt-tests binaries (guest) and the harness self-test (host).
+# ---------------------------------------------------------------------------
+tests: $(IGT_BINS) $(SELFTEST)
+
+$(IGT_LIB): igt-tests/lib/igt.c igt-tests/lib/igt.h
+	@mkdir -p $(@D)
+	$(CC) $(IGT_CFLAGS) -c -o $@ $<
+
+igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) igt-tests/lib/igt.h $(UAPI_H)
+	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
+
+$(SELFTEST): igt-tests/lib/selftest/igt_selftest.c $(IGT_LIB) igt-tests/lib/igt.h
+	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
+
+# ---------------------------------------------------------------------------
+# The library and its tools, staged under build/stage/opt/neuron for the VM.
+# ---------------------------------------------------------------------------
+ifneq ($(HAVE_LIB),)
+lib:
+	$(MAKE) -C libneuron-drm
+	@rm -rf $(STAGE)
+	$(MAKE) -s -C libneuron-drm install DESTDIR=$(CURDIR)/$(STAGE) \
+		PREFIX=/opt/neuron >/dev/null
+else
+lib:
+	@echo "SKIP: lib: libneuron-drm/Makefile does not exist yet"
+endif
+
+qemu:
+	@if [ -x sim/qemu/build.sh ]; then \
+		sim/qemu/build.sh | tail -n 1; \
+	else \
+		echo "SKIP: qemu: sim/qemu/build.sh does not exist yet"; \
+	fi
+
+# ---------------------------------------------------------------------------
+# The two commands.
+# ---------------------------------------------------------------------------
+check: deps all qemu
+	@KVER=$(KVER) KDIR=$(KDIR) MAKE="$(MAKE)" scripts/check.sh
+
+demo: deps all qemu
+	scripts/vm-run.sh -n 4 --log build/logs/demo.log -- demo-guest.sh
+
+# ---------------------------------------------------------------------------
+# Style and static checks, DKMS.
+# ---------------------------------------------------------------------------
+checkpatch:
+	@scripts/checkpatch.sh
+
+sparse: headers probes
+	@KDIR=$(KDIR) MAKE="$(MAKE)" scripts/sparse.sh
+
+dkms-check: headers
+	@KVER=$(KVER) scripts/dkms-check.sh
+
+clean:
+	@if [ -n "$(HAVE_DRIVER)" ] && [ -e "$$(cat build/kdir 2>/dev/null | cut -d' ' -f1)/Makefile" ]; then \
+		$(MAKE) -s -C $$(cut -d' ' -f1 build/kdir) M=$(CURDIR) clean; \
+	fi
+	@if [ -n "$(HAVE_LIB)" ]; then $(MAKE) -s -C libneuron-drm clean; fi
+	rm -rf build igt-tests/build $(CONFIG_H)
+
+FORCE:

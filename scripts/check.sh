@@ -1,0 +1,163 @@
+#!/bin/bash
+# check.sh - the test part of "make check" (the Makefile builds first).
+#
+# Runs every test stage, each with its output in build/logs/check-<stage>.log,
+# and sums their results into one final line
+#     N passed, N failed, N skipped
+# which is the last line printed, for CI to recognise.  A stage that prints
+# such a line contributes its numbers; a stage that does not counts as one
+# test (pass, or fail by exit status).  A stage that fails without naming a
+# failed test (e.g. the VM runner found a kernel WARNING after every subtest
+# passed) adds one failure, so nothing can fail silently.  A stage whose tool
+# does not exist yet is reported as SKIP, never as a pass.
+#
+# Environment: KVER, KDIR (from the Makefile), MAKE, NEURON_CACHE,
+#   CHECK_STAGES  space-separated subset of stages to run (default: all)
+#   VM_TIMEOUT    wall-clock limit of each VM run in seconds (default 1500)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+LOGDIR=build/logs
+mkdir -p "$LOGDIR"
+MAKE=${MAKE:-make}
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit checkpatch sparse dkms igt-vm igt-vm-iommu}
+
+total_pass=0 total_fail=0 total_skip=0
+report=()		# one line per stage for the table at the end
+failures=()		# what to print about failed stages
+
+summary_re='^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+
+# skip_stage NAME REASON: a stage that cannot run yet.
+skip_stage() {
+	echo "=== $1: SKIP: $2"
+	total_skip=$((total_skip + 1))
+	report+=("$(printf '%-18s SKIP   (%s)' "$1" "$2")")
+}
+
+# run_stage NAME COMMAND...: run, log, and add up the results.
+run_stage() {
+	local name=$1 log=$LOGDIR/check-$1.log rc=0 line p f s start secs
+	shift
+	echo "=== $name: $*"
+	start=$(date +%s)
+	"$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+	secs=$(($(date +%s) - start))
+
+	# Serial consoles end lines with \r; the summary is the last such line.
+	line=$(tr -d '\r' <"$log" | grep -E "$summary_re" | tail -n 1 || true)
+	if [[ $line =~ $summary_re ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+		if [[ $rc -ne 0 && $f -eq 0 ]]; then
+			f=1	# failed outside any test: counted, never lost
+		fi
+	elif [[ $rc -eq 0 ]]; then
+		p=1 f=0 s=0
+	elif [[ $rc -eq 77 ]]; then
+		p=0 f=0 s=1
+	else
+		p=0 f=1 s=0
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+
+	local verdict=PASS
+	[[ $f -eq 0 && $p -eq 0 && $s -gt 0 ]] && verdict=SKIP
+	if [[ $rc -ne 0 || $f -ne 0 ]]; then
+		verdict=FAIL
+		failures+=("$name (exit status $rc, log $log):")
+		# The lines that name the cause: failed subtests, runner verdicts.
+		while IFS= read -r l; do
+			failures+=("    $l")
+		done < <(tr -d '\r' <"$log" |
+			grep -E '^(Subtest .*: (FAIL|CRASH)|FAIL|FAILED|TIMEOUT|vm-run: |run-igt: |dkms-check: |checkpatch: |sparse: |ERROR)|: (FAIL|ERROR)' |
+			grep -vE '^run-igt: (pass|skip) ' | head -n 40 || true)
+	fi
+	report+=("$(printf '%-18s %-6s %4d passed %4d failed %4d skipped  %4ds' \
+		"$name" "$verdict" "$p" "$f" "$s" "$secs")")
+}
+
+have_module() { [[ -f drivers/accel/neuron/neuron.ko ]]; }
+
+# vm_stage NAME [vm-run options]: the igt-tests inside the VM.
+vm_stage() {
+	local name=$1
+	shift
+	if [[ ! -x scripts/vm-run.sh ]]; then
+		skip_stage "$name" "scripts/vm-run.sh does not exist yet"
+		return
+	fi
+	if [[ ! -x sim/qemu/build.sh && -z ${QEMU:-} ]]; then
+		skip_stage "$name" "sim/qemu/build.sh does not exist yet: no device model"
+		return
+	fi
+	local opts=("$@")
+	have_module || opts+=(--no-module)
+	run_stage "$name" scripts/vm-run.sh -n 4 "${opts[@]}" --timeout "$VM_TIMEOUT" \
+		--log "$LOGDIR/vm-$name.log" -- run-igt.sh
+}
+
+for stage in $STAGES; do
+	case $stage in
+	qtests)
+		if [[ -x sim/qemu/run-qtests.sh ]]; then
+			run_stage qtests sim/qemu/run-qtests.sh
+		else
+			skip_stage qtests "sim/qemu/run-qtests.sh does not exist yet"
+		fi ;;
+	harness-selftest)
+		run_stage harness-selftest igt-tests/lib/selftest/selftest.sh \
+			igt-tests/build/igt_selftest ;;
+	lib-unit)
+		if [[ -f libneuron-drm/Makefile ]]; then
+			run_stage lib-unit "$MAKE" -s -C libneuron-drm check
+		else
+			skip_stage lib-unit "libneuron-drm/Makefile does not exist yet"
+		fi ;;
+	checkpatch)
+		if [[ ! -x scripts/checkpatch.sh ]]; then
+			skip_stage checkpatch "scripts/checkpatch.sh does not exist yet"
+		elif [[ -d drivers/accel/neuron ]]; then
+			run_stage checkpatch "$MAKE" -s checkpatch
+		else
+			skip_stage checkpatch "no driver sources yet"
+		fi ;;
+	sparse)
+		if [[ ! -x scripts/sparse.sh ]]; then
+			skip_stage sparse "scripts/sparse.sh does not exist yet"
+		elif [[ -f drivers/accel/neuron/Makefile ]]; then
+			run_stage sparse "$MAKE" -s sparse
+		else
+			skip_stage sparse "no driver sources yet"
+		fi ;;
+	dkms)
+		if [[ ! -x scripts/dkms-check.sh ]]; then
+			skip_stage dkms "scripts/dkms-check.sh does not exist yet"
+		elif [[ -f drivers/accel/neuron/Makefile ]]; then
+			run_stage dkms "$MAKE" -s dkms-check
+		else
+			skip_stage dkms "no driver sources yet"
+		fi ;;
+	igt-vm)
+		vm_stage igt-vm ;;
+	igt-vm-iommu)
+		vm_stage igt-vm-iommu --iommu ;;
+	*)
+		echo "check.sh: unknown stage '$stage'" >&2
+		exit 2 ;;
+	esac
+done
+
+echo
+echo "=== make check summary"
+printf '%s\n' "${report[@]}"
+if [[ ${#failures[@]} -gt 0 ]]; then
+	echo
+	echo "FAILED stages:"
+	printf '%s\n' "${failures[@]}"
+fi
+echo
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[[ $total_fail -eq 0 ]]
