@@ -64,7 +64,11 @@ run_stage() {
 	total_skip=$((total_skip + s))
 
 	local verdict=PASS
-	[[ $f -eq 0 && $p -eq 0 && $s -gt 0 ]] && verdict=SKIP
+	if [[ $f -eq 0 && $p -eq 0 ]]; then
+		# Nothing ran (e.g. no tests yet): a skip, never a pass.
+		verdict=SKIP
+		[[ $s -eq 0 ]] && s=1 total_skip=$((total_skip + 1))
+	fi
 	if [[ $rc -ne 0 || $f -ne 0 ]]; then
 		verdict=FAIL
 		failures+=("$name (exit status $rc, log $log):")

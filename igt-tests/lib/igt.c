@@ -616,7 +616,9 @@ static int qmp_exchange(int fd, const char *cmd, char *out, size_t outlen,
 
 			*nl = 0;
 			if (strstr(line, id)) {
-				int ret = strncmp(line, "{\"return\"", 9) ? -1 : 0;
+				/* QEMU puts "id" last after "return", first before "error" */
+				int ret = strncmp(line, "{\"return\"", 9) &&
+					  strstr(line, "\"error\": {\"class\"") ? -1 : 0;
 
 				igt_debug("QMP <- %s\n", line);
 				if (ret && !quiet)

@@ -1,0 +1,315 @@
+#!/bin/bash
+# vm-run.sh - run a command in a QEMU guest with emulated neuron-v1 devices.
+#
+# Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--timeout SECS] [--log FILE]
+#                          [--no-module] [--module PATH] -- COMMAND...
+#
+# Boots Debian's linux-image-<KVER>-unsigned (the kernel neuron.ko was built
+# against; never installed on this machine: unpacked into $NEURON_CACHE) under
+# TCG, with DEVICES neuron-v1 devices linked east/west in a ring, a busybox
+# initramfs carrying the DRM modules neuron.ko needs, neuron.ko itself and
+# /opt/neuron/{bin,tests,lib}, and runs COMMAND with /bin/sh -c in the guest.
+#
+# Exit status: COMMAND's, unless the run itself failed:
+#   124  the guest did not finish within --timeout seconds (hung)
+#   125  the guest ended without reporting a status (panic, crash, insmod)
+#     1  the console log shows a kernel WARNING/BUG/Oops/lockdep/KASAN/
+#        general protection/Call Trace (even if COMMAND succeeded)
+# Every failure is explained by a "vm-run: ..." line.
+#
+# Environment:
+#   NEURON_CACHE  cache directory (default /var/cache/neuron)
+#   KVER          guest kernel ABI (default: neuron.ko's vermagic, else the
+#                 newest 6.12.*+deb12-amd64 in the archive)
+#   QEMU          qemu-system-x86_64 to use (default: sim/qemu/build.sh's)
+#   VM_SMP        guest CPUs (default 2)   VM_MEM  guest RAM (default 2G)
+#   VM_APPEND     extra kernel command line
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
+
+ndev=4 iommu=0 timeout=600 load_module=1
+log=$ROOT/build/logs/vm-run.log
+module=$ROOT/drivers/accel/neuron/neuron.ko
+
+usage() {
+	sed -n '3,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+say() { echo "vm-run: $*" >&2; }
+die() { say "ERROR: $*"; exit 125; }
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	-n) ndev=${2:?}; shift 2 ;;
+	--iommu) iommu=1; shift ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--log) log=${2:?}; shift 2 ;;
+	--no-module) load_module=0; shift ;;
+	--module) module=${2:?}; shift 2 ;;
+	--) shift; break ;;
+	*) usage ;;
+	esac
+done
+[[ $# -gt 0 ]] || usage
+[[ $ndev =~ ^[0-9]+$ && $ndev -le 15 ]] ||
+	die "-n must be 0..15 (slots 0x10..0x1e; 0x1f is the q35 LPC bridge)"
+command=$*
+
+if [[ $load_module -eq 1 ]]; then
+	[[ -f $module ]] || die "$module does not exist (build it, or use --no-module)"
+	module=$(realpath "$module")
+fi
+
+# ---------------------------------------------------------------------------
+# Guest kernel: the version neuron.ko was built for, unpacked once.
+# ---------------------------------------------------------------------------
+if [[ -z ${KVER:-} && $load_module -eq 1 ]]; then
+	KVER=$(modinfo -F vermagic "$module" | cut -d' ' -f1)
+fi
+if [[ -z ${KVER:-} ]]; then
+	KVER=$("$ROOT/scripts/kver.sh")
+fi
+kroot=$NEURON_CACHE/kernel/$KVER
+vmlinuz=$kroot/boot/vmlinuz-$KVER
+
+fetch_kernel() {
+	local pkg=linux-image-$KVER-unsigned tmp
+	mkdir -p "$NEURON_CACHE/kernel"
+	# Several runs (other developers, parallel stages) may race here.
+	exec 8>"$NEURON_CACHE/kernel/.lock"
+	flock 8
+	if [[ ! -e $kroot/.complete ]]; then
+		say "fetching $pkg into $kroot (not installed on the host)"
+		tmp=$(mktemp -d "$NEURON_CACHE/kernel/.fetch.XXXXXX")
+		# apt refuses to drop privileges into a root-only directory
+		chmod 755 "$tmp"
+		(cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+			(apt-get update -qq && cd "$tmp" && apt-get download -q "$pkg" >/dev/null) ||
+			die "apt-get download $pkg failed"
+		dpkg-deb -x "$tmp"/"$pkg"_*.deb "$tmp/root"
+		# The package ships no modules.dep (postinst runs depmod).
+		depmod -b "$tmp/root" "$KVER"
+		rm -rf "$kroot"
+		mv "$tmp/root" "$kroot"
+		rm -rf "$tmp"
+		touch "$kroot/.complete"
+	fi
+	exec 8>&-
+}
+fetch_kernel
+[[ -f $vmlinuz ]] || die "no $vmlinuz in the unpacked package"
+
+# ---------------------------------------------------------------------------
+# QEMU with the neuron-v1 model.
+# ---------------------------------------------------------------------------
+if [[ -z ${QEMU:-} ]]; then
+	[[ -x $ROOT/sim/qemu/build.sh ]] ||
+		die "sim/qemu/build.sh does not exist; set QEMU=/path/to/qemu-system-x86_64"
+	QEMU=$("$ROOT/sim/qemu/build.sh" --quiet | tail -n 1)
+fi
+[[ -x $QEMU ]] || die "QEMU binary '$QEMU' is not executable"
+if [[ $ndev -gt 0 ]] && ! "$QEMU" -device help 2>/dev/null | grep -q '"neuron-v1"'; then
+	die "$QEMU has no neuron-v1 device"
+fi
+
+# ---------------------------------------------------------------------------
+# The initramfs: busybox, modules, /opt/neuron, shared libraries, /init.
+# Rebuilt every run (about a second); uncompressed, because decompressing
+# under TCG costs more than reading a few more MB.
+# ---------------------------------------------------------------------------
+run=$(mktemp -d "${TMPDIR:-/tmp}/neuron-vm.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+trap 'exit 130' INT TERM
+rootfs=$run/rootfs
+mkdir -p "$rootfs"/{bin,sbin,dev,proc,sys,tmp,root,etc,lib/modules} \
+	"$rootfs"/opt/neuron/{bin,tests,lib}
+
+cp /bin/busybox "$rootfs/bin/busybox"
+for applet in $("$rootfs/bin/busybox" --list); do
+	[[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
+done
+# Without /dev/console in the rootfs the kernel starts /init with no stdio.
+mknod -m 600 "$rootfs/dev/console" c 5 1 2>/dev/null || true
+
+# DRM modules, in dependency order (modprobe resolves them on the unpacked
+# tree).  The list: what neuron.ko declares, plus the DRM helpers the
+# architecture names, so --no-module guests have them too.
+wanted=(drm drm_kms_helper drm_shmem_helper gpu-sched)
+if [[ $load_module -eq 1 ]]; then
+	IFS=, read -r -a deps <<<"$(modinfo -F depends "$module")"
+	wanted+=("${deps[@]}")
+fi
+declare -A seen=()
+: >"$rootfs/etc/modules.list"
+for m in "${wanted[@]}"; do
+	[[ -n $m ]] || continue
+	while read -r kind path _; do
+		[[ $kind == insmod && -z ${seen[$path]:-} ]] || continue
+		seen[$path]=1
+		name=$(basename "$path" .xz)
+		case $path in
+		*.xz) xz -dc "$path" >"$rootfs/lib/modules/$name" ;;
+		*) cp "$path" "$rootfs/lib/modules/$name" ;;
+		esac
+		echo "$name" >>"$rootfs/etc/modules.list"
+	done < <(modprobe -d "$kroot" -S "$KVER" --show-depends "$m" ||
+		die "modprobe cannot resolve module $m for $KVER")
+done
+[[ $load_module -eq 1 ]] && cp "$module" "$rootfs/lib/modules/neuron.ko"
+
+# /opt/neuron: test binaries, tools and libraries staged by "make lib",
+# the guest-side scripts.
+shopt -s nullglob
+for f in "$ROOT"/igt-tests/build/neuron_*; do
+	[[ -f $f && -x $f ]] && cp "$f" "$rootfs/opt/neuron/tests/"
+done
+cp "$ROOT/igt-tests/run-igt.sh" "$ROOT/scripts/demo-guest.sh" "$rootfs/opt/neuron/bin/" 2>/dev/null || true
+stage=$ROOT/build/stage/opt/neuron
+[[ -d $stage/bin ]] && cp -a "$stage/bin/." "$rootfs/opt/neuron/bin/"
+[[ -d $stage/lib ]] && cp -a "$stage/lib/." "$rootfs/opt/neuron/lib/"
+rm -rf "$rootfs/opt/neuron/lib/pkgconfig" "$rootfs"/opt/neuron/lib/*.a
+shopt -u nullglob
+
+# Shared libraries of every ELF executable, at the paths ldd reports.
+while read -r lib; do
+	mkdir -p "$rootfs$(dirname "$lib")"
+	cp -L "$lib" "$rootfs$lib"
+done < <(
+	for f in "$rootfs"/opt/neuron/{bin,tests}/*; do
+		if [[ ! -f $f ]] || ! head -c 4 "$f" | grep -q ELF; then
+			continue
+		fi
+		LD_LIBRARY_PATH=$rootfs/opt/neuron/lib ldd "$f" 2>/dev/null || true
+	done | grep -oE '(=> )?/[^ ]+ \(0x' | sed -E 's/^=> //; s/ \(0x$//' |
+		grep -v "^$rootfs" | sort -u)
+
+# The guest's /init.  A per-run nonce makes the status line unforgeable by
+# test output.
+nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+printf '%s\n' "$command" >"$rootfs/etc/neuron-command"
+cat >"$rootfs/init" <<EOF
+#!/bin/sh
+# Generated by scripts/vm-run.sh: mount, load modules, run, report, power off.
+export PATH=/opt/neuron/bin:/opt/neuron/tests:/bin:/sbin
+export LD_LIBRARY_PATH=/opt/neuron/lib HOME=/root TERM=dumb
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+ln -sf /proc/self/fd /dev/fd
+report() {
+	echo "NEURON-VM-EXIT-STATUS-$nonce: \$1"
+	sync
+	poweroff -f
+}
+echo "vm-guest: up after \$(cut -d' ' -f1 /proc/uptime)s, $KVER, \$(ls /sys/bus/pci/devices | wc -l) PCI functions"
+while read -r m; do
+	insmod /lib/modules/\$m || { echo "vm-guest: insmod \$m failed"; report 125; }
+done </etc/modules.list
+if [ -f /lib/modules/neuron.ko ]; then
+	insmod /lib/modules/neuron.ko || { echo "vm-guest: insmod neuron.ko failed"; report 125; }
+	echo "vm-guest: neuron.ko loaded; accel nodes: \$(ls /dev/accel 2>/dev/null | tr '\n' ' ')"
+fi
+cd /root
+/bin/sh -c "\$(cat /etc/neuron-command)"
+report \$?
+EOF
+chmod 755 "$rootfs/init"
+(cd "$rootfs" && find . -print0 | cpio --quiet -o -H newc -0 -R 0:0 >"$run/initrd.cpio")
+
+# ---------------------------------------------------------------------------
+# The machine.
+# ---------------------------------------------------------------------------
+# 64-bit PCI window: every device has an 8 GiB BAR4 (naturally aligned), so
+# give 16 GiB per device, rounded up to a power of two, at least 64 GiB.
+hole=64
+while [[ $hole -lt $((ndev * 16)) ]]; do hole=$((hole * 2)); done
+
+append="console=ttyS0 loglevel=5 panic=-1 rdinit=/init mitigations=off"
+append+=" i8042.noaux i8042.nokbd i8042.nopnp"
+# shellcheck disable=SC2054 # the commas belong to QEMU options
+qemu_args=(
+	-machine q35,accel=tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-2G}"
+	-global "q35-pcihost.pci-hole64-size=${hole}G"
+	-display none -vga none -no-reboot -nodefaults -monitor none
+	-chardev "stdio,id=con,signal=off,logfile=$log"
+	-serial chardev:con
+	-kernel "$vmlinuz" -initrd "$run/initrd.cpio"
+)
+if [[ $iommu -eq 1 ]]; then
+	# Must precede the PCI devices it translates for.
+	qemu_args=(-device intel-iommu "${qemu_args[@]}")
+	append+=" intel_iommu=on"
+fi
+for ((i = 0; i < ndev; i++)); do
+	dev="neuron-v1,id=neuron$i,bus=pcie.0,addr=0x$(printf %x $((0x10 + i)))"
+	if [[ $ndev -gt 1 ]]; then
+		dev+=",east=neuron$(((i + 1) % ndev)),west=neuron$(((i - 1 + ndev) % ndev))"
+	fi
+	qemu_args+=(-device "$dev")
+done
+# QMP for the guest: a QMP monitor listens on a unix socket, and a second
+# chardev of the same QEMU connects to it and backs the virtio-serial port
+# "org.neuron.qmp", so tests can use qom-set fault injection (igt_qmp()).
+# shellcheck disable=SC2054
+qemu_args+=(
+	-chardev "socket,id=qmp-srv,path=$run/qmp.sock,server=on,wait=off"
+	-mon chardev=qmp-srv,mode=control
+	-chardev "socket,id=qmp-cli,path=$run/qmp.sock"
+	-device virtio-serial-pci,id=vser0
+	-device virtserialport,bus=vser0.0,chardev=qmp-cli,name=org.neuron.qmp
+)
+[[ -n ${VM_APPEND:-} ]] && append+=" $VM_APPEND"
+qemu_args+=(-append "$append")
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+say "booting $KVER with $ndev neuron-v1 device(s)$([[ $iommu -eq 1 ]] && echo ", intel-iommu")," \
+	"timeout ${timeout}s, log $log"
+say "guest command: $command"
+start=$(date +%s%N)
+rc=0
+# stdin: interactive use gets the guest console; otherwise nothing.
+if [[ -t 0 ]]; then
+	timeout --foreground -k 5 "$timeout" "$QEMU" "${qemu_args[@]}" || rc=$?
+else
+	timeout -k 5 "$timeout" "$QEMU" "${qemu_args[@]}" </dev/null || rc=$?
+fi
+ms=$((($(date +%s%N) - start) / 1000000))
+secs=$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))
+
+# ---------------------------------------------------------------------------
+# Verdict.
+# ---------------------------------------------------------------------------
+status=$(tr -d '\r' <"$log" | sed -n "s/^NEURON-VM-EXIT-STATUS-$nonce: \([0-9]*\)$/\1/p" | tail -n 1)
+problems=$(tr -d '\r' <"$log" |
+	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace' || true)
+
+result=0
+if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+	say "TIMEOUT: the guest did not finish within ${timeout}s (hung?); killed it."
+	say "last console lines:"
+	tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /' >&2
+	result=124
+elif [[ -z $status ]]; then
+	say "FAIL: the guest ended without reporting an exit status (qemu exit $rc:" \
+		"kernel panic, crash or failed boot); last console lines:"
+	tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /' >&2
+	result=125
+else
+	result=$status
+	[[ $status -ne 0 ]] && say "guest command exited with status $status"
+fi
+if [[ -n $problems ]]; then
+	say "FAIL: kernel problems in the guest console log ($log):"
+	echo "$problems" | head -n 40 | sed 's/^/    /' >&2
+	[[ $result -eq 0 ]] && result=1
+fi
+say "done in ${secs}s, exit status $result"
+exit "$result"
