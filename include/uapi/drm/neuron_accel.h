@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __UAPI_NEURON_ACCEL_H__
+#define __UAPI_NEURON_ACCEL_H__
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/**
+ * DOC: neuron uAPI overview
+ *
+ * The neuron driver exposes each AWS Inferentia (Neuron v1) device as a
+ * DRM accel node, ``/dev/accel/accelN``. Userspace identifies the driver by
+ * the name "neuron" returned by &DRM_IOCTL_VERSION.
+ *
+ * All driver-specific ioctls are numbered from &DRM_COMMAND_BASE using
+ * &enum drm_neuron_ioctl_id. Every structure is naturally aligned, has the
+ * same layout on 32-bit and 64-bit userspace, and passes user pointers as
+ * __u64. Fields named ``flags`` or ``pad`` must be zero unless a flag is
+ * defined here; the kernel rejects anything else with -EINVAL so that the
+ * bits can be given a meaning later.
+ *
+ * The following errors are common to every ioctl in this file:
+ *
+ * * -EFAULT: a user pointer (the argument or a pointer inside it) is not
+ *   accessible.
+ * * -EINVAL: a reserved field is not zero, a flag is unknown or a value is
+ *   out of range.
+ * * -ENODEV: the device was unplugged or the driver unbound; the file
+ *   descriptor stays unusable and should be closed.
+ * * -EAGAIN: a device reset is in progress; retry later (libdrm's
+ *   drmIoctl() retries automatically).
+ * * -EIO: the device firmware reported an error, or the last reset failed
+ *   and the device is unusable until a successful &DRM_IOCTL_NEURON_RESET.
+ * * -ETIMEDOUT: the device firmware did not answer in time.
+ */
+
+/**
+ * enum drm_neuron_ioctl_id - neuron ioctl numbers
+ *
+ * Place new ioctls at the end, never re-order, replace or remove entries:
+ * the values are ABI.
+ */
+enum drm_neuron_ioctl_id {
+	/** @DRM_NEURON_QUERY: query static or live device information. */
+	DRM_NEURON_QUERY = 0,
+
+	/** @DRM_NEURON_DEVICE_STATE: read allow-listed device state. */
+	DRM_NEURON_DEVICE_STATE,
+
+	/** @DRM_NEURON_POST_METRICS: post runtime metrics to the firmware. */
+	DRM_NEURON_POST_METRICS,
+
+	/** @DRM_NEURON_RESET: reset the device (privileged). */
+	DRM_NEURON_RESET,
+};
+
+/**
+ * enum drm_neuron_query_type - query types for &struct drm_neuron_query
+ *
+ * New types are appended; values are ABI.
+ */
+enum drm_neuron_query_type {
+	/**
+	 * @DRM_NEURON_QUERY_DEVICE_INFO: &struct
+	 * drm_neuron_query_device_info.
+	 */
+	DRM_NEURON_QUERY_DEVICE_INFO = 0,
+
+	/**
+	 * @DRM_NEURON_QUERY_TOPOLOGY: &struct drm_neuron_query_topology.
+	 */
+	DRM_NEURON_QUERY_TOPOLOGY,
+};
+
+/**
+ * struct drm_neuron_query - argument of &DRM_IOCTL_NEURON_QUERY
+ *
+ * Two-step size negotiation: call first with @size 0 (or @pointer 0) and
+ * the kernel stores the size of the answer it has in @size. Then call with
+ * @pointer set to a buffer of @size bytes. The kernel copies
+ * min(@size, its size) bytes, zero-fills the rest of the user buffer up to
+ * @size, and stores its own size in @size again.
+ *
+ * Answer structures only ever grow by appending fields, so old userspace
+ * keeps working with a newer kernel (it gets a prefix) and newer userspace
+ * with an older kernel (it sees zeros in fields the kernel does not know,
+ * and can compare the returned @size with the offset of a field).
+ *
+ * Errors: -EINVAL for an unknown @type or a non-zero @flags or @pad,
+ * -EFAULT when @pointer is not writable, plus the common errors for types
+ * that read live device state.
+ */
+struct drm_neuron_query {
+	/** @type: one of &enum drm_neuron_query_type. */
+	__u32 type;
+
+	/**
+	 * @size: in: size of the buffer at @pointer in bytes; out: size of
+	 * the kernel's answer structure in bytes.
+	 */
+	__u32 size;
+
+	/** @pointer: user pointer to the answer buffer, or 0. */
+	__u64 pointer;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/* Bits of the firmware status word (drm_neuron_query_device_info.fw_status). */
+/** DRM_NEURON_FW_STATUS_EAST_LINK - the east Neuron-Pipe link is up. */
+#define DRM_NEURON_FW_STATUS_EAST_LINK	(1U << 0)
+/** DRM_NEURON_FW_STATUS_WEST_LINK - the west Neuron-Pipe link is up. */
+#define DRM_NEURON_FW_STATUS_WEST_LINK	(1U << 1)
+/** DRM_NEURON_FW_STATUS_READY - the firmware is ready. */
+#define DRM_NEURON_FW_STATUS_READY	(1U << 31)
+
+/* Capability bits (drm_neuron_query_device_info.capabilities). */
+/** DRM_NEURON_CAP_DEVICE_STATE - &DRM_IOCTL_NEURON_DEVICE_STATE works. */
+#define DRM_NEURON_CAP_DEVICE_STATE	(1ULL << 0)
+/** DRM_NEURON_CAP_POST_METRICS - &DRM_IOCTL_NEURON_POST_METRICS works. */
+#define DRM_NEURON_CAP_POST_METRICS	(1ULL << 1)
+/** DRM_NEURON_CAP_RESET - &DRM_IOCTL_NEURON_RESET works. */
+#define DRM_NEURON_CAP_RESET		(1ULL << 2)
+/** DRM_NEURON_CAP_TOPOLOGY - &DRM_NEURON_QUERY_TOPOLOGY works. */
+#define DRM_NEURON_CAP_TOPOLOGY		(1ULL << 3)
+/** DRM_NEURON_CAP_DRAM_BAR - the device exposes its DRAM through BAR4. */
+#define DRM_NEURON_CAP_DRAM_BAR		(1ULL << 4)
+
+/**
+ * struct drm_neuron_query_device_info - answer of
+ * &DRM_NEURON_QUERY_DEVICE_INFO
+ *
+ * Static facts about the device, plus the live firmware status word. Reading
+ * it needs one firmware request, so it can fail with the common errors.
+ */
+struct drm_neuron_query_device_info {
+	/** @pci_vendor_id: PCI vendor id (0x1d0f). */
+	__u16 pci_vendor_id;
+
+	/** @pci_device_id: PCI device id (0x7064 .. 0x7067). */
+	__u16 pci_device_id;
+
+	/** @pci_subsystem_vendor_id: PCI subsystem vendor id. */
+	__u16 pci_subsystem_vendor_id;
+
+	/** @pci_subsystem_id: PCI subsystem id. */
+	__u16 pci_subsystem_id;
+
+	/** @pci_domain: PCI domain (segment) number. */
+	__u32 pci_domain;
+
+	/** @pci_bus: PCI bus number. */
+	__u8 pci_bus;
+
+	/** @pci_devfn: PCI device (bits 7:3) and function (bits 2:0). */
+	__u8 pci_devfn;
+
+	/** @pci_revision: PCI revision id. */
+	__u8 pci_revision;
+
+	/** @pad0: always zero. */
+	__u8 pad0;
+
+	/**
+	 * @fw_status: firmware status word, read when the query runs; see
+	 * DRM_NEURON_FW_STATUS_*.
+	 */
+	__u32 fw_status;
+
+	/**
+	 * @device_id: the id the driver wrote into the device's topology slot.
+	 * Neighbours report it as &drm_neuron_topology_link.peer_device_id.
+	 * Opaque, unique among the devices bound on this host while the
+	 * driver is loaded, never 0.
+	 */
+	__u32 device_id;
+
+	/** @nc_count: number of NeuronCores (4). */
+	__u32 nc_count;
+
+	/** @dma_engine_count: number of DMA engines (3 per NeuronCore). */
+	__u32 dma_engine_count;
+
+	/** @dma_queues_per_engine: DMA queue pairs per engine (16). */
+	__u32 dma_queues_per_engine;
+
+	/** @semaphores_per_nc: semaphores per NeuronCore (32). */
+	__u32 semaphores_per_nc;
+
+	/** @events_per_nc: events per NeuronCore (256). */
+	__u32 events_per_nc;
+
+	/** @dram_channel_count: number of device DRAM channels (2). */
+	__u32 dram_channel_count;
+
+	/** @dram_channel_size: size of one DRAM channel in bytes. */
+	__u64 dram_channel_size;
+
+	/** @dram_size: total device DRAM in bytes. */
+	__u64 dram_size;
+
+	/** @driver_major: driver major version, as &DRM_IOCTL_VERSION. */
+	__u32 driver_major;
+
+	/** @driver_minor: driver minor version, as &DRM_IOCTL_VERSION. */
+	__u32 driver_minor;
+
+	/** @driver_patchlevel: driver patch level, as &DRM_IOCTL_VERSION. */
+	__u32 driver_patchlevel;
+
+	/** @pad1: always zero. */
+	__u32 pad1;
+
+	/** @capabilities: DRM_NEURON_CAP_* bits. */
+	__u64 capabilities;
+};
+
+/** DRM_NEURON_LINK_EAST - index of the east link in the topology answer. */
+#define DRM_NEURON_LINK_EAST		0
+/** DRM_NEURON_LINK_WEST - index of the west link in the topology answer. */
+#define DRM_NEURON_LINK_WEST		1
+/** DRM_NEURON_LINK_COUNT - number of Neuron-Pipe links per device. */
+#define DRM_NEURON_LINK_COUNT		2
+
+/** DRM_NEURON_LINK_UP - the link is up (firmware status bit). */
+#define DRM_NEURON_LINK_UP		(1U << 0)
+/** DRM_NEURON_LINK_PEER_ID_VALID - the peer's id could be read. */
+#define DRM_NEURON_LINK_PEER_ID_VALID	(1U << 1)
+/** DRM_NEURON_LINK_PEER_LOCAL - the peer is bound on this host. */
+#define DRM_NEURON_LINK_PEER_LOCAL	(1U << 2)
+
+/**
+ * struct drm_neuron_topology_link - state of one Neuron-Pipe link
+ */
+struct drm_neuron_topology_link {
+	/** @flags: DRM_NEURON_LINK_* bits. */
+	__u32 flags;
+
+	/**
+	 * @peer_device_id: the id stored in the peer device's topology slot
+	 * (its &drm_neuron_query_device_info.device_id when the peer is bound
+	 * by this driver on this host); 0 unless
+	 * &DRM_NEURON_LINK_PEER_ID_VALID is set.
+	 */
+	__u32 peer_device_id;
+
+	/**
+	 * @peer_minor: accel minor of the peer (``/dev/accel/accel<N>``) when
+	 * &DRM_NEURON_LINK_PEER_LOCAL is set, -1 otherwise.
+	 */
+	__s32 peer_minor;
+
+	/** @pad: always zero. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_neuron_query_topology - answer of &DRM_NEURON_QUERY_TOPOLOGY
+ *
+ * The Neuron-Pipe links as the firmware sees them now. The peers' ids are
+ * read through the links each time the query runs. A link that is up but
+ * whose peer does not answer is reported with only &DRM_NEURON_LINK_UP set.
+ */
+struct drm_neuron_query_topology {
+	/** @device_id: this device's id, as in the device info. */
+	__u32 device_id;
+
+	/** @link_count: number of valid entries in @links. */
+	__u32 link_count;
+
+	/**
+	 * @links: indexed by DRM_NEURON_LINK_EAST and DRM_NEURON_LINK_WEST.
+	 */
+	struct drm_neuron_topology_link links[DRM_NEURON_LINK_COUNT];
+};
+
+/**
+ * enum drm_neuron_state_type - state items of
+ * &DRM_IOCTL_NEURON_DEVICE_STATE
+ *
+ * New types are appended; values are ABI.
+ */
+enum drm_neuron_state_type {
+	/**
+	 * @DRM_NEURON_STATE_FW_STATUS: firmware status word.
+	 * @index0 and @index1 must be 0. values[0] = status
+	 * (DRM_NEURON_FW_STATUS_* bits).
+	 */
+	DRM_NEURON_STATE_FW_STATUS = 0,
+
+	/**
+	 * @DRM_NEURON_STATE_SEMAPHORE: a NeuronCore semaphore.
+	 * @index0 = NeuronCore, @index1 = semaphore index.
+	 * values[0] = value (a signed 32-bit quantity).
+	 */
+	DRM_NEURON_STATE_SEMAPHORE,
+
+	/**
+	 * @DRM_NEURON_STATE_EVENT: a NeuronCore event.
+	 * @index0 = NeuronCore, @index1 = event index. values[0] = 0 or 1.
+	 */
+	DRM_NEURON_STATE_EVENT,
+
+	/**
+	 * @DRM_NEURON_STATE_DMA_QUEUE: registers of one DMA queue pair.
+	 * @index0 = DMA engine, @index1 = queue. values[] are indexed by
+	 * DRM_NEURON_DMA_QUEUE_*.
+	 */
+	DRM_NEURON_STATE_DMA_QUEUE,
+
+	/**
+	 * @DRM_NEURON_STATE_DMA_ENGINE: state of one DMA engine.
+	 * @index0 = DMA engine, @index1 must be 0. values[] are indexed by
+	 * DRM_NEURON_DMA_ENGINE_*.
+	 */
+	DRM_NEURON_STATE_DMA_ENGINE,
+};
+
+/* values[] layout of DRM_NEURON_STATE_DMA_QUEUE */
+/** DRM_NEURON_DMA_QUEUE_M2S_STATUS - M2S (source) queue status register. */
+#define DRM_NEURON_DMA_QUEUE_M2S_STATUS		0
+/** DRM_NEURON_DMA_QUEUE_M2S_HEAD - M2S head: [23:0] index, [31:30] ring id. */
+#define DRM_NEURON_DMA_QUEUE_M2S_HEAD		1
+/** DRM_NEURON_DMA_QUEUE_M2S_TAIL - M2S tail: [23:0] index, [31:30] ring id. */
+#define DRM_NEURON_DMA_QUEUE_M2S_TAIL		2
+/** DRM_NEURON_DMA_QUEUE_M2S_LENGTH - M2S ring length in descriptors. */
+#define DRM_NEURON_DMA_QUEUE_M2S_LENGTH		3
+/** DRM_NEURON_DMA_QUEUE_S2M_STATUS - S2M (destination) queue status. */
+#define DRM_NEURON_DMA_QUEUE_S2M_STATUS		4
+/** DRM_NEURON_DMA_QUEUE_S2M_HEAD - S2M head: [23:0] index, [31:30] ring id. */
+#define DRM_NEURON_DMA_QUEUE_S2M_HEAD		5
+/** DRM_NEURON_DMA_QUEUE_S2M_TAIL - S2M tail: [23:0] index, [31:30] ring id. */
+#define DRM_NEURON_DMA_QUEUE_S2M_TAIL		6
+/** DRM_NEURON_DMA_QUEUE_S2M_LENGTH - S2M ring length in descriptors. */
+#define DRM_NEURON_DMA_QUEUE_S2M_LENGTH		7
+/** DRM_NEURON_DMA_QUEUE_COUNT - number of values for a DMA queue. */
+#define DRM_NEURON_DMA_QUEUE_COUNT		8
+
+/* values[] layout of DRM_NEURON_STATE_DMA_ENGINE */
+/** DRM_NEURON_DMA_ENGINE_M2S_STATE - M2S side, DRM_NEURON_ENGINE_STATE_*. */
+#define DRM_NEURON_DMA_ENGINE_M2S_STATE		0
+/** DRM_NEURON_DMA_ENGINE_S2M_STATE - S2M side, DRM_NEURON_ENGINE_STATE_*. */
+#define DRM_NEURON_DMA_ENGINE_S2M_STATE		1
+/** DRM_NEURON_DMA_ENGINE_M2S_STATE_RAW - raw M2S state register. */
+#define DRM_NEURON_DMA_ENGINE_M2S_STATE_RAW	2
+/** DRM_NEURON_DMA_ENGINE_S2M_STATE_RAW - raw S2M state register. */
+#define DRM_NEURON_DMA_ENGINE_S2M_STATE_RAW	3
+/** DRM_NEURON_DMA_ENGINE_S2M_STREAM_CFG - raw S2M stream configuration. */
+#define DRM_NEURON_DMA_ENGINE_S2M_STREAM_CFG	4
+/** DRM_NEURON_DMA_ENGINE_VERSION - UDMA revision register (4 on v1). */
+#define DRM_NEURON_DMA_ENGINE_VERSION		5
+/** DRM_NEURON_DMA_ENGINE_COUNT - number of values for a DMA engine. */
+#define DRM_NEURON_DMA_ENGINE_COUNT		6
+
+/** DRM_NEURON_ENGINE_STATE_IDLE - every unit of the engine side is idle. */
+#define DRM_NEURON_ENGINE_STATE_IDLE	0
+/** DRM_NEURON_ENGINE_STATE_NORMAL - the engine side is running. */
+#define DRM_NEURON_ENGINE_STATE_NORMAL	1
+/** DRM_NEURON_ENGINE_STATE_ABORT - the engine side aborted on an error. */
+#define DRM_NEURON_ENGINE_STATE_ABORT	2
+
+/** DRM_NEURON_STATE_MAX_VALUES - size of drm_neuron_device_state.values. */
+#define DRM_NEURON_STATE_MAX_VALUES	16
+
+/**
+ * struct drm_neuron_device_state - argument of
+ * &DRM_IOCTL_NEURON_DEVICE_STATE
+ *
+ * Reads one item of device state from an allow-list of typed items. There
+ * is no way to read an arbitrary device or host address. The read is done
+ * by the device firmware, so it observes the state at the time of the call.
+ *
+ * Errors: -EINVAL for an unknown @type, non-zero @flags or @pad, an index
+ * out of range (see &struct drm_neuron_query_device_info for the limits) or
+ * a non-zero index the type does not use; plus the common errors.
+ */
+struct drm_neuron_device_state {
+	/** @type: one of &enum drm_neuron_state_type. */
+	__u32 type;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @index0: first index (NeuronCore or DMA engine), see @type. */
+	__u32 index0;
+
+	/** @index1: second index (item or queue), see @type. */
+	__u32 index1;
+
+	/** @count: out: number of valid entries in @values. */
+	__u32 count;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+
+	/**
+	 * @values: out: the values read; entries from @count on are zero.
+	 */
+	__u32 values[DRM_NEURON_STATE_MAX_VALUES];
+};
+
+/** DRM_NEURON_METRICS_MAX_SIZE - largest metrics blob in bytes. */
+#define DRM_NEURON_METRICS_MAX_SIZE	128
+
+/**
+ * struct drm_neuron_post_metrics - argument of
+ * &DRM_IOCTL_NEURON_POST_METRICS
+ *
+ * Hands an opaque blob of runtime metrics to the device firmware, which
+ * forwards it to the host platform's monitoring. The kernel does not
+ * interpret the blob.
+ *
+ * Errors: -EINVAL for a zero @size or non-zero @flags, -E2BIG when @size
+ * exceeds DRM_NEURON_METRICS_MAX_SIZE, -EFAULT when @data is not readable,
+ * plus the common errors.
+ */
+struct drm_neuron_post_metrics {
+	/** @data: user pointer to the blob. */
+	__u64 data;
+
+	/** @size: blob size in bytes, 1 .. DRM_NEURON_METRICS_MAX_SIZE. */
+	__u32 size;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+};
+
+/**
+ * struct drm_neuron_reset - argument of &DRM_IOCTL_NEURON_RESET
+ *
+ * Resets the whole device through its firmware and waits until it is ready
+ * again. A reset wipes device DRAM and all engine state. While the reset
+ * runs, other ioctls on any file of this device fail with -EAGAIN.
+ *
+ * Only a caller with CAP_SYS_ADMIN may reset (-EACCES otherwise).
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad, -EACCES without
+ * CAP_SYS_ADMIN, -EINTR when interrupted by a fatal signal before the reset
+ * started, -EIO when the device did not come back (it then stays unusable,
+ * every other ioctl fails with -EIO, until a later reset succeeds),
+ * -ENODEV after unplug.
+ */
+struct drm_neuron_reset {
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * DRM_IOCTL_NEURON_QUERY - query device information
+ *
+ * Takes a &struct drm_neuron_query.
+ */
+#define DRM_IOCTL_NEURON_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_QUERY, struct drm_neuron_query)
+
+/**
+ * DRM_IOCTL_NEURON_DEVICE_STATE - read allow-listed device state
+ *
+ * Takes a &struct drm_neuron_device_state.
+ */
+#define DRM_IOCTL_NEURON_DEVICE_STATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_DEVICE_STATE, \
+		 struct drm_neuron_device_state)
+
+/**
+ * DRM_IOCTL_NEURON_POST_METRICS - post runtime metrics
+ *
+ * Takes a &struct drm_neuron_post_metrics.
+ */
+#define DRM_IOCTL_NEURON_POST_METRICS \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_POST_METRICS, \
+		struct drm_neuron_post_metrics)
+
+/**
+ * DRM_IOCTL_NEURON_RESET - reset the device (CAP_SYS_ADMIN)
+ *
+ * Takes a &struct drm_neuron_reset.
+ */
+#define DRM_IOCTL_NEURON_RESET \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_RESET, struct drm_neuron_reset)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* __UAPI_NEURON_ACCEL_H__ */
