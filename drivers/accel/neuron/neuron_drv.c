@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * DRM accel driver for AWS Inferentia (Neuron v1): PCI binding, the DRM
+ * device and its ioctl table.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_compat.h"
+#include "neuron_drv.h"
+#include "neuron_fwio.h"
+#include "neuron_regs.h"
+#include "neuron_reset.h"
+#include "neuron_topology.h"
+
+/**
+ * neuron_hw_begin() - start an operation on the hardware for userspace
+ * @ndev: the device
+ * @idx: cookie for neuron_hw_end()
+ *
+ * Return: 0, or -ENODEV after unplug, -EAGAIN while a reset is in progress,
+ * -EIO when the device is wedged by a failed reset.
+ */
+int neuron_hw_begin(struct neuron_device *ndev, int *idx)
+{
+	if (!drm_dev_enter(&ndev->drm, idx))
+		return -ENODEV;
+
+	/* Fail rather than wait: a reset can take seconds on hardware. */
+	if (!down_read_trylock(&ndev->reset_lock)) {
+		drm_dev_exit(*idx);
+		return -EAGAIN;
+	}
+
+	if (ndev->wedged) {
+		up_read(&ndev->reset_lock);
+		drm_dev_exit(*idx);
+		return -EIO;
+	}
+
+	return 0;
+}
+
+void neuron_hw_end(struct neuron_device *ndev, int idx)
+{
+	up_read(&ndev->reset_lock);
+	drm_dev_exit(idx);
+}
+
+static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
+				     struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_post_metrics *args = data;
+	u8 blob[DRM_NEURON_METRICS_MAX_SIZE];
+	int idx, ret;
+
+	if (args->flags || !args->size)
+		return -EINVAL;
+	if (args->size > DRM_NEURON_METRICS_MAX_SIZE)
+		return -E2BIG;
+	if (copy_from_user(blob, u64_to_user_ptr(args->data), args->size))
+		return -EFAULT;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		return ret;
+
+	ret = neuron_fwio_post_metrics(ndev, blob, args->size);
+	neuron_hw_end(ndev, idx);
+
+	return ret == -EOPNOTSUPP ? -EIO : ret;
+}
+
+static int neuron_open(struct drm_device *dev, struct drm_file *file)
+{
+	struct neuron_file *nfile;
+
+	nfile = kzalloc(sizeof(*nfile), GFP_KERNEL);
+	if (!nfile)
+		return -ENOMEM;
+
+	nfile->ndev = to_neuron_device(dev);
+	file->driver_priv = nfile;
+	return 0;
+}
+
+static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+}
+
+static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(NEURON_QUERY, neuron_ioctl_query, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
+};
+
+/*
+ * DRM_ACCEL_FOPS plus fdinfo (6.12's macro lacks .show_fdinfo), without
+ * .mmap: there is nothing to map until the driver has GEM objects, and
+ * drm_gem_mmap() needs a GEM-enabled device.
+ */
+static const struct file_operations neuron_fops = {
+	.owner		= THIS_MODULE,
+	.open		= accel_open,
+	.release	= drm_release,
+	.unlocked_ioctl	= drm_ioctl,
+	.compat_ioctl	= drm_compat_ioctl,
+	.poll		= drm_poll,
+	.read		= drm_read,
+	.llseek		= noop_llseek,
+	.show_fdinfo	= drm_show_fdinfo,
+};
+
+static const struct drm_driver neuron_drm_driver = {
+	.driver_features	= DRIVER_COMPUTE_ACCEL,
+	.open			= neuron_open,
+	.postclose		= neuron_postclose,
+	.ioctls			= neuron_drm_ioctls,
+	.num_ioctls		= ARRAY_SIZE(neuron_drm_ioctls),
+	.fops			= &neuron_fops,
+	.name			= DRIVER_NAME,
+	.desc			= DRIVER_DESC,
+	NEURON_DRM_DRIVER_DATE
+	.major			= DRIVER_MAJOR,
+	.minor			= DRIVER_MINOR,
+	.patchlevel		= DRIVER_PATCHLEVEL,
+};
+
+static int neuron_map_bar(struct neuron_device *ndev, int bar,
+			  resource_size_t min_size, void __iomem **map,
+			  resource_size_t *size)
+{
+	struct pci_dev *pdev = ndev->pdev;
+	struct device *dev = &pdev->dev;
+
+	*size = pci_resource_len(pdev, bar);
+	if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) || *size < min_size)
+		return dev_err_probe(dev, -ENODEV,
+				     "BAR%d missing or too small (%pa bytes, need %pa)\n",
+				     bar, size, &min_size);
+
+	*map = pcim_iomap_region(pdev, bar, DRIVER_NAME);
+	if (IS_ERR(*map))
+		return dev_err_probe(dev, PTR_ERR(*map), "cannot map BAR%d\n", bar);
+
+	return 0;
+}
+
+/*
+ * BAR4 (device DRAM) is optional: the device is fully usable through DMA
+ * without it, and real hardware may block host accesses through it.
+ */
+static void neuron_map_dram_bar(struct neuron_device *ndev)
+{
+	struct pci_dev *pdev = ndev->pdev;
+	struct device *dev = &pdev->dev;
+	resource_size_t size = pci_resource_len(pdev, NEURON_BAR_DRAM);
+	resource_size_t want = (resource_size_t)NEURON_DRAM_CHANNELS *
+			       NEURON_DRAM_CHANNEL_SIZE;
+
+	if (!size || !(pci_resource_flags(pdev, NEURON_BAR_DRAM) & IORESOURCE_MEM))
+		return;
+
+	if (size < want) {
+		dev_warn(dev, "BAR4 too small (%pa bytes), not using it\n", &size);
+		return;
+	}
+
+	if (pcim_request_region(pdev, NEURON_BAR_DRAM, DRIVER_NAME)) {
+		dev_warn(dev, "BAR4 busy, not using it\n");
+		return;
+	}
+
+	ndev->dram = devm_ioremap_wc(dev, pci_resource_start(pdev, NEURON_BAR_DRAM),
+				     want);
+	if (!ndev->dram) {
+		dev_warn(dev, "cannot map BAR4, not using it\n");
+		return;
+	}
+	ndev->dram_size = want;
+}
+
+static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct neuron_device *ndev;
+	int ret;
+
+	ndev = devm_drm_dev_alloc(dev, &neuron_drm_driver, struct neuron_device, drm);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+
+	ndev->pdev = pdev;
+	init_rwsem(&ndev->reset_lock);
+	pci_set_drvdata(pdev, ndev);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot enable PCI device\n");
+
+	ret = neuron_map_bar(ndev, NEURON_BAR_APB, NEURON_BAR_APB_MIN_SIZE,
+			     &ndev->apb, &ndev->apb_size);
+	if (ret)
+		return ret;
+
+	ret = neuron_map_bar(ndev, NEURON_BAR_TPB, NEURON_BAR_TPB_MIN_SIZE,
+			     &ndev->tpb, &ndev->tpb_size);
+	if (ret)
+		return ret;
+
+	neuron_map_dram_bar(ndev);
+
+	/* Bits 47:46 of a device address select host/peers (spec 2.5). */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(NEURON_DMA_BITS));
+	if (ret)
+		return dev_err_probe(dev, ret, "no usable %d-bit DMA\n",
+				     NEURON_DMA_BITS);
+
+	/* The firmware answers by DMA, so mastering must be on before FWIO. */
+	pci_set_master(pdev);
+
+	ret = neuron_fwio_init(ndev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the firmware mailbox\n");
+
+	ret = neuron_topology_register(ndev);
+	if (ret)
+		return ret;
+
+	ret = neuron_reset_hw(ndev);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "device did not come up after reset\n");
+
+	neuron_debugfs_init(ndev);
+
+	ret = drm_dev_register(&ndev->drm, 0);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register DRM device\n");
+
+	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
+		 pdev->device, pdev->revision, ndev->device_id,
+		 ndev->dram ? ", DRAM BAR" : "");
+	return 0;
+}
+
+static void neuron_pci_remove(struct pci_dev *pdev)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+	int idx;
+
+	/*
+	 * Hold off resets until the device is unplugged, so none of them
+	 * republishes our id after it was cleared.
+	 */
+	down_write(&ndev->reset_lock);
+
+	/* Neighbours must stop mapping this device to our minor. */
+	if (drm_dev_enter(&ndev->drm, &idx)) {
+		neuron_apb_write(ndev, NEURON_MISC_DEVICE_ID, 0);
+		drm_dev_exit(idx);
+	}
+
+	/* Open files keep failing with -ENODEV from here on. */
+	drm_dev_unplug(&ndev->drm);
+
+	up_write(&ndev->reset_lock);
+}
+
+static const struct pci_device_id neuron_pci_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7064) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7065) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7066) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7067) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, neuron_pci_ids);
+
+static struct pci_driver neuron_pci_driver = {
+	.name		= DRIVER_NAME,
+	.id_table	= neuron_pci_ids,
+	.probe		= neuron_pci_probe,
+	.remove		= neuron_pci_remove,
+	.driver		= {
+		.dev_groups = neuron_sysfs_groups,
+	},
+};
+
+static int __init neuron_init(void)
+{
+	neuron_topology_init();
+	return pci_register_driver(&neuron_pci_driver);
+}
+module_init(neuron_init);
+
+static void __exit neuron_exit(void)
+{
+	pci_unregister_driver(&neuron_pci_driver);
+}
+module_exit(neuron_exit);
+
+MODULE_AUTHOR("The neuron driver authors");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __NEURON_DRV_H__
+#define __NEURON_DRV_H__
+
+#include <linux/io.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+
+#include "neuron_fwio.h"
+
+#define DRIVER_NAME		"neuron"
+#define DRIVER_DESC		"AWS Inferentia (Neuron v1) accelerator"
+#define DRIVER_MAJOR		1
+#define DRIVER_MINOR		0
+#define DRIVER_PATCHLEVEL	0
+
+/**
+ * struct neuron_device - one Neuron v1 PCI function
+ * @drm: DRM device; its lifetime (refcounted by open files) is the lifetime
+ *       of this structure, which is allocated with devm_drm_dev_alloc().
+ * @pdev: the PCI function.
+ * @apb: BAR0 mapping (CSRs, MISC RAM), write-only by convention.
+ * @tpb: BAR2 mapping (NeuronCore windows), write-only by convention.
+ * @dram: BAR4 mapping (device DRAM, write-combined), or NULL when absent.
+ * @apb_size: length of BAR0.
+ * @tpb_size: length of BAR2.
+ * @dram_size: length of BAR4, 0 when absent.
+ * @fwio: firmware mailbox state.
+ * @reset_lock: taken for reading around every operation that talks to the
+ *              hardware from userspace (see neuron_hw_begin()), and for
+ *              writing by a reset, so nothing runs against a half-reset
+ *              device.
+ * @wedged: the last reset failed; the device refuses work with -EIO until a
+ *          reset succeeds. Protected by @reset_lock.
+ * @reset_count: number of resets done since probe (probe's one included).
+ * @device_id: host-unique id written into the device's MISC topology slot,
+ *             read back by neighbours (see neuron_topology.c).
+ *
+ * Hardware access rules: every MMIO write and every FWIO request happens
+ * inside drm_dev_enter()/drm_dev_exit(), so nothing touches the BARs or the
+ * DMA buffers once drm_dev_unplug() returned.
+ */
+struct neuron_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+
+	void __iomem *apb;
+	void __iomem *tpb;
+	void __iomem *dram;
+	resource_size_t apb_size;
+	resource_size_t tpb_size;
+	resource_size_t dram_size;
+
+	struct neuron_fwio fwio;
+
+	struct rw_semaphore reset_lock;
+	bool wedged;
+	unsigned int reset_count;
+
+	u32 device_id;
+};
+
+/**
+ * struct neuron_file - per-open-file state
+ * @ndev: the device this file was opened on.
+ *
+ * Later parts of the driver (GEM contexts, schedulers entities) hang their
+ * per-client state here.
+ */
+struct neuron_file {
+	struct neuron_device *ndev;
+};
+
+#define to_neuron_device(dev)	container_of(dev, struct neuron_device, drm)
+
+static inline struct neuron_device *neuron_from_pdev(struct pci_dev *pdev)
+{
+	return pci_get_drvdata(pdev);
+}
+
+static inline int neuron_minor(struct neuron_device *ndev)
+{
+	return ndev->drm.accel->index;
+}
+
+/* The device is never read through MMIO (spec: "readless"); writes only. */
+static inline void neuron_apb_write(struct neuron_device *ndev, u32 off, u32 val)
+{
+	writel(val, ndev->apb + off);
+}
+
+static inline void neuron_tpb_write(struct neuron_device *ndev, u32 off, u32 val)
+{
+	writel(val, ndev->tpb + off);
+}
+
+int neuron_hw_begin(struct neuron_device *ndev, int *idx);
+void neuron_hw_end(struct neuron_device *ndev, int idx);
+
+/* neuron_query.c */
+int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file);
+int neuron_ioctl_device_state(struct drm_device *dev, void *data,
+			      struct drm_file *file);
+
+/* neuron_sysfs.c */
+extern const struct attribute_group *neuron_sysfs_groups[];
+
+/* neuron_debugfs.c */
+void neuron_debugfs_init(struct neuron_device *ndev);
+
+#endif /* __NEURON_DRV_H__ */

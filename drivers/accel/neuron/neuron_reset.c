@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * Device reset through the firmware.
+ *
+ * The driver writes the reset type into MISC+0x1EC and rings the doorbell.
+ * The firmware clears MISC+0x1EC when it has taken the request and sets the
+ * ready bit of the status word when the device is usable again. Real
+ * hardware takes seconds; the emulated device is nearly instant, so the
+ * timings are module parameters with bounded, generous defaults.
+ */
+
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+
+#include <drm/drm_drv.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_compat.h"
+#include "neuron_drv.h"
+#include "neuron_fwio.h"
+#include "neuron_regs.h"
+#include "neuron_reset.h"
+#include "neuron_topology.h"
+
+static unsigned int reset_initial_wait_ms = 10;
+module_param(reset_initial_wait_ms, uint, 0644);
+MODULE_PARM_DESC(reset_initial_wait_ms,
+		 "Wait after requesting a device reset before polling it, in ms (default 10; hardware needs ~7000)");
+
+static unsigned int reset_timeout_ms = 120000;
+module_param(reset_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(reset_timeout_ms,
+		 "Give up on a device reset the firmware did not take after this many ms (default 120000)");
+
+static unsigned int ready_timeout_ms = 5000;
+module_param(ready_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(ready_timeout_ms,
+		 "Give up waiting for the firmware ready bit after a reset after this many ms (default 5000)");
+
+/* Poll intervals; re-send the request if the firmware seems to have lost it. */
+#define NEURON_RESET_POLL_MS		20
+#define NEURON_RESET_RESEND_MS		30000
+#define NEURON_READY_POLL_MS		20
+
+static void neuron_reset_request(struct neuron_device *ndev)
+{
+	neuron_apb_write(ndev, NEURON_MISC_RESET, NEURON_RESET_DEVICE);
+	/* writel() orders the request before the doorbell. */
+	neuron_apb_write(ndev, NEURON_MISC_DOORBELL, 1);
+}
+
+static int neuron_reset_wait_taken(struct neuron_device *ndev)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(reset_timeout_ms);
+	unsigned long resend = jiffies + msecs_to_jiffies(NEURON_RESET_RESEND_MS);
+	u32 val;
+	int ret;
+
+	for (;;) {
+		/* The firmware does not answer while it resets; keep asking. */
+		ret = neuron_fwio_read32_flags(ndev, NEURON_APB_ADDR(NEURON_MISC_RESET),
+					       &val, NEURON_FWIO_NO_RETRY |
+					       NEURON_FWIO_QUIET);
+		if (!ret && !val)
+			return 0;
+		if (ret == -ENODEV || ret == -EINTR)
+			return ret;
+		if (time_after(jiffies, deadline))
+			return ret ? ret : -ETIMEDOUT;
+		if (time_after(jiffies, resend)) {
+			neuron_reset_request(ndev);
+			resend = jiffies + msecs_to_jiffies(NEURON_RESET_RESEND_MS);
+		}
+		msleep(NEURON_RESET_POLL_MS);
+	}
+}
+
+static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ready_timeout_ms);
+	int ret;
+
+	for (;;) {
+		ret = neuron_fwio_read32_flags(ndev,
+					       NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
+					       status, NEURON_FWIO_NO_RETRY |
+					       NEURON_FWIO_QUIET);
+		if (!ret && (*status & NEURON_FW_STATUS_READY))
+			return 0;
+		if (ret == -ENODEV || ret == -EINTR)
+			return ret;
+		if (time_after(jiffies, deadline))
+			return ret ? ret : -ETIMEDOUT;
+		msleep(NEURON_READY_POLL_MS);
+	}
+}
+
+/**
+ * neuron_reset_hw() - reset the device and wait until it is ready
+ * @ndev: the device; the caller guarantees nothing else uses the hardware
+ *        (probe, or @ndev->reset_lock held for writing)
+ *
+ * On success the device's topology slot holds our id again (the reset
+ * clears it).
+ *
+ * Return: 0; -ENODEV after unplug; -EINTR on a fatal signal; -ETIMEDOUT
+ * when the firmware did not take the reset or did not become ready; another
+ * negative errno from the mailbox.
+ */
+int neuron_reset_hw(struct neuron_device *ndev)
+{
+	unsigned long start = jiffies;
+	u32 status = 0;
+	int idx, ret;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return -ENODEV;
+
+	neuron_reset_request(ndev);
+	msleep(reset_initial_wait_ms);
+
+	ret = neuron_reset_wait_taken(ndev);
+	if (ret) {
+		drm_err(&ndev->drm, "firmware did not take the reset request: %d\n", ret);
+		goto out;
+	}
+
+	ret = neuron_reset_wait_ready(ndev, &status);
+	if (ret) {
+		drm_err(&ndev->drm,
+			"device not ready %u ms after reset (firmware status %#x): %d\n",
+			jiffies_to_msecs(jiffies - start), status, ret);
+		goto out;
+	}
+
+	neuron_topology_publish_id(ndev);
+	ndev->reset_count++;
+	drm_dbg_driver(&ndev->drm, "reset done in %u ms, firmware status %#x\n",
+		       jiffies_to_msecs(jiffies - start), status);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * neuron_reset() - reset a device that is in use
+ * @ndev: the device
+ *
+ * Waits for running hardware operations to finish and keeps new ones out
+ * (they fail with -EAGAIN) until the reset is over. A failed reset leaves
+ * the device wedged: everything fails with -EIO until a reset succeeds.
+ *
+ * Return: 0, -EINTR, -ENODEV or -EIO.
+ */
+int neuron_reset(struct neuron_device *ndev)
+{
+	int ret;
+
+	ret = down_write_killable(&ndev->reset_lock);
+	if (ret)
+		return ret;
+
+	ret = neuron_reset_hw(ndev);
+	if (ret && ret != -ENODEV) {
+		if (!ndev->wedged)
+			neuron_dev_wedged_event(&ndev->drm);
+		ndev->wedged = true;
+		ret = -EIO;
+	} else if (!ret) {
+		if (ndev->wedged)
+			drm_info(&ndev->drm, "device recovered by reset\n");
+		ndev->wedged = false;
+	}
+
+	up_write(&ndev->reset_lock);
+	return ret;
+}
+
+int neuron_ioctl_reset(struct drm_device *dev, void *data,
+		       struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_reset *args = data;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	drm_info(dev, "reset requested by %s[%d]\n", current->comm,
+		 task_pid_nr(current));
+	return neuron_reset(ndev);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __NEURON_RESET_H__
+#define __NEURON_RESET_H__
+
+struct drm_device;
+struct drm_file;
+struct neuron_device;
+
+int neuron_reset_hw(struct neuron_device *ndev);
+int neuron_reset(struct neuron_device *ndev);
+int neuron_ioctl_reset(struct drm_device *dev, void *data,
+		       struct drm_file *file);
+
+#endif /* __NEURON_RESET_H__ */
