@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "neuron_drm_priv.h"
@@ -16,22 +17,41 @@ unsigned int neuron_drm_lib_version(void)
 	       (NEURON_DRM_VERSION_MINOR << 8) | NEURON_DRM_VERSION_MICRO;
 }
 
+/* EAGAIN retries issued back to back before the wrapper starts sleeping. */
+#define EAGAIN_SPINS 8
+/* Longest sleep between two EAGAIN retries, in nanoseconds (10 ms). */
+#define EAGAIN_MAX_SLEEP_NS 10000000L
+
 int neuron_drm_ioctl(int fd, unsigned long request, void *arg)
 {
+	long sleep_ns = 100000; /* 100 us, doubled up to the cap */
+	unsigned int again = 0;
 	int ret;
 
 	/*
 	 * Same rule as libdrm's drmIoctl(): a signal (EINTR) or a transient
-	 * "try again" (EAGAIN) from the DRM core means the ioctl had no
-	 * effect, so it is simply issued again.
+	 * "try again" (EAGAIN) means the ioctl had no effect, so it is
+	 * issued again.  One difference: the neuron driver answers EAGAIN
+	 * for the whole duration of a device reset (up to seconds), so after
+	 * a few immediate retries we back off instead of spinning a CPU.
 	 */
-	do {
+	for (;;) {
 		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+		if (ret != -1)
+			return ret;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			break;
+		if (++again > EAGAIN_SPINS) {
+			struct timespec ts = { 0, sleep_ns };
 
-	if (ret == -1)
-		return errno > 0 ? -errno : -EIO;
-	return ret;
+			nanosleep(&ts, NULL);
+			if (sleep_ns < EAGAIN_MAX_SLEEP_NS)
+				sleep_ns *= 2;
+		}
+	}
+	return errno > 0 ? -errno : -EIO;
 }
 
 const char *neuron_drm_strerror(int err)

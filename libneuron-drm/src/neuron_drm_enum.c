@@ -213,7 +213,7 @@ static int scan_dir(const char *dir, const char *sysfs,
 {
 	struct neuron_drm_node *nodes = NULL, *tmp;
 	size_t count = 0, cap = 0;
-	int denied = 0, ret = 0;
+	int open_err = 0, ret = 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -226,6 +226,7 @@ static int scan_dir(const char *dir, const char *sysfs,
 	for (;;) {
 		char path[NEURON_DRM_PATH_MAX];
 		struct neuron_drm_node node;
+		struct stat st;
 		int fd, len;
 
 		errno = 0;
@@ -240,12 +241,21 @@ static int scan_dir(const char *dir, const char *sysfs,
 		len = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (len < 0 || (size_t)len >= sizeof(path))
 			continue;
+		/* Only character devices are candidates; do not open others. */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISCHR(st.st_mode))
+			continue;
 
 		/* The nodes are real device files; do not follow planted links. */
 		fd = probe_node(path, O_NOFOLLOW, sysfs, &node);
 		if (fd < 0) {
-			if (fd == -EACCES || fd == -EPERM)
-				denied = 1;
+			/*
+			 * ENOTTY/ENODEV: not a neuron node; ENOENT/ENXIO: gone.
+			 * Anything else (EACCES above all) is remembered.
+			 */
+			if (!open_err && fd != -ENOTTY && fd != -ENODEV &&
+			    fd != -ENOENT && fd != -ENXIO)
+				open_err = fd;
 			continue;
 		}
 		close(fd);
@@ -272,11 +282,12 @@ static int scan_dir(const char *dir, const char *sysfs,
 		return -EOVERFLOW;
 	}
 	/*
-	 * Without this, a user lacking permission would be told "no device",
-	 * which sends them looking in the wrong place.
+	 * Without this, a user lacking permission (or facing a broken
+	 * driver) would be told "no device", which sends them looking in
+	 * the wrong place.
 	 */
-	if (count == 0 && denied)
-		return -EACCES;
+	if (count == 0 && open_err)
+		return open_err;
 
 	if (count)
 		qsort(nodes, count, sizeof(*nodes), cmp_minor);
@@ -301,6 +312,11 @@ int neuron_drm__list_dir(const char *dir, const char *sysfs,
 			       sizeof(*nodes));
 	free(all);
 	return count;
+}
+
+int neuron_drm__scan(struct neuron_drm_node **out)
+{
+	return scan_dir(NEURON_DRM_DEV_DIR, SYSFS_ROOT, out);
 }
 
 int neuron_drm_list(struct neuron_drm_node *nodes, unsigned int max)

@@ -32,4 +32,11 @@ int neuron_drm__parse_slot(const char *in, char out[NEURON_DRM_PCI_SLOT_MAX]);
  */
 int neuron_drm__check_version(int fd, struct neuron_drm_node *node);
 
+/*
+ * neuron_drm__scan() - the neuron nodes of /dev/accel, sorted by minor.
+ * *@out is a malloc'ed array (NULL when empty) the caller frees; returns
+ * the count or -errno (as neuron_drm_list()).
+ */
+int neuron_drm__scan(struct neuron_drm_node **out);
+
 #endif

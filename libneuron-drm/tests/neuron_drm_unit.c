@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,62 +27,7 @@
 #include "neuron_drm.h"
 #include "neuron_drm_priv.h"
 
-enum { PASS, FAIL, SKIP };
-
-static const char *skip_reason;
-
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "  %s:%d: check failed: %s\n",    \
-				__FILE__, __LINE__, #cond);                \
-			return FAIL;                                       \
-		}                                                          \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                     \
-	do {                                                               \
-		long long a_ = (a), b_ = (b);                              \
-		if (a_ != b_) {                                            \
-			fprintf(stderr, "  %s:%d: %s == %lld, expected %s == %lld\n", \
-				__FILE__, __LINE__, #a, a_, #b, b_);       \
-			return FAIL;                                       \
-		}                                                          \
-	} while (0)
-
-#define SKIP_IF(cond, why)                                                 \
-	do {                                                               \
-		if (cond) {                                                \
-			skip_reason = (why);                               \
-			return SKIP;                                       \
-		}                                                          \
-	} while (0)
-
-/* A scratch directory per test that needs one, removed afterwards. */
-static char tmpdir[64];
-
-static int make_tmpdir(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/neuron-drm-unit.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static void remove_tmpdir(void)
-{
-	char cmd[128];
-
-	if (!tmpdir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "  could not remove %s\n", tmpdir);
-	tmpdir[0] = '\0';
-}
-
-static int tmp_path(char *buf, size_t len, const char *name)
-{
-	return snprintf(buf, len, "%s/%s", tmpdir, name) < (int)len ? 0 : -1;
-}
+#include "unit.h"
 
 /* Number of neuron devices on this host (the tests assume none exist). */
 static int host_devices(void)
@@ -221,6 +167,11 @@ static int test_list_fake_dir(void)
 	    (tmp_path(p, sizeof(p), "accel4") ||
 	     mknod(p, S_IFCHR | 0600, makedev(1, 3))))
 		goto out;
+	/* An accel minor without a device behind it (ACCEL_MAJOR is 261). */
+	if (geteuid() == 0 &&
+	    (tmp_path(p, sizeof(p), "accel63") ||
+	     mknod(p, S_IFCHR | 0600, makedev(261, 63))))
+		goto out;
 
 	/* (open(O_RDWR) of a fifo does not block on Linux.) */
 	memset(n, 0xa5, sizeof(n));
@@ -359,12 +310,93 @@ static int test_get_node_errors(void)
 	return PASS;
 }
 
+/* Wrappers refuse NULL out-pointers before any system call (fd -1 would
+ * otherwise give -EBADF, so -EINVAL proves the check came first). */
+static int test_wrapper_null_args(void)
+{
+	CHECK_EQ(neuron_drm_query_device_info(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_query_topology(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_device_state(-1, DRM_NEURON_STATE_FW_STATUS, 0, 0,
+					 NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_fw_status(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_semaphore_read(-1, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_event_read(-1, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_post_metrics(-1, NULL, 4), -EINVAL);
+	CHECK_EQ(neuron_drm_post_metrics(-1, "x", 0), -EINVAL);
+	CHECK_EQ(neuron_drm_open_device_id(0), -EINVAL);
+	return PASS;
+}
+
+static int test_wrapper_size_limits(void)
+{
+	char b[8];
+
+	if (sizeof(size_t) <= sizeof(uint32_t)) {
+		skip_reason = "32-bit size_t";
+		return SKIP;
+	}
+	CHECK_EQ(neuron_drm_query(-1, 0, b, (size_t)UINT32_MAX + 1), -EINVAL);
+	CHECK_EQ(neuron_drm_post_metrics(-1, b, (size_t)UINT32_MAX + 1), -E2BIG);
+	return PASS;
+}
+
+/*
+ * Each wrapper maps the kernel's failure to -errno: a closed descriptor
+ * gives -EBADF, a non-DRM device -ENOTTY.  Nothing is left modified in
+ * the caller's out-structures on failure except the documented zeroing.
+ */
+static int test_wrapper_error_mapping(void)
+{
+	struct drm_neuron_query_device_info info;
+	struct drm_neuron_query_topology topo;
+	struct drm_neuron_device_state st;
+	uint32_t u = 0xdeadbeef;
+	int32_t i32 = 0x5a5a5a5a;
+	int fds[2], k, ret;
+
+	fds[0] = -1;
+	fds[1] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(fds[1] >= 0);
+	for (k = 0; k < 2; k++) {
+		int fd = fds[k], want = k == 0 ? -EBADF : -ENOTTY;
+
+		memset(&st, 0x77, sizeof(st));
+		if ((ret = neuron_drm_query(fd, DRM_NEURON_QUERY_DEVICE_INFO,
+					    NULL, 0)) != want ||
+		    (ret = neuron_drm_query_device_info(fd, &info)) != want ||
+		    (ret = neuron_drm_query_topology(fd, &topo)) != want ||
+		    (ret = neuron_drm_device_state(fd, DRM_NEURON_STATE_FW_STATUS,
+						   0, 0, &st)) != want ||
+		    (ret = neuron_drm_fw_status(fd, &u)) != want ||
+		    (ret = neuron_drm_semaphore_read(fd, 0, 0, &i32)) != want ||
+		    (ret = neuron_drm_event_read(fd, 0, 0, &u)) != want ||
+		    (ret = neuron_drm_post_metrics(fd, "m", 1)) != want ||
+		    (ret = neuron_drm_reset(fd)) != want) {
+			fprintf(stderr, "  fd %d: got %d (%s), want %d\n", fd,
+				ret, neuron_drm_strerror(ret), want);
+			close(fds[1]);
+			return FAIL;
+		}
+		/* Out-values untouched on failure. */
+		CHECK_EQ(u, 0xdeadbeef);
+		CHECK_EQ(i32, 0x5a5a5a5a);
+		CHECK_EQ(st.type, 0x77777777);
+	}
+	close(fds[1]);
+	return PASS;
+}
+
+static int test_open_device_id_no_device(void)
+{
+	SKIP_IF(host_devices() != 0, "this host has (or hides) accel nodes");
+	CHECK_EQ(neuron_drm_open_device_id(1), -ENODEV);
+	CHECK_EQ(neuron_drm_open_device_id(UINT32_MAX), -ENODEV);
+	return PASS;
+}
+
 /* ---------------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct unit_test tests[] = {
 	{ "lib-version", test_lib_version },
 	{ "strerror", test_strerror },
 	{ "ioctl-errors", test_ioctl_errors },
@@ -380,32 +412,13 @@ static const struct {
 	{ "open-pci-no-device", test_open_pci_no_device },
 	{ "parse-slot", test_parse_slot },
 	{ "get-node-errors", test_get_node_errors },
+	{ "wrapper-null-args", test_wrapper_null_args },
+	{ "wrapper-size-limits", test_wrapper_size_limits },
+	{ "wrapper-error-mapping", test_wrapper_error_mapping },
+	{ "open-device-id-no-device", test_open_device_id_no_device },
 };
 
 int main(int argc, char **argv)
 {
-	unsigned int passed = 0, failed = 0, skipped = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int r;
-
-		if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-			continue;
-		skip_reason = NULL;
-		r = tests[i].fn();
-		if (r == PASS) {
-			passed++;
-			printf("PASS %s\n", tests[i].name);
-		} else if (r == SKIP) {
-			skipped++;
-			printf("SKIP %s (%s)\n", tests[i].name, skip_reason);
-		} else {
-			failed++;
-			printf("FAIL %s\n", tests[i].name);
-		}
-		fflush(stdout);
-	}
-	printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
-	return failed ? 1 : 0;
+	return unit_main(tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
