@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron-ls - list the Neuron (AWS Inferentia v1) devices of this machine.
+ *
+ * Uses libneuron-drm only (no ioctl of its own).  See --help and
+ * Documentation/accel/neuron/libneuron-drm.rst.
+ *
+ * Exit status:
+ *   0  devices listed, every device answered
+ *   1  error: enumeration failed, or a device could not be opened/queried
+ *      (its row shows the error)
+ *   2  usage error
+ *   3  no neuron device found (the listing, or the JSON, is still printed)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neuron_drm.h"
+
+#define EXIT_ERROR 1
+#define EXIT_USAGE 2
+#define EXIT_NODEV 3
+
+enum { EAST = DRM_NEURON_LINK_EAST, WEST = DRM_NEURON_LINK_WEST };
+
+struct dev {
+	struct neuron_drm_node node;
+	struct drm_neuron_query_device_info info;
+	struct drm_neuron_query_topology topo;
+	int err;	/* 0, or -errno of the first failed step */
+	const char *err_what;
+	bool have_topo;
+	int peer[DRM_NEURON_LINK_COUNT]; /* neuron-ls index of the peer, -1 */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: neuron-ls [OPTION]...\n"
+		"List the Neuron devices (AWS Inferentia, /dev/accel/accel*): PCI\n"
+		"address, device id, firmware status, DRAM, Neuron-Pipe links, and\n"
+		"draw the Neuron-Pipe ring.\n"
+		"\n"
+		"  -j, --json     machine-readable JSON on stdout\n"
+		"  -h, --help     this text\n"
+		"  -V, --version  library and tool version\n"
+		"\n"
+		"IDX is the device index other tools accept (accel minor order).\n"
+		"EAST/WEST show the index of the linked neighbour, 'down' for a link\n"
+		"that is down, '?' for a link whose peer did not answer, 'id N' for\n"
+		"a peer not bound on this host.\n"
+		"\n"
+		"Exit status: 0 listed; 1 a device could not be queried or the\n"
+		"listing failed; 2 usage error; 3 no Neuron device found.\n");
+}
+
+static int index_of_minor(const struct dev *d, int n, int minor)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((int)d[i].node.minor == minor)
+			return i;
+	return -1;
+}
+
+static void probe(struct dev *d)
+{
+	int fd, ret;
+
+	fd = neuron_drm_open_path(d->node.path);
+	if (fd < 0) {
+		d->err = fd;
+		d->err_what = "open";
+		return;
+	}
+	ret = neuron_drm_query_device_info(fd, &d->info);
+	if (ret < 0) {
+		d->err = ret;
+		d->err_what = "device info";
+	} else if (d->info.capabilities & DRM_NEURON_CAP_TOPOLOGY) {
+		ret = neuron_drm_query_topology(fd, &d->topo);
+		if (ret < 0) {
+			d->err = ret;
+			d->err_what = "topology";
+		} else {
+			d->have_topo = true;
+		}
+	}
+	neuron_drm_close(fd);
+}
+
+static void human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	unsigned int u = 0;
+
+	while (v >= 1024.0 && u < 4) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
+static void link_text(const struct dev *d, int l, char *buf, size_t len)
+{
+	const struct drm_neuron_topology_link *lk = &d->topo.links[l];
+
+	if (!d->have_topo || (uint32_t)l >= d->topo.link_count)
+		snprintf(buf, len, "-");
+	else if (!(lk->flags & DRM_NEURON_LINK_UP))
+		snprintf(buf, len, "down");
+	else if (d->peer[l] >= 0)
+		snprintf(buf, len, "%d", d->peer[l]);
+	else if (lk->flags & DRM_NEURON_LINK_PEER_ID_VALID)
+		snprintf(buf, len, "id %" PRIu32, lk->peer_device_id);
+	else
+		snprintf(buf, len, "?");
+}
+
+/* ---- the ring diagram ------------------------------------------------ */
+
+/*
+ * Follow the east links.  A chain starts at a device no local device
+ * points east to (or, when every device has a predecessor, at the lowest
+ * index of a cycle); it is "closed" when it comes back to its start.
+ * Returns the chain length; @seq gets the indices in east order.
+ */
+static int walk_chain(const struct dev *d, int n, int start, bool *seen,
+		      int *seq, bool *closed)
+{
+	int len = 0, cur = start;
+
+	*closed = false;
+	while (cur >= 0 && !seen[cur]) {
+		seen[cur] = true;
+		seq[len++] = cur;
+		cur = d[cur].peer[EAST];
+	}
+	if (cur == start && len > 0 && d[seq[len - 1]].peer[EAST] == start)
+		*closed = true;
+	(void)n;
+	return len;
+}
+
+static bool has_east_pred(const struct dev *d, int n, int i)
+{
+	int j;
+
+	for (j = 0; j < n; j++)
+		if (d[j].peer[EAST] == i)
+			return true;
+	return false;
+}
+
+static void draw_ring(const struct dev *d, int n)
+{
+	bool *seen = calloc((size_t)n, sizeof(*seen));
+	int *seq = calloc((size_t)n, sizeof(*seq));
+	int i, pass, k;
+
+	if (!seen || !seq) {
+		free(seen);
+		free(seq);
+		return;
+	}
+	printf("\nNeuron-Pipe links (east -->, [IDX]):\n\n");
+	/* Pass 0: chains with a head; pass 1: what is left are cycles. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			char line[1024];
+			size_t pos = 0;
+			bool closed;
+			int len;
+
+			if (seen[i] || (pass == 0 && has_east_pred(d, n, i)))
+				continue;
+			len = walk_chain(d, n, i, seen, seq, &closed);
+			pos += snprintf(line + pos, sizeof(line) - pos, "  %s",
+					closed ? "+-> " : "");
+			for (k = 0; k < len && pos < sizeof(line) - 32; k++) {
+				const struct dev *c = &d[seq[k]];
+				const char *tail = "";
+				char lt[32];
+
+				if (k + 1 < len) {
+					tail = " --> ";
+				} else if (closed) {
+					tail = " --+";
+				} else if (c->have_topo &&
+					   (c->topo.links[EAST].flags & DRM_NEURON_LINK_UP)) {
+					/* Up, but the peer is not one of ours. */
+					link_text(c, EAST, lt, sizeof(lt));
+					pos += snprintf(line + pos, sizeof(line) - pos,
+							"[%d] --> (%s)", seq[k], lt);
+					continue;
+				} else if (len == 1 && c->have_topo &&
+					   !(c->topo.links[WEST].flags & DRM_NEURON_LINK_UP)) {
+					tail = " (no Neuron-Pipe link up)";
+				} else if (c->have_topo) {
+					tail = " -x (east link down)";
+				} else {
+					tail = " (links unknown)";
+				}
+				pos += snprintf(line + pos, sizeof(line) - pos,
+						"[%d]%s", seq[k], tail);
+			}
+			printf("%s\n", line);
+			if (closed) {
+				/* The '+' closing the line is at column pos - 1. */
+				size_t w = pos > 4 ? pos - 4 : 0;
+
+				printf("  |%*s|\n", (int)w, "");
+				printf("  +");
+				for (k = 0; k < (int)w; k++)
+					putchar('-');
+				printf("+\n");
+			}
+		}
+	}
+	/* A ring is only consistent if every west link points back. */
+	for (i = 0; i < n; i++) {
+		int e = d[i].peer[EAST];
+
+		if (e >= 0 && d[e].have_topo && d[e].peer[WEST] != i)
+			printf("  warning: [%d] is east of [%d], but [%d]'s west link "
+			       "does not point back\n", e, i, e);
+	}
+	free(seen);
+	free(seq);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static void print_table(const struct dev *d, int n)
+{
+	int i;
+
+	printf("%-3s  %-18s  %-12s  %-9s  %6s  %-9s  %3s  %9s  %-5s  %s\n",
+	       "IDX", "NODE", "PCI SLOT", "PCI ID", "DEV ID", "FIRMWARE",
+	       "NCS", "DRAM", "EAST", "WEST");
+	for (i = 0; i < n; i++) {
+		const struct dev *c = &d[i];
+		char size[32], east[32], west[32], pciid[16];
+
+		snprintf(pciid, sizeof(pciid), "%04x:%04x", c->node.pci_vendor,
+			 c->node.pci_device);
+		if (c->err && c->err_what && strcmp(c->err_what, "topology")) {
+			printf("%3d  %-18s  %-12s  %-9s  error: %s: %s\n", i,
+			       c->node.path, c->node.pci_slot[0] ? c->node.pci_slot : "-",
+			       pciid, c->err_what, neuron_drm_strerror(c->err));
+			continue;
+		}
+		human_size(c->info.dram_size, size, sizeof(size));
+		link_text(c, EAST, east, sizeof(east));
+		link_text(c, WEST, west, sizeof(west));
+		printf("%3d  %-18s  %-12s  %-9s  %6" PRIu32 "  %-9s  %3" PRIu32
+		       "  %9s  %-5s  %s\n",
+		       i, c->node.path, c->node.pci_slot[0] ? c->node.pci_slot : "-",
+		       pciid, c->info.device_id,
+		       (c->info.fw_status & DRM_NEURON_FW_STATUS_READY) ? "ready" : "NOT READY",
+		       c->info.nc_count, size, east, west);
+		if (c->err)
+			printf("     %s: %s\n", c->err_what, neuron_drm_strerror(c->err));
+	}
+	if (n > 0) {
+		const struct dev *c = &d[0];
+
+		printf("\n%d device%s, driver %s %d.%d.%d, libneuron-drm %u.%u.%u\n",
+		       n, n == 1 ? "" : "s", NEURON_DRM_DRIVER_NAME,
+		       c->node.drv_major, c->node.drv_minor, c->node.drv_patchlevel,
+		       neuron_drm_lib_version() >> 16,
+		       (neuron_drm_lib_version() >> 8) & 0xff,
+		       neuron_drm_lib_version() & 0xff);
+		draw_ring(d, n);
+	}
+}
+
+/* Print @s as a JSON string (quotes and escapes). */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void json_link(const struct dev *c, int l)
+{
+	const struct drm_neuron_topology_link *lk = &c->topo.links[l];
+
+	if (!c->have_topo || (uint32_t)l >= c->topo.link_count) {
+		printf("null");
+		return;
+	}
+	printf("{\"up\": %s, ", (lk->flags & DRM_NEURON_LINK_UP) ? "true" : "false");
+	if (lk->flags & DRM_NEURON_LINK_PEER_ID_VALID)
+		printf("\"peer_device_id\": %" PRIu32 ", ", lk->peer_device_id);
+	else
+		printf("\"peer_device_id\": null, ");
+	if (c->peer[l] >= 0)
+		printf("\"peer_index\": %d}", c->peer[l]);
+	else
+		printf("\"peer_index\": null}");
+}
+
+static void print_json(const struct dev *d, int n, int list_err)
+{
+	bool *seen = calloc((size_t)(n ? n : 1), sizeof(*seen));
+	int *seq = calloc((size_t)(n ? n : 1), sizeof(*seq));
+	bool first = true;
+	int i, pass, k;
+
+	printf("{\n  \"library_version\": \"%u.%u.%u\",\n",
+	       neuron_drm_lib_version() >> 16, (neuron_drm_lib_version() >> 8) & 0xff,
+	       neuron_drm_lib_version() & 0xff);
+	if (list_err) {
+		printf("  \"error\": ");
+		json_str(neuron_drm_strerror(list_err));
+		printf(",\n");
+	}
+	printf("  \"devices\": [");
+	for (i = 0; i < n; i++) {
+		const struct dev *c = &d[i];
+		const struct drm_neuron_query_device_info *in = &c->info;
+		bool info_ok = !c->err || !strcmp(c->err_what, "topology");
+
+		printf("%s\n    {\n", i ? "," : "");
+		printf("      \"index\": %d,\n      \"node\": ", i);
+		json_str(c->node.path);
+		printf(",\n      \"minor\": %u,\n      \"pci_slot\": ", c->node.minor);
+		if (c->node.pci_slot[0])
+			json_str(c->node.pci_slot);
+		else
+			printf("null");
+		printf(",\n      \"pci_vendor_id\": %u,\n      \"pci_device_id\": %u,\n",
+		       c->node.pci_vendor, c->node.pci_device);
+		printf("      \"driver_version\": \"%d.%d.%d\",\n", c->node.drv_major,
+		       c->node.drv_minor, c->node.drv_patchlevel);
+		if (info_ok) {
+			printf("      \"device_id\": %" PRIu32 ",\n", in->device_id);
+			printf("      \"pci_revision\": %u,\n", in->pci_revision);
+			printf("      \"firmware\": {\"ready\": %s, \"status\": %" PRIu32 "},\n",
+			       (in->fw_status & DRM_NEURON_FW_STATUS_READY) ? "true" : "false",
+			       in->fw_status);
+			printf("      \"nc_count\": %" PRIu32 ",\n", in->nc_count);
+			printf("      \"dma_engine_count\": %" PRIu32 ",\n", in->dma_engine_count);
+			printf("      \"dram\": {\"channels\": %" PRIu32
+			       ", \"channel_size\": %" PRIu64 ", \"size\": %" PRIu64 "},\n",
+			       in->dram_channel_count, (uint64_t)in->dram_channel_size,
+			       (uint64_t)in->dram_size);
+			printf("      \"capabilities\": %" PRIu64 ",\n",
+			       (uint64_t)in->capabilities);
+			printf("      \"links\": {\"east\": ");
+			json_link(c, EAST);
+			printf(", \"west\": ");
+			json_link(c, WEST);
+			printf("},\n");
+		}
+		printf("      \"error\": ");
+		if (c->err) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "%s: %s", c->err_what,
+				 neuron_drm_strerror(c->err));
+			json_str(msg);
+		} else {
+			printf("null");
+		}
+		printf("\n    }");
+	}
+	printf("%s],\n  \"chains\": [", n ? "\n  " : "");
+	/* Same walk as the diagram: east-ordered chains, closed = ring. */
+	for (pass = 0; seen && seq && pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			bool closed;
+			int len;
+
+			if (seen[i] || (pass == 0 && has_east_pred(d, n, i)))
+				continue;
+			len = walk_chain(d, n, i, seen, seq, &closed);
+			printf("%s\n    {\"closed\": %s, \"east_order\": [",
+			       first ? "" : ",", closed ? "true" : "false");
+			for (k = 0; k < len; k++)
+				printf("%s%d", k ? ", " : "", seq[k]);
+			printf("]}");
+			first = false;
+		}
+	}
+	printf("%s]\n}\n", first ? "" : "\n  ");
+	free(seen);
+	free(seq);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct neuron_drm_node *nodes = NULL;
+	struct dev *d = NULL;
+	bool json = false, failed = false;
+	int c, n, i, l;
+
+	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("neuron-ls (libneuron-drm %u.%u.%u)\n",
+			       neuron_drm_lib_version() >> 16,
+			       (neuron_drm_lib_version() >> 8) & 0xff,
+			       neuron_drm_lib_version() & 0xff);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "neuron-ls: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	n = neuron_drm_list(NULL, 0);
+	if (n > 0) {
+		nodes = calloc((size_t)n, sizeof(*nodes));
+		d = calloc((size_t)n, sizeof(*d));
+		if (!nodes || !d) {
+			fprintf(stderr, "neuron-ls: out of memory\n");
+			return EXIT_ERROR;
+		}
+		/* Devices can come and go between the two calls. */
+		int cap = n;
+
+		n = neuron_drm_list(nodes, (unsigned int)cap);
+		if (n > cap)
+			n = cap;
+	}
+	if (n < 0) {
+		if (json)
+			print_json(NULL, 0, n);
+		fprintf(stderr, "neuron-ls: cannot list devices: %s\n",
+			neuron_drm_strerror(n));
+		free(nodes);
+		free(d);
+		return EXIT_ERROR;
+	}
+
+	for (i = 0; i < n; i++) {
+		d[i].node = nodes[i];
+		probe(&d[i]);
+		if (d[i].err)
+			failed = true;
+	}
+	for (i = 0; i < n; i++) {
+		for (l = 0; l < DRM_NEURON_LINK_COUNT; l++) {
+			const struct drm_neuron_topology_link *lk = &d[i].topo.links[l];
+
+			d[i].peer[l] = -1;
+			if (d[i].have_topo && (uint32_t)l < d[i].topo.link_count &&
+			    (lk->flags & DRM_NEURON_LINK_UP) &&
+			    (lk->flags & DRM_NEURON_LINK_PEER_LOCAL))
+				d[i].peer[l] = index_of_minor(d, n, lk->peer_minor);
+		}
+	}
+
+	if (json)
+		print_json(d, n, 0);
+	else if (n == 0)
+		printf("No Neuron devices found.\n");
+	else
+		print_table(d, n);
+
+	free(nodes);
+	free(d);
+	if (n == 0)
+		return EXIT_NODEV;
+	return failed ? EXIT_ERROR : 0;
+}
