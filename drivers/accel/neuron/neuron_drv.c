@@ -296,9 +296,7 @@ static struct pci_driver neuron_pci_driver = {
 	.id_table	= neuron_pci_ids,
 	.probe		= neuron_pci_probe,
 	.remove		= neuron_pci_remove,
-	.driver		= {
-		.dev_groups = neuron_sysfs_groups,
-	},
+	.dev_groups	= neuron_sysfs_groups,
 };
 
 static int __init neuron_init(void)
