@@ -18,17 +18,22 @@ result() { # name status(0 pass, 77 skip, else fail) [why]
 	esac
 }
 
-# 1. library unit tests (their own per-test lines, counted individually)
-"$B/tests/neuron_drm_unit" >"$log" 2>&1
-rc=$?
-grep -v '^[0-9]* passed' "$log"
-set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log")
-if [ $# -eq 3 ]; then
-	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
-	[ $rc -eq 0 ] || [ "$2" -gt 0 ] || fail=$((fail + 1))
-else
-	result unit-tests 1
-fi
+# 1. unit tests (their own per-test lines, counted individually)
+unit() { # BINARY
+	"$1" >"$log" 2>&1
+	rc=$?
+	grep -v '^[0-9]* passed' "$log"
+	set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log")
+	if [ $# -eq 3 ]; then
+		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+		# crashed after its summary, or failed without saying so
+		[ $rc -eq 0 ] || [ "$2" -gt 0 ] || fail=$((fail + 1))
+	else
+		result "$(basename "$1")" 1
+	fi
+}
+unit "$B/tests/neuron_drm_unit"
+[ -x "$B/tests/neuron_load_unit" ] && unit "$B/tests/neuron_load_unit"
 
 # 2. ABI: exported symbols, versions, soname
 sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \
@@ -80,7 +85,39 @@ fi
 "$B/neuron-ls" --no-such-option >"$log" 2>&1
 if [ $? -eq 2 ]; then result neuron-ls-usage 0; else result neuron-ls-usage 1; fi
 
-# 6. example built against the installed library through pkg-config
+# 6. neuron-load command line: exit statuses of the input side
+if [ -x "$B/neuron-load" ]; then
+	d=$(mktemp -d /tmp/neuron-load-check.XXXXXX)
+	mkdir -p "$d/tree/sub"
+	printf 'model' >"$d/tree/a.onnx"
+	printf 'tensor' >"$d/tree/sub/b.pb"
+	: >"$d/empty.pb"
+	expect() { # NAME STATUS ARGS...
+		name=$1 want=$2
+		shift 2
+		"$B/neuron-load" "$@" >"$log" 2>&1
+		got=$?
+		if [ $got -eq "$want" ]; then
+			result "$name" 0
+		else
+			echo "exit status $got, expected $want" >>"$log"
+			result "$name" 1
+		fi
+	}
+	expect neuron-load-usage 2
+	expect neuron-load-help 0 --help
+	expect neuron-load-empty-file 4 --host-only "$d/empty.pb"
+	expect neuron-load-missing-file 4 "$d/missing.pb"
+	expect neuron-load-host-only 0 --host-only -v "$d/tree"
+	if "$B/neuron-ls" >/dev/null 2>&1 || [ $? -ne 3 ]; then
+		result neuron-load-no-device 77 "this host has neuron devices"
+	else
+		expect neuron-load-no-device 3 "$d/tree"
+	fi
+	rm -rf "$d"
+fi
+
+# 7. example built against the installed library through pkg-config
 $MAKE -s example-check >"$log" 2>&1
 result example-check $?
 

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host unit tests of neuron-load's input side (no device involved):
+ * CRC-32C, walking FILE|DIR arguments, rejecting bad input, reading files
+ * that change under us.
+ */
+#define _GNU_SOURCE /* mkdtemp, setresuid */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "load-files.h"
+#include "unit.h"
+
+static unsigned int reported;
+static char last_reason[128];
+
+static void quiet_report(const char *path, const char *reason)
+{
+	(void)path;
+	reported++;
+	snprintf(last_reason, sizeof(last_reason), "%s", reason);
+}
+
+static int write_file(const char *name, const char *data, size_t len)
+{
+	char p[256];
+	int fd;
+
+	if (tmp_path(p, sizeof(p), name))
+		return -1;
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (len && write(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int test_crc32c(void)
+{
+	static const char check[] = "123456789";
+	unsigned char buf[1024 + 8];
+	uint32_t whole, part;
+	size_t i, off;
+
+	CHECK_EQ(crc32c(0, check, 9), 0xe3069283u);
+	CHECK_EQ(crc32c(0, "", 0), 0);
+	/* 32 bytes of zeros: the iSCSI (RFC 3720 B.4) test vector. */
+	memset(buf, 0, 32);
+	CHECK_EQ(crc32c(0, buf, 32), 0x8a9136aau);
+	memset(buf, 0xff, 32);
+	CHECK_EQ(crc32c(0, buf, 32), 0x62a8ab43u);
+	/* Any split and any alignment give the same answer. */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	whole = crc32c(0, buf, 1024);
+	for (i = 0; i <= 1024; i += 37) {
+		part = crc32c(crc32c(0, buf, i), buf + i, 1024 - i);
+		CHECK_EQ(part, whole);
+	}
+	for (off = 1; off < 8; off++) {
+		unsigned char moved[1024 + 8];
+
+		memcpy(moved + off, buf, 1024);
+		CHECK_EQ(crc32c(0, moved + off, 1024), whole);
+	}
+	return PASS;
+}
+
+static int test_collect_tree(void)
+{
+	struct file_list fl = { 0 };
+	char p[256], q[256];
+	int ret = FAIL;
+
+	CHECK(make_tmpdir() == 0);
+	if (tmp_path(p, sizeof(p), "a") || mkdir(p, 0755) ||
+	    write_file("a/x.bin", "12345", 5) || write_file("a/y.bin", "z", 1) ||
+	    write_file("b.bin", "abc", 3) || write_file("empty", "", 0))
+		goto out;
+	if (tmp_path(p, sizeof(p), "a/x.bin") || tmp_path(q, sizeof(q), "link-file") ||
+	    symlink(p, q))
+		goto out;
+	if (tmp_path(p, sizeof(p), "a") || tmp_path(q, sizeof(q), "link-dir") ||
+	    symlink(p, q))
+		goto out;
+	if (tmp_path(q, sizeof(q), "dangling") || symlink("/nonexistent/x", q))
+		goto out;
+	if (tmp_path(q, sizeof(q), "fifo") || mkfifo(q, 0600))
+		goto out;
+
+	reported = 0;
+	if (files_collect(&fl, tmpdir, quiet_report) != 0)
+		goto out;
+	/* empty, dangling, fifo rejected; link-dir skipped (no loops) */
+	if (reported != 3 || fl.errors != 3 || fl.n != 4) {
+		fprintf(stderr, "  reported %u errors %u files %zu\n", reported,
+			fl.errors, fl.n);
+		goto out;
+	}
+	/* Sorted walk: a/x.bin a/y.bin b.bin link-file */
+	if (!strstr(fl.v[0].path, "/a/x.bin") || !strstr(fl.v[1].path, "/a/y.bin") ||
+	    !strstr(fl.v[2].path, "/b.bin") || !strstr(fl.v[3].path, "/link-file")) {
+		fprintf(stderr, "  order: %s %s %s %s\n", fl.v[0].path,
+			fl.v[1].path, fl.v[2].path, fl.v[3].path);
+		goto out;
+	}
+	if (fl.total_bytes != 14 || fl.max_size != 5)
+		goto out;
+	ret = PASS;
+out:
+	files_free(&fl);
+	remove_tmpdir();
+	return ret;
+}
+
+static int test_collect_bad_args(void)
+{
+	struct file_list fl = { 0 };
+
+	reported = 0;
+	CHECK_EQ(files_collect(&fl, "/nonexistent/model.onnx", quiet_report), 0);
+	CHECK_EQ(fl.errors, 1);
+	CHECK(strstr(last_reason, "No such file"));
+	CHECK_EQ(files_collect(&fl, "/dev/null", quiet_report), 0);
+	CHECK_EQ(fl.errors, 2);
+	CHECK(strstr(last_reason, "not a regular file"));
+	CHECK_EQ(fl.n, 0);
+	files_free(&fl);
+
+	CHECK(make_tmpdir() == 0);
+	if (write_file("empty", "", 0)) {
+		remove_tmpdir();
+		return FAIL;
+	}
+	{
+		char p[256];
+
+		tmp_path(p, sizeof(p), "empty");
+		files_collect(&fl, p, quiet_report);
+	}
+	remove_tmpdir();
+	CHECK_EQ(fl.errors, 1);
+	CHECK(strstr(last_reason, "empty"));
+	files_free(&fl);
+	return PASS;
+}
+
+/* An unreadable file is rejected at collection time, before any device. */
+static int test_collect_unreadable(void)
+{
+	pid_t pid;
+	int status;
+
+	SKIP_IF(geteuid() != 0, "needs root to drop to another user");
+	CHECK(make_tmpdir() == 0);
+	if (chmod(tmpdir, 0755) || write_file("secret", "x", 1)) {
+		remove_tmpdir();
+		return FAIL;
+	}
+	{
+		char p[256];
+
+		tmp_path(p, sizeof(p), "secret");
+		chmod(p, 0600);
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct file_list fl = { 0 };
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		files_collect(&fl, tmpdir, quiet_report);
+		_exit(fl.errors == 1 && fl.n == 0 &&
+		      strstr(last_reason, "Permission denied") ? 0 : 1);
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	remove_tmpdir();
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	return PASS;
+}
+
+static int test_read_and_change(void)
+{
+	struct file_list fl = { 0 };
+	char p[256], buf[64];
+	const char *why;
+	int ret = FAIL;
+
+	CHECK(make_tmpdir() == 0);
+	if (write_file("f", "hello world", 11) || tmp_path(p, sizeof(p), "f") ||
+	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+		goto out;
+	if (file_read(&fl.v[0], buf, &why) != 0 || !fl.v[0].read_ok ||
+	    fl.v[0].crc != crc32c(0, "hello world", 11) ||
+	    memcmp(buf, "hello world", 11))
+		goto out;
+	/* Grew since collected: refuse a partial copy. */
+	if (write_file("f", "hello world!", 12) ||
+	    file_read(&fl.v[0], buf, &why) != -EIO || !why || !strstr(why, "grew"))
+		goto out;
+	/* Shrank since collected. */
+	if (write_file("f", "hello", 5) ||
+	    file_read(&fl.v[0], buf, &why) != -EIO || !why || !strstr(why, "shrank"))
+		goto out;
+	/* Removed since collected. */
+	if (unlink(p) || file_read(&fl.v[0], buf, &why) != -ENOENT)
+		goto out;
+	ret = PASS;
+out:
+	files_free(&fl);
+	remove_tmpdir();
+	return ret;
+}
+
+static const struct unit_test tests[] = {
+	{ "load-crc32c", test_crc32c },
+	{ "load-collect-tree", test_collect_tree },
+	{ "load-collect-bad-args", test_collect_bad_args },
+	{ "load-collect-unreadable", test_collect_unreadable },
+	{ "load-read-and-change", test_read_and_change },
+};
+
+int main(int argc, char **argv)
+{
+	return unit_main(tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+}

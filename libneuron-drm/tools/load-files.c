@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron-load, input side: collecting and reading the files to load.
+ */
+#define _DEFAULT_SOURCE /* DT_* d_type values, strdup */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "load-files.h"
+
+static void default_report(const char *path, const char *reason)
+{
+	fprintf(stderr, "neuron-load: %s: %s\n", path, reason);
+}
+
+static void reject(struct file_list *fl, load_report_fn report,
+		   const char *path, const char *reason)
+{
+	(report ? report : default_report)(path, reason);
+	fl->errors++;
+}
+
+static int add_file(struct file_list *fl, const char *path, uint64_t size)
+{
+	struct load_file *f;
+
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 256;
+		struct load_file *v = realloc(fl->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		fl->v = v;
+		fl->cap = cap;
+	}
+	f = &fl->v[fl->n];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
+		return -ENOMEM;
+	f->size = size;
+	fl->n++;
+	fl->total_bytes += size;
+	if (size > fl->max_size)
+		fl->max_size = size;
+	return 0;
+}
+
+/* A regular file passed every check we can make without reading it all. */
+static int check_file(struct file_list *fl, load_report_fn report,
+		      const char *path, const struct stat *st)
+{
+	int fd;
+
+	if (st->st_size == 0) {
+		reject(fl, report, path, "empty file (nothing to load)");
+		return 0;
+	}
+	/* Permission check by really opening: access() lies for root/ACLs. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+		reject(fl, report, path, msg);
+		return 0;
+	}
+	close(fd);
+	return add_file(fl, path, (uint64_t)st->st_size);
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int walk_dir(struct file_list *fl, load_report_fn report,
+		    const char *dir, unsigned int depth)
+{
+	struct dirent **ents;
+	int n, i, ret = 0;
+
+	/* Far deeper than any model tree; stops pathological recursion. */
+	if (depth > 64) {
+		reject(fl, report, dir, "directory tree too deep (> 64 levels)");
+		return 0;
+	}
+	n = scandir(dir, &ents, NULL, cmp_names);
+	if (n < 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "cannot read directory: %s",
+			 strerror(errno));
+		reject(fl, report, dir, msg);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		struct stat st;
+		char *path;
+		size_t len;
+
+		if (ret < 0 || !strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		len = strlen(dir) + strlen(name) + 2;
+		path = malloc(len);
+		if (!path) {
+			ret = -ENOMEM;
+			continue;
+		}
+		snprintf(path, len, "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		if (lstat(path, &st) < 0) {
+			reject(fl, report, path, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			ret = walk_dir(fl, report, path, depth + 1);
+		} else if (S_ISLNK(st.st_mode)) {
+			/* Follow links to files, never to directories. */
+			if (stat(path, &st) < 0)
+				reject(fl, report, path, "dangling symbolic link");
+			else if (S_ISREG(st.st_mode))
+				ret = check_file(fl, report, path, &st);
+			else if (!S_ISDIR(st.st_mode))
+				reject(fl, report, path, "not a regular file");
+			/* a link to a directory is skipped silently, as find -P does */
+		} else if (S_ISREG(st.st_mode)) {
+			ret = check_file(fl, report, path, &st);
+		} else {
+			reject(fl, report, path, "not a regular file");
+		}
+		free(path);
+	}
+	for (i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return ret;
+}
+
+int files_collect(struct file_list *fl, const char *arg, load_report_fn report)
+{
+	struct stat st;
+
+	if (stat(arg, &st) < 0) {
+		reject(fl, report, arg, strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(fl, report, arg, 0);
+	if (!S_ISREG(st.st_mode)) {
+		reject(fl, report, arg, "not a regular file or directory");
+		return 0;
+	}
+	return check_file(fl, report, arg, &st);
+}
+
+void files_free(struct file_list *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->v[i].path);
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}
+
+int file_read(struct load_file *f, void *buf, const char **why)
+{
+	unsigned char *p = buf, extra;
+	uint64_t done = 0;
+	ssize_t n;
+	int fd, ret = 0;
+
+	*why = NULL;
+	fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (done < f->size) {
+		size_t chunk = f->size - done > (1u << 30) ? (1u << 30) :
+							     (size_t)(f->size - done);
+
+		n = read(fd, p + done, chunk);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto out;
+		}
+		if (n == 0) {
+			*why = "file shrank while loading";
+			ret = -EIO;
+			goto out;
+		}
+		done += (uint64_t)n;
+	}
+	/* One more byte would mean the file grew: the copy would be partial. */
+	do {
+		n = read(fd, &extra, 1);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		*why = "file grew while loading";
+		ret = -EIO;
+		goto out;
+	}
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	f->crc = crc32c(0, buf, f->size);
+	f->read_ok = 1;
+out:
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * neuron-load, input side: turn FILE|DIR arguments into a list of regular
+ * files, and read them.  No device code here.
+ */
+#ifndef NEURON_TOOLS_LOAD_FILES_H
+#define NEURON_TOOLS_LOAD_FILES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct load_file {
+	char *path;	/* as reached from the command line */
+	uint64_t size;	/* bytes, from stat() at collection time */
+	uint32_t crc;	/* CRC-32C of the content, valid once read */
+	int read_ok;	/* crc is valid */
+};
+
+struct file_list {
+	struct load_file *v;
+	size_t n, cap;
+	uint64_t total_bytes;
+	uint64_t max_size;	/* largest file */
+	unsigned int errors;	/* inputs rejected (each already reported) */
+};
+
+/*
+ * Error reporter: called once per rejected input with the path and a
+ * reason; the default (NULL) prints "neuron-load: PATH: REASON" to stderr.
+ */
+typedef void (*load_report_fn)(const char *path, const char *reason);
+
+/*
+ * files_collect() - add @arg (a file, or a directory walked recursively in
+ * sorted order) to @fl.  Rejected inputs -- missing, unreadable, empty,
+ * not a regular file or directory -- are reported and counted in
+ * @fl->errors; walking continues so that the user sees every problem at
+ * once.  Symbolic links given as @arg are followed; inside directories,
+ * links to files are followed and links to directories are not (no
+ * loops).  Returns 0, or -ENOMEM (the list is then unusable).
+ */
+int files_collect(struct file_list *fl, const char *arg, load_report_fn report);
+
+/* files_free() - release the list. */
+void files_free(struct file_list *fl);
+
+/*
+ * file_read() - read all of @f into @buf (@f->size bytes) and set
+ * @f->crc.  Returns 0; -errno from open/read; -EIO with *@why set when the
+ * file changed size since it was collected.
+ */
+int file_read(struct load_file *f, void *buf, const char **why);
+
+#endif
