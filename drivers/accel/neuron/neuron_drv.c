@@ -124,6 +124,7 @@ static const struct file_operations neuron_fops = {
 	.read		= drm_read,
 	.llseek		= noop_llseek,
 	.show_fdinfo	= drm_show_fdinfo,
+	.fop_flags	= FOP_UNSIGNED_OFFSET,
 };
 
 static const struct drm_driver neuron_drm_driver = {
