@@ -82,6 +82,7 @@ static void usage(FILE *f)
 		"  -v, --verbose  one line per file\n"
 		"  --progress     always draw a progress bar\n"
 		"  --no-progress  plain progress lines, even on a terminal\n"
+		"                 (default: a bar on a terminal unless TERM=dumb)\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  version\n"
 		"\n"
@@ -320,9 +321,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	progress_init(&pg, stderr,
-		      opt.progress < 0 ? isatty(STDERR_FILENO) : opt.progress,
-		      opt.quiet);
+	/* A serial console is a tty too, but TERM=dumb cannot redraw. */
+	if (opt.progress < 0) {
+		const char *term = getenv("TERM");
+
+		opt.progress = isatty(STDERR_FILENO) && term && *term &&
+			       strcmp(term, "dumb") != 0;
+	}
+	progress_init(&pg, stderr, opt.progress, opt.quiet);
 
 	/* 1. Inputs: every problem reported before anything is touched. */
 	for (i = optind; i < argc; i++) {

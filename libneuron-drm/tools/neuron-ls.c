@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"\n"
 		"IDX is the device index other tools accept (accel minor order).\n"
 		"EAST/WEST show the index of the linked neighbour, 'down' for a link\n"
-		"that is down, '?' for a link whose peer did not answer, 'id N' for\n"
+		"that is down, '?' for a link whose peer did not answer, 'id 0xN' for\n"
 		"a peer not bound on this host.\n"
 		"\n"
 		"Exit status: 0 listed; 1 a device could not be queried or the\n"
@@ -122,7 +122,7 @@ static void link_text(const struct dev *d, int l, char *buf, size_t len)
 	else if (d->peer[l] >= 0)
 		snprintf(buf, len, "%d", d->peer[l]);
 	else if (lk->flags & DRM_NEURON_LINK_PEER_ID_VALID)
-		snprintf(buf, len, "id %" PRIu32, lk->peer_device_id);
+		snprintf(buf, len, "id 0x%08" PRIx32, lk->peer_device_id);
 	else
 		snprintf(buf, len, "?");
 }
@@ -245,7 +245,7 @@ static void print_table(const struct dev *d, int n)
 {
 	int i;
 
-	printf("%-3s  %-18s  %-12s  %-9s  %6s  %-9s  %3s  %9s  %-5s  %s\n",
+	printf("%-3s  %-18s  %-12s  %-9s  %-10s  %-9s  %3s  %9s  %-5s  %s\n",
 	       "IDX", "NODE", "PCI SLOT", "PCI ID", "DEV ID", "FIRMWARE",
 	       "NCS", "DRAM", "EAST", "WEST");
 	for (i = 0; i < n; i++) {
@@ -263,7 +263,7 @@ static void print_table(const struct dev *d, int n)
 		human_size(c->info.dram_size, size, sizeof(size));
 		link_text(c, EAST, east, sizeof(east));
 		link_text(c, WEST, west, sizeof(west));
-		printf("%3d  %-18s  %-12s  %-9s  %6" PRIu32 "  %-9s  %3" PRIu32
+		printf("%3d  %-18s  %-12s  %-9s  0x%08" PRIx32 "  %-9s  %3" PRIu32
 		       "  %9s  %-5s  %s\n",
 		       i, c->node.path, c->node.pci_slot[0] ? c->node.pci_slot : "-",
 		       pciid, c->info.device_id,
