@@ -162,10 +162,10 @@ install_model() {
         [ -e "$f" ] || continue
         [ -e "$HERE/model/$(basename "$f")" ] || rm -f "$f"
     done
-    for f in "$HERE"/tests/*.c; do
+    for f in "$HERE"/tests/*.[ch]; do
         [ -e "$f" ] || continue
         copy_if_changed "$f" "$SRC/tests/qtest/$(basename "$f")"
-        tests+=("'$(basename "$f" .c)'")
+        case $f in *.c) tests+=("'$(basename "$f" .c)'") ;; esac
     done
 
     local IFS=,

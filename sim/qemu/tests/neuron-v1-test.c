@@ -1,0 +1,1168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qtests for the neuron-v1 device model.  Test names carry the section of
+ * the hardware specification (neuron-v1-hw.md) they check.
+ */
+#include "neuron-v1-common.h"
+#include "qapi/qmp/qdict.h"
+
+#define DRAM_A          0x00100000ULL           /* ch0 scratch */
+#define DRAM_B          (NV_DA_DRAM1 + 0x2000)  /* ch1 scratch */
+
+/* ------------------------------------------------------------------ §2 */
+
+static void test_pci_ids(void)
+{
+    NvCtx *c = nv_start(NULL);
+    QPCIDevice *p = c->dev[0].pdev;
+
+    g_assert_cmphex(qpci_config_readw(p, PCI_VENDOR_ID), ==, 0x1d0f);
+    g_assert_cmphex(qpci_config_readw(p, PCI_DEVICE_ID), ==, 0x7064);
+    g_assert_cmphex(qpci_config_readw(p, PCI_CLASS_DEVICE), ==, 0x1200);
+    g_assert_cmphex(qpci_config_readb(p, PCI_REVISION_ID), ==, 0);
+    g_assert_cmphex(qpci_config_readw(p, PCI_SUBSYSTEM_VENDOR_ID), ==, 0x1d0f);
+    g_assert_cmphex(qpci_config_readw(p, PCI_SUBSYSTEM_ID), ==, 0);
+    nv_stop(c);
+}
+
+static void test_pci_id_props(void)
+{
+    NvCtx *c = nv_start("device-id=0x7067,revision=0xff");
+    QDict *rsp;
+
+    g_assert_cmphex(qpci_config_readw(c->dev[0].pdev, PCI_DEVICE_ID), ==,
+                    0x7067);
+    g_assert_cmphex(qpci_config_readb(c->dev[0].pdev, PCI_REVISION_ID), ==,
+                    0xff);
+    /* only 0x7064..0x7067 are Inferentia ids */
+    rsp = qtest_qmp(c->qts, "{'execute': 'device_add', 'arguments': "
+                    "{'driver': 'neuron-v1', 'id': 'bad', "
+                    "'device-id': 28776}}");
+    g_assert(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    nv_stop(c);
+}
+
+static uint64_t bar_size(QPCIDevice *p, int bar, uint32_t *flags)
+{
+    uint8_t o = PCI_BASE_ADDRESS_0 + 4 * bar;
+    uint32_t lo0 = qpci_config_readl(p, o), hi0 = qpci_config_readl(p, o + 4);
+    uint32_t lo, hi;
+
+    qpci_config_writel(p, o, 0xffffffff);
+    qpci_config_writel(p, o + 4, 0xffffffff);
+    lo = qpci_config_readl(p, o);
+    hi = qpci_config_readl(p, o + 4);
+    qpci_config_writel(p, o, lo0);
+    qpci_config_writel(p, o + 4, hi0);
+    *flags = lo & 0xf;
+    return ~((((uint64_t)hi) << 32) | (lo & ~0xfu)) + 1;
+}
+
+static void test_pci_bars(void)
+{
+    NvCtx *c = nv_start(NULL);
+    QPCIDevice *p = c->dev[0].pdev;
+    uint32_t f;
+
+    g_assert_cmphex(bar_size(p, 0, &f), ==, 8 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmphex(bar_size(p, 2, &f), ==, 256 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmphex(bar_size(p, 4, &f), ==, 8 * GiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                    PCI_BASE_ADDRESS_MEM_PREFETCH);
+
+    /* BAR4 is the DRAM: ch0 at 0, ch1 at 4 GiB (§3.2) */
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x40, 0x12345678);
+    qtest_writel(c->qts, c->dev[0].bar4 + 4 * GiB + 0x80, 0x9abcdef0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, 0x40), ==, 0x12345678);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_DRAM1 + 0x80), ==, 0x9abcdef0);
+    /* bit 44 (AXI port 1) aliases the same DRAM */
+    g_assert_cmphex(nv_fwio_rd(c, 0, (1ULL << 44) | 0x40), ==, 0x12345678);
+    nv_stop(c);
+
+    c = nv_start("bar4=off");
+    g_assert_cmphex(bar_size(c->dev[0].pdev, 4, &f), ==, 0);
+    nv_stop(c);
+}
+
+/* registers accept 32-bit writes anywhere and ignore other widths */
+static void test_pci_access_widths(void)
+{
+    NvCtx *c = nv_start(NULL);
+
+    nv_wr0(c, 0, 0x500000, 0xcafef00d);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + 0x500000), ==, 0xcafef00d);
+    qtest_writeb(c->qts, c->dev[0].bar0 + 0x500000, 0x11);
+    qtest_writew(c->qts, c->dev[0].bar0 + 0x500002, 0x2222);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + 0x500000), ==, 0xcafef00d);
+    nv_wr2(c, 0, 0x100, 0x55aa55aa);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + 0x100), ==, 0x55aa55aa);
+    /* 8-byte accesses are split into two 32-bit ones */
+    qtest_writeq(c->qts, c->dev[0].bar0 + 0x500010, 0x1111222233334444ULL);
+    g_assert_cmphex(nv_rd0(c, 0, 0x500010), ==, 0x33334444);
+    g_assert_cmphex(nv_rd0(c, 0, 0x500014), ==, 0x11112222);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §4 */
+
+static void test_misc_status(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a[3] = { NV_DA_MISC + MISC_FW_STATUS, NV_DA_MISC + MISC_DEVICE_ID,
+                      NV_DA_MISC + MISC_RESET_REQ };
+    uint32_t v[3] = { 0 };
+
+    /* ready at power-on, no links on a single device (§4.4, §8.5) */
+    g_assert_cmpint(nv_fwio_read_n(c, 0, a, 3, v), ==, 0);
+    g_assert_cmphex(v[0], ==, 0x80000000);
+    g_assert_cmphex(v[1], ==, 0);
+    g_assert_cmphex(v[2], ==, 0);
+
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 3);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 3);
+    /* FW status belongs to the firmware */
+    nv_wr0(c, 0, NV_MISC + MISC_FW_STATUS, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    /* metric buffer is plain RAM */
+    nv_wr0(c, 0, NV_MISC + 0x100, 0xabad1dea);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + 0x100), ==, 0xabad1dea);
+    nv_stop(c);
+}
+
+/* direct MMIO reads answer like FWIO (§7.7), also in strict mode */
+static void test_misc_readless(void)
+{
+    NvCtx *c = nv_start("strict-readless=on");
+
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 9);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_DEVICE_ID), ==, 9);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==,
+                    nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS));
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(2) + 0x604), ==, 4);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §5 */
+
+static void test_udma_regs(void)
+{
+    NvCtx *c = nv_start(NULL);
+    int e;
+
+    for (e = 0; e < 12; e++) {
+        uint32_t b = nv_udma_base(e);
+
+        g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + b + 0x604), ==, 4);
+        /* reset values (§12.1) */
+        g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + nv_q_off(e, 15, false)
+                                   + 0x20), ==, 0x03000000);
+        g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + nv_q_off(e, 0, true)
+                                   + 0x20), ==, 0x03000000);
+        g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_APB + nv_q_off(e, 3, false)
+                                   + 0x74), ==, 7);
+        /* engines run after reset: state NORMAL */
+        g_assert_cmphex(nv_rd0(c, 0, b + 0x200), ==, 0x1111);
+        g_assert_cmphex(nv_rd0(c, 0, b + 0x20200), ==, 0x1111);
+    }
+    /* engine state control (§5.12) */
+    nv_wr0(c, 0, nv_udma_base(5) + 0x204, 2);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(5) + 0x200), ==, 0);
+    nv_wr0(c, 0, nv_udma_base(5) + 0x204, 4);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(5) + 0x200), ==, 0x2222);
+    nv_wr0(c, 0, nv_udma_base(5) + 0x204, 1);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(5) + 0x200), ==, 0x1111);
+    /* ring registers: storage + live head/tail with ring id 1 */
+    nv_ring_init(c, 0, 7, 9, false, 0x400000001000ULL, 64);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x28), ==, 0x1000);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x2C), ==, 0x4000);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x30), ==, 64);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x34), ==, 1u << 30);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x3C), ==, 1u << 30);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(7, 9, false) + 0x24), ==, 0);
+    /* 1.x/2.x GEN offsets both accepted as storage */
+    nv_wr0(c, 0, nv_udma_base(0) + 0x38000 + 0x2300, 100000000);
+    nv_wr0(c, 0, nv_udma_base(0) + 0x38000 + 0x2240, 1000000);
+    g_assert_cmpuint(nv_rd0(c, 0, nv_udma_base(0) + 0x38000 + 0x2300), ==,
+                     100000000);
+    nv_stop(c);
+}
+
+static void fill_pattern(uint8_t *b, size_t n, uint32_t seed)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        seed = seed * 1103515245 + 12345;
+        b[i] = seed >> 16;
+    }
+}
+
+/* host -> DRAM -> host through one queue pair, several sizes (§5.9) */
+static void test_udma_copy(void)
+{
+    NvCtx *c = nv_start(NULL);
+    static const uint32_t sizes[] = { 4, 100, 4096, 65535, 65536 };
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 64, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 64 * KiB);
+    uint64_t dst = guest_alloc(&c->alloc, 64 * KiB);
+    g_autofree uint8_t *a = g_malloc(64 * KiB);
+    g_autofree uint8_t *b = g_malloc(64 * KiB);
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+        uint32_t n = sizes[i];
+        uint64_t dram = (i & 1) ? DRAM_B : DRAM_A;
+
+        fill_pattern(a, n, i + 1);
+        qtest_memwrite(c->qts, src, a, n);
+        qtest_memset(c->qts, dst, 0, 64 * KiB);
+        nv_push(Q, src | NV_HOST, dram, n);     /* n == 64K -> length 0 */
+        nv_push(Q, dram, dst | NV_HOST, n);
+        nv_kick(Q, 2, 2);
+        /* synchronous: done when the doorbell write returns */
+        g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+        qtest_memread(c->qts, dst, b, 64 * KiB);
+        g_assert(memcmp(a, b, n) == 0);
+        g_assert(n == 64 * KiB || b[n] == 0);
+    }
+    /* heads followed the tails */
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 10);
+    g_assert_cmphex(nv_qreg(Q, true, 0x34), ==, (1u << 30) | 10);
+    g_assert_cmphex(nv_qreg(Q, false, 0x3C), ==, (1u << 30) | 10);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* the driver's completion marker trick (§5.11) + ring wrap with ring ids */
+static void test_udma_ring_ids(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 5, 3, 32, false, 0);
+    uint64_t buf = guest_alloc(&c->alloc, 8);
+    int i;
+
+    qtest_writel(c->qts, buf, 0xABCDEF01);
+    for (i = 0; i < 32 * 5 + 7; i++) {          /* wraps 5 times: ids 1..2 */
+        qtest_writel(c->qts, buf + 4, 0);
+        nv_push(Q, buf | NV_HOST, (buf + 4) | NV_HOST, 4);
+        nv_kick(Q, 1, 1);
+        g_assert_cmphex(qtest_readl(c->qts, buf + 4), ==, 0xABCDEF01);
+    }
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (2u << 30) | 7);
+    g_assert_cmphex(nv_qreg(Q, true, 0x3C), ==, (2u << 30) | 7);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* rings in device DRAM (optionally through port-1 alias) + DRAM->DRAM */
+static void test_udma_ring_in_dram(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 0, 0, 64, true, 0x10000);
+    uint64_t h = guest_alloc(&c->alloc, 4096);
+    g_autofree uint8_t *a = g_malloc(4096);
+    g_autofree uint8_t *b = g_malloc(4096);
+
+    fill_pattern(a, 4096, 77);
+    qtest_memwrite(c->qts, h, a, 4096);
+    nv_push(Q, h | NV_HOST, DRAM_A, 4096);
+    nv_push(Q, DRAM_A, (1ULL << 44) | DRAM_B, 4096);
+    nv_push(Q, DRAM_B, DRAM_A + 8192, 4096);
+    nv_kick(Q, 3, 3);
+    qtest_memread(c->qts, c->dev[0].bar4 + DRAM_A + 8192, b, 4096);
+    g_assert(memcmp(a, b, 4096) == 0);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * Multi-descriptor packets ([PROJ] §5.9): a packet is a byte stream
+ * scattered over S2M buffers; the S2M ring may be fed before or after.
+ */
+static void test_udma_packets(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 8, 1, 64, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 8192);
+    uint64_t dst = guest_alloc(&c->alloc, 8192);
+    g_autofree uint8_t *a = g_malloc(8192);
+    g_autofree uint8_t *b = g_malloc(8192);
+
+    fill_pattern(a, 8192, 5);
+    qtest_memwrite(c->qts, src, a, 8192);
+    qtest_memset(c->qts, dst, 0, 8192);
+    /* 3 M2S descriptors (1000 + 2000 + 96 bytes) -> S2M 1500 + 1596 */
+    nv_put_desc(Q, false, NV_FIRST | 1000, NV_META, src | NV_HOST);
+    nv_put_desc(Q, false, 2000, NV_META, (src + 1000) | NV_HOST);
+    nv_put_desc(Q, false, NV_LAST | 96, NV_META, (src + 3000) | NV_HOST);
+    nv_kick(Q, 3, 0);
+    /* no S2M buffers yet: nothing moves, nothing fails */
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 1u << 8);
+    nv_put_desc(Q, true, 1500, 0, dst | NV_HOST);
+    nv_kick(Q, 0, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);   /* waits */
+    nv_put_desc(Q, true, 1596 + 100, 0, (dst + 4096) | NV_HOST);
+    nv_kick(Q, 0, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 3);
+    g_assert_cmphex(nv_qreg(Q, true, 0x34), ==, (1u << 30) | 2);
+    qtest_memread(c->qts, dst, b, 8192);
+    g_assert(memcmp(a, b, 1500) == 0);
+    g_assert(memcmp(a + 1500, b + 4096, 1596) == 0);
+    g_assert_cmphex(b[4096 + 1596], ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* a DMA write into the TPB window acts like the BAR2 write (§5.13 rule 4) */
+static void test_udma_tpb_target(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 64, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 16);
+
+    qtest_writel(c->qts, h, 5);
+    qtest_writel(c->qts, h + 4, 1);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_SEM_SET(7), 10);
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + 2 * NC_STRIDE + NC_SEM_INCR(7), 4);
+    nv_push(Q, (h + 4) | NV_HOST, NV_DA_TPB + NC_EVENT(200), 4);
+    /* and a DMA read of a semaphore back into host memory */
+    nv_push(Q, NV_DA_TPB + 2 * NC_STRIDE + NC_SEM_READ(7), (h + 8) | NV_HOST,
+            4);
+    nv_kick(Q, 3, 3);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + 2 * NC_STRIDE +
+                               NC_SEM_READ(7)), ==, 15);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_EVENT(200)), ==, 1);
+    g_assert_cmpint(qtest_readl(c->qts, h + 8), ==, 15);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* more descriptors than one doorbell's budget finish in a bottom half */
+static void test_udma_bottom_half(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 11, 4, 8192, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+    int i;
+
+    qtest_writel(c->qts, h, 0x600d);
+    for (i = 0; i < 6000; i++) {
+        nv_push(Q, h | NV_HOST, DRAM_A + 4 * (i % 1024), 4);
+    }
+    nv_push(Q, DRAM_A, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 6001, 6001);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x600d);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 6001);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void expect_queue_error(NvQueue *Q, bool s2m, int code)
+{
+    uint32_t st = nv_qreg(Q, s2m, 0x24);
+
+    g_assert_cmphex(st & 0xff, ==, code);
+    g_assert(st & (1u << 31));
+    /* engine aborted (§5.12) and visible through FWIO too */
+    g_assert_cmphex(nv_rd0(Q->c, Q->d, nv_udma_base(Q->e) + 0x200), ==,
+                    0x2222);
+    g_assert_cmphex(nv_fwio_rd(Q->c, Q->d, NV_DA_APB +
+                               nv_q_off(Q->e, Q->q, s2m) + 0x24), ==, st);
+}
+
+/* recovery: NORMAL on both sides + queue reset, then the queue works */
+static void recover_and_check(NvQueue *Q)
+{
+    NvCtx *c = Q->c;
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    nv_wr0(c, Q->d, nv_udma_base(Q->e) + 0x204, 1);
+    nv_wr0(c, Q->d, nv_udma_base(Q->e) + 0x20204, 1);
+    nv_ring_init(c, Q->d, Q->e, Q->q, false, Q->m2s_da, Q->n);
+    nv_ring_init(c, Q->d, Q->e, Q->q, true, Q->s2m_da, Q->n);
+    Q->m_idx = Q->r_idx = 0;
+    Q->m_id = Q->r_id = 1;
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    g_assert_cmphex(nv_qreg(Q, true, 0x24), ==, 0);
+    qtest_writel(c->qts, h, 0x5a5a5a5a);
+    qtest_writel(c->qts, h + 4, 0);
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x5a5a5a5a);
+}
+
+static void test_udma_bad_ring_id(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 0, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    Q->m_id = 2;                                /* software got it wrong */
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, false, 1);
+    /* M2S prefetch ring-id bit in the secondary IOFIC group A cause */
+    g_assert(nv_rd0(c, 0, nv_udma_base(2) + 0x38000 + 0x2000) & (1u << 17));
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_udma_bad_address(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 1, 2, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    /* hole between DRAM ch0 and ch1 does not decode (§3.3) */
+    nv_push(Q, h | NV_HOST, 0x200000000ULL, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    recover_and_check(Q);
+    /* a copy that runs off the end of DRAM ch0 is a decode error too */
+    nv_push(Q, h | NV_HOST, 4 * GiB - 2, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    recover_and_check(Q);
+    /* bits 63:48 set */
+    nv_push(Q, (1ULL << 50) | h, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, false, 2);
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_udma_len0(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 3, 3, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 64 * KiB);
+
+    /* without cfg_len bit 24 a zero length is an error (§5.13 rule 7) */
+    nv_wr0(c, 0, nv_udma_base(3) + 0x254, 0);
+    nv_push(Q, h | NV_HOST, DRAM_A, 0);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, false, 4);
+    nv_engine_init(c, 0, 3);
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_udma_bad_framing(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 4, 4, 256, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+    int i;
+
+    /* a middle descriptor without FIRST at the start of a packet */
+    nv_put_desc(Q, false, NV_LAST | 4, NV_META, h | NV_HOST);
+    nv_put_desc(Q, true, 4, 0, (h + 4) | NV_HOST);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, false, 5);
+    recover_and_check(Q);
+    /* more than 128 descriptors in one packet */
+    nv_put_desc(Q, false, NV_FIRST | 1, NV_META, h | NV_HOST);
+    for (i = 0; i < 130; i++) {
+        nv_put_desc(Q, false, 1, NV_META, h | NV_HOST);
+    }
+    nv_kick(Q, 131, 0);
+    expect_queue_error(Q, false, 5);
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* rings pointing nowhere, huge rings, tails beyond the ring */
+static void test_udma_bad_rings(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 6, 6, 32, false, 0);
+
+    /* 16M-entry ring in unbacked host space beyond RAM: fetch fails */
+    nv_ring_init(c, 0, 6, 6, false, NV_HOST | 0x3f0000000000ULL, 0xFFFFFF);
+    nv_ring_init(c, 0, 6, 6, true, NV_HOST | 0x3f0000000000ULL, 0xFFFFFF);
+    nv_kick(Q, 0xFFFFFF, 0xFFFFFF);
+    g_assert(nv_qreg(Q, false, 0x24) & (1u << 31));
+    recover_and_check(Q);
+
+    /* ring length 0 */
+    nv_ring_init(c, 0, 6, 6, false, Q->m2s_da, 0);
+    nv_kick(Q, 1, 0);
+    expect_queue_error(Q, false, 7);
+    recover_and_check(Q);
+
+    /* more posted than the ring holds */
+    nv_kick(Q, 0, 33);
+    expect_queue_error(Q, true, 7);
+    recover_and_check(Q);
+
+    /* ring in a DRAM hole */
+    nv_ring_init(c, 0, 6, 6, false, 0x500000000ULL, 32);
+    nv_kick(Q, 1, 0);
+    expect_queue_error(Q, false, 3);
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_udma_disabled_queue(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 9, 9, 32, false, 0);
+
+    nv_wr0(c, 0, nv_q_off(9, 9, false) + 0x20, 0x03000000);
+    nv_kick(Q, 1, 0);
+    expect_queue_error(Q, false, 6);
+    recover_and_check(Q);
+
+    /* doorbells on queues nobody configured (every engine, queue) */
+    nv_wr0(c, 0, nv_q_off(10, 15, true) + 0x38, 0xffffffff);
+    g_assert_cmphex(nv_rd0(c, 0, nv_q_off(10, 15, true) + 0x24) & 0xff, ==, 6);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* engine DISABLE holds work; bus master off -> host DMA error */
+static void test_udma_engine_state(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    qtest_writel(c->qts, h, 42);
+    qtest_writel(c->qts, h + 4, 0);
+    nv_wr0(c, 0, nv_udma_base(2) + 0x204, 2);
+    nv_wr0(c, 0, nv_udma_base(2) + 0x20204, 2);
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+    nv_wr0(c, 0, nv_udma_base(2) + 0x204, 1);
+    nv_wr0(c, 0, nv_udma_base(2) + 0x20204, 1);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 42);
+
+    /* queue reset drops pending work */
+    nv_wr0(c, 0, nv_udma_base(2) + 0x204, 2);
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    nv_wr0(c, 0, nv_q_off(2, 15, false) + 0xB0, 0x100);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);
+    g_assert_cmphex(nv_qreg(Q, false, 0x3C), ==, 1u << 30);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+
+    /* bus mastering off: the host access fails, QEMU survives */
+    nv_wr0(c, 0, nv_udma_base(2) + 0x204, 1);
+    nv_ring_init(c, 0, 2, 15, false, 0x1000, Q->n);     /* rings in DRAM */
+    nv_ring_init(c, 0, 2, 15, true, 0x2000, Q->n);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x1000,
+                 NV_FIRST | NV_LAST | (1u << 24) | 4);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x1004, NV_META);
+    qtest_writeq(c->qts, c->dev[0].bar4 + 0x1008, h | NV_HOST);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x2000, (1u << 24) | 4);
+    qtest_writeq(c->qts, c->dev[0].bar4 + 0x2008, 0x3000);
+    qpci_config_writew(c->dev[0].pdev, PCI_COMMAND, PCI_COMMAND_MEMORY);
+    nv_wr0(c, 0, nv_q_off(2, 15, true) + 0x38, 1);
+    nv_wr0(c, 0, nv_q_off(2, 15, false) + 0x38, 1);
+    qpci_config_writew(c->dev[0].pdev, PCI_COMMAND,
+                       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24) & 0xff, ==, 8);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* the guest's intel-iommu (passthrough until the guest enables it) */
+static void test_udma_intel_iommu(void)
+{
+    NvCtx *c = nv_start_ring(1, NULL, "-device intel-iommu");
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    qtest_writel(c->qts, h, 0x10101010);
+    nv_push(Q, h | NV_HOST, DRAM_A, 4);
+    nv_push(Q, DRAM_A, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 2, 2);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x10101010);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §6 */
+
+static void test_nc_semaphores(void)
+{
+    NvCtx *c = nv_start(NULL);
+    int nc, i;
+
+    for (nc = 0; nc < 4; nc++) {
+        for (i = 0; i < 32; i += 31) {
+            uint32_t base = nc * NC_STRIDE;
+            uint64_t rd = NV_DA_TPB + base + NC_SEM_READ(i);
+
+            nv_wr2(c, 0, base + NC_SEM_SET(i), 100);
+            nv_wr2(c, 0, base + NC_SEM_INCR(i), 5);
+            nv_wr2(c, 0, base + NC_SEM_DECR(i), 7);
+            g_assert_cmpint(nv_fwio_rd(c, 0, rd), ==, 98);
+            nv_wr2(c, 0, base + NC_SEM_READ(i), 1234);  /* ignored */
+            g_assert_cmpint(nv_fwio_rd(c, 0, rd), ==, 98);
+            /* reads at SET/INCR/DECR slots return the value too */
+            g_assert_cmpint(nv_fwio_rd(c, 0, rd + 0x200), ==, 98);
+            nv_wr2(c, 0, base + NC_SEM_DECR(i), 100);
+            g_assert_cmpint((int32_t)nv_fwio_rd(c, 0, rd), ==, -2);
+        }
+    }
+    /* semaphores are per NC */
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SEM_READ(1)), ==, 0);
+    nv_stop(c);
+}
+
+static void test_nc_events(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a[3] = { NV_DA_TPB + NC_EVENT(0), NV_DA_TPB + NC_EVENT(255),
+                      NV_DA_TPB + 3 * NC_STRIDE + NC_EVENT(17) };
+    uint32_t v[3] = { 0 };
+
+    nv_wr2(c, 0, NC_EVENT(255), 1);
+    nv_wr2(c, 0, 3 * NC_STRIDE + NC_EVENT(17), 1);
+    g_assert_cmpint(nv_fwio_read_n(c, 0, a, 3, v), ==, 0);
+    g_assert_cmpint(v[0], ==, 0);
+    g_assert_cmpint(v[1], ==, 1);
+    g_assert_cmpint(v[2], ==, 1);
+    nv_wr2(c, 0, NC_EVENT(255), 0);
+    g_assert_cmpint(nv_fwio_rd(c, 0, a[1]), ==, 0);
+    /* other TPB offsets (PE instruction FIFO) are storage */
+    nv_wr2(c, 0, NC_STRIDE + 0x265C000, 0x1234);
+    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + 0x265C000), ==, 0x1234);
+    nv_stop(c);
+}
+
+static void check_nq_entry(NvCtx *c, uint64_t pa, bool phase, uint32_t idx,
+                           uint32_t val)
+{
+    g_assert_cmphex(qtest_readl(c->qts, pa), ==,
+                    (phase ? 1u << 31 : 0) | (2u << 24) | idx);
+    g_assert_cmphex(qtest_readl(c->qts, pa + 4), ==, val);
+}
+
+/* EVENT notification queue in the [PROJ] §6.3 format */
+static void test_nq_events(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t ring = guest_alloc(&c->alloc, 64);
+    uint32_t pu = PUTILS(1) + PU_EVENT_NQ;
+    uint64_t da = ring | NV_HOST;
+    int64_t now;
+
+    qtest_memset(c->qts, ring, 0, 64);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(3), 1);       /* NQ off: no entry */
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)da);
+    nv_wr0(c, 0, pu + 0x4, da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 64);                     /* 4 entries */
+    now = qtest_clock_step(c->qts, 12345);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(5), 1);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(6), 0);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(7), 1);
+    check_nq_entry(c, ring, true, 5, 1);
+    check_nq_entry(c, ring + 16, true, 6, 0);
+    check_nq_entry(c, ring + 32, true, 7, 1);
+    g_assert_cmpint(qtest_readq(c->qts, ring + 8), ==, now);  /* timestamp */
+    /* full: the 4th would reach head (0) -> dropped and counted */
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(8), 1);
+    g_assert_cmphex(qtest_readl(c->qts, ring + 48), ==, 0);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_APB + pu + 0x10), ==, 1);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_APB + pu + 0xC), ==, 48);
+    /* consumer frees entries: head honoured, wrap flips the phase */
+    nv_wr0(c, 0, pu + 0x18, 32);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(9), 1);
+    nv_wr2(c, 0, NC_STRIDE + NC_EVENT(10), 1);
+    check_nq_entry(c, ring + 48, true, 9, 1);
+    check_nq_entry(c, ring, false, 10, 1);
+    /* a DMA write to an event produces an entry too */
+    {
+        NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+        uint64_t h = guest_alloc(&c->alloc, 4);
+
+        qtest_writel(c->qts, h, 1);
+        nv_wr0(c, 0, pu + 0x18, 48);
+        nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(11), 4);
+        nv_kick(Q, 1, 1);
+        check_nq_entry(c, ring + 16, false, 11, 1);
+        g_free(Q);
+    }
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §7 */
+
+/* the worked example of §7.3, byte for byte */
+static void test_fwio_worked_example(void)
+{
+    NvCtx *c = nv_start(NULL);
+    static const uint8_t req[16] = {
+        0x02, 0x01, 0x10, 0x00, 0x5c, 0x4a, 0xd1, 0x41,
+        0x1c, 0xe0, 0x78, 0xf0, 0xff, 0x0f, 0x00, 0x00,
+    };
+    uint8_t copy[16], resp[12];
+
+    /* the test's own CRC-32C agrees with the spec's check value */
+    g_assert_cmphex(nv_crc32c((const uint8_t *)"123456789", 9), ==,
+                    0xE3069283);
+    memcpy(copy, req, 16);
+    memset(copy + 4, 0, 4);
+    g_assert_cmphex(nv_crc32c(copy, 16), ==, 0x41D14A5C);
+
+    qtest_memset(c->qts, c->resp_pa, 0xee, 12);
+    nv_fwio_post(c, 0, req, 16);
+    qtest_memread(c->qts, c->resp_pa, resp, 12);
+    g_assert_cmphex(resp[0], ==, 0x02);
+    g_assert_cmphex(resp[1], ==, 0x00);
+    g_assert_cmphex(resp[2], ==, 0x08);
+    g_assert_cmphex(resp[3], ==, 0x00);
+    g_assert_cmphex((uint32_t)ldl_le_p(resp + 4), ==, 0x80000000);
+    g_assert_cmphex(resp[8], ==, 0xee);     /* nothing written past size */
+    nv_stop(c);
+}
+
+static void test_fwio_read_batch(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a[100];
+    uint32_t v[100];
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        qtest_writel(c->qts, c->dev[0].bar4 + 0x3000 + 4 * i, i * 0x01010101);
+        a[i] = 0x3000 + 4 * i;
+    }
+    a[50] = NV_DA_APB + nv_udma_base(11) + 0x604;
+    g_assert_cmpint(nv_fwio_read_n(c, 0, a, 100, v), ==, 0);
+    for (i = 0; i < 100; i++) {
+        g_assert_cmphex(v[i], ==, i == 50 ? 4 : i * 0x01010101);
+    }
+    /* a batch of 8000 addresses (response 32004 bytes) */
+    {
+        g_autofree uint64_t *big = g_new(uint64_t, 8000);
+        g_autofree uint32_t *bv = g_new(uint32_t, 8000);
+
+        for (i = 0; i < 8000; i++) {
+            big[i] = NV_DA_MISC + MISC_FW_STATUS;
+        }
+        g_assert_cmpint(nv_fwio_read_n(c, 0, big, 8000, bv), ==, 0);
+        g_assert_cmphex(bv[7999], ==, 0x80000000);
+    }
+    /* host memory is readable through FWIO too (bit 46) */
+    qtest_writel(c->qts, c->req_pa + 0x8000, 0xfeedface);
+    g_assert_cmphex(nv_fwio_rd(c, 0, (c->req_pa + 0x8000) | NV_HOST), ==,
+                    0xfeedface);
+    nv_stop(c);
+}
+
+static void test_fwio_errors(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint8_t req[32], resp[4];
+    uint64_t bad = 0x0800000000ULL;             /* DRAM hole */
+    uint32_t v;
+    size_t len;
+
+    /* bad CRC -> error 1 */
+    len = nv_build_req(c, req, FWIO_READ, &bad, 8);
+    req[4] ^= 0x40;
+    nv_fwio_post(c, 0, req, len);
+    qtest_memread(c->qts, c->resp_pa, resp, 4);
+    g_assert_cmphex(resp[0], ==, req[0]);
+    g_assert_cmphex(resp[1], ==, 1);
+    g_assert_cmphex(lduw_le_p(resp + 2), ==, 4);
+    /* unknown command -> error 2 */
+    g_assert_cmpint(nv_fwio(c, 0, 0x77, NULL, 0, NULL, 0, &len), ==, 2);
+    g_assert_cmpuint(len, ==, 0);
+    /* undecodable address -> error 1, no payload */
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &bad, 1, &v), ==, 1);
+    /* peer address with no peer -> error 1 */
+    bad = NV_EAST | NV_DA_MISC | MISC_DEVICE_ID;
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &bad, 1, &v), ==, 1);
+    /* unaligned register address */
+    bad = NV_DA_MISC + 2;
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &bad, 1, &v), ==, 1);
+    /* READ payload not a multiple of 8 */
+    g_assert_cmpint(nv_fwio(c, 0, FWIO_READ, &bad, 5, NULL, 0, NULL), ==, 1);
+    /* size field smaller than the header */
+    len = nv_build_req(c, req, FWIO_READ, NULL, 0);
+    stw_le_p(req + 2, 3);
+    nv_fwio_post(c, 0, req, len);
+    qtest_memread(c->qts, c->resp_pa, resp, 4);
+    g_assert_cmphex(resp[0], ==, req[0]);
+    g_assert_cmphex(resp[1], ==, 1);
+    /* request address outside host memory: ignored, no crash */
+    nv_wr0(c, 0, NV_MISC + MISC_REQ_HI, 0);
+    nv_wr0(c, 0, NV_MISC + MISC_DOORBELL, 1);
+    /* still alive and answering */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    nv_stop(c);
+}
+
+static void test_fwio_post_to_cw(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint8_t blob[128];
+    int i;
+    size_t len = 99;
+
+    for (i = 0; i < 128; i += 4) {
+        nv_wr0(c, 0, NV_MISC + 0x100 + i, i);
+    }
+    memset(blob, 0x5a, sizeof(blob));
+    g_assert_cmpint(nv_fwio(c, 0, FWIO_POST, blob, 128, NULL, 0, &len), ==, 0);
+    g_assert_cmpuint(len, ==, 0);
+    g_assert_cmpint(nv_fwio(c, 0, FWIO_POST, blob, 0, NULL, 0, &len), ==, 0);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §8 */
+
+static void test_reset(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x100, 0xdeadbeef);
+    qtest_writel(c->qts, c->dev[0].bar4 + 4 * GiB + 0x100, 0xdeadbeef);
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 5);
+    nv_wr2(c, 0, NC_SEM_SET(3), 9);
+    nv_wr2(c, 0, NC_EVENT(3), 1);
+    nv_wr0(c, 0, nv_udma_base(2) + 0x204, 4);
+    nv_kick(Q, 0, 3);
+
+    nv_wr0(c, 0, NV_MISC + MISC_RESET_REQ, 1);
+    nv_wr0(c, 0, NV_MISC + MISC_DOORBELL, 1);
+
+    /* mailbox addresses survive: FWIO works without rewriting them */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, 0x100), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_DRAM1 + 0x100), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SEM_READ(3)), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_EVENT(3)), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(2) + 0x200), ==, 0x1111);
+    g_assert_cmphex(nv_qreg(Q, true, 0x3C), ==, 1u << 30);
+    g_assert_cmphex(nv_qreg(Q, true, 0x20), ==, 0x03000000);
+    g_assert_cmphex(nv_qreg(Q, true, 0x30), ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* with reset-delay-ms the device is not ready and FWIO waits */
+static void test_reset_delay(void)
+{
+    NvCtx *c = nv_start("reset-delay-ms=100");
+    uint8_t req[16], b;
+    uint64_t a = NV_DA_MISC + MISC_RESET_REQ;
+    size_t len;
+
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 5);
+    nv_wr0(c, 0, NV_MISC + MISC_RESET_REQ, 1);
+    nv_wr0(c, 0, NV_MISC + MISC_DOORBELL, 1);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0);
+    len = nv_build_req(c, req, FWIO_READ, &a, 8);
+    nv_fwio_post(c, 0, req, len);
+    b = qtest_readb(c->qts, c->resp_pa);
+    g_assert_cmphex(b, ==, 0);                  /* not answered yet */
+    qtest_clock_step(c->qts, 50 * 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, 0);
+    qtest_clock_step(c->qts, 60 * 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, req[0]);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa + 1), ==, 0);
+    g_assert_cmphex(qtest_readl(c->qts, c->resp_pa + 4), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0x80000000);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_DEVICE_ID), ==, 0);
+    nv_stop(c);
+}
+
+/* a system reset brings the device back to power-on state */
+static void test_reset_system(void)
+{
+    NvCtx *c = nv_start(NULL);
+
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 5);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x100, 0xdeadbeef);
+    qtest_qmp_assert_success(c->qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(c->qts, "RESET");
+    nv_map_bars(c, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_DEVICE_ID), ==, 0);
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0x80000000);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------------------------ §9 */
+
+static void test_topology_ring(void)
+{
+    NvCtx *c = nv_start_ring(4, NULL, NULL);
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        nv_wr0(c, i, NV_MISC + MISC_DEVICE_ID, 10 + i);
+    }
+    for (i = 0; i < 4; i++) {
+        g_assert_cmphex(nv_fwio_rd(c, i, NV_DA_MISC + MISC_FW_STATUS), ==,
+                        0x80000003);
+        /* east = i+1, west = i-1: the index the host wrote there */
+        g_assert_cmpuint(nv_fwio_rd(c, i, 0x8FFFF078E024ULL), ==,
+                         10 + (i + 1) % 4);
+        g_assert_cmpuint(nv_fwio_rd(c, i, 0xCFFFF078E024ULL), ==,
+                         10 + (i + 3) % 4);
+    }
+    nv_stop(c);
+
+    /* two devices: east and west are both the other one */
+    c = nv_start_ring(2, NULL, NULL);
+    nv_wr0(c, 1, NV_MISC + MISC_DEVICE_ID, 7);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, 0x8FFFF078E024ULL), ==, 7);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, 0xCFFFF078E024ULL), ==, 7);
+    nv_stop(c);
+}
+
+/* device-to-device DMA through the east/west links */
+static void test_topology_peer_dma(void)
+{
+    NvCtx *c = nv_start_ring(3, NULL, NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8192);
+    g_autofree uint8_t *a = g_malloc(4096);
+    g_autofree uint8_t *b = g_malloc(4096);
+
+    fill_pattern(a, 4096, 99);
+    qtest_memwrite(c->qts, h, a, 4096);
+    nv_push(Q, h | NV_HOST, NV_EAST | DRAM_A, 4096);       /* to dev1 */
+    nv_push(Q, NV_EAST | DRAM_A, NV_WEST | DRAM_B, 4096);   /* dev1->dev2 */
+    nv_push(Q, NV_WEST | DRAM_B, (h + 4096) | NV_HOST, 4096);
+    nv_kick(Q, 3, 3);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    qtest_memread(c->qts, c->dev[1].bar4 + DRAM_A, b, 4096);
+    g_assert(memcmp(a, b, 4096) == 0);
+    qtest_memread(c->qts, c->dev[2].bar4 + 4 * GiB + 0x2000, b, 4096);
+    g_assert(memcmp(a, b, 4096) == 0);
+    qtest_memread(c->qts, h + 4096, b, 4096);
+    g_assert(memcmp(a, b, 4096) == 0);
+    /* local DRAM untouched */
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + DRAM_A), ==, 0);
+
+    /* semaphore increment on the peer through its TPB window */
+    qtest_writel(c->qts, h + 8188, 3);
+    nv_push(Q, (h + 8188) | NV_HOST,
+            NV_EAST | (NV_DA_TPB + NC_SEM_INCR(0)), 4);
+    nv_kick(Q, 1, 1);
+    g_assert_cmpint(nv_fwio_rd(c, 1, NV_DA_TPB + NC_SEM_READ(0)), ==, 3);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/* ------------------------------------------------- fault injection knobs */
+
+#define QOM_SET(c, dev, prop, json) \
+    qtest_qmp_assert_success((c)->qts, "{'execute': 'qom-set', 'arguments': " \
+                             "{'path': '/machine/peripheral/" dev "', "       \
+                             "'property': '" prop "', 'value': " json "}}")
+
+static void test_fault_stall_queue(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 5, 15, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    qtest_writel(c->qts, h, 0x77);
+    qtest_writel(c->qts, h + 4, 0);
+    QOM_SET(c, "neuron0", "fault-stall-queue", "95");       /* 5*16+15 */
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(Q, 1, 1);
+    nv_kick(Q, 1, 1);                                       /* accumulates */
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, (1u << 8) | (1u << 9));
+    g_assert_cmphex(nv_qreg(Q, false, 0x3C), ==, (1u << 30) | 2);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);
+    QOM_SET(c, "neuron0", "fault-stall-queue", "-1");
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x77);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 2);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_fault_fwio_drop(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a = NV_DA_MISC + MISC_FW_STATUS;
+    uint8_t req[16];
+    size_t len;
+
+    QOM_SET(c, "neuron0", "fault-fwio", "'drop'");
+    len = nv_build_req(c, req, FWIO_READ, &a, 8);
+    nv_fwio_post(c, 0, req, len);
+    qtest_clock_step(c->qts, 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, 0);
+    QOM_SET(c, "neuron0", "fault-fwio", "'none'");
+    g_assert_cmphex(nv_fwio_rd(c, 0, a), ==, 0x80000000);
+    nv_stop(c);
+}
+
+static void test_fault_fwio_error(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a = NV_DA_MISC + MISC_FW_STATUS;
+    uint32_t v;
+
+    QOM_SET(c, "neuron0", "fault-fwio", "'error'");
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &a, 1, &v), ==, 1);
+    g_assert_cmpint(nv_fwio(c, 0, FWIO_POST, NULL, 0, NULL, 0, NULL), ==, 1);
+    QOM_SET(c, "neuron0", "fault-fwio", "'none'");
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &a, 1, &v), ==, 0);
+    nv_stop(c);
+}
+
+static void test_fault_fwio_bad_crc(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t a = NV_DA_MISC + MISC_FW_STATUS;
+    uint32_t v;
+    QDict *rsp;
+
+    QOM_SET(c, "neuron0", "fault-fwio", "'bad-crc'");
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &a, 1, &v), ==, 1);
+    rsp = qtest_qmp(c->qts, "{'execute': 'qom-set', 'arguments': "
+                    "{'path': '/machine/peripheral/neuron0', "
+                    "'property': 'fault-fwio', 'value': 'bogus'}}");
+    g_assert(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    QOM_SET(c, "neuron0", "fault-fwio", "'none'");
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &a, 1, &v), ==, 0);
+    nv_stop(c);
+}
+
+static void test_fault_link_down(bool west)
+{
+    NvCtx *c = nv_start_ring(3, NULL, NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+    uint64_t peer = (west ? NV_WEST : NV_EAST) | NV_DA_MISC | MISC_DEVICE_ID;
+    uint64_t other = (west ? NV_EAST : NV_WEST) | NV_DA_MISC | MISC_DEVICE_ID;
+    uint32_t v;
+
+    if (west) {
+        QOM_SET(c, "neuron0", "fault-west-link-down", "true");
+    } else {
+        QOM_SET(c, "neuron0", "fault-east-link-down", "true");
+    }
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000 | (west ? 1 : 2));
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &peer, 1, &v), ==, 1);
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &other, 1, &v), ==, 0);
+    nv_push(Q, h | NV_HOST, (west ? NV_WEST : NV_EAST) | DRAM_A, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 9);
+    if (west) {
+        QOM_SET(c, "neuron0", "fault-west-link-down", "false");
+    } else {
+        QOM_SET(c, "neuron0", "fault-east-link-down", "false");
+    }
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &peer, 1, &v), ==, 0);
+    recover_and_check(Q);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static void test_fault_east_link_down(void)
+{
+    test_fault_link_down(false);
+}
+
+static void test_fault_west_link_down(void)
+{
+    test_fault_link_down(true);
+}
+
+static void test_fault_not_ready(void)
+{
+    NvCtx *c = nv_start(NULL);
+
+    QOM_SET(c, "neuron0", "fault-not-ready", "true");
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==, 0);
+    /* a reset "never completes": request taken, ready stays 0 */
+    nv_wr0(c, 0, NV_MISC + MISC_RESET_REQ, 1);
+    nv_wr0(c, 0, NV_MISC + MISC_DOORBELL, 1);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==, 0);
+    QOM_SET(c, "neuron0", "fault-not-ready", "false");
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    nv_stop(c);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("/neuron-v1/s2-pci/ids", test_pci_ids);
+    qtest_add_func("/neuron-v1/s2-pci/id-properties", test_pci_id_props);
+    qtest_add_func("/neuron-v1/s2-pci/bars", test_pci_bars);
+    qtest_add_func("/neuron-v1/s2-pci/access-widths", test_pci_access_widths);
+    qtest_add_func("/neuron-v1/s4-misc/status", test_misc_status);
+    qtest_add_func("/neuron-v1/s4-misc/readless", test_misc_readless);
+    qtest_add_func("/neuron-v1/s5-udma/registers", test_udma_regs);
+    qtest_add_func("/neuron-v1/s5-udma/copy", test_udma_copy);
+    qtest_add_func("/neuron-v1/s5-udma/ring-ids", test_udma_ring_ids);
+    qtest_add_func("/neuron-v1/s5-udma/ring-in-dram", test_udma_ring_in_dram);
+    qtest_add_func("/neuron-v1/s5-udma/packets", test_udma_packets);
+    qtest_add_func("/neuron-v1/s5-udma/tpb-target", test_udma_tpb_target);
+    qtest_add_func("/neuron-v1/s5-udma/bottom-half", test_udma_bottom_half);
+    qtest_add_func("/neuron-v1/s5-udma/bad-ring-id", test_udma_bad_ring_id);
+    qtest_add_func("/neuron-v1/s5-udma/bad-address", test_udma_bad_address);
+    qtest_add_func("/neuron-v1/s5-udma/len0", test_udma_len0);
+    qtest_add_func("/neuron-v1/s5-udma/bad-framing", test_udma_bad_framing);
+    qtest_add_func("/neuron-v1/s5-udma/bad-rings", test_udma_bad_rings);
+    qtest_add_func("/neuron-v1/s5-udma/disabled-queue",
+                   test_udma_disabled_queue);
+    qtest_add_func("/neuron-v1/s5-udma/engine-state", test_udma_engine_state);
+    qtest_add_func("/neuron-v1/s5-udma/intel-iommu", test_udma_intel_iommu);
+    qtest_add_func("/neuron-v1/s6-nc/semaphores", test_nc_semaphores);
+    qtest_add_func("/neuron-v1/s6-nc/events", test_nc_events);
+    qtest_add_func("/neuron-v1/s6-nc/nq-events", test_nq_events);
+    qtest_add_func("/neuron-v1/s7-fwio/worked-example",
+                   test_fwio_worked_example);
+    qtest_add_func("/neuron-v1/s7-fwio/read-batch", test_fwio_read_batch);
+    qtest_add_func("/neuron-v1/s7-fwio/errors", test_fwio_errors);
+    qtest_add_func("/neuron-v1/s7-fwio/post-to-cw", test_fwio_post_to_cw);
+    qtest_add_func("/neuron-v1/s8-reset/firmware", test_reset);
+    qtest_add_func("/neuron-v1/s8-reset/delay", test_reset_delay);
+    qtest_add_func("/neuron-v1/s8-reset/system", test_reset_system);
+    qtest_add_func("/neuron-v1/s9-topology/ring", test_topology_ring);
+    qtest_add_func("/neuron-v1/s9-topology/peer-dma", test_topology_peer_dma);
+    qtest_add_func("/neuron-v1/fault/stall-queue", test_fault_stall_queue);
+    qtest_add_func("/neuron-v1/fault/fwio-drop", test_fault_fwio_drop);
+    qtest_add_func("/neuron-v1/fault/fwio-error", test_fault_fwio_error);
+    qtest_add_func("/neuron-v1/fault/fwio-bad-crc", test_fault_fwio_bad_crc);
+    qtest_add_func("/neuron-v1/fault/east-link-down",
+                   test_fault_east_link_down);
+    qtest_add_func("/neuron-v1/fault/west-link-down",
+                   test_fault_west_link_down);
+    qtest_add_func("/neuron-v1/fault/not-ready", test_fault_not_ready);
+
+    return g_test_run();
+}
