@@ -71,7 +71,8 @@ const char *neuron_drm_strerror(int err)
 	case 0:
 		return "success";
 	case ENODEV:
-		return "no Neuron device found (is neuron.ko loaded?)";
+		/* Both "none found" and the uAPI's "device unplugged". */
+		return "no Neuron device (none found, or it went away; is neuron.ko loaded?)";
 	case ENOENT:
 		return "no such device node or object";
 	case EACCES:

@@ -82,6 +82,8 @@ if command -v python3 >/dev/null 2>&1; then
 else
 	result neuron-ls-json 77 "no python3"
 fi
+"$B/neuron-ls" --state --json >"$log" 2>&1
+case $? in 0|3) result neuron-ls-state 0 ;; *) result neuron-ls-state 1 ;; esac
 "$B/neuron-ls" --no-such-option >"$log" 2>&1
 if [ $? -eq 2 ]; then result neuron-ls-usage 0; else result neuron-ls-usage 1; fi
 

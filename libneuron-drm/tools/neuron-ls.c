@@ -28,14 +28,25 @@
 
 enum { EAST = DRM_NEURON_LINK_EAST, WEST = DRM_NEURON_LINK_WEST };
 
+/* Bounds of what --state reads (v1 has 12 engines, 4 NCs, 32 semaphores). */
+#define MAX_ENGINES 64
+#define MAX_NC 16
+#define MAX_SEMS 64
+
 struct dev {
 	struct neuron_drm_node node;
 	struct drm_neuron_query_device_info info;
 	struct drm_neuron_query_topology topo;
 	int err;	/* 0, or -errno of the first failed step */
 	const char *err_what;
+	bool info_ok;	/* the device info was read */
 	bool have_topo;
 	int peer[DRM_NEURON_LINK_COUNT]; /* neuron-ls index of the peer, -1 */
+	/* --state: read through DRM_IOCTL_NEURON_DEVICE_STATE */
+	bool have_state;
+	unsigned int n_engines, n_nc, n_sems;
+	uint32_t engine[MAX_ENGINES][2];	/* M2S, S2M DRM_NEURON_ENGINE_STATE_* */
+	int32_t sem[MAX_NC][MAX_SEMS];
 };
 
 static void usage(FILE *f)
@@ -47,6 +58,8 @@ static void usage(FILE *f)
 		"draw the Neuron-Pipe ring.\n"
 		"\n"
 		"  -j, --json     machine-readable JSON on stdout\n"
+		"  -s, --state    also read DMA engine states and semaphores\n"
+		"                 (one firmware request per value: slower)\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  library and tool version\n"
 		"\n"
@@ -69,7 +82,41 @@ static int index_of_minor(const struct dev *d, int n, int minor)
 	return -1;
 }
 
-static void probe(struct dev *d)
+static unsigned int clamp_u32(uint32_t v, unsigned int max)
+{
+	return v < max ? v : max;
+}
+
+/* --state: DMA engine states and semaphore values, read by the firmware. */
+static int read_state(int fd, struct dev *d)
+{
+	struct drm_neuron_device_state st;
+	unsigned int e, nc, i;
+	int ret;
+
+	d->n_engines = clamp_u32(d->info.dma_engine_count, MAX_ENGINES);
+	d->n_nc = clamp_u32(d->info.nc_count, MAX_NC);
+	d->n_sems = clamp_u32(d->info.semaphores_per_nc, MAX_SEMS);
+	for (e = 0; e < d->n_engines; e++) {
+		ret = neuron_drm_device_state(fd, DRM_NEURON_STATE_DMA_ENGINE, e,
+					      0, &st);
+		if (ret < 0)
+			return ret;
+		d->engine[e][0] = st.values[DRM_NEURON_DMA_ENGINE_M2S_STATE];
+		d->engine[e][1] = st.values[DRM_NEURON_DMA_ENGINE_S2M_STATE];
+	}
+	for (nc = 0; nc < d->n_nc; nc++) {
+		for (i = 0; i < d->n_sems; i++) {
+			ret = neuron_drm_semaphore_read(fd, nc, i, &d->sem[nc][i]);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	d->have_state = true;
+	return 0;
+}
+
+static void probe(struct dev *d, bool state)
 {
 	int fd, ret;
 
@@ -83,13 +130,24 @@ static void probe(struct dev *d)
 	if (ret < 0) {
 		d->err = ret;
 		d->err_what = "device info";
-	} else if (d->info.capabilities & DRM_NEURON_CAP_TOPOLOGY) {
+		neuron_drm_close(fd);
+		return;
+	}
+	d->info_ok = true;
+	if (d->info.capabilities & DRM_NEURON_CAP_TOPOLOGY) {
 		ret = neuron_drm_query_topology(fd, &d->topo);
 		if (ret < 0) {
 			d->err = ret;
 			d->err_what = "topology";
 		} else {
 			d->have_topo = true;
+		}
+	}
+	if (state && !d->err && (d->info.capabilities & DRM_NEURON_CAP_DEVICE_STATE)) {
+		ret = read_state(fd, d);
+		if (ret < 0) {
+			d->err = ret;
+			d->err_what = "device state";
 		}
 	}
 	neuron_drm_close(fd);
@@ -241,7 +299,63 @@ static void draw_ring(const struct dev *d, int n)
 
 /* ---- output ------------------------------------------------------------ */
 
-static void print_table(const struct dev *d, int n)
+static const char *engine_state_name(uint32_t v)
+{
+	switch (v) {
+	case DRM_NEURON_ENGINE_STATE_IDLE:
+		return "idle";
+	case DRM_NEURON_ENGINE_STATE_NORMAL:
+		return "normal";
+	case DRM_NEURON_ENGINE_STATE_ABORT:
+		return "ABORT";
+	default:
+		return "unknown";
+	}
+}
+
+/* One line per device: engine states summarised, non-zero semaphores. */
+static void print_state(const struct dev *d, int n)
+{
+	int i;
+
+	printf("\nDevice state (DMA engines M2S/S2M; semaphores that are not 0):\n");
+	for (i = 0; i < n; i++) {
+		const struct dev *c = &d[i];
+		unsigned int e, nc, k, count[4] = { 0 }, nonzero = 0;
+
+		if (!c->have_state) {
+			printf("  [%d] not read%s%s\n", i,
+			       c->err ? ": " : "",
+			       c->err ? neuron_drm_strerror(c->err) : "");
+			continue;
+		}
+		for (e = 0; e < c->n_engines; e++)
+			for (k = 0; k < 2; k++)
+				count[c->engine[e][k] < 3 ? c->engine[e][k] : 3]++;
+		printf("  [%d] engines: %u idle, %u normal, %u ABORT", i, count[0],
+		       count[1], count[2]);
+		if (count[3])
+			printf(", %u unknown", count[3]);
+		for (e = 0; e < c->n_engines; e++)
+			if (c->engine[e][0] == DRM_NEURON_ENGINE_STATE_ABORT ||
+			    c->engine[e][1] == DRM_NEURON_ENGINE_STATE_ABORT)
+				printf(" (engine %u: %s/%s)", e,
+				       engine_state_name(c->engine[e][0]),
+				       engine_state_name(c->engine[e][1]));
+		printf("; semaphores:");
+		for (nc = 0; nc < c->n_nc; nc++)
+			for (k = 0; k < c->n_sems; k++)
+				if (c->sem[nc][k] && nonzero++ < 16)
+					printf(" nc%u[%u]=%" PRId32, nc, k, c->sem[nc][k]);
+		if (nonzero > 16)
+			printf(" ... (%u in all)", nonzero);
+		else if (!nonzero)
+			printf(" all 0");
+		printf("\n");
+	}
+}
+
+static void print_table(const struct dev *d, int n, bool state)
 {
 	int i;
 
@@ -254,7 +368,7 @@ static void print_table(const struct dev *d, int n)
 
 		snprintf(pciid, sizeof(pciid), "%04x:%04x", c->node.pci_vendor,
 			 c->node.pci_device);
-		if (c->err && c->err_what && strcmp(c->err_what, "topology")) {
+		if (!c->info_ok) {
 			printf("%3d  %-18s  %-12s  %-9s  error: %s: %s\n", i,
 			       c->node.path, c->node.pci_slot[0] ? c->node.pci_slot : "-",
 			       pciid, c->err_what, neuron_drm_strerror(c->err));
@@ -282,6 +396,8 @@ static void print_table(const struct dev *d, int n)
 		       (neuron_drm_lib_version() >> 8) & 0xff,
 		       neuron_drm_lib_version() & 0xff);
 		draw_ring(d, n);
+		if (state)
+			print_state(d, n);
 	}
 }
 
@@ -340,7 +456,7 @@ static void print_json(const struct dev *d, int n, int list_err)
 	for (i = 0; i < n; i++) {
 		const struct dev *c = &d[i];
 		const struct drm_neuron_query_device_info *in = &c->info;
-		bool info_ok = !c->err || !strcmp(c->err_what, "topology");
+		bool info_ok = c->info_ok;
 
 		printf("%s\n    {\n", i ? "," : "");
 		printf("      \"index\": %d,\n      \"node\": ", i);
@@ -373,6 +489,23 @@ static void print_json(const struct dev *d, int n, int list_err)
 			printf(", \"west\": ");
 			json_link(c, WEST);
 			printf("},\n");
+		}
+		if (c->have_state) {
+			unsigned int e, nc, si;
+
+			printf("      \"state\": {\"dma_engines\": [");
+			for (e = 0; e < c->n_engines; e++)
+				printf("%s{\"m2s\": \"%s\", \"s2m\": \"%s\"}", e ? ", " : "",
+				       engine_state_name(c->engine[e][0]),
+				       engine_state_name(c->engine[e][1]));
+			printf("],\n                \"semaphores\": [");
+			for (nc = 0; nc < c->n_nc; nc++) {
+				printf("%s[", nc ? ", " : "");
+				for (si = 0; si < c->n_sems; si++)
+					printf("%s%" PRId32, si ? ", " : "", c->sem[nc][si]);
+				printf("]");
+			}
+			printf("]},\n");
 		}
 		printf("      \"error\": ");
 		if (c->err) {
@@ -413,19 +546,23 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "state", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct neuron_drm_node *nodes = NULL;
 	struct dev *d = NULL;
-	bool json = false, failed = false;
+	bool json = false, state = false, failed = false;
 	int c, n, i, l;
 
-	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jshV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 's':
+			state = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -474,7 +611,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < n; i++) {
 		d[i].node = nodes[i];
-		probe(&d[i]);
+		probe(&d[i], state);
 		if (d[i].err)
 			failed = true;
 	}
@@ -495,7 +632,7 @@ int main(int argc, char **argv)
 	else if (n == 0)
 		printf("No Neuron devices found.\n");
 	else
-		print_table(d, n);
+		print_table(d, n, state);
 
 	free(nodes);
 	free(d);
