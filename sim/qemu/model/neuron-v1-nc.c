@@ -56,8 +56,12 @@ static void nq_post_event(NeuronState *s, int nc, uint32_t idx, uint32_t val)
     }
     a = neuron_decode(s, base + n->nq_tail, NQ_ENTRY_SIZE);
     if (a.kind != NT_HOST && a.kind != NT_DRAM) {
-        qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: NC%d EVENT NQ at 0x%"
-                      PRIx64 " is neither host memory nor DRAM\n", nc, base);
+        if (!n->nq_logged) {                /* once per configuration */
+            n->nq_logged = true;
+            qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: NC%d EVENT NQ at 0x%"
+                          PRIx64 " is neither host memory nor DRAM\n", nc,
+                          base);
+        }
         n->nq_dropped++;
         return;
     }
@@ -202,6 +206,7 @@ bool neuron_putils_write(NeuronState *s, uint32_t off, uint32_t val)
         s->nc[nc].nq_tail = 0;
         s->nc[nc].nq_phase = true;
         s->nc[nc].nq_dropped = 0;
+        s->nc[nc].nq_logged = false;
         return true;
     }
     return false;

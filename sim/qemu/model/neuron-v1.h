@@ -207,6 +207,7 @@ typedef struct NeuronNC {
     uint32_t nq_tail;                   /* byte offset of next entry */
     uint32_t nq_dropped;
     bool nq_phase;
+    bool nq_logged;                     /* misconfiguration reported */
 } NeuronNC;
 
 struct NeuronState {

@@ -156,6 +156,10 @@ static inline NvCtx *nv_start_ring(int ndev, const char *devopts,
 
     /* extra first: an IOMMU must be created before the PCI devices */
     g_string_append_printf(cmd, "%s ", extra ? extra : "");
+    /* e.g. NEURON_QTEST_EXTRA="-d guest_errors,unimp" when debugging */
+    if (getenv("NEURON_QTEST_EXTRA")) {
+        g_string_append_printf(cmd, "%s ", getenv("NEURON_QTEST_EXTRA"));
+    }
 
     for (i = 0; i < ndev; i++) {
         g_string_append_printf(cmd, "-device neuron-v1,id=neuron%d,addr=0x%x",

@@ -1115,6 +1115,157 @@ static void test_fault_not_ready(void)
     nv_stop(c);
 }
 
+/* --------------------------------------------- robustness: random garbage */
+
+/*
+ * Random register writes, doorbells, rings and FWIO requests (fixed seed,
+ * so failures reproduce).  QEMU must survive, and after a re-init both
+ * FWIO and DMA must work again.
+ */
+static void test_fuzz(void)
+{
+    NvCtx *c = nv_start_ring(2, NULL, NULL);
+    GRand *rnd = g_rand_new_with_seed(0x6e657572);
+    uint64_t host = guest_alloc(&c->alloc, 64 * KiB);
+    g_autofree uint8_t *junk = g_malloc(64 * KiB);
+    static const uint32_t qregs[] = { 0x20, 0x28, 0x2C, 0x30, 0x38, 0x38,
+                                      0x38, 0xB0, 0x64 };
+    int i, d;
+
+    for (i = 0; i < 64 * KiB; i++) {
+        junk[i] = g_rand_int(rnd);
+    }
+    qtest_memwrite(c->qts, host, junk, 64 * KiB);
+    qtest_memwrite(c->qts, c->dev[0].bar4, junk, 64 * KiB);
+    qtest_memwrite(c->qts, c->dev[1].bar4 + 4 * GiB, junk, 64 * KiB);
+    for (i = 0; i < 4000; i++) {
+        uint32_t e = g_rand_int_range(rnd, 0, 12);
+        uint32_t q = g_rand_int_range(rnd, 0, 16);
+        bool s2m = g_rand_boolean(rnd);
+        uint32_t v = g_rand_int(rnd);
+        uint64_t where[] = { host | NV_HOST, 0, NV_DA_DRAM1, NV_EAST,
+                             NV_WEST | NV_DA_DRAM1, NV_DA_TPB, NV_DA_APB,
+                             0x0800000000ULL };
+        uint64_t base = where[g_rand_int_range(rnd, 0, 8)] +
+                        (g_rand_int_range(rnd, 0, 1024) << 6);
+
+        d = g_rand_int_range(rnd, 0, 2);
+        switch (g_rand_int_range(rnd, 0, 10)) {
+        case 0:         /* a ring somewhere, of some size */
+            nv_ring_init(c, d, e, q, s2m, base,
+                         g_rand_boolean(rnd) ? g_rand_int_range(rnd, 0, 64)
+                                             : v & 0xFFFFFF);
+            break;
+        case 1:
+        case 2:
+        case 3:         /* queue registers, mostly doorbells */
+            nv_wr0(c, d, nv_q_off(e, q, s2m) +
+                   qregs[g_rand_int_range(rnd, 0, ARRAY_SIZE(qregs))],
+                   g_rand_boolean(rnd) ? v & 0x3f : v);
+            break;
+        case 4:         /* engine state, cfg_len */
+            nv_wr0(c, d, nv_udma_base(e) + (s2m ? 0x20204 : 0x204), v & 7);
+            nv_wr0(c, d, nv_udma_base(e) + 0x254, v);
+            break;
+        case 5:         /* TPB window: events, semaphores, anything */
+            nv_wr2(c, d, g_rand_boolean(rnd) ?
+                   (q & 3) * NC_STRIDE + 0x2700000 + (v & 0x13fc) :
+                   v & (256 * MiB - 4), v);
+            break;
+        case 6:         /* NQ configuration */
+            nv_wr0(c, d, PUTILS(q & 3) + PU_EVENT_NQ, (uint32_t)base);
+            nv_wr0(c, d, PUTILS(q & 3) + PU_EVENT_NQ + 4, base >> 32);
+            nv_wr0(c, d, PUTILS(q & 3) + PU_EVENT_NQ + 8, v & 0x3ff);
+            break;
+        case 7:         /* garbage FWIO request */
+            qtest_memwrite(c->qts, c->req_pa, junk + (v & 0x7fff), 64);
+            nv_wr0(c, d, NV_MISC + MISC_REQ_LO, (uint32_t)(c->req_pa | NV_HOST));
+            nv_wr0(c, d, NV_MISC + MISC_REQ_HI,
+                   g_rand_boolean(rnd) ? 0x4000 : v);
+            nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
+            break;
+        case 8:         /* anywhere in BAR0, reset requests included */
+            nv_wr0(c, d, (v & (8 * MiB - 4)), g_rand_int(rnd));
+            if ((v & 0xff) == 0) {
+                nv_wr0(c, d, NV_MISC + MISC_RESET_REQ, 1);
+                nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
+            }
+            break;
+        default:        /* reads, direct and through FWIO */
+            nv_rd0(c, d, v & (8 * MiB - 4));
+            nv_rd2(c, d, v & (256 * MiB - 4));
+            break;
+        }
+    }
+    /* plausible rings full of slightly wrong descriptors */
+    for (i = 0; i < 600; i++) {
+        uint32_t e = g_rand_int_range(rnd, 0, 12);
+        uint32_t q = g_rand_int_range(rnd, 0, 16);
+        uint64_t where[] = { host | NV_HOST, 0, NV_DA_DRAM1 + 0x1000,
+                             NV_EAST | 0x2000, NV_WEST | NV_DA_DRAM1,
+                             NV_DA_TPB + 0x2701200, NV_DA_TPB + 0x2700000,
+                             NV_DA_APB + nv_q_off(e, q, false) + 0x38,
+                             NV_DA_APB + NV_MISC + MISC_DOORBELL,
+                             NV_EAST | (NV_DA_APB + NV_MISC + MISC_DOORBELL),
+                             0x0800000000ULL, (host + 60 * KiB) | NV_HOST };
+        uint8_t ring[2][32 * 16];
+        int k, side, n = g_rand_int_range(rnd, 1, 32);
+        bool in_dram = g_rand_boolean(rnd);
+        uint64_t rpa[2], rda[2];
+
+        d = g_rand_int_range(rnd, 0, 2);
+        for (side = 0; side < 2; side++) {
+            for (k = 0; k < 32; k++) {
+                uint32_t len = g_rand_int_range(rnd, 0, 5) == 0 ? 0 :
+                               g_rand_int_range(rnd, 1, 300) & ~3;
+                uint32_t lc = len | ((g_rand_int_range(rnd, 0, 10) ? 1u :
+                                      g_rand_int_range(rnd, 0, 4)) << 24);
+
+                if (side == 0) {
+                    lc |= (g_rand_int_range(rnd, 0, 4) ? NV_FIRST : 0) |
+                          (g_rand_int_range(rnd, 0, 3) ? NV_LAST : 0);
+                }
+                stl_le_p(ring[side] + 16 * k, lc);
+                stl_le_p(ring[side] + 16 * k + 4, NV_META);
+                stq_le_p(ring[side] + 16 * k + 8,
+                         where[g_rand_int_range(rnd, 0, ARRAY_SIZE(where))] +
+                         (g_rand_int_range(rnd, 0, 64) << 2));
+            }
+            rpa[side] = in_dram ? c->dev[d].bar4 + 0x40000 + side * 0x1000
+                                : host + 32 * KiB + side * 0x1000;
+            rda[side] = in_dram ? 0x40000 + side * 0x1000
+                                : (host + 32 * KiB + side * 0x1000) | NV_HOST;
+            qtest_memwrite(c->qts, rpa[side], ring[side], sizeof(ring[side]));
+        }
+        nv_wr0(c, d, nv_udma_base(e) + 0x204, 1);
+        nv_wr0(c, d, nv_udma_base(e) + 0x20204, 1);
+        nv_engine_init(c, d, e);
+        nv_ring_init(c, d, e, q, false, rda[0], 32);
+        nv_ring_init(c, d, e, q, true, rda[1], 32);
+        nv_wr0(c, d, nv_q_off(e, q, true) + 0x38, g_rand_int_range(rnd, 0, 33));
+        nv_wr0(c, d, nv_q_off(e, q, false) + 0x38, n);
+    }
+    g_rand_free(rnd);
+    /* let bottom halves drain, then the device must work again */
+    qtest_clock_step(c->qts, 1000);
+    for (d = 0; d < 2; d++) {
+        NvQueue *Q;
+        uint64_t h = guest_alloc(&c->alloc, 8);
+
+        nv_wr0(c, d, NV_MISC + MISC_RESET_REQ, 1);
+        nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
+        g_assert_cmphex(nv_fwio_rd(c, d, NV_DA_MISC + MISC_FW_STATUS), ==,
+                        0x80000003);
+        Q = nv_queue_new(c, d, 2, 15, 32, false, 0);
+        qtest_writel(c->qts, h, 0x900d);
+        nv_push(Q, h | NV_HOST, (h + 4) | NV_HOST, 4);
+        nv_kick(Q, 1, 1);
+        g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x900d);
+        g_free(Q);
+    }
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1163,6 +1314,7 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/fault/west-link-down",
                    test_fault_west_link_down);
     qtest_add_func("/neuron-v1/fault/not-ready", test_fault_not_ready);
+    qtest_add_func("/neuron-v1/robustness/fuzz", test_fuzz);
 
     return g_test_run();
 }
