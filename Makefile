@@ -78,9 +78,14 @@ module: headers probes
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DRM_ACCEL_NEURON=m modules
 
 # The compat header depends on the kernel tree: build/kdir changes content
-# (and so its timestamp) only when KDIR does.
+# (and so its timestamp) only when KDIR does.  NEURON_PROBED=1 (set by
+# dkms.conf, whose PRE_BUILD ran the probes) only creates it if missing.
 probes: $(CONFIG_H)
+ifeq ($(NEURON_PROBED),1)
+$(CONFIG_H):
+else
 $(CONFIG_H): build/kdir $(wildcard scripts/kernel-probes.sh)
+endif
 	@if [ -x scripts/kernel-probes.sh ]; then \
 		echo "  PROBE   $(KDIR) -> $@"; \
 		scripts/kernel-probes.sh $(KDIR) $@; \

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # check.sh - the test part of "make check" (the Makefile builds first).
 #
 # Runs every test stage, each with its output in build/logs/check-<stage>.log,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # deps.sh PACKAGE... - install the Debian packages that are missing.
 #
 # Idempotent and silent when everything is already installed, so "make"

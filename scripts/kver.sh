@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # kver.sh - print the newest Debian bookworm 6.12 kernel ABI ("6.12.117+deb12-amd64").
 #
 # Debian replaces linux-*-6.12.N packages with every security update and

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
 # vm-run.sh - run a command in a QEMU guest with emulated neuron-v1 devices.
 #
 # Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--timeout SECS] [--log FILE]
@@ -34,7 +36,7 @@ log=$ROOT/build/logs/vm-run.log
 module=$ROOT/drivers/accel/neuron/neuron.ko
 
 usage() {
-	sed -n '3,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 say() { echo "vm-run: $*" >&2; }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # selftest.sh BINARY - checks the harness contract on the build host.
 #
 # Runs the self-test binary (igt_selftest.c) in every mode and compares exit

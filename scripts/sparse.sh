@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# sparse.sh - build neuron.ko with sparse (make C=2) and fail on its warnings.
+#
+# C=2 checks every source file whether or not it needs rebuilding.  Only
+# diagnostics in our own files count: Debian's headers are not ours.
+# Environment: KDIR (kernel build tree), MAKE.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+: "${KDIR:?KDIR must be set (make sparse sets it)}"
+MAKE=${MAKE:-make}
+
+if [[ ! -f drivers/accel/neuron/Makefile ]]; then
+	echo "sparse: no driver sources yet"
+	exit 77
+fi
+command -v sparse >/dev/null || scripts/deps.sh sparse
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+rc=0
+"$MAKE" -C "$KDIR" M="$PWD" CONFIG_DRM_ACCEL_NEURON=m C=2 modules >"$log" 2>&1 || rc=$?
+# Our files appear with absolute (M=) or relative paths.
+ours=$(grep -E '(^|/)(drivers/accel/neuron|include/uapi/drm)/[^:]+:[0-9]+:[0-9]+: (warning|error):' "$log" || true)
+if [[ $rc -ne 0 ]]; then
+	cat "$log"
+	echo "sparse: FAIL: the C=2 module build failed (exit $rc)"
+	exit 1
+fi
+if [[ -n $ours ]]; then
+	echo "$ours"
+	echo "sparse: FAIL: $(echo "$ours" | wc -l) sparse diagnostics in our files"
+	exit 1
+fi
+echo "sparse: clean ($(grep -c '  CHECK ' "$log" || true) files checked)"
