@@ -50,15 +50,23 @@ run_stage() {
 	line=$(tr -d '\r' <"$log" | grep -E "$summary_re" | tail -n 1 || true)
 	if [[ $line =~ $summary_re ]]; then
 		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
-		if [[ $rc -ne 0 && $f -eq 0 ]]; then
-			f=1	# failed outside any test: counted, never lost
-		fi
+	elif grep -qE '^(PASS|FAIL|SKIP) ' "$log"; then
+		# one "PASS|FAIL|SKIP name" line per test (run-qtests.sh)
+		p=$(grep -cE '^PASS ' "$log" || true)
+		f=$(grep -cE '^FAIL ' "$log" || true)
+		s=$(grep -cE '^SKIP ' "$log" || true)
 	elif [[ $rc -eq 0 ]]; then
 		p=1 f=0 s=0
 	elif [[ $rc -eq 77 ]]; then
 		p=0 f=0 s=1
 	else
 		p=0 f=1 s=0
+	fi
+	# 77 = "skipped" by convention (IGT); any other non-zero status is a
+	# failure even if no test said so: counted, never lost.
+	[[ $rc -eq 77 ]] && rc=0
+	if [[ $rc -ne 0 && $f -eq 0 ]]; then
+		f=1
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
