@@ -22,6 +22,11 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 scripts/deps.sh dkms "linux-headers-$KVER"
 
+# One at a time per machine: every checkout uses the same /usr/src and
+# /var/lib/dkms paths.
+exec 9>/var/lock/neuron-dkms-check.lock
+flock 9
+
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 src=/usr/src/$name-$ver
