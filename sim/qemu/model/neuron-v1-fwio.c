@@ -51,14 +51,17 @@ static void fwio_respond(NeuronState *s, uint64_t resp, uint8_t seq,
     if (len) {
         memcpy(buf + FWIO_RESP_HDR, payload, len);
     }
-    /* everything but the sequence byte first, so the poller never sees a
-     * new sequence number in front of a stale payload (§7.7 rule 5) */
+    /*
+     * Everything but the sequence byte first, so the poller never sees a
+     * new sequence number in front of a stale payload (§7.7 rule 5).
+     */
     if (pci_dma_write(&s->pdev, resp + 1, buf + 1, size - 1) != MEMTX_OK) {
         qemu_log_mask(LOG_GUEST_ERROR,
                       "neuron-v1: FWIO response buffer 0x%" PRIx64
                       " not writable\n", resp);
         return;
     }
+    /* order the payload before the sequence byte the driver polls */
     smp_wmb();
     pci_dma_write(&s->pdev, resp, buf, 1);
 }

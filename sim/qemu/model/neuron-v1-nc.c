@@ -74,6 +74,7 @@ static void nq_post_event(NeuronState *s, int nc, uint32_t idx, uint32_t val)
         n->nq_dropped++;
         return;
     }
+    /* order the entry body before word 0, which holds the phase bit */
     smp_wmb();
     neuron_dev_write(s, base + n->nq_tail, ent, 4, NULL);
     n->nq_tail = next;

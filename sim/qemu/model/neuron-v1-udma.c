@@ -560,13 +560,15 @@ static bool udma_decode(uint32_t off, int *e, uint32_t *uoff)
 /* queue register block of @uoff, if any */
 static bool udma_queue(uint32_t uoff, bool *s2m, int *q, uint32_t *r)
 {
-    if (uoff >= UDMA_M2S_Q && uoff < UDMA_M2S_Q + NEURON_NUM_Q * UDMA_Q_STRIDE) {
+    const uint32_t span = NEURON_NUM_Q * UDMA_Q_STRIDE;
+
+    if (uoff >= UDMA_M2S_Q && uoff < UDMA_M2S_Q + span) {
         *s2m = false;
         *q = (uoff - UDMA_M2S_Q) / UDMA_Q_STRIDE;
         *r = (uoff - UDMA_M2S_Q) % UDMA_Q_STRIDE;
         return true;
     }
-    if (uoff >= UDMA_S2M_Q && uoff < UDMA_S2M_Q + NEURON_NUM_Q * UDMA_Q_STRIDE) {
+    if (uoff >= UDMA_S2M_Q && uoff < UDMA_S2M_Q + span) {
         *s2m = true;
         *q = (uoff - UDMA_S2M_Q) / UDMA_Q_STRIDE;
         *r = (uoff - UDMA_S2M_Q) % UDMA_Q_STRIDE;

@@ -20,7 +20,7 @@
 #include "migration/vmstate.h"
 #include "neuron-v1.h"
 
-/* ------------------------------------------------------------------------
+/*
  * Topology (§9): peers are named by qdev id and resolved on every use, so
  * that a peer which is unplugged (or created later) never leaves a dangling
  * pointer behind.
@@ -49,7 +49,7 @@ bool neuron_link_up(NeuronState *s, bool west)
     return neuron_peer(s, west) != NULL;
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Device address decoder (§3.3).
  */
 static NeuronAddr neuron_decode_local(NeuronState *d, uint64_t a, uint64_t len)
@@ -189,7 +189,7 @@ MemTxResult neuron_dev_write(NeuronState *s, uint64_t addr, const void *buf,
     }
 }
 
-/* ------------------------------------------------------------------------
+/*
  * BAR0 (APB): MISC RAM here, UDMA/TDMA and PUTILS in their own files,
  * everything else is plain storage (§1.3 (a): accept writes anywhere).
  */
@@ -267,7 +267,7 @@ void neuron_apb_write(NeuronState *s, uint32_t off, uint32_t val)
     *apb_word(s, off) = val;
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Host MMIO.  The drivers only use aligned 32-bit writes (§0); everything
  * else is a guest error.  Reads are answered like FWIO READ would (§7.7).
  */
@@ -346,7 +346,7 @@ static const MemoryRegionOps neuron_bar2_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
 
-/* ------------------------------------------------------------------------
+/*
  * Reset (§8).
  */
 static void neuron_state_reset(NeuronState *s, bool keep_mailbox)
@@ -430,7 +430,7 @@ static void neuron_qdev_reset(DeviceState *dev)
     neuron_state_reset(s, false);
 }
 
-/* ------------------------------------------------------------------------
+/*
  * Realize / properties.
  */
 static void neuron_realize(PCIDevice *pdev, Error **errp)

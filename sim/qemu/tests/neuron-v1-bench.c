@@ -61,6 +61,7 @@ static double run_leg(Bench *b, uint64_t src, uint64_t dst)
         put_desc(b, false, NV_FIRST | NV_LAST | (i == NDESC - 1 ? NV_DMB : 0),
                  NV_META, src + (uint64_t)i * DESC_LEN);
     }
+    /* descriptors visible before the doorbells */
     smp_wmb();
     t0 = g_get_monotonic_time();
     nv_wr0(b->c, 0, nv_q_off(2, 15, true) + 0x38, NDESC);

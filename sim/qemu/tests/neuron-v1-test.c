@@ -1179,7 +1179,8 @@ static void test_fuzz(void)
             break;
         case 7:         /* garbage FWIO request */
             qtest_memwrite(c->qts, c->req_pa, junk + (v & 0x7fff), 64);
-            nv_wr0(c, d, NV_MISC + MISC_REQ_LO, (uint32_t)(c->req_pa | NV_HOST));
+            nv_wr0(c, d, NV_MISC + MISC_REQ_LO,
+                   (uint32_t)(c->req_pa | NV_HOST));
             nv_wr0(c, d, NV_MISC + MISC_REQ_HI,
                    g_rand_boolean(rnd) ? 0x4000 : v);
             nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
