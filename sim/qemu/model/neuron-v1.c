@@ -459,6 +459,12 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     s->dram_ptr = memory_region_get_ram_ptr(&s->dram);
+    /*
+     * DRAM is used sparsely (driver allocations scattered over 8 GiB);
+     * 2 MiB transparent huge pages would turn every touched word into
+     * 2 MiB of host memory and make first touches stall on compaction.
+     */
+    qemu_madvise(s->dram_ptr, NEURON_DRAM_SIZE, QEMU_MADV_NOHUGEPAGE);
     s->tpb_store = g_hash_table_new(g_direct_hash, g_direct_equal);
     s->bounce = g_malloc(64 * KiB);
     s->dma_bh = qemu_bh_new(neuron_udma_bh, s);

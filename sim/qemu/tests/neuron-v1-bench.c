@@ -111,7 +111,8 @@ static void bench_dma(void)
     b.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     g_assert(b.ram != MAP_FAILED);
     extra = g_strdup_printf("-object memory-backend-file,id=ram0,size=%llu,"
-                            "mem-path=%s,share=on -machine memory-backend=ram0",
+                            "mem-path=%s,share=on,prealloc=on "
+                            "-machine memory-backend=ram0",
                             (unsigned long long)RAM_SIZE, path);
     b.c = nv_start_ring(1, NULL, extra);
 
