@@ -19,8 +19,10 @@
 #include <drm/neuron_accel.h>
 
 #include "neuron_compat.h"
+#include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_nq.h"
 #include "neuron_regs.h"
 #include "neuron_reset.h"
 #include "neuron_topology.h"
@@ -99,6 +101,7 @@ static int neuron_open(struct drm_device *dev, struct drm_file *file)
 
 static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 {
+	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
 	kfree(file->driver_priv);
 }
 
@@ -107,6 +110,14 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(NEURON_CORE_ACQUIRE, neuron_ioctl_core_acquire, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_CORE_RELEASE, neuron_ioctl_core_release, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_SEM_OP, neuron_ioctl_sem_op, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_EVENT_OP, neuron_ioctl_event_op, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_NQ_CREATE, neuron_ioctl_nq_create, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_NQ_DESTROY, neuron_ioctl_nq_destroy, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_NQ_ADVANCE, neuron_ioctl_nq_advance, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
 };
 
 /*
@@ -209,6 +220,10 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
 	pci_set_drvdata(pdev, ndev);
+
+	ret = neuron_cores_init(ndev);
+	if (ret)
+		return ret;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)

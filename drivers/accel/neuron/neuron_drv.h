@@ -16,6 +16,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
+#include "neuron_core.h"
 #include "neuron_fwio.h"
 
 #define DRIVER_NAME		"neuron"
@@ -45,6 +46,8 @@
  * @reset_count: number of resets done since probe (probe's one included).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
+ * @cores: NeuronCore ownership, semaphores/events, notification queues
+ *         (neuron_core.c, neuron_nq.c).
  *
  * Hardware access rules: every MMIO write and every FWIO request happens
  * inside drm_dev_enter()/drm_dev_exit(), so nothing touches the BARs or the
@@ -68,6 +71,8 @@ struct neuron_device {
 	unsigned int reset_count;
 
 	u32 device_id;
+
+	struct neuron_cores cores;
 };
 
 /**

@@ -13,6 +13,7 @@
 #include <drm/neuron_accel.h>
 
 #include "neuron_compat.h"
+#include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_regs.h"
@@ -61,6 +62,7 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	union {
 		struct drm_neuron_query_device_info info;
 		struct drm_neuron_query_topology topo;
+		struct drm_neuron_query_cores cores;
 	} u = {};
 	size_t ksize;
 	int idx, ret;
@@ -75,6 +77,9 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	case DRM_NEURON_QUERY_TOPOLOGY:
 		ksize = sizeof(u.topo);
 		break;
+	case DRM_NEURON_QUERY_CORES:
+		ksize = sizeof(u.cores);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -83,6 +88,12 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	if (!args->size || !args->pointer) {
 		args->size = ksize;
 		return 0;
+	}
+
+	if (args->type == DRM_NEURON_QUERY_CORES) {
+		/* Driver state only: works during a reset, too. */
+		neuron_cores_query(ndev, file->driver_priv, &u.cores);
+		goto copy;
 	}
 
 	ret = neuron_hw_begin(ndev, &idx);
@@ -98,6 +109,7 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	if (ret)
 		return ret == -EOPNOTSUPP ? -EIO : ret;
 
+copy:
 	ret = neuron_copy_struct_to_user(u64_to_user_ptr(args->pointer),
 					 args->size, &u, ksize);
 	if (ret)

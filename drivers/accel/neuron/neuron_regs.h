@@ -110,6 +110,24 @@ static inline u32 neuron_tdma_base(unsigned int engine)
 #define NEURON_NC_SEM_INC(n, i)		(NEURON_NC_BASE(n) + 0x2701200 + 4 * (i))
 #define NEURON_NC_SEM_DEC(n, i)		(NEURON_NC_BASE(n) + 0x2701300 + 4 * (i))
 
+/*
+ * PUTILS of NeuronCore n (BAR0): notification queue configuration. Each
+ * queue has a group of registers: base (device address) low/high, size in
+ * bytes (0 = off) and the consumer's head (byte offset). The model adds the
+ * producer's write offset and a dropped-entry count to the EVENT group.
+ */
+#define NEURON_PUTILS(n)		(0x404000 + (n) * 0x10000)
+#define NEURON_PUTILS_TRACE_NQ(i)	(0x0C7C + (i) * 0x104)
+#define NEURON_PUTILS_NOTIFY_NQ(i)	(0x0BFC + (i) * 0x104)
+#define NEURON_PUTILS_EVENT_NQ		0x1094
+#define NEURON_PUTILS_ERROR_NQ		0x1074
+#define NEURON_NQ_BASE_LO		0x00
+#define NEURON_NQ_BASE_HI		0x04
+#define NEURON_NQ_SIZE			0x08
+#define NEURON_NQ_WRITE_OFF		0x0C	/* model, EVENT queue only */
+#define NEURON_NQ_DROPPED		0x10	/* model, EVENT queue only */
+#define NEURON_NQ_HEAD			0x18
+
 /* Device addresses of BAR registers, as used in FWIO READ requests */
 #define NEURON_APB_ADDR(off)		(NEURON_DEVADDR_APB_BASE + (off))
 #define NEURON_TPB_ADDR(off)		(NEURON_DEVADDR_TPB_BASE + (off))

@@ -59,6 +59,35 @@ enum drm_neuron_ioctl_id {
 
 	/** @DRM_NEURON_RESET: reset the device (privileged). */
 	DRM_NEURON_RESET,
+
+	/*
+	 * 4..7: GEM buffer objects and job submission (numbers reserved for
+	 * them in the project's ioctl plan).
+	 */
+
+	/** @DRM_NEURON_CORE_ACQUIRE: take exclusive ownership of NeuronCores. */
+	DRM_NEURON_CORE_ACQUIRE = 8,
+
+	/** @DRM_NEURON_CORE_RELEASE: give up ownership of NeuronCores. */
+	DRM_NEURON_CORE_RELEASE = 9,
+
+	/** @DRM_NEURON_SEM_OP: read or change a NeuronCore semaphore. */
+	DRM_NEURON_SEM_OP = 10,
+
+	/** @DRM_NEURON_EVENT_OP: read, set or clear a NeuronCore event. */
+	DRM_NEURON_EVENT_OP = 11,
+
+	/** @DRM_NEURON_NQ_CREATE: set up a notification queue in a BO. */
+	DRM_NEURON_NQ_CREATE = 12,
+
+	/** @DRM_NEURON_NQ_DESTROY: stop and tear down a notification queue. */
+	DRM_NEURON_NQ_DESTROY = 13,
+
+	/** @DRM_NEURON_NQ_ADVANCE: hand consumed entries back to the device. */
+	DRM_NEURON_NQ_ADVANCE = 14,
+
+	/** @DRM_NEURON_WAIT: sleep until a semaphore or a queue is ready. */
+	DRM_NEURON_WAIT = 15,
 };
 
 /**
@@ -77,6 +106,12 @@ enum drm_neuron_query_type {
 	 * @DRM_NEURON_QUERY_TOPOLOGY: &struct drm_neuron_query_topology.
 	 */
 	DRM_NEURON_QUERY_TOPOLOGY,
+
+	/**
+	 * @DRM_NEURON_QUERY_CORES: &struct drm_neuron_query_cores, who owns
+	 * which NeuronCore.
+	 */
+	DRM_NEURON_QUERY_CORES = 2,
 };
 
 /**
@@ -492,6 +527,508 @@ struct drm_neuron_reset {
  */
 #define DRM_IOCTL_NEURON_RESET \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_RESET, struct drm_neuron_reset)
+
+/**
+ * DOC: NeuronCores, semaphores, events and notification queues
+ *
+ * A device has four NeuronCores (&drm_neuron_query_device_info.nc_count).
+ * Each has 32 semaphores, 256 events and a set of notification queues
+ * through which the device reports to the host. An open file becomes the
+ * owner of NeuronCores with &DRM_IOCTL_NEURON_CORE_ACQUIRE; only the owner
+ * can change or wait on their semaphores and events and set up their
+ * notification queues. Ownership, and every notification queue of the
+ * core, ends with &DRM_IOCTL_NEURON_CORE_RELEASE or when the file is closed,
+ * which includes the death of the process for whatever reason.
+ *
+ * Errors common to the ioctls of this section, in addition to the ones of
+ * the whole file:
+ *
+ * * -EINVAL: a NeuronCore, semaphore, event, queue type or engine index is
+ *   out of range, or a reserved field or flag is set.
+ * * -EACCES: the file does not own the NeuronCore.
+ */
+
+/**
+ * struct drm_neuron_core_owner - owner of one NeuronCore
+ */
+struct drm_neuron_core_owner {
+	/**
+	 * @pid: thread-group id (process id) of the process that acquired the
+	 * core, as seen from the caller's pid namespace; 0 when the core is
+	 * free or when the owner is not visible from that namespace.
+	 */
+	__s32 pid;
+
+	/** @flags: DRM_NEURON_CORE_OWNER_* bits. */
+	__u32 flags;
+};
+
+/** DRM_NEURON_CORE_OWNER_OWNED - the core has an owner. */
+#define DRM_NEURON_CORE_OWNER_OWNED	(1U << 0)
+/** DRM_NEURON_CORE_OWNER_CALLER - the calling file is the owner. */
+#define DRM_NEURON_CORE_OWNER_CALLER	(1U << 1)
+
+/** DRM_NEURON_MAX_CORES - size of &drm_neuron_query_cores.cores. */
+#define DRM_NEURON_MAX_CORES		4
+
+/**
+ * struct drm_neuron_query_cores - answer of &DRM_NEURON_QUERY_CORES
+ *
+ * A snapshot of NeuronCore ownership, for tools (neuron-ls) and for a
+ * runtime looking for free cores. It does not talk to the device and works
+ * on any file, owner or not.
+ */
+struct drm_neuron_query_cores {
+	/** @core_count: number of valid entries in @cores. */
+	__u32 core_count;
+
+	/** @pad: always zero. */
+	__u32 pad;
+
+	/** @cores: indexed by NeuronCore. */
+	struct drm_neuron_core_owner cores[DRM_NEURON_MAX_CORES];
+};
+
+/**
+ * struct drm_neuron_core_acquire - argument of
+ * &DRM_IOCTL_NEURON_CORE_ACQUIRE and &DRM_IOCTL_NEURON_CORE_RELEASE
+ *
+ * ACQUIRE makes the calling file the exclusive owner of every NeuronCore in
+ * @core_mask, all or nothing: when one of them is owned by another file
+ * nothing changes and the call fails with -EBUSY. Cores the file already
+ * owns are accepted again. Ownership belongs to the open file description:
+ * a dup()ed or inherited descriptor shares it, another open() does not.
+ *
+ * RELEASE gives up every core in @core_mask, all or nothing: each must be
+ * owned by the calling file (-EACCES otherwise). Releasing a core destroys
+ * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY). Semaphore and
+ * event values are left as they are; the next owner sets what it needs.
+ *
+ * Closing the file releases its cores the same way, so a crashed or killed
+ * process never leaves cores reserved.
+ *
+ * Errors: -EINVAL for an empty @core_mask, a bit at or above
+ * &drm_neuron_query_device_info.nc_count or non-zero @flags or @pad;
+ * -EBUSY (ACQUIRE) when a core is owned by another file; -EACCES (RELEASE)
+ * when a core is not owned by the calling file.
+ */
+struct drm_neuron_core_acquire {
+	/** @core_mask: bit n selects NeuronCore n. */
+	__u32 core_mask;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @pad: must be zero. */
+	__u64 pad;
+};
+
+/**
+ * enum drm_neuron_sem_op_code - operations of &DRM_IOCTL_NEURON_SEM_OP
+ */
+enum drm_neuron_sem_op_code {
+	/** @DRM_NEURON_SEM_READ: @value := current value. */
+	DRM_NEURON_SEM_READ = 0,
+
+	/** @DRM_NEURON_SEM_SET: semaphore := @value. */
+	DRM_NEURON_SEM_SET,
+
+	/** @DRM_NEURON_SEM_INCR: semaphore += @value (wrapping). */
+	DRM_NEURON_SEM_INCR,
+
+	/** @DRM_NEURON_SEM_DECR: semaphore -= @value (wrapping). */
+	DRM_NEURON_SEM_DECR,
+};
+
+/**
+ * struct drm_neuron_sem_op - argument of &DRM_IOCTL_NEURON_SEM_OP
+ *
+ * Semaphores are signed 32-bit counters that the NeuronCore's engines and
+ * DMA transfers also use. SET, INCR and DECR are single posted writes to
+ * the device and do not return the new value; READ asks the device
+ * firmware and returns the value at the time of the call.
+ *
+ * Errors: -EINVAL for an unknown @op, @core or @index out of range, or
+ * non-zero @flags; -EACCES when the caller does not own @core; plus the
+ * common errors.
+ */
+struct drm_neuron_sem_op {
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @index: semaphore, 0 .. semaphores_per_nc - 1. */
+	__u32 index;
+
+	/** @op: one of &enum drm_neuron_sem_op_code. */
+	__u32 op;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @value: operand; out for &DRM_NEURON_SEM_READ. */
+	__s32 value;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * enum drm_neuron_event_op_code - operations of &DRM_IOCTL_NEURON_EVENT_OP
+ */
+enum drm_neuron_event_op_code {
+	/** @DRM_NEURON_EVENT_READ: @value := 1 if the event is set, else 0. */
+	DRM_NEURON_EVENT_READ = 0,
+
+	/** @DRM_NEURON_EVENT_SET: set the event. */
+	DRM_NEURON_EVENT_SET,
+
+	/** @DRM_NEURON_EVENT_CLEAR: clear the event. */
+	DRM_NEURON_EVENT_CLEAR,
+};
+
+/**
+ * struct drm_neuron_event_op - argument of &DRM_IOCTL_NEURON_EVENT_OP
+ *
+ * Every SET or CLEAR is reported on the core's &DRM_NEURON_NQ_EVENT queue
+ * when one is set up, whether or not it changed the event.
+ *
+ * Errors: -EINVAL for an unknown @op, @core or @index out of range, or
+ * non-zero @flags, @pad, or @value for SET and CLEAR; -EACCES when the
+ * caller does not own @core; plus the common errors.
+ */
+struct drm_neuron_event_op {
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @index: event, 0 .. events_per_nc - 1. */
+	__u32 index;
+
+	/** @op: one of &enum drm_neuron_event_op_code. */
+	__u32 op;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @value: out for &DRM_NEURON_EVENT_READ; must be zero otherwise. */
+	__u32 value;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * enum drm_neuron_nq_type - kinds of notification queue
+ *
+ * Each NeuronCore has one EVENT and one ERROR queue, and one TRACE and one
+ * NOTIFY queue per engine (DRM_NEURON_NQ_ENGINES).
+ */
+enum drm_neuron_nq_type {
+	/** @DRM_NEURON_NQ_TRACE: implicit notifications (instruction trace). */
+	DRM_NEURON_NQ_TRACE = 0,
+
+	/** @DRM_NEURON_NQ_NOTIFY: explicit NOTIFY instructions. */
+	DRM_NEURON_NQ_NOTIFY,
+
+	/** @DRM_NEURON_NQ_EVENT: every write to one of the core's events. */
+	DRM_NEURON_NQ_EVENT,
+
+	/** @DRM_NEURON_NQ_ERROR: accelerator errors (NaN, Inf, ...). */
+	DRM_NEURON_NQ_ERROR,
+};
+
+/** DRM_NEURON_NQ_ENGINES - engine indices of TRACE and NOTIFY queues. */
+#define DRM_NEURON_NQ_ENGINES		4
+
+/** DRM_NEURON_NQ_ENTRY_SIZE - size of one notification in bytes. */
+#define DRM_NEURON_NQ_ENTRY_SIZE	16
+/** DRM_NEURON_NQ_MIN_SIZE - smallest queue in bytes. */
+#define DRM_NEURON_NQ_MIN_SIZE		256
+/** DRM_NEURON_NQ_MAX_SIZE - largest queue in bytes. */
+#define DRM_NEURON_NQ_MAX_SIZE		(1U << 20)
+
+/**
+ * DOC: notification entries
+ *
+ * A notification queue is a ring of 16-byte entries of four little-endian
+ * 32-bit words, written by the device:
+ *
+ * * word 0: bit 31 phase, bits 30:24 &enum drm_neuron_nq_type, bits 23:0
+ *   the source's index (the event number for EVENT entries);
+ * * word 1: the value written (0 or 1 for an event CLEAR or SET);
+ * * words 2 and 3: a 64-bit device timestamp in nanoseconds, low word first.
+ *
+ * The device writes word 0 last. An entry is new when its phase bit equals
+ * the queue's current phase, which is 1 after &DRM_IOCTL_NEURON_NQ_CREATE
+ * and flips every time the consumer position wraps to the start of the
+ * ring; the kernel zeroes the ring on creation. The consumer reads entries
+ * from &drm_neuron_nq_advance.head on (initially 0), then hands them back
+ * with &DRM_IOCTL_NEURON_NQ_ADVANCE. The device never overwrites an entry
+ * that was not handed back: when the ring is full (it holds size / 16 - 1
+ * entries) new notifications are dropped and counted, see
+ * &drm_neuron_nq_advance.dropped.
+ *
+ * This layout is the project's (the hardware's is not public); see
+ * Documentation/accel/neuron/neuroncores.rst.
+ */
+
+/**
+ * struct drm_neuron_nq_create - argument of &DRM_IOCTL_NEURON_NQ_CREATE
+ *
+ * Sets up the notification queue (@core, @type, @engine) in the first
+ * @size bytes of a host buffer object of the caller, which the application
+ * maps to read the entries. The kernel zeroes the ring, takes a reference
+ * on the BO and keeps its pages pinned until the queue is destroyed, so
+ * closing the handle early is harmless. The BO must be mapped contiguously
+ * for the device (one DMA segment covering the ring).
+ *
+ * A queue is identified by (@core, @type, @engine) in the other NQ ioctls.
+ *
+ * Errors: -EINVAL for @core, @type or @engine out of range (@engine must be
+ * 0 for EVENT and ERROR queues), @size not a power of two between
+ * DRM_NEURON_NQ_MIN_SIZE and DRM_NEURON_NQ_MAX_SIZE or larger than the BO,
+ * a BO that is not a host BO or not contiguous for the device, or non-zero
+ * @flags or @pad; -ENOENT for an invalid @handle; -EEXIST when the queue is
+ * already set up; -EACCES when the caller does not own @core; plus the
+ * common errors.
+ */
+struct drm_neuron_nq_create {
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @type: one of &enum drm_neuron_nq_type. */
+	__u32 type;
+
+	/** @engine: engine index for TRACE and NOTIFY queues, else 0. */
+	__u32 engine;
+
+	/** @handle: GEM handle of a host BO of the calling file. */
+	__u32 handle;
+
+	/** @size: ring size in bytes. */
+	__u32 size;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @pad: must be zero. */
+	__u64 pad;
+};
+
+/**
+ * struct drm_neuron_nq_destroy - argument of &DRM_IOCTL_NEURON_NQ_DESTROY
+ *
+ * Stops the device from writing to the queue, waits a millisecond for
+ * notifications in flight, and drops the queue's reference on its BO.
+ * Waiters on the queue return -ENOENT.
+ *
+ * Errors: -EINVAL for an out-of-range triple or non-zero @flags; -EACCES
+ * when the caller does not own @core; -ENOENT when the queue is not set up.
+ */
+struct drm_neuron_nq_destroy {
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @type: one of &enum drm_neuron_nq_type. */
+	__u32 type;
+
+	/** @engine: engine index for TRACE and NOTIFY queues, else 0. */
+	__u32 engine;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+};
+
+/**
+ * struct drm_neuron_nq_advance - argument of &DRM_IOCTL_NEURON_NQ_ADVANCE
+ *
+ * Hands @count consumed entries back to the device and moves the queue's
+ * head past them; with @count 0 it only reports. The kernel checks that
+ * the @count entries from the current head are all new (written by the
+ * device since they were last handed back), so the head can never overtake
+ * the device.
+ *
+ * Errors: -EINVAL for an out-of-range triple, non-zero @flags or @pad, or
+ * a @count larger than the number of new entries at the head; -EACCES when
+ * the caller does not own @core; -ENOENT when the queue is not set up;
+ * plus the common errors (reading @dropped asks the firmware).
+ */
+struct drm_neuron_nq_advance {
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @type: one of &enum drm_neuron_nq_type. */
+	__u32 type;
+
+	/** @engine: engine index for TRACE and NOTIFY queues, else 0. */
+	__u32 engine;
+
+	/** @count: number of entries consumed. */
+	__u32 count;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/**
+	 * @head: out: byte offset in the ring of the next entry to read,
+	 * after the advance.
+	 */
+	__u32 head;
+
+	/**
+	 * @phase: out: phase bit that marks a new entry at @head (0 or 1).
+	 */
+	__u32 phase;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+
+	/**
+	 * @dropped: out: notifications the device dropped because the ring
+	 * was full, since the queue was created. The device counts drops of
+	 * EVENT queues only; it is 0 for the other types.
+	 */
+	__u64 dropped;
+};
+
+/**
+ * enum drm_neuron_wait_type - conditions of &DRM_IOCTL_NEURON_WAIT
+ */
+enum drm_neuron_wait_type {
+	/**
+	 * @DRM_NEURON_WAIT_SEMAPHORE: semaphore @index of @core >= @value
+	 * (signed comparison).
+	 */
+	DRM_NEURON_WAIT_SEMAPHORE = 0,
+
+	/**
+	 * @DRM_NEURON_WAIT_NQ: the queue (@core, @index = type, @engine) has
+	 * a new entry at its head.
+	 */
+	DRM_NEURON_WAIT_NQ,
+};
+
+/**
+ * struct drm_neuron_wait - argument of &DRM_IOCTL_NEURON_WAIT
+ *
+ * Sleeps until the condition holds, the absolute @timeout_ns passes or a
+ * signal arrives. The device raises no interrupts: while somebody waits,
+ * the kernel checks the condition at intervals that start at a few tens of
+ * microseconds and back off to one millisecond, reading the queue's host
+ * memory or the semaphore through the firmware; nothing polls when nobody
+ * waits. The condition is checked at least once, so a @timeout_ns in the
+ * past polls.
+ *
+ * A signal interrupts the wait with -EINTR, or restarts it transparently
+ * when the handler was installed with SA_RESTART; as the timeout is
+ * absolute, a restarted wait ends at the same time.
+ *
+ * Errors: -ETIME when the timeout passed first; -EINTR on a signal;
+ * -EINVAL for an unknown @type, indices out of range, or non-zero @flags
+ * or @pad; -EACCES when the caller does not own @core (also when it is
+ * released during the wait); -ENOENT when the queue does not exist (also
+ * when it is destroyed during the wait); plus the common errors.
+ */
+struct drm_neuron_wait {
+	/** @type: one of &enum drm_neuron_wait_type. */
+	__u32 type;
+
+	/** @core: NeuronCore. */
+	__u32 core;
+
+	/** @index: semaphore index, or &enum drm_neuron_nq_type. */
+	__u32 index;
+
+	/** @engine: queue engine index; 0 for semaphores. */
+	__u32 engine;
+
+	/** @value: semaphore value to reach; 0 for queues. */
+	__s32 value;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @timeout_ns: absolute CLOCK_MONOTONIC time to give up at. */
+	__s64 timeout_ns;
+
+	/**
+	 * @result: out: the semaphore value that satisfied the wait, or the
+	 * head offset of the queue, when the call succeeds.
+	 */
+	__s32 result;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * DRM_IOCTL_NEURON_CORE_ACQUIRE - take ownership of NeuronCores
+ *
+ * Takes a &struct drm_neuron_core_acquire.
+ */
+#define DRM_IOCTL_NEURON_CORE_ACQUIRE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_CORE_ACQUIRE, \
+		struct drm_neuron_core_acquire)
+
+/**
+ * DRM_IOCTL_NEURON_CORE_RELEASE - give up ownership of NeuronCores
+ *
+ * Takes a &struct drm_neuron_core_acquire.
+ */
+#define DRM_IOCTL_NEURON_CORE_RELEASE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_CORE_RELEASE, \
+		struct drm_neuron_core_acquire)
+
+/**
+ * DRM_IOCTL_NEURON_SEM_OP - read or change a semaphore
+ *
+ * Takes a &struct drm_neuron_sem_op.
+ */
+#define DRM_IOCTL_NEURON_SEM_OP \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_SEM_OP, struct drm_neuron_sem_op)
+
+/**
+ * DRM_IOCTL_NEURON_EVENT_OP - read, set or clear an event
+ *
+ * Takes a &struct drm_neuron_event_op.
+ */
+#define DRM_IOCTL_NEURON_EVENT_OP \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_EVENT_OP, \
+		 struct drm_neuron_event_op)
+
+/**
+ * DRM_IOCTL_NEURON_NQ_CREATE - set up a notification queue
+ *
+ * Takes a &struct drm_neuron_nq_create.
+ */
+#define DRM_IOCTL_NEURON_NQ_CREATE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_NQ_CREATE, \
+		struct drm_neuron_nq_create)
+
+/**
+ * DRM_IOCTL_NEURON_NQ_DESTROY - tear down a notification queue
+ *
+ * Takes a &struct drm_neuron_nq_destroy.
+ */
+#define DRM_IOCTL_NEURON_NQ_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_NQ_DESTROY, \
+		struct drm_neuron_nq_destroy)
+
+/**
+ * DRM_IOCTL_NEURON_NQ_ADVANCE - consume notification entries
+ *
+ * Takes a &struct drm_neuron_nq_advance.
+ */
+#define DRM_IOCTL_NEURON_NQ_ADVANCE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_NQ_ADVANCE, \
+		 struct drm_neuron_nq_advance)
+
+/**
+ * DRM_IOCTL_NEURON_WAIT - wait for a semaphore or a notification
+ *
+ * Takes a &struct drm_neuron_wait.
+ */
+#define DRM_IOCTL_NEURON_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_WAIT, struct drm_neuron_wait)
 
 #if defined(__cplusplus)
 }

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * NeuronCore ownership, semaphores and events.
+ *
+ * An open file owns NeuronCores exclusively; ownership lasts until the file
+ * releases them or is closed (postclose), so a crashed process cannot leave
+ * cores reserved. Semaphores and events live in the NeuronCore window of
+ * BAR2: they are changed by posted MMIO writes and read back through the
+ * firmware (FWIO), as the device is never read by MMIO.
+ */
+
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_managed.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_core.h"
+#include "neuron_drv.h"
+#include "neuron_fwio.h"
+#include "neuron_nq.h"
+#include "neuron_regs.h"
+
+static_assert(NEURON_NC_COUNT <= DRM_NEURON_MAX_CORES);
+
+#define NEURON_CORE_MASK	GENMASK(NEURON_NC_COUNT - 1, 0)
+
+int neuron_cores_init(struct neuron_device *ndev)
+{
+	struct neuron_cores *cores = &ndev->cores;
+
+	init_waitqueue_head(&cores->wq);
+	return drmm_mutex_init(&ndev->drm, &cores->lock);
+}
+
+/* Called with cores.lock held after a change waiters must notice. */
+void neuron_cores_changed(struct neuron_device *ndev)
+{
+	lockdep_assert_held(&ndev->cores.lock);
+
+	WRITE_ONCE(ndev->cores.gen, ndev->cores.gen + 1);
+	wake_up_all(&ndev->cores.wq);
+}
+
+bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
+			  struct neuron_file *nfile)
+{
+	lockdep_assert_held(&ndev->cores.lock);
+
+	return core < NEURON_NC_COUNT && ndev->cores.core[core].owner == nfile;
+}
+
+static bool neuron_core_check_owner(struct neuron_device *ndev, u32 core,
+				    struct neuron_file *nfile)
+{
+	bool owned;
+
+	mutex_lock(&ndev->cores.lock);
+	owned = neuron_core_owned_by(ndev, core, nfile);
+	mutex_unlock(&ndev->cores.lock);
+
+	return owned;
+}
+
+static void neuron_core_release_locked(struct neuron_device *ndev, u32 core)
+{
+	struct neuron_core *nc = &ndev->cores.core[core];
+
+	neuron_nq_destroy_core(ndev, core);
+	put_pid(nc->owner_pid);
+	nc->owner_pid = NULL;
+	nc->owner = NULL;
+}
+
+int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
+			      struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
+	struct drm_neuron_core_acquire *args = data;
+	unsigned long mask = args->core_mask;
+	struct neuron_core *nc;
+	unsigned int core;
+	int ret = 0;
+
+	if (args->flags || args->pad || !mask || (mask & ~NEURON_CORE_MASK))
+		return -EINVAL;
+
+	mutex_lock(&ndev->cores.lock);
+
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		nc = &ndev->cores.core[core];
+		if (nc->owner && nc->owner != nfile) {
+			ret = -EBUSY;
+			goto out_unlock;
+		}
+	}
+
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		nc = &ndev->cores.core[core];
+		if (nc->owner)
+			continue;
+		nc->owner = nfile;
+		nc->owner_pid = get_pid(task_tgid(current));
+	}
+
+out_unlock:
+	mutex_unlock(&ndev->cores.lock);
+	return ret;
+}
+
+int neuron_ioctl_core_release(struct drm_device *dev, void *data,
+			      struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
+	struct drm_neuron_core_acquire *args = data;
+	unsigned long mask = args->core_mask;
+	unsigned int core;
+	int ret = 0;
+
+	if (args->flags || args->pad || !mask || (mask & ~NEURON_CORE_MASK))
+		return -EINVAL;
+
+	mutex_lock(&ndev->cores.lock);
+
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		if (!neuron_core_owned_by(ndev, core, nfile)) {
+			ret = -EACCES;
+			goto out_unlock;
+		}
+	}
+
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
+		neuron_core_release_locked(ndev, core);
+	neuron_cores_changed(ndev);
+
+out_unlock:
+	mutex_unlock(&ndev->cores.lock);
+	return ret;
+}
+
+/**
+ * neuron_cores_file_close() - release everything a closing file owns
+ * @ndev: the device
+ * @nfile: the file, from postclose
+ *
+ * Runs on every close, including the one the kernel does for a process
+ * that died.
+ */
+void neuron_cores_file_close(struct neuron_device *ndev,
+			     struct neuron_file *nfile)
+{
+	bool changed = false;
+	u32 core;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		if (ndev->cores.core[core].owner != nfile)
+			continue;
+		neuron_core_release_locked(ndev, core);
+		changed = true;
+	}
+	if (changed)
+		neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
+}
+
+void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
+			struct drm_neuron_query_cores *q)
+{
+	u32 core;
+
+	q->core_count = NEURON_NC_COUNT;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		struct neuron_core *nc = &ndev->cores.core[core];
+
+		if (!nc->owner)
+			continue;
+		q->cores[core].flags = DRM_NEURON_CORE_OWNER_OWNED;
+		if (nc->owner == nfile)
+			q->cores[core].flags |= DRM_NEURON_CORE_OWNER_CALLER;
+		q->cores[core].pid = pid_vnr(nc->owner_pid);
+	}
+	mutex_unlock(&ndev->cores.lock);
+}
+
+/**
+ * neuron_sem_read() - read a semaphore through the firmware
+ * @ndev: the device, inside neuron_hw_begin()
+ * @core: NeuronCore, checked by the caller
+ * @index: semaphore, checked by the caller
+ * @val: the value read
+ *
+ * Return: 0 or a negative errno (-EIO for a firmware error).
+ */
+int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
+{
+	u32 v;
+	int ret;
+
+	ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(NEURON_NC_SEM_READ(core, index)),
+				 &v);
+	if (ret)
+		return ret == -EOPNOTSUPP ? -EIO : ret;
+
+	*val = (s32)v;
+	return 0;
+}
+
+int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
+			struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_sem_op *args = data;
+	u32 core = args->core, i = args->index;
+	int idx, ret = 0;
+
+	if (args->flags || args->pad || core >= NEURON_NC_COUNT ||
+	    i >= NEURON_SEMAPHORES_PER_NC || args->op > DRM_NEURON_SEM_DECR)
+		return -EINVAL;
+
+	if (!neuron_core_check_owner(ndev, core, file->driver_priv))
+		return -EACCES;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		return ret;
+
+	switch (args->op) {
+	case DRM_NEURON_SEM_READ:
+		ret = neuron_sem_read(ndev, core, i, &args->value);
+		break;
+	case DRM_NEURON_SEM_SET:
+		neuron_tpb_write(ndev, NEURON_NC_SEM_SET(core, i), args->value);
+		break;
+	case DRM_NEURON_SEM_INCR:
+		neuron_tpb_write(ndev, NEURON_NC_SEM_INC(core, i), args->value);
+		break;
+	case DRM_NEURON_SEM_DECR:
+		neuron_tpb_write(ndev, NEURON_NC_SEM_DEC(core, i), args->value);
+		break;
+	}
+
+	neuron_hw_end(ndev, idx);
+	return ret;
+}
+
+int neuron_ioctl_event_op(struct drm_device *dev, void *data,
+			  struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_event_op *args = data;
+	u32 core = args->core, i = args->index;
+	u32 addr = NEURON_NC_EVENT(core, i);
+	int idx, ret = 0;
+
+	if (args->flags || args->pad || core >= NEURON_NC_COUNT ||
+	    i >= NEURON_EVENTS_PER_NC || args->op > DRM_NEURON_EVENT_CLEAR ||
+	    (args->op != DRM_NEURON_EVENT_READ && args->value))
+		return -EINVAL;
+
+	if (!neuron_core_check_owner(ndev, core, file->driver_priv))
+		return -EACCES;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		return ret;
+
+	switch (args->op) {
+	case DRM_NEURON_EVENT_READ:
+		ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(addr), &args->value);
+		if (ret == -EOPNOTSUPP)
+			ret = -EIO;
+		args->value = !!args->value;
+		break;
+	case DRM_NEURON_EVENT_SET:
+		neuron_tpb_write(ndev, addr, 1);
+		break;
+	case DRM_NEURON_EVENT_CLEAR:
+		neuron_tpb_write(ndev, addr, 0);
+		break;
+	}
+
+	neuron_hw_end(ndev, idx);
+	return ret;
+}

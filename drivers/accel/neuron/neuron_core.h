@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __NEURON_CORE_H__
+#define __NEURON_CORE_H__
+
+#include <linux/iosys-map.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "neuron_regs.h"
+
+struct drm_device;
+struct drm_file;
+struct drm_gem_object;
+struct drm_neuron_query_cores;
+struct neuron_device;
+struct neuron_file;
+struct pid;
+
+/* Notification queue slots of one NeuronCore: type * 4 + engine index. */
+#define NEURON_NQ_TYPES		4
+#define NEURON_NQ_ENGINES	4
+#define NEURON_NQ_SLOTS		(NEURON_NQ_TYPES * NEURON_NQ_ENGINES)
+
+/**
+ * struct neuron_nq - one notification queue set up by userspace
+ * @bo: the host BO holding the ring; a reference is held.
+ * @map: kernel mapping of @bo, to look for new entries when waiting.
+ * @devaddr: device address of the ring (host bus address | bit 46).
+ * @size: ring size in bytes (a power of two).
+ * @head: byte offset of the oldest entry not handed back to the device.
+ * @phase: phase bit of a new entry at @head.
+ */
+struct neuron_nq {
+	struct drm_gem_object *bo;
+	struct iosys_map map;
+	u64 devaddr;
+	u32 size;
+	u32 head;
+	u32 phase;
+};
+
+/**
+ * struct neuron_core - ownership and queues of one NeuronCore
+ * @owner: file owning the core, or NULL.
+ * @owner_pid: thread group of the process that acquired it.
+ * @nq: notification queues, indexed by neuron_nq_slot().
+ */
+struct neuron_core {
+	struct neuron_file *owner;
+	struct pid *owner_pid;
+	struct neuron_nq *nq[NEURON_NQ_SLOTS];
+};
+
+/**
+ * struct neuron_cores - NeuronCore state of a device
+ * @lock: protects @core and the queues hanging off it.
+ * @wq: woken when ownership or a queue changes, so waiters re-check.
+ * @gen: bumped with every such change.
+ * @core: per NeuronCore.
+ */
+struct neuron_cores {
+	struct mutex lock; /* ownership and NQ state */
+	wait_queue_head_t wq;
+	unsigned int gen;
+	struct neuron_core core[NEURON_NC_COUNT];
+};
+
+int neuron_cores_init(struct neuron_device *ndev);
+void neuron_cores_file_close(struct neuron_device *ndev,
+			     struct neuron_file *nfile);
+void neuron_cores_changed(struct neuron_device *ndev);
+bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
+			  struct neuron_file *nfile);
+void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
+			struct drm_neuron_query_cores *q);
+
+int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
+			      struct drm_file *file);
+int neuron_ioctl_core_release(struct drm_device *dev, void *data,
+			      struct drm_file *file);
+int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
+			struct drm_file *file);
+int neuron_ioctl_event_op(struct drm_device *dev, void *data,
+			  struct drm_file *file);
+
+int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val);
+
+#endif /* __NEURON_CORE_H__ */

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * Notification queues and waiting.
+ *
+ * A notification queue (NQ) is a ring in a host BO of the NeuronCore's
+ * owner. The driver programs its bus address and size into the core's
+ * PUTILS registers; the device appends 16-byte entries and never passes
+ * the head register, which only the driver writes (NQ_ADVANCE), after
+ * checking that the entries handed back were really written.
+ *
+ * The device raises no interrupts, so waiting means polling. The waiting
+ * thread itself does it, sleeping on an hrtimer between checks with an
+ * exponential backoff: nothing polls when nobody waits, a signal ends the
+ * sleep at once, and ownership or queue changes wake the sleepers through
+ * neuron_cores.wq so they re-check immediately.
+ */
+
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_core.h"
+#include "neuron_drv.h"
+#include "neuron_fwio.h"
+#include "neuron_nq.h"
+#include "neuron_regs.h"
+
+#define NEURON_NQ_PHASE		BIT(31)
+#define NEURON_NQ_DRAIN_US	1000
+
+/* Polling interval of a waiter: first check interval and its cap. */
+#define NEURON_WAIT_MIN_US	16
+#define NEURON_WAIT_MAX_US	1000
+
+static_assert(DRM_NEURON_NQ_ERROR + 1 == NEURON_NQ_TYPES);
+static_assert(DRM_NEURON_NQ_ENGINES == NEURON_NQ_ENGINES);
+
+static int neuron_nq_check_id(u32 core, u32 type, u32 engine)
+{
+	if (core >= NEURON_NC_COUNT || type >= NEURON_NQ_TYPES)
+		return -EINVAL;
+	if (type == DRM_NEURON_NQ_TRACE || type == DRM_NEURON_NQ_NOTIFY)
+		return engine < NEURON_NQ_ENGINES ? 0 : -EINVAL;
+	/* One EVENT and one ERROR queue per core. */
+	return engine ? -EINVAL : 0;
+}
+
+static unsigned int neuron_nq_slot(u32 type, u32 engine)
+{
+	return type * NEURON_NQ_ENGINES + engine;
+}
+
+/* BAR0 offset of the register group of a queue. */
+static u32 neuron_nq_regs(u32 core, u32 type, u32 engine)
+{
+	u32 off;
+
+	switch (type) {
+	case DRM_NEURON_NQ_TRACE:
+		off = NEURON_PUTILS_TRACE_NQ(engine);
+		break;
+	case DRM_NEURON_NQ_NOTIFY:
+		off = NEURON_PUTILS_NOTIFY_NQ(engine);
+		break;
+	case DRM_NEURON_NQ_EVENT:
+		off = NEURON_PUTILS_EVENT_NQ;
+		break;
+	default:
+		off = NEURON_PUTILS_ERROR_NQ;
+		break;
+	}
+
+	return NEURON_PUTILS(core) + off;
+}
+
+/* Word 0 of the entry at byte offset @off, as last written by the device. */
+static u32 neuron_nq_word0(struct neuron_nq *nq, u32 off)
+{
+	const __le32 *ring = nq->map.vaddr;
+
+	return le32_to_cpu(READ_ONCE(ring[off / sizeof(*ring)]));
+}
+
+/* Whether the entry @n places after the head is new. */
+static bool neuron_nq_entry_ready(struct neuron_nq *nq, u32 n)
+{
+	u32 off = nq->head + n * DRM_NEURON_NQ_ENTRY_SIZE;
+	u32 phase = nq->phase;
+
+	if (off >= nq->size) {
+		off -= nq->size;
+		phase ^= 1;
+	}
+
+	return !!(neuron_nq_word0(nq, off) & NEURON_NQ_PHASE) == phase;
+}
+
+static struct neuron_nq *neuron_nq_get(struct neuron_device *ndev, u32 core,
+				       u32 type, u32 engine)
+{
+	lockdep_assert_held(&ndev->cores.lock);
+
+	return ndev->cores.core[core].nq[neuron_nq_slot(type, engine)];
+}
+
+/* Turn the queue off in the device. The caller waits for the drain. */
+static void neuron_nq_disable(struct neuron_device *ndev, u32 regs)
+{
+	int idx;
+
+	/*
+	 * Without the hardware (unplugged, or a reset that clears PUTILS
+	 * anyway) there is nothing to turn off.
+	 */
+	if (neuron_hw_begin(ndev, &idx))
+		return;
+
+	neuron_apb_write(ndev, regs + NEURON_NQ_SIZE, 0);
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_LO, 0);
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_HI, 0);
+	neuron_hw_end(ndev, idx);
+}
+
+static void neuron_nq_free(struct neuron_nq *nq)
+{
+	drm_gem_vunmap_unlocked(nq->bo, &nq->map);
+	drm_gem_object_put(nq->bo);
+	kfree(nq);
+}
+
+/**
+ * neuron_nq_destroy_core() - tear down every queue of a NeuronCore
+ * @ndev: the device
+ * @core: the NeuronCore being released
+ *
+ * Called with cores.lock held when the core's owner releases it.
+ */
+void neuron_nq_destroy_core(struct neuron_device *ndev, u32 core)
+{
+	struct neuron_core *nc = &ndev->cores.core[core];
+	struct neuron_nq *dead[NEURON_NQ_SLOTS];
+	unsigned int slot, n = 0;
+
+	lockdep_assert_held(&ndev->cores.lock);
+
+	for (slot = 0; slot < NEURON_NQ_SLOTS; slot++) {
+		if (!nc->nq[slot])
+			continue;
+		neuron_nq_disable(ndev, neuron_nq_regs(core,
+						       slot / NEURON_NQ_ENGINES,
+						       slot % NEURON_NQ_ENGINES));
+		dead[n++] = nc->nq[slot];
+		nc->nq[slot] = NULL;
+	}
+
+	if (!n)
+		return;
+
+	/* Let notifications already on their way land in the old rings. */
+	fsleep(NEURON_NQ_DRAIN_US);
+	while (n--)
+		neuron_nq_free(dead[n]);
+}
+
+/*
+ * The device address of the first @size bytes of a host BO, which must be
+ * contiguous for the device. Buffer objects arrive with the GEM support;
+ * until then there is no BO to set a queue up in.
+ */
+static int neuron_nq_bo_dma(struct drm_gem_object *obj, u32 size,
+			    u64 *devaddr)
+{
+	return -EINVAL;
+}
+
+int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
+			   struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
+	struct drm_neuron_nq_create *args = data;
+	u32 core = args->core, type = args->type, engine = args->engine;
+	struct neuron_nq *nq, **slot;
+	u32 regs;
+	int idx, ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	ret = neuron_nq_check_id(core, type, engine);
+	if (ret)
+		return ret;
+	if (!is_power_of_2(args->size) || args->size < DRM_NEURON_NQ_MIN_SIZE ||
+	    args->size > DRM_NEURON_NQ_MAX_SIZE)
+		return -EINVAL;
+
+	/* Ownership is checked again below, this just orders the errors. */
+	mutex_lock(&ndev->cores.lock);
+	ret = neuron_core_owned_by(ndev, core, nfile) ? 0 : -EACCES;
+	mutex_unlock(&ndev->cores.lock);
+	if (ret)
+		return ret;
+
+	nq = kzalloc(sizeof(*nq), GFP_KERNEL);
+	if (!nq)
+		return -ENOMEM;
+	nq->size = args->size;
+	nq->phase = 1;
+
+	nq->bo = drm_gem_object_lookup(file, args->handle);
+	if (!nq->bo) {
+		ret = -ENOENT;
+		goto err_free;
+	}
+
+	if (nq->bo->size < nq->size) {
+		ret = -EINVAL;
+		goto err_put;
+	}
+
+	ret = neuron_nq_bo_dma(nq->bo, nq->size, &nq->devaddr);
+	if (ret)
+		goto err_put;
+
+	ret = drm_gem_vmap_unlocked(nq->bo, &nq->map);
+	if (ret)
+		goto err_put;
+	if (nq->map.is_iomem) {
+		ret = -EINVAL;
+		goto err_vunmap;
+	}
+
+	/* Phase 0 everywhere: nothing is new. */
+	memset(nq->map.vaddr, 0, nq->size);
+
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, nfile)) {
+		ret = -EACCES;
+		goto err_unlock;
+	}
+	slot = &ndev->cores.core[core].nq[neuron_nq_slot(type, engine)];
+	if (*slot) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		goto err_unlock;
+
+	/* The ring's contents must be visible before the device uses it. */
+	wmb();
+	regs = neuron_nq_regs(core, type, engine);
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_LO, lower_32_bits(nq->devaddr));
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_HI, upper_32_bits(nq->devaddr));
+	neuron_apb_write(ndev, regs + NEURON_NQ_HEAD, 0);
+	neuron_apb_write(ndev, regs + NEURON_NQ_SIZE, nq->size);
+	neuron_hw_end(ndev, idx);
+
+	*slot = nq;
+	neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&ndev->cores.lock);
+err_vunmap:
+	drm_gem_vunmap_unlocked(nq->bo, &nq->map);
+err_put:
+	drm_gem_object_put(nq->bo);
+err_free:
+	kfree(nq);
+	return ret;
+}
+
+int neuron_ioctl_nq_destroy(struct drm_device *dev, void *data,
+			    struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_nq_destroy *args = data;
+	u32 core = args->core, type = args->type, engine = args->engine;
+	struct neuron_nq **slot, *nq;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	ret = neuron_nq_check_id(core, type, engine);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
+		mutex_unlock(&ndev->cores.lock);
+		return -EACCES;
+	}
+	slot = &ndev->cores.core[core].nq[neuron_nq_slot(type, engine)];
+	nq = *slot;
+	if (!nq) {
+		mutex_unlock(&ndev->cores.lock);
+		return -ENOENT;
+	}
+	neuron_nq_disable(ndev, neuron_nq_regs(core, type, engine));
+	*slot = NULL;
+	neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
+
+	fsleep(NEURON_NQ_DRAIN_US);
+	neuron_nq_free(nq);
+	return 0;
+}
+
+int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
+			    struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_nq_advance *args = data;
+	u32 core = args->core, type = args->type, engine = args->engine;
+	u32 regs = neuron_nq_regs(core, type, engine);
+	struct neuron_nq *nq;
+	u32 dropped = 0, n;
+	int idx, ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	ret = neuron_nq_check_id(core, type, engine);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
+		ret = -EACCES;
+		goto out_unlock;
+	}
+	nq = neuron_nq_get(ndev, core, type, engine);
+	if (!nq) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+
+	/* The device keeps one slot free, so at most size/16 - 1 are new. */
+	if (args->count >= nq->size / DRM_NEURON_NQ_ENTRY_SIZE) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	for (n = 0; n < args->count; n++) {
+		if (!neuron_nq_entry_ready(nq, n)) {
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+	}
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		goto out_unlock;
+
+	if (args->count) {
+		u32 head = nq->head + args->count * DRM_NEURON_NQ_ENTRY_SIZE;
+
+		if (head >= nq->size) {
+			head -= nq->size;
+			nq->phase ^= 1;
+		}
+		nq->head = head;
+		neuron_apb_write(ndev, regs + NEURON_NQ_HEAD, head);
+	}
+
+	if (type == DRM_NEURON_NQ_EVENT)
+		ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(regs + NEURON_NQ_DROPPED),
+					 &dropped);
+	neuron_hw_end(ndev, idx);
+	if (ret == -EOPNOTSUPP)
+		ret = -EIO;
+
+	args->head = nq->head;
+	args->phase = nq->phase;
+	args->dropped = dropped;
+
+out_unlock:
+	mutex_unlock(&ndev->cores.lock);
+	return ret;
+}
+
+/*
+ * One check of a wait condition: 1 when it holds, 0 when not yet, or a
+ * negative errno that ends the wait.
+ */
+static int neuron_wait_check(struct neuron_device *ndev,
+			     struct neuron_file *nfile,
+			     struct drm_neuron_wait *args)
+{
+	struct neuron_nq *nq;
+	s32 val;
+	int idx, ret;
+
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, args->core, nfile)) {
+		mutex_unlock(&ndev->cores.lock);
+		return -EACCES;
+	}
+
+	if (args->type == DRM_NEURON_WAIT_NQ) {
+		nq = neuron_nq_get(ndev, args->core, args->index, args->engine);
+		if (!nq) {
+			ret = -ENOENT;
+		} else {
+			ret = neuron_nq_entry_ready(nq, 0);
+			args->result = nq->head;
+		}
+		mutex_unlock(&ndev->cores.lock);
+		return ret;
+	}
+	mutex_unlock(&ndev->cores.lock);
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret == -EAGAIN)
+		return 0;	/* a reset is running, look again later */
+	if (ret)
+		return ret;
+	ret = neuron_sem_read(ndev, args->core, args->index, &val);
+	neuron_hw_end(ndev, idx);
+	if (ret)
+		return ret;
+
+	args->result = val;
+	return val >= args->value;
+}
+
+int neuron_ioctl_wait(struct drm_device *dev, void *data,
+		      struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_cores *cores = &ndev->cores;
+	struct drm_neuron_wait *args = data;
+	ktime_t deadline = ns_to_ktime(args->timeout_ns);
+	u32 interval_us = NEURON_WAIT_MIN_US;
+	int ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	switch (args->type) {
+	case DRM_NEURON_WAIT_SEMAPHORE:
+		if (args->core >= NEURON_NC_COUNT ||
+		    args->index >= NEURON_SEMAPHORES_PER_NC || args->engine)
+			return -EINVAL;
+		break;
+	case DRM_NEURON_WAIT_NQ:
+		if (args->value)
+			return -EINVAL;
+		ret = neuron_nq_check_id(args->core, args->index, args->engine);
+		if (ret)
+			return ret;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	for (;;) {
+		unsigned int gen = READ_ONCE(cores->gen);
+		ktime_t now, sleep;
+
+		ret = neuron_wait_check(ndev, file->driver_priv, args);
+		if (ret)
+			return ret < 0 ? ret : 0;
+
+		now = ktime_get();
+		if (ktime_compare(now, deadline) >= 0)
+			return -ETIME;
+
+		sleep = ktime_sub(deadline, now);
+		sleep = min(sleep, ns_to_ktime((u64)interval_us * NSEC_PER_USEC));
+		ret = wait_event_interruptible_hrtimeout(cores->wq,
+							 READ_ONCE(cores->gen) != gen,
+							 sleep);
+		if (ret == -ERESTARTSYS)
+			return ret;
+
+		interval_us = min(interval_us * 2, NEURON_WAIT_MAX_US);
+	}
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __NEURON_NQ_H__
+#define __NEURON_NQ_H__
+
+#include <linux/types.h>
+
+struct drm_device;
+struct drm_file;
+struct neuron_device;
+
+void neuron_nq_destroy_core(struct neuron_device *ndev, u32 core);
+
+int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
+			   struct drm_file *file);
+int neuron_ioctl_nq_destroy(struct drm_device *dev, void *data,
+			    struct drm_file *file);
+int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
+			    struct drm_file *file);
+int neuron_ioctl_wait(struct drm_device *dev, void *data,
+		      struct drm_file *file);
+
+#endif /* __NEURON_NQ_H__ */
