@@ -53,8 +53,18 @@ bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 	return core < NEURON_NC_COUNT && ndev->cores.core[core].owner == nfile;
 }
 
-static bool neuron_core_check_owner(struct neuron_device *ndev, u32 core,
-				    struct neuron_file *nfile)
+/**
+ * neuron_core_file_owns() - whether a file owns a NeuronCore
+ * @ndev: the device
+ * @core: NeuronCore, may be out of range (then false)
+ * @nfile: the file
+ *
+ * For the ioctls that act on a NeuronCore (also as steps of a job).
+ *
+ * Return: true when @nfile owns @core at the time of the call.
+ */
+bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
+			   struct neuron_file *nfile)
 {
 	bool owned;
 
@@ -225,7 +235,7 @@ int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
 	    i >= NEURON_SEMAPHORES_PER_NC || args->op > DRM_NEURON_SEM_DECR)
 		return -EINVAL;
 
-	if (!neuron_core_check_owner(ndev, core, file->driver_priv))
+	if (!neuron_core_file_owns(ndev, core, file->driver_priv))
 		return -EACCES;
 
 	ret = neuron_hw_begin(ndev, &idx);
@@ -265,7 +275,7 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	    (args->op != DRM_NEURON_EVENT_READ && args->value))
 		return -EINVAL;
 
-	if (!neuron_core_check_owner(ndev, core, file->driver_priv))
+	if (!neuron_core_file_owns(ndev, core, file->driver_priv))
 		return -EACCES;
 
 	ret = neuron_hw_begin(ndev, &idx);

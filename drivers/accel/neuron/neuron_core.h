@@ -76,6 +76,8 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 void neuron_cores_changed(struct neuron_device *ndev);
 bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 			  struct neuron_file *nfile);
+bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
+			   struct neuron_file *nfile);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 			struct drm_neuron_query_cores *q);
 
