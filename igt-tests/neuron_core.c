@@ -6,6 +6,7 @@
  */
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -164,6 +165,39 @@ static void reap(pid_t pid)
 
 	igt_assert_eq(waitpid(pid, &status, 0), pid);
 	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+
+struct waker {
+	int fd;
+	int iterations;
+	int64_t *incr_ns;	/* filled by the incrementing thread */
+	int64_t *wake_ns;	/* filled by the waiter */
+	int errors;
+};
+
+static void *waiter_thread(void *arg)
+{
+	struct waker *wk = arg;
+
+	for (int i = 0; i < wk->iterations; i++) {
+		struct drm_neuron_wait w;
+
+		wait_sem_args(&w, 3, 10, i + 1, now_ns() + 5000000000LL);
+		if (igt_ioctl(wk->fd, DRM_IOCTL_NEURON_WAIT, &w)) {
+			wk->errors++;
+			break;
+		}
+		wk->wake_ns[i] = now_ns();
+	}
+	return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 igt_main
@@ -545,6 +579,38 @@ igt_main
 
 		sem(fd, 0, 9, DRM_NEURON_SEM_SET, 0);
 		release(fd, 0x1);
+	}
+
+	igt_describe("Benchmark: semaphore increment to waiting thread running, p50/p99");
+	igt_subtest("wake-latency") {
+		enum { N = 200 };
+		static int64_t incr_ns[N], wake_ns[N], lat[N];
+		struct waker wk = {
+			.fd = fd, .iterations = N, .incr_ns = incr_ns, .wake_ns = wake_ns,
+		};
+		pthread_t th;
+
+		acquire(fd, 0x8);
+		sem(fd, 3, 10, DRM_NEURON_SEM_SET, 0);
+		igt_assert_eq(pthread_create(&th, NULL, waiter_thread, &wk), 0);
+		for (int i = 0; i < N; i++) {
+			/* Let the waiter go to sleep, at varying depths of its backoff. */
+			usleep(500 + (i * 7919) % 2000);
+			incr_ns[i] = now_ns();
+			sem(fd, 3, 10, DRM_NEURON_SEM_INCR, 1);
+			while (!wake_ns[i] && !wk.errors)
+				usleep(100);
+		}
+		pthread_join(th, NULL);
+		igt_assert_eq(wk.errors, 0);
+		for (int i = 0; i < N; i++)
+			lat[i] = wake_ns[i] - incr_ns[i];
+		qsort(lat, N, sizeof(lat[0]), cmp_i64);
+		igt_info("wake latency (host SEM_OP INCR -> WAIT returns), %d samples: "
+			 "p50 %.1f us, p99 %.1f us, max %.1f us\n", N,
+			 lat[N / 2] / 1e3, lat[N * 99 / 100] / 1e3, lat[N - 1] / 1e3);
+		sem(fd, 3, 10, DRM_NEURON_SEM_SET, 0);
+		release(fd, 0x8);
 	}
 
 	igt_describe("WAIT: reserved fields, unknown type, out-of-range indices, unowned core");
