@@ -22,6 +22,7 @@
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_gem.h"
 #include "neuron_nq.h"
 #include "neuron_regs.h"
 #include "neuron_reset.h"
@@ -110,6 +111,8 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(NEURON_BO_CREATE, neuron_ioctl_bo_create, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_BO_INFO, neuron_ioctl_bo_info, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_CORE_ACQUIRE, neuron_ioctl_core_acquire, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_CORE_RELEASE, neuron_ioctl_core_release, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_SEM_OP, neuron_ioctl_sem_op, 0),
@@ -120,11 +123,7 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
 };
 
-/*
- * DRM_ACCEL_FOPS plus fdinfo (6.12's macro lacks .show_fdinfo), without
- * .mmap: there is nothing to map until the driver has GEM objects, and
- * drm_gem_mmap() needs a GEM-enabled device.
- */
+/* DRM_ACCEL_FOPS plus fdinfo (6.12's macro lacks .show_fdinfo). */
 static const struct file_operations neuron_fops = {
 	.owner		= THIS_MODULE,
 	.open		= accel_open,
@@ -133,15 +132,20 @@ static const struct file_operations neuron_fops = {
 	.compat_ioctl	= drm_compat_ioctl,
 	.poll		= drm_poll,
 	.read		= drm_read,
+	.mmap		= drm_gem_mmap,
 	.llseek		= noop_llseek,
 	.show_fdinfo	= drm_show_fdinfo,
 	.fop_flags	= FOP_UNSIGNED_OFFSET,
 };
 
 static const struct drm_driver neuron_drm_driver = {
-	.driver_features	= DRIVER_COMPUTE_ACCEL,
+	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
 	.open			= neuron_open,
 	.postclose		= neuron_postclose,
+	.show_fdinfo		= neuron_gem_show_fdinfo,
+	.gem_create_object	= neuron_gem_create_object,
+	.gem_prime_import	= neuron_gem_prime_import,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.ioctls			= neuron_drm_ioctls,
 	.num_ioctls		= ARRAY_SIZE(neuron_drm_ioctls),
 	.fops			= &neuron_fops,
@@ -236,6 +240,10 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	ret = neuron_map_bar(ndev, NEURON_BAR_TPB, NEURON_BAR_TPB_MIN_SIZE,
 			     &ndev->tpb, &ndev->tpb_size);
+	if (ret)
+		return ret;
+
+	ret = neuron_gem_init(ndev);
 	if (ret)
 		return ret;
 

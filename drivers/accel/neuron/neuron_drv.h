@@ -19,6 +19,8 @@
 #include "neuron_core.h"
 #include "neuron_fwio.h"
 
+struct neuron_dram;
+
 #define DRIVER_NAME		"neuron"
 #define DRIVER_DESC		"AWS Inferentia (Neuron v1) accelerator"
 #define DRIVER_MAJOR		1
@@ -46,6 +48,8 @@
  * @reset_count: number of resets done since probe (probe's one included).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
+ * @dram_mm: allocator of the device DRAM (neuron_dram.c).
+ * @host_bo_bytes: bytes of host buffer objects created on this device.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
  *
@@ -71,6 +75,9 @@ struct neuron_device {
 	unsigned int reset_count;
 
 	u32 device_id;
+
+	struct neuron_dram *dram_mm;
+	atomic64_t host_bo_bytes;
 
 	struct neuron_cores cores;
 };

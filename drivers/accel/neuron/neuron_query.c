@@ -16,6 +16,7 @@
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_gem.h"
 #include "neuron_regs.h"
 #include "neuron_topology.h"
 
@@ -47,6 +48,7 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 	info->capabilities = DRM_NEURON_CAP_DEVICE_STATE |
 			     DRM_NEURON_CAP_POST_METRICS |
 			     DRM_NEURON_CAP_RESET |
+			     DRM_NEURON_CAP_BO |
 			     DRM_NEURON_CAP_TOPOLOGY;
 	if (ndev->dram)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
@@ -62,6 +64,7 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	union {
 		struct drm_neuron_query_device_info info;
 		struct drm_neuron_query_topology topo;
+		struct drm_neuron_query_memory_usage mem;
 		struct drm_neuron_query_cores cores;
 	} u = {};
 	size_t ksize;
@@ -80,6 +83,9 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	case DRM_NEURON_QUERY_CORES:
 		ksize = sizeof(u.cores);
 		break;
+	case DRM_NEURON_QUERY_MEMORY_USAGE:
+		ksize = sizeof(u.mem);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -93,6 +99,12 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 	if (args->type == DRM_NEURON_QUERY_CORES) {
 		/* Driver state only: works during a reset, too. */
 		neuron_cores_query(ndev, file->driver_priv, &u.cores);
+		goto copy;
+	}
+
+	if (args->type == DRM_NEURON_QUERY_MEMORY_USAGE) {
+		/* Driver state only: works during a reset, too. */
+		neuron_gem_query_memory_usage(ndev, &u.mem);
 		goto copy;
 	}
 

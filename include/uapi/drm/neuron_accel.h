@@ -60,10 +60,13 @@ enum drm_neuron_ioctl_id {
 	/** @DRM_NEURON_RESET: reset the device (privileged). */
 	DRM_NEURON_RESET,
 
-	/*
-	 * 4..7: GEM buffer objects and job submission (numbers reserved for
-	 * them in the project's ioctl plan).
-	 */
+	/** @DRM_NEURON_BO_CREATE: create a buffer object. */
+	DRM_NEURON_BO_CREATE = 4,
+
+	/** @DRM_NEURON_BO_INFO: describe a buffer object. */
+	DRM_NEURON_BO_INFO = 5,
+
+	/* 6..7: reserved for BO_WAIT and job submission. */
 
 	/** @DRM_NEURON_CORE_ACQUIRE: take exclusive ownership of NeuronCores. */
 	DRM_NEURON_CORE_ACQUIRE = 8,
@@ -112,6 +115,12 @@ enum drm_neuron_query_type {
 	 * which NeuronCore.
 	 */
 	DRM_NEURON_QUERY_CORES = 2,
+
+	/**
+	 * @DRM_NEURON_QUERY_MEMORY_USAGE: &struct
+	 * drm_neuron_query_memory_usage.
+	 */
+	DRM_NEURON_QUERY_MEMORY_USAGE = 3,
 };
 
 /**
@@ -171,6 +180,11 @@ struct drm_neuron_query {
 #define DRM_NEURON_CAP_TOPOLOGY		(1ULL << 3)
 /** DRM_NEURON_CAP_DRAM_BAR - the device exposes its DRAM through BAR4. */
 #define DRM_NEURON_CAP_DRAM_BAR		(1ULL << 4)
+/**
+ * DRM_NEURON_CAP_BO - buffer objects: &DRM_IOCTL_NEURON_BO_CREATE,
+ * &DRM_IOCTL_NEURON_BO_INFO and &DRM_NEURON_QUERY_MEMORY_USAGE work.
+ */
+#define DRM_NEURON_CAP_BO		(1ULL << 5)
 
 /**
  * struct drm_neuron_query_device_info - answer of
@@ -1029,6 +1043,275 @@ struct drm_neuron_wait {
  */
 #define DRM_IOCTL_NEURON_WAIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_WAIT, struct drm_neuron_wait)
+
+/**
+ * DOC: neuron buffer objects
+ *
+ * All memory the device reaches by DMA is held in GEM buffer objects (BOs),
+ * named by per-file handles. A BO has a placement, fixed at creation:
+ *
+ * * &DRM_NEURON_BO_HOST: host memory (shmem), pageable until first used by
+ *   the device or by &DRM_IOCTL_NEURON_BO_INFO, then resident until freed.
+ *   The device reaches it through the DMA API (and so through an IOMMU when
+ *   there is one), at "DMA address | bit 46". Its pages are generally not
+ *   contiguous in DMA address space: &drm_neuron_bo_info.dma_segments says
+ *   how many device-contiguous pieces it is made of, and
+ *   &drm_neuron_bo_info.device_addr is only valid when there is exactly one.
+ *   Descriptors name host BOs by (handle, offset); the kernel translates.
+ * * &DRM_NEURON_BO_DRAM: device DRAM, in one of the two DRAM channels, at a
+ *   fixed device address (&drm_neuron_bo_info.device_addr), never 0.
+ *
+ * Sizes are rounded up to a multiple of the CPU page size. Both placements
+ * can be mapped with mmap(2) on the device file at
+ * &drm_neuron_bo_info.mmap_offset, shared mappings only (MAP_PRIVATE fails
+ * with -EINVAL): host BOs are mapped cached, DRAM BOs write-combined
+ * through the device's DRAM BAR when &DRM_NEURON_CAP_DRAM_BAR is set and
+ * &DRM_NEURON_BO_INFO_MAPPABLE is reported; otherwise mmap(2) fails with
+ * -EOPNOTSUPP. The mapping of another file's BO fails with -EACCES.
+ *
+ * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
+ * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
+ * importer can use. A DRAM BO's dma-buf can only be imported by neuron
+ * devices: the importing device sees it as "DRAM of the exporting device",
+ * usable as the source or destination of peer transfers over the
+ * Neuron-Pipe links; other importers fail to attach with -EOPNOTSUPP,
+ * because device DRAM has no struct pages and no DMA address on the host
+ * bus. Importing the same dma-buf twice in one file gives the same handle.
+ *
+ * A BO lives until its last handle is closed, its last mapping and dma-buf
+ * are gone and no job uses it any more; closing the file closes all its
+ * handles. A device reset wipes the contents of DRAM BOs, not the BOs.
+ *
+ * Memory use is reported per file in fdinfo with the keys of
+ * Documentation/gpu/drm-usage-stats.rst for the regions "host" and "dram",
+ * and per device by &DRM_NEURON_QUERY_MEMORY_USAGE.
+ */
+
+/**
+ * enum drm_neuron_bo_placement - where a buffer object lives
+ *
+ * Values are ABI.
+ */
+enum drm_neuron_bo_placement {
+	/** @DRM_NEURON_BO_HOST: host memory, reached by DMA. */
+	DRM_NEURON_BO_HOST = 0,
+
+	/** @DRM_NEURON_BO_DRAM: device DRAM. */
+	DRM_NEURON_BO_DRAM = 1,
+};
+
+/**
+ * struct drm_neuron_bo_create - argument of &DRM_IOCTL_NEURON_BO_CREATE
+ *
+ * Creates a buffer object and returns a handle to it in the calling file.
+ * The contents of a new BO are zero.
+ *
+ * Errors:
+ *
+ * * -EINVAL: @size is 0 or overflows when rounded up to the page size; an
+ *   unknown @placement; non-zero @flags; a host BO with a non-zero
+ *   @alignment or @dram_channel_mask; a DRAM BO whose @alignment is not 0
+ *   and not a power of two or larger than a DRAM channel, or whose
+ *   @dram_channel_mask names a channel the device does not have.
+ * * -ENOSPC: no allowed DRAM channel has a free range of @size bytes at
+ *   @alignment (including a @size larger than a channel).
+ * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
+ * * -ENODEV: the device was unplugged.
+ */
+struct drm_neuron_bo_create {
+	/**
+	 * @size: in: size in bytes, rounded up to a multiple of the page
+	 * size (&drm_neuron_bo_info.size gives the result).
+	 */
+	__u64 size;
+
+	/**
+	 * @alignment: in: DRAM BOs: alignment of the device address in bytes,
+	 * a power of two up to the channel size; 0 or anything below the page
+	 * size means the page size. Host BOs: must be 0.
+	 */
+	__u64 alignment;
+
+	/** @placement: in: one of &enum drm_neuron_bo_placement. */
+	__u32 placement;
+
+	/**
+	 * @dram_channel_mask: in: DRAM BOs: bit c allows DRAM channel c
+	 * (&drm_neuron_query_device_info.dram_channel_count channels); 0
+	 * allows any channel, and the one with the most free memory is tried
+	 * first. Host BOs: must be 0.
+	 */
+	__u32 dram_channel_mask;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @handle: out: handle of the new BO. */
+	__u32 handle;
+};
+
+/**
+ * DRM_NEURON_BO_INFO_CONTIGUOUS - the BO is one device-contiguous range
+ * starting at &drm_neuron_bo_info.device_addr.
+ */
+#define DRM_NEURON_BO_INFO_CONTIGUOUS	(1U << 0)
+/**
+ * DRM_NEURON_BO_INFO_MAPPABLE - the BO can be mapped with mmap(2).
+ */
+#define DRM_NEURON_BO_INFO_MAPPABLE	(1U << 1)
+/**
+ * DRM_NEURON_BO_INFO_IMPORTED - the handle was imported from a dma-buf
+ * that another device or driver exported.
+ */
+#define DRM_NEURON_BO_INFO_IMPORTED	(1U << 2)
+/**
+ * DRM_NEURON_BO_INFO_PEER - a DRAM BO of another neuron device, imported
+ * from its dma-buf; &drm_neuron_bo_info.device_addr is the address in that
+ * device's DRAM and &drm_neuron_bo_info.peer_device_id names the device.
+ */
+#define DRM_NEURON_BO_INFO_PEER		(1U << 3)
+
+/**
+ * struct drm_neuron_bo_info - argument of &DRM_IOCTL_NEURON_BO_INFO
+ *
+ * Describes a buffer object. For a host BO this makes its pages resident
+ * and maps them for the device (as the first job using it would), so that
+ * the DMA layout can be reported.
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad, -ENOENT for a handle that
+ * does not name a BO of the calling file, -ENOMEM when the pages of a host
+ * BO cannot be allocated or mapped, -EINTR when interrupted by a signal.
+ */
+struct drm_neuron_bo_info {
+	/** @handle: in: the BO. */
+	__u32 handle;
+
+	/** @flags: in: must be zero. */
+	__u32 flags;
+
+	/** @size: out: size in bytes, a multiple of the page size. */
+	__u64 size;
+
+	/** @mmap_offset: out: offset to pass to mmap(2) on the device file. */
+	__u64 mmap_offset;
+
+	/**
+	 * @device_addr: out: DRAM BOs: device address of the first byte, in
+	 * the exporting device's DRAM for &DRM_NEURON_BO_INFO_PEER BOs. Host
+	 * BOs: "DMA address | bit 46" of the first byte, the address the
+	 * device uses to reach it; it covers the whole BO only when
+	 * &DRM_NEURON_BO_INFO_CONTIGUOUS is set.
+	 */
+	__u64 device_addr;
+
+	/** @placement: out: one of &enum drm_neuron_bo_placement. */
+	__u32 placement;
+
+	/** @dram_channel: out: DRAM BOs: the DRAM channel; host BOs: 0. */
+	__u32 dram_channel;
+
+	/** @info_flags: out: DRM_NEURON_BO_INFO_* bits. */
+	__u32 info_flags;
+
+	/**
+	 * @dma_segments: out: number of device-contiguous ranges the BO is
+	 * made of: 1 for DRAM BOs; for host BOs it depends on the physical
+	 * layout of the pages and on the IOMMU.
+	 */
+	__u32 dma_segments;
+
+	/**
+	 * @peer_device_id: out: for &DRM_NEURON_BO_INFO_PEER BOs, the
+	 * &drm_neuron_query_device_info.device_id of the device whose DRAM
+	 * holds the BO; 0 otherwise.
+	 */
+	__u32 peer_device_id;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * enum drm_neuron_memory_region_type - kinds of &struct drm_neuron_memory_region
+ *
+ * Values are ABI.
+ */
+enum drm_neuron_memory_region_type {
+	/** @DRM_NEURON_REGION_HOST: host memory of the device's host BOs. */
+	DRM_NEURON_REGION_HOST = 0,
+
+	/** @DRM_NEURON_REGION_DRAM: one channel of device DRAM. */
+	DRM_NEURON_REGION_DRAM = 1,
+};
+
+/**
+ * struct drm_neuron_memory_region - usage of one memory region
+ */
+struct drm_neuron_memory_region {
+	/** @type: one of &enum drm_neuron_memory_region_type. */
+	__u32 type;
+
+	/** @index: DRAM: the channel; host: 0. */
+	__u32 index;
+
+	/**
+	 * @total: bytes the region can hold: DRAM: bytes the allocator manages
+	 * in the channel (the first page of channel 0 is never allocated);
+	 * host: 0, the limit is the host's memory.
+	 */
+	__u64 total;
+
+	/**
+	 * @used: bytes held by buffer objects created on this device (host:
+	 * resident or not; imported BOs are not counted).
+	 */
+	__u64 used;
+
+	/** @largest_free: DRAM: the largest free range in bytes; host: 0. */
+	__u64 largest_free;
+};
+
+/** DRM_NEURON_MAX_MEMORY_REGIONS - size of the regions array. */
+#define DRM_NEURON_MAX_MEMORY_REGIONS	3
+
+/**
+ * struct drm_neuron_query_memory_usage - answer of
+ * &DRM_NEURON_QUERY_MEMORY_USAGE
+ *
+ * Memory held by the buffer objects of all files of the device, now. It
+ * does not talk to the device.
+ */
+struct drm_neuron_query_memory_usage {
+	/** @region_count: number of valid entries in @regions. */
+	__u32 region_count;
+
+	/** @pad: always zero. */
+	__u32 pad;
+
+	/**
+	 * @regions: the host region first, then one entry per DRAM channel
+	 * in channel order.
+	 */
+	struct drm_neuron_memory_region regions[DRM_NEURON_MAX_MEMORY_REGIONS];
+};
+
+/**
+ * DRM_IOCTL_NEURON_BO_CREATE - create a buffer object
+ *
+ * Takes a &struct drm_neuron_bo_create.
+ */
+#define DRM_IOCTL_NEURON_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_BO_CREATE, \
+		 struct drm_neuron_bo_create)
+
+/**
+ * DRM_IOCTL_NEURON_BO_INFO - describe a buffer object
+ *
+ * Takes a &struct drm_neuron_bo_info.
+ */
+#define DRM_IOCTL_NEURON_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_BO_INFO, \
+		 struct drm_neuron_bo_info)
 
 #if defined(__cplusplus)
 }

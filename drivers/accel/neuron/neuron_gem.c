@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * GEM buffer objects: host memory (drm_gem_shmem, mapped for the device
+ * through the DMA API) and device DRAM (a drm_mm range per BO), their
+ * ioctls, mmap, PRIME sharing and memory accounting.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
+#include <linux/idr.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_compat.h"
+#include "neuron_drv.h"
+#include "neuron_dram.h"
+#include "neuron_gem.h"
+#include "neuron_regs.h"
+
+/* ---------------------------------------------------------------------- */
+/* Host BOs                                                               */
+/* ---------------------------------------------------------------------- */
+
+static void neuron_host_bo_free(struct drm_gem_object *obj)
+{
+	struct neuron_host_bo *bo = to_neuron_host_bo(obj);
+
+	if (bo->accounted)
+		atomic64_sub(obj->size, &to_neuron_device(obj->dev)->host_bo_bytes);
+
+	drm_gem_shmem_free(&bo->base);
+}
+
+static const struct drm_gem_object_funcs neuron_host_bo_funcs = {
+	.free = neuron_host_bo_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * neuron_gem_create_object() - &drm_driver.gem_create_object hook
+ * @dev: the DRM device
+ * @size: size of the object
+ *
+ * Allocates the host BO structure for drm_gem_shmem_create() and for the
+ * import of a foreign dma-buf.
+ *
+ * Return: the GEM object or an ERR_PTR().
+ */
+struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
+						size_t size)
+{
+	struct neuron_host_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	bo->base.base.funcs = &neuron_host_bo_funcs;
+	/* The device may write to any page of the BO at any time. */
+	bo->base.pages_mark_dirty_on_put = true;
+
+	return &bo->base.base;
+}
+
+static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
+						    u64 size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	/* A BO that could never be resident is refused up front. */
+	if (size > (u64)totalram_pages() << PAGE_SHIFT)
+		return ERR_PTR(-ENOMEM);
+
+	shmem = drm_gem_shmem_create(&ndev->drm, size);
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+
+	to_neuron_host_bo(&shmem->base)->accounted = true;
+	atomic64_add(shmem->base.size, &ndev->host_bo_bytes);
+
+	return &shmem->base;
+}
+
+/* ---------------------------------------------------------------------- */
+/* DRAM BOs                                                               */
+/* ---------------------------------------------------------------------- */
+
+static const struct dma_buf_ops neuron_dram_dmabuf_ops;
+
+static void neuron_dram_bo_free(struct drm_gem_object *obj)
+{
+	struct neuron_dram_bo *bo = to_neuron_dram_bo(obj);
+	struct dma_buf *peer = bo->peer_dmabuf;
+
+	if (drm_mm_node_allocated(&bo->node))
+		neuron_dram_free(bo->owner, &bo->node, bo->channel);
+
+	drm_gem_object_release(obj);
+	kfree(bo);
+
+	/* Last: this may free the exporter's BO and device. */
+	if (peer)
+		dma_buf_put(peer);
+}
+
+/*
+ * CPU mappings of DRAM go through the owner's BAR4, write-combined. The
+ * whole range is mapped at once; drm_dev_unplug() zaps every mapping of
+ * the device's address space, and since there is no fault handler, later
+ * accesses get SIGBUS instead of reaching a released BAR.
+ */
+static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
+			       struct vm_area_struct *vma)
+{
+	struct neuron_dram_bo *bo = to_neuron_dram_bo(obj);
+	struct neuron_device *owner = bo->owner;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	u64 off = (u64)(vma->vm_pgoff - drm_vma_node_start(&obj->vma_node))
+		  << PAGE_SHIFT;
+	phys_addr_t phys;
+	int idx, ret;
+
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	if (!owner->dram)
+		return -EOPNOTSUPP;
+	if (off > obj->size || len > obj->size - off)
+		return -EINVAL;
+
+	if (!drm_dev_enter(&owner->drm, &idx))
+		return -ENODEV;
+
+	phys = pci_resource_start(owner->pdev, NEURON_BAR_DRAM) +
+	       neuron_dram_bar_offset(bo->channel, bo->addr) + off;
+
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
+	ret = io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(phys), len,
+				 vma->vm_page_prot);
+
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static const struct vm_operations_struct neuron_dram_bo_vm_ops = {
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+static struct dma_buf *neuron_dram_bo_export(struct drm_gem_object *obj,
+					     int flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+
+	/* A peer BO keeps the exporter's dma-buf: PRIME re-exports that. */
+	if (to_neuron_dram_bo(obj)->peer_dmabuf)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	exp_info.ops = &neuron_dram_dmabuf_ops;
+	exp_info.size = obj->size;
+	exp_info.flags = flags;
+	exp_info.priv = obj;
+	exp_info.resv = obj->resv;
+
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+static const struct drm_gem_object_funcs neuron_dram_bo_funcs = {
+	.free = neuron_dram_bo_free,
+	.export = neuron_dram_bo_export,
+	.mmap = neuron_dram_bo_mmap,
+	.vm_ops = &neuron_dram_bo_vm_ops,
+};
+
+static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
+						    u64 size, u64 align,
+						    u32 channel_mask)
+{
+	struct neuron_dram_bo *bo;
+	struct drm_gem_object *obj;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	obj = &bo->base;
+	obj->funcs = &neuron_dram_bo_funcs;
+	drm_gem_private_object_init(&ndev->drm, obj, size);
+	bo->owner = ndev;
+
+	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
+				&bo->channel);
+	if (ret)
+		goto err_put;
+	bo->addr = bo->node.start;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		goto err_put;
+
+	return obj;
+
+err_put:
+	drm_gem_object_put(obj);
+	return ERR_PTR(ret);
+}
+
+/*
+ * A DRAM BO's dma-buf has no pages and no host DMA address, so there is
+ * nothing to attach to. Neuron devices do not attach: they recognise the
+ * dma-buf by its ops in neuron_gem_prime_import().
+ */
+static int neuron_dram_dmabuf_attach(struct dma_buf *dmabuf,
+				     struct dma_buf_attachment *attach)
+{
+	return -EOPNOTSUPP;
+}
+
+static struct sg_table *
+neuron_dram_dmabuf_map(struct dma_buf_attachment *attach,
+		       enum dma_data_direction dir)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static void neuron_dram_dmabuf_unmap(struct dma_buf_attachment *attach,
+				     struct sg_table *sgt,
+				     enum dma_data_direction dir)
+{
+}
+
+static const struct dma_buf_ops neuron_dram_dmabuf_ops = {
+	.attach = neuron_dram_dmabuf_attach,
+	.map_dma_buf = neuron_dram_dmabuf_map,
+	.unmap_dma_buf = neuron_dram_dmabuf_unmap,
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+};
+
+static struct drm_gem_object *
+neuron_dram_bo_import_peer(struct neuron_device *ndev, struct dma_buf *dma_buf)
+{
+	struct neuron_dram_bo *src = to_neuron_dram_bo(dma_buf->priv);
+	struct neuron_dram_bo *bo;
+	struct drm_gem_object *obj;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	obj = &bo->base;
+	obj->funcs = &neuron_dram_bo_funcs;
+	drm_gem_private_object_init(&ndev->drm, obj, dma_buf->size);
+	/* Implicit synchronisation with the exporter's users. */
+	obj->resv = dma_buf->resv;
+
+	get_dma_buf(dma_buf);
+	bo->peer_dmabuf = dma_buf;
+	bo->owner = src->owner;
+	bo->addr = src->addr;
+	bo->channel = src->channel;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret) {
+		drm_gem_object_put(obj);
+		return ERR_PTR(ret);
+	}
+
+	return obj;
+}
+
+/**
+ * neuron_gem_prime_import() - &drm_driver.gem_prime_import hook
+ * @dev: the importing DRM device
+ * @dma_buf: the dma-buf
+ *
+ * A DRAM BO's dma-buf becomes the BO itself on its own device and a
+ * %NEURON_BO_PEER_DRAM object on another neuron device; everything else is
+ * imported as a host BO by the PRIME helpers (same-device dma-bufs give
+ * back the original object, others are attached and mapped for @dev).
+ *
+ * Return: the GEM object, with a reference, or an ERR_PTR().
+ */
+struct drm_gem_object *neuron_gem_prime_import(struct drm_device *dev,
+					       struct dma_buf *dma_buf)
+{
+	if (dma_buf->ops == &neuron_dram_dmabuf_ops) {
+		struct drm_gem_object *obj = dma_buf->priv;
+
+		if (obj->dev == dev) {
+			drm_gem_object_get(obj);
+			return obj;
+		}
+		return neuron_dram_bo_import_peer(to_neuron_device(dev), dma_buf);
+	}
+
+	return drm_gem_prime_import(dev, dma_buf);
+}
+
+/* ---------------------------------------------------------------------- */
+/* In-kernel interface for the job code                                   */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * neuron_bo_kind() - what a neuron GEM object is
+ * @obj: a GEM object of a neuron device (every object reachable through a
+ *       handle of a neuron file is one)
+ *
+ * Return: its &enum neuron_bo_kind.
+ */
+enum neuron_bo_kind neuron_bo_kind(const struct drm_gem_object *obj)
+{
+	if (obj->funcs == &neuron_host_bo_funcs)
+		return NEURON_BO_HOST;
+
+	return container_of(obj, struct neuron_dram_bo, base)->peer_dmabuf ?
+	       NEURON_BO_PEER_DRAM : NEURON_BO_DRAM;
+}
+
+/**
+ * neuron_bo_dram_owner() - the device whose DRAM holds a DRAM BO
+ * @obj: a %NEURON_BO_DRAM or %NEURON_BO_PEER_DRAM object
+ *
+ * The returned device structure stays valid as long as the caller holds a
+ * reference to @obj, but the device may have been unplugged: enter it with
+ * drm_dev_enter() before using its hardware.
+ *
+ * Return: the owning device, or NULL for a host BO.
+ */
+struct neuron_device *neuron_bo_dram_owner(struct drm_gem_object *obj)
+{
+	if (neuron_bo_kind(obj) == NEURON_BO_HOST)
+		return NULL;
+
+	return to_neuron_dram_bo(obj)->owner;
+}
+
+/**
+ * neuron_bo_prepare_dma() - make a BO reachable by its device's DMA
+ * @obj: the BO
+ *
+ * For a host BO created on this device, allocates its pages if needed and
+ * maps them for the device through the DMA API, once: the mapping then
+ * stays until the BO is freed. Nothing to do for the other kinds.
+ *
+ * Takes the BO's reservation lock: call it before locking the BO for a job
+ * (drm_exec, dma_resv_lock()), not while holding that lock. May sleep.
+ *
+ * Return: 0, -ENOMEM, or -EINTR when interrupted by a signal.
+ */
+int neuron_bo_prepare_dma(struct drm_gem_object *obj)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct sg_table *sgt;
+
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST || obj->import_attach)
+		return 0;
+
+	shmem = to_drm_gem_shmem_obj(obj);
+	sgt = drm_gem_shmem_get_pages_sgt(shmem);
+
+	return PTR_ERR_OR_ZERO(sgt);
+}
+
+static int neuron_host_bo_segments(struct drm_gem_object *obj, u64 offset,
+				   u64 length, neuron_bo_segment_fn fn,
+				   void *priv)
+{
+	struct sg_table *sgt = to_drm_gem_shmem_obj(obj)->sgt;
+	u64 end = offset + length, pos = 0;
+	u64 cur_addr = 0, cur_len = 0;
+	struct scatterlist *sg;
+	int i, ret;
+
+	if (drm_WARN_ON_ONCE(obj->dev, !sgt))
+		return -EINVAL;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		u64 seg_end = pos + sg_dma_len(sg);
+
+		if (seg_end > offset) {
+			u64 from = max(pos, offset), to = min(seg_end, end);
+			u64 addr = sg_dma_address(sg) + (from - pos);
+
+			if (cur_len && cur_addr + cur_len == addr) {
+				cur_len += to - from;
+			} else {
+				if (cur_len) {
+					ret = fn(priv, cur_addr | NEURON_DEVADDR_HOST,
+						 cur_len);
+					if (ret)
+						return ret;
+				}
+				cur_addr = addr;
+				cur_len = to - from;
+			}
+		}
+
+		pos = seg_end;
+		if (pos >= end)
+			break;
+	}
+
+	if (drm_WARN_ON_ONCE(obj->dev, pos < end))
+		return -EINVAL;
+
+	return fn(priv, cur_addr | NEURON_DEVADDR_HOST, cur_len);
+}
+
+/**
+ * neuron_bo_dma_segments() - walk the device addresses of a range of a BO
+ * @obj: the BO, prepared with neuron_bo_prepare_dma()
+ * @offset: first byte of the range in the BO
+ * @length: bytes in the range, not 0
+ * @fn: called for each device-contiguous segment of the range, in order;
+ *      adjacent segments are merged, so a contiguous range is one call
+ * @priv: passed to @fn
+ *
+ * The device address given to @fn is, by kind of BO:
+ *
+ * * %NEURON_BO_HOST: "DMA address | NEURON_DEVADDR_HOST" as mapped for the
+ *   BO's device; one call per DMA-contiguous piece.
+ * * %NEURON_BO_DRAM: the DRAM device address; one call.
+ * * %NEURON_BO_PEER_DRAM: the address in the owner's DRAM (see
+ *   neuron_bo_dram_owner()); one call. The caller must check that the owner
+ *   is a linked neighbour and add the routing bits of the link
+ *   (NEURON_DEVADDR_EAST or NEURON_DEVADDR_WEST).
+ *
+ * Needs no lock: the layout of a prepared BO never changes while a
+ * reference to it is held.
+ *
+ * Return: 0, -EINVAL when the range is empty or not inside the BO, or the
+ * first non-zero value returned by @fn.
+ */
+int neuron_bo_dma_segments(struct drm_gem_object *obj, u64 offset, u64 length,
+			   neuron_bo_segment_fn fn, void *priv)
+{
+	if (!length || offset > obj->size || length > obj->size - offset)
+		return -EINVAL;
+
+	if (neuron_bo_kind(obj) == NEURON_BO_HOST)
+		return neuron_host_bo_segments(obj, offset, length, fn, priv);
+
+	return fn(priv, to_neuron_dram_bo(obj)->addr + offset, length);
+}
+
+/* ---------------------------------------------------------------------- */
+/* ioctls                                                                 */
+/* ---------------------------------------------------------------------- */
+
+int neuron_ioctl_bo_create(struct drm_device *dev, void *data,
+			   struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct drm_neuron_bo_create *args = data;
+	struct drm_gem_object *obj;
+	u64 size, align;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!args->size || args->size > U64_MAX - (PAGE_SIZE - 1))
+		return -EINVAL;
+	size = PAGE_ALIGN(args->size);
+
+	switch (args->placement) {
+	case DRM_NEURON_BO_HOST:
+		if (args->alignment || args->dram_channel_mask)
+			return -EINVAL;
+		obj = neuron_host_bo_create(ndev, size);
+		break;
+	case DRM_NEURON_BO_DRAM:
+		if (args->dram_channel_mask & ~GENMASK(NEURON_DRAM_CHANNELS - 1, 0))
+			return -EINVAL;
+		align = args->alignment;
+		if (align && (!is_power_of_2(align) ||
+			      align > NEURON_DRAM_CHANNEL_SIZE))
+			return -EINVAL;
+		align = max_t(u64, align, PAGE_SIZE);
+		obj = neuron_dram_bo_create(ndev, size, align,
+					    args->dram_channel_mask);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	drm_gem_object_put(obj);
+
+	return ret;
+}
+
+struct neuron_bo_layout {
+	u64 first;
+	u32 count;
+};
+
+static int neuron_bo_count_segment(void *priv, u64 dev_addr, u64 len)
+{
+	struct neuron_bo_layout *layout = priv;
+
+	if (!layout->count++)
+		layout->first = dev_addr;
+	return 0;
+}
+
+int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
+			 struct drm_file *file)
+{
+	struct drm_neuron_bo_info *args = data;
+	struct neuron_bo_layout layout = {};
+	struct drm_gem_object *obj;
+	enum neuron_bo_kind kind;
+	struct neuron_dram_bo *dbo;
+	int ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	ret = neuron_bo_prepare_dma(obj);
+	if (ret)
+		goto out_put;
+
+	ret = neuron_bo_dma_segments(obj, 0, obj->size,
+				     neuron_bo_count_segment, &layout);
+	if (ret)
+		goto out_put;
+
+	kind = neuron_bo_kind(obj);
+	args->size = obj->size;
+	args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+	args->device_addr = layout.first;
+	args->dma_segments = layout.count;
+	args->info_flags = 0;
+	args->dram_channel = 0;
+	args->peer_device_id = 0;
+	if (layout.count == 1)
+		args->info_flags |= DRM_NEURON_BO_INFO_CONTIGUOUS;
+
+	if (kind == NEURON_BO_HOST) {
+		args->placement = DRM_NEURON_BO_HOST;
+		args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
+		if (obj->import_attach)
+			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED;
+	} else {
+		dbo = to_neuron_dram_bo(obj);
+		args->placement = DRM_NEURON_BO_DRAM;
+		args->dram_channel = dbo->channel;
+		if (dbo->owner->dram)
+			args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
+		if (kind == NEURON_BO_PEER_DRAM) {
+			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED |
+					    DRM_NEURON_BO_INFO_PEER;
+			args->peer_device_id = dbo->owner->device_id;
+		}
+	}
+
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Accounting                                                             */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * neuron_gem_show_fdinfo() - memory keys of a file's fdinfo
+ * @p: printer
+ * @file: the DRM file
+ *
+ * drm-total-, drm-shared-, drm-active- and drm-resident- keys for the
+ * regions "host" and "dram" (this device's DRAM). A neighbour's DRAM
+ * imported through a dma-buf is counted in the exporting file's stats.
+ */
+void neuron_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats stats[2] = {};
+	struct drm_gem_object *obj;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		enum neuron_bo_kind kind = neuron_bo_kind(obj);
+		struct drm_memory_stats *s;
+		bool resident = true;
+
+		if (kind == NEURON_BO_PEER_DRAM)
+			continue;
+
+		s = &stats[kind == NEURON_BO_DRAM];
+		if (kind == NEURON_BO_HOST && !obj->import_attach)
+			resident = READ_ONCE(to_drm_gem_shmem_obj(obj)->pages);
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+		if (resident)
+			s->resident += obj->size;
+		if (!dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(true)))
+			s->active += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+
+	drm_print_memory_stats(p, &stats[0], DRM_GEM_OBJECT_RESIDENT, "host");
+	drm_print_memory_stats(p, &stats[1], DRM_GEM_OBJECT_RESIDENT, "dram");
+}
+
+/**
+ * neuron_gem_query_memory_usage() - answer of DRM_NEURON_QUERY_MEMORY_USAGE
+ * @ndev: the device
+ * @usage: out: the answer, zero-initialised by the caller
+ */
+void neuron_gem_query_memory_usage(struct neuron_device *ndev,
+				   struct drm_neuron_query_memory_usage *usage)
+{
+	struct drm_neuron_memory_region *r = usage->regions;
+	u32 ch;
+
+	static_assert(1 + NEURON_DRAM_CHANNELS <= DRM_NEURON_MAX_MEMORY_REGIONS);
+
+	r->type = DRM_NEURON_REGION_HOST;
+	r->used = atomic64_read(&ndev->host_bo_bytes);
+	r++;
+
+	for (ch = 0; ch < NEURON_DRAM_CHANNELS; ch++, r++) {
+		struct neuron_dram_usage u;
+
+		neuron_dram_usage(ndev, ch, &u);
+		r->type = DRM_NEURON_REGION_DRAM;
+		r->index = ch;
+		r->total = u.total;
+		r->used = u.used;
+		r->largest_free = u.largest_free;
+	}
+
+	usage->region_count = r - usage->regions;
+}
+
+/**
+ * neuron_gem_init() - set up buffer-object support of a device
+ * @ndev: the device, before drm_dev_register()
+ *
+ * Return: 0 or a negative errno.
+ */
+int neuron_gem_init(struct neuron_device *ndev)
+{
+	atomic64_set(&ndev->host_bo_bytes, 0);
+	return neuron_dram_init(ndev);
+}
+
+NEURON_IMPORT_NS(DMA_BUF);
