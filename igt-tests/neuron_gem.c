@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_gem - buffer objects: creation, description, CPU mapping, DRAM
+ * allocation, accounting, and every documented error
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("BO_CREATE, BO_INFO, mmap, DRAM allocation, fdinfo and memory usage");
+
+#define KiB		(1024ull)
+#define MiB		(1024ull * KiB)
+#define GiB		(1024ull * MiB)
+#define PAGE		4096ull
+#define DRAM1_BASE	0x1000000000ull
+#define CHANNEL_SIZE	(4 * GiB)
+
+static uint64_t page_align(uint64_t size)
+{
+	return (size + PAGE - 1) & ~(PAGE - 1);
+}
+
+static int __bo_create(int fd, uint64_t size, uint32_t placement,
+		       uint64_t align, uint32_t mask, uint32_t *handle)
+{
+	struct drm_neuron_bo_create c = {
+		.size = size, .placement = placement,
+		.alignment = align, .dram_channel_mask = mask,
+	};
+	int ret = igt_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+
+	if (ret)
+		return -errno;
+	*handle = c.handle;
+	return 0;
+}
+
+static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
+{
+	uint32_t handle = 0;
+	int ret = __bo_create(fd, size, placement, 0, 0, &handle);
+
+	igt_assert_f(ret == 0, "BO_CREATE(%" PRIu64 ", %u): %s\n", size,
+		     placement, strerror(-ret));
+	igt_assert_neq(handle, 0);
+	return handle;
+}
+
+static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
+}
+
+static void bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static void *bo_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_neuron_bo_info info;
+	void *p;
+
+	bo_info(fd, handle, &info);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
+	return p;
+}
+
+static void device_info(int fd, struct drm_neuron_query_device_info *info)
+{
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_DEVICE_INFO,
+		.size = sizeof(*info),
+		.pointer = (uintptr_t)info,
+	};
+
+	memset(info, 0, sizeof(*info));
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+}
+
+static bool have_dram_bar(int fd)
+{
+	struct drm_neuron_query_device_info info;
+
+	device_info(fd, &info);
+	return info.capabilities & DRM_NEURON_CAP_DRAM_BAR;
+}
+
+static void memory_usage(int fd, struct drm_neuron_query_memory_usage *mem)
+{
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
+		.size = sizeof(*mem),
+		.pointer = (uintptr_t)mem,
+	};
+
+	memset(mem, 0, sizeof(*mem));
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	igt_assert_eq(q.size, sizeof(*mem));
+	igt_assert_eq(mem->region_count, 3);
+}
+
+static uint64_t dram_used(int fd)
+{
+	struct drm_neuron_query_memory_usage mem;
+
+	memory_usage(fd, &mem);
+	return mem.regions[1].used + mem.regions[2].used;
+}
+
+static uint64_t host_used(int fd)
+{
+	struct drm_neuron_query_memory_usage mem;
+
+	memory_usage(fd, &mem);
+	return mem.regions[0].used;
+}
+
+/* fdinfo value of "drm-<key>:" in bytes, -1 when absent. */
+static int64_t fdinfo_value(int fd, const char *key)
+{
+	char path[64], buf[4096], pat[64], unit[8] = "";
+	unsigned long long v;
+	ssize_t n;
+	char *s;
+	int ifd;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	ifd = open(path, O_RDONLY);
+	igt_assert_fd(ifd);
+	n = read(ifd, buf, sizeof(buf) - 1);
+	close(ifd);
+	igt_assert_gt(n, 0);
+	buf[n] = '\0';
+
+	snprintf(pat, sizeof(pat), "\ndrm-%s:", key);
+	s = strstr(buf, pat);
+	if (!s)
+		return -1;
+	igt_assert_gte(sscanf(s + strlen(pat), " %llu %7s", &v, unit), 1);
+	if (!strcmp(unit, "KiB"))
+		v *= KiB;
+	else if (!strcmp(unit, "MiB"))
+		v *= MiB;
+	return v;
+}
+
+static long long meminfo(const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		size_t l = strlen(key);
+
+		if (!strncmp(line, key, l) && line[l] == ':') {
+			v = atoll(line + l + 1) * 1024;
+			break;
+		}
+	}
+	fclose(f);
+	igt_assert_gte(v, 0);
+	return v;
+}
+
+static void fill(volatile uint8_t *p, uint64_t size, uint8_t seed)
+{
+	for (uint64_t i = 0; i < size; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+static void check(volatile uint8_t *p, uint64_t size, uint8_t seed)
+{
+	for (uint64_t i = 0; i < size; i++)
+		igt_assert_f(p[i] == (uint8_t)(seed + i * 7),
+			     "byte %" PRIu64 ": %#x, expected %#x\n", i, p[i],
+			     (uint8_t)(seed + i * 7));
+}
+
+static const uint64_t sizes[] = {
+	1, 100, 4095, 4096, 4097, 12345, 64 * KiB, 64 * KiB + 1, 1 * MiB + 3,
+};
+
+/* Create, map, write, unmap, map again, read, close: for one placement. */
+static void mmap_roundtrip(int fd, uint32_t placement)
+{
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t size = sizes[i], mapped = page_align(size);
+		uint32_t h = bo_create(fd, size, placement);
+		uint8_t *p;
+
+		p = bo_mmap(fd, h, mapped);
+		if (placement == DRM_NEURON_BO_HOST)
+			for (uint64_t j = 0; j < mapped; j++)
+				igt_assert_eq(p[j], 0);
+		fill(p, size, i);
+		munmap(p, mapped);
+
+		p = bo_mmap(fd, h, mapped);
+		check(p, size, i);
+		munmap(p, mapped);
+		bo_close(fd, h);
+	}
+}
+
+struct dbo {
+	uint32_t handle;
+	uint64_t addr, size;
+	uint32_t channel;
+};
+
+static int cmp_dbo(const void *a, const void *b)
+{
+	const struct dbo *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every BO inside its channel, none overlapping another, none at 0. */
+static void check_no_overlap(struct dbo *bos, int n)
+{
+	struct dbo *sorted = malloc(n * sizeof(*sorted));
+
+	igt_assert(sorted);
+	memcpy(sorted, bos, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_dbo);
+	for (int i = 0; i < n; i++) {
+		uint64_t base = sorted[i].channel ? DRAM1_BASE : 0;
+
+		igt_assert_neq_u64(sorted[i].addr, 0);
+		igt_assert_lte_u64(base, sorted[i].addr);
+		igt_assert_lte_u64(sorted[i].addr + sorted[i].size,
+				   base + CHANNEL_SIZE);
+		if (i)
+			igt_assert_f(sorted[i - 1].addr + sorted[i - 1].size <=
+				     sorted[i].addr,
+				     "BO at %#" PRIx64 "+%#" PRIx64
+				     " overlaps BO at %#" PRIx64 "\n",
+				     sorted[i - 1].addr, sorted[i - 1].size,
+				     sorted[i].addr);
+	}
+	free(sorted);
+}
+
+/* Random DRAM BO sizes from 4 KiB to 64 MiB, mostly small. */
+static uint64_t random_size(void)
+{
+	static const uint64_t choices[] = {
+		4 * KiB, 8 * KiB, 12 * KiB, 64 * KiB, 100 * KiB, 1 * MiB,
+		3 * MiB, 16 * MiB, 64 * MiB,
+	};
+
+	return choices[rand() % (sizeof(choices) / sizeof(choices[0]))];
+}
+
+/* Fills DRAM with random sizes until both channels refuse; returns count. */
+static int fill_dram(int fd, struct dbo *bos, int n, int max)
+{
+	int failures = 0;
+
+	while (n < max && failures < 64) {
+		struct drm_neuron_bo_info info;
+		uint64_t size = random_size();
+		uint32_t h = 0;
+		int ret = __bo_create(fd, size, DRM_NEURON_BO_DRAM, 0, 0, &h);
+
+		if (ret) {
+			igt_assert_eq(ret, -ENOSPC);
+			failures++;
+			continue;
+		}
+		bo_info(fd, h, &info);
+		bos[n++] = (struct dbo){ h, info.device_addr, info.size,
+					 info.dram_channel };
+	}
+	return n;
+}
+
+igt_main
+{
+	struct drm_neuron_query_memory_usage base_mem;
+	int fd = -1;
+
+	igt_fixture {
+		fd = igt_neuron_open(0);
+		memory_usage(fd, &base_mem);
+	}
+
+	igt_describe("The capability bit advertises buffer objects");
+	igt_subtest("capability") {
+		struct drm_neuron_query_device_info info;
+
+		device_info(fd, &info);
+		igt_assert(info.capabilities & DRM_NEURON_CAP_BO);
+	}
+
+	igt_describe("BO_INFO of host BOs of many sizes: rounded size, placement, layout");
+	igt_subtest("info-host") {
+		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			struct drm_neuron_bo_info info;
+			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_HOST);
+
+			bo_info(fd, h, &info);
+			igt_assert_eq_u64(info.size, page_align(sizes[i]));
+			igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
+			igt_assert_eq(info.dram_channel, 0);
+			igt_assert_eq(info.peer_device_id, 0);
+			igt_assert(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE);
+			igt_assert(!(info.info_flags & (DRM_NEURON_BO_INFO_IMPORTED |
+							DRM_NEURON_BO_INFO_PEER)));
+			igt_assert_gte(info.dma_segments, 1);
+			igt_assert_lte(info.dma_segments, info.size / PAGE);
+			igt_assert_eq(!!(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS),
+				      info.dma_segments == 1);
+			/* Host address: bit 46 set, bit 47 clear, page aligned. */
+			igt_assert_eq_u64(info.device_addr >> 46, 1);
+			igt_assert_eq_u64(info.device_addr & (PAGE - 1), 0);
+			igt_assert_neq_u64(info.mmap_offset, 0);
+			if (info.size == PAGE)
+				igt_assert_eq(info.dma_segments, 1);
+			bo_close(fd, h);
+		}
+	}
+
+	igt_describe("BO_INFO of DRAM BOs of many sizes: address, channel, mappability");
+	igt_subtest("info-dram") {
+		bool bar = have_dram_bar(fd);
+
+		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			struct drm_neuron_bo_info info;
+			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_DRAM);
+			uint64_t base;
+
+			bo_info(fd, h, &info);
+			igt_assert_eq_u64(info.size, page_align(sizes[i]));
+			igt_assert_eq(info.placement, DRM_NEURON_BO_DRAM);
+			igt_assert_lt(info.dram_channel, 2);
+			igt_assert_eq(info.dma_segments, 1);
+			igt_assert(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS);
+			igt_assert_eq(!!(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE), bar);
+			base = info.dram_channel ? DRAM1_BASE : 0;
+			igt_assert_neq_u64(info.device_addr, 0);
+			igt_assert_lte_u64(base, info.device_addr);
+			igt_assert_lte_u64(info.device_addr + info.size, base + CHANNEL_SIZE);
+			igt_assert_eq_u64(info.device_addr & (PAGE - 1), 0);
+			bo_close(fd, h);
+		}
+	}
+
+	igt_describe("Host BOs of many sizes: zeroed, written and read back through mmap");
+	igt_subtest("mmap-host")
+		mmap_roundtrip(fd, DRM_NEURON_BO_HOST);
+
+	igt_describe("DRAM BOs of many sizes: written and read back through the DRAM BAR");
+	igt_subtest("mmap-dram") {
+		igt_require_f(have_dram_bar(fd), "no DRAM BAR\n");
+		mmap_roundtrip(fd, DRM_NEURON_BO_DRAM);
+	}
+
+	igt_describe("A 256 MiB host BO: every page written and read back");
+	igt_subtest("host-256m") {
+		uint64_t size = 256 * MiB;
+		uint32_t h = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		struct drm_neuron_bo_info info;
+		volatile uint64_t *p = bo_mmap(fd, h, size);
+
+		for (uint64_t off = 0; off < size; off += PAGE)
+			p[off / 8] = off ^ 0x5a5a5a5a5a5a5a5aull;
+		for (uint64_t off = 0; off < size; off += PAGE)
+			igt_assert_eq_u64(p[off / 8], off ^ 0x5a5a5a5a5a5a5a5aull);
+		bo_info(fd, h, &info);
+		igt_info("256 MiB host BO: %u DMA segment(s)\n", info.dma_segments);
+		munmap((void *)p, size);
+		bo_close(fd, h);
+	}
+
+	igt_describe("A 256 MiB DRAM BO through the DRAM BAR: each MiB written and read back");
+	igt_subtest("dram-256m") {
+		uint64_t size = 256 * MiB;
+		uint32_t h;
+		volatile uint64_t *p;
+
+		igt_require_f(have_dram_bar(fd), "no DRAM BAR\n");
+		h = bo_create(fd, size, DRM_NEURON_BO_DRAM);
+		p = bo_mmap(fd, h, size);
+		for (uint64_t off = 0; off < size; off += MiB)
+			p[off / 8] = ~off;
+		p[size / 8 - 1] = 0x1234;
+		for (uint64_t off = 0; off < size; off += MiB)
+			igt_assert_eq_u64(p[off / 8], ~off);
+		igt_assert_eq_u64(p[size / 8 - 1], 0x1234);
+		munmap((void *)p, size);
+		bo_close(fd, h);
+	}
+
+	igt_describe("DRAM channel selection and address alignment");
+	igt_subtest("dram-channels") {
+		static const uint64_t aligns[] = { 0, 4096, 64 * KiB, 2 * MiB, 1 * GiB };
+
+		for (uint32_t mask = 1; mask <= 3; mask++) {
+			for (unsigned int a = 0; a < sizeof(aligns) / sizeof(aligns[0]); a++) {
+				struct drm_neuron_bo_info info;
+				uint32_t h;
+
+				igt_assert_eq(__bo_create(fd, 8 * KiB, DRM_NEURON_BO_DRAM,
+							  aligns[a], mask, &h), 0);
+				bo_info(fd, h, &info);
+				igt_assert(mask & (1u << info.dram_channel));
+				if (aligns[a])
+					igt_assert_eq_u64(info.device_addr % aligns[a], 0);
+				igt_assert_neq_u64(info.device_addr, 0);
+				bo_close(fd, h);
+			}
+		}
+	}
+
+	igt_describe("DRAM exhaustion fails with ENOSPC, and the memory comes back");
+	igt_subtest("dram-exhaustion") {
+		struct drm_neuron_query_memory_usage mem;
+		uint32_t big, h;
+
+		memory_usage(fd, &mem);
+		igt_require(mem.regions[2].used == 0);
+		/* A whole channel 1, then nothing more fits in it. */
+		igt_assert_eq(__bo_create(fd, CHANNEL_SIZE, DRM_NEURON_BO_DRAM, 0, 2, &big), 0);
+		memory_usage(fd, &mem);
+		igt_assert_eq_u64(mem.regions[2].used, CHANNEL_SIZE);
+		igt_assert_eq_u64(mem.regions[2].largest_free, 0);
+		igt_assert_eq(__bo_create(fd, 4096, DRM_NEURON_BO_DRAM, 0, 2, &h), -ENOSPC);
+		/* Channel 0 loses its first page: a whole channel never fits. */
+		igt_assert_eq(__bo_create(fd, CHANNEL_SIZE, DRM_NEURON_BO_DRAM, 0, 1, &h), -ENOSPC);
+		igt_assert_eq(__bo_create(fd, CHANNEL_SIZE, DRM_NEURON_BO_DRAM, 0, 0, &h), -ENOSPC);
+		/* Larger than any channel. */
+		igt_assert_eq(__bo_create(fd, CHANNEL_SIZE + 1, DRM_NEURON_BO_DRAM, 0, 0, &h),
+			      -ENOSPC);
+		/* "Any" still finds room in channel 0. */
+		igt_assert_eq(__bo_create(fd, 4096, DRM_NEURON_BO_DRAM, 0, 0, &h), 0);
+		bo_close(fd, h);
+		bo_close(fd, big);
+		memory_usage(fd, &mem);
+		igt_assert_eq_u64(mem.regions[1].used, base_mem.regions[1].used);
+		igt_assert_eq_u64(mem.regions[2].used, 0);
+		igt_assert_eq_u64(mem.regions[2].largest_free, CHANNEL_SIZE);
+	}
+
+	igt_describe("Fill DRAM with mixed sizes, free half at random, fill again: no overlap, no leak");
+	igt_subtest("dram-fragmentation") {
+		struct drm_neuron_query_memory_usage before, full, after;
+		const int max = 20000;
+		struct dbo *bos = calloc(max, sizeof(*bos));
+		int n, kept = 0;
+
+		igt_assert(bos);
+		srand(0x6e657572);
+		memory_usage(fd, &before);
+
+		n = fill_dram(fd, bos, 0, max);
+		igt_assert_lt(n, max);
+		check_no_overlap(bos, n);
+		memory_usage(fd, &full);
+		igt_info("first fill: %d BOs, %llu + %llu MiB used\n", n,
+			 (unsigned long long)full.regions[1].used / MiB,
+			 (unsigned long long)full.regions[2].used / MiB);
+		/* Nearly full: less than the largest request (64 MiB) left. */
+		igt_assert_lt_u64(full.regions[1].largest_free, 64 * MiB);
+		igt_assert_lt_u64(full.regions[2].largest_free, 64 * MiB);
+
+		for (int i = 0; i < n; i++) {
+			if (rand() % 2)
+				bo_close(fd, bos[i].handle);
+			else
+				bos[kept++] = bos[i];
+		}
+		n = fill_dram(fd, bos, kept, max);
+		igt_assert_lt(n, max);
+		check_no_overlap(bos, n);
+		memory_usage(fd, &full);
+		igt_info("refill: %d BOs (%d kept), %llu + %llu MiB used\n",
+			 n, kept, (unsigned long long)full.regions[1].used / MiB,
+			 (unsigned long long)full.regions[2].used / MiB);
+
+		for (int i = 0; i < n; i++)
+			bo_close(fd, bos[i].handle);
+		memory_usage(fd, &after);
+		for (int r = 1; r < 3; r++) {
+			igt_assert_eq_u64(after.regions[r].used, before.regions[r].used);
+			igt_assert_eq_u64(after.regions[r].largest_free,
+					  before.regions[r].largest_free);
+		}
+		free(bos);
+	}
+
+	igt_describe("MEMORY_USAGE counts host and DRAM BOs of every file of the device");
+	igt_subtest("memory-usage") {
+		int fd2 = igt_neuron_open(0);
+		uint64_t host0 = host_used(fd), dram0 = dram_used(fd);
+		uint32_t h1 = bo_create(fd2, 3 * MiB, DRM_NEURON_BO_HOST);
+		struct drm_neuron_query_memory_usage mem;
+
+		bo_create(fd2, 5 * MiB, DRM_NEURON_BO_DRAM);
+
+		memory_usage(fd, &mem);
+		igt_assert_eq_u64(mem.regions[0].type, DRM_NEURON_REGION_HOST);
+		igt_assert_eq_u64(mem.regions[1].type, DRM_NEURON_REGION_DRAM);
+		igt_assert_eq_u64(mem.regions[1].index, 0);
+		igt_assert_eq_u64(mem.regions[2].index, 1);
+		igt_assert_eq_u64(mem.regions[1].total, CHANNEL_SIZE - PAGE);
+		igt_assert_eq_u64(mem.regions[2].total, CHANNEL_SIZE);
+		igt_assert_eq_u64(host_used(fd), host0 + 3 * MiB);
+		igt_assert_eq_u64(dram_used(fd), dram0 + 5 * MiB);
+		bo_close(fd2, h1);
+		igt_assert_eq_u64(host_used(fd), host0);
+		/* Closing the file frees its BOs. */
+		close(fd2);
+		igt_assert_eq_u64(dram_used(fd), dram0);
+	}
+
+	igt_describe("fdinfo reports drm-total/resident/shared per region");
+	igt_subtest("fdinfo") {
+		int fd2 = igt_neuron_open(0);
+		uint32_t h1, h2;
+		uint8_t *p;
+
+		igt_assert_eq(fdinfo_value(fd2, "total-host"), 0);
+		igt_assert_eq(fdinfo_value(fd2, "total-dram"), 0);
+		h1 = bo_create(fd2, 1 * MiB, DRM_NEURON_BO_HOST);
+		h2 = bo_create(fd2, 2 * MiB, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(fdinfo_value(fd2, "total-host"), 1 * MiB);
+		igt_assert_eq(fdinfo_value(fd2, "resident-host"), 0);
+		igt_assert_eq(fdinfo_value(fd2, "total-dram"), 2 * MiB);
+		igt_assert_eq(fdinfo_value(fd2, "resident-dram"), 2 * MiB);
+		igt_assert_eq(fdinfo_value(fd2, "shared-host"), 0);
+		p = bo_mmap(fd2, h1, MiB);
+		p[0] = 1;
+		igt_assert_eq(fdinfo_value(fd2, "resident-host"), 1 * MiB);
+		munmap(p, MiB);
+		bo_close(fd2, h1);
+		bo_close(fd2, h2);
+		igt_assert_eq(fdinfo_value(fd2, "total-host"), 0);
+		igt_assert_eq(fdinfo_value(fd2, "resident-host"), 0);
+		igt_assert_eq(fdinfo_value(fd2, "total-dram"), 0);
+		close(fd2);
+	}
+
+	igt_describe("BO_CREATE: each invalid input gives its documented errno");
+	igt_subtest("create-invalid") {
+		struct drm_neuron_bo_create c;
+		uint32_t h;
+
+		/* size 0, sizes overflowing when rounded up */
+		igt_assert_eq(__bo_create(fd, 0, DRM_NEURON_BO_HOST, 0, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, 0, DRM_NEURON_BO_DRAM, 0, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, UINT64_MAX, DRM_NEURON_BO_HOST, 0, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, UINT64_MAX - PAGE + 2, DRM_NEURON_BO_DRAM, 0, 0, &h),
+			      -EINVAL);
+		/* unknown placements */
+		igt_assert_eq(__bo_create(fd, PAGE, 2, 0, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, ~0u, 0, 0, &h), -EINVAL);
+		/* every flag bit */
+		for (int bit = 0; bit < 32; bit++) {
+			memset(&c, 0, sizeof(c));
+			c.size = PAGE;
+			c.flags = 1u << bit;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_CREATE, &c, EINVAL);
+		}
+		/* DRAM-only fields on host BOs */
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_HOST, PAGE, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_HOST, 0, 1, &h), -EINVAL);
+		/* channels the device does not have */
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, 0, 4, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, 0, 1u << 31, &h), -EINVAL);
+		/* bad alignments */
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, 3, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, PAGE + 1, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, 8 * GiB, 0, &h), -EINVAL);
+		igt_assert_eq(__bo_create(fd, PAGE, DRM_NEURON_BO_DRAM, 1ull << 63, 0, &h), -EINVAL);
+		/* a host BO larger than the machine */
+		igt_assert_eq(__bo_create(fd, 1ull << 50, DRM_NEURON_BO_HOST, 0, 0, &h), -ENOMEM);
+		/* nothing leaked */
+		igt_assert_eq_u64(host_used(fd), base_mem.regions[0].used);
+		igt_assert_eq_u64(dram_used(fd),
+				  base_mem.regions[1].used + base_mem.regions[2].used);
+	}
+
+	igt_describe("BO_INFO: non-zero flags or pad, invalid, stale and foreign handles");
+	igt_subtest("info-invalid") {
+		struct drm_neuron_bo_info info;
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		int fd2 = igt_neuron_open(0);
+		uint32_t h2 = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
+
+		memset(&info, 0, sizeof(info));
+		info.handle = h;
+		info.flags = 1;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EINVAL);
+		memset(&info, 0, sizeof(info));
+		info.handle = h;
+		info.pad = 1;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EINVAL);
+
+		memset(&info, 0, sizeof(info));
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
+		info.handle = 0x7fffffff;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
+
+		/* fd2's only handle does not exist in fd, unless it equals h */
+		if (h2 != h) {
+			info.handle = h2;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
+		}
+		/* h does not exist in fd2 (fd2 has only h2) */
+		if (h != h2) {
+			info.handle = h;
+			do_ioctl_err(fd2, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
+		}
+
+		/* stale */
+		bo_close(fd, h);
+		info.handle = h;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
+		close(fd2);
+	}
+
+	igt_describe("mmap: foreign offset, private mapping, oversize, unknown and stale offsets");
+	igt_subtest("mmap-invalid") {
+		uint32_t h = bo_create(fd, 2 * PAGE, DRM_NEURON_BO_HOST);
+		int fd2 = igt_neuron_open(0);
+		struct drm_neuron_bo_info info;
+		void *p;
+
+		bo_info(fd, h, &info);
+		/* another file's BO */
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd2, info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EACCES);
+		/* private (copy-on-write) mappings */
+		p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EINVAL);
+		/* larger than the BO */
+		p = mmap(NULL, 3 * PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EINVAL);
+		/* inside the BO, not at its start */
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset + PAGE);
+		igt_assert(p == MAP_FAILED && errno == EINVAL);
+		/* no BO there */
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 1ull << 40);
+		igt_assert(p == MAP_FAILED && errno == EINVAL);
+		/* a partial mapping from the start is fine */
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
+		igt_assert(p != MAP_FAILED);
+		munmap(p, PAGE);
+		/* stale */
+		bo_close(fd, h);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EINVAL);
+		close(fd2);
+	}
+
+	igt_describe("DRAM BOs: private mappings fail, and mmap without a DRAM BAR is refused");
+	igt_subtest("mmap-dram-invalid") {
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		struct drm_neuron_bo_info info;
+		void *p;
+
+		bo_info(fd, h, &info);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
+		if (info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE) {
+			igt_assert(p != MAP_FAILED);
+			munmap(p, PAGE);
+			p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, info.mmap_offset);
+			igt_assert(p == MAP_FAILED && errno == EINVAL);
+		} else {
+			igt_assert(p == MAP_FAILED && errno == EOPNOTSUPP);
+		}
+		bo_close(fd, h);
+	}
+
+	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");
+	igt_subtest("mmap-outlives-handle") {
+		int fd2 = igt_neuron_open(0);
+		uint64_t host0 = host_used(fd);
+		uint32_t h = bo_create(fd2, 64 * KiB, DRM_NEURON_BO_HOST);
+		uint8_t *p = bo_mmap(fd2, h, 64 * KiB);
+
+		fill(p, 64 * KiB, 3);
+		bo_close(fd2, h);
+		close(fd2);
+		check(p, 64 * KiB, 3);
+		igt_assert_eq_u64(host_used(fd), host0 + 64 * KiB);
+		munmap(p, 64 * KiB);
+		igt_assert_eq_u64(host_used(fd), host0);
+	}
+
+	igt_describe("10000 create/map/touch/free cycles: fdinfo, usage and /proc/meminfo return to baseline");
+	igt_subtest("create-free-cycles") {
+		long long shmem0, free0, shmem1, free1;
+		uint64_t host0 = host_used(fd), dram0 = dram_used(fd);
+
+		/* Warm up caches and slabs before the baseline. */
+		for (int i = 0; i < 100; i++) {
+			uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+
+			bo_close(fd, h);
+		}
+		shmem0 = meminfo("Shmem");
+		free0 = meminfo("MemAvailable");
+
+		for (int i = 0; i < 10000; i++) {
+			uint32_t placement = i % 4 == 3 ? DRM_NEURON_BO_DRAM : DRM_NEURON_BO_HOST;
+			uint64_t size = (i % 2) ? 64 * KiB : PAGE;
+			uint32_t h = bo_create(fd, size, placement);
+
+			if (placement == DRM_NEURON_BO_HOST && i % 3 == 0) {
+				uint8_t *p = bo_mmap(fd, h, size);
+
+				p[0] = i;
+				p[size - 1] = i;
+				munmap(p, size);
+			} else {
+				struct drm_neuron_bo_info info;
+
+				bo_info(fd, h, &info);
+			}
+			bo_close(fd, h);
+		}
+
+		igt_assert_eq(fdinfo_value(fd, "total-host"), 0);
+		igt_assert_eq(fdinfo_value(fd, "resident-host"), 0);
+		igt_assert_eq(fdinfo_value(fd, "total-dram"), 0);
+		igt_assert_eq_u64(host_used(fd), host0);
+		igt_assert_eq_u64(dram_used(fd), dram0);
+		shmem1 = meminfo("Shmem");
+		free1 = meminfo("MemAvailable");
+		igt_info("Shmem %lld -> %lld KiB, MemAvailable %lld -> %lld KiB\n",
+			 shmem0 / 1024, shmem1 / 1024, free0 / 1024, free1 / 1024);
+		/* Within noise: 1 MiB of shmem, 16 MiB of available memory. */
+		igt_assert_lte(llabs(shmem1 - shmem0), 1 * MiB);
+		igt_assert_lte(free0 - free1, 16 * MiB);
+	}
+
+	igt_fixture
+		close(fd);
+}
