@@ -75,11 +75,13 @@ bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 	return owned;
 }
 
-static void neuron_core_release_locked(struct neuron_device *ndev, u32 core)
+/* Ends ownership; the core's queues move to @dead, to be freed unlocked. */
+static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
+				       struct list_head *dead)
 {
 	struct neuron_core *nc = &ndev->cores.core[core];
 
-	neuron_nq_destroy_core(ndev, core);
+	neuron_nq_detach_core(ndev, core, dead);
 	put_pid(nc->owner_pid);
 	nc->owner_pid = NULL;
 	nc->owner = NULL;
@@ -130,6 +132,7 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	struct drm_neuron_core_acquire *args = data;
 	unsigned long mask = args->core_mask;
 	unsigned int core;
+	LIST_HEAD(dead);
 	int ret = 0;
 
 	if (args->flags || args->pad || !mask || (mask & ~NEURON_CORE_MASK))
@@ -145,11 +148,12 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	}
 
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
-		neuron_core_release_locked(ndev, core);
+		neuron_core_release_locked(ndev, core, &dead);
 	neuron_cores_changed(ndev);
 
 out_unlock:
 	mutex_unlock(&ndev->cores.lock);
+	neuron_nq_free_list(&dead);
 	return ret;
 }
 
@@ -165,18 +169,21 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 			     struct neuron_file *nfile)
 {
 	bool changed = false;
+	LIST_HEAD(dead);
 	u32 core;
 
 	mutex_lock(&ndev->cores.lock);
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		if (ndev->cores.core[core].owner != nfile)
 			continue;
-		neuron_core_release_locked(ndev, core);
+		neuron_core_release_locked(ndev, core, &dead);
 		changed = true;
 	}
 	if (changed)
 		neuron_cores_changed(ndev);
 	mutex_unlock(&ndev->cores.lock);
+
+	neuron_nq_free_list(&dead);
 }
 
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,

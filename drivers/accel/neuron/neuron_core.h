@@ -7,6 +7,7 @@
 #define __NEURON_CORE_H__
 
 #include <linux/iosys-map.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -34,6 +35,7 @@ struct pid;
  * @size: ring size in bytes (a power of two).
  * @head: byte offset of the oldest entry not handed back to the device.
  * @phase: phase bit of a new entry at @head.
+ * @link: entry in a list of queues being torn down.
  */
 struct neuron_nq {
 	struct drm_gem_object *bo;
@@ -42,6 +44,7 @@ struct neuron_nq {
 	u32 size;
 	u32 head;
 	u32 phase;
+	struct list_head link;
 };
 
 /**

@@ -138,17 +138,20 @@ static void neuron_nq_free(struct neuron_nq *nq)
 }
 
 /**
- * neuron_nq_destroy_core() - tear down every queue of a NeuronCore
+ * neuron_nq_detach_core() - turn off every queue of a NeuronCore
  * @ndev: the device
  * @core: the NeuronCore being released
+ * @dead: list the queues are moved to
  *
- * Called with cores.lock held when the core's owner releases it.
+ * Called with cores.lock held when the core's owner releases it. The
+ * caller frees the queues with neuron_nq_free_list() after dropping the
+ * lock: freeing takes BO locks, which must not nest inside cores.lock.
  */
-void neuron_nq_destroy_core(struct neuron_device *ndev, u32 core)
+void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
+			   struct list_head *dead)
 {
 	struct neuron_core *nc = &ndev->cores.core[core];
-	struct neuron_nq *dead[NEURON_NQ_SLOTS];
-	unsigned int slot, n = 0;
+	unsigned int slot;
 
 	lockdep_assert_held(&ndev->cores.lock);
 
@@ -158,17 +161,28 @@ void neuron_nq_destroy_core(struct neuron_device *ndev, u32 core)
 		neuron_nq_disable(ndev, neuron_nq_regs(core,
 						       slot / NEURON_NQ_ENGINES,
 						       slot % NEURON_NQ_ENGINES));
-		dead[n++] = nc->nq[slot];
+		list_add_tail(&nc->nq[slot]->link, dead);
 		nc->nq[slot] = NULL;
 	}
+}
 
-	if (!n)
+/**
+ * neuron_nq_free_list() - free queues detached from the device
+ * @dead: queues from neuron_nq_detach_core()
+ */
+void neuron_nq_free_list(struct list_head *dead)
+{
+	struct neuron_nq *nq, *tmp;
+
+	if (list_empty(dead))
 		return;
 
 	/* Let notifications already on their way land in the old rings. */
 	fsleep(NEURON_NQ_DRAIN_US);
-	while (n--)
-		neuron_nq_free(dead[n]);
+	list_for_each_entry_safe(nq, tmp, dead, link) {
+		list_del(&nq->link);
+		neuron_nq_free(nq);
+	}
 }
 
 /*
@@ -323,9 +337,8 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct drm_neuron_nq_advance *args = data;
 	u32 core = args->core, type = args->type, engine = args->engine;
-	u32 regs = neuron_nq_regs(core, type, engine);
+	u32 dropped = 0, n, regs;
 	struct neuron_nq *nq;
-	u32 dropped = 0, n;
 	int idx, ret;
 
 	if (args->flags || args->pad)
@@ -333,6 +346,7 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 	ret = neuron_nq_check_id(core, type, engine);
 	if (ret)
 		return ret;
+	regs = neuron_nq_regs(core, type, engine);
 
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {

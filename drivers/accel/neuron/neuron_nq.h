@@ -6,13 +6,16 @@
 #ifndef __NEURON_NQ_H__
 #define __NEURON_NQ_H__
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct drm_device;
 struct drm_file;
 struct neuron_device;
 
-void neuron_nq_destroy_core(struct neuron_device *ndev, u32 core);
+void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
+			   struct list_head *dead);
+void neuron_nq_free_list(struct list_head *dead);
 
 int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 			   struct drm_file *file);
