@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_prime - sharing buffer objects through dma-bufs: between files,
+ * processes and devices, with other drivers, and in every closing order
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/udmabuf.h>
+
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("PRIME export and import of host and DRAM buffer objects");
+
+#define PAGE	4096ull
+#define MiB	(1024ull * 1024)
+
+static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
+{
+	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	return c.handle;
+}
+
+static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
+}
+
+static void bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static void *bo_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_neuron_bo_info info;
+	void *p;
+
+	bo_info(fd, handle, &info);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
+	return p;
+}
+
+static int bo_export(int fd, uint32_t handle)
+{
+	struct drm_prime_handle p = {
+		.handle = handle, .flags = DRM_CLOEXEC | DRM_RDWR,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
+	igt_assert_fd(p.fd);
+	return p.fd;
+}
+
+static int __bo_import(int fd, int dmabuf, uint32_t *handle)
+{
+	struct drm_prime_handle p = { .fd = dmabuf };
+
+	if (igt_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p))
+		return -errno;
+	*handle = p.handle;
+	return 0;
+}
+
+static uint32_t bo_import(int fd, int dmabuf)
+{
+	uint32_t h = 0;
+	int ret = __bo_import(fd, dmabuf, &h);
+
+	igt_assert_f(ret == 0, "PRIME import: %s\n", strerror(-ret));
+	return h;
+}
+
+static bool have_cap(int fd, uint64_t cap)
+{
+	struct drm_neuron_query_device_info info = {};
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_DEVICE_INFO,
+		.size = sizeof(info),
+		.pointer = (uintptr_t)&info,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	return info.capabilities & cap;
+}
+
+static uint32_t device_id(int fd)
+{
+	struct drm_neuron_query_device_info info = {};
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_DEVICE_INFO,
+		.size = sizeof(info),
+		.pointer = (uintptr_t)&info,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	return info.device_id;
+}
+
+static void usage(int fd, uint64_t *host, uint64_t *dram)
+{
+	struct drm_neuron_query_memory_usage mem = {};
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
+		.size = sizeof(mem),
+		.pointer = (uintptr_t)&mem,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	*host = mem.regions[0].used;
+	*dram = mem.regions[1].used + mem.regions[2].used;
+}
+
+static void fill(volatile uint8_t *p, uint64_t size, uint8_t seed)
+{
+	for (uint64_t i = 0; i < size; i++)
+		p[i] = (uint8_t)(seed ^ (i * 13));
+}
+
+static void check(volatile uint8_t *p, uint64_t size, uint8_t seed)
+{
+	for (uint64_t i = 0; i < size; i++)
+		igt_assert_f(p[i] == (uint8_t)(seed ^ (i * 13)),
+			     "byte %llu: %#x, expected %#x\n",
+			     (unsigned long long)i, p[i], (uint8_t)(seed ^ (i * 13)));
+}
+
+static void send_fd(int sock, int fd)
+{
+	char data = 'x', cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	igt_assert_eq(sendmsg(sock, &msg, 0), 1);
+}
+
+static int recv_fd(int sock)
+{
+	char data, cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * Closing orders of (exporter handle E, dma-buf fd D, importer handle I in
+ * another file): the contents stay readable through whatever is left, and
+ * everything is freed at the end.
+ */
+static void close_order(int fd, const char *order, uint32_t placement)
+{
+	uint64_t host0, dram0, host1, dram1;
+	int fd2 = igt_neuron_open(0);
+	uint64_t size = 64 * 1024;
+	uint32_t e, i;
+	uint8_t *p;
+	int d;
+
+	usage(fd, &host0, &dram0);
+	e = bo_create(fd2, size, placement);
+	p = bo_mmap(fd2, e, size);
+	fill(p, size, 0x42);
+	munmap(p, size);
+	d = bo_export(fd2, e);
+	i = bo_import(fd, d);
+
+	for (const char *c = order; *c; c++) {
+		switch (*c) {
+		case 'E':
+			bo_close(fd2, e);
+			close(fd2);
+			break;
+		case 'D':
+			close(d);
+			break;
+		case 'I':
+			p = bo_mmap(fd, i, size);
+			check(p, size, 0x42);
+			munmap(p, size);
+			bo_close(fd, i);
+			break;
+		}
+		usage(fd, &host1, &dram1);
+		if (c[1])	/* something still holds the BO */
+			igt_assert_eq_u64(host1 + dram1, host0 + dram0 + size);
+	}
+	usage(fd, &host1, &dram1);
+	igt_assert_eq_u64(host1, host0);
+	igt_assert_eq_u64(dram1, dram0);
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture
+		fd = igt_neuron_open(0);
+
+	igt_describe("Exporting and importing in the same file gives back the same handle");
+	igt_subtest("self-import") {
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		uint32_t d_h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		int d = bo_export(fd, h), dd = bo_export(fd, d_h);
+
+		igt_assert_eq(bo_import(fd, d), h);
+		igt_assert_eq(bo_import(fd, dd), d_h);
+		close(d);
+		close(dd);
+		bo_close(fd, h);
+		bo_close(fd, d_h);
+	}
+
+	igt_describe("Importing the same dma-buf twice in another file gives the same handle");
+	igt_subtest("double-import") {
+		int fd2 = igt_neuron_open(0);
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		uint32_t dh = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		int d = bo_export(fd, h), dd = bo_export(fd, dh);
+		int d2 = dup(d);
+		uint32_t i1 = bo_import(fd2, d), i2 = bo_import(fd2, d2);
+		uint32_t j1 = bo_import(fd2, dd), j2 = bo_import(fd2, dd);
+		struct drm_neuron_bo_info a, b;
+
+		igt_assert_eq(i1, i2);
+		igt_assert_eq(j1, j2);
+		igt_assert_neq(i1, j1);
+		/* Same device: the very same BO, not an import. */
+		bo_info(fd, dh, &a);
+		bo_info(fd2, j1, &b);
+		igt_assert_eq_u64(a.device_addr, b.device_addr);
+		igt_assert(!(b.info_flags & (DRM_NEURON_BO_INFO_IMPORTED |
+					     DRM_NEURON_BO_INFO_PEER)));
+		bo_info(fd2, i1, &b);
+		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_IMPORTED));
+		close(d);
+		close(d2);
+		close(dd);
+		close(fd2);
+		bo_close(fd, h);
+		bo_close(fd, dh);
+	}
+
+	igt_describe("A host BO exported in one process and imported in another: same contents both ways");
+	igt_subtest("cross-process") {
+		uint64_t size = 1 * MiB + PAGE;
+		uint32_t h = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		uint8_t *p = bo_mmap(fd, h, size);
+		int sv[2], status;
+		pid_t pid;
+
+		fill(p, size, 0x17);
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+		pid = fork();
+		igt_assert_gte(pid, 0);
+		if (pid == 0) {
+			int cfd, d, ok = 1;
+			struct drm_prime_handle ph = {};
+			struct drm_neuron_bo_info info = {};
+			uint8_t *q;
+
+			close(sv[0]);
+			d = recv_fd(sv[1]);
+			cfd = open("/dev/accel/accel0", O_RDWR);
+			ph.fd = d;
+			if (d < 0 || cfd < 0 ||
+			    ioctl(cfd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph))
+				_exit(2);
+			info.handle = ph.handle;
+			if (ioctl(cfd, DRM_IOCTL_NEURON_BO_INFO, &info) ||
+			    info.size != ((size + PAGE - 1) & ~(PAGE - 1)))
+				_exit(3);
+			q = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 cfd, info.mmap_offset);
+			if (q == MAP_FAILED)
+				_exit(4);
+			for (uint64_t i = 0; i < size; i++)
+				ok &= q[i] == (uint8_t)(0x17 ^ (i * 13));
+			if (!ok)
+				_exit(5);
+			/* Answer through the shared pages. */
+			for (uint64_t i = 0; i < size; i++)
+				q[i] = (uint8_t)(0x99 ^ (i * 13));
+			_exit(0);
+		}
+		close(sv[1]);
+		send_fd(sv[0], bo_export(fd, h));
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			     "child status %#x\n", status);
+		check(p, size, 0x99);
+		close(sv[0]);
+		munmap(p, size);
+		bo_close(fd, h);
+	}
+
+	igt_describe("A dma-buf can be mapped directly, for both placements");
+	igt_subtest("dmabuf-mmap") {
+		for (uint32_t pl = DRM_NEURON_BO_HOST; pl <= DRM_NEURON_BO_DRAM; pl++) {
+			uint32_t h;
+			uint8_t *p, *q;
+			int d;
+
+			if (pl == DRM_NEURON_BO_DRAM && !have_cap(fd, DRM_NEURON_CAP_DRAM_BAR))
+				continue;
+			h = bo_create(fd, 2 * PAGE, pl);
+			p = bo_mmap(fd, h, 2 * PAGE);
+			fill(p, 2 * PAGE, pl);
+			d = bo_export(fd, h);
+			q = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, d, 0);
+			igt_assert(q != MAP_FAILED);
+			check(q, 2 * PAGE, pl);
+			munmap(q, 2 * PAGE);
+			/* Second page only, through the dma-buf's offset. */
+			q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, d, PAGE);
+			igt_assert(q != MAP_FAILED);
+			igt_assert_eq(q[0], p[PAGE]);
+			munmap(q, PAGE);
+			munmap(p, 2 * PAGE);
+			close(d);
+			bo_close(fd, h);
+		}
+	}
+
+	igt_describe("A host BO shared between two neuron devices: imported, same contents");
+	igt_subtest("cross-device-host") {
+		int fd1;
+		uint32_t h, i;
+		uint8_t *p;
+		int d;
+		struct drm_neuron_bo_info info;
+
+		igt_require(igt_neuron_count() >= 2);
+		fd1 = igt_neuron_open(1);
+		h = bo_create(fd, 3 * PAGE, DRM_NEURON_BO_HOST);
+		p = bo_mmap(fd, h, 3 * PAGE);
+		fill(p, 3 * PAGE, 5);
+		d = bo_export(fd, h);
+		i = bo_import(fd1, d);
+		bo_info(fd1, i, &info);
+		igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
+		igt_assert(info.info_flags & DRM_NEURON_BO_INFO_IMPORTED);
+		igt_assert(!(info.info_flags & DRM_NEURON_BO_INFO_PEER));
+		igt_assert_eq_u64(info.size, 3 * PAGE);
+		igt_assert_eq_u64(info.device_addr >> 46, 1);
+		munmap(p, 3 * PAGE);
+		p = bo_mmap(fd1, i, 3 * PAGE);
+		check(p, 3 * PAGE, 5);
+		munmap(p, 3 * PAGE);
+		/* The exporter goes first; the importer keeps the pages. */
+		close(d);
+		bo_close(fd, h);
+		p = bo_mmap(fd1, i, 3 * PAGE);
+		check(p, 3 * PAGE, 5);
+		munmap(p, 3 * PAGE);
+		close(fd1);
+	}
+
+	igt_describe("A DRAM BO imported by another neuron device is the exporter's DRAM");
+	igt_subtest("cross-device-dram") {
+		uint64_t host0, dram0, host1, dram1;
+		struct drm_neuron_bo_info a, b;
+		uint32_t h, i, again;
+		int fd1, fd0, d, d1;
+		uint8_t *p;
+
+		igt_require(igt_neuron_count() >= 2);
+		fd0 = igt_neuron_open(0);
+		fd1 = igt_neuron_open(1);
+		usage(fd, &host0, &dram0);
+		h = bo_create(fd0, 5 * PAGE, DRM_NEURON_BO_DRAM);
+		bo_info(fd0, h, &a);
+		d = bo_export(fd0, h);
+		i = bo_import(fd1, d);
+		bo_info(fd1, i, &b);
+		igt_assert_eq(b.placement, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(b.info_flags & (DRM_NEURON_BO_INFO_IMPORTED |
+					      DRM_NEURON_BO_INFO_PEER),
+			      DRM_NEURON_BO_INFO_IMPORTED | DRM_NEURON_BO_INFO_PEER);
+		igt_assert_eq_u64(b.device_addr, a.device_addr);
+		igt_assert_eq(b.dram_channel, a.dram_channel);
+		igt_assert_eq_u64(b.size, a.size);
+		igt_assert_eq(b.peer_device_id, device_id(fd0));
+		igt_assert_eq(a.peer_device_id, 0);
+		/* Re-exporting the import gives the same dma-buf back. */
+		d1 = bo_export(fd1, i);
+		again = bo_import(fd1, d1);
+		igt_assert_eq(again, i);
+		close(d1);
+
+		if (have_cap(fd0, DRM_NEURON_CAP_DRAM_BAR)) {
+			p = bo_mmap(fd0, h, 5 * PAGE);
+			fill(p, 5 * PAGE, 9);
+			munmap(p, 5 * PAGE);
+			p = bo_mmap(fd1, i, 5 * PAGE);
+			check(p, 5 * PAGE, 9);
+			munmap(p, 5 * PAGE);
+		}
+
+		/* The exporter closes everything: the import keeps the DRAM. */
+		close(d);
+		close(fd0);
+		usage(fd, &host1, &dram1);
+		igt_assert_eq_u64(dram1, dram0 + 5 * PAGE);
+		bo_info(fd1, i, &b);
+		igt_assert_eq_u64(b.device_addr, a.device_addr);
+		close(fd1);
+		usage(fd, &host1, &dram1);
+		igt_assert_eq_u64(dram1, dram0);
+		igt_assert_eq_u64(host1, host0);
+	}
+
+	igt_describe("A foreign dma-buf (udmabuf) is imported as a host BO with the same contents");
+	igt_subtest("import-foreign") {
+		struct udmabuf_create uc = {};
+		struct drm_neuron_bo_info info;
+		uint64_t size = 4 * PAGE;
+		int memfd, dev, d;
+		uint8_t *m, *p;
+		uint32_t h;
+
+		dev = open("/dev/udmabuf", O_RDWR);
+		igt_require_f(dev >= 0, "no /dev/udmabuf\n");
+		memfd = memfd_create("neuron", MFD_ALLOW_SEALING);
+		igt_assert_fd(memfd);
+		igt_assert_eq(ftruncate(memfd, size), 0);
+		igt_assert_eq(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+		igt_assert(m != MAP_FAILED);
+		fill(m, size, 0x33);
+		uc.memfd = memfd;
+		uc.size = size;
+		d = ioctl(dev, UDMABUF_CREATE, &uc);
+		igt_assert_fd(d);
+
+		h = bo_import(fd, d);
+		bo_info(fd, h, &info);
+		igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
+		igt_assert(info.info_flags & DRM_NEURON_BO_INFO_IMPORTED);
+		igt_assert_eq_u64(info.size, size);
+		igt_assert_eq_u64(info.device_addr >> 46, 1);
+		igt_assert_gte(info.dma_segments, 1);
+		p = bo_mmap(fd, h, size);
+		check(p, size, 0x33);
+		p[7] = 0xee;
+		igt_assert_eq(m[7], 0xee);
+		munmap(p, size);
+		bo_close(fd, h);
+		close(d);
+		munmap(m, size);
+		close(memfd);
+		close(dev);
+	}
+
+	igt_describe("Invalid PRIME requests: bad handles, bad fds, stale handles");
+	igt_subtest("prime-invalid") {
+		struct drm_prime_handle p = { .handle = 0x7fffffff, .flags = DRM_CLOEXEC };
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		int nfd = open("/dev/null", O_RDONLY);
+		uint32_t out;
+
+		do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, ENOENT);
+		p.handle = h;
+		p.flags = 0x1000;	/* neither CLOEXEC nor RDWR */
+		do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, EINVAL);
+		igt_assert_eq(__bo_import(fd, nfd, &out), -EINVAL);
+		igt_assert_eq(__bo_import(fd, -1, &out), -EBADF);
+		bo_close(fd, h);
+		p.handle = h;
+		p.flags = DRM_CLOEXEC;
+		do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, ENOENT);
+		close(nfd);
+	}
+
+	igt_describe("Every closing order of exporter handle (E), dma-buf (D) and importer handle (I)");
+	igt_subtest("close-order") {
+		static const char *const orders[] = {
+			"EDI", "EID", "DEI", "DIE", "IED", "IDE",
+		};
+
+		for (unsigned int o = 0; o < 6; o++) {
+			close_order(fd, orders[o], DRM_NEURON_BO_HOST);
+			if (have_cap(fd, DRM_NEURON_CAP_DRAM_BAR))
+				close_order(fd, orders[o], DRM_NEURON_BO_DRAM);
+		}
+	}
+
+	igt_fixture
+		close(fd);
+}
