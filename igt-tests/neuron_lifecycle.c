@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_lifecycle - unbind/rebind with open files, module reloads, failed
+ * bring-up, wedged devices
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged");
+
+#define MODULE_PATH	"/lib/modules/neuron.ko"
+#define DRIVER_DIR	"/sys/bus/pci/drivers/neuron/"
+#define PARAM_DIR	"/sys/module/neuron/parameters/"
+
+static int write_str(const char *path, const char *s)
+{
+	int f = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (f < 0)
+		return -errno;
+	n = write(f, s, strlen(s));
+	close(f);
+	return n < 0 ? -errno : 0;
+}
+
+static int set_fault(int q, const char *prop, bool on)
+{
+	return igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+		       "\"/machine/peripheral/neuron%d\",\"property\":\"%s\","
+		       "\"value\":%s}}", q, prop, on ? "true" : "false");
+}
+
+static int fw_status(int fd)
+{
+	struct drm_neuron_device_state s = { .type = DRM_NEURON_STATE_FW_STATUS };
+
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s) ? -errno : 0;
+}
+
+static bool is_bound(const char *slot)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), DRIVER_DIR "%s", slot);
+	return lstat(path, &st) == 0;
+}
+
+static void bind_dev(const char *slot)
+{
+	if (!is_bound(slot))
+		igt_assert_eq(write_str(DRIVER_DIR "bind", slot), 0);
+}
+
+/* Opens the accel node of the device at PCI address @slot. */
+static int open_slot(const char *slot)
+{
+	char path[128], buf[16] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/accel_minor", slot);
+	fd = open(path, O_RDONLY);
+	igt_assert_fd(fd);
+	igt_assert_gt(read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	snprintf(path, sizeof(path), "/dev/accel/accel%d", atoi(buf));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	igt_assert_fd(fd);
+	return fd;
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			val = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+static int unload(void)
+{
+	/* A few tries: udev-less guests have no one holding the module, but
+	 * a just-closed file may still be releasing.
+	 */
+	for (int i = 0; i < 50; i++) {
+		if (syscall(SYS_delete_module, "neuron", O_NONBLOCK) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -errno;
+		usleep(20000);
+	}
+	return -errno;
+}
+
+static int load(const char *params)
+{
+	int mfd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (mfd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, mfd, params, 0);
+	ret = ret ? -errno : 0;
+	close(mfd);
+	return ret;
+}
+
+static bool module_loaded(void)
+{
+	return access("/sys/module/neuron", F_OK) == 0;
+}
+
+/* Reload with default parameters; leaves every device bound. */
+static void reload(void)
+{
+	if (module_loaded())
+		igt_assert_eq(unload(), 0);
+	igt_assert_eq(load(""), 0);
+}
+
+
+igt_main
+{
+	int ndev = 0, qdev0 = -1;
+	char slot0[IGT_PCI_SLOT_LEN] = "";
+
+	igt_fixture {
+		int fd;
+
+		igt_require(geteuid() == 0);
+		ndev = igt_neuron_count();
+		fd = igt_neuron_open(0);
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot0), 0);
+		qdev0 = igt_neuron_qdev_index(fd);
+		close(fd);
+	}
+
+	igt_describe("Unbinding leaves an open file failing with ENODEV; rebinding gives a working node");
+	igt_subtest("unbind-rebind-open-fd") {
+		struct drm_neuron_query_device_info info;
+		struct drm_neuron_query q = {
+			.type = DRM_NEURON_QUERY_DEVICE_INFO,
+			.size = sizeof(info), .pointer = (uintptr_t)&info,
+		};
+		struct drm_neuron_reset r = { 0 };
+		char name[16];
+		struct drm_version v = { .name = name, .name_len = sizeof(name) };
+		int fd = open_slot(slot0), fd2;
+
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
+
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENODEV);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, ENODEV);
+		igt_assert_eq(fw_status(fd), -ENODEV);
+		do_ioctl_err(fd, DRM_IOCTL_VERSION, &v, ENODEV);
+		igt_assert_eq(igt_neuron_count(), ndev - 1);
+
+		bind_dev(slot0);
+		/* Still dead: the old file belongs to the old DRM device. */
+		igt_assert_eq(fw_status(fd), -ENODEV);
+		igt_assert_eq(close(fd), 0);
+
+		igt_assert_eq(igt_neuron_count(), ndev);
+		fd2 = open_slot(slot0);
+		do_ioctl(fd2, DRM_IOCTL_NEURON_QUERY, &q);
+		igt_assert_eq(fw_status(fd2), 0);
+		close(fd2);
+	}
+
+	igt_describe("Unbinding while another process is in ioctls: only EAGAIN/ENODEV, no splat");
+	igt_subtest("unbind-during-ioctls") {
+		int status, fd = open_slot(slot0);
+		pid_t pid;
+
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_reset r = { 0 };
+			unsigned long n = 0;
+
+			alarm(20);	/* never outlive a broken unbind */
+			for (;;) {
+				int ret = fw_status(fd);
+
+				if (ret == -ENODEV)
+					break;
+				if (ret && ret != -EAGAIN)
+					_exit(1);
+				if (++n % 64 == 0 && ioctl(fd, DRM_IOCTL_NEURON_RESET, &r) &&
+				    errno != ENODEV && errno != EAGAIN)
+					_exit(2);
+			}
+			_exit(n ? 0 : 3);
+		}
+		usleep(200000);
+		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		bind_dev(slot0);
+		close(fd);
+		igt_assert(WIFEXITED(status));
+		igt_assert_eq(WEXITSTATUS(status), 0);
+		fd = open_slot(slot0);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+	}
+
+	igt_describe("A process killed with the device open releases it");
+	igt_subtest("close-on-kill") {
+		int status;
+		pid_t pid = fork();
+
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			int fd = igt_neuron_open(0);
+
+			for (;;)
+				fw_status(fd);
+		}
+		usleep(100000);
+		kill(pid, SIGKILL);
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFSIGNALED(status));
+	}
+
+	igt_describe("The module cannot go while a file is open");
+	igt_subtest("rmmod-busy") {
+		int fd = igt_neuron_open(0);
+
+		igt_require(access(MODULE_PATH, R_OK) == 0);
+		igt_assert_eq(syscall(SYS_delete_module, "neuron", O_NONBLOCK), -1);
+		igt_assert(errno == EWOULDBLOCK || errno == EBUSY);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+	}
+
+	igt_describe("rmmod/insmod 20 times: every device comes back, memory does not grow");
+	igt_subtest("reload-20") {
+		long avail0, avail1, slab0, slab1;
+
+		igt_require(access(MODULE_PATH, R_OK) == 0);
+		/* Warm-up cycle: first-time allocations are not leaks. */
+		reload();
+		avail0 = meminfo_kb("MemAvailable");
+		slab0 = meminfo_kb("Slab");
+		for (int i = 0; i < 20; i++) {
+			reload();
+			igt_assert_eq(igt_neuron_count(), ndev);
+		}
+		avail1 = meminfo_kb("MemAvailable");
+		slab1 = meminfo_kb("Slab");
+		igt_info("MemAvailable %ld -> %ld kB, Slab %ld -> %ld kB\n",
+			 avail0, avail1, slab0, slab1);
+		/* 20 leaked sets of mailbox buffers would be > 10 MiB. */
+		igt_assert_lt(avail0 - avail1, 4096);
+		igt_assert_lt(slab1 - slab0, 2048);
+		for (int i = 0; i < ndev; i++) {
+			int fd = igt_neuron_open(i);
+
+			igt_assert_eq(fw_status(fd), 0);
+			close(fd);
+		}
+	}
+
+	igt_describe("A device that never gets ready fails probe cleanly; rmmod still works");
+	igt_subtest("not-ready-probe-fails") {
+		igt_require(igt_qmp_available());
+		igt_require(access(MODULE_PATH, R_OK) == 0);
+		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+
+		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
+		igt_assert_neq(write_str(DRIVER_DIR "bind", slot0), 0);
+		igt_assert(!is_bound(slot0));
+		igt_assert_eq(igt_neuron_count(), ndev - 1);
+
+		/* Unload with a failed device, load again with the fault still on. */
+		igt_assert_eq(unload(), 0);
+		igt_assert_eq(load("ready_timeout_ms=300"), 0);
+		igt_assert(!is_bound(slot0));
+		igt_assert_eq(igt_neuron_count(), ndev - 1);
+
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+		bind_dev(slot0);
+		igt_assert_eq(igt_neuron_count(), ndev);
+		reload();
+	}
+
+	igt_describe("A reset that does not complete wedges the device (EIO) until a reset succeeds");
+	igt_subtest("reset-not-ready-wedged") {
+		struct drm_neuron_reset r = { 0 };
+		struct drm_neuron_query q = { .type = DRM_NEURON_QUERY_DEVICE_INFO };
+		int fd;
+
+		igt_require(igt_qmp_available());
+		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+		fd = open_slot(slot0);
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EIO);
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+
+		/* Wedged: hardware ioctls refuse, the size step still works. */
+		igt_assert_eq(fw_status(fd), -EIO);
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+
+		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
+	}
+
+	igt_fixture {
+		if (igt_qmp_available() && qdev0 >= 0)
+			set_fault(qdev0, "fault-not-ready", false);
+		if (!module_loaded())
+			load("");
+		if (slot0[0] && !is_bound(slot0))
+			write_str(DRIVER_DIR "bind", slot0);
+	}
+}
