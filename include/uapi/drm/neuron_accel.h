@@ -39,6 +39,8 @@ extern "C" {
  * * -EIO: the device firmware reported an error, or the last reset failed
  *   and the device is unusable until a successful &DRM_IOCTL_NEURON_RESET.
  * * -ETIMEDOUT: the device firmware did not answer in time.
+ * * -EINTR: a signal arrived while waiting for the device's firmware mailbox;
+ *   the call can be restarted (drmIoctl() does).
  */
 
 /**
@@ -65,6 +67,9 @@ enum drm_neuron_ioctl_id {
 
 	/** @DRM_NEURON_BO_INFO: describe a buffer object. */
 	DRM_NEURON_BO_INFO = 5,
+
+	/** @DRM_NEURON_SUBMIT: queue a DMA job. */
+	DRM_NEURON_SUBMIT = 7,
 
 	/* 6..7: reserved for BO_WAIT and job submission. */
 
@@ -1312,6 +1317,268 @@ struct drm_neuron_query_memory_usage {
 #define DRM_IOCTL_NEURON_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_BO_INFO, \
 		 struct drm_neuron_bo_info)
+
+/**
+ * DOC: neuron DMA jobs
+ *
+ * &DRM_IOCTL_NEURON_SUBMIT queues one job on one hardware DMA queue pair
+ * (engine 0..11, queue 0..15). A job is a list of transfers, each one of:
+ *
+ * * a copy of @size bytes from (source BO, offset) to (destination BO,
+ *   offset): host BOs, device DRAM BOs of this device, and device DRAM BOs
+ *   of a directly linked neighbour imported through dma-buf (peer copies
+ *   over the Neuron Pipe);
+ * * a write of a 32-bit value to a NeuronCore semaphore (set, increment,
+ *   decrement) or event.
+ *
+ * and/or a list of hardware descriptor pairs built by userspace, which the
+ * kernel copies and validates (see &struct drm_neuron_dma_desc).
+ *
+ * The kernel splits copies into descriptors of at most 64 KiB, copies all
+ * descriptors into a ring that only the kernel can write, and appends a
+ * completion marker. Transfers of a job run in order; jobs on one queue
+ * run in submission order; queues run concurrently.
+ *
+ * Synchronisation: in-fences are syncobjs (binary, or a timeline point);
+ * the job also waits for the fences of every BO it uses (implicit sync:
+ * writers wait for readers and writers, readers wait for writers) unless
+ * &DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC is set, and it always publishes its
+ * fence in the BOs' reservation objects. The out-fence is attached to a
+ * syncobj (binary: replaces its fence; timeline: a new point).
+ *
+ * A job that does not finish within the driver's timeout has its fence
+ * signalled with -ETIMEDOUT; its queue is reset, other files' jobs queued
+ * behind it are re-queued, and the submitting file is marked guilty: its
+ * later submits fail with -ECANCELED and its jobs not yet started are
+ * cancelled (fence error -ECANCELED). Closing the file clears the state
+ * (a new file starts innocent). See Documentation/accel/neuron/jobs.rst.
+ */
+
+/** DRM_NEURON_SUBMIT_MAX_XFERS - largest @xfer_count of a submit. */
+#define DRM_NEURON_SUBMIT_MAX_XFERS	1024
+/** DRM_NEURON_SUBMIT_MAX_DESCS - largest @desc_count of a submit. */
+#define DRM_NEURON_SUBMIT_MAX_DESCS	4096
+/** DRM_NEURON_SUBMIT_MAX_BOS - largest @bo_handle_count of a submit. */
+#define DRM_NEURON_SUBMIT_MAX_BOS	256
+/** DRM_NEURON_SUBMIT_MAX_SYNCS - largest @in_sync_count of a submit. */
+#define DRM_NEURON_SUBMIT_MAX_SYNCS	64
+/**
+ * DRM_NEURON_SUBMIT_MAX_HW_DESCS - largest number of hardware descriptor
+ * pairs of one job, after splitting copies into 64 KiB pieces at BO
+ * segment boundaries (so at least 510 MiB per job).
+ */
+#define DRM_NEURON_SUBMIT_MAX_HW_DESCS	8175
+
+/**
+ * enum drm_neuron_xfer_type - kinds of &struct drm_neuron_xfer
+ *
+ * Values are ABI; new kinds are appended.
+ */
+enum drm_neuron_xfer_type {
+	/** @DRM_NEURON_XFER_COPY: copy @size bytes between two BOs. */
+	DRM_NEURON_XFER_COPY = 0,
+
+	/** @DRM_NEURON_XFER_SEM_SET: semaphore @index of @nc := @value. */
+	DRM_NEURON_XFER_SEM_SET,
+
+	/** @DRM_NEURON_XFER_SEM_INCR: semaphore += @value (wrapping). */
+	DRM_NEURON_XFER_SEM_INCR,
+
+	/** @DRM_NEURON_XFER_SEM_DECR: semaphore -= @value (wrapping). */
+	DRM_NEURON_XFER_SEM_DECR,
+
+	/** @DRM_NEURON_XFER_EVENT: event @index of @nc := @value (0 or 1). */
+	DRM_NEURON_XFER_EVENT,
+};
+
+/**
+ * struct drm_neuron_xfer - one transfer of a job
+ *
+ * Fields a @type does not use must be zero.
+ */
+struct drm_neuron_xfer {
+	/** @type: one of &enum drm_neuron_xfer_type. */
+	__u32 type;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @src_handle: COPY: source BO. */
+	__u32 src_handle;
+
+	/** @dst_handle: COPY: destination BO. */
+	__u32 dst_handle;
+
+	/** @src_offset: COPY: byte offset in the source BO. */
+	__u64 src_offset;
+
+	/** @dst_offset: COPY: byte offset in the destination BO. */
+	__u64 dst_offset;
+
+	/** @size: COPY: bytes, at least 1; both ranges must lie in their BO. */
+	__u64 size;
+
+	/** @nc: SEM_* and EVENT: NeuronCore, 0..3. */
+	__u32 nc;
+
+	/** @index: SEM_*: semaphore 0..31; EVENT: event 0..255. */
+	__u32 index;
+
+	/** @value: SEM_* and EVENT: the value written. */
+	__u32 value;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_neuron_dma_desc - a descriptor pair built by userspace
+ *
+ * The hardware format of one M2S (source) and one S2M (destination)
+ * descriptor (spec 5.9), as the Neuron runtime builds them. The kernel
+ * accepts single-descriptor packets only and checks:
+ *
+ * * @m2s_len_ctrl: bits 15:0 length (0 = 64 KiB), FIRST (bit 26) and LAST
+ *   (bit 27) both set, DMB (bit 30) allowed; the ring id (bits 25:24) is
+ *   ignored and replaced; every other bit must be zero;
+ * * @m2s_meta: 0x01080003 (plain copy);
+ * * @s2m_len_ctrl: the same length; ring id ignored; other bits zero;
+ * * @pad: zero;
+ * * @m2s_addr and @s2m_addr: device addresses (as returned by the BO info
+ *   ioctl) such that the whole range lies in one contiguous piece of a BO
+ *   listed in &drm_neuron_submit.bo_handles; @s2m_addr may instead be a
+ *   semaphore or event register of a local NeuronCore (length 4).
+ *
+ * Anything else fails the submit with -EINVAL (format) or -EACCES (an
+ * address outside the listed BOs). The descriptors are copied once, at
+ * submit time, into kernel memory; later changes to the user buffer have
+ * no effect.
+ */
+struct drm_neuron_dma_desc {
+	/** @m2s_len_ctrl: source descriptor word 0. */
+	__u32 m2s_len_ctrl;
+
+	/** @m2s_meta: source descriptor word 1. */
+	__u32 m2s_meta;
+
+	/** @m2s_addr: device address read. */
+	__u64 m2s_addr;
+
+	/** @s2m_len_ctrl: destination descriptor word 0. */
+	__u32 s2m_len_ctrl;
+
+	/** @pad: destination descriptor word 1, must be zero. */
+	__u32 pad;
+
+	/** @s2m_addr: device address written. */
+	__u64 s2m_addr;
+};
+
+/**
+ * struct drm_neuron_sync - a syncobj and an optional timeline point
+ */
+struct drm_neuron_sync {
+	/** @handle: syncobj handle. */
+	__u32 handle;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @point: timeline point, 0 for a binary syncobj. */
+	__u64 point;
+};
+
+/**
+ * DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC - do not wait for the fences in the
+ * BOs' reservation objects (the job's own fence is still added to them).
+ */
+#define DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC	(1U << 0)
+
+/**
+ * struct drm_neuron_submit - argument of &DRM_IOCTL_NEURON_SUBMIT
+ *
+ * Errors:
+ *
+ * * -EINVAL: unknown @flags bits; non-zero @pad or reserved fields; engine
+ *   or queue out of range; no work (@xfer_count and @desc_count both 0);
+ *   a count above its DRM_NEURON_SUBMIT_MAX_*; a transfer of size 0, an
+ *   offset + size past the end of its BO or overflowing; an unknown
+ *   transfer type; a NeuronCore, semaphore or event index out of range; a
+ *   malformed user descriptor;
+ * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
+ *   hardware descriptors;
+ * * -ENOENT: a BO or syncobj handle does not exist in this file;
+ * * -EACCES: a user descriptor address is not inside a listed BO;
+ * * -EXDEV: a BO lives in device DRAM of a device that is not this device
+ *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
+ * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
+ * * -EIO: the device is wedged; -ENODEV: the device is gone;
+ * * -ENOMEM; -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
+ */
+struct drm_neuron_submit {
+	/** @engine: DMA engine, 0..11. */
+	__u32 engine;
+
+	/** @queue: queue pair of @engine, 0..15. */
+	__u32 queue;
+
+	/** @flags: DRM_NEURON_SUBMIT_* bits. */
+	__u32 flags;
+
+	/** @xfer_count: number of entries at @xfers. */
+	__u32 xfer_count;
+
+	/** @xfers: user pointer to &struct drm_neuron_xfer[@xfer_count]. */
+	__u64 xfers;
+
+	/**
+	 * @descs: user pointer to &struct drm_neuron_dma_desc[@desc_count],
+	 * run after the transfers.
+	 */
+	__u64 descs;
+
+	/** @desc_count: number of entries at @descs. */
+	__u32 desc_count;
+
+	/** @bo_handle_count: number of entries at @bo_handles. */
+	__u32 bo_handle_count;
+
+	/**
+	 * @bo_handles: user pointer to __u32 BO handles that @descs may
+	 * point into. A BO written by a user descriptor counts as written
+	 * for implicit sync, the others as read.
+	 */
+	__u64 bo_handles;
+
+	/** @in_syncs: user pointer to &struct drm_neuron_sync[@in_sync_count]. */
+	__u64 in_syncs;
+
+	/** @in_sync_count: number of entries at @in_syncs. */
+	__u32 in_sync_count;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+
+	/**
+	 * @out_sync: syncobj that receives the job's fence; handle 0 for
+	 * none. Binary when @out_sync.point is 0, else a timeline point.
+	 */
+	struct drm_neuron_sync out_sync;
+
+	/**
+	 * @seqno: out: sequence number of the job on its queue, as shown in
+	 * the fence's seqno (for debugging and tracing).
+	 */
+	__u64 seqno;
+};
+
+/**
+ * DRM_IOCTL_NEURON_SUBMIT - queue a DMA job
+ *
+ * Takes a &struct drm_neuron_submit.
+ */
+#define DRM_IOCTL_NEURON_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_SUBMIT, struct drm_neuron_submit)
 
 #if defined(__cplusplus)
 }
