@@ -31,6 +31,7 @@
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_gem.h"
 #include "neuron_nq.h"
 #include "neuron_regs.h"
 
@@ -185,15 +186,46 @@ void neuron_nq_free_list(struct list_head *dead)
 	}
 }
 
+struct neuron_nq_seg {
+	u64 devaddr;
+	unsigned int count;
+};
+
+static int neuron_nq_seg(void *priv, u64 dev_addr, u64 len)
+{
+	struct neuron_nq_seg *seg = priv;
+
+	if (seg->count++)
+		return -EINVAL;
+	seg->devaddr = dev_addr;
+	return 0;
+}
+
 /*
  * The device address of the first @size bytes of a host BO, which must be
- * contiguous for the device. Buffer objects arrive with the GEM support;
- * until then there is no BO to set a queue up in.
+ * one device-contiguous range: the device takes a base and a size. A ring
+ * within one page always is; larger rings are when an IOMMU merged the
+ * pages into one range.
  */
 static int neuron_nq_bo_dma(struct drm_gem_object *obj, u32 size,
 			    u64 *devaddr)
 {
-	return -EINVAL;
+	struct neuron_nq_seg seg = {};
+	int ret;
+
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST)
+		return -EINVAL;
+
+	ret = neuron_bo_prepare_dma(obj);
+	if (ret)
+		return ret;
+
+	ret = neuron_bo_dma_segments(obj, 0, size, neuron_nq_seg, &seg);
+	if (ret)
+		return ret;
+
+	*devaddr = seg.devaddr;
+	return 0;
 }
 
 int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
