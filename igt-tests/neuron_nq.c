@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_nq - notification queues: set-up, entry format, overflow, waiting
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("Notification queues: creation in a host BO, the EVENT entry format, "
+		     "wrap-around, overflow reporting, waits, ownership and argument checks");
+
+#define ENTRY		DRM_NEURON_NQ_ENTRY_SIZE
+#define PHASE		(1u << 31)
+
+struct ring {
+	uint32_t handle;
+	uint32_t size;
+	volatile uint32_t *map;
+	uint32_t head;		/* byte offset, as the kernel reports it */
+	uint32_t phase;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void acquire(int fd, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a);
+}
+
+static void release(int fd, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
+}
+
+static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
+{
+	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	return c.handle;
+}
+
+static void bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static volatile uint32_t *bo_map(int fd, uint32_t handle, size_t size)
+{
+	struct drm_neuron_bo_info info = { .handle = handle };
+	void *p;
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, &info);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, info.mmap_offset);
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+static int nq_create(int fd, uint32_t core, uint32_t type, uint32_t engine,
+		     uint32_t handle, uint32_t size)
+{
+	struct drm_neuron_nq_create c = {
+		.core = core, .type = type, .engine = engine,
+		.handle = handle, .size = size,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c);
+}
+
+static void nq_destroy(int fd, uint32_t core, uint32_t type, uint32_t engine)
+{
+	struct drm_neuron_nq_destroy d = { .core = core, .type = type, .engine = engine };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d);
+}
+
+static int nq_advance(int fd, uint32_t core, uint32_t type, uint32_t engine,
+		      uint32_t count, struct drm_neuron_nq_advance *out)
+{
+	*out = (struct drm_neuron_nq_advance){
+		.core = core, .type = type, .engine = engine, .count = count,
+	};
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, out);
+}
+
+/* An EVENT queue of @size bytes on @core, in a fresh mapped host BO. */
+static void ring_open(int fd, uint32_t core, uint32_t size, struct ring *r)
+{
+	r->size = size;
+	r->handle = bo_create(fd, 4096 > size ? 4096 : size, DRM_NEURON_BO_HOST);
+	r->map = bo_map(fd, r->handle, r->size);
+	igt_assert_eq(nq_create(fd, core, DRM_NEURON_NQ_EVENT, 0, r->handle, size), 0);
+	r->head = 0;
+	r->phase = 1;
+}
+
+static void ring_close(int fd, uint32_t core, struct ring *r)
+{
+	nq_destroy(fd, core, DRM_NEURON_NQ_EVENT, 0);
+	munmap((void *)r->map, r->size);
+	bo_close(fd, r->handle);
+}
+
+/* Number of new entries from the head, as a consumer sees them. */
+static unsigned int ring_ready(struct ring *r)
+{
+	uint32_t off = r->head, phase = r->phase;
+	unsigned int n = 0;
+
+	while (n < r->size / ENTRY) {
+		uint32_t w0 = r->map[off / 4];
+
+		if (!!(w0 & PHASE) != phase)
+			break;
+		n++;
+		off += ENTRY;
+		if (off == r->size) {
+			off = 0;
+			phase ^= 1;
+		}
+	}
+	__sync_synchronize();
+	return n;
+}
+
+/* Entry @n after the head: word 0 and the value. */
+static void ring_entry(struct ring *r, unsigned int n, uint32_t *w0, uint32_t *val,
+		       uint64_t *ts)
+{
+	uint32_t off = (r->head + n * ENTRY) % r->size;
+
+	*w0 = r->map[off / 4];
+	__sync_synchronize();
+	*val = r->map[off / 4 + 1];
+	*ts = r->map[off / 4 + 2] | (uint64_t)r->map[off / 4 + 3] << 32;
+}
+
+static uint64_t ring_consume(int fd, uint32_t core, struct ring *r, unsigned int n)
+{
+	struct drm_neuron_nq_advance a;
+
+	igt_assert_eq(nq_advance(fd, core, DRM_NEURON_NQ_EVENT, 0, n, &a), 0);
+	igt_assert_eq(a.head, (r->head + n * ENTRY) % r->size);
+	r->head = a.head;
+	if (a.phase != r->phase)
+		igt_assert(r->head < n * ENTRY);	/* wrapped */
+	r->phase = a.phase;
+	return a.dropped;
+}
+
+static void event(int fd, uint32_t core, uint32_t index, bool set)
+{
+	struct drm_neuron_event_op e = {
+		.core = core, .index = index,
+		.op = set ? DRM_NEURON_EVENT_SET : DRM_NEURON_EVENT_CLEAR,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_EVENT_OP, &e);
+}
+
+static void wait_nq_args(struct drm_neuron_wait *w, uint32_t core, int64_t timeout_ns)
+{
+	memset(w, 0, sizeof(*w));
+	w->type = DRM_NEURON_WAIT_NQ;
+	w->core = core;
+	w->index = DRM_NEURON_NQ_EVENT;
+	w->timeout_ns = timeout_ns;
+}
+
+/* Checks that the next @n entries are the events @idx[i] with @set[i]. */
+static void expect_events(struct ring *r, unsigned int n, const uint32_t *idx,
+			  const bool *set)
+{
+	uint64_t last_ts = 0;
+
+	igt_assert_eq(ring_ready(r), n);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t w0, val;
+		uint64_t ts;
+
+		ring_entry(r, i, &w0, &val, &ts);
+		igt_assert_eq_u32(w0 & ~PHASE, (DRM_NEURON_NQ_EVENT << 24) | idx[i]);
+		igt_assert_eq(val, set[i] ? 1 : 0);
+		igt_assert_lte_u64(last_ts, ts);
+		last_ts = ts;
+	}
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void arm_alarm(bool restart, int ms)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
+
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigemptyset(&sa.sa_mask);
+	igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	alarms = 0;
+	igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+}
+
+static void disarm_alarm(void)
+{
+	struct itimerval it = {};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/* A child that sets event @index of @core through @fd after @ms. */
+static pid_t delayed_event(int fd, uint32_t core, uint32_t index, int ms)
+{
+	pid_t pid = fork();
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		struct drm_neuron_event_op e = {
+			.core = core, .index = index, .op = DRM_NEURON_EVENT_SET,
+		};
+
+		usleep(ms * 1000);
+		_exit(ioctl(fd, DRM_IOCTL_NEURON_EVENT_OP, &e) ? 1 : 0);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+igt_main
+{
+	int fd = -1, fd2 = -1;
+
+	igt_fixture {
+		struct drm_neuron_query_device_info info = {};
+		struct drm_neuron_query q = {
+			.type = DRM_NEURON_QUERY_DEVICE_INFO,
+			.size = sizeof(info), .pointer = (uintptr_t)&info,
+		};
+
+		fd = igt_neuron_open(0);
+		fd2 = igt_neuron_open(0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+		igt_require_f(info.capabilities & DRM_NEURON_CAP_BO, "no buffer objects\n");
+	}
+
+	igt_describe("Event writes produce entries in order, in the documented format");
+	igt_subtest("event-entries") {
+		static const uint32_t idx[] = { 3, 7, 3, 255, 0, 7 };
+		static const bool set[] = { true, true, false, true, true, false };
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		igt_assert_eq(ring_ready(&r), 0);
+		for (unsigned int i = 0; i < 6; i++)
+			event(fd, 0, idx[i], set[i]);
+		expect_events(&r, 6, idx, set);
+		for (unsigned int i = 0; i < 6; i++)
+			igt_assert(r.map[i * 4] & PHASE);
+		igt_assert_eq(ring_consume(fd, 0, &r, 6), 0);
+		igt_assert_eq(r.head, 6 * ENTRY);
+		igt_assert_eq(ring_ready(&r), 0);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
+	igt_describe("Entries keep coming across many wrap-arounds; the phase flips on each");
+	igt_subtest("wrap") {
+		uint32_t idx[8];
+		bool set[8];
+		struct ring r;
+
+		acquire(fd, 0x2);
+		ring_open(fd, 1, DRM_NEURON_NQ_MIN_SIZE, &r);	/* 16 slots */
+		for (unsigned int round = 0; round < 10; round++) {
+			for (unsigned int i = 0; i < 7; i++) {
+				idx[i] = (round * 7 + i) % 256;
+				set[i] = i & 1;
+				event(fd, 1, idx[i], set[i]);
+			}
+			expect_events(&r, 7, idx, set);
+			igt_assert_eq(ring_consume(fd, 1, &r, 7), 0);
+		}
+		/* 70 entries in a 16-slot ring: the phase flipped 4 times. */
+		igt_assert_eq(r.head, (70 * ENTRY) % DRM_NEURON_NQ_MIN_SIZE);
+		igt_assert_eq(r.phase, 1);
+		ring_close(fd, 1, &r);
+		release(fd, 0x2);
+	}
+
+	igt_describe("A full ring drops new notifications and the count is reported");
+	igt_subtest("overflow") {
+		uint32_t idx[16];
+		bool set[16];
+		struct drm_neuron_nq_advance a;
+		struct ring r;
+		unsigned int cap = DRM_NEURON_NQ_MIN_SIZE / ENTRY - 1;
+
+		acquire(fd, 0x4);
+		ring_open(fd, 2, DRM_NEURON_NQ_MIN_SIZE, &r);
+		for (unsigned int i = 0; i < cap + 5; i++) {
+			if (i < 16) {
+				idx[i] = i;
+				set[i] = true;
+			}
+			event(fd, 2, i, true);
+		}
+		expect_events(&r, cap, idx, set);	/* the first 15 survive */
+		igt_assert_eq(nq_advance(fd, 2, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
+		igt_assert_eq(a.dropped, 5);
+		igt_assert_eq(a.head, 0);
+
+		/* After handing entries back, new ones arrive again. */
+		igt_assert_eq(ring_consume(fd, 2, &r, cap), 5);
+		event(fd, 2, 100, false);
+		idx[0] = 100;
+		set[0] = false;
+		expect_events(&r, 1, idx, set);
+		igt_assert_eq(ring_consume(fd, 2, &r, 1), 5);
+		igt_assert_eq(r.phase, 0);	/* wrapped once */
+		ring_close(fd, 2, &r);
+		release(fd, 0x4);
+	}
+
+	igt_describe("ADVANCE refuses to move past entries the device has not written");
+	igt_subtest("advance-too-far") {
+		struct drm_neuron_nq_advance a;
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 1, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		event(fd, 0, 1, true);
+		event(fd, 0, 2, true);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 3, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 16, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, ~0u, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		/* Nothing moved. */
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
+		igt_assert_eq(a.head, 0);
+		igt_assert_eq(ring_consume(fd, 0, &r, 2), 0);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
+	igt_describe("A wait returns when an entry arrives");
+	igt_subtest("wait-arrival") {
+		struct drm_neuron_wait w;
+		struct ring r;
+		int64_t t0;
+		pid_t pid;
+
+		acquire(fd, 0x8);
+		ring_open(fd, 3, 4096, &r);
+		t0 = now_ns();
+		pid = delayed_event(fd, 3, 42, 100);
+		wait_nq_args(&w, 3, t0 + 10000000000LL);
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		igt_assert_lte(t0 + 100000000LL, now_ns());
+		igt_info("woke %.2f ms after start (event at 100 ms)\n", (now_ns() - t0) / 1e6);
+		igt_assert_eq(w.result, 0);
+		igt_assert_eq(ring_ready(&r), 1);
+		igt_assert_eq_u32(r.map[0], PHASE | (DRM_NEURON_NQ_EVENT << 24) | 42);
+		reap(pid);
+
+		/* With an entry already there the wait returns at once. */
+		wait_nq_args(&w, 3, 0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		ring_consume(fd, 3, &r, 1);
+		wait_nq_args(&w, 3, 0);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
+		ring_close(fd, 3, &r);
+		release(fd, 0x8);
+	}
+
+	igt_describe("A wait times out with -ETIME when nothing comes");
+	igt_subtest("wait-timeout") {
+		struct drm_neuron_wait w;
+		struct ring r;
+		int64_t t0;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		t0 = now_ns();
+		wait_nq_args(&w, 0, t0 + 100000000LL);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
+		igt_assert_lte(t0 + 100000000LL, now_ns());
+		igt_assert_lt(now_ns(), t0 + 2000000000LL);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
+	igt_describe("A signal interrupts a queue wait (-EINTR), or restarts it with SA_RESTART");
+	igt_subtest("wait-signal") {
+		struct drm_neuron_wait w;
+		struct ring r;
+		int64_t t0;
+		pid_t pid;
+		int ret, err;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+
+		t0 = now_ns();
+		wait_nq_args(&w, 0, t0 + 5000000000LL);
+		arm_alarm(false, 100);
+		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		err = errno;
+		disarm_alarm();
+		igt_assert_eq(ret, -1);
+		igt_assert_eq(err, EINTR);
+		igt_assert_eq(alarms, 1);
+		igt_assert_lt(now_ns(), t0 + 4000000000LL);
+
+		t0 = now_ns();
+		pid = delayed_event(fd, 0, 9, 300);
+		wait_nq_args(&w, 0, t0 + 5000000000LL);
+		arm_alarm(true, 100);
+		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		disarm_alarm();
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(alarms, 1);
+		igt_assert_lte(t0 + 300000000LL, now_ns());
+		igt_assert_eq(ring_ready(&r), 1);
+		reap(pid);
+
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
+	igt_describe("Destroying a queue ends a wait on it with -ENOENT");
+	igt_subtest("wait-destroyed") {
+		struct drm_neuron_wait w;
+		struct ring r;
+		pid_t pid;
+
+		acquire(fd, 0x2);
+		ring_open(fd, 1, 4096, &r);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_nq_destroy d = {
+				.core = 1, .type = DRM_NEURON_NQ_EVENT,
+			};
+
+			usleep(100000);
+			_exit(ioctl(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d) ? 1 : 0);
+		}
+		wait_nq_args(&w, 1, now_ns() + 5000000000LL);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
+		reap(pid);
+		munmap((void *)r.map, r.size);
+		bo_close(fd, r.handle);
+		release(fd, 0x2);
+	}
+
+	igt_describe("Only the core's owner can create, advance, wait on or destroy its queues");
+	igt_subtest("non-owner") {
+		struct drm_neuron_nq_destroy d = { .core = 0, .type = DRM_NEURON_NQ_EVENT };
+		struct drm_neuron_nq_advance a;
+		struct drm_neuron_wait w;
+		uint32_t h2 = bo_create(fd2, 4096, DRM_NEURON_BO_HOST);
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		igt_assert_eq(nq_create(fd2, 0, DRM_NEURON_NQ_NOTIFY, 0, h2, 4096), -1);
+		igt_assert_eq(errno, EACCES);
+		igt_assert_eq(nq_advance(fd2, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), -1);
+		igt_assert_eq(errno, EACCES);
+		do_ioctl_err(fd2, DRM_IOCTL_NEURON_NQ_DESTROY, &d, EACCES);
+		wait_nq_args(&w, 0, 0);
+		do_ioctl_err(fd2, DRM_IOCTL_NEURON_WAIT, &w, EACCES);
+		/* Another file's BO handle means nothing here. */
+		igt_assert_eq(nq_create(fd, 0, DRM_NEURON_NQ_NOTIFY, 0, h2 + 100, 4096), -1);
+		igt_assert_eq(errno, ENOENT);
+		/* The owner's queue still works. */
+		event(fd, 0, 5, true);
+		igt_assert_eq(ring_ready(&r), 1);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+		bo_close(fd2, h2);
+	}
+
+	igt_describe("Releasing the core tears its queues down; the device stops writing");
+	igt_subtest("release-destroys") {
+		struct drm_neuron_nq_advance a;
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		release(fd, 0x1);
+		acquire(fd, 0x1);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), -1);
+		igt_assert_eq(errno, ENOENT);
+		event(fd, 0, 1, true);
+		igt_assert_eq(ring_ready(&r), 0);
+		/* The BO outlives the queue; a new queue can use it again. */
+		igt_assert_eq(nq_create(fd, 0, DRM_NEURON_NQ_EVENT, 0, r.handle, 4096), 0);
+		r.head = 0;
+		r.phase = 1;
+		event(fd, 0, 1, true);
+		igt_assert_eq(ring_ready(&r), 1);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
+	igt_describe("The queue keeps its BO alive after the handle is closed");
+	igt_subtest("handle-closed-early") {
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		bo_close(fd, r.handle);
+		event(fd, 0, 77, true);
+		igt_assert_eq(ring_ready(&r), 1);
+		nq_destroy(fd, 0, DRM_NEURON_NQ_EVENT, 0);
+		munmap((void *)r.map, r.size);
+		release(fd, 0x1);
+	}
+
+	igt_describe("TRACE, NOTIFY and ERROR queues can be set up on every engine index");
+	igt_subtest("other-types") {
+		static const uint32_t types[] = {
+			DRM_NEURON_NQ_TRACE, DRM_NEURON_NQ_NOTIFY, DRM_NEURON_NQ_ERROR,
+		};
+		uint32_t h = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		struct drm_neuron_nq_advance a;
+
+		acquire(fd, 0x1);
+		for (unsigned int t = 0; t < 3; t++) {
+			unsigned int engines = types[t] == DRM_NEURON_NQ_ERROR ? 1 : DRM_NEURON_NQ_ENGINES;
+
+			for (unsigned int e = 0; e < engines; e++) {
+				igt_assert_eq(nq_create(fd, 0, types[t], e, h, 4096), 0);
+				igt_assert_eq(nq_create(fd, 0, types[t], e, h, 4096), -1);
+				igt_assert_eq(errno, EEXIST);
+				igt_assert_eq(nq_advance(fd, 0, types[t], e, 0, &a), 0);
+				igt_assert_eq(a.dropped, 0);
+				igt_assert_eq(a.phase, 1);
+				nq_destroy(fd, 0, types[t], e);
+			}
+		}
+		release(fd, 0x1);
+		bo_close(fd, h);
+	}
+
+	igt_describe("Every reserved field, range and size rule of the NQ ioctls");
+	igt_subtest("bad-args") {
+		uint32_t h = bo_create(fd, 8192, DRM_NEURON_BO_HOST);
+		uint32_t dram = bo_create(fd, 4096, DRM_NEURON_BO_DRAM);
+		struct drm_neuron_nq_create c;
+		struct drm_neuron_nq_destroy d;
+		struct drm_neuron_nq_advance a;
+
+		acquire(fd, 0x1);
+#define BAD_CREATE(field, v, err) do { \
+		c = (struct drm_neuron_nq_create){ .type = DRM_NEURON_NQ_EVENT, \
+						   .handle = h, .size = 4096 }; \
+		c.field = (v); \
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, err); \
+	} while (0)
+		BAD_CREATE(flags, 1, EINVAL);
+		BAD_CREATE(pad, 1, EINVAL);
+		BAD_CREATE(core, 4, EINVAL);
+		BAD_CREATE(type, 4, EINVAL);
+		BAD_CREATE(engine, 1, EINVAL);			/* EVENT has engine 0 only */
+		BAD_CREATE(size, 0, EINVAL);
+		BAD_CREATE(size, 128, EINVAL);			/* below the minimum */
+		BAD_CREATE(size, 3000, EINVAL);			/* not a power of two */
+		BAD_CREATE(size, 16384, EINVAL);		/* larger than the BO */
+		BAD_CREATE(size, 1u << 21, EINVAL);		/* above the maximum */
+		BAD_CREATE(handle, 0, ENOENT);
+		BAD_CREATE(handle, 0xdead, ENOENT);
+		BAD_CREATE(handle, dram, EINVAL);		/* not a host BO */
+		BAD_CREATE(core, 1, EACCES);
+		c = (struct drm_neuron_nq_create){ .type = DRM_NEURON_NQ_TRACE, .engine = 4,
+						   .handle = h, .size = 4096 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, EINVAL);
+		c = (struct drm_neuron_nq_create){ .type = DRM_NEURON_NQ_ERROR, .engine = 1,
+						   .handle = h, .size = 4096 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, EINVAL);
+
+		d = (struct drm_neuron_nq_destroy){ .type = DRM_NEURON_NQ_EVENT, .flags = 1 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d, EINVAL);
+		d = (struct drm_neuron_nq_destroy){ .type = 4 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d, EINVAL);
+		d = (struct drm_neuron_nq_destroy){ .type = DRM_NEURON_NQ_EVENT };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d, ENOENT);
+
+		a = (struct drm_neuron_nq_advance){ .type = DRM_NEURON_NQ_EVENT, .flags = 1 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, &a, EINVAL);
+		a = (struct drm_neuron_nq_advance){ .type = DRM_NEURON_NQ_EVENT, .pad = 1 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, &a, EINVAL);
+		a = (struct drm_neuron_nq_advance){ .core = 5, .type = DRM_NEURON_NQ_EVENT };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, &a, EINVAL);
+		a = (struct drm_neuron_nq_advance){ .type = DRM_NEURON_NQ_NOTIFY, .engine = 4 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, &a, EINVAL);
+		a = (struct drm_neuron_nq_advance){ .type = DRM_NEURON_NQ_EVENT };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_ADVANCE, &a, ENOENT);
+
+		/* WAIT on a queue: value must be 0, type/engine in range. */
+		{
+			struct drm_neuron_wait w;
+
+			wait_nq_args(&w, 0, 0);
+			w.value = 1;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, EINVAL);
+			wait_nq_args(&w, 0, 0);
+			w.index = 4;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, EINVAL);
+			wait_nq_args(&w, 0, 0);
+			w.engine = 1;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, EINVAL);
+		}
+
+		release(fd, 0x1);
+		bo_close(fd, dram);
+		bo_close(fd, h);
+	}
+
+	igt_fixture {
+		close(fd2);
+		close(fd);
+	}
+}
