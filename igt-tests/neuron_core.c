@@ -408,6 +408,9 @@ igt_main
 	igt_subtest("event-ops") {
 		for (uint32_t core = 0; core < NCORES; core++) {
 			acquire(fd, 1u << core);
+			/* Start from a known state: earlier users may have left events set. */
+			for (uint32_t i = 0; i < NEVENTS; i++)
+				event_op(fd, core, i, DRM_NEURON_EVENT_CLEAR);
 			for (uint32_t i = 0; i < NEVENTS; i += (core == 0 ? 1 : 51)) {
 				event_op(fd, core, i, DRM_NEURON_EVENT_SET);
 				igt_assert_eq(event_op(fd, core, i, DRM_NEURON_EVENT_READ), 1);
