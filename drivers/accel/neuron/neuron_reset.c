@@ -163,7 +163,9 @@ int neuron_reset(struct neuron_device *ndev)
 	if (ret)
 		return ret;
 
+	neuron_jobs_reset_prepare(ndev);
 	ret = neuron_reset_hw(ndev);
+	neuron_jobs_reset_done(ndev, ret);
 	if (ret && ret != -ENODEV) {
 		if (!ndev->wedged)
 			neuron_dev_wedged_event(&ndev->drm);

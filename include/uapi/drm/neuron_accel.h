@@ -1055,14 +1055,15 @@ struct drm_neuron_wait {
  * All memory the device reaches by DMA is held in GEM buffer objects (BOs),
  * named by per-file handles. A BO has a placement, fixed at creation:
  *
- * * &DRM_NEURON_BO_HOST: host memory (shmem), pageable until first used by
- *   the device or by &DRM_IOCTL_NEURON_BO_INFO, then resident until freed.
+ * * &DRM_NEURON_BO_HOST: host memory (shmem), allocated when first mapped by
+ *   the CPU or the device, then resident until freed.
  *   The device reaches it through the DMA API (and so through an IOMMU when
  *   there is one), at "DMA address | bit 46". Its pages are generally not
  *   contiguous in DMA address space: &drm_neuron_bo_info.dma_segments says
- *   how many device-contiguous pieces it is made of, and
- *   &drm_neuron_bo_info.device_addr is only valid when there is exactly one.
- *   Descriptors name host BOs by (handle, offset); the kernel translates.
+ *   how many device-contiguous pieces it is made of (with
+ *   &DRM_NEURON_BO_INFO_FLAG_DMA_MAP), and &drm_neuron_bo_info.device_addr
+ *   covers the whole BO only when there is exactly one. Descriptors name
+ *   host BOs by (handle, offset); the kernel translates.
  * * &DRM_NEURON_BO_DRAM: device DRAM, in one of the two DRAM channels, at a
  *   fixed device address (&drm_neuron_bo_info.device_addr), never 0.
  *
@@ -1177,21 +1178,31 @@ struct drm_neuron_bo_create {
 #define DRM_NEURON_BO_INFO_PEER		(1U << 3)
 
 /**
+ * DRM_NEURON_BO_INFO_FLAG_DMA_MAP - input flag of &drm_neuron_bo_info: make
+ * the pages of a host BO resident and map them for the device first (as
+ * the first job using it would), so that its DMA layout is reported.
+ */
+#define DRM_NEURON_BO_INFO_FLAG_DMA_MAP	(1U << 0)
+
+/**
  * struct drm_neuron_bo_info - argument of &DRM_IOCTL_NEURON_BO_INFO
  *
- * Describes a buffer object. For a host BO this makes its pages resident
- * and maps them for the device (as the first job using it would), so that
- * the DMA layout can be reported.
+ * Describes a buffer object. The DMA layout of a host BO (@device_addr,
+ * @dma_segments, &DRM_NEURON_BO_INFO_CONTIGUOUS) is only known once the BO
+ * is mapped for the device: by a job, or by this ioctl with
+ * &DRM_NEURON_BO_INFO_FLAG_DMA_MAP. Until then @device_addr and
+ * @dma_segments are 0. DRAM BOs always report their layout.
  *
- * Errors: -EINVAL for non-zero @flags or @pad, -ENOENT for a handle that
- * does not name a BO of the calling file, -ENOMEM when the pages of a host
- * BO cannot be allocated or mapped, -EINTR when interrupted by a signal.
+ * Errors: -EINVAL for an unknown flag in @flags or a non-zero @pad,
+ * -ENOENT for a handle that does not name a BO of the calling file, -ENOMEM
+ * when the pages of a host BO cannot be allocated or mapped, -EINTR when
+ * interrupted by a signal.
  */
 struct drm_neuron_bo_info {
 	/** @handle: in: the BO. */
 	__u32 handle;
 
-	/** @flags: in: must be zero. */
+	/** @flags: in: DRM_NEURON_BO_INFO_FLAG_* bits. */
 	__u32 flags;
 
 	/** @size: out: size in bytes, a multiple of the page size. */
@@ -1221,7 +1232,7 @@ struct drm_neuron_bo_info {
 	/**
 	 * @dma_segments: out: number of device-contiguous ranges the BO is
 	 * made of: 1 for DRAM BOs; for host BOs it depends on the physical
-	 * layout of the pages and on the IOMMU.
+	 * layout of the pages and on the IOMMU, 0 while not mapped.
 	 */
 	__u32 dma_segments;
 

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ */
+
+#ifndef __NEURON_JOB_H__
+#define __NEURON_JOB_H__
+
+#include <linux/hrtimer.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/gpu_scheduler.h>
+
+#include "neuron_regs.h"
+#include "neuron_udma.h"
+
+struct drm_device;
+struct drm_file;
+struct drm_printer;
+struct neuron_device;
+
+#define NEURON_HW_QUEUES	(NEURON_DMA_ENG_COUNT * NEURON_DMA_QUEUES)
+
+/**
+ * struct neuron_sched - one hardware queue pair in use, and its scheduler
+ * @base: the DRM scheduler; credits are ring slots.
+ * @ring: the driver-owned descriptor rings.
+ * @lock: protects @ring, @inflight and @last_done; also the lock of the
+ *        hardware fences of this queue.
+ * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
+ * @inflight: jobs written into the ring, oldest first.
+ * @poll_node: entry in the device's list of queues with jobs in flight.
+ * @fence_context: dma-fence context of the hardware fences.
+ * @seqno: last hardware fence seqno used.
+ * @last_done: when the last job of this queue completed (busy accounting).
+ * @last_head: M2S head seen by the last timeout check (progress check).
+ * @name: scheduler name.
+ */
+struct neuron_sched {
+	struct drm_gpu_scheduler base;
+	struct neuron_ring ring;
+	spinlock_t lock; /* ring, in-flight list, fences */
+	struct mutex submit_lock; /* arm to push */
+	struct list_head inflight;
+	struct list_head poll_node;
+	u64 fence_context;
+	u32 seqno;
+	ktime_t last_done;
+	u32 last_head;
+	char name[24];
+};
+
+/**
+ * struct neuron_job_file - the job state of one open file
+ * @refcount: held by the file and by each of its jobs.
+ * @ndev: the device.
+ * @lock: protects @entity.
+ * @entity: scheduler entities, created on first use of a queue.
+ * @guilty: a job of this file timed out; submits fail with -ECANCELED.
+ * @busy_ns: time the DMA queues spent on this file's jobs.
+ * @submitted: jobs accepted.
+ * @completed: jobs whose fence signalled without error.
+ * @failed: jobs whose fence signalled with an error.
+ */
+struct neuron_job_file {
+	struct kref refcount;
+	struct neuron_device *ndev;
+	struct mutex lock; /* entity creation */
+	struct drm_sched_entity *entity[NEURON_HW_QUEUES];
+	atomic_t guilty;
+	atomic64_t busy_ns;
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic64_t failed;
+};
+
+/**
+ * struct neuron_jobs - job state of one device
+ * @lock: protects creation of @sched entries and the engine bitmap.
+ * @sched: schedulers of the queues in use, by engine * 16 + queue.
+ * @engines_up: engines that have been initialised since the last reset.
+ * @timeout_wq: ordered workqueue of every timeout handler of the device.
+ * @recovery: serialises timeout handling and device resets.
+ * @poll_lock: protects @busy and the poll period.
+ * @busy: queues with jobs in flight.
+ * @timer: the completion poller.
+ * @period_ns: current poll period.
+ * @polls: poller runs (debugfs).
+ * @poll_ns: time spent in the poller (debugfs).
+ * @timeouts: jobs that timed out.
+ * @unplugged: the device is gone; nothing is polled or written any more.
+ */
+struct neuron_jobs {
+	struct mutex lock; /* scheduler creation */
+	struct neuron_sched *sched[NEURON_HW_QUEUES];
+	unsigned long engines_up;
+	struct workqueue_struct *timeout_wq;
+	struct mutex recovery; /* timeout handlers vs. device reset */
+	spinlock_t poll_lock; /* busy list, period */
+	struct list_head busy;
+	struct hrtimer timer;
+	u64 period_ns;
+	atomic64_t polls;
+	atomic64_t poll_ns;
+	atomic64_t timeouts;
+	bool unplugged;
+};
+
+int neuron_jobs_init(struct neuron_device *ndev);
+void neuron_jobs_unplug(struct neuron_device *ndev);
+void neuron_jobs_reset_prepare(struct neuron_device *ndev);
+void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
+
+int neuron_job_file_open(struct neuron_device *ndev,
+			 struct neuron_job_file **out);
+void neuron_job_file_close(struct neuron_job_file *jf);
+void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
+
+int neuron_ioctl_submit(struct drm_device *dev, void *data,
+			struct drm_file *file);
+
+#endif /* __NEURON_JOB_H__ */
