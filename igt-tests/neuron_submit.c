@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_submit - DMA jobs: transfers, fences, syncobjs, errors, recovery
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm.h>
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("SUBMIT: DMA jobs, fences, syncobjs, validation, timeouts and recovery");
+
+#define SEC_NS	1000000000LL
+
+/* ---- syncobjs through raw ioctls (the guest has no libdrm) ---- */
+
+static uint32_t syncobj_create(int fd)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	return c.handle;
+}
+
+static void syncobj_destroy(int fd, uint32_t h)
+{
+	struct drm_syncobj_destroy d = { .handle = h };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * SEC_NS + ts.tv_nsec;
+}
+
+/* Wait for a binary syncobj (or timeline @point); returns 0 or -errno. */
+static int syncobj_wait(int fd, uint32_t h, uint64_t point, int64_t timeout_ns)
+{
+	int ret;
+
+	if (point) {
+		struct drm_syncobj_timeline_wait w = {
+			.handles = (uintptr_t)&h, .points = (uintptr_t)&point,
+			.count_handles = 1,
+			.timeout_nsec = now_ns() + timeout_ns,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		ret = igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+	} else {
+		struct drm_syncobj_wait w = {
+			.handles = (uintptr_t)&h, .count_handles = 1,
+			.timeout_nsec = now_ns() + timeout_ns,
+			.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+		};
+
+		ret = igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	}
+	return ret ? -errno : 0;
+}
+
+/* Export a binary syncobj's fence as a sync_file and read its status. */
+static int syncobj_fence_status(int fd, uint32_t h)
+{
+	struct drm_syncobj_handle e = {
+		.handle = h, .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	struct {
+		char obj_name[32];
+		char driver_name[32];
+		int32_t status;
+		uint32_t flags;
+		uint64_t timestamp_ns;
+	} info;
+	struct {
+		char name[32];
+		int32_t status;
+		uint32_t flags;
+		uint32_t num_fences;
+		uint32_t pad;
+		uint64_t sync_fence_info;
+	} fi;
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &e);
+	memset(&fi, 0, sizeof(fi));
+	memset(&info, 0, sizeof(info));
+	fi.num_fences = 1;
+	fi.sync_fence_info = (uintptr_t)&info;
+	/* SYNC_IOC_FILE_INFO = _IOWR('>', 4, struct sync_file_info) */
+	igt_assert_eq(ioctl(e.fd, _IOWR('>', 4, fi), &fi), 0);
+	close(e.fd);
+	return info.status;
+}
+
+/* ---- submit helpers ---- */
+
+static int submit(int fd, struct drm_neuron_submit *s)
+{
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, s) ? -errno : 0;
+}
+
+static struct drm_neuron_xfer sem_xfer(uint32_t type, uint32_t nc,
+				       uint32_t idx, uint32_t value)
+{
+	struct drm_neuron_xfer x = {
+		.type = type, .nc = nc, .index = idx, .value = value,
+	};
+
+	return x;
+}
+
+static int sem_submit(int fd, uint32_t engine, uint32_t queue,
+		      struct drm_neuron_xfer *x, uint32_t count,
+		      uint32_t out, uint64_t point)
+{
+	struct drm_neuron_submit s = {
+		.engine = engine, .queue = queue,
+		.xfers = (uintptr_t)x, .xfer_count = count,
+		.out_sync = { .handle = out, .point = point },
+	};
+
+	return submit(fd, &s);
+}
+
+static int32_t sem_read(int fd, uint32_t nc, uint32_t idx)
+{
+	struct drm_neuron_device_state s = {
+		.type = DRM_NEURON_STATE_SEMAPHORE, .index0 = nc, .index1 = idx,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
+	return (int32_t)s.values[0];
+}
+
+static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
+{
+	struct drm_neuron_device_state s = {
+		.type = DRM_NEURON_STATE_EVENT, .index0 = nc, .index1 = idx,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
+	return s.values[0];
+}
+
+static void sem_set_wait(int fd, uint32_t engine, uint32_t queue, uint32_t nc,
+			 uint32_t idx, uint32_t value)
+{
+	struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, nc, idx, value);
+	uint32_t so = syncobj_create(fd);
+
+	igt_assert_eq(sem_submit(fd, engine, queue, &x, 1, so, 0), 0);
+	igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+	syncobj_destroy(fd, so);
+}
+
+static void write_param(const char *name, const char *value)
+{
+	char path[128];
+	int pfd;
+
+	snprintf(path, sizeof(path), "/sys/module/neuron/parameters/%s", name);
+	pfd = open(path, O_WRONLY);
+	igt_assert_fd(pfd);
+	igt_assert_eq(write(pfd, value, strlen(value)), (int)strlen(value));
+	close(pfd);
+}
+
+static void stall_queue(int fd, int engine, int queue)
+{
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+			      "\"/machine/peripheral/neuron%d\",\"property\":"
+			      "\"fault-stall-queue\",\"value\":%d}}",
+			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+}
+
+
+/* ---- buffer objects ---- */
+
+static uint32_t bo_create(int fd, uint32_t placement, uint64_t size)
+{
+	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	return c.handle;
+}
+
+static void bo_info(int fd, uint32_t h, struct drm_neuron_bo_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->handle = h;
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, i);
+}
+
+static void *bo_map(int fd, uint32_t h, uint64_t size)
+{
+	struct drm_neuron_bo_info i;
+	void *p;
+
+	bo_info(fd, h, &i);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, i.mmap_offset);
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+static void bo_close(int fd, uint32_t h)
+{
+	struct drm_gem_close c = { .handle = h };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static struct drm_neuron_xfer copy_xfer(uint32_t src, uint64_t soff,
+					uint32_t dst, uint64_t doff, uint64_t size)
+{
+	struct drm_neuron_xfer x = {
+		.type = DRM_NEURON_XFER_COPY, .src_handle = src, .dst_handle = dst,
+		.src_offset = soff, .dst_offset = doff, .size = size,
+	};
+
+	return x;
+}
+
+static int copy_sync(int fd, uint32_t engine, uint32_t queue,
+		     struct drm_neuron_xfer *x, uint32_t n)
+{
+	uint32_t so = syncobj_create(fd);
+	int ret = sem_submit(fd, engine, queue, x, n, so, 0);
+
+	if (!ret)
+		ret = syncobj_wait(fd, so, 0, 120 * SEC_NS);
+	if (!ret && syncobj_fence_status(fd, so) != 1)
+		ret = -EIO;
+	syncobj_destroy(fd, so);
+	return ret;
+}
+
+static void fill(uint8_t *p, uint64_t n, uint32_t seed)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = seed >> 16;
+	}
+}
+
+/* host -> DRAM -> host of @size bytes at odd offsets, compared bit for bit */
+static void roundtrip(int fd, uint64_t size, uint32_t engine, uint32_t queue)
+{
+	uint64_t bsize = size + 8192;
+	uint32_t src = bo_create(fd, DRM_NEURON_BO_HOST, bsize);
+	uint32_t dst = bo_create(fd, DRM_NEURON_BO_HOST, bsize);
+	uint32_t dram = bo_create(fd, DRM_NEURON_BO_DRAM, bsize);
+	uint8_t *ps = bo_map(fd, src, bsize), *pd = bo_map(fd, dst, bsize);
+	struct drm_neuron_xfer x[2];
+	uint64_t off, chunk = 8 << 20;
+
+	fill(ps, bsize, size);
+	memset(pd, 0xa5, bsize);
+	/*
+	 * At most 8 MiB per transfer: a job holds at most 8175 descriptors
+	 * and scattered 4 KiB host pages need one each.
+	 */
+	for (off = 0; off < size; off += chunk) {
+		uint64_t n = size - off < chunk ? size - off : chunk;
+
+		x[0] = copy_xfer(src, 3 + off, dram, 4097 + off, n);
+		x[1] = copy_xfer(dram, 4097 + off, dst, 1 + off, n);
+		igt_assert_eq(copy_sync(fd, engine, queue, x, 2), 0);
+	}
+	igt_assert(memcmp(ps + 3, pd + 1, size) == 0);
+	igt_assert_eq(pd[0], 0xa5);
+	igt_assert_eq(pd[size + 1], 0xa5);
+	munmap(ps, bsize);
+	munmap(pd, bsize);
+	bo_close(fd, src);
+	bo_close(fd, dst);
+	bo_close(fd, dram);
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture
+		fd = igt_neuron_open(0);
+
+	igt_describe("A semaphore write job runs and signals its binary syncobj");
+	igt_subtest("sem-set") {
+		sem_set_wait(fd, 0, 0, 0, 3, 0x12345678);
+		igt_assert_eq(sem_read(fd, 0, 3), 0x12345678);
+		sem_set_wait(fd, 0, 0, 0, 3, 0);
+		igt_assert_eq(sem_read(fd, 0, 3), 0);
+	}
+
+	igt_describe("SET, INCR, DECR and EVENT transfers in one job, in order");
+	igt_subtest("sem-ops") {
+		struct drm_neuron_xfer x[] = {
+			sem_xfer(DRM_NEURON_XFER_SEM_SET, 1, 5, 10),
+			sem_xfer(DRM_NEURON_XFER_SEM_INCR, 1, 5, 7),
+			sem_xfer(DRM_NEURON_XFER_SEM_DECR, 1, 5, 2),
+			sem_xfer(DRM_NEURON_XFER_EVENT, 1, 200, 1),
+		};
+		uint32_t so = syncobj_create(fd);
+
+		igt_assert_eq(sem_submit(fd, 3, 2, x, 4, so, 0), 0);
+		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(sem_read(fd, 1, 5), 15);
+		igt_assert_eq(event_read(fd, 1, 200), 1);
+		x[0] = sem_xfer(DRM_NEURON_XFER_EVENT, 1, 200, 0);
+		igt_assert_eq(sem_submit(fd, 3, 2, x, 1, so, 0), 0);
+		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(event_read(fd, 1, 200), 0);
+		syncobj_destroy(fd, so);
+	}
+
+	igt_describe("1000 jobs in flight on one queue signal timeline points in order");
+	igt_subtest("timeline-order") {
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 2, 1, 1);
+		uint32_t tl = syncobj_create(fd);
+		uint64_t point;
+		int i;
+
+		sem_set_wait(fd, 6, 4, 2, 1, 0);
+		for (i = 1; i <= 1000; i++)
+			igt_assert_eq(sem_submit(fd, 6, 4, &x, 1, tl, i), 0);
+		igt_assert_eq(syncobj_wait(fd, tl, 1000, 20 * SEC_NS), 0);
+		/* A timeline's payload is the last signalled point. */
+		{
+			struct drm_syncobj_timeline_array q = {
+				.handles = (uintptr_t)&tl, .points = (uintptr_t)&point,
+				.count_handles = 1,
+			};
+
+			do_ioctl(fd, DRM_IOCTL_SYNCOBJ_QUERY, &q);
+			igt_assert_eq_u64(point, 1000);
+		}
+		igt_assert_eq(sem_read(fd, 2, 1), 1000);
+		syncobj_destroy(fd, tl);
+	}
+
+	igt_describe("A job waits for its in-syncobj (binary and timeline point)");
+	igt_subtest("in-fences") {
+		struct drm_neuron_xfer a = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 9, 1);
+		struct drm_neuron_xfer b = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 9, 2);
+		uint32_t bin = syncobj_create(fd), tl = syncobj_create(fd);
+		struct drm_neuron_sync in[2] = {
+			{ .handle = bin }, { .handle = tl, .point = 5 },
+		};
+		struct drm_neuron_submit s = {
+			.engine = 1, .queue = 0, .xfers = (uintptr_t)&b,
+			.xfer_count = 1, .in_syncs = (uintptr_t)in,
+			.in_sync_count = 2, .out_sync = { .handle = bin },
+		};
+
+		stall_queue(fd, 1, 1);
+		/* a on a stalled queue: b (other queue) must wait for it */
+		igt_assert_eq(sem_submit(fd, 1, 1, &a, 1, bin, 0), 0);
+		igt_assert_eq(sem_submit(fd, 1, 1, &a, 1, tl, 5), 0);
+		igt_assert_eq(submit(fd, &s), 0);
+		usleep(200000);
+		igt_assert_eq(sem_read(fd, 0, 9), 0);
+		stall_queue(fd, -1, 0);
+		igt_assert_eq(syncobj_wait(fd, bin, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(sem_read(fd, 0, 9), 2);
+		sem_set_wait(fd, 1, 0, 0, 9, 0);
+		syncobj_destroy(fd, bin);
+		syncobj_destroy(fd, tl);
+	}
+
+	igt_describe("Jobs on many queues of several engines from several processes");
+	igt_subtest("multi-process") {
+		int p, np = 4;
+
+		for (p = 0; p < np; p++)
+			sem_set_wait(fd, 0, 1, p, 20 + p, 0);
+		for (p = 0; p < np; p++) {
+			if (fork() == 0) {
+				int cfd = igt_neuron_open(0);
+				struct drm_neuron_xfer x =
+					sem_xfer(DRM_NEURON_XFER_SEM_INCR, p, 20 + p, 1);
+				uint32_t tl = syncobj_create(cfd);
+				int i, ret = 0;
+
+				for (i = 1; i <= 300 && !ret; i++)
+					ret = sem_submit(cfd, 3 * p + i % 3,
+							 (p + i) % 8, &x, 1, tl, i);
+				if (!ret)
+					ret = syncobj_wait(cfd, tl, 300, 30 * SEC_NS);
+				_exit(ret ? 1 : 0);
+			}
+		}
+		for (p = 0; p < np; p++) {
+			int st;
+
+			igt_assert(wait(&st) > 0);
+			igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		}
+		for (p = 0; p < np; p++)
+			igt_assert_eq(sem_read(fd, p, 20 + p), 300);
+	}
+
+	igt_describe("Every malformed submit fails with its documented errno");
+	igt_subtest("invalid") {
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 0, 0);
+		struct drm_neuron_xfer many[DRM_NEURON_SUBMIT_MAX_XFERS + 1];
+		struct drm_neuron_submit s, good = {
+			.xfers = (uintptr_t)&x, .xfer_count = 1,
+		};
+		struct drm_neuron_sync in = { .handle = 0xdead };
+		int i;
+
+		igt_assert_eq(submit(fd, &good), 0);
+		s = good; s.flags = 0x80;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.pad = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.engine = 12;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.queue = 16;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.xfer_count = 0;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.out_sync.flags = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.out_sync.handle = 0xdead;
+		igt_assert_eq(submit(fd, &s), -ENOENT);
+		s = good; s.out_sync.point = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.in_syncs = (uintptr_t)&in; s.in_sync_count = 1;
+		igt_assert_eq(submit(fd, &s), -ENOENT);
+		in.handle = 0; in.flags = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.in_sync_count = DRM_NEURON_SUBMIT_MAX_SYNCS + 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.xfers = 8;
+		igt_assert_eq(submit(fd, &s), -EFAULT);
+		s = good; s.desc_count = DRM_NEURON_SUBMIT_MAX_DESCS + 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.bo_handle_count = DRM_NEURON_SUBMIT_MAX_BOS + 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+
+		for (i = 0; i <= DRM_NEURON_SUBMIT_MAX_XFERS; i++)
+			many[i] = x;
+		s = good; s.xfers = (uintptr_t)many;
+		s.xfer_count = DRM_NEURON_SUBMIT_MAX_XFERS + 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s.xfer_count = DRM_NEURON_SUBMIT_MAX_XFERS;
+		igt_assert_eq(submit(fd, &s), 0);
+
+		s = good;
+		x.type = 99;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 4, 0, 0);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 0, 32, 0);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_EVENT, 0, 256, 0);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_EVENT, 0, 1, 2);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 0, 0);
+		x.flags = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x.flags = 0; x.pad = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x.pad = 0; x.size = 4;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_COPY, 0, 0, 0);
+		x.src_handle = 0xdead; x.dst_handle = 0xbeef; x.size = 4;
+		igt_assert_eq(submit(fd, &s), -ENOENT);
+		x.size = 0;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		/* and the file is still fine */
+		igt_assert_eq(submit(fd, &good), -EINVAL);
+		x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 0, 0);
+		igt_assert_eq(submit(fd, &good), 0);
+	}
+
+	igt_describe("A stalled queue: the job's fence errors within the timeout, "
+		     "the file is guilty, other files keep working");
+	igt_subtest("stalled-queue") {
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 30, 77);
+		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
+		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
+		int64_t t0;
+
+		/* Short timeout for queues first used from now on (11.14, 11.15). */
+		write_param("job_timeout_ms", "500");
+		stall_queue(fd, 11, 15);
+		igt_assert_eq(sem_submit(bad, 11, 15, &x, 1, so, 0), 0);
+		t0 = now_ns();
+		/* meanwhile another file on another queue is served */
+		igt_assert_eq(sem_submit(good, 11, 14, &x, 1, so2, 0), 0);
+		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
+		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
+		igt_info("timed out after %lld ms\n", (long long)(now_ns() - t0) / 1000000);
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		stall_queue(fd, -1, 0);
+		write_param("job_timeout_ms", "10000");
+
+		/* the guilty file is refused, others are not */
+		igt_assert_eq(sem_submit(bad, 11, 12, &x, 1, so, 0), -ECANCELED);
+		x.value = 78;
+		igt_assert_eq(sem_submit(good, 11, 15, &x, 1, so2, 0), 0);
+		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
+		igt_assert_eq(syncobj_fence_status(good, so2), 1);
+		igt_assert_eq(sem_read(fd, 3, 30), 78);
+		close(bad);
+		close(good);
+	}
+
+	igt_describe("A process killed with 1000 jobs queued on a stalled queue "
+		     "leaves the device idle and usable");
+	igt_subtest("kill-queued") {
+		int pipefd[2], st;
+		pid_t pid;
+		char c;
+
+		igt_assert_eq(pipe(pipefd), 0);
+		stall_queue(fd, 9, 7);
+		pid = fork();
+		if (pid == 0) {
+			int cfd = igt_neuron_open(0);
+			struct drm_neuron_xfer x =
+				sem_xfer(DRM_NEURON_XFER_SEM_INCR, 3, 31, 1);
+			int i;
+
+			for (i = 0; i < 1000; i++)
+				if (sem_submit(cfd, 9, 7, &x, 1, 0, 0))
+					_exit(1);
+			igt_assert_eq(write(pipefd[1], "x", 1), 1);
+			pause();
+			_exit(0);
+		}
+		igt_assert_eq(read(pipefd[0], &c, 1), 1);
+		kill(pid, SIGKILL);
+		igt_assert_eq(waitpid(pid, &st, 0), pid);
+		stall_queue(fd, -1, 0);
+		sem_set_wait(fd, 9, 7, 3, 31, 5);
+		igt_assert_eq(sem_read(fd, 3, 31), 5);
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
+
+
+	igt_describe("host -> DRAM -> host copies of 1 B .. 256 MiB are bit-exact");
+	igt_subtest("copy-sizes") {
+		static const uint64_t sizes[] = {
+			1, 3, 4, 4095, 4096, 65535, 65536, 65537, 1 << 20,
+			(4 << 20) + 5, 64 << 20, 256 << 20,
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			igt_info("size %llu\n", (unsigned long long)sizes[i]);
+			roundtrip(fd, sizes[i], 2 + 3 * (i % 4), i % 16);
+		}
+	}
+
+	igt_describe("Implicit sync: a reader job waits for the writer job of a BO");
+	igt_subtest("implicit-sync") {
+		uint64_t sz = 1 << 20;
+		uint32_t a = bo_create(fd, DRM_NEURON_BO_HOST, sz);
+		uint32_t b = bo_create(fd, DRM_NEURON_BO_HOST, sz);
+		uint32_t d = bo_create(fd, DRM_NEURON_BO_DRAM, sz);
+		uint8_t *pa = bo_map(fd, a, sz), *pb = bo_map(fd, b, sz);
+		struct drm_neuron_xfer w = copy_xfer(a, 0, d, 0, sz);
+		struct drm_neuron_xfer r = copy_xfer(d, 0, b, 0, sz);
+
+		fill(pa, sz, 7);
+		memset(pb, 0, sz);
+		stall_queue(fd, 4, 3);
+		/* writer on a stalled queue, reader on another queue */
+		igt_assert_eq(sem_submit(fd, 4, 3, &w, 1, 0, 0), 0);
+		igt_assert_eq(sem_submit(fd, 5, 3, &r, 1, 0, 0), 0);
+		usleep(200000);
+		igt_assert_eq(pb[0], 0);
+		stall_queue(fd, -1, 0);
+		igt_assert_eq(copy_sync(fd, 5, 3, &r, 1), 0);
+		igt_assert(memcmp(pa, pb, sz) == 0);
+		munmap(pa, sz);
+		munmap(pb, sz);
+		bo_close(fd, a);
+		bo_close(fd, b);
+		bo_close(fd, d);
+	}
+
+	igt_describe("Copy errors: foreign and stale handles, ranges past the BO, overflow");
+	igt_subtest("copy-invalid") {
+		int other = igt_neuron_open(0);
+		uint32_t a = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
+		uint32_t d = bo_create(fd, DRM_NEURON_BO_DRAM, 8192);
+		uint32_t f = bo_create(other, DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_xfer x;
+
+		x = copy_xfer(a, 0, d, 0, 8192);
+		igt_assert_eq(copy_sync(fd, 0, 5, &x, 1), 0);
+		x = copy_xfer(a, 1, d, 0, 8192);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		x = copy_xfer(a, 0, d, 8192, 1);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		x = copy_xfer(a, ~0ull - 2, d, 0, 4);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		x = copy_xfer(a, 0, d, 4, ~0ull);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		/* a handle of another file means nothing here */
+		x = copy_xfer(f + 100, 0, d, 0, 4);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -ENOENT);
+		x = copy_xfer(a, 0, d, 0, 4);
+		x.nc = 1;
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		bo_close(fd, a);
+		x = copy_xfer(a, 0, d, 0, 4);
+		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -ENOENT);
+		bo_close(fd, d);
+		bo_close(other, f);
+		close(other);
+	}
+
+	igt_describe("User descriptors: copied and validated against the listed BOs");
+	igt_subtest("user-descs") {
+		int other = igt_neuron_open(0);
+		uint32_t h = bo_create(fd, DRM_NEURON_BO_HOST, 4096);
+		uint32_t d = bo_create(fd, DRM_NEURON_BO_DRAM, 65536);
+		uint32_t d2 = bo_create(fd, DRM_NEURON_BO_DRAM, 65536);
+		uint32_t f = bo_create(other, DRM_NEURON_BO_DRAM, 65536);
+		struct drm_neuron_bo_info id, id2, ifo, ih;
+		uint32_t handles[2] = { d, d2 };
+		uint8_t *ph = bo_map(fd, h, 4096);
+		struct drm_neuron_dma_desc desc;
+		struct drm_neuron_xfer x;
+		struct drm_neuron_submit s = {
+			.engine = 7, .queue = 2, .descs = (uintptr_t)&desc,
+			.desc_count = 1, .bo_handles = (uintptr_t)handles,
+			.bo_handle_count = 2,
+		};
+		uint32_t so = syncobj_create(fd);
+
+		bo_info(fd, d, &id);
+		bo_info(fd, d2, &id2);
+		bo_info(other, f, &ifo);
+		bo_info(fd, h, &ih);
+		fill(ph, 4096, 99);
+		x = copy_xfer(h, 0, d, 0, 4096);
+		igt_assert_eq(copy_sync(fd, 7, 2, &x, 1), 0);
+
+		/* DRAM d -> DRAM d2, 4 KiB, then back to host to check */
+		desc = (struct drm_neuron_dma_desc){
+			.m2s_len_ctrl = 4096 | (3u << 26), .m2s_meta = 0x01080003,
+			.m2s_addr = id.device_addr, .s2m_len_ctrl = 4096,
+			.s2m_addr = id2.device_addr + 8192,
+		};
+		s.out_sync.handle = so;
+		igt_assert_eq(submit(fd, &s), 0);
+		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+		memset(ph, 0, 4096);
+		x = copy_xfer(d2, 8192, h, 0, 4096);
+		igt_assert_eq(copy_sync(fd, 7, 2, &x, 1), 0);
+		{
+			uint8_t ref[4096];
+
+			fill(ref, 4096, 99);
+			igt_assert(memcmp(ref, ph, 4096) == 0);
+		}
+		s.out_sync.handle = 0;
+
+		/* ranges outside the listed BOs */
+		desc.s2m_addr = id2.device_addr + 65536 - 4095;
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = ifo.device_addr;		/* another process's BO */
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = 0x4000ull << 32;		/* some host address (rings) */
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = 0xFFFF0078E800ull;		/* MISC doorbell */
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = id2.device_addr;
+		s.bo_handle_count = 1;				/* d2 not listed */
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		s.bo_handle_count = 2;
+		/* malformed descriptors */
+		desc.m2s_meta = 0;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		desc.m2s_meta = 0x01080003;
+		desc.m2s_len_ctrl = 4096 | (1u << 26);		/* no LAST */
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		desc.m2s_len_ctrl = 4096 | (3u << 26) | (1u << 20); /* reserved */
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		desc.m2s_len_ctrl = 4096 | (3u << 26);
+		desc.s2m_len_ctrl = 2048;			/* length mismatch */
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		desc.s2m_len_ctrl = 4096;
+		desc.pad = 1;
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		desc.pad = 0;
+		/* semaphore register as destination is allowed */
+		desc.m2s_len_ctrl = 4 | (3u << 26);
+		desc.s2m_len_ctrl = 4;
+		desc.s2m_addr = 0xFFFC0000000ull + 0x2701100 + 4 * 7;
+		igt_assert_eq(submit(fd, &s), 0);
+		desc.s2m_addr = 0xFFFC0000000ull + 0x2701000 + 4 * 7; /* READ slot */
+		igt_assert_eq(submit(fd, &s), -EACCES);
+
+		munmap(ph, 4096);
+		syncobj_destroy(fd, so);
+		bo_close(fd, h);
+		bo_close(fd, d);
+		bo_close(fd, d2);
+		bo_close(other, f);
+		close(other);
+	}
+
+	igt_describe("Peer copies: data from device 0 reaches device 3 over pipe hops");
+	igt_subtest("peer-ring") {
+		int n = igt_neuron_count(), i;
+		int fds[4];
+		uint32_t dram[4];
+		uint64_t sz = 1 << 20;
+		uint32_t h;
+		uint8_t *p, *ref;
+
+		igt_require(n >= 4);
+		for (i = 0; i < 4; i++) {
+			fds[i] = igt_neuron_open(i);
+			dram[i] = bo_create(fds[i], DRM_NEURON_BO_DRAM, sz);
+		}
+		h = bo_create(fds[0], DRM_NEURON_BO_HOST, sz);
+		p = bo_map(fds[0], h, sz);
+		ref = malloc(sz);
+		fill(ref, sz, 1234);
+		memcpy(p, ref, sz);
+		{
+			struct drm_neuron_xfer x = copy_xfer(h, 0, dram[0], 0, sz);
+
+			igt_assert_eq(copy_sync(fds[0], 2, 0, &x, 1), 0);
+		}
+		/* hop i -> i+1: device i+1 imports i's DRAM BO and pulls it */
+		for (i = 0; i < 3; i++) {
+			struct drm_prime_handle e = { .handle = dram[i], .flags = DRM_CLOEXEC };
+			struct drm_prime_handle imp = { 0 };
+			struct drm_neuron_xfer x;
+
+			do_ioctl(fds[i], DRM_IOCTL_PRIME_HANDLE_TO_FD, &e);
+			imp.fd = e.fd;
+			do_ioctl(fds[i + 1], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp);
+			close(e.fd);
+			x = copy_xfer(imp.handle, 0, dram[i + 1], 0, sz);
+			igt_assert_eq(copy_sync(fds[i + 1], 2, 0, &x, 1), 0);
+			if (i == 0) {
+				/* device 2 is not a neighbour of device 0 */
+				struct drm_prime_handle e2 = { .handle = dram[0], .flags = DRM_CLOEXEC };
+				struct drm_prime_handle imp2 = { 0 };
+
+				do_ioctl(fds[0], DRM_IOCTL_PRIME_HANDLE_TO_FD, &e2);
+				imp2.fd = e2.fd;
+				do_ioctl(fds[2], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp2);
+				close(e2.fd);
+				x = copy_xfer(imp2.handle, 0, dram[2], 0, sz);
+				igt_assert_eq(sem_submit(fds[2], 2, 0, &x, 1, 0, 0), -EXDEV);
+			}
+		}
+		memset(p, 0, sz);
+		{
+			/* read device 3's DRAM back through device 0 (west peer) */
+			struct drm_prime_handle e = { .handle = dram[3], .flags = DRM_CLOEXEC };
+			struct drm_prime_handle imp = { 0 };
+			struct drm_neuron_xfer x;
+
+			do_ioctl(fds[3], DRM_IOCTL_PRIME_HANDLE_TO_FD, &e);
+			imp.fd = e.fd;
+			do_ioctl(fds[0], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp);
+			close(e.fd);
+			x = copy_xfer(imp.handle, 0, h, 0, sz);
+			igt_assert_eq(copy_sync(fds[0], 2, 1, &x, 1), 0);
+		}
+		igt_assert(memcmp(p, ref, sz) == 0);
+		munmap(p, sz);
+		free(ref);
+		for (i = 0; i < 4; i++)
+			close(fds[i]);
+	}
+
+	igt_describe("fdinfo reports DMA busy time and job counts");
+	igt_subtest("fdinfo") {
+		char path[64], buf[4096];
+		int ffd, n;
+
+		sem_set_wait(fd, 0, 0, 0, 0, 1);
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+		ffd = open(path, O_RDONLY);
+		igt_assert_fd(ffd);
+		n = read(ffd, buf, sizeof(buf) - 1);
+		close(ffd);
+		igt_assert_gt(n, 0);
+		buf[n] = 0;
+		igt_assert(strstr(buf, "drm-engine-dma:"));
+		igt_assert(strstr(buf, "neuron-jobs-completed:"));
+	}
+
+	igt_fixture
+		close(fd);
+}
