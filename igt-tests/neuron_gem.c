@@ -57,11 +57,18 @@ static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
 	return handle;
 }
 
-static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
+static void bo_info_flags(int fd, uint32_t handle, uint32_t flags,
+			  struct drm_neuron_bo_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->handle = handle;
+	info->flags = flags;
 	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
+}
+
+static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
+{
+	bo_info_flags(fd, handle, 0, info);
 }
 
 static void bo_close(int fd, uint32_t handle)
@@ -319,7 +326,13 @@ igt_main
 			struct drm_neuron_bo_info info;
 			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_HOST);
 
+			/* Not mapped for the device yet: no layout. */
 			bo_info(fd, h, &info);
+			igt_assert_eq(info.dma_segments, 0);
+			igt_assert_eq_u64(info.device_addr, 0);
+			igt_assert(!(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS));
+
+			bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &info);
 			igt_assert_eq_u64(info.size, page_align(sizes[i]));
 			igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
 			igt_assert_eq(info.dram_channel, 0);
@@ -387,7 +400,8 @@ igt_main
 			p[off / 8] = off ^ 0x5a5a5a5a5a5a5a5aull;
 		for (uint64_t off = 0; off < size; off += PAGE)
 			igt_assert_eq_u64(p[off / 8], off ^ 0x5a5a5a5a5a5a5a5aull);
-		bo_info(fd, h, &info);
+		bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &info);
+		igt_assert_gte(info.dma_segments, 1);
 		igt_info("256 MiB host BO: %u DMA segment(s)\n", info.dma_segments);
 		munmap((void *)p, size);
 		bo_close(fd, h);
@@ -608,10 +622,12 @@ igt_main
 		int fd2 = igt_neuron_open(0);
 		uint32_t h2 = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
 
-		memset(&info, 0, sizeof(info));
-		info.handle = h;
-		info.flags = 1;
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EINVAL);
+		for (int bit = 1; bit < 32; bit++) {
+			memset(&info, 0, sizeof(info));
+			info.handle = h;
+			info.flags = 1u << bit;
+			do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EINVAL);
+		}
 		memset(&info, 0, sizeof(info));
 		info.handle = h;
 		info.pad = 1;
@@ -737,7 +753,8 @@ igt_main
 			} else {
 				struct drm_neuron_bo_info info;
 
-				bo_info(fd, h, &info);
+				bo_info_flags(fd, h, i % 5 ? 0 : DRM_NEURON_BO_INFO_FLAG_DMA_MAP,
+					      &info);
 			}
 			bo_close(fd, h);
 		}

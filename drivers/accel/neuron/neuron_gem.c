@@ -529,6 +529,25 @@ static int neuron_bo_count_segment(void *priv, u64 dev_addr, u64 len)
 	return 0;
 }
 
+/* Whether the DMA layout of a BO is known without mapping it. */
+static int neuron_bo_dma_mapped(struct drm_gem_object *obj, bool *mapped)
+{
+	int ret;
+
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST || obj->import_attach) {
+		*mapped = true;
+		return 0;
+	}
+
+	ret = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (ret)
+		return ret;
+	*mapped = !!to_drm_gem_shmem_obj(obj)->sgt;
+	dma_resv_unlock(obj->resv);
+
+	return 0;
+}
+
 int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 			 struct drm_file *file)
 {
@@ -537,23 +556,32 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 	struct drm_gem_object *obj;
 	enum neuron_bo_kind kind;
 	struct neuron_dram_bo *dbo;
+	bool mapped;
 	int ret;
 
-	if (args->flags || args->pad)
+	if ((args->flags & ~DRM_NEURON_BO_INFO_FLAG_DMA_MAP) || args->pad)
 		return -EINVAL;
 
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;
 
-	ret = neuron_bo_prepare_dma(obj);
+	if (args->flags & DRM_NEURON_BO_INFO_FLAG_DMA_MAP) {
+		ret = neuron_bo_prepare_dma(obj);
+		if (ret)
+			goto out_put;
+	}
+
+	ret = neuron_bo_dma_mapped(obj, &mapped);
 	if (ret)
 		goto out_put;
 
-	ret = neuron_bo_dma_segments(obj, 0, obj->size,
-				     neuron_bo_count_segment, &layout);
-	if (ret)
-		goto out_put;
+	if (mapped) {
+		ret = neuron_bo_dma_segments(obj, 0, obj->size,
+					     neuron_bo_count_segment, &layout);
+		if (ret)
+			goto out_put;
+	}
 
 	kind = neuron_bo_kind(obj);
 	args->size = obj->size;
