@@ -22,6 +22,7 @@
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_job.h"
 #include "neuron_gem.h"
 #include "neuron_nq.h"
 #include "neuron_regs.h"
@@ -90,18 +91,36 @@ static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 static int neuron_open(struct drm_device *dev, struct drm_file *file)
 {
 	struct neuron_file *nfile;
+	int ret;
 
 	nfile = kzalloc(sizeof(*nfile), GFP_KERNEL);
 	if (!nfile)
 		return -ENOMEM;
 
 	nfile->ndev = to_neuron_device(dev);
+	ret = neuron_job_file_open(nfile->ndev, &nfile->jobs);
+	if (ret) {
+		kfree(nfile);
+		return ret;
+	}
 	file->driver_priv = nfile;
 	return 0;
 }
 
+static void neuron_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct neuron_file *nfile = file->driver_priv;
+
+	neuron_gem_show_fdinfo(p, file);
+	neuron_job_show_fdinfo(p, nfile->jobs);
+}
+
 static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 {
+	struct neuron_file *nfile = file->driver_priv;
+
+	/* First: queued jobs may still use the file's NeuronCores. */
+	neuron_job_file_close(nfile->jobs);
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
 	kfree(file->driver_priv);
 }
@@ -111,6 +130,7 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(NEURON_SUBMIT, neuron_ioctl_submit, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_CREATE, neuron_ioctl_bo_create, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_INFO, neuron_ioctl_bo_info, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_CORE_ACQUIRE, neuron_ioctl_core_acquire, 0),
@@ -139,10 +159,11 @@ static const struct file_operations neuron_fops = {
 };
 
 static const struct drm_driver neuron_drm_driver = {
-	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
+				  DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open			= neuron_open,
 	.postclose		= neuron_postclose,
-	.show_fdinfo		= neuron_gem_show_fdinfo,
+	.show_fdinfo		= neuron_show_fdinfo,
 	.gem_create_object	= neuron_gem_create_object,
 	.gem_prime_import	= neuron_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
@@ -273,6 +294,10 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	neuron_debugfs_init(ndev);
 
+	ret = neuron_jobs_init(ndev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up DMA jobs\n");
+
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register DRM device\n");
@@ -302,6 +327,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 
 	/* Open files keep failing with -ENODEV from here on. */
 	drm_dev_unplug(&ndev->drm);
+	neuron_jobs_unplug(ndev);
 
 	up_write(&ndev->reset_lock);
 }

@@ -18,6 +18,7 @@
 
 #include "neuron_core.h"
 #include "neuron_fwio.h"
+#include "neuron_job.h"
 
 struct neuron_dram;
 
@@ -46,6 +47,7 @@ struct neuron_dram;
  * @wedged: the last reset failed; the device refuses work with -EIO until a
  *          reset succeeds. Protected by @reset_lock.
  * @reset_count: number of resets done since probe (probe's one included).
+ * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
  * @dram_mm: allocator of the device DRAM (neuron_dram.c).
@@ -74,6 +76,8 @@ struct neuron_device {
 	bool wedged;
 	unsigned int reset_count;
 
+	struct neuron_jobs jobs;
+
 	u32 device_id;
 
 	struct neuron_dram *dram_mm;
@@ -85,12 +89,14 @@ struct neuron_device {
 /**
  * struct neuron_file - per-open-file state
  * @ndev: the device this file was opened on.
+ * @jobs: the file's DMA job state (neuron_job.c).
  *
  * Later parts of the driver (GEM contexts, schedulers entities) hang their
  * per-client state here.
  */
 struct neuron_file {
 	struct neuron_device *ndev;
+	struct neuron_job_file *jobs;
 };
 
 #define to_neuron_device(dev)	container_of(dev, struct neuron_device, drm)
