@@ -10,7 +10,8 @@
 # (98 fail, 79 invalid for a listed subtest, signals, timeout) fail.  A
 # subtest that made the kernel log a WARNING/BUG/Oops/... also fails.
 #
-# Prints one "run-igt: <result> <binary>/<subtest> (<secs>s)" line per
+# Prints "run-igt: run <binary>/<subtest>" before and one
+# "run-igt: <pass|skip|FAIL> <binary>/<subtest> (<secs>s)" line after each
 # subtest and, last, "N passed, N failed, N skipped".  Exits 1 on any
 # failure.
 #
@@ -22,7 +23,7 @@ set -eu
 dir=${1:-/opt/neuron/tests}
 limit=${IGT_TIMEOUT:-120}
 filter=${IGT_FILTER:-*}
-kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace'
+kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace|Kernel panic|blocked for more than|detected stall'
 
 pass=0 fail=0 skip=0
 failed_list=""
@@ -65,6 +66,8 @@ for bin in "$dir"/neuron_*; do
 		$filter) ;;
 		*) continue ;;
 		esac
+		# Names the culprit if this subtest hangs the whole guest.
+		echo "run-igt: run $name/$st"
 		start=$(now_ms)
 		rc=0
 		# -s KILL: a test stuck in a syscall must not survive its limit.

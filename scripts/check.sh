@@ -29,6 +29,11 @@ report=()		# one line per stage for the table at the end
 failures=()		# what to print about failed stages
 
 summary_re='^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+# Lines that name the cause of a failure, shown under "FAILED stages":
+# assertion messages, failed subtests and their reasons, the VM runner's
+# verdicts and the kernel lines behind them, failed qtests, tool verdicts,
+# checkpatch/sparse/compiler diagnostics.
+cause_re='CRITICAL: |^  values: |^Subtest .*: (FAIL|CRASH)|^run-igt: FAIL |^vm-run: (FAIL|TIMEOUT|ERROR|guest command exited)|^    [0-9]+:|^(FAIL|not ok) |^[a-z-]+: FAIL|^(ERROR|WARNING|CHECK):|: (error|warning):'
 
 # skip_stage NAME REASON: a stage that cannot run yet.
 skip_stage() {
@@ -50,6 +55,12 @@ run_stage() {
 	line=$(tr -d '\r' <"$log" | grep -E "$summary_re" | tail -n 1 || true)
 	if [[ $line =~ $summary_re ]]; then
 		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+	elif grep -qE '^run-igt: (pass|skip|FAIL) ' "$log"; then
+		# run-igt.sh did not get to its summary (the guest hung or died):
+		# count the subtests that did finish.
+		p=$(grep -cE '^run-igt: pass ' "$log" || true)
+		f=$(grep -cE '^run-igt: FAIL ' "$log" || true)
+		s=$(grep -cE '^run-igt: skip ' "$log" || true)
 	elif grep -qE '^(PASS|FAIL|SKIP) ' "$log"; then
 		# one "PASS|FAIL|SKIP name" line per test (run-qtests.sh)
 		p=$(grep -cE '^PASS ' "$log" || true)
@@ -85,8 +96,7 @@ run_stage() {
 		while IFS= read -r l; do
 			failures+=("    $l")
 		done < <(tr -d '\r' <"$log" |
-			grep -E '^(Subtest .*: (FAIL|CRASH)|FAIL|FAILED|TIMEOUT|vm-run: |run-igt: |dkms-check: |checkpatch: |sparse: |ERROR)|: (FAIL|ERROR)' |
-			grep -vE '^run-igt: (pass|skip) ' | head -n 40 || true)
+			grep -E "$cause_re" | sed -n '1,40p' || true)
 	fi
 	report+=("$(printf '%-18s %-6s %4d passed %4d failed %4d skipped  %4ds' \
 		"$name" "$verdict" "$p" "$f" "$s" "$secs")")

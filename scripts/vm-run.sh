@@ -16,7 +16,8 @@
 #   124  the guest did not finish within --timeout seconds (hung)
 #   125  the guest ended without reporting a status (panic, crash, insmod)
 #     1  the console log shows a kernel WARNING/BUG/Oops/lockdep/KASAN/
-#        general protection/Call Trace (even if COMMAND succeeded)
+#        general protection/Call Trace/panic/hung task/RCU stall (even if
+#        COMMAND succeeded)
 # Every failure is explained by a "vm-run: ..." line.
 #
 # Environment:
@@ -180,7 +181,7 @@ while read -r lib; do
 	cp -L "$lib" "$rootfs$lib"
 done < <(
 	for f in "$rootfs"/opt/neuron/{bin,tests}/*; do
-		if [[ ! -f $f ]] || ! head -c 4 "$f" | grep -q ELF; then
+		if [[ ! -f $f || $(od -An -c -N4 "$f" | tr -d ' ') != 177ELF ]]; then
 			continue
 		fi
 		LD_LIBRARY_PATH=$rootfs/opt/neuron/lib ldd "$f" 2>/dev/null || true
@@ -290,12 +291,19 @@ secs=$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))
 # Verdict.
 # ---------------------------------------------------------------------------
 status=$(tr -d '\r' <"$log" | sed -n "s/^NEURON-VM-EXIT-STATUS-$nonce: \([0-9]*\)$/\1/p" | tail -n 1)
+# run-igt.sh repeats kernel lines ("    kernel: ...", "run-igt: FAIL ...
+# kernel log: ..."): those are not new problems.
 problems=$(tr -d '\r' <"$log" |
-	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace' || true)
+	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace|Kernel panic|blocked for more than|detected stall' |
+	grep -vE '^[0-9]+:(    kernel: |run-igt: )' || true)
 
 result=0
 if [[ $rc -eq 124 || $rc -eq 137 ]]; then
 	say "TIMEOUT: the guest did not finish within ${timeout}s (hung?); killed it."
+	last=$(tr -d '\r' <"$log" | sed -n 's/^run-igt: run //p' | tail -n 1)
+	if [[ -n $last ]]; then
+		say "TIMEOUT: the last test started was $last"
+	fi
 	say "last console lines:"
 	tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    /' >&2
 	result=124
@@ -309,8 +317,10 @@ else
 	[[ $status -ne 0 ]] && say "guest command exited with status $status"
 fi
 if [[ -n $problems ]]; then
-	say "FAIL: kernel problems in the guest console log ($log):"
-	echo "$problems" | head -n 40 | sed 's/^/    /' >&2
+	say "FAIL: kernel problems in the guest console log ($log):" \
+		"$(echo "$problems" | wc -l) lines, the first ones (line: text):"
+	# sed, not head: head would SIGPIPE echo, and pipefail would exit 141
+	echo "$problems" | sed -n '1,12s/^/    /p' >&2
 	[[ $result -eq 0 ]] && result=1
 fi
 say "done in ${secs}s, exit status $result"
