@@ -55,7 +55,7 @@ extern "C" {
 
 /** Library version (of this header; see neuron_drm_lib_version()). */
 #define NEURON_DRM_VERSION_MAJOR 1
-#define NEURON_DRM_VERSION_MINOR 0
+#define NEURON_DRM_VERSION_MINOR 1
 #define NEURON_DRM_VERSION_MICRO 0
 
 /* ------------------------------------------------------------------------ */
@@ -391,6 +391,493 @@ NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
  * -ETIMEDOUT; -ENOTTY, -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
+
+/* ======================================================================== */
+/* NEURON_DRM_1.1: buffer objects, DMA jobs, syncobjs, NeuronCores          */
+/* ======================================================================== */
+
+/* ------------------------------------------------------------------------ */
+/* Buffer objects (DRM_IOCTL_NEURON_BO_CREATE / _BO_INFO, GEM close, PRIME)  */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * neuron_drm_bo_create() - create a buffer object
+ * @fd: neuron file descriptor
+ * @size: size in bytes, at least 1; the kernel rounds it up to the page size
+ * @placement: DRM_NEURON_BO_HOST or DRM_NEURON_BO_DRAM
+ * @alignment: DRAM: alignment of the device address in bytes (a power of
+ *             two up to the channel size, 0 = page size); host: must be 0
+ * @dram_channel_mask: DRAM: bit c allows channel c, 0 = any; host: 0
+ * @handle: out: the new BO's handle (free with neuron_drm_gem_close())
+ *
+ * The contents of a new host BO are zero; those of a DRAM BO are not
+ * cleared yet (see Documentation/accel/neuron/memory.rst).
+ *
+ * Return: 0 on success; -EINVAL if @handle is NULL or @size is 0 (library),
+ * or from the kernel for an unknown @placement, a host BO with a non-zero
+ * @alignment or @dram_channel_mask, a bad DRAM alignment or a channel the
+ * device does not have; -ENOSPC when no allowed DRAM channel has a free
+ * range of @size bytes (also for @size larger than a channel); -ENOMEM out
+ * of host memory; -ENODEV unplugged; -ENOTTY (driver without BOs), -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_bo_create(int fd, uint64_t size,
+					   uint32_t placement,
+					   uint64_t alignment,
+					   uint32_t dram_channel_mask,
+					   uint32_t *handle);
+
+/**
+ * neuron_drm_bo_info() - describe a buffer object
+ * @fd: neuron file descriptor
+ * @handle: the BO
+ * @flags: 0, or DRM_NEURON_BO_INFO_FLAG_DMA_MAP to map a host BO for the
+ *         device first so that its DMA layout is reported
+ * @info: filled on success (zeroed first): size, mmap offset, device
+ *        address, placement, channel, DRM_NEURON_BO_INFO_* flags, DMA
+ *        segments, peer device id
+ *
+ * Return: 0 on success; -EINVAL if @info is NULL or from the kernel for an
+ * unknown flag; -ENOENT if @handle names no BO of this file; -ENOMEM when
+ * the pages of a host BO cannot be allocated or mapped; -ENOTTY, -EBADF,
+ * -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_bo_info(int fd, uint32_t handle,
+					 uint32_t flags,
+					 struct drm_neuron_bo_info *info);
+
+/**
+ * neuron_drm_bo_map() - map a buffer object into the caller's memory
+ * @fd: neuron file descriptor holding @handle
+ * @handle: the BO
+ * @ptr: out: start of a shared read/write mapping of the whole BO
+ * @size: out: its length in bytes (the BO size, a multiple of the page
+ *        size); pass both to neuron_drm_bo_unmap()
+ *
+ * Host BOs are mapped cached; DRAM BOs write-combined through BAR4 (slow
+ * to read: use a DMA job into a host BO to read DRAM back).
+ *
+ * Return: 0 on success; -EINVAL if @ptr or @size is NULL; -EOPNOTSUPP for
+ * a DRAM BO of a device without a DRAM BAR (DRM_NEURON_BO_INFO_MAPPABLE
+ * not set); -EACCES, -ENOMEM or another -errno from mmap(2); otherwise as
+ * neuron_drm_bo_info().
+ */
+NEURON_DRM_EXPORT int neuron_drm_bo_map(int fd, uint32_t handle, void **ptr,
+					uint64_t *size);
+
+/**
+ * neuron_drm_bo_unmap() - undo neuron_drm_bo_map()
+ * @ptr: the mapping
+ * @size: its length, as returned by neuron_drm_bo_map()
+ *
+ * Return: 0 on success; -EINVAL if @ptr is NULL, @size is 0 or munmap(2)
+ * rejects the range.
+ */
+NEURON_DRM_EXPORT int neuron_drm_bo_unmap(void *ptr, uint64_t size);
+
+/**
+ * neuron_drm_gem_close() - drop a BO handle (DRM_IOCTL_GEM_CLOSE)
+ * @fd: neuron file descriptor
+ * @handle: BO handle of this file
+ *
+ * The BO itself lives on while mappings, dma-bufs or running jobs still
+ * reference it.
+ *
+ * Return: 0 on success; -EINVAL if @handle is 0 (never a valid handle) or
+ * not a BO of this file (the kernel's answer for an unknown handle);
+ * -EBADF, -ENOTTY, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_gem_close(int fd, uint32_t handle);
+
+/**
+ * neuron_drm_prime_handle_to_fd() - export a BO as a dma-buf
+ * @fd: neuron file descriptor
+ * @handle: BO handle of this file
+ * @flags: DRM_CLOEXEC and/or DRM_RDWR (0 for neither); DRM_CLOEXEC is
+ *         almost always wanted
+ * @dmabuf_fd: out: the dma-buf file descriptor (close(2) it when done)
+ *
+ * A DRAM BO's dma-buf can be imported by another neuron device only, as
+ * peer DRAM for Neuron-Pipe transfers.
+ *
+ * Return: 0 on success; -EINVAL if @dmabuf_fd is NULL, or from the kernel
+ * for unknown @flags; -ENOENT for an unknown @handle; -EMFILE/-ENFILE out
+ * of descriptors; -ENOMEM; -EBADF, -ENOTTY, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_prime_handle_to_fd(int fd, uint32_t handle,
+						    uint32_t flags,
+						    int *dmabuf_fd);
+
+/**
+ * neuron_drm_prime_fd_to_handle() - import a dma-buf as a BO
+ * @fd: neuron file descriptor
+ * @dmabuf_fd: the dma-buf
+ * @handle: out: BO handle in this file (the same handle again if the file
+ *          already imported this dma-buf); neuron_drm_gem_close() it
+ *
+ * A neuron DRAM dma-buf becomes a peer-DRAM BO (BO info flag
+ * DRM_NEURON_BO_INFO_PEER) usable in transfers over the Neuron-Pipe link.
+ *
+ * Return: 0 on success; -EINVAL if @handle is NULL or @dmabuf_fd is
+ * negative; -EBADF if @dmabuf_fd is not a dma-buf (or @fd not open);
+ * -EOPNOTSUPP when the exporter refuses this device (e.g. a DRAM dma-buf
+ * imported by a non-neuron device); -ENOMEM; -ENOTTY, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_prime_fd_to_handle(int fd, int dmabuf_fd,
+						    uint32_t *handle);
+
+/**
+ * neuron_drm_query_memory_usage() - device-wide memory use
+ * @fd: neuron file descriptor
+ * @usage: filled on success (zeroed first): the host region, then one
+ *         region per DRAM channel (@usage->region_count valid, bytes)
+ *
+ * Return: 0 on success; -EINVAL if @usage is NULL or the kernel does not
+ * know the query (driver without BOs); otherwise as neuron_drm_query().
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_query_memory_usage(int fd,
+			      struct drm_neuron_query_memory_usage *usage);
+
+/* ------------------------------------------------------------------------ */
+/* DMA jobs (DRM_IOCTL_NEURON_SUBMIT)                                       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * neuron_drm_submit() - queue a DMA job, raw form
+ * @fd: neuron file descriptor
+ * @submit: the uAPI argument, filled by the caller (zero it first: every
+ *          reserved field must be 0); @submit->seqno is set on success
+ *
+ * The library checks the counts against their pointers and the
+ * DRM_NEURON_SUBMIT_MAX_* limits before the system call.
+ *
+ * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
+ * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
+ * work (library), or from the kernel (engine or queue out of range, bad
+ * transfer, unknown flag, malformed descriptor); -E2BIG more than
+ * DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; -ENOENT unknown BO
+ * or syncobj handle; -EACCES a user descriptor outside the listed BOs;
+ * -EXDEV a DRAM BO of a device that is not this one or a linked
+ * neighbour (or the link is down); -ECANCELED an earlier job of this file
+ * timed out; -EIO device wedged; -ENODEV; -ENOMEM; -EFAULT; -ENOTTY;
+ * -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
+					struct drm_neuron_submit *submit);
+
+/**
+ * neuron_drm_submit_xfers() - queue a job made of transfers
+ * @fd: neuron file descriptor
+ * @engine: DMA engine, 0 .. dma_engine_count - 1
+ * @queue: queue pair, 0 .. dma_queues_per_engine - 1
+ * @flags: DRM_NEURON_SUBMIT_* bits
+ * @xfers: @count transfers (see neuron_drm_xfer_copy() for copies)
+ * @count: 1 .. DRM_NEURON_SUBMIT_MAX_XFERS
+ * @in_syncs: @in_count syncobjs (and timeline points) to wait for, or NULL
+ * @in_count: 0 .. DRM_NEURON_SUBMIT_MAX_SYNCS
+ * @out_sync: syncobj (and point, 0 = binary) that receives the job's
+ *            fence, or NULL for none
+ * @seqno: out: the job's sequence number on its queue, or NULL
+ *
+ * Return: as neuron_drm_submit().
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t queue,
+			uint32_t flags, const struct drm_neuron_xfer *xfers,
+			uint32_t count, const struct drm_neuron_sync *in_syncs,
+			uint32_t in_count,
+			const struct drm_neuron_sync *out_sync,
+			uint64_t *seqno);
+
+/**
+ * neuron_drm_xfer_copy() - fill a copy transfer
+ * @x: the transfer (zeroed, then filled)
+ * @src: source BO handle
+ * @src_offset: byte offset in @src
+ * @dst: destination BO handle
+ * @dst_offset: byte offset in @dst
+ * @size: bytes, at least 1
+ *
+ * A helper, not an ioctl: it always succeeds.
+ */
+static inline void neuron_drm_xfer_copy(struct drm_neuron_xfer *x,
+					uint32_t src, uint64_t src_offset,
+					uint32_t dst, uint64_t dst_offset,
+					uint64_t size)
+{
+	/* Every field set: unused ones must be zero for the kernel. */
+	x->type = DRM_NEURON_XFER_COPY;
+	x->flags = 0;
+	x->src_handle = src;
+	x->dst_handle = dst;
+	x->src_offset = src_offset;
+	x->dst_offset = dst_offset;
+	x->size = size;
+	x->nc = 0;
+	x->index = 0;
+	x->value = 0;
+	x->pad = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Syncobjs (core DRM_IOCTL_SYNCOBJ_*), the fences of DMA jobs              */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * neuron_drm_abs_timeout() - absolute CLOCK_MONOTONIC time @rel_ns from now
+ * @rel_ns: nanoseconds from now (negative: in the past)
+ *
+ * For the absolute timeouts of the wait functions.  Saturates at INT64_MAX.
+ *
+ * Return: the time in nanoseconds.  Never fails.
+ */
+NEURON_DRM_EXPORT int64_t neuron_drm_abs_timeout(int64_t rel_ns);
+
+/**
+ * neuron_drm_syncobj_create() - create a syncobj
+ * @fd: neuron file descriptor
+ * @flags: 0 or DRM_SYNCOBJ_CREATE_SIGNALED
+ * @handle: out: the syncobj handle (binary or timeline: the same object)
+ *
+ * Return: 0 on success; -EINVAL if @handle is NULL or from the kernel for
+ * unknown @flags; -EOPNOTSUPP if the driver has no syncobjs; -ENOMEM;
+ * -EBADF, -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_syncobj_create(int fd, uint32_t flags,
+						uint32_t *handle);
+
+/**
+ * neuron_drm_syncobj_destroy() - destroy a syncobj handle
+ * @fd: neuron file descriptor
+ * @handle: syncobj handle
+ *
+ * Return: 0 on success; -EINVAL for an unknown @handle (the kernel's
+ * answer) or 0; -EOPNOTSUPP, -EBADF, -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_syncobj_destroy(int fd, uint32_t handle);
+
+/**
+ * neuron_drm_syncobj_wait() - wait for binary syncobjs to signal
+ * @fd: neuron file descriptor
+ * @handles: @count syncobj handles
+ * @count: 1 or more
+ * @timeout_ns: absolute CLOCK_MONOTONIC time to give up at (see
+ *              neuron_drm_abs_timeout()); 0 only checks
+ * @flags: DRM_SYNCOBJ_WAIT_FLAGS_* (WAIT_ALL: all must signal, else any;
+ *         WAIT_FOR_SUBMIT: also wait for a fence to be attached)
+ * @first_signaled: out: index of a signalled syncobj when not waiting for
+ *                  all, or NULL
+ *
+ * Signals are retried with the same absolute timeout.  Success means
+ * signalled, not successful: a job that failed signals its fence with an
+ * error that the syncobj wait does not report; check the data or use the
+ * job's own error reporting.
+ *
+ * Return: 0 when the condition holds; -ETIME when the timeout passed;
+ * -EINVAL if @handles is NULL or @count is 0, or from the kernel for an
+ * unknown flag or a syncobj with no fence (without WAIT_FOR_SUBMIT);
+ * -ENOENT for an unknown handle; -ENOMEM; -EOPNOTSUPP, -EBADF, -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_syncobj_wait(int fd, const uint32_t *handles,
+					      uint32_t count,
+					      int64_t timeout_ns,
+					      uint32_t flags,
+					      uint32_t *first_signaled);
+
+/**
+ * neuron_drm_syncobj_timeline_wait() - wait for timeline points
+ * @fd: neuron file descriptor
+ * @handles: @count syncobj handles
+ * @points: @count timeline points (0 for a binary syncobj)
+ * @count: 1 or more
+ * @timeout_ns: absolute CLOCK_MONOTONIC time to give up at
+ * @flags: DRM_SYNCOBJ_WAIT_FLAGS_* (also WAIT_AVAILABLE)
+ * @first_signaled: out: as neuron_drm_syncobj_wait(), or NULL
+ *
+ * Return: as neuron_drm_syncobj_wait(); also -EINVAL if @points is NULL.
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_syncobj_timeline_wait(int fd, const uint32_t *handles,
+				 const uint64_t *points, uint32_t count,
+				 int64_t timeout_ns, uint32_t flags,
+				 uint32_t *first_signaled);
+
+/**
+ * neuron_drm_syncobj_query() - last signalled point of timeline syncobjs
+ * @fd: neuron file descriptor
+ * @handles: @count syncobj handles
+ * @points: out: @count points, the last signalled point of each
+ * @count: 1 or more
+ *
+ * Return: 0 on success; -EINVAL if a pointer is NULL or @count is 0;
+ * -ENOENT for an unknown handle; -EOPNOTSUPP, -EFAULT, -EBADF, -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_syncobj_query(int fd, const uint32_t *handles,
+					       uint64_t *points,
+					       uint32_t count);
+
+/**
+ * neuron_drm_syncobj_timeline_signal() - signal timeline points from the CPU
+ * @fd: neuron file descriptor
+ * @handles: @count syncobj handles
+ * @points: @count points to signal (must be above the current ones)
+ * @count: 1 or more
+ *
+ * Return: 0 on success; -EINVAL if a pointer is NULL or @count is 0;
+ * -ENOENT for an unknown handle; -ENOMEM; -EOPNOTSUPP, -EBADF, -ENOTTY.
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_syncobj_timeline_signal(int fd, const uint32_t *handles,
+				   const uint64_t *points, uint32_t count);
+
+/* ------------------------------------------------------------------------ */
+/* NeuronCores: ownership, semaphores, events, notification queues, waits   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * neuron_drm_query_cores() - who owns which NeuronCore
+ * @fd: neuron file descriptor (owner or not)
+ * @cores: filled on success (zeroed first); @cores->core_count valid
+ *         entries, indexed by NeuronCore
+ *
+ * Return: 0 on success; -EINVAL if @cores is NULL or the kernel does not
+ * know the query; otherwise as neuron_drm_query().
+ */
+NEURON_DRM_EXPORT int neuron_drm_query_cores(int fd,
+					     struct drm_neuron_query_cores *cores);
+
+/**
+ * neuron_drm_core_acquire() - become the exclusive owner of NeuronCores
+ * @fd: neuron file descriptor (ownership belongs to the open file)
+ * @core_mask: bit n selects NeuronCore n; all or nothing
+ *
+ * Return: 0 on success; -EINVAL if @core_mask is 0 (library) or names a
+ * core the device does not have; -EBUSY if another file owns one of them;
+ * -ENOTTY, -EBADF, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_core_acquire(int fd, uint32_t core_mask);
+
+/**
+ * neuron_drm_core_release() - give up NeuronCores (destroys their queues)
+ * @fd: neuron file descriptor
+ * @core_mask: bit n selects NeuronCore n; all or nothing
+ *
+ * Return: 0 on success; -EINVAL if @core_mask is 0 or names a core the
+ * device does not have; -EACCES if this file does not own one of them;
+ * -ENOTTY, -EBADF, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_core_release(int fd, uint32_t core_mask);
+
+/**
+ * neuron_drm_sem_op() - read or change a semaphore of an owned NeuronCore
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @index: semaphore, 0 .. semaphores_per_nc - 1
+ * @op: DRM_NEURON_SEM_READ, _SET, _INCR or _DECR
+ * @value: in: the operand (SET, INCR, DECR; ignored by READ); out: the
+ *         value read (READ only)
+ *
+ * Return: 0 on success; -EINVAL if @value is NULL, or from the kernel for
+ * an unknown @op or an index out of range; -EACCES if the caller does not
+ * own @core; the common errors (-EIO, -ETIMEDOUT, -ENODEV), -ENOTTY,
+ * -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_sem_op(int fd, uint32_t core, uint32_t index,
+					uint32_t op, int32_t *value);
+
+/**
+ * neuron_drm_event_op() - read, set or clear an event of an owned core
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @index: event, 0 .. events_per_nc - 1
+ * @op: DRM_NEURON_EVENT_READ, _SET or _CLEAR
+ * @value: out: 0 or 1 for READ; may be NULL for SET and CLEAR
+ *
+ * Return: 0 on success; -EINVAL if @value is NULL for READ, or from the
+ * kernel for an unknown @op or an index out of range; -EACCES if the
+ * caller does not own @core; the common errors, -ENOTTY, -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_event_op(int fd, uint32_t core,
+					  uint32_t index, uint32_t op,
+					  uint32_t *value);
+
+/**
+ * neuron_drm_nq_create() - set up a notification queue in a host BO
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @type: enum drm_neuron_nq_type
+ * @engine: engine for TRACE and NOTIFY queues (0 .. DRM_NEURON_NQ_ENGINES
+ *          - 1), 0 for EVENT and ERROR
+ * @handle: host BO holding the ring (one DMA segment covering it)
+ * @size: ring size in bytes, a power of two in DRM_NEURON_NQ_MIN_SIZE ..
+ *        DRM_NEURON_NQ_MAX_SIZE, at most the BO size
+ *
+ * Return: 0 on success; -EINVAL for an index out of range, a bad @size, a
+ * BO that is not a contiguous host BO; -ENOENT unknown @handle; -EEXIST
+ * the queue is already set up; -EACCES the caller does not own @core; the
+ * common errors, -ENOTTY, -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_nq_create(int fd, uint32_t core,
+					   uint32_t type, uint32_t engine,
+					   uint32_t handle, uint32_t size);
+
+/**
+ * neuron_drm_nq_destroy() - tear down a notification queue
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @type: enum drm_neuron_nq_type
+ * @engine: as for neuron_drm_nq_create()
+ *
+ * Return: 0 on success; -EINVAL out of range; -EACCES not the owner;
+ * -ENOENT the queue is not set up; -ENOTTY, -EBADF, -ENODEV.
+ */
+NEURON_DRM_EXPORT int neuron_drm_nq_destroy(int fd, uint32_t core,
+					    uint32_t type, uint32_t engine);
+
+/**
+ * neuron_drm_nq_advance() - hand consumed entries back, read the head
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @type: enum drm_neuron_nq_type
+ * @engine: as for neuron_drm_nq_create()
+ * @count: entries consumed (0: only report)
+ * @out: filled on success (zeroed first) with the kernel's answer: head
+ *       (byte offset), phase of a new entry at head, dropped count; may
+ *       be NULL
+ *
+ * Return: 0 on success; -EINVAL out of range or @count larger than the
+ * new entries at the head; -EACCES not the owner; -ENOENT the queue is
+ * not set up; the common errors, -ENOTTY, -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_nq_advance(int fd, uint32_t core,
+					    uint32_t type, uint32_t engine,
+					    uint32_t count,
+					    struct drm_neuron_nq_advance *out);
+
+/**
+ * neuron_drm_wait() - sleep until a semaphore or a queue is ready
+ * @fd: neuron file descriptor owning @core
+ * @type: DRM_NEURON_WAIT_SEMAPHORE or DRM_NEURON_WAIT_NQ
+ * @core: NeuronCore
+ * @index: semaphore index, or the queue's enum drm_neuron_nq_type
+ * @engine: queue engine (0 for semaphores)
+ * @value: semaphore value to reach (signed >=); 0 for queues
+ * @timeout_ns: absolute CLOCK_MONOTONIC time to give up at (see
+ *              neuron_drm_abs_timeout()); a time in the past polls once
+ * @result: out: the semaphore value, or the queue's head offset; may be
+ *          NULL
+ *
+ * Signals restart the wait with the same absolute timeout.
+ *
+ * Return: 0 when the condition holds; -ETIME when the timeout passed;
+ * -EINVAL for an unknown @type or an index out of range; -EACCES not the
+ * owner (also when released during the wait); -ENOENT the queue does not
+ * exist (or was destroyed); the common errors, -ENOTTY, -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_wait(int fd, uint32_t type, uint32_t core,
+				      uint32_t index, uint32_t engine,
+				      int32_t value, int64_t timeout_ns,
+				      int32_t *result);
 
 #ifdef __cplusplus
 }

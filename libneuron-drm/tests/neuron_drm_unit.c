@@ -394,6 +394,192 @@ static int test_open_device_id_no_device(void)
 	return PASS;
 }
 
+
+/* ---- NEURON_DRM_1.1: BOs, jobs, syncobjs, NeuronCores ------------------ */
+
+/*
+ * NULL out-pointers and arguments the kernel could only see as address 0
+ * are refused with -EINVAL before any system call (fd -1 would otherwise
+ * give -EBADF, which proves the check came first).
+ */
+static int test_v11_null_args(void)
+{
+	struct drm_neuron_xfer x;
+	struct drm_neuron_sync sy;
+	uint32_t h = 1, hs[1] = { 1 };
+	uint64_t pts[1] = { 1 }, sz;
+	int32_t v;
+	void *p;
+	int dfd;
+
+	neuron_drm_xfer_copy(&x, 1, 0, 2, 0, 4096);
+	memset(&sy, 0, sizeof(sy));
+	CHECK_EQ(neuron_drm_bo_create(-1, 4096, DRM_NEURON_BO_HOST, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_create(-1, 0, DRM_NEURON_BO_HOST, 0, 0, &h), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_info(-1, 1, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_map(-1, 1, NULL, &sz), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_map(-1, 1, &p, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_unmap(NULL, 4096), -EINVAL);
+	CHECK_EQ(neuron_drm_bo_unmap(&h, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_gem_close(-1, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_prime_handle_to_fd(-1, 1, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_prime_fd_to_handle(-1, 3, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_prime_fd_to_handle(-1, -1, &h), -EINVAL);
+	CHECK_EQ(neuron_drm_query_memory_usage(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_query_cores(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit(-1, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, NULL, 1, NULL, 0, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, &x, 0, NULL, 0, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, &x, 1, NULL, 1, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_create(-1, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_destroy(-1, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_wait(-1, NULL, 1, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_wait(-1, hs, 0, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_timeline_wait(-1, hs, NULL, 1, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_timeline_wait(-1, NULL, pts, 1, 0, 0, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_query(-1, hs, NULL, 1), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_query(-1, hs, pts, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_timeline_signal(-1, NULL, pts, 1), -EINVAL);
+	CHECK_EQ(neuron_drm_core_acquire(-1, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_core_release(-1, 0), -EINVAL);
+	CHECK_EQ(neuron_drm_sem_op(-1, 0, 0, DRM_NEURON_SEM_READ, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_event_op(-1, 0, 0, DRM_NEURON_EVENT_READ, NULL), -EINVAL);
+	(void)v;
+	(void)dfd;
+	return PASS;
+}
+
+/* Submit: counts without arrays, counts above the uAPI limits, no work. */
+static int test_v11_submit_limits(void)
+{
+	struct drm_neuron_xfer x[1];
+	struct drm_neuron_sync sy[1];
+	struct drm_neuron_submit s;
+
+	neuron_drm_xfer_copy(&x[0], 1, 0, 2, 0, 1);
+	memset(sy, 0, sizeof(sy));
+#define RESET() do { memset(&s, 0, sizeof(s)); s.xfers = (uintptr_t)x; s.xfer_count = 1; } while (0)
+	RESET();
+	s.xfer_count = 0;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);	/* no work */
+	RESET();
+	s.xfers = 0;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.desc_count = 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.bo_handle_count = 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.in_sync_count = 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.xfer_count = DRM_NEURON_SUBMIT_MAX_XFERS + 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.descs = (uintptr_t)x;
+	s.desc_count = DRM_NEURON_SUBMIT_MAX_DESCS + 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.bo_handles = (uintptr_t)x;
+	s.bo_handle_count = DRM_NEURON_SUBMIT_MAX_BOS + 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	RESET();
+	s.in_syncs = (uintptr_t)sy;
+	s.in_sync_count = DRM_NEURON_SUBMIT_MAX_SYNCS + 1;
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EINVAL);
+	/* Valid shape: reaches the kernel, which says -EBADF. */
+	RESET();
+	CHECK_EQ(neuron_drm_submit(-1, &s), -EBADF);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, x, 1, sy, 1, &sy[0], NULL), -EBADF);
+#undef RESET
+	return PASS;
+}
+
+/* Wrappers with valid arguments report the kernel's -EBADF / -ENOTTY. */
+static int test_v11_error_mapping(void)
+{
+	struct drm_neuron_query_memory_usage mu;
+	struct drm_neuron_query_cores qc;
+	struct drm_neuron_bo_info bi;
+	struct drm_neuron_nq_advance na;
+	uint32_t h = 0x12345678, hs[1] = { 1 };
+	uint64_t pts[1] = { 1 }, sz = 7;
+	int32_t v = 5;
+	void *p = NULL;
+	int fds[2], k, ret, dfd = -7;
+
+	fds[0] = -1;
+	fds[1] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(fds[1] >= 0);
+	for (k = 0; k < 2; k++) {
+		int fd = fds[k], want = k == 0 ? -EBADF : -ENOTTY;
+
+		if ((ret = neuron_drm_bo_create(fd, 4096, DRM_NEURON_BO_DRAM, 0, 0, &h)) != want ||
+		    (ret = neuron_drm_bo_info(fd, 1, 0, &bi)) != want ||
+		    (ret = neuron_drm_bo_map(fd, 1, &p, &sz)) != want ||
+		    (ret = neuron_drm_gem_close(fd, 1)) != want ||
+		    (ret = neuron_drm_prime_handle_to_fd(fd, 1, 0, &dfd)) != want ||
+		    (ret = neuron_drm_prime_fd_to_handle(fd, 0, &h)) != want ||
+		    (ret = neuron_drm_query_memory_usage(fd, &mu)) != want ||
+		    (ret = neuron_drm_query_cores(fd, &qc)) != want ||
+		    (ret = neuron_drm_syncobj_create(fd, 0, &h)) != want ||
+		    (ret = neuron_drm_syncobj_destroy(fd, 1)) != want ||
+		    (ret = neuron_drm_syncobj_wait(fd, hs, 1, 0, 0, NULL)) != want ||
+		    (ret = neuron_drm_syncobj_timeline_wait(fd, hs, pts, 1, 0, 0, NULL)) != want ||
+		    (ret = neuron_drm_syncobj_query(fd, hs, pts, 1)) != want ||
+		    (ret = neuron_drm_syncobj_timeline_signal(fd, hs, pts, 1)) != want ||
+		    (ret = neuron_drm_core_acquire(fd, 1)) != want ||
+		    (ret = neuron_drm_core_release(fd, 1)) != want ||
+		    (ret = neuron_drm_sem_op(fd, 0, 0, DRM_NEURON_SEM_SET, &v)) != want ||
+		    (ret = neuron_drm_event_op(fd, 0, 0, DRM_NEURON_EVENT_SET, NULL)) != want ||
+		    (ret = neuron_drm_nq_create(fd, 0, DRM_NEURON_NQ_EVENT, 0, 1, 4096)) != want ||
+		    (ret = neuron_drm_nq_destroy(fd, 0, DRM_NEURON_NQ_EVENT, 0)) != want ||
+		    (ret = neuron_drm_nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &na)) != want ||
+		    (ret = neuron_drm_wait(fd, DRM_NEURON_WAIT_SEMAPHORE, 0, 0, 0, 1,
+					   neuron_drm_abs_timeout(0), &v)) != want) {
+			fprintf(stderr, "  fd %d: got %d (%s), want %d\n", fd,
+				ret, neuron_drm_strerror(ret), want);
+			close(fds[1]);
+			return FAIL;
+		}
+		/* Out-values untouched on failure. */
+		CHECK_EQ(h, 0x12345678);
+		CHECK_EQ(dfd, -7);
+		CHECK(p == NULL);
+		CHECK_EQ(sz, 7);
+		CHECK_EQ(v, 5);
+	}
+	close(fds[1]);
+	return PASS;
+}
+
+static int test_v11_helpers(void)
+{
+	struct drm_neuron_xfer x;
+	int64_t a, b;
+
+	memset(&x, 0xff, sizeof(x));
+	neuron_drm_xfer_copy(&x, 3, 5, 7, 11, 13);
+	CHECK_EQ(x.type, DRM_NEURON_XFER_COPY);
+	CHECK_EQ(x.flags, 0);
+	CHECK_EQ(x.src_handle, 3);
+	CHECK_EQ(x.src_offset, 5);
+	CHECK_EQ(x.dst_handle, 7);
+	CHECK_EQ(x.dst_offset, 11);
+	CHECK_EQ(x.size, 13);
+	CHECK_EQ(x.nc, 0);
+	CHECK_EQ(x.pad, 0);
+	a = neuron_drm_abs_timeout(0);
+	b = neuron_drm_abs_timeout(1000000000);
+	CHECK(a > 0 && b >= a + 1000000000 && b < a + 2000000000LL);
+	CHECK_EQ(neuron_drm_abs_timeout(INT64_MAX), INT64_MAX);
+	CHECK(neuron_drm_abs_timeout(-1000) < a + 1000000000LL);
+	CHECK_EQ(neuron_drm_lib_version() >> 8 & 0xff, NEURON_DRM_VERSION_MINOR);
+	return PASS;
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const struct unit_test tests[] = {
@@ -416,6 +602,10 @@ static const struct unit_test tests[] = {
 	{ "wrapper-size-limits", test_wrapper_size_limits },
 	{ "wrapper-error-mapping", test_wrapper_error_mapping },
 	{ "open-device-id-no-device", test_open_device_id_no_device },
+	{ "v11-null-args", test_v11_null_args },
+	{ "v11-submit-limits", test_v11_submit_limits },
+	{ "v11-error-mapping", test_v11_error_mapping },
+	{ "v11-helpers", test_v11_helpers },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libneuron-drm: buffer objects (create, info, map, GEM close, PRIME) and
+ * DMA job submission.
+ *
+ * As elsewhere, uAPI arguments are built zeroed on the stack so reserved
+ * fields are always zero; arguments the kernel would reject anyway are
+ * checked first where a NULL pointer would otherwise reach the kernel as
+ * address 0 (which gives a less helpful -EFAULT).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "neuron_drm_priv.h"
+
+int neuron_drm_bo_create(int fd, uint64_t size, uint32_t placement,
+			 uint64_t alignment, uint32_t dram_channel_mask,
+			 uint32_t *handle)
+{
+	struct drm_neuron_bo_create c;
+	int ret;
+
+	if (!handle || size == 0)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.size = size;
+	c.alignment = alignment;
+	c.placement = placement;
+	c.dram_channel_mask = dram_channel_mask;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	if (ret < 0)
+		return ret;
+	*handle = c.handle;
+	return 0;
+}
+
+int neuron_drm_bo_info(int fd, uint32_t handle, uint32_t flags,
+		       struct drm_neuron_bo_info *info)
+{
+	struct drm_neuron_bo_info i;
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	memset(&i, 0, sizeof(i));
+	i.handle = handle;
+	i.flags = flags;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, &i);
+	if (ret < 0)
+		return ret;
+	*info = i;
+	return 0;
+}
+
+int neuron_drm_bo_map(int fd, uint32_t handle, void **ptr, uint64_t *size)
+{
+	struct drm_neuron_bo_info info;
+	void *p;
+	int ret;
+
+	if (!ptr || !size)
+		return -EINVAL;
+	ret = neuron_drm_bo_info(fd, handle, 0, &info);
+	if (ret < 0)
+		return ret;
+	/*
+	 * Say why up front rather than letting mmap(2) fail: a DRAM BO
+	 * without the DRAM BAR can only be filled by DMA.
+	 */
+	if (info.placement == DRM_NEURON_BO_DRAM &&
+	    !(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE))
+		return -EOPNOTSUPP;
+	if (info.size == 0 || info.size > SIZE_MAX)
+		return -ENOMEM;
+	/* Shared only: the driver refuses MAP_PRIVATE. */
+	p = mmap(NULL, (size_t)info.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, (off_t)info.mmap_offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*ptr = p;
+	*size = info.size;
+	return 0;
+}
+
+int neuron_drm_bo_unmap(void *ptr, uint64_t size)
+{
+	if (!ptr || size == 0 || size > SIZE_MAX)
+		return -EINVAL;
+	if (munmap(ptr, (size_t)size) < 0)
+		return -errno;
+	return 0;
+}
+
+int neuron_drm_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c;
+	int ret;
+
+	if (handle == 0)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.handle = handle;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+	return ret < 0 ? ret : 0;
+}
+
+int neuron_drm_prime_handle_to_fd(int fd, uint32_t handle, uint32_t flags,
+				  int *dmabuf_fd)
+{
+	struct drm_prime_handle p;
+	int ret;
+
+	if (!dmabuf_fd)
+		return -EINVAL;
+	memset(&p, 0, sizeof(p));
+	p.handle = handle;
+	p.flags = flags;
+	p.fd = -1;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
+	if (ret < 0)
+		return ret;
+	*dmabuf_fd = p.fd;
+	return 0;
+}
+
+int neuron_drm_prime_fd_to_handle(int fd, int dmabuf_fd, uint32_t *handle)
+{
+	struct drm_prime_handle p;
+	int ret;
+
+	if (!handle || dmabuf_fd < 0)
+		return -EINVAL;
+	memset(&p, 0, sizeof(p));
+	p.fd = dmabuf_fd;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
+	if (ret < 0)
+		return ret;
+	*handle = p.handle;
+	return 0;
+}
+
+int neuron_drm_query_memory_usage(int fd,
+				  struct drm_neuron_query_memory_usage *usage)
+{
+	int ret;
+
+	if (!usage)
+		return -EINVAL;
+	memset(usage, 0, sizeof(*usage));
+	ret = neuron_drm_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, usage,
+			       sizeof(*usage));
+	if (ret < 0)
+		return ret;
+	if (usage->region_count > DRM_NEURON_MAX_MEMORY_REGIONS)
+		usage->region_count = DRM_NEURON_MAX_MEMORY_REGIONS;
+	return 0;
+}
+
+int neuron_drm_submit(int fd, struct drm_neuron_submit *s)
+{
+	int ret;
+
+	if (!s)
+		return -EINVAL;
+	/* A count with no array would reach the kernel as address 0. */
+	if ((s->xfer_count && !s->xfers) || (s->desc_count && !s->descs) ||
+	    (s->bo_handle_count && !s->bo_handles) ||
+	    (s->in_sync_count && !s->in_syncs))
+		return -EINVAL;
+	if (s->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
+	    s->desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
+	    s->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
+	    s->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
+		return -EINVAL;
+	if (s->xfer_count == 0 && s->desc_count == 0)
+		return -EINVAL;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, s);
+	return ret < 0 ? ret : 0;
+}
+
+int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t queue,
+			    uint32_t flags, const struct drm_neuron_xfer *xfers,
+			    uint32_t count, const struct drm_neuron_sync *in_syncs,
+			    uint32_t in_count,
+			    const struct drm_neuron_sync *out_sync,
+			    uint64_t *seqno)
+{
+	struct drm_neuron_submit s;
+	int ret;
+
+	if (!xfers || count == 0 || (in_count && !in_syncs))
+		return -EINVAL;
+	memset(&s, 0, sizeof(s));
+	s.engine = engine;
+	s.queue = queue;
+	s.flags = flags;
+	s.xfers = (uintptr_t)xfers;
+	s.xfer_count = count;
+	s.in_syncs = (uintptr_t)in_syncs;
+	s.in_sync_count = in_count;
+	if (out_sync)
+		s.out_sync = *out_sync;
+	ret = neuron_drm_submit(fd, &s);
+	if (ret == 0 && seqno)
+		*seqno = s.seqno;
+	return ret;
+}
