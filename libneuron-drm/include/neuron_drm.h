@@ -730,6 +730,27 @@ NEURON_DRM_EXPORT int
 neuron_drm_syncobj_timeline_signal(int fd, const uint32_t *handles,
 				   const uint64_t *points, uint32_t count);
 
+/**
+ * neuron_drm_syncobj_status() - has a binary syncobj's fence signalled, and how
+ * @fd: neuron file descriptor
+ * @handle: syncobj handle
+ * @status: out: 1 signalled without error, 0 not signalled yet, or the
+ *          fence's negative error: the job failed (-ETIMEDOUT timed out,
+ *          -ECANCELED cancelled, -EIO device reset or DMA error, -ENODEV
+ *          device gone)
+ *
+ * A syncobj wait only says that a fence signalled; this tells a job that
+ * completed from one that failed.  It exports the fence as a sync_file
+ * (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) and reads its status
+ * (SYNC_IOC_FILE_INFO); the temporary descriptor is closed again.
+ *
+ * Return: 0 on success; -EINVAL if @status is NULL or the syncobj has no
+ * fence; -ENOENT for an unknown handle; -EMFILE; -EOPNOTSUPP, -EBADF,
+ * -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_syncobj_status(int fd, uint32_t handle,
+						int *status);
+
 /* ------------------------------------------------------------------------ */
 /* NeuronCores: ownership, semaphores, events, notification queues, waits   */
 /* ------------------------------------------------------------------------ */

@@ -9,7 +9,11 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include "neuron_drm_priv.h"
 
@@ -131,4 +135,36 @@ int neuron_drm_syncobj_timeline_signal(int fd, const uint32_t *handles,
 	a.count_handles = count;
 	ret = neuron_drm_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
 	return ret < 0 ? ret : 0;
+}
+
+int neuron_drm_syncobj_status(int fd, uint32_t handle, int *status)
+{
+	struct drm_syncobj_handle e;
+	struct sync_file_info fi;
+	struct sync_fence_info info;
+	int ret;
+
+	if (!status)
+		return -EINVAL;
+	memset(&e, 0, sizeof(e));
+	e.handle = handle;
+	e.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	e.fd = -1;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &e);
+	if (ret < 0)
+		return ret;
+	/*
+	 * The sync_file's own status is the combined one; ask for the one
+	 * fence it holds so that a driver-specific error code is kept.
+	 */
+	memset(&fi, 0, sizeof(fi));
+	memset(&info, 0, sizeof(info));
+	fi.num_fences = 1;
+	fi.sync_fence_info = (uintptr_t)&info;
+	ret = neuron_drm_ioctl(e.fd, SYNC_IOC_FILE_INFO, &fi);
+	close(e.fd);
+	if (ret < 0)
+		return ret;
+	*status = fi.num_fences ? info.status : fi.status;
+	return 0;
 }

@@ -440,6 +440,7 @@ static int test_v11_null_args(void)
 	CHECK_EQ(neuron_drm_syncobj_query(-1, hs, NULL, 1), -EINVAL);
 	CHECK_EQ(neuron_drm_syncobj_query(-1, hs, pts, 0), -EINVAL);
 	CHECK_EQ(neuron_drm_syncobj_timeline_signal(-1, NULL, pts, 1), -EINVAL);
+	CHECK_EQ(neuron_drm_syncobj_status(-1, 1, NULL), -EINVAL);
 	CHECK_EQ(neuron_drm_core_acquire(-1, 0), -EINVAL);
 	CHECK_EQ(neuron_drm_core_release(-1, 0), -EINVAL);
 	CHECK_EQ(neuron_drm_sem_op(-1, 0, 0, DRM_NEURON_SEM_READ, NULL), -EINVAL);
@@ -508,7 +509,7 @@ static int test_v11_error_mapping(void)
 	uint64_t pts[1] = { 1 }, sz = 7;
 	int32_t v = 5;
 	void *p = NULL;
-	int fds[2], k, ret, dfd = -7;
+	int fds[2], k, ret, dfd = -7, st = 9;
 
 	fds[0] = -1;
 	fds[1] = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -530,6 +531,7 @@ static int test_v11_error_mapping(void)
 		    (ret = neuron_drm_syncobj_timeline_wait(fd, hs, pts, 1, 0, 0, NULL)) != want ||
 		    (ret = neuron_drm_syncobj_query(fd, hs, pts, 1)) != want ||
 		    (ret = neuron_drm_syncobj_timeline_signal(fd, hs, pts, 1)) != want ||
+		    (ret = neuron_drm_syncobj_status(fd, 1, &st)) != want ||
 		    (ret = neuron_drm_core_acquire(fd, 1)) != want ||
 		    (ret = neuron_drm_core_release(fd, 1)) != want ||
 		    (ret = neuron_drm_sem_op(fd, 0, 0, DRM_NEURON_SEM_SET, &v)) != want ||
@@ -550,6 +552,7 @@ static int test_v11_error_mapping(void)
 		CHECK(p == NULL);
 		CHECK_EQ(sz, 7);
 		CHECK_EQ(v, 5);
+		CHECK_EQ(st, 9);
 	}
 	close(fds[1]);
 	return PASS;
