@@ -49,19 +49,22 @@ IGT_SRCS := $(wildcard igt-tests/neuron_*.c)
 IGT_BINS := $(IGT_SRCS:igt-tests/%.c=igt-tests/build/%)
 IGT_LIB := igt-tests/build/lib/igt.o
 SELFTEST := igt-tests/build/igt_selftest
+# Benchmarks (not tests): igt-tests/bench/neuron_*.c, built and run by "make bench".
+BENCH_SRCS := $(wildcard igt-tests/bench/neuron_*.c)
+BENCH_BINS := $(BENCH_SRCS:igt-tests/bench/%.c=igt-tests/build/bench/%)
 UAPI_H := $(wildcard include/uapi/drm/neuron_accel.h)
 
 # Where "make lib" stages the library and tools for the VM (/opt/neuron).
 STAGE := build/stage
 
 .PHONY: all deps headers module probes tests lib qemu check demo \
-	checkpatch sparse dkms-check clean help
+	checkpatch sparse dkms-check clean help bench
 
 all: module tests lib
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: deps module tests lib qemu checkpatch sparse dkms-check clean"
+	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check clean"
 
 deps:
 	@scripts/deps.sh $(DEPS_PKGS) linux-headers-$(KVER)
@@ -115,6 +118,10 @@ igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) igt-tests/lib/igt.h $(
 $(SELFTEST): igt-tests/lib/selftest/igt_selftest.c $(IGT_LIB) igt-tests/lib/igt.h
 	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
 
+igt-tests/build/bench/%: igt-tests/bench/%.c $(UAPI_H)
+	@mkdir -p $(@D)
+	$(CC) $(IGT_CFLAGS) -o $@ $<
+
 # ---------------------------------------------------------------------------
 # The library and its tools, staged under build/stage/opt/neuron for the VM.
 # ---------------------------------------------------------------------------
@@ -131,7 +138,7 @@ endif
 
 qemu:
 	@if [ -x sim/qemu/build.sh ]; then \
-		sim/qemu/build.sh | tail -n 1; \
+		out=$$(sim/qemu/build.sh) && echo "$$out" | tail -n 1; \
 	else \
 		echo "SKIP: qemu: sim/qemu/build.sh does not exist yet"; \
 	fi
@@ -139,11 +146,25 @@ qemu:
 # ---------------------------------------------------------------------------
 # The two commands.
 # ---------------------------------------------------------------------------
-check: deps all qemu
+# deps strictly first, even with -j: the build needs what it installs.
+check: deps
+	@$(MAKE) --no-print-directory all qemu
 	@KVER=$(KVER) KDIR=$(KDIR) MAKE="$(MAKE)" scripts/check.sh
 
-demo: deps all qemu
+demo: deps
+	@$(MAKE) --no-print-directory all qemu
 	scripts/vm-run.sh -n 4 --log build/logs/demo.log -- demo-guest.sh
+
+# Benchmarks: the model's raw DMA rate on the host (sim/qemu/bench-dma.sh),
+# then every benchmark in a 1-device VM (igt-tests/bench/run-bench.sh), which
+# gets that rate as the baseline of its host->DRAM bandwidth.  Figures only.
+bench: deps
+	@$(MAKE) --no-print-directory all qemu $(BENCH_BINS)
+	@cp $(BENCH_BINS) igt-tests/bench/run-bench.sh $(STAGE)/opt/neuron/bin/
+	@mkdir -p build/logs
+	sim/qemu/bench-dma.sh | tee build/logs/bench-dma.log
+	@raw=$$(sed -n 's/^model host->DRAM (best): *\([0-9]*\) MB.*/\1/p' build/logs/bench-dma.log); \
+	scripts/vm-run.sh -n 1 --timeout 1200 --log build/logs/bench.log -- "run-bench.sh $${raw:-0}"
 
 # ---------------------------------------------------------------------------
 # Style and static checks, DKMS.
