@@ -24,10 +24,12 @@ if [[ ! -x $dir/checkpatch.pl ]]; then
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
 	mkdir -p "$dir"
-	# checkpatch.pl looks for its data files next to itself.
-	cp "$tmp"/linux-source-6.12/scripts/{spelling.txt,const_structs.checkpatch} "$dir/"
-	cp "$tmp"/linux-source-6.12/scripts/checkpatch.pl "$dir/checkpatch.pl.tmp"
-	mv "$dir/checkpatch.pl.tmp" "$dir/checkpatch.pl"
+	# checkpatch.pl looks for its data files next to itself.  Copy, then
+	# rename: a concurrent run never sees a half-written file.
+	for f in spelling.txt const_structs.checkpatch checkpatch.pl; do
+		cp "$tmp/linux-source-6.12/scripts/$f" "$dir/$f.$$"
+		mv -f "$dir/$f.$$" "$dir/$f"
+	done
 fi
 
 if [[ $# -eq 0 ]]; then
