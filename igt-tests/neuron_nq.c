@@ -5,6 +5,7 @@
  * Copyright (c) 2025 The neuron project authors
  */
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -261,6 +262,100 @@ static void reap(pid_t pid)
 
 	igt_assert_eq(waitpid(pid, &status, 0), pid);
 	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+
+/* ---- jobs whose transfers write semaphores and events (SUBMIT) ---- */
+
+static uint32_t syncobj_create(int fd)
+{
+	struct drm_syncobj_create c = {};
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	return c.handle;
+}
+
+static void syncobj_destroy(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy d = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+static int syncobj_wait(int fd, uint32_t handle, int64_t timeout_ns)
+{
+	struct drm_syncobj_wait w = {
+		.handles = (uintptr_t)&handle, .count_handles = 1,
+		.timeout_nsec = timeout_ns,
+		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
+/*
+ * One job on engine 0, queue 0: copy @size bytes from @src to @dst, then
+ * increment semaphore @sem of @core, then set event @ev of @core.
+ */
+static void submit_copy_then_signal(int fd, uint32_t src, uint32_t dst, uint64_t size,
+				    uint32_t core, uint32_t sem, uint32_t ev, uint32_t out)
+{
+	struct drm_neuron_xfer x[3] = {
+		{ .type = DRM_NEURON_XFER_COPY, .src_handle = src, .dst_handle = dst,
+		  .size = size },
+		{ .type = DRM_NEURON_XFER_SEM_INCR, .nc = core, .index = sem, .value = 1 },
+		{ .type = DRM_NEURON_XFER_EVENT, .nc = core, .index = ev, .value = 1 },
+	};
+	struct drm_neuron_submit sub = {
+		.engine = 0, .queue = 0, .xfer_count = 3, .xfers = (uintptr_t)x,
+		.out_sync = { .handle = out },
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub);
+}
+
+static int sem_read(int fd, uint32_t core, uint32_t index)
+{
+	struct drm_neuron_sem_op s = { .core = core, .index = index,
+				       .op = DRM_NEURON_SEM_READ };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &s);
+	return s.value;
+}
+
+static void sem_set(int fd, uint32_t core, uint32_t index, int32_t v)
+{
+	struct drm_neuron_sem_op s = { .core = core, .index = index,
+				       .op = DRM_NEURON_SEM_SET, .value = v };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &s);
+}
+
+struct sem_waiter {
+	int fd;
+	int32_t target;
+	int64_t woke_ns;
+	int ret;
+};
+
+static void *sem_waiter_thread(void *arg)
+{
+	struct sem_waiter *sw = arg;
+	struct drm_neuron_wait w = {
+		.type = DRM_NEURON_WAIT_SEMAPHORE, .core = 0, .index = 11,
+		.value = sw->target, .timeout_ns = now_ns() + 10000000000LL,
+	};
+
+	sw->ret = igt_ioctl(sw->fd, DRM_IOCTL_NEURON_WAIT, &w);
+	sw->woke_ns = now_ns();
+	return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 igt_main
@@ -658,6 +753,95 @@ igt_main
 		release(fd, 0x1);
 		bo_close(fd, dram);
 		bo_close(fd, h);
+	}
+
+	igt_describe("A job copies data, increments a semaphore and sets an event; "
+		     "WAIT wakes on each, and the data is there");
+	igt_subtest("job-steps") {
+		const uint64_t size = 256 * 1024;
+		uint32_t src = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		uint32_t dst = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		volatile uint32_t *s = bo_map(fd, src, size), *d = bo_map(fd, dst, size);
+		uint32_t out = syncobj_create(fd);
+		static const uint32_t idx[] = { 12 };
+		static const bool set[] = { true };
+		struct drm_neuron_wait w;
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		sem_set(fd, 0, 11, 0);
+		for (uint64_t i = 0; i < size / 4; i++)
+			s[i] = 0x5eed0000 + i;
+
+		submit_copy_then_signal(fd, src, dst, size, 0, 11, 12, out);
+
+		memset(&w, 0, sizeof(w));
+		w.type = DRM_NEURON_WAIT_SEMAPHORE;
+		w.index = 11;
+		w.value = 1;
+		w.timeout_ns = now_ns() + 10000000000LL;
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		igt_assert_eq(w.result, 1);
+		/* The increment came after the copy in the same queue. */
+		for (uint64_t i = 0; i < size / 4; i++)
+			igt_assert_eq_u32(d[i], 0x5eed0000 + i);
+
+		wait_nq_args(&w, 0, now_ns() + 10000000000LL);
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		expect_events(&r, 1, idx, set);
+		ring_consume(fd, 0, &r, 1);
+		igt_assert_eq(syncobj_wait(fd, out, now_ns() + 10000000000LL), 0);
+		igt_assert_eq(sem_read(fd, 0, 11), 1);
+
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+		syncobj_destroy(fd, out);
+		munmap((void *)s, size);
+		munmap((void *)d, size);
+		bo_close(fd, src);
+		bo_close(fd, dst);
+	}
+
+	igt_describe("Benchmark: submit to semaphore wake-up (job-issued increment) "
+		     "and submit to fence, p50/p99");
+	igt_subtest("job-wake-latency") {
+		enum { N = 100 };
+		static int64_t sem_lat[N], fence_lat[N];
+		uint32_t src = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t dst = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t out = syncobj_create(fd);
+		struct drm_neuron_event_op e = { .op = DRM_NEURON_EVENT_CLEAR, .index = 12 };
+
+		acquire(fd, 0x1);
+		sem_set(fd, 0, 11, 0);
+		for (int i = 0; i < N; i++) {
+			struct sem_waiter sw = { .fd = fd, .target = i + 1 };
+			pthread_t th;
+			int64_t t0;
+
+			igt_assert_eq(pthread_create(&th, NULL, sem_waiter_thread, &sw), 0);
+			usleep(300 + (i * 7919) % 1000);	/* the waiter is asleep */
+			t0 = now_ns();
+			submit_copy_then_signal(fd, src, dst, 4096, 0, 11, 12, out);
+			igt_assert_eq(syncobj_wait(fd, out, now_ns() + 10000000000LL), 0);
+			fence_lat[i] = now_ns() - t0;
+			pthread_join(th, NULL);
+			igt_assert_eq(sw.ret, 0);
+			sem_lat[i] = sw.woke_ns - t0;
+		}
+		qsort(sem_lat, N, sizeof(sem_lat[0]), cmp_i64);
+		qsort(fence_lat, N, sizeof(fence_lat[0]), cmp_i64);
+		igt_info("submit -> semaphore WAIT wakes: p50 %.1f us, p99 %.1f us (%d jobs)\n",
+			 sem_lat[N / 2] / 1e3, sem_lat[N * 99 / 100] / 1e3, N);
+		igt_info("submit -> job fence signalled:  p50 %.1f us, p99 %.1f us\n",
+			 fence_lat[N / 2] / 1e3, fence_lat[N * 99 / 100] / 1e3);
+		do_ioctl(fd, DRM_IOCTL_NEURON_EVENT_OP, &e);
+		sem_set(fd, 0, 11, 0);
+		release(fd, 0x1);
+		syncobj_destroy(fd, out);
+		bo_close(fd, src);
+		bo_close(fd, dst);
 	}
 
 	igt_fixture {
