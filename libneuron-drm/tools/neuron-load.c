@@ -15,18 +15,15 @@
  * Exit status:
  *   0  every file verified on every device (or, with --host-only, every
  *      file read and checksummed)
- *   1  a device error, a verification mismatch, a read error, or this
- *      build cannot load onto devices yet (see below)
+ *   1  a device error, a verification mismatch or a read error
  *   2  usage error
  *   3  no Neuron device found
  *   4  bad input (missing, unreadable or empty file, file larger than
  *      device DRAM, no file at all); nothing was loaded
  *
- * STATUS: the device side needs GEM buffer objects and DMA jobs, which the
- * neuron uAPI does not have yet.  This build does the input side (walk,
- * read, CRC-32C, progress, summary) and the device pre-flight checks
- * (devices present, ring complete, every file fits in DRAM), then stops
- * with a clear message instead of pretending to load anything.
+ * Structure: load-files.c (input side: walk, read, reject), here (options,
+ * devices, ring, pre-flight checks), load-device.c (buffer objects, DMA
+ * jobs, peer transfers, read-back and verification, summary).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -40,6 +37,7 @@
 
 #include "neuron_drm.h"
 
+#include "load-device.h"
 #include "load-files.h"
 #include "progress.h"
 
@@ -53,19 +51,6 @@ struct options {
 	bool quiet;
 	bool verbose;
 	int progress; /* -1 auto (terminal), 0 off, 1 on */
-};
-
-struct device {
-	struct neuron_drm_node node;
-	struct drm_neuron_query_device_info info;
-	struct drm_neuron_query_topology topo;
-	int fd;
-};
-
-struct devices {
-	struct device *v;
-	int n;
-	int *ring;	/* indices in east order, starting at device 0 */
 };
 
 static void usage(FILE *f)
@@ -88,11 +73,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 all verified; 1 device error, mismatch or read\n"
 		"error; 2 usage error; 3 no Neuron device; 4 bad input (missing,\n"
-		"unreadable or empty file, file larger than device DRAM).\n"
-		"\n"
-		"Note: this build cannot load onto devices yet: the driver has no\n"
-		"GEM buffer objects and DMA jobs.  It checks the input and the\n"
-		"devices, then stops without loading anything.\n");
+		"unreadable or empty file, file larger than device DRAM, files\n"
+		"that do not fit in device DRAM together).\n");
 }
 
 /* ---- devices ------------------------------------------------------------ */
@@ -405,20 +387,14 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 
-	/*
-	 * 3. The load itself -- not possible yet.  It needs, per file:
-	 * a host GEM BO the file is read into, a DRAM BO on every device,
-	 * a DMA job host BO -> device 0, DMA jobs device k -> device k+1
-	 * along ds.ring through the Neuron-Pipe, and DMA jobs device k ->
-	 * host BO for the read-back that is compared with the file (CRC-32C
-	 * and memcmp).  None of that exists in the uAPI yet, and faking it
-	 * would make the main job meaningless, so stop here.
-	 */
-	fprintf(stderr,
-		"neuron-load: cannot load yet: the neuron driver/uAPI has no GEM "
-		"buffer objects and DMA jobs; input and devices checked, nothing "
-		"was loaded\n");
-	status = EXIT_FAIL;
+	/* 3. The load itself: device 0, the ring, read-back, verification. */
+	{
+		struct load_ctx lc = {
+			.ds = &ds, .fl = &fl, .pg = &pg, .verbose = opt.verbose,
+		};
+
+		status = load_devices(&lc);
+	}
 out:
 	devices_close(&ds);
 	files_free(&fl);
