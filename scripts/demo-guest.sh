@@ -4,32 +4,45 @@
 # demo-guest.sh - the main job of "make demo", run inside the VM.
 #
 # Runs under busybox sh in the guest (scripts/vm-run.sh copies it to
-# /opt/neuron/bin).  Lists the neuron devices the driver created; uses the
-# library's neuron-ls when it is there.  Replace the body with the project's
-# main job when it exists.
+# /opt/neuron/bin, with the tools of libneuron-drm).  Lists the neuron
+# devices with neuron-ls, then loads every ONNX model and tensor of Debian's
+# libonnx-testdata onto device 0, broadcasts it around the Neuron-Pipe ring
+# and verifies every copy on every device (neuron-load).  The exit status is
+# neuron-load's: 0 only when every file verified on every device.
+#
+# Data: the first of $NEURON_DEMO_DATA, /usr/share/libonnx-testdata and
+# /opt/neuron/share/libonnx-testdata that exists (the host side must copy
+# the package's files into the initramfs; see testing.rst).
 set -eu
 
 echo "=== neuron demo: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
-echo "--- PCI functions of the neuron-v1 model (1d0f:7064)"
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x1d0f ] || continue
-	drv=none
-	if [ -L "$d/driver" ]; then
-		drv=$(readlink "$d/driver")
-		drv=${drv##*/}
+
+for tool in neuron-ls neuron-load; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "demo: $tool is not in the guest (was libneuron-drm built and staged by 'make lib'?)" >&2
+		exit 1
 	fi
-	echo "${d##*/} device $(cat "$d/device") driver $drv"
 done
-echo "--- /dev/accel"
-ls -l /dev/accel 2>/dev/null || echo "(no accel nodes: is neuron.ko loaded?)"
-for u in /sys/class/accel/accel*/device/uevent; do
-	[ -e "$u" ] || continue
-	echo "--- $u"
-	cat "$u"
+
+data=
+for d in ${NEURON_DEMO_DATA:-} /usr/share/libonnx-testdata \
+	/opt/neuron/share/libonnx-testdata; do
+	if [ -d "$d" ]; then
+		data=$d
+		break
+	fi
 done
-if command -v neuron-ls >/dev/null 2>&1; then
-	echo "--- neuron-ls"
-	neuron-ls
+
+echo "--- neuron-ls"
+neuron-ls
+
+if [ -z "$data" ]; then
+	echo "demo: no libonnx-testdata in the guest (looked in ${NEURON_DEMO_DATA:-}" \
+		"/usr/share/libonnx-testdata /opt/neuron/share/libonnx-testdata);" \
+		"the VM runner must copy the package's files into the initramfs" >&2
+	exit 1
 fi
-# The demo succeeds only if the driver created at least one node.
-[ -e /dev/accel/accel0 ]
+
+echo "--- neuron-load $data ($(find "$data" -type f | wc -l) files)"
+# Plain progress lines: the console is a log, not a terminal that redraws.
+exec neuron-load --no-progress "$data"
