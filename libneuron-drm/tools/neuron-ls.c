@@ -47,6 +47,10 @@ struct dev {
 	unsigned int n_engines, n_nc, n_sems;
 	uint32_t engine[MAX_ENGINES][2];	/* M2S, S2M DRM_NEURON_ENGINE_STATE_* */
 	int32_t sem[MAX_NC][MAX_SEMS];
+	/* GEM and NeuronCore queries, when the driver has them */
+	bool have_mem, have_cores;
+	struct drm_neuron_query_memory_usage mem;
+	struct drm_neuron_query_cores cores;
 };
 
 static void usage(FILE *f)
@@ -143,6 +147,15 @@ static void probe(struct dev *d, bool state)
 			d->have_topo = true;
 		}
 	}
+	/*
+	 * Memory and core queries need no firmware request; an older driver
+	 * answers -EINVAL (unknown query type), which just hides the columns.
+	 */
+	if ((d->info.capabilities & DRM_NEURON_CAP_BO) &&
+	    neuron_drm_query_memory_usage(fd, &d->mem) == 0)
+		d->have_mem = true;
+	if (neuron_drm_query_cores(fd, &d->cores) == 0)
+		d->have_cores = true;
 	if (state && !d->err && (d->info.capabilities & DRM_NEURON_CAP_DEVICE_STATE)) {
 		ret = read_state(fd, d);
 		if (ret < 0) {
@@ -355,16 +368,63 @@ static void print_state(const struct dev *d, int n)
 	}
 }
 
+static uint64_t dram_used(const struct dev *c)
+{
+	uint64_t used = 0;
+	uint32_t r;
+
+	for (r = 0; r < c->mem.region_count; r++)
+		if (c->mem.regions[r].type == DRM_NEURON_REGION_DRAM)
+			used += c->mem.regions[r].used;
+	return used;
+}
+
+static void dram_used_text(const struct dev *c, char *buf, size_t len)
+{
+	if (!c->have_mem)
+		snprintf(buf, len, "?");
+	else
+		human_size(dram_used(c), buf, len);
+}
+
+/* "-" per free core, the owner's pid otherwise ("?" if not visible). */
+static void owners_text(const struct dev *c, char *buf, size_t len)
+{
+	size_t used = 0;
+	uint32_t k;
+
+	buf[0] = '\0';
+	if (!c->have_cores) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	for (k = 0; k < c->cores.core_count && used < len; k++) {
+		const struct drm_neuron_core_owner *o = &c->cores.cores[k];
+		int w;
+
+		if (!(o->flags & DRM_NEURON_CORE_OWNER_OWNED))
+			w = snprintf(buf + used, len - used, "%s-", k ? "," : "");
+		else if (o->pid > 0)
+			w = snprintf(buf + used, len - used, "%s%d", k ? "," : "",
+				     (int)o->pid);
+		else
+			w = snprintf(buf + used, len - used, "%s?", k ? "," : "");
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 static void print_table(const struct dev *d, int n, bool state)
 {
 	int i;
 
-	printf("%-3s  %-18s  %-12s  %-9s  %-10s  %-9s  %3s  %9s  %-5s  %s\n",
+	printf("%-3s  %-18s  %-12s  %-9s  %-10s  %-9s  %3s  %9s  %9s  %-11s  %-5s  %s\n",
 	       "IDX", "NODE", "PCI SLOT", "PCI ID", "DEV ID", "FIRMWARE",
-	       "NCS", "DRAM", "EAST", "WEST");
+	       "NCS", "DRAM", "USED", "NC OWNERS", "EAST", "WEST");
 	for (i = 0; i < n; i++) {
 		const struct dev *c = &d[i];
-		char size[32], east[32], west[32], pciid[16];
+		char size[32], used[32], owners[64], east[32], west[32], pciid[16];
 
 		snprintf(pciid, sizeof(pciid), "%04x:%04x", c->node.pci_vendor,
 			 c->node.pci_device);
@@ -375,14 +435,16 @@ static void print_table(const struct dev *d, int n, bool state)
 			continue;
 		}
 		human_size(c->info.dram_size, size, sizeof(size));
+		dram_used_text(c, used, sizeof(used));
+		owners_text(c, owners, sizeof(owners));
 		link_text(c, EAST, east, sizeof(east));
 		link_text(c, WEST, west, sizeof(west));
 		printf("%3d  %-18s  %-12s  %-9s  0x%08" PRIx32 "  %-9s  %3" PRIu32
-		       "  %9s  %-5s  %s\n",
+		       "  %9s  %9s  %-11s  %-5s  %s\n",
 		       i, c->node.path, c->node.pci_slot[0] ? c->node.pci_slot : "-",
 		       pciid, c->info.device_id,
 		       (c->info.fw_status & DRM_NEURON_FW_STATUS_READY) ? "ready" : "NOT READY",
-		       c->info.nc_count, size, east, west);
+		       c->info.nc_count, size, used, owners, east, west);
 		if (c->err)
 			printf("     %s: %s\n", c->err_what, neuron_drm_strerror(c->err));
 	}
@@ -437,6 +499,54 @@ static void json_link(const struct dev *c, int l)
 		printf("\"peer_index\": null}");
 }
 
+/* "memory": per-region usage in bytes, or null without the query. */
+static void json_memory(const struct dev *c)
+{
+	uint32_t r;
+
+	printf("      \"memory\": ");
+	if (!c->have_mem) {
+		printf("null,\n");
+		return;
+	}
+	printf("{\"dram_used\": %" PRIu64 ", \"regions\": [", dram_used(c));
+	for (r = 0; r < c->mem.region_count; r++) {
+		const struct drm_neuron_memory_region *m = &c->mem.regions[r];
+
+		printf("%s{\"type\": \"%s\", \"index\": %" PRIu32 ", \"total\": %"
+		       PRIu64 ", \"used\": %" PRIu64 ", \"largest_free\": %" PRIu64 "}",
+		       r ? ", " : "",
+		       m->type == DRM_NEURON_REGION_DRAM ? "dram" :
+		       m->type == DRM_NEURON_REGION_HOST ? "host" : "unknown",
+		       m->index, (uint64_t)m->total, (uint64_t)m->used,
+		       (uint64_t)m->largest_free);
+	}
+	printf("]},\n");
+}
+
+/* "cores": owner of each NeuronCore, or null without the query. */
+static void json_cores(const struct dev *c)
+{
+	uint32_t k;
+
+	printf("      \"cores\": ");
+	if (!c->have_cores) {
+		printf("null,\n");
+		return;
+	}
+	printf("[");
+	for (k = 0; k < c->cores.core_count; k++) {
+		const struct drm_neuron_core_owner *o = &c->cores.cores[k];
+
+		printf("%s{\"index\": %" PRIu32 ", \"owned\": %s, \"pid\": %d, "
+		       "\"caller\": %s}", k ? ", " : "", k,
+		       (o->flags & DRM_NEURON_CORE_OWNER_OWNED) ? "true" : "false",
+		       (int)o->pid,
+		       (o->flags & DRM_NEURON_CORE_OWNER_CALLER) ? "true" : "false");
+	}
+	printf("],\n");
+}
+
 static void print_json(const struct dev *d, int n, int list_err)
 {
 	bool *seen = calloc((size_t)(n ? n : 1), sizeof(*seen));
@@ -484,6 +594,8 @@ static void print_json(const struct dev *d, int n, int list_err)
 			       (uint64_t)in->dram_size);
 			printf("      \"capabilities\": %" PRIu64 ",\n",
 			       (uint64_t)in->capabilities);
+			json_memory(c);
+			json_cores(c);
 			printf("      \"links\": {\"east\": ");
 			json_link(c, EAST);
 			printf(", \"west\": ");
