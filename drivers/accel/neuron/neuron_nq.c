@@ -131,6 +131,18 @@ static void neuron_nq_disable(struct neuron_device *ndev, u32 regs)
 	neuron_hw_end(ndev, idx);
 }
 
+/* Point the device at an empty ring, head 0. The ring must be zeroed. */
+static void neuron_nq_program(struct neuron_device *ndev, u32 regs,
+			      struct neuron_nq *nq)
+{
+	/* The zeroed ring must be visible before the device uses it. */
+	wmb();
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_LO, lower_32_bits(nq->devaddr));
+	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_HI, upper_32_bits(nq->devaddr));
+	neuron_apb_write(ndev, regs + NEURON_NQ_HEAD, 0);
+	neuron_apb_write(ndev, regs + NEURON_NQ_SIZE, nq->size);
+}
+
 static void neuron_nq_free(struct neuron_nq *nq)
 {
 	drm_gem_vunmap_unlocked(nq->bo, &nq->map);
@@ -186,6 +198,46 @@ void neuron_nq_free_list(struct list_head *dead)
 	}
 }
 
+/**
+ * neuron_nq_reset_done() - set the queues up again after a device reset
+ * @ndev: the device, just reset successfully, reset_lock held for writing
+ *
+ * A reset clears PUTILS, so the device forgot every queue. Program them
+ * again with empty rings: head 0, phase 1. Owners learn the new head from
+ * NQ_ADVANCE or a WAIT result; entries not consumed before the reset are
+ * lost, as everything else the device held.
+ */
+void neuron_nq_reset_done(struct neuron_device *ndev)
+{
+	struct neuron_nq *nq;
+	unsigned int slot;
+	int idx;
+	u32 core;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		for (slot = 0; slot < NEURON_NQ_SLOTS; slot++) {
+			nq = ndev->cores.core[core].nq[slot];
+			if (!nq)
+				continue;
+			memset(nq->map.vaddr, 0, nq->size);
+			nq->head = 0;
+			nq->phase = 1;
+			neuron_nq_program(ndev,
+					  neuron_nq_regs(core, slot / NEURON_NQ_ENGINES,
+							 slot % NEURON_NQ_ENGINES),
+					  nq);
+		}
+	}
+	neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
+
+	drm_dev_exit(idx);
+}
+
 struct neuron_nq_seg {
 	u64 devaddr;
 	unsigned int count;
@@ -236,7 +288,6 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	struct drm_neuron_nq_create *args = data;
 	u32 core = args->core, type = args->type, engine = args->engine;
 	struct neuron_nq *nq, **slot;
-	u32 regs;
 	int idx, ret;
 
 	if (args->flags || args->pad)
@@ -302,13 +353,7 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	if (ret)
 		goto err_unlock;
 
-	/* The ring's contents must be visible before the device uses it. */
-	wmb();
-	regs = neuron_nq_regs(core, type, engine);
-	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_LO, lower_32_bits(nq->devaddr));
-	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_HI, upper_32_bits(nq->devaddr));
-	neuron_apb_write(ndev, regs + NEURON_NQ_HEAD, 0);
-	neuron_apb_write(ndev, regs + NEURON_NQ_SIZE, nq->size);
+	neuron_nq_program(ndev, neuron_nq_regs(core, type, engine), nq);
 	neuron_hw_end(ndev, idx);
 
 	*slot = nq;

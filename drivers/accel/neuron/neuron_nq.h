@@ -16,6 +16,7 @@ struct neuron_device;
 void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 			   struct list_head *dead);
 void neuron_nq_free_list(struct list_head *dead);
+void neuron_nq_reset_done(struct neuron_device *ndev);
 
 int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 			   struct drm_file *file);

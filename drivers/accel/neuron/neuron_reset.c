@@ -21,6 +21,7 @@
 #include "neuron_compat.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_nq.h"
 #include "neuron_regs.h"
 #include "neuron_reset.h"
 #include "neuron_topology.h"
@@ -166,6 +167,8 @@ int neuron_reset(struct neuron_device *ndev)
 	neuron_jobs_reset_prepare(ndev);
 	ret = neuron_reset_hw(ndev);
 	neuron_jobs_reset_done(ndev, ret);
+	if (!ret)
+		neuron_nq_reset_done(ndev);
 	if (ret && ret != -ENODEV) {
 		if (!ndev->wedged)
 			neuron_dev_wedged_event(&ndev->drm);
