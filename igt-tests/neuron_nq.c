@@ -655,6 +655,45 @@ igt_main
 		release(fd, 0x1);
 	}
 
+	igt_describe("After a device reset the queue works again from head 0, phase 1");
+	igt_subtest("reset-restores") {
+		static const uint32_t idx[] = { 21 };
+		static const bool set[] = { true };
+		struct drm_neuron_reset rst = {};
+		struct drm_neuron_nq_advance a;
+		struct drm_neuron_wait w;
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
+		for (int i = 0; i < 3; i++)
+			event(fd, 0, i, true);
+		igt_assert_eq(ring_ready(&r), 3);
+		ring_consume(fd, 0, &r, 2);
+		igt_assert_eq(r.head, 2 * ENTRY);
+
+		igt_require_f(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &rst) == 0,
+			      "reset failed: %s\n", strerror(errno));
+
+		/* The owner resynchronises: head 0, phase 1, nothing new. */
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
+		igt_assert_eq(a.head, 0);
+		igt_assert_eq(a.phase, 1);
+		igt_assert_eq(a.dropped, 0);
+		r.head = 0;
+		r.phase = 1;
+		igt_assert_eq(ring_ready(&r), 0);
+
+		event(fd, 0, 21, true);
+		wait_nq_args(&w, 0, now_ns() + 5000000000LL);
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		igt_assert_eq(w.result, 0);
+		expect_events(&r, 1, idx, set);
+		ring_consume(fd, 0, &r, 1);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
 	igt_describe("TRACE, NOTIFY and ERROR queues can be set up on every engine index");
 	igt_subtest("other-types") {
 		static const uint32_t types[] = {
