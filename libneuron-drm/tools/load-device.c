@@ -720,6 +720,15 @@ int load_devices(struct load_ctx *c)
 	}
 	for (i = 0; i < ds->n && ret == 0; i++)
 		ret = device_alloc(c, i);
+	/* Out of DRAM (fragmented channels) is bad input: nothing moved yet. */
+	if (ret == -ENOSPC) {
+		fprintf(stderr, "neuron-load: the files do not fit in device DRAM; "
+			"nothing was loaded, everything allocated is freed again\n");
+		for (i = 0; i < ds->n; i++)
+			device_free(&ds->v[i], fl->n);
+		free(q);
+		return 4;
+	}
 	if (ret == 0)
 		ret = phase_load(c, q);
 	for (k = 0; k + 1 < ds->n && ret == 0; k++)

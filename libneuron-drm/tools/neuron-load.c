@@ -359,9 +359,19 @@ int main(int argc, char **argv)
 	status = devices_ring(&ds);
 	if (status)
 		goto out;
-	for (i = 0; i < ds.n; i++)
-		if (ds.v[i].info.dram_size < dram_min)
-			dram_min = ds.v[i].info.dram_size;
+	/*
+	 * A buffer object never spans DRAM channels, so the largest file
+	 * that can be loaded is one channel (the whole DRAM if a driver does
+	 * not report channels).
+	 */
+	for (i = 0; i < ds.n; i++) {
+		uint64_t lim = ds.v[i].info.dram_channel_size ?
+				       ds.v[i].info.dram_channel_size :
+				       ds.v[i].info.dram_size;
+
+		if (lim < dram_min)
+			dram_min = lim;
+	}
 	ret = 0;
 	for (size_t k = 0; k < fl.n; k++) {
 		if (fl.v[k].size > dram_min) {
@@ -370,7 +380,8 @@ int main(int argc, char **argv)
 			format_bytes(fl.v[k].size, sz, sizeof(sz));
 			format_bytes(dram_min, dram, sizeof(dram));
 			fprintf(stderr, "neuron-load: %s: file larger than device DRAM "
-				"(%s > %s)\n", fl.v[k].path, sz, dram);
+				"(%s > %s, one DRAM channel: a buffer never spans "
+				"channels)\n", fl.v[k].path, sz, dram);
 			ret = 1;
 		}
 	}
