@@ -341,6 +341,48 @@ igt_main
 		release(fd, 0xc);
 	}
 
+	igt_describe("A process killed while it sleeps in WAIT dies at once and its cores are freed");
+	igt_subtest("kill-while-waiting") {
+		struct drm_neuron_query_cores q;
+		int pipefd[2], status;
+		int64_t t0;
+		char c;
+		pid_t pid;
+
+		igt_assert_eq(pipe(pipefd), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_core_acquire a = { .core_mask = 0x2 };
+			struct drm_neuron_wait w;
+			int cfd = igt_neuron_open(0);
+
+			if (ioctl(cfd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a))
+				_exit(1);
+			if (write(pipefd[1], "x", 1) != 1)
+				_exit(1);
+			/* Semaphore 0 of core 1 never reaches INT32_MAX here. */
+			wait_sem_args(&w, 1, 0, INT32_MAX, now_ns() + 60000000000LL);
+			ioctl(cfd, DRM_IOCTL_NEURON_WAIT, &w);
+			_exit(2);
+		}
+		close(pipefd[1]);
+		igt_assert_eq(read(pipefd[0], &c, 1), 1);
+		close(pipefd[0]);
+		usleep(50000);	/* the child is asleep in WAIT */
+
+		t0 = now_ns();
+		kill(pid, SIGKILL);
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		igt_assert_lt(now_ns(), t0 + 1000000000LL);
+
+		query_cores(fd, &q);
+		igt_assert_eq(q.cores[1].flags, 0);
+		acquire(fd, 0x2);
+		release(fd, 0x2);
+	}
+
 	igt_describe("Reserved fields, unknown flags, empty and out-of-range masks");
 	igt_subtest("core-bad-args") {
 		static const unsigned long reqs[] = {
