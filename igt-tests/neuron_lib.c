@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_lib - libneuron-drm on real (emulated) devices: enumeration and
+ * open by index, PCI slot and device id, every wrapper of the uAPI, and
+ * neuron-ls --json.
+ *
+ * The igt-tests pattern rule links only the harness, so the library is
+ * compiled into this test from its sources (a unity build of
+ * the .c files of libneuron-drm/src); the code under test is the library's own.
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * The library sources set their own feature macros; everything is already
+ * exposed by _GNU_SOURCE above, so drop theirs to avoid redefinitions.
+ */
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_core.c"
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_enum.c"
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_query.c"
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_bo.c"
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_sync.c"
+#undef _POSIX_C_SOURCE
+#undef _DEFAULT_SOURCE
+#include "../libneuron-drm/src/neuron_drm_cores.c"
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("libneuron-drm: enumeration, open, ioctl wrappers, neuron-ls --json");
+
+#define SEC_NS 1000000000ll
+
+static void lib_ok(int ret, const char *what)
+{
+	igt_assert_f(ret == 0, "%s: %d (%s)\n", what, ret, neuron_drm_strerror(ret));
+}
+
+static int lib_minor(int fd)
+{
+	struct neuron_drm_node n;
+
+	lib_ok(neuron_drm_get_node(fd, &n), "get_node");
+	return (int)n.minor;
+}
+
+static uint32_t lib_bo(int fd, uint64_t size, uint32_t placement)
+{
+	uint32_t h = 0;
+
+	lib_ok(neuron_drm_bo_create(fd, size, placement, 0, 0, &h), "bo_create");
+	igt_assert_neq(h, 0);
+	return h;
+}
+
+/* Submit @x on @fd with a fresh syncobj, wait, and return the fence status. */
+static int lib_copy(int fd, uint32_t engine, struct drm_neuron_xfer *x,
+		    uint32_t n)
+{
+	struct drm_neuron_sync out = { 0 };
+	uint64_t seqno = 0;
+	int status = 0;
+
+	lib_ok(neuron_drm_syncobj_create(fd, 0, &out.handle), "syncobj_create");
+	lib_ok(neuron_drm_submit_xfers(fd, engine, 0, 0, x, n, NULL, 0, &out,
+				       &seqno), "submit_xfers");
+	igt_assert_gt(seqno, 0);
+	lib_ok(neuron_drm_syncobj_wait(fd, &out.handle, 1,
+				       neuron_drm_abs_timeout(60 * SEC_NS),
+				       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				       NULL), "syncobj_wait");
+	lib_ok(neuron_drm_syncobj_status(fd, out.handle, &status), "syncobj_status");
+	lib_ok(neuron_drm_syncobj_destroy(fd, out.handle), "syncobj_destroy");
+	return status;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+igt_main
+{
+	struct neuron_drm_node nodes[16];
+	int count = 0, fd = -1;
+
+	igt_fixture {
+		count = neuron_drm_list(nodes, 16);
+		igt_require_f(count > 0, "no neuron device (%d)\n", count);
+		fd = neuron_drm_open_index(0);
+		igt_assert_fd(fd);
+	}
+
+	igt_describe("neuron_drm_list() finds the devices the harness finds, sorted, with PCI data");
+	igt_subtest("list") {
+		int i;
+
+		igt_assert_eq(count, igt_neuron_count());
+		igt_assert_eq(neuron_drm_list(NULL, 0), count);
+		for (i = 0; i < count && i < 16; i++) {
+			igt_assert(strncmp(nodes[i].path, "/dev/accel/accel", 16) == 0);
+			igt_assert(nodes[i].pci_slot[0]);
+			igt_assert_eq(nodes[i].pci_vendor, 0x1d0f);
+			igt_assert(nodes[i].pci_device >= 0x7064 &&
+				   nodes[i].pci_device <= 0x7067);
+			if (i)
+				igt_assert_lt(nodes[i - 1].minor, nodes[i].minor);
+		}
+	}
+
+	igt_describe("open by index, PCI slot (long and short form) and device id agree");
+	igt_subtest("open") {
+		int i;
+
+		for (i = 0; i < count && i < 16; i++) {
+			struct drm_neuron_query_device_info info;
+			int a = neuron_drm_open_index(i), b, c, d;
+
+			igt_assert_fd(a);
+			igt_assert_eq(lib_minor(a), nodes[i].minor);
+			b = neuron_drm_open_pci(nodes[i].pci_slot);
+			igt_assert_fd(b);
+			igt_assert_eq(lib_minor(b), nodes[i].minor);
+			c = neuron_drm_open_pci(nodes[i].pci_slot + 5); /* "BB:DD.F" */
+			igt_assert_fd(c);
+			igt_assert_eq(lib_minor(c), nodes[i].minor);
+			lib_ok(neuron_drm_query_device_info(a, &info), "device_info");
+			d = neuron_drm_open_device_id(info.device_id);
+			igt_assert_fd(d);
+			igt_assert_eq(lib_minor(d), nodes[i].minor);
+			neuron_drm_close(a);
+			neuron_drm_close(b);
+			neuron_drm_close(c);
+			neuron_drm_close(d);
+		}
+		igt_assert_eq(neuron_drm_open_index(count), -ENODEV);
+		igt_assert_eq(neuron_drm_open_pci("0000:00:1e.7"), -ENODEV);
+		igt_assert_eq(neuron_drm_open_device_id(0), -EINVAL);
+		igt_assert_eq(neuron_drm_open_path("/dev/null"), -ENOTTY);
+	}
+
+	igt_describe("queries: device info, topology, firmware status, memory usage, cores");
+	igt_subtest("queries") {
+		struct drm_neuron_query_device_info info;
+		struct drm_neuron_query_topology topo;
+		struct drm_neuron_query_memory_usage mu;
+		struct drm_neuron_query_cores qc;
+		uint32_t st = 0;
+
+		lib_ok(neuron_drm_query_device_info(fd, &info), "device_info");
+		igt_assert(info.fw_status & DRM_NEURON_FW_STATUS_READY);
+		igt_assert_eq(info.nc_count, 4);
+		igt_assert(neuron_drm_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, NULL, 0) >=
+			   (int)sizeof(info));
+		lib_ok(neuron_drm_query_topology(fd, &topo), "topology");
+		igt_assert_eq_u32(topo.device_id, info.device_id);
+		lib_ok(neuron_drm_fw_status(fd, &st), "fw_status");
+		igt_assert(st & DRM_NEURON_FW_STATUS_READY);
+		lib_ok(neuron_drm_query_memory_usage(fd, &mu), "memory_usage");
+		igt_assert_eq(mu.region_count, 1 + info.dram_channel_count);
+		igt_assert_eq(mu.regions[0].type, DRM_NEURON_REGION_HOST);
+		igt_assert_eq(mu.regions[1].type, DRM_NEURON_REGION_DRAM);
+		lib_ok(neuron_drm_query_cores(fd, &qc), "cores");
+		igt_assert_eq(qc.core_count, info.nc_count);
+		igt_assert_eq(neuron_drm_query(fd, 0x7fffffff, NULL, 0), -EINVAL);
+	}
+
+	igt_describe("BOs: create, info, map, DMA host -> DRAM -> host, memory use, close");
+	igt_subtest("bo-roundtrip") {
+		const uint64_t sz = 256 * 1024;
+		struct drm_neuron_query_memory_usage before, during;
+		struct drm_neuron_bo_info bi;
+		struct drm_neuron_xfer x[2];
+		uint32_t src, dst, dram;
+		uint8_t *ps, *pd;
+		uint64_t ls, ld;
+
+		lib_ok(neuron_drm_query_memory_usage(fd, &before), "memory_usage");
+		src = lib_bo(fd, sz, DRM_NEURON_BO_HOST);
+		dst = lib_bo(fd, sz, DRM_NEURON_BO_HOST);
+		dram = lib_bo(fd, sz, DRM_NEURON_BO_DRAM);
+		lib_ok(neuron_drm_bo_info(fd, dram, 0, &bi), "bo_info");
+		igt_assert_eq(bi.placement, DRM_NEURON_BO_DRAM);
+		igt_assert_eq_u64(bi.size, sz);
+		igt_assert(bi.device_addr != 0);
+		igt_assert(bi.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS);
+		lib_ok(neuron_drm_bo_info(fd, src, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &bi),
+		       "bo_info dma map");
+		igt_assert_eq(bi.placement, DRM_NEURON_BO_HOST);
+		igt_assert_gt(bi.dma_segments, 0);
+		lib_ok(neuron_drm_query_memory_usage(fd, &during), "memory_usage");
+		igt_assert(during.regions[1].used + during.regions[2].used >=
+			   before.regions[1].used + before.regions[2].used + sz);
+
+		lib_ok(neuron_drm_bo_map(fd, src, (void **)&ps, &ls), "bo_map");
+		lib_ok(neuron_drm_bo_map(fd, dst, (void **)&pd, &ld), "bo_map");
+		igt_assert_eq_u64(ls, sz);
+		fill(ps, sz, 42);
+		memset(pd, 0, sz);
+		/* odd offsets and sizes, two transfers in one job, in order */
+		neuron_drm_xfer_copy(&x[0], src, 3, dram, 5, sz - 8);
+		neuron_drm_xfer_copy(&x[1], dram, 5, dst, 3, sz - 8);
+		igt_assert_eq(lib_copy(fd, 0, x, 2), 1);
+		igt_assert(memcmp(ps + 3, pd + 3, sz - 8) == 0);
+		lib_ok(neuron_drm_bo_unmap(ps, ls), "bo_unmap");
+		lib_ok(neuron_drm_bo_unmap(pd, ld), "bo_unmap");
+
+		lib_ok(neuron_drm_gem_close(fd, src), "gem_close");
+		lib_ok(neuron_drm_gem_close(fd, dst), "gem_close");
+		lib_ok(neuron_drm_gem_close(fd, dram), "gem_close");
+		igt_assert_eq(neuron_drm_gem_close(fd, dram), -EINVAL);
+		igt_assert_eq(neuron_drm_bo_info(fd, dram, 0, &bi), -ENOENT);
+		/* errors of the wrappers come from the kernel unchanged */
+		igt_assert_eq(neuron_drm_bo_create(fd, 4096, 7, 0, 0, &src), -EINVAL);
+		igt_assert_eq(neuron_drm_bo_create(fd, 1ull << 40, DRM_NEURON_BO_DRAM,
+						   0, 0, &src), -ENOSPC);
+	}
+
+	igt_describe("submit: the kernel's argument errors reach the caller");
+	igt_subtest("submit-errors") {
+		uint32_t h = lib_bo(fd, 4096, DRM_NEURON_BO_HOST);
+		struct drm_neuron_xfer x;
+
+		neuron_drm_xfer_copy(&x, h, 0, h + 1000, 0, 16);
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, 0, &x, 1, NULL, 0,
+						      NULL, NULL), -ENOENT);
+		neuron_drm_xfer_copy(&x, h, 0, h, 2048, 16);
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 99, 0, 0, &x, 1, NULL, 0,
+						      NULL, NULL), -EINVAL);
+		neuron_drm_xfer_copy(&x, h, 0, h, 4090, 16);
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, 0, &x, 1, NULL, 0,
+						      NULL, NULL), -EINVAL);
+		lib_ok(neuron_drm_gem_close(fd, h), "gem_close");
+	}
+
+	igt_describe("PRIME: a DRAM BO imported by the east neighbour is peer DRAM it can copy from");
+	igt_subtest("prime-peer") {
+		struct drm_neuron_query_topology topo;
+		struct drm_neuron_query_device_info info;
+		struct drm_neuron_bo_info bi;
+		struct drm_neuron_xfer x[2];
+		uint32_t d0, d1, peer, h1;
+		uint64_t sz = 64 * 1024, l;
+		int east, dmabuf = -1;
+		uint8_t *p;
+
+		lib_ok(neuron_drm_query_topology(fd, &topo), "topology");
+		igt_require(topo.links[DRM_NEURON_LINK_EAST].flags & DRM_NEURON_LINK_PEER_LOCAL);
+		lib_ok(neuron_drm_query_device_info(fd, &info), "device_info");
+		east = neuron_drm_open_device_id(topo.links[DRM_NEURON_LINK_EAST].peer_device_id);
+		igt_assert_fd(east);
+
+		d0 = lib_bo(fd, sz, DRM_NEURON_BO_DRAM);
+		h1 = lib_bo(east, sz, DRM_NEURON_BO_HOST);
+		d1 = lib_bo(east, sz, DRM_NEURON_BO_DRAM);
+		lib_ok(neuron_drm_bo_map(east, h1, (void **)&p, &l), "bo_map");
+		fill(p, sz, 7);
+		/* fill d0 from a host BO of its own device */
+		{
+			uint32_t h0 = lib_bo(fd, sz, DRM_NEURON_BO_HOST);
+			uint8_t *p0;
+			uint64_t l0;
+
+			lib_ok(neuron_drm_bo_map(fd, h0, (void **)&p0, &l0), "bo_map");
+			memcpy(p0, p, sz);
+			neuron_drm_xfer_copy(&x[0], h0, 0, d0, 0, sz);
+			igt_assert_eq(lib_copy(fd, 1, x, 1), 1);
+			neuron_drm_bo_unmap(p0, l0);
+			neuron_drm_gem_close(fd, h0);
+		}
+		memset(p, 0, sz);
+
+		lib_ok(neuron_drm_prime_handle_to_fd(fd, d0, DRM_CLOEXEC, &dmabuf),
+		       "prime_handle_to_fd");
+		igt_assert_fd(dmabuf);
+		lib_ok(neuron_drm_prime_fd_to_handle(east, dmabuf, &peer),
+		       "prime_fd_to_handle");
+		close(dmabuf);
+		lib_ok(neuron_drm_bo_info(east, peer, 0, &bi), "bo_info peer");
+		igt_assert(bi.info_flags & DRM_NEURON_BO_INFO_PEER);
+		igt_assert_eq_u32(bi.peer_device_id, info.device_id);
+
+		neuron_drm_xfer_copy(&x[0], peer, 0, d1, 0, sz);
+		neuron_drm_xfer_copy(&x[1], d1, 0, h1, 0, sz);
+		igt_assert_eq(lib_copy(east, 1, x, 2), 1);
+		{
+			uint8_t *ref = malloc(sz);
+
+			igt_assert(ref);
+			fill(ref, sz, 7);
+			igt_assert(memcmp(ref, p, sz) == 0);
+			free(ref);
+		}
+		neuron_drm_bo_unmap(p, l);
+		lib_ok(neuron_drm_gem_close(east, peer), "gem_close peer");
+		neuron_drm_gem_close(east, d1);
+		neuron_drm_gem_close(east, h1);
+		neuron_drm_gem_close(fd, d0);
+		neuron_drm_close(east);
+		/* not a dma-buf: -EINVAL; not an open descriptor: -EBADF */
+		dmabuf = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		igt_assert_fd(dmabuf);
+		igt_assert_eq(neuron_drm_prime_fd_to_handle(fd, dmabuf, &peer), -EINVAL);
+		close(dmabuf);
+		igt_assert_eq(neuron_drm_prime_fd_to_handle(fd, 1000, &peer), -EBADF);
+	}
+
+	igt_describe("syncobjs: timeline signal, query, wait and timeout");
+	igt_subtest("syncobj-timeline") {
+		uint32_t so;
+		uint64_t pt = 5, got = 0, later = 6;
+
+		lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
+		lib_ok(neuron_drm_syncobj_timeline_signal(fd, &so, &pt, 1), "timeline_signal");
+		lib_ok(neuron_drm_syncobj_query(fd, &so, &got, 1), "query");
+		igt_assert_eq_u64(got, 5);
+		lib_ok(neuron_drm_syncobj_timeline_wait(fd, &so, &pt, 1,
+							neuron_drm_abs_timeout(SEC_NS),
+							0, NULL), "timeline_wait");
+		igt_assert_eq(neuron_drm_syncobj_timeline_wait(fd, &so, &later, 1,
+							       neuron_drm_abs_timeout(SEC_NS / 100),
+							       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+							       NULL), -ETIME);
+		lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
+		igt_assert_eq(neuron_drm_syncobj_destroy(fd, so), -EINVAL);
+		lib_ok(neuron_drm_syncobj_create(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &so),
+		       "syncobj_create signalled");
+		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, 0, 0, NULL), "wait signalled");
+		neuron_drm_syncobj_destroy(fd, so);
+	}
+
+	igt_describe("NeuronCores: ownership, semaphores, events, an EVENT queue, waits");
+	igt_subtest("cores") {
+		struct drm_neuron_query_cores qc;
+		struct drm_neuron_nq_advance na;
+		uint32_t ev = 9, ring_bo, *ring;
+		uint64_t rl;
+		int32_t v, res = 0;
+		int other;
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 3), "core_acquire");
+		lib_ok(neuron_drm_query_cores(fd, &qc), "cores");
+		igt_assert(qc.cores[3].flags & DRM_NEURON_CORE_OWNER_CALLER);
+		igt_assert_eq(qc.cores[3].pid, getpid());
+		other = neuron_drm_open_index(0);
+		igt_assert_fd(other);
+		igt_assert_eq(neuron_drm_core_acquire(other, 1u << 3), -EBUSY);
+		v = 1;
+		igt_assert_eq(neuron_drm_sem_op(other, 3, 0, DRM_NEURON_SEM_SET, &v), -EACCES);
+		neuron_drm_close(other);
+
+		v = 7;
+		lib_ok(neuron_drm_sem_op(fd, 3, 4, DRM_NEURON_SEM_SET, &v), "sem set");
+		v = 2;
+		lib_ok(neuron_drm_sem_op(fd, 3, 4, DRM_NEURON_SEM_INCR, &v), "sem incr");
+		v = 0;
+		lib_ok(neuron_drm_sem_op(fd, 3, 4, DRM_NEURON_SEM_READ, &v), "sem read");
+		igt_assert_eq(v, 9);
+		lib_ok(neuron_drm_semaphore_read(fd, 3, 4, &v), "semaphore_read");
+		igt_assert_eq(v, 9);
+		lib_ok(neuron_drm_wait(fd, DRM_NEURON_WAIT_SEMAPHORE, 3, 4, 0, 9,
+				       neuron_drm_abs_timeout(SEC_NS), &res), "wait sem");
+		igt_assert_eq(res, 9);
+		igt_assert_eq(neuron_drm_wait(fd, DRM_NEURON_WAIT_SEMAPHORE, 3, 4, 0, 10,
+					      neuron_drm_abs_timeout(SEC_NS / 100), &res),
+			      -ETIME);
+
+		/* one page: contiguous for the device even without an IOMMU */
+		ring_bo = lib_bo(fd, 4096, DRM_NEURON_BO_HOST);
+		lib_ok(neuron_drm_bo_map(fd, ring_bo, (void **)&ring, &rl), "bo_map ring");
+		lib_ok(neuron_drm_nq_create(fd, 3, DRM_NEURON_NQ_EVENT, 0, ring_bo, 4096),
+		       "nq_create");
+		igt_assert_eq(neuron_drm_nq_create(fd, 3, DRM_NEURON_NQ_EVENT, 0, ring_bo, 4096),
+			      -EEXIST);
+		lib_ok(neuron_drm_event_op(fd, 3, 17, DRM_NEURON_EVENT_SET, NULL), "event set");
+		lib_ok(neuron_drm_event_op(fd, 3, 17, DRM_NEURON_EVENT_READ, &ev), "event read");
+		igt_assert_eq(ev, 1);
+		lib_ok(neuron_drm_event_read(fd, 3, 17, &ev), "event_read state");
+		igt_assert_eq(ev, 1);
+		lib_ok(neuron_drm_wait(fd, DRM_NEURON_WAIT_NQ, 3, DRM_NEURON_NQ_EVENT, 0, 0,
+				       neuron_drm_abs_timeout(5 * SEC_NS), &res), "wait nq");
+		igt_assert_eq(res, 0);
+		igt_assert_eq_u32(ring[0], 0x80000000u | (DRM_NEURON_NQ_EVENT << 24) | 17);
+		igt_assert_eq_u32(ring[1], 1);
+		lib_ok(neuron_drm_nq_advance(fd, 3, DRM_NEURON_NQ_EVENT, 0, 1, &na), "nq_advance");
+		igt_assert_eq(na.head, 16);
+		igt_assert_eq(neuron_drm_nq_advance(fd, 3, DRM_NEURON_NQ_EVENT, 0, 1, &na),
+			      -EINVAL);
+		lib_ok(neuron_drm_event_op(fd, 3, 17, DRM_NEURON_EVENT_CLEAR, NULL), "event clear");
+		lib_ok(neuron_drm_nq_destroy(fd, 3, DRM_NEURON_NQ_EVENT, 0), "nq_destroy");
+		igt_assert_eq(neuron_drm_nq_destroy(fd, 3, DRM_NEURON_NQ_EVENT, 0), -ENOENT);
+		neuron_drm_bo_unmap(ring, rl);
+		neuron_drm_gem_close(fd, ring_bo);
+
+		lib_ok(neuron_drm_core_release(fd, 1u << 3), "core_release");
+		igt_assert_eq(neuron_drm_core_release(fd, 1u << 3), -EACCES);
+		igt_assert_eq(neuron_drm_core_acquire(fd, 1u << 31), -EINVAL);
+	}
+
+	igt_describe("post_metrics and device_state reach the firmware");
+	igt_subtest("metrics-state") {
+		struct drm_neuron_device_state st;
+		static const char blob[] = "neuron_lib metrics";
+
+		lib_ok(neuron_drm_post_metrics(fd, blob, sizeof(blob)), "post_metrics");
+		igt_assert_eq(neuron_drm_post_metrics(fd, blob, DRM_NEURON_METRICS_MAX_SIZE + 1),
+			      -E2BIG);
+		lib_ok(neuron_drm_device_state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &st),
+		       "device_state");
+		igt_assert_eq(st.count, DRM_NEURON_DMA_ENGINE_COUNT);
+	}
+
+	igt_describe("neuron-ls and neuron-ls --json run and exit 0 (the host parses the JSON)");
+	igt_subtest("neuron-ls") {
+		const char *bin = "/opt/neuron/bin/neuron-ls";
+		char cmd[256];
+		FILE *f;
+		int st, depth = 0, ch, objects = 0;
+
+		igt_require(access(bin, X_OK) == 0);
+		snprintf(cmd, sizeof(cmd), "%s >/dev/null", bin);
+		st = system(cmd);
+		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		snprintf(cmd, sizeof(cmd), "%s --json", bin);
+		f = popen(cmd, "r");
+		igt_assert(f);
+		/* Brace balance only; the full parse is python3 on the host. */
+		while ((ch = fgetc(f)) != EOF) {
+			if (ch == '{')
+				depth++, objects++;
+			else if (ch == '}')
+				depth--;
+			igt_assert_gte(depth, 0);
+		}
+		st = pclose(f);
+		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		igt_assert_eq(depth, 0);
+		igt_assert_gt(objects, count);
+	}
+
+	igt_fixture
+		neuron_drm_close(fd);
+}
