@@ -35,7 +35,16 @@
  * and installed next to this header.  It includes libdrm's "drm.h"
  * (pkg-config --cflags libdrm).
  */
+#if defined(__has_include)
+#if __has_include("neuron_accel.h")
 #include "neuron_accel.h"
+#else
+/* Built inside the kernel tree (igt-tests): the uAPI's own location. */
+#include <drm/neuron_accel.h>
+#endif
+#else
+#include "neuron_accel.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -518,7 +527,8 @@ NEURON_DRM_EXPORT int neuron_drm_prime_handle_to_fd(int fd, uint32_t handle,
  * DRM_NEURON_BO_INFO_PEER) usable in transfers over the Neuron-Pipe link.
  *
  * Return: 0 on success; -EINVAL if @handle is NULL or @dmabuf_fd is
- * negative; -EBADF if @dmabuf_fd is not a dma-buf (or @fd not open);
+ * negative (library) or @dmabuf_fd is open but not a dma-buf (kernel);
+ * -EBADF if @dmabuf_fd (or @fd) is not an open descriptor;
  * -EOPNOTSUPP when the exporter refuses this device (e.g. a DRAM dma-buf
  * imported by a non-neuron device); -ENOMEM; -ENOTTY, -ENODEV.
  */

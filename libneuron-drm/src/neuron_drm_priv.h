@@ -7,7 +7,8 @@
 #ifndef NEURON_DRM_PRIV_H
 #define NEURON_DRM_PRIV_H
 
-#include "neuron_drm.h"
+/* Relative, so that a unity build from another directory finds it. */
+#include "../include/neuron_drm.h"
 
 /*
  * neuron_drm__list_dir() - neuron_drm_list() over an arbitrary directory.
