@@ -37,9 +37,10 @@ echo "--- neuron-ls"
 neuron-ls
 
 if [ -z "$data" ]; then
-	echo "demo: no libonnx-testdata in the guest (looked in ${NEURON_DEMO_DATA:-}" \
-		"/usr/share/libonnx-testdata /opt/neuron/share/libonnx-testdata);" \
-		"the VM runner must copy the package's files into the initramfs" >&2
+	echo "demo: no libonnx-testdata in the guest (looked in" \
+		"${NEURON_DEMO_DATA:+$NEURON_DEMO_DATA }/usr/share/libonnx-testdata" \
+		"/opt/neuron/share/libonnx-testdata); the VM runner must copy the" \
+		"package's files into the initramfs" >&2
 	exit 1
 fi
 
