@@ -81,7 +81,7 @@ ko=(/lib/modules/"$KVER"/updates/dkms/neuron.ko*)
 [[ ${#ko[@]} -eq 1 ]] || fail "no neuron.ko under /lib/modules/$KVER/updates/dkms"
 vermagic=$(modinfo -F vermagic "${ko[0]}" | cut -d' ' -f1)
 [[ $vermagic == "$KVER" ]] || fail "installed module has vermagic $vermagic, not $KVER"
-dkms status "$name/$ver" | grep -q "$KVER.*installed" || fail "dkms status does not say installed"
+[[ $(dkms status "$name/$ver") == *"$KVER"*installed* ]] || fail "dkms status does not say installed"
 [[ -f $rules ]] || fail "POST_INSTALL did not install $rules"
 getent group neuron >/dev/null || fail "POST_INSTALL did not create group neuron"
 grep -q 'MODE="0660"' "$rules" || fail "$rules does not set mode 0660"

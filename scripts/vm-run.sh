@@ -110,10 +110,13 @@ fetch_kernel
 if [[ -z ${QEMU:-} ]]; then
 	[[ -x $ROOT/sim/qemu/build.sh ]] ||
 		die "sim/qemu/build.sh does not exist; set QEMU=/path/to/qemu-system-x86_64"
-	QEMU=$("$ROOT/sim/qemu/build.sh" --quiet | tail -n 1)
+	out=$("$ROOT/sim/qemu/build.sh" --quiet) || die "sim/qemu/build.sh failed"
+	QEMU=$(echo "$out" | tail -n 1)
 fi
 [[ -x $QEMU ]] || die "QEMU binary '$QEMU' is not executable"
-if [[ $ndev -gt 0 ]] && ! "$QEMU" -device help 2>/dev/null | grep -q '"neuron-v1"'; then
+# (no "| grep -q": under pipefail its early exit could SIGPIPE QEMU)
+devices=$("$QEMU" -device help 2>/dev/null || true)
+if [[ $ndev -gt 0 && $devices != *'"neuron-v1"'* ]]; then
 	die "$QEMU has no neuron-v1 device"
 fi
 
