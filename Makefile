@@ -36,7 +36,7 @@ CONFIG_H := $(DRIVER_DIR)/neuron_config.h
 # dependencies are installed by sim/qemu/build.sh).
 DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev kmod cpio xz-utils \
 	busybox-static sparse dkms perl linux-source-6.12 \
-	seabios qemu-system-data
+	seabios qemu-system-data libonnx-testdata
 
 # ---------------------------------------------------------------------------
 # igt-tests: every igt-tests/neuron_*.c is one test binary.
@@ -53,6 +53,9 @@ SELFTEST := igt-tests/build/igt_selftest
 BENCH_SRCS := $(wildcard igt-tests/bench/neuron_*.c)
 BENCH_BINS := $(BENCH_SRCS:igt-tests/bench/%.c=igt-tests/build/bench/%)
 UAPI_H := $(wildcard include/uapi/drm/neuron_accel.h)
+
+# The demo's data: Debian's ONNX test models and tensors (libonnx-testdata).
+DEMO_DATA ?= /usr/share/libonnx-testdata
 
 # Where "make lib" stages the library and tools for the VM (/opt/neuron).
 STAGE := build/stage
@@ -153,7 +156,8 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all qemu
-	scripts/vm-run.sh -n 4 --log build/logs/demo.log -- demo-guest.sh
+	scripts/vm-run.sh -n 4 --log build/logs/demo.log \
+		--copy $(DEMO_DATA):/opt/neuron/share/libonnx-testdata -- demo-guest.sh
 
 # Benchmarks: the model's raw DMA rate on the host (sim/qemu/bench-dma.sh),
 # then every benchmark in a 1-device VM (igt-tests/bench/run-bench.sh), which

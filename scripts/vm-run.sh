@@ -4,13 +4,15 @@
 # vm-run.sh - run a command in a QEMU guest with emulated neuron-v1 devices.
 #
 # Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--timeout SECS] [--log FILE]
-#                          [--no-module] [--module PATH] -- COMMAND...
+#                          [--no-module] [--module PATH] [--copy HOST:GUEST]...
+#                          -- COMMAND...
 #
 # Boots Debian's linux-image-<KVER>-unsigned (the kernel neuron.ko was built
 # against; never installed on this machine: unpacked into $NEURON_CACHE) under
 # TCG, with DEVICES neuron-v1 devices linked east/west in a ring, a busybox
 # initramfs carrying the DRM modules neuron.ko needs, neuron.ko itself and
 # /opt/neuron/{bin,tests,lib}, and runs COMMAND with /bin/sh -c in the guest.
+# --copy puts a host file or directory at GUEST path too (e.g. test data).
 #
 # Exit status: COMMAND's, unless the run itself failed:
 #   124  the guest did not finish within --timeout seconds (hung)
@@ -33,11 +35,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 
 ndev=4 iommu=0 timeout=600 load_module=1
+copies=()
 log=$ROOT/build/logs/vm-run.log
 module=$ROOT/drivers/accel/neuron/neuron.ko
 
 usage() {
-	sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 say() { echo "vm-run: $*" >&2; }
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
 	--log) log=${2:?}; shift 2 ;;
 	--no-module) load_module=0; shift ;;
 	--module) module=${2:?}; shift 2 ;;
+	--copy) copies+=("${2:?}"); shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -177,6 +181,19 @@ stage=$ROOT/build/stage/opt/neuron
 [[ -d $stage/lib ]] && cp -a "$stage/lib/." "$rootfs/opt/neuron/lib/"
 rm -rf "$rootfs/opt/neuron/lib/pkgconfig" "$rootfs"/opt/neuron/lib/*.a
 shopt -u nullglob
+
+# --copy HOST:GUEST
+for c in "${copies[@]}"; do
+	src=${c%%:*} dst=${c#*:}
+	[[ $c == *:/* && -e $src ]] || die "--copy $c: want an existing HOST path and an absolute GUEST path"
+	mkdir -p "$rootfs$(dirname "$dst")"
+	if [[ -d $src ]]; then
+		mkdir -p "$rootfs$dst"
+		cp -a "$src/." "$rootfs$dst/"
+	else
+		cp -a "$src" "$rootfs$dst"
+	fi
+done
 
 # Shared libraries of every ELF executable, at the paths ldd reports.
 while read -r lib; do
