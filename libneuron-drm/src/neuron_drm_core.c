@@ -99,7 +99,16 @@ const char *neuron_drm_strerror(int err)
 	case EIO:
 		return "device I/O error (firmware or DMA failure)";
 	case ECANCELED:
-		return "job cancelled (device reset)";
+		return "job cancelled (an earlier job of this file timed out, or a device reset)";
+	case EXDEV:
+		return "buffer in the DRAM of a device that is not this one or a linked neighbour, or the Neuron-Pipe link is down";
+	case ETIME:
+		return "timed out waiting";
+	case EEXIST:
+		return "already exists";
+	case EMFILE:
+	case ENFILE:
+		return "too many open files";
 	case EOPNOTSUPP:
 		return "operation not supported by this device or driver version";
 	case EOVERFLOW:

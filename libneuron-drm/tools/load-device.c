@@ -67,6 +67,9 @@ struct jobq {
 	uint32_t n;
 	uint64_t bytes;
 	unsigned long jobs;
+	/* files with transfers in the job being built, for error messages */
+	const struct file_list *fl;
+	size_t file_lo, file_hi;
 	/* peer handles to close once the job using them is submitted */
 	uint32_t nclose;
 	uint32_t close_h[DRM_NEURON_SUBMIT_MAX_XFERS];
@@ -79,10 +82,11 @@ static void dev_err(const struct device *d, int idx, const char *what, int err)
 		d->node.path, what, neuron_drm_strerror(err));
 }
 
-static void jq_init(struct jobq *q, struct device *d, int idx, uint32_t engine,
-		    uint64_t cap)
+static void jq_init(struct jobq *q, const struct file_list *fl,
+		    struct device *d, int idx, uint32_t engine, uint64_t cap)
 {
 	memset(q, 0, sizeof(*q));
+	q->fl = fl;
 	q->dev = d;
 	q->dev_index = idx;
 	q->engine = engine;
@@ -111,7 +115,11 @@ static int jq_flush(struct jobq *q)
 	/* The job holds its own references: the handles can go now. */
 	jq_close_handles(q);
 	if (ret < 0) {
-		dev_err(q->dev, q->dev_index, "DMA job submission", ret);
+		size_t more = q->file_hi - q->file_lo;
+
+		fprintf(stderr, "neuron-load: %s%s: device %d (%s): DMA job submission: %s\n",
+			q->fl->v[q->file_lo].path, more ? " and the other files of the job" : "",
+			q->dev_index, q->dev->node.path, neuron_drm_strerror(ret));
 		return ret;
 	}
 	q->pending[q->cur] = true;
@@ -122,8 +130,8 @@ static int jq_flush(struct jobq *q)
 }
 
 /* Queue one copy, flushing first when the job is full. */
-static int jq_add(struct jobq *q, uint32_t src, uint64_t soff, uint32_t dst,
-		  uint64_t doff, uint64_t len)
+static int jq_add(struct jobq *q, size_t file, uint32_t src, uint64_t soff,
+		  uint32_t dst, uint64_t doff, uint64_t len)
 {
 	int ret;
 
@@ -133,6 +141,9 @@ static int jq_add(struct jobq *q, uint32_t src, uint64_t soff, uint32_t dst,
 		if (ret < 0)
 			return ret;
 	}
+	if (q->n == 0)
+		q->file_lo = file;
+	q->file_hi = file;
 	neuron_drm_xfer_copy(&q->x[q->n++], src, soff, dst, doff, len);
 	q->bytes += len;
 	return 0;
@@ -340,7 +351,7 @@ static int phase_load(struct load_ctx *c, struct jobq *q)
 	size_t i;
 	int ret = 0;
 
-	jq_init(q, d, idx, ENGINE_LOAD, HOST_JOB_BYTES);
+	jq_init(q, c->fl, d, idx, ENGINE_LOAD, HOST_JOB_BYTES);
 	snprintf(title, sizeof(title), "load host -> device %d", idx);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
 	for (i = 0; i < fl->n && ret == 0; i++) {
@@ -377,7 +388,7 @@ static int phase_load(struct load_ctx *c, struct jobq *q)
 				break;
 			}
 			crc = crc32c(crc, d->stage.ptr[q->cur] + cursor, len);
-			ret = jq_add(q, d->stage.bo[q->cur], cursor, d->dram[i],
+			ret = jq_add(q, i, d->stage.bo[q->cur], cursor, d->dram[i],
 				     off, len);
 			if (ret < 0)
 				break;
@@ -424,7 +435,7 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 	size_t i;
 	int ret = 0;
 
-	jq_init(q, to, to_idx, ENGINE_PEER, PEER_JOB_BYTES);
+	jq_init(q, c->fl, to, to_idx, ENGINE_PEER, PEER_JOB_BYTES);
 	snprintf(title, sizeof(title), "device %d -> device %d", from_idx,
 		 to_idx);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
@@ -452,7 +463,7 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 			uint64_t len = size - off < PEER_JOB_BYTES ?
 					       size - off : PEER_JOB_BYTES;
 
-			ret = jq_add(q, peer, off, to->dram[i], off, len);
+			ret = jq_add(q, i, peer, off, to->dram[i], off, len);
 		}
 		/*
 		 * Closed once the job that uses it is submitted (jq_add may
@@ -590,7 +601,7 @@ static int phase_readback(struct load_ctx *c, struct jobq *q, int idx)
 		ret = -ENOMEM;
 		goto out;
 	}
-	jq_init(q, d, idx, ENGINE_READ, HOST_JOB_BYTES);
+	jq_init(q, c->fl, d, idx, ENGINE_READ, HOST_JOB_BYTES);
 	snprintf(title, sizeof(title), "verify device %d", idx);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
 	for (i = 0; i < fl->n && ret == 0; i++) {
@@ -617,7 +628,7 @@ static int phase_readback(struct load_ctx *c, struct jobq *q, int idx)
 			pc.len = len;
 			ret = piece_add(&v, q->cur, pc);
 			if (ret == 0)
-				ret = jq_add(q, d->dram[i], off, d->stage.bo[q->cur],
+				ret = jq_add(q, i, d->dram[i], off, d->stage.bo[q->cur],
 					     cursor, len);
 			if (ret < 0)
 				break;

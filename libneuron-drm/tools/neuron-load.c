@@ -198,6 +198,25 @@ static int devices_ring(struct devices *ds)
 				"does not lead to a new local device", k, ds->n);
 			return EXIT_FAIL;
 		}
+		/*
+		 * The receiver pulls each hop through its west link, so that
+		 * link must be up and lead back to the sender.
+		 */
+		{
+			const struct drm_neuron_topology_link *w =
+				&ds->v[next].topo.links[DRM_NEURON_LINK_WEST];
+
+			if (!(w->flags & DRM_NEURON_LINK_UP) ||
+			    w->peer_device_id != ds->v[cur].info.device_id) {
+				fprintf(stderr,
+					"neuron-load: device %d (%s): west Neuron-Pipe link %s; "
+					"it cannot receive from device %d\n", next,
+					ds->v[next].node.path,
+					!(w->flags & DRM_NEURON_LINK_UP) ? "is down" :
+					"does not lead back to the previous device", cur);
+				return EXIT_FAIL;
+			}
+		}
 		ds->ring[k] = next;
 		cur = next;
 	}
