@@ -33,6 +33,7 @@ int neuron_cores_init(struct neuron_device *ndev)
 	struct neuron_cores *cores = &ndev->cores;
 
 	init_waitqueue_head(&cores->wq);
+	INIT_LIST_HEAD(&cores->fences);
 	return drmm_mutex_init(&ndev->drm, &cores->lock);
 }
 
@@ -75,13 +76,18 @@ bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 	return owned;
 }
 
-/* Ends ownership; the core's queues move to @dead, to be freed unlocked. */
+/*
+ * Ends ownership; the core's queues and semaphore fences move to @dead and
+ * @dead_fences, to be freed and cancelled once the lock is dropped.
+ */
 static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
-				       struct list_head *dead)
+				       struct list_head *dead,
+				       struct list_head *dead_fences)
 {
 	struct neuron_core *nc = &ndev->cores.core[core];
 
 	neuron_nq_detach_core(ndev, core, dead);
+	neuron_sem_fence_detach_core(ndev, core, dead_fences);
 	put_pid(nc->owner_pid);
 	nc->owner_pid = NULL;
 	nc->owner = NULL;
@@ -131,6 +137,7 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	struct neuron_file *nfile = file->driver_priv;
 	struct drm_neuron_core_acquire *args = data;
 	unsigned long mask = args->core_mask;
+	LIST_HEAD(dead_fences);
 	unsigned int core;
 	LIST_HEAD(dead);
 	int ret = 0;
@@ -148,11 +155,12 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	}
 
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
-		neuron_core_release_locked(ndev, core, &dead);
+		neuron_core_release_locked(ndev, core, &dead, &dead_fences);
 	neuron_cores_changed(ndev);
 
 out_unlock:
 	mutex_unlock(&ndev->cores.lock);
+	neuron_sem_fence_cancel_list(&dead_fences);
 	neuron_nq_free_list(&dead);
 	return ret;
 }
@@ -168,6 +176,7 @@ out_unlock:
 void neuron_cores_file_close(struct neuron_device *ndev,
 			     struct neuron_file *nfile)
 {
+	LIST_HEAD(dead_fences);
 	bool changed = false;
 	LIST_HEAD(dead);
 	u32 core;
@@ -176,13 +185,14 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		if (ndev->cores.core[core].owner != nfile)
 			continue;
-		neuron_core_release_locked(ndev, core, &dead);
+		neuron_core_release_locked(ndev, core, &dead, &dead_fences);
 		changed = true;
 	}
 	if (changed)
 		neuron_cores_changed(ndev);
 	mutex_unlock(&ndev->cores.lock);
 
+	neuron_sem_fence_cancel_list(&dead_fences);
 	neuron_nq_free_list(&dead);
 }
 

@@ -141,6 +141,7 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_DESTROY, neuron_ioctl_nq_destroy, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_ADVANCE, neuron_ioctl_nq_advance, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_SEM_FENCE, neuron_ioctl_sem_fence, 0),
 };
 
 /* DRM_ACCEL_FOPS plus fdinfo (6.12's macro lacks .show_fdinfo). */
