@@ -220,6 +220,15 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 	if (ret)
 		goto err_put;
 
+	/*
+	 * Whatever the range held belongs to its previous user: clear it
+	 * before anyone can see the BO. On failure the clearing jobs still
+	 * hold the BO, so its range is only reused once they are done.
+	 */
+	ret = neuron_jobs_clear_dram(ndev, obj, bo->addr, size);
+	if (ret)
+		goto err_put;
+
 	return obj;
 
 err_put:

@@ -20,10 +20,19 @@
 
 struct drm_device;
 struct drm_file;
+struct drm_gem_object;
 struct drm_printer;
 struct neuron_device;
 
 #define NEURON_HW_QUEUES	(NEURON_DMA_ENG_COUNT * NEURON_DMA_QUEUES)
+
+/*
+ * The queue pair of the kernel's own jobs (clearing DRAM BOs): the queue
+ * the AWS driver keeps for itself on NeuronCore 0's host-to-device engine.
+ * User jobs may use it too; the kernel's entity has kernel priority.
+ */
+#define NEURON_KERNEL_ENGINE	2
+#define NEURON_KERNEL_QUEUE	15
 
 /**
  * struct neuron_sched - one hardware queue pair in use, and its scheduler
@@ -65,6 +74,8 @@ struct neuron_sched {
  * @submitted: jobs accepted.
  * @completed: jobs whose fence signalled without error.
  * @failed: jobs whose fence signalled with an error.
+ * @kernel: the kernel's own job state (&neuron_jobs.kernel_jf): its entities
+ *          have kernel priority and it is never marked guilty.
  */
 struct neuron_job_file {
 	struct kref refcount;
@@ -76,6 +87,7 @@ struct neuron_job_file {
 	atomic64_t submitted;
 	atomic64_t completed;
 	atomic64_t failed;
+	bool kernel;
 };
 
 /**
@@ -93,6 +105,12 @@ struct neuron_job_file {
  * @poll_ns: time spent in the poller (debugfs).
  * @timeouts: jobs that timed out.
  * @unplugged: the device is gone; nothing is polled or written any more.
+ * @kernel_jf: job state of the kernel's own jobs.
+ * @zero_buf: 64 KiB of zeroes in DMA-coherent host memory, the source of
+ *            every DRAM clear; nothing ever writes it.
+ * @zero_dma: bus address of @zero_buf.
+ * @clear_bytes: bytes of DRAM cleared (debugfs).
+ * @clear_ns: time spent clearing DRAM, submit to completion (debugfs).
  */
 struct neuron_jobs {
 	struct mutex lock; /* scheduler creation */
@@ -108,6 +126,11 @@ struct neuron_jobs {
 	atomic64_t poll_ns;
 	atomic64_t timeouts;
 	bool unplugged;
+	struct neuron_job_file *kernel_jf;
+	void *zero_buf;
+	dma_addr_t zero_dma;
+	atomic64_t clear_bytes;
+	atomic64_t clear_ns;
 };
 
 int neuron_jobs_init(struct neuron_device *ndev);
@@ -119,6 +142,9 @@ int neuron_job_file_open(struct neuron_device *ndev,
 			 struct neuron_job_file **out);
 void neuron_job_file_close(struct neuron_job_file *jf);
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
+
+int neuron_jobs_clear_dram(struct neuron_device *ndev,
+			   struct drm_gem_object *obj, u64 addr, u64 size);
 
 int neuron_ioctl_submit(struct drm_device *dev, void *data,
 			struct drm_file *file);
