@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_isolation - what one process leaves in device DRAM is never seen
+ * by the next: DRAM BOs are cleared before they are handed out
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm.h>
+#include <drm/neuron_accel.h>
+
+#include "igt.h"
+
+IGT_TEST_DESCRIPTION("DRAM BOs are zero when created, also over memory another process wrote and freed");
+
+#define KiB		(1024ull)
+#define MiB		(1024ull * KiB)
+#define GiB		(1024ull * MiB)
+#define PAGE		4096ull
+#define SEC_NS		1000000000LL
+#define PATTERN		0xa5c3e1f7u
+/* The queue pair the kernel clears DRAM on (NEURON_KERNEL_ENGINE/QUEUE). */
+#define KERNEL_ENGINE	2
+#define KERNEL_QUEUE	15
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * SEC_NS + ts.tv_nsec;
+}
+
+static int __bo_create(int fd, uint64_t size, uint32_t placement,
+		       uint32_t mask, uint32_t *handle)
+{
+	struct drm_neuron_bo_create c = {
+		.size = size, .placement = placement, .dram_channel_mask = mask,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return -errno;
+	*handle = c.handle;
+	return 0;
+}
+
+static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
+{
+	uint32_t h = 0;
+	int ret = __bo_create(fd, size, placement, 0, &h);
+
+	igt_assert_f(!ret, "BO_CREATE(%" PRIu64 "): %s\n", size, strerror(-ret));
+	return h;
+}
+
+static void bo_info(int fd, uint32_t h, struct drm_neuron_bo_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = h;
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
+}
+
+static void bo_close(int fd, uint32_t h)
+{
+	struct drm_gem_close c = { .handle = h };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static void *bo_mmap(int fd, uint32_t h, uint64_t size)
+{
+	struct drm_neuron_bo_info info;
+	void *p;
+
+	bo_info(fd, h, &info);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
+	return p;
+}
+
+static bool have_dram_bar(int fd)
+{
+	struct drm_neuron_query_device_info info = { 0 };
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_DEVICE_INFO,
+		.size = sizeof(info),
+		.pointer = (uintptr_t)&info,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	return info.capabilities & DRM_NEURON_CAP_DRAM_BAR;
+}
+
+/* Copy @size bytes between two BOs on queue 0.0 and wait for it. */
+static void copy_sync(int fd, uint32_t src, uint64_t soff, uint32_t dst,
+		      uint64_t doff, uint64_t size)
+{
+	struct drm_neuron_xfer x = {
+		.type = DRM_NEURON_XFER_COPY, .src_handle = src, .dst_handle = dst,
+		.src_offset = soff, .dst_offset = doff, .size = size,
+	};
+	struct drm_syncobj_create sc = { 0 };
+	struct drm_neuron_submit s = {
+		.xfers = (uintptr_t)&x, .xfer_count = 1,
+	};
+	struct drm_syncobj_wait w = { .count_handles = 1 };
+	struct drm_syncobj_destroy sd = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+	s.out_sync.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s);
+	w.handles = (uintptr_t)&sc.handle;
+	w.timeout_nsec = now_ns() + 120 * SEC_NS;
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	sd.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+}
+
+static void fill_words(volatile uint32_t *p, uint64_t size, uint32_t seed)
+{
+	for (uint64_t i = 0; i < size / 4; i++)
+		p[i] = seed ^ (uint32_t)i;
+}
+
+/* Index of the first non-zero byte of @p, or -1. */
+static int64_t first_nonzero(const volatile uint8_t *p, uint64_t size)
+{
+	for (uint64_t i = 0; i < size; i++)
+		if (p[i])
+			return i;
+	return -1;
+}
+
+struct region {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t channel;
+};
+
+/*
+ * Process A: a child with its own file creates @n DRAM BOs of @size,
+ * writes PATTERN into each (through the DRAM BAR, or by DMA from a host
+ * BO), records where they are and exits, which frees them.
+ */
+static void writer_process(int n, uint64_t size, bool use_dma,
+			   struct region *out)
+{
+	pid_t pid = fork();
+	int status;
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = igt_neuron_open(0);
+		uint32_t host = 0;
+
+		if (use_dma) {
+			void *p;
+
+			host = bo_create(fd, size, DRM_NEURON_BO_HOST);
+			p = bo_mmap(fd, host, size);
+			fill_words(p, size, PATTERN);
+			munmap(p, size);
+		}
+		for (int i = 0; i < n; i++) {
+			struct drm_neuron_bo_info info;
+			uint32_t h = bo_create(fd, size, DRM_NEURON_BO_DRAM);
+
+			if (use_dma) {
+				copy_sync(fd, host, 0, h, 0, size);
+			} else {
+				void *p = bo_mmap(fd, h, size);
+
+				fill_words(p, size, PATTERN);
+				munmap(p, size);
+			}
+			bo_info(fd, h, &info);
+			out[i] = (struct region){ info.device_addr, info.size,
+						  info.dram_channel };
+		}
+		/* Exit without closing anything: the file's death frees it all. */
+		_exit(0);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "writer process failed (status %#x)\n", status);
+}
+
+/* Check @len bytes at @off in DRAM BO @h read zero (through BAR or DMA). */
+static void check_zero(int fd, uint32_t h, uint64_t bo_size, uint64_t off,
+		       uint64_t len, bool use_dma, uint64_t addr)
+{
+	uint8_t *p;
+	int64_t bad;
+
+	if (use_dma) {
+		uint32_t host = bo_create(fd, len, DRM_NEURON_BO_HOST);
+		uint8_t *q = bo_mmap(fd, host, len);
+
+		memset(q, 0xee, len);
+		copy_sync(fd, h, off, host, 0, len);
+		bad = first_nonzero(q, len);
+		igt_assert_f(bad < 0, "device address %#" PRIx64 ": %#x left by another process\n",
+			     addr + off + bad, q[bad]);
+		munmap(q, len);
+		bo_close(fd, host);
+		return;
+	}
+
+	p = bo_mmap(fd, h, bo_size);
+	bad = first_nonzero(p + off, len);
+	igt_assert_f(bad < 0, "device address %#" PRIx64 ": %#x left by another process\n",
+		     addr + off + bad, p[off + bad]);
+	munmap(p, bo_size);
+}
+
+/*
+ * Process B: allocate DRAM BOs of @alloc bytes (0: the region's size) in
+ * the channel of each region until every page of the region is inside one
+ * of them, and check those pages read 0.
+ */
+static void reader_covers(int fd, const struct region *r, int n,
+			  uint64_t alloc, bool use_dma)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t bo_size = alloc ? alloc : r[i].size;
+		uint64_t pages = r[i].size / PAGE, covered = 0;
+		uint8_t *seen = calloc(pages, 1);
+		uint32_t *handles = calloc(4096, sizeof(*handles));
+		int count = 0;
+
+		igt_assert(seen && handles);
+		while (covered < pages && count < 4096) {
+			struct drm_neuron_bo_info info;
+			uint64_t lo, hi;
+			uint32_t h = 0;
+			int ret;
+
+			ret = __bo_create(fd, bo_size, DRM_NEURON_BO_DRAM,
+					  1u << r[i].channel, &h);
+			igt_assert_f(!ret, "BO_CREATE: %s\n", strerror(-ret));
+			handles[count++] = h;
+			bo_info(fd, h, &info);
+			lo = info.device_addr > r[i].addr ? info.device_addr : r[i].addr;
+			hi = info.device_addr + info.size < r[i].addr + r[i].size ?
+			     info.device_addr + info.size : r[i].addr + r[i].size;
+			if (lo >= hi)
+				continue;
+			check_zero(fd, h, info.size, lo - info.device_addr, hi - lo,
+				   use_dma, info.device_addr);
+			for (uint64_t a = lo; a < hi; a += PAGE) {
+				uint64_t pg = (a - r[i].addr) / PAGE;
+
+				covered += !seen[pg];
+				seen[pg] = 1;
+			}
+		}
+		igt_info("region %#" PRIx64 "+%#" PRIx64 ": covered by %d BO(s)\n",
+			 r[i].addr, r[i].size, count);
+		igt_assert_eq_u64(covered, pages);
+		for (int j = 0; j < count; j++)
+			bo_close(fd, handles[j]);
+		free(handles);
+		free(seen);
+	}
+}
+
+static void reuse_test(int fd, uint64_t size, int n, bool use_dma)
+{
+	struct region *r = mmap(NULL, n * sizeof(*r), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(r != MAP_FAILED);
+	writer_process(n, size, use_dma, r);
+	reader_covers(fd, r, n, 0, use_dma);
+	munmap(r, n * sizeof(*r));
+}
+
+static uint64_t dram_used(int fd)
+{
+	struct drm_neuron_query_memory_usage mem = { 0 };
+	struct drm_neuron_query q = {
+		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
+		.size = sizeof(mem),
+		.pointer = (uintptr_t)&mem,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	return mem.regions[1].used + mem.regions[2].used;
+}
+
+/* Stop (or with engine < 0, restart) a queue pair of the model. */
+static void stall_queue(int fd, int engine, int queue)
+{
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+			      "\"/machine/peripheral/neuron%d\",\"property\":"
+			      "\"fault-stall-queue\",\"value\":%d}}",
+			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+}
+
+/* Wait up to @secs for the DRAM usage to come back to @used. */
+static void wait_dram_used(int fd, uint64_t used, int secs)
+{
+	int64_t end = now_ns() + secs * SEC_NS;
+
+	while (dram_used(fd) != used && now_ns() < end)
+		usleep(10000);
+	igt_assert_eq_u64(dram_used(fd), used);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Time BO_CREATE of one DRAM BO of @size; check its first and last MiB. */
+static void timed_create(int fd, uint64_t size, bool bar)
+{
+	int64_t t0 = now_ns(), dt;
+	uint32_t h = bo_create(fd, size, DRM_NEURON_BO_DRAM);
+	uint64_t probe = size < MiB ? size : MiB;
+
+	dt = now_ns() - t0;
+	igt_info("BO_CREATE DRAM %8llu KiB: %8.3f ms (%.0f MiB/s)\n",
+		 (unsigned long long)(size / KiB), dt / 1e6, (double)size / MiB / (dt / 1e9));
+	if (bar) {
+		uint8_t *p = bo_mmap(fd, h, size);
+
+		igt_assert_eq(first_nonzero(p, probe), -1);
+		igt_assert_eq(first_nonzero(p + size - probe, probe), -1);
+		/* Leave something behind for the next creation to clear. */
+		fill_words((uint32_t *)p, probe, PATTERN);
+		fill_words((uint32_t *)(p + size - probe), probe, PATTERN);
+		munmap(p, size);
+	}
+	bo_close(fd, h);
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture
+		fd = igt_neuron_open(0);
+
+	igt_describe("A fresh DRAM BO reads zero through the DRAM BAR, after its range was written");
+	igt_subtest("fresh-bo-mmap-zero") {
+		static const uint64_t sizes[] = { PAGE, 3 * PAGE, 64 * KiB, 64 * KiB + PAGE,
+						  1 * MiB, 5 * MiB };
+
+		igt_require_f(have_dram_bar(fd), "no DRAM BAR\n");
+		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			for (int round = 0; round < 2; round++) {
+				uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_DRAM);
+				uint8_t *p = bo_mmap(fd, h, sizes[i]);
+				int64_t bad = first_nonzero(p, sizes[i]);
+
+				igt_assert_f(bad < 0, "size %" PRIu64 " byte %" PRId64 ": %#x\n",
+					     sizes[i], bad, p[bad]);
+				/* Dirty it: the next round likely gets the same range. */
+				fill_words((uint32_t *)p, sizes[i], PATTERN + round);
+				munmap(p, sizes[i]);
+				bo_close(fd, h);
+			}
+		}
+	}
+
+	igt_describe("Another process's data written through the DRAM BAR and freed reads zero through the BAR");
+	igt_subtest("reuse-after-free-mmap") {
+		igt_require_f(have_dram_bar(fd), "no DRAM BAR\n");
+		reuse_test(fd, 64 * KiB, 4, false);
+		reuse_test(fd, 3 * MiB, 2, false);
+	}
+
+	igt_describe("Another process's data written by DMA and freed reads zero by DMA");
+	igt_subtest("reuse-after-free-dma") {
+		reuse_test(fd, 64 * KiB, 4, true);
+		reuse_test(fd, 4 * MiB + PAGE, 2, true);
+	}
+
+	igt_describe("A BO spanning many freed BOs of another process reads zero");
+	igt_subtest("reuse-many-small") {
+		struct region *r = mmap(NULL, 64 * sizeof(*r), PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		struct region span[2] = { { UINT64_MAX, 0, 0 }, { UINT64_MAX, 0, 1 } };
+
+		igt_assert(r != MAP_FAILED);
+		writer_process(64, 16 * KiB, true, r);
+		/* Per channel, the extent of the writer's BOs, read through 1 MiB BOs. */
+		for (int i = 0; i < 64; i++) {
+			struct region *c = &span[r[i].channel];
+			uint64_t end = c->size ? c->addr + c->size : 0;
+
+			if (r[i].addr + r[i].size > end)
+				end = r[i].addr + r[i].size;
+			if (r[i].addr < c->addr)
+				c->addr = r[i].addr;
+			c->size = end - c->addr;
+		}
+		for (int ch = 0; ch < 2; ch++)
+			if (span[ch].size)
+				reader_covers(fd, &span[ch], 1, 1 * MiB, true);
+		munmap(r, 64 * sizeof(*r));
+	}
+
+	igt_describe("Creation time of 1 MiB, 256 MiB and 1 GiB DRAM BOs (cleared by DMA)");
+	igt_subtest("clear-timing") {
+		bool bar = have_dram_bar(fd);
+
+		timed_create(fd, 1 * MiB, bar);
+		timed_create(fd, 256 * MiB, bar);
+		timed_create(fd, 1 * GiB, bar);
+		/* Again: the same ranges, now dirty. */
+		timed_create(fd, 1 * GiB, bar);
+	}
+
+	igt_describe("A signal during the clear fails BO_CREATE with EINTR; the range comes back once the clear is over");
+	igt_subtest("clear-interrupted") {
+		struct sigaction sa = { .sa_handler = on_alarm };
+		struct drm_neuron_bo_create c = {
+			.size = 1 * MiB, .placement = DRM_NEURON_BO_DRAM,
+		};
+		uint64_t used0;
+		uint32_t h;
+		int ret;
+
+		/* The kernel queue exists once a DRAM BO was created. */
+		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		bo_close(fd, h);
+		used0 = dram_used(fd);
+
+		stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
+		igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
+		alarm(1);
+		ret = ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+		igt_assert_eq(ret, -1);
+		igt_assert_eq(errno, EINTR);
+		/* The stalled clear still holds the range, no handle exists. */
+		igt_assert_eq_u64(dram_used(fd), used0 + 1 * MiB);
+		stall_queue(fd, -1, 0);
+		wait_dram_used(fd, used0, 30);
+
+		/* And the queue works again. */
+		h = bo_create(fd, 1 * MiB, DRM_NEURON_BO_DRAM);
+		bo_close(fd, h);
+		igt_assert_eq_u64(dram_used(fd), used0);
+	}
+
+	igt_describe("A clear that never completes fails BO_CREATE with ETIMEDOUT, leaking nothing");
+	igt_subtest("clear-timeout") {
+		uint64_t used0;
+		int64_t t0;
+		uint32_t h;
+		int ret;
+
+		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		bo_close(fd, h);
+		used0 = dram_used(fd);
+
+		stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
+		t0 = now_ns();
+		ret = __bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM, 0, &h);
+		igt_info("stalled BO_CREATE: %s after %.1f s\n", strerror(-ret),
+			 (now_ns() - t0) / 1e9);
+		stall_queue(fd, -1, 0);
+		igt_assert_eq(ret, -ETIMEDOUT);
+		wait_dram_used(fd, used0, 30);
+
+		/* The kernel's queue is not "guilty": clearing works again. */
+		h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM);
+		bo_close(fd, h);
+		igt_assert_eq_u64(dram_used(fd), used0);
+	}
+
+	igt_fixture
+		close(fd);
+}
