@@ -1113,7 +1113,13 @@ enum drm_neuron_bo_placement {
  * struct drm_neuron_bo_create - argument of &DRM_IOCTL_NEURON_BO_CREATE
  *
  * Creates a buffer object and returns a handle to it in the calling file.
- * The contents of a new BO are zero.
+ * The contents of a new BO are zero: host BOs get zeroed pages, and the
+ * range of a DRAM BO is overwritten with zeroes by the device's DMA engine
+ * before the ioctl returns (whatever a freed BO or a previous user left in
+ * DRAM is never visible). This takes time proportional to @size (see
+ * Documentation/accel/neuron/memory.rst); when it fails, nothing is
+ * created and the range is given back once no clearing job can write into
+ * it any more.
  *
  * Errors:
  *
@@ -1126,6 +1132,10 @@ enum drm_neuron_bo_placement {
  *   @alignment (including a @size larger than a channel).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
  * * -ENODEV: the device was unplugged.
+ * * DRAM BOs only, when clearing the range fails: -EIO: the device is
+ *   wedged, or a reset or DMA error interrupted the clear; -ETIMEDOUT:
+ *   the clear made no progress (a DMA job timeout); -EINTR: a signal
+ *   arrived while waiting for the clear.
  */
 struct drm_neuron_bo_create {
 	/**
