@@ -14,6 +14,7 @@
 
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_nq.h"
 #include "neuron_regs.h"
 
 static struct neuron_device *neuron_from_seq(struct seq_file *m)
@@ -102,9 +103,16 @@ out:
 	return ret;
 }
 
+static int neuron_debugfs_cores(struct seq_file *m, void *data)
+{
+	neuron_cores_show(neuron_from_seq(m), m);
+	return 0;
+}
+
 static const struct drm_debugfs_info neuron_debugfs_list[] = {
 	{ "fwio_stats", neuron_debugfs_fwio_stats, 0 },
 	{ "registers", neuron_debugfs_registers, 0 },
+	{ "cores", neuron_debugfs_cores, 0 },
 };
 
 void neuron_debugfs_init(struct neuron_device *ndev)

@@ -23,6 +23,8 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
+#include <linux/pid.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -783,4 +785,44 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 out_put:
 	drm_syncobj_put(syncobj);
 	return ret;
+}
+
+/**
+ * neuron_cores_show() - NeuronCore state for debugfs
+ * @ndev: the device
+ * @m: the debugfs file
+ *
+ * Owner (global pid) of each core, its notification queues as the driver
+ * programmed them, and the semaphore fences still polling.
+ */
+void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m)
+{
+	static const char * const types[] = { "trace", "notify", "event", "error" };
+	struct neuron_sem_fence *sf;
+	struct neuron_nq *nq;
+	unsigned int slot;
+	u32 core;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		struct neuron_core *nc = &ndev->cores.core[core];
+
+		seq_printf(m, "core %u: owner pid %d\n", core,
+			   nc->owner ? pid_nr(nc->owner_pid) : 0);
+		for (slot = 0; slot < NEURON_NQ_SLOTS; slot++) {
+			nq = nc->nq[slot];
+			if (!nq)
+				continue;
+			seq_printf(m, "  nq %s/%u: devaddr %#llx size %u head %u phase %u\n",
+				   types[slot / NEURON_NQ_ENGINES],
+				   slot % NEURON_NQ_ENGINES, nq->devaddr, nq->size,
+				   nq->head, nq->phase);
+		}
+		list_for_each_entry(sf, &ndev->cores.fences, link) {
+			if (sf->core == core)
+				seq_printf(m, "  fence: semaphore %u >= %d\n",
+					   sf->index, sf->value);
+		}
+	}
+	mutex_unlock(&ndev->cores.lock);
 }

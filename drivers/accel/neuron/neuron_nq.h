@@ -12,6 +12,7 @@
 struct drm_device;
 struct drm_file;
 struct neuron_device;
+struct seq_file;
 
 void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 			   struct list_head *dead);
@@ -20,6 +21,7 @@ void neuron_nq_reset_done(struct neuron_device *ndev);
 void neuron_sem_fence_detach_core(struct neuron_device *ndev, u32 core,
 				  struct list_head *dead);
 void neuron_sem_fence_cancel_list(struct list_head *dead);
+void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m);
 
 int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 			   struct drm_file *file);
