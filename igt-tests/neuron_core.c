@@ -383,6 +383,34 @@ igt_main
 		release(fd, 0x2);
 	}
 
+	igt_describe("debugfs 'cores' shows each core's owner");
+	igt_subtest("debugfs-cores") {
+		char slot[IGT_PCI_SLOT_LEN], path[128], buf[4096], want[64];
+		ssize_t n;
+		int dfd;
+
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/cores", slot);
+		acquire(fd, 0x2);
+		dfd = open(path, O_RDONLY);
+		igt_require_f(dfd >= 0, "no debugfs at %s\n", path);
+		n = read(dfd, buf, sizeof(buf) - 1);
+		close(dfd);
+		igt_assert_gt(n, 0);
+		buf[n] = '\0';
+		snprintf(want, sizeof(want), "core 1: owner pid %d\n", getpid());
+		igt_assert_f(strstr(buf, want), "%s", buf);
+		igt_assert(strstr(buf, "core 0: owner pid 0\n"));
+		release(fd, 0x2);
+		dfd = open(path, O_RDONLY);
+		igt_assert_fd(dfd);
+		n = read(dfd, buf, sizeof(buf) - 1);
+		close(dfd);
+		igt_assert_gt(n, 0);
+		buf[n] = '\0';
+		igt_assert(strstr(buf, "core 1: owner pid 0\n"));
+	}
+
 	igt_describe("Reserved fields, unknown flags, empty and out-of-range masks");
 	igt_subtest("core-bad-args") {
 		static const unsigned long reqs[] = {
