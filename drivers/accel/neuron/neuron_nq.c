@@ -341,9 +341,6 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 		goto err_vunmap;
 	}
 
-	/* Phase 0 everywhere: nothing is new. */
-	memset(nq->map.vaddr, 0, nq->size);
-
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, core, nfile)) {
 		ret = -EACCES;
@@ -359,6 +356,12 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	if (ret)
 		goto err_unlock;
 
+	/*
+	 * Phase 0 everywhere: nothing is new. Only now, so that a failed
+	 * call never clears a ring in use (the same BO may hold another
+	 * queue).
+	 */
+	memset(nq->map.vaddr, 0, nq->size);
 	neuron_nq_program(ndev, neuron_nq_regs(core, type, engine), nq);
 	neuron_hw_end(ndev, idx);
 
