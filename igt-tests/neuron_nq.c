@@ -734,6 +734,23 @@ igt_main
 		release(fd, 0x1);
 	}
 
+	igt_describe("A refused NQ_CREATE leaves a live ring alone");
+	igt_subtest("create-exists-keeps-ring") {
+		struct drm_neuron_nq_create c;
+		struct ring r;
+
+		acquire(fd, 0x1);
+		ring_open(fd, 0, 4096, &r);
+		event(fd, 0, 33, true);
+		igt_assert_eq(ring_ready(&r), 1);
+		c = (struct drm_neuron_nq_create){ .type = DRM_NEURON_NQ_EVENT,
+						   .handle = r.handle, .size = 4096 };
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, EEXIST);
+		igt_assert_eq(ring_ready(&r), 1);
+		ring_close(fd, 0, &r);
+		release(fd, 0x1);
+	}
+
 	igt_describe("TRACE, NOTIFY and ERROR queues can be set up on every engine index");
 	igt_subtest("other-types") {
 		static const uint32_t types[] = {
