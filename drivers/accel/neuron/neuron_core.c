@@ -93,6 +93,21 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
 	nc->owner = NULL;
 }
 
+/*
+ * A core changes hands clean: no semaphore value or event of the previous
+ * owner leaks to the next one or confuses it. The core has no queue now,
+ * so clearing the events posts no notification.
+ */
+static void neuron_core_clear(struct neuron_device *ndev, u32 core)
+{
+	u32 i;
+
+	for (i = 0; i < NEURON_SEMAPHORES_PER_NC; i++)
+		neuron_tpb_write(ndev, NEURON_NC_SEM_SET(core, i), 0);
+	for (i = 0; i < NEURON_EVENTS_PER_NC; i++)
+		neuron_tpb_write(ndev, NEURON_NC_EVENT(core, i), 0);
+}
+
 int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 			      struct drm_file *file)
 {
@@ -102,7 +117,7 @@ int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 	unsigned long mask = args->core_mask;
 	struct neuron_core *nc;
 	unsigned int core;
-	int ret = 0;
+	int idx, ret = 0;
 
 	if (args->flags || args->pad || !mask || (mask & ~NEURON_CORE_MASK))
 		return -EINVAL;
@@ -117,13 +132,20 @@ int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 		}
 	}
 
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		goto out_unlock;
+
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
 		nc = &ndev->cores.core[core];
 		if (nc->owner)
 			continue;
+		neuron_core_clear(ndev, core);
 		nc->owner = nfile;
 		nc->owner_pid = get_pid(task_tgid(current));
 	}
+
+	neuron_hw_end(ndev, idx);
 
 out_unlock:
 	mutex_unlock(&ndev->cores.lock);

@@ -617,14 +617,16 @@ struct drm_neuron_query_cores {
  *
  * ACQUIRE makes the calling file the exclusive owner of every NeuronCore in
  * @core_mask, all or nothing: when one of them is owned by another file
- * nothing changes and the call fails with -EBUSY. Cores the file already
- * owns are accepted again. Ownership belongs to the open file description:
- * a dup()ed or inherited descriptor shares it, another open() does not.
+ * nothing changes and the call fails with -EBUSY. A core changes hands
+ * clean: ACQUIRE sets its semaphores to 0 and clears its events. Cores the
+ * file already owns are accepted again and left as they are. Ownership
+ * belongs to the open file description: a dup()ed or inherited descriptor
+ * shares it, another open() does not.
  *
  * RELEASE gives up every core in @core_mask, all or nothing: each must be
  * owned by the calling file (-EACCES otherwise). Releasing a core destroys
- * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY). Semaphore and
- * event values are left as they are; the next owner sets what it needs.
+ * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY) and cancels
+ * its semaphore fences (see &DRM_IOCTL_NEURON_SEM_FENCE).
  *
  * Closing the file releases its cores the same way, so a crashed or killed
  * process never leaves cores reserved.
@@ -632,7 +634,8 @@ struct drm_neuron_query_cores {
  * Errors: -EINVAL for an empty @core_mask, a bit at or above
  * &drm_neuron_query_device_info.nc_count or non-zero @flags or @pad;
  * -EBUSY (ACQUIRE) when a core is owned by another file; -EACCES (RELEASE)
- * when a core is not owned by the calling file.
+ * when a core is not owned by the calling file; for ACQUIRE also the
+ * common errors of a device that is being reset, wedged or gone.
  */
 struct drm_neuron_core_acquire {
 	/** @core_mask: bit n selects NeuronCore n. */
