@@ -411,6 +411,29 @@ igt_main
 		igt_assert(strstr(buf, "core 1: owner pid 0\n"));
 	}
 
+	igt_describe("A core changes hands clean: acquire zeroes semaphores and clears events");
+	igt_subtest("acquire-clears") {
+		struct drm_neuron_device_state st = {
+			.type = DRM_NEURON_STATE_SEMAPHORE, .index0 = 2, .index1 = 17,
+		};
+
+		acquire(fd, 0x4);
+		sem(fd, 2, 17, DRM_NEURON_SEM_SET, 1234);
+		event_op(fd, 2, 99, DRM_NEURON_EVENT_SET);
+		/* Acquiring again what the file owns changes nothing. */
+		acquire(fd, 0x4);
+		igt_assert_eq(sem_read(fd, 2, 17), 1234);
+		release(fd, 0x4);
+		/* The values stay on the device until the next acquire... */
+		do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &st);
+		igt_assert_eq(st.values[0], 1234);
+		/* ... which starts from zero. */
+		acquire(fd2, 0x4);
+		igt_assert_eq(sem_read(fd2, 2, 17), 0);
+		igt_assert_eq(event_op(fd2, 2, 99, DRM_NEURON_EVENT_READ), 0);
+		release(fd2, 0x4);
+	}
+
 	igt_describe("Reserved fields, unknown flags, empty and out-of-range masks");
 	igt_subtest("core-bad-args") {
 		static const unsigned long reqs[] = {
