@@ -9,22 +9,30 @@
  * run.  Guest RAM is a shared file in /dev/shm that this program maps as
  * well, so filling and checking 64 MiB does not go through the qtest
  * socket.
+ *
+ * A second benchmark clears 1 GiB of device DRAM the way the driver clears
+ * a new buffer object (64 KiB descriptors, all reading one zeroed 64 KiB
+ * host buffer, destination advancing) and prints the time and the growth
+ * of the QEMU process's resident memory (VmRSS).
  */
 #include "neuron-v1-common.h"
 #include "qemu/atomic.h"
+#include "qemu/cutils.h"
 #include <sys/mman.h>
 
 #define RAM_SIZE        (512 * MiB)
 #define COPY_SIZE       (64 * MiB)
 #define DESC_LEN        (64 * KiB)
 #define NDESC           (COPY_SIZE / DESC_LEN)
-#define RING_N          (2 * NDESC)
+#define RING_N          32768       /* 512 KiB per ring */
 #define RING_M2S_GPA    0x08000000ULL
 #define RING_S2M_GPA    0x08100000ULL
 #define SRC_GPA         0x10000000ULL
 #define DST_GPA         0x14000000ULL
+#define ZERO_GPA        0x18000000ULL
 #define DRAM_OFF        0x0ULL
 #define ROUNDS          3
+#define CLEAR_SIZE      (1 * GiB)
 
 typedef struct Bench {
     NvCtx *c;
@@ -49,29 +57,39 @@ static void put_desc(Bench *b, bool s2m, uint32_t len_ctrl, uint32_t w1,
     }
 }
 
-/* one leg: NDESC 64 KiB descriptors (length field 0 = 64 KiB); seconds */
-static double run_leg(Bench *b, uint64_t src, uint64_t dst)
+/*
+ * @n 64 KiB descriptors (length field 0 = 64 KiB), destination advancing,
+ * source advancing modulo @src_span; returns seconds.
+ */
+static double run_descs(Bench *b, uint64_t src, uint64_t src_span,
+                        uint64_t dst, uint32_t n)
 {
     int64_t t0, t1;
     uint32_t st;
-    int i;
+    uint32_t i;
 
-    for (i = 0; i < NDESC; i++) {
+    for (i = 0; i < n; i++) {
         put_desc(b, true, 0, 0, dst + (uint64_t)i * DESC_LEN);
-        put_desc(b, false, NV_FIRST | NV_LAST | (i == NDESC - 1 ? NV_DMB : 0),
-                 NV_META, src + (uint64_t)i * DESC_LEN);
+        put_desc(b, false, NV_FIRST | NV_LAST | (i == n - 1 ? NV_DMB : 0),
+                 NV_META, src + ((uint64_t)i * DESC_LEN) % src_span);
     }
     /* descriptors visible before the doorbells */
     smp_wmb();
     t0 = g_get_monotonic_time();
-    nv_wr0(b->c, 0, nv_q_off(2, 15, true) + 0x38, NDESC);
-    nv_wr0(b->c, 0, nv_q_off(2, 15, false) + 0x38, NDESC);
+    nv_wr0(b->c, 0, nv_q_off(2, 15, true) + 0x38, n);
+    nv_wr0(b->c, 0, nv_q_off(2, 15, false) + 0x38, n);
     do {
         st = nv_rd0(b->c, 0, nv_q_off(2, 15, false) + 0x24);
     } while ((st & (1u << 8)) && !(st & (1u << 31)));
     t1 = g_get_monotonic_time();
     g_assert_cmphex(st, ==, 0);
     return (t1 - t0) / 1e6;
+}
+
+/* one leg of the copy benchmark: NDESC descriptors */
+static double run_leg(Bench *b, uint64_t src, uint64_t dst)
+{
+    return run_descs(b, src, COPY_SIZE, dst, NDESC);
 }
 
 static double best_memcpy(uint8_t *dst, const uint8_t *src)
@@ -89,40 +107,83 @@ static double best_memcpy(uint8_t *dst, const uint8_t *src)
     return best;
 }
 
+typedef struct BenchVm {
+    char path[64];
+    char pidfile[64];
+    int fd;
+} BenchVm;
+
+/* QEMU with guest RAM shared with us, source pattern and queue set up */
+static void bench_start(Bench *b, BenchVm *vm)
+{
+    g_autofree char *extra = NULL;
+    uint32_t seed = 0x12345678;
+    size_t i;
+
+    strcpy(vm->path, "/dev/shm/neuron-v1-bench-XXXXXX");
+    vm->fd = mkstemp(vm->path);
+    g_assert(vm->fd >= 0);
+    g_assert(ftruncate(vm->fd, RAM_SIZE) == 0);
+    snprintf(vm->pidfile, sizeof(vm->pidfile), "%s.pid", vm->path);
+    b->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vm->fd,
+                  0);
+    g_assert(b->ram != MAP_FAILED);
+    extra = g_strdup_printf("-object memory-backend-file,id=ram0,size=%llu,"
+                            "mem-path=%s,share=on,prealloc=on "
+                            "-machine memory-backend=ram0 -pidfile %s",
+                            (unsigned long long)RAM_SIZE, vm->path,
+                            vm->pidfile);
+    b->c = nv_start_ring(1, NULL, extra);
+    b->m_id = b->r_id = 1;
+    b->m_idx = b->r_idx = 0;
+
+    for (i = 0; i < COPY_SIZE; i += 4) {
+        seed = seed * 1664525 + 1013904223;
+        stl_le_p(b->ram + SRC_GPA + i, seed);
+    }
+    nv_engine_init(b->c, 0, 2);
+    nv_ring_init(b->c, 0, 2, 15, false, RING_M2S_GPA | NV_HOST, RING_N);
+    nv_ring_init(b->c, 0, 2, 15, true, RING_S2M_GPA | NV_HOST, RING_N);
+}
+
+static void bench_stop(Bench *b, BenchVm *vm)
+{
+    nv_stop(b->c);
+    munmap(b->ram, RAM_SIZE);
+    close(vm->fd);
+    unlink(vm->path);
+    unlink(vm->pidfile);
+}
+
+/* resident set of the QEMU process, MiB (guest RAM is prealloc'ed) */
+static double qemu_rss_mib(BenchVm *vm)
+{
+    g_autofree char *pid = NULL, *status_path = NULL, *status = NULL;
+    const char *p;
+
+    g_assert(g_file_get_contents(vm->pidfile, &pid, NULL, NULL));
+    g_strstrip(pid);
+    status_path = g_strdup_printf("/proc/%s/status", pid);
+    g_assert(g_file_get_contents(status_path, &status, NULL, NULL));
+    p = strstr(status, "VmRSS:");
+    g_assert(p);
+    return g_ascii_strtoull(p + 6, NULL, 10) / 1024.0;
+}
+
 static void bench_dma(void)
 {
-    char path[] = "/dev/shm/neuron-v1-bench-XXXXXX";
-    g_autofree char *extra = NULL;
     g_autofree uint8_t *tmp = NULL;
     double mc, h2d, d2h, best_rt = 1e9, best_h2d = 1e9, best_d2h = 1e9;
     double mb = COPY_SIZE / 1e6;
-    Bench b = { .m_id = 1, .r_id = 1 };
-    uint32_t seed = 0x12345678;
-    int fd, r;
-    size_t i;
+    Bench b = { 0 };
+    BenchVm vm;
+    int r;
 
     if (!getenv("NEURON_V1_BENCH")) {
         g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
         return;
     }
-    fd = mkstemp(path);
-    g_assert(fd >= 0);
-    g_assert(ftruncate(fd, RAM_SIZE) == 0);
-    b.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    g_assert(b.ram != MAP_FAILED);
-    extra = g_strdup_printf("-object memory-backend-file,id=ram0,size=%llu,"
-                            "mem-path=%s,share=on,prealloc=on "
-                            "-machine memory-backend=ram0",
-                            (unsigned long long)RAM_SIZE, path);
-    b.c = nv_start_ring(1, NULL, extra);
-
-    for (i = 0; i < COPY_SIZE; i += 4) {
-        seed = seed * 1664525 + 1013904223;
-        stl_le_p(b.ram + SRC_GPA + i, seed);
-    }
-    nv_engine_init(b.c, 0, 2);
-    nv_ring_init(b.c, 0, 2, 15, false, RING_M2S_GPA | NV_HOST, RING_N);
-    nv_ring_init(b.c, 0, 2, 15, true, RING_S2M_GPA | NV_HOST, RING_N);
+    bench_start(&b, &vm);
 
     for (r = 0; r < ROUNDS; r++) {
         memset(b.ram + DST_GPA, 0, COPY_SIZE);
@@ -152,15 +213,80 @@ static void bench_dma(void)
     printf("RATIO %.2f\n", 2 * mc / best_rt);
     fflush(stdout);
 
-    nv_stop(b.c);
-    munmap(b.ram, RAM_SIZE);
-    close(fd);
-    unlink(path);
+    bench_stop(&b, &vm);
+}
+
+/* read back @len bytes of DRAM at @off through BAR4; all zero? */
+static bool dram_is_zero(Bench *b, uint64_t off, uint64_t len)
+{
+    uint8_t buf[4096];
+    uint64_t i;
+
+    for (i = 0; i < len; i += sizeof(buf)) {
+        qtest_memread(b->c->qts, b->c->dev[0].bar4 + off + i, buf,
+                      sizeof(buf));
+        if (!buffer_is_zero(buf, sizeof(buf))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static double clear_dram(Bench *b)
+{
+    return run_descs(b, ZERO_GPA | NV_HOST, DESC_LEN, DRAM_OFF,
+                     CLEAR_SIZE / DESC_LEN);
+}
+
+/*
+ * Clear 1 GiB of DRAM like the driver clears a new BO: fresh DRAM, again
+ * (already clear), and after filling it with data.
+ */
+static void bench_clear(void)
+{
+    double rss0, rss1, rss2, rss3, rss4, t_fresh, t_again, t_fill, t_full;
+    double gb = CLEAR_SIZE / 1e9;
+    Bench b = { 0 };
+    BenchVm vm;
+
+    if (!getenv("NEURON_V1_BENCH")) {
+        g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
+        return;
+    }
+    bench_start(&b, &vm);
+    memset(b.ram + ZERO_GPA, 0, DESC_LEN);
+
+    rss0 = qemu_rss_mib(&vm);
+    t_fresh = clear_dram(&b);
+    rss1 = qemu_rss_mib(&vm);
+    t_again = clear_dram(&b);
+    rss2 = qemu_rss_mib(&vm);
+    t_fill = run_descs(&b, SRC_GPA | NV_HOST, COPY_SIZE, DRAM_OFF,
+                       CLEAR_SIZE / DESC_LEN);
+    rss3 = qemu_rss_mib(&vm);
+    t_full = clear_dram(&b);
+    rss4 = qemu_rss_mib(&vm);
+    g_assert(dram_is_zero(&b, 0, 1 * MiB));
+    g_assert(dram_is_zero(&b, CLEAR_SIZE - 1 * MiB, 1 * MiB));
+
+    printf("clear 1 GiB of fresh DRAM:  %.3f s (%.1f GB/s), "
+           "QEMU VmRSS %+.0f MiB\n", t_fresh, gb / t_fresh, rss1 - rss0);
+    printf("clear it again:             %.3f s (%.1f GB/s), "
+           "QEMU VmRSS %+.0f MiB\n", t_again, gb / t_again, rss2 - rss1);
+    printf("fill 1 GiB with data:       %.3f s (%.1f GB/s), "
+           "QEMU VmRSS %+.0f MiB\n", t_fill, gb / t_fill, rss3 - rss2);
+    printf("clear 1 GiB of full DRAM:   %.3f s (%.1f GB/s), "
+           "QEMU VmRSS %+.0f MiB\n", t_full, gb / t_full, rss4 - rss3);
+    printf("QEMU VmRSS: start %.0f MiB, end %.0f MiB\n", rss0, rss4);
+    fflush(stdout);
+
+    bench_stop(&b, &vm);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/neuron-v1-bench/dma-64MiB", bench_dma);
+    qtest_add_func("/neuron-v1-bench/clear-1GiB", bench_clear);
     return g_test_run();
 }
