@@ -1397,18 +1397,21 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	done = dma_fence_get(&job->base.s_fence->finished);
 	args->seqno = done->seqno;
 	atomic64_inc(&jf->submitted);
-	/* Before the push: from then on the job may run and be freed. */
+	/*
+	 * Before the push: from then on the job may run and be freed, and
+	 * with it its references on the BOs, which another thread may be
+	 * closing.
+	 */
 	nobjs = objs ? job->bo_count : 0;
 	for (i = 0; i < nobjs; i++)
 		dma_resv_add_fence(objs[i]->resv, done,
 				   job->bos[i].write ? DMA_RESV_USAGE_WRITE :
 				   DMA_RESV_USAGE_READ);
-	drm_sched_entity_push_job(&job->base);
-	mutex_unlock(&ns->submit_lock);
-
 	if (objs)
 		drm_gem_unlock_reservations(objs, nobjs, &acquire);
 	kvfree(objs);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&ns->submit_lock);
 
 	if (out_syncobj) {
 		if (chain)
