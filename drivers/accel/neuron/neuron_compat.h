@@ -99,14 +99,4 @@ static inline void neuron_sched_start(struct drm_gpu_scheduler *sched)
 #define NEURON_SCHED_STAT_RESET		DRM_GPU_SCHED_STAT_NOMINAL
 #endif
 
-/* Wedged uevent (6.14+); nothing to announce on older kernels. */
-static inline void neuron_dev_wedged_event(struct drm_device *drm)
-{
-#if defined(HAVE_DRM_DEV_WEDGED_EVENT_INFO)
-	drm_dev_wedged_event(drm, DRM_WEDGE_RECOVERY_REBIND, NULL);
-#elif defined(HAVE_DRM_DEV_WEDGED_EVENT)
-	drm_dev_wedged_event(drm, DRM_WEDGE_RECOVERY_REBIND);
-#endif
-}
-
 #endif /* __NEURON_COMPAT_H__ */

@@ -13,9 +13,13 @@
 
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kobject.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 
+#include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 #include <drm/neuron_accel.h>
 
 #include "neuron_compat.h"
@@ -146,6 +150,31 @@ out:
 	return ret;
 }
 
+/*
+ * Tell userspace that the device became wedged or recovered: a KOBJ_CHANGE
+ * uevent on the accel node with WEDGED=1 or WEDGED=0, and a sysfs_notify()
+ * of the neuron/wedged attribute. drm_dev_wedged_event() (6.14+) is not
+ * used: it sends its event on the primary minor, which accel devices do not
+ * have. See Documentation/ABI/testing/sysfs-driver-neuron.
+ */
+static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
+{
+	char *envp[2];
+	int idx;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return;
+	envp[0] = wedged ? "WEDGED=1" : "WEDGED=0";
+	envp[1] = NULL;
+	if (wedged)
+		drm_err(&ndev->drm, "device wedged: the reset failed; reset again or rebind\n");
+	else
+		drm_info(&ndev->drm, "device recovered by reset\n");
+	kobject_uevent_env(&ndev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+	sysfs_notify(&ndev->pdev->dev.kobj, "neuron", "wedged");
+	drm_dev_exit(idx);
+}
+
 /**
  * neuron_reset() - reset a device that is in use
  * @ndev: the device
@@ -153,11 +182,14 @@ out:
  * Waits for running hardware operations to finish and keeps new ones out
  * (they fail with -EAGAIN) until the reset is over. A failed reset leaves
  * the device wedged: everything fails with -EIO until a reset succeeds.
+ * Entering and leaving the wedged state is reported to userspace (uevent,
+ * sysfs; see neuron_report_wedged()).
  *
  * Return: 0, -EINTR, -ENODEV or -EIO.
  */
 int neuron_reset(struct neuron_device *ndev)
 {
+	bool changed = false;
 	int ret;
 
 	ret = down_write_killable(&ndev->reset_lock);
@@ -170,16 +202,17 @@ int neuron_reset(struct neuron_device *ndev)
 	if (!ret)
 		neuron_nq_reset_done(ndev);
 	if (ret && ret != -ENODEV) {
-		if (!ndev->wedged)
-			neuron_dev_wedged_event(&ndev->drm);
-		ndev->wedged = true;
+		changed = !ndev->wedged;
+		WRITE_ONCE(ndev->wedged, true);
 		ret = -EIO;
 	} else if (!ret) {
-		if (ndev->wedged)
-			drm_info(&ndev->drm, "device recovered by reset\n");
-		ndev->wedged = false;
+		changed = ndev->wedged;
+		WRITE_ONCE(ndev->wedged, false);
 	}
 
+	/* Under the lock: events of successive resets stay in order. */
+	if (changed)
+		neuron_report_wedged(ndev, ret != 0);
 	up_write(&ndev->reset_lock);
 	return ret;
 }

@@ -42,6 +42,13 @@ static ssize_t reset_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(reset_count);
 
+static ssize_t wedged_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(neuron_from_dev(dev)->wedged));
+}
+static DEVICE_ATTR_RO(wedged);
+
 static ssize_t fw_status_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
@@ -147,6 +154,7 @@ static struct attribute *neuron_attrs[] = {
 	&dev_attr_device_id.attr,
 	&dev_attr_accel_minor.attr,
 	&dev_attr_reset_count.attr,
+	&dev_attr_wedged.attr,
 	&dev_attr_fw_status.attr,
 	&dev_attr_east_link.attr.attr,
 	&dev_attr_east_peer_id.attr.attr,
