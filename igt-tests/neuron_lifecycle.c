@@ -7,14 +7,19 @@
  */
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
+
+#include <drm.h>
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
@@ -138,6 +143,82 @@ static void reload(void)
 	igt_assert_eq(load(""), 0);
 }
 
+/* 0 or 1 from /sys/bus/pci/devices/<slot>/neuron/<attr>, or -errno. */
+static int read_attr(const char *slot, const char *attr)
+{
+	char path[128], buf[32] = "";
+	int f, n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/%s", slot, attr);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return -errno;
+	n = read(f, buf, sizeof(buf) - 1);
+	n = n < 0 ? -errno : atoi(buf);
+	close(f);
+	return n;
+}
+
+/* A kernel uevent socket (what udev listens to). */
+static int uevent_open(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	igt_assert_fd(s);
+	igt_assert_eq(bind(s, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	return s;
+}
+
+/*
+ * Waits up to 5 s for a "change" uevent of accel node @minor and returns
+ * the value of its WEDGED key (-1: none came).
+ */
+static int uevent_wedged(int s, int minor)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "/accel/accel%d", minor);
+	for (;;) {
+		struct pollfd p = { .fd = s, .events = POLLIN };
+		char buf[4096], *k;
+		bool change = false, dev = false;
+		int wedged = -1;
+		ssize_t n;
+
+		if (poll(&p, 1, 5000) != 1)
+			return -1;
+		n = recv(s, buf, sizeof(buf) - 1, 0);
+		igt_assert_lt(0, n);
+		buf[n] = 0;
+		/* "action@devpath\0KEY=value\0..." */
+		for (k = buf; k < buf + n; k += strlen(k) + 1) {
+			if (!strcmp(k, "ACTION=change"))
+				change = true;
+			if (!strncmp(k, "DEVPATH=", 8) && strlen(k) > strlen(want) &&
+			    !strcmp(k + strlen(k) - strlen(want), want))
+				dev = true;
+			if (!strncmp(k, "WEDGED=", 7))
+				wedged = atoi(k + 7);
+		}
+		if (change && dev && wedged >= 0)
+			return wedged;
+	}
+}
+
+/* A 4 KiB host-to-host copy job; 0 or -errno of SUBMIT. */
+static int submit_copy(int fd, uint32_t bo)
+{
+	struct drm_neuron_xfer x = {
+		.type = DRM_NEURON_XFER_COPY, .src_handle = bo, .dst_handle = bo,
+		.dst_offset = 4096, .size = 4096,
+	};
+	struct drm_neuron_submit s = {
+		.xfers = (uintptr_t)&x, .xfer_count = 1,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s) ? -errno : 0;
+}
 
 igt_main
 {
@@ -325,6 +406,48 @@ igt_main
 
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
 		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
+	}
+
+	igt_describe("A wedged device is reported: uevent WEDGED=1, sysfs wedged, EIO; a good reset clears it");
+	igt_subtest("wedged-reported") {
+		struct drm_neuron_reset r = { 0 };
+		struct drm_neuron_bo_create c = { .size = 8192 };
+		struct drm_neuron_query q = { .type = DRM_NEURON_QUERY_DEVICE_INFO };
+		int fd, ue, minor;
+
+		igt_require(igt_qmp_available());
+		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+		fd = open_slot(slot0);
+		minor = read_attr(slot0, "accel_minor");
+		do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+		igt_assert_eq(read_attr(slot0, "wedged"), 0);
+		ue = uevent_open();
+
+		/* The reset never completes: wedged, reported once. */
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EIO);
+		igt_assert_eq(uevent_wedged(ue, minor), 1);
+		igt_assert_eq(read_attr(slot0, "wedged"), 1);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EIO);
+		igt_assert_eq(read_attr(slot0, "wedged"), 1);
+
+		/* Work that needs the device fails with EIO; queries still work. */
+		igt_assert_eq(submit_copy(fd, c.handle), -EIO);
+		igt_assert_eq(fw_status(fd), -EIO);
+		igt_assert_eq(read_attr(slot0, "fw_status"), -EIO);
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+
+		/* Firmware back, a reset succeeds: recovered, reported. */
+		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
+		igt_assert_eq(uevent_wedged(ue, minor), 0);
+		igt_assert_eq(read_attr(slot0, "wedged"), 0);
+		igt_assert_eq(fw_status(fd), 0);
+		igt_assert_eq(submit_copy(fd, c.handle), 0);
+
+		close(ue);
 		close(fd);
 		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
 	}
