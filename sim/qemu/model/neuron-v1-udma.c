@@ -13,6 +13,7 @@
  * never stall the vCPU or the main loop for long.
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "neuron-v1.h"
@@ -26,6 +27,9 @@
 #define UDMA_MAX_S2M_PER_PKT    256
 
 #define UDMA_VERSION            4
+
+/* bytes of a host -> DRAM chunk read first to spot zeroes (< 1 page) */
+#define UDMA_ZERO_PROBE         64
 
 typedef struct UdmaSeg {
     uint64_t addr;
@@ -241,11 +245,40 @@ static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
         return false;
     }
     if (a.kind == NT_DRAM && b.kind == NT_DRAM) {
-        memmove(b.dev->dram_ptr + b.off, a.dev->dram_ptr + a.off, len);
+        const uint8_t *from = a.dev->dram_ptr + a.off;
+
+        /* zeroes discard whole destination pages (neuron_dram_zero) */
+        if (neuron_dram_covers_page(b.dev, b.off, len) &&
+            buffer_is_zero(from, len)) {
+            neuron_dram_zero(b.dev, b.off, len);
+        } else {
+            memmove(b.dev->dram_ptr + b.off, from, len);
+        }
         return true;
     }
     if (a.kind == NT_HOST && b.kind == NT_DRAM) {
-        if (pci_dma_read(&s->pdev, a.off, b.dev->dram_ptr + b.off, len)) {
+        uint8_t *to = b.dev->dram_ptr + b.off;
+
+        /*
+         * A chunk that may clear whole pages is looked at first: a probe
+         * of its start sends data straight in, zeroes go through the
+         * bounce buffer and are checked whole (neuron_dram_write).
+         */
+        if (neuron_dram_covers_page(b.dev, b.off, len)) {
+            if (pci_dma_read(&s->pdev, a.off, s->bounce, UDMA_ZERO_PROBE)) {
+                udma_error(s, e, q, false, NQERR_HOST_DMA, src);
+                return false;
+            }
+            if (buffer_is_zero(s->bounce, UDMA_ZERO_PROBE)) {
+                if (pci_dma_read(&s->pdev, a.off, s->bounce, len)) {
+                    udma_error(s, e, q, false, NQERR_HOST_DMA, src);
+                    return false;
+                }
+                neuron_dram_write(b.dev, b.off, s->bounce, len);
+                return true;
+            }
+        }
+        if (pci_dma_read(&s->pdev, a.off, to, len)) {
             udma_error(s, e, q, false, NQERR_HOST_DMA, src);
             return false;
         }

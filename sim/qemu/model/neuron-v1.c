@@ -8,6 +8,7 @@
  * notification queues) in neuron-v1-nc.c.
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "qemu/madvise.h"
 #include "qemu/module.h"
@@ -111,6 +112,52 @@ NeuronAddr neuron_decode(NeuronState *s, uint64_t addr, uint64_t len)
 }
 
 /*
+ * Zero writes discard pages ([PROJ] emulation optimisation, see
+ * device-model.rst): DRAM is lazily backed host memory, and the driver
+ * clears every buffer object by DMA from a zeroed host buffer.  Writing
+ * those zeroes would back every page it touches; instead the whole host
+ * pages the range covers are released (they read back as zeroes, through
+ * BAR4 too: the guest mapping is the same host mapping), and only the
+ * partially covered pages at either end are written.
+ */
+bool neuron_dram_covers_page(NeuronState *d, uint64_t off, uint64_t len)
+{
+    uint64_t ps = qemu_ram_pagesize(d->dram.ram_block);
+
+    return !d->dram_no_discard &&
+           QEMU_ALIGN_UP(off, ps) + ps <= off + len;
+}
+
+void neuron_dram_zero(NeuronState *d, uint64_t off, uint64_t len)
+{
+    uint64_t ps = qemu_ram_pagesize(d->dram.ram_block);
+    uint64_t start = QEMU_ALIGN_UP(off, ps);
+    uint64_t end = QEMU_ALIGN_DOWN(off + len, ps);
+
+    if (d->dram_no_discard || start >= end) {
+        memset(d->dram_ptr + off, 0, len);
+        return;
+    }
+    memset(d->dram_ptr + off, 0, start - off);
+    if (ram_block_discard_range(d->dram.ram_block, start, end - start)) {
+        /* reported once by ram_block_discard_range; write from now on */
+        d->dram_no_discard = true;
+        memset(d->dram_ptr + start, 0, end - start);
+    }
+    memset(d->dram_ptr + end, 0, off + len - end);
+}
+
+void neuron_dram_write(NeuronState *d, uint64_t off, const void *buf,
+                       uint64_t len)
+{
+    if (neuron_dram_covers_page(d, off, len) && buffer_is_zero(buf, len)) {
+        neuron_dram_zero(d, off, len);
+        return;
+    }
+    memcpy(d->dram_ptr + off, buf, len);
+}
+
+/*
  * Move data between a buffer and a device address.  Register windows are
  * accessed as aligned 32-bit words, exactly like the BAR writes they stand
  * for (§5.13 rule 4).
@@ -161,7 +208,7 @@ MemTxResult neuron_dev_write(NeuronState *s, uint64_t addr, const void *buf,
     case NT_HOST:
         return pci_dma_write(&s->pdev, a.off, buf, len);
     case NT_DRAM:
-        memcpy(a.dev->dram_ptr + a.off, buf, len);
+        neuron_dram_write(a.dev, a.off, buf, len);
         return MEMTX_OK;
     case NT_TPB:
     case NT_APB:

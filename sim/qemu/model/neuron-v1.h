@@ -217,6 +217,7 @@ struct NeuronState {
     MemoryRegion bar2;
     MemoryRegion dram;
     uint8_t *dram_ptr;
+    bool dram_no_discard;               /* page discard failed: write */
 
     /* BAR0 storage (§4): every register not modelled otherwise */
     uint32_t *apb;                      /* NEURON_BAR0_SIZE / 4 words */
@@ -288,6 +289,10 @@ MemTxResult neuron_dev_read(NeuronState *s, uint64_t addr, void *buf,
                             uint64_t len, bool *peer_err);
 MemTxResult neuron_dev_write(NeuronState *s, uint64_t addr, const void *buf,
                              uint64_t len, bool *peer_err);
+bool neuron_dram_covers_page(NeuronState *d, uint64_t off, uint64_t len);
+void neuron_dram_zero(NeuronState *d, uint64_t off, uint64_t len);
+void neuron_dram_write(NeuronState *d, uint64_t off, const void *buf,
+                       uint64_t len);
 uint32_t neuron_apb_read(NeuronState *s, uint32_t off);
 void neuron_apb_write(NeuronState *s, uint32_t off, uint32_t val);
 

@@ -5,6 +5,7 @@
  */
 #include "neuron-v1-common.h"
 #include "qapi/qmp/qdict.h"
+#include "qemu/cutils.h"
 
 #define DRAM_A          0x00100000ULL           /* ch0 scratch */
 #define DRAM_B          (NV_DA_DRAM1 + 0x2000)  /* ch1 scratch */
@@ -363,6 +364,188 @@ static void test_udma_bottom_half(void)
     g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 6001);
     g_free(Q);
     nv_stop(c);
+}
+
+/*
+ * Zero writes discard pages ([PROJ], device-model.rst): an all-zero chunk
+ * written to DRAM releases the whole host pages it covers.  Invisible to
+ * the guest: the range reads back zero through BAR4 and through DMA, the
+ * partially covered pages at both ends keep their other bytes, and chunks
+ * that are not all zero are still copied.
+ */
+#define ZW_BASE         0x00400000ULL           /* window, page aligned */
+#define ZW_SIZE         0x8000
+#define ZW_OFF          0x123                   /* zeroed range in it */
+#define ZW_LEN          0x6000                  /* 5 whole pages + ends */
+#define ZW_FRESH        0x10000000ULL           /* never written DRAM */
+
+/* the window reads back as @want through BAR4 and through a DMA */
+static void zw_check(NvQueue *Q, uint64_t h, const uint8_t *want)
+{
+    NvCtx *c = Q->c;
+    g_autofree uint8_t *b = g_malloc(ZW_SIZE);
+
+    qtest_memread(c->qts, c->dev[0].bar4 + ZW_BASE, b, ZW_SIZE);
+    g_assert(memcmp(b, want, ZW_SIZE) == 0);
+    qtest_memset(c->qts, h, 0xEE, ZW_SIZE);
+    nv_push(Q, ZW_BASE, h | NV_HOST, ZW_SIZE);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    qtest_memread(c->qts, h, b, ZW_SIZE);
+    g_assert(memcmp(b, want, ZW_SIZE) == 0);
+}
+
+/* fill the window with data through BAR4; @ref gets a copy */
+static void zw_fill(NvCtx *c, uint8_t *ref, uint32_t seed)
+{
+    fill_pattern(ref, ZW_SIZE, seed);
+    qtest_memwrite(c->qts, c->dev[0].bar4 + ZW_BASE, ref, ZW_SIZE);
+}
+
+static void test_udma_zero_discard(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 64, false, 0);
+    uint64_t zero = guest_alloc(&c->alloc, 64 * KiB);
+    uint64_t src = guest_alloc(&c->alloc, 64 * KiB);
+    uint64_t h = guest_alloc(&c->alloc, ZW_SIZE);
+    g_autofree uint8_t *ref = g_malloc(ZW_SIZE);
+    g_autofree uint8_t *a = g_malloc0(ZW_LEN);
+    uint64_t dst = ZW_BASE + ZW_OFF;
+    int i;
+
+    qtest_memset(c->qts, zero, 0, 64 * KiB);
+
+    /* host zeroes over data: unaligned head and tail, whole pages between */
+    zw_fill(c, ref, 1);
+    nv_push(Q, zero | NV_HOST, dst, ZW_LEN);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memset(ref + ZW_OFF, 0, ZW_LEN);
+    zw_check(Q, h, ref);
+    g_assert_cmphex(ref[ZW_OFF - 1], !=, 0);    /* the pattern has no 0 here */
+    /* the same pages take data again */
+    zw_fill(c, ref, 2);
+    zw_check(Q, h, ref);
+
+    /*
+     * Not all zero: one non-zero byte at the end (the start looks zero),
+     * then at the start only; both are copied byte for byte.
+     */
+    for (i = 0; i < 2; i++) {
+        memset(a, 0, ZW_LEN);
+        a[i ? 0 : ZW_LEN - 1] = 0x5A;
+        qtest_memwrite(c->qts, src, a, ZW_LEN);
+        zw_fill(c, ref, 3 + i);
+        nv_push(Q, src | NV_HOST, dst, ZW_LEN);
+        nv_kick(Q, 1, 1);
+        g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+        memcpy(ref + ZW_OFF, a, ZW_LEN);
+        zw_check(Q, h, ref);
+    }
+
+    /* zeroes spread over several 4 KiB descriptors of one packet */
+    zw_fill(c, ref, 5);
+    nv_put_desc(Q, true, ZW_LEN, 0, dst);
+    for (i = 0; i < ZW_LEN / 4096; i++) {
+        nv_put_desc(Q, false, (i == 0 ? NV_FIRST : 0) |
+                    (i == ZW_LEN / 4096 - 1 ? NV_LAST : 0) | 4096,
+                    NV_META, zero | NV_HOST);
+    }
+    nv_kick(Q, ZW_LEN / 4096, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memset(ref + ZW_OFF, 0, ZW_LEN);
+    zw_check(Q, h, ref);
+
+    /* DRAM -> DRAM: never-written (zero) DRAM, through the ch1 alias too */
+    zw_fill(c, ref, 6);
+    nv_push(Q, ZW_FRESH, dst, ZW_LEN);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memset(ref + ZW_OFF, 0, ZW_LEN);
+    zw_check(Q, h, ref);
+    zw_fill(c, ref, 7);
+    nv_push(Q, NV_DA_DRAM1 + ZW_FRESH, (1ULL << 44) | dst, ZW_LEN);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memset(ref + ZW_OFF, 0, ZW_LEN);
+    zw_check(Q, h, ref);
+
+    /* DRAM -> DRAM with data still copies */
+    fill_pattern(a, ZW_LEN, 8);
+    qtest_memwrite(c->qts, c->dev[0].bar4 + ZW_FRESH + 0x100000, a, ZW_LEN);
+    nv_push(Q, ZW_FRESH + 0x100000, dst, ZW_LEN);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memcpy(ref + ZW_OFF, a, ZW_LEN);
+    zw_check(Q, h, ref);
+
+    /* a zero chunk inside one page (no whole page) is written as such */
+    nv_push(Q, zero | NV_HOST, ZW_BASE + 0x10, 0x20);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    memset(ref + 0x10, 0, 0x20);
+    zw_check(Q, h, ref);
+    g_free(Q);
+    nv_stop(c);
+}
+
+static uint64_t qemu_rss_kib(const char *pidfile)
+{
+    g_autofree char *pid = NULL, *path = NULL, *status = NULL;
+    const char *p;
+
+    g_assert(g_file_get_contents(pidfile, &pid, NULL, NULL));
+    g_strstrip(pid);
+    path = g_strdup_printf("/proc/%s/status", pid);
+    g_assert(g_file_get_contents(path, &status, NULL, NULL));
+    p = strstr(status, "VmRSS:");
+    g_assert(p);
+    return g_ascii_strtoull(p + 6, NULL, 10);
+}
+
+/* clearing 64 MiB of DRAM that held data gives the host memory back */
+static void test_udma_zero_releases(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("neuron-v1-XXXXXX", NULL);
+    g_autofree char *pidfile = g_strdup_printf("%s/qemu.pid", dir);
+    g_autofree char *extra = g_strdup_printf("-pidfile %s", pidfile);
+    NvCtx *c = nv_start_ring(1, NULL, extra);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 2048, false, 0);
+    uint64_t zero = guest_alloc(&c->alloc, 64 * KiB);
+    uint64_t src = guest_alloc(&c->alloc, 64 * KiB);
+    g_autofree uint8_t *a = g_malloc(64 * KiB);
+    const int n = 64 * MiB / (64 * KiB);
+    uint64_t rss0, rss1 = 0, rss2;
+    int pass, i;
+
+    fill_pattern(a, 64 * KiB, 9);
+    qtest_memwrite(c->qts, src, a, 64 * KiB);
+    qtest_memset(c->qts, zero, 0, 64 * KiB);
+    rss0 = qemu_rss_kib(pidfile);
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < n; i++) {
+            nv_push(Q, (pass ? zero : src) | NV_HOST,
+                    ZW_FRESH + (uint64_t)i * 64 * KiB, 0);   /* 64 KiB */
+        }
+        nv_kick(Q, n, n);
+        g_assert(nv_wait_idle(Q));
+        if (pass == 0) {
+            rss1 = qemu_rss_kib(pidfile);
+        }
+    }
+    rss2 = qemu_rss_kib(pidfile);
+    g_test_message("VmRSS %" PRIu64 " KiB, after 64 MiB of data %" PRIu64
+                   " KiB, after clearing it %" PRIu64 " KiB", rss0, rss1,
+                   rss2);
+    g_assert_cmpuint(rss1, >=, rss0 + 56 * 1024);
+    g_assert_cmpuint(rss2 + 56 * 1024, <=, rss1);
+    qtest_memread(c->qts, c->dev[0].bar4 + ZW_FRESH + 32 * MiB, a, 64 * KiB);
+    g_assert(buffer_is_zero(a, 64 * KiB));
+    g_free(Q);
+    nv_stop(c);
+    unlink(pidfile);
+    rmdir(dir);
 }
 
 static void expect_queue_error(NvQueue *Q, bool s2m, int code)
@@ -1293,6 +1476,9 @@ int main(int argc, char **argv)
                    test_udma_disabled_queue);
     qtest_add_func("/neuron-v1/s5-udma/engine-state", test_udma_engine_state);
     qtest_add_func("/neuron-v1/s5-udma/intel-iommu", test_udma_intel_iommu);
+    qtest_add_func("/neuron-v1/s5-udma/zero-discard", test_udma_zero_discard);
+    qtest_add_func("/neuron-v1/s5-udma/zero-releases",
+                   test_udma_zero_releases);
     qtest_add_func("/neuron-v1/s6-nc/semaphores", test_nc_semaphores);
     qtest_add_func("/neuron-v1/s6-nc/events", test_nc_events);
     qtest_add_func("/neuron-v1/s6-nc/nq-events", test_nq_events);
