@@ -187,7 +187,7 @@ igt_main
 	igt_describe("The sysfs group of the PCI device has every documented attribute");
 	igt_subtest("sysfs-attributes") {
 		static const char * const attrs[] = {
-			"device_id", "accel_minor", "reset_count", "fw_status",
+			"device_id", "accel_minor", "reset_count", "wedged", "fw_status",
 			"east_link", "east_peer_id", "east_peer_minor",
 			"west_link", "west_peer_id", "west_peer_minor",
 		};
