@@ -196,7 +196,8 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
 
-	if (!list_empty(&jobs->busy)) {
+	/* Already restarted by neuron_poll_kick() while this ran: keep that. */
+	if (!list_empty(&jobs->busy) && !hrtimer_is_queued(timer)) {
 		/* Quick while jobs complete, backing off while they run. */
 		if (done)
 			jobs->period_ns = (u64)poll_min_us * NSEC_PER_USEC;
@@ -227,7 +228,11 @@ static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns)
 	if (list_empty(&ns->poll_node))
 		list_add_tail(&ns->poll_node, &jobs->busy);
 	jobs->period_ns = period;
-	if (!hrtimer_active(&jobs->timer))
+	/*
+	 * Not hrtimer_active(): that is also true while the callback runs,
+	 * which may already have found nothing busy and be about to stop.
+	 */
+	if (!hrtimer_is_queued(&jobs->timer))
 		hrtimer_start(&jobs->timer, ns_to_ktime(period),
 			      HRTIMER_MODE_REL_SOFT);
 	spin_unlock_bh(&jobs->poll_lock);
