@@ -419,8 +419,10 @@ NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
  * @dram_channel_mask: DRAM: bit c allows channel c, 0 = any; host: 0
  * @handle: out: the new BO's handle (free with neuron_drm_gem_close())
  *
- * The contents of a new host BO are zero; those of a DRAM BO are not
- * cleared yet (see Documentation/accel/neuron/memory.rst).
+ * The contents of a new BO are zero: host BOs get zeroed pages, DRAM BOs
+ * are cleared by the device's DMA before the handle exists (see
+ * Documentation/accel/neuron/memory.rst), so creating a DRAM BO can also
+ * fail with the errors of a DMA job (-EIO, -ETIMEDOUT).
  *
  * Return: 0 on success; -EINVAL if @handle is NULL or @size is 0 (library),
  * or from the kernel for an unknown @placement, a host BO with a non-zero
@@ -782,9 +784,17 @@ NEURON_DRM_EXPORT int neuron_drm_query_cores(int fd,
  * @fd: neuron file descriptor (ownership belongs to the open file)
  * @core_mask: bit n selects NeuronCore n; all or nothing
  *
+ * A core changes hands clean: acquiring a core sets all its semaphores to
+ * 0 and clears all its events, so nothing a previous owner (a crashed one
+ * in particular) left behind is seen by the new one.  Cores this file
+ * already owns are accepted again and left as they are.  Ownership ends
+ * with neuron_drm_core_release() or when the file is closed.
+ *
  * Return: 0 on success; -EINVAL if @core_mask is 0 (library) or names a
  * core the device does not have; -EBUSY if another file owns one of them;
- * -ENOTTY, -EBADF, -ENODEV.
+ * the common errors of the device (-EIO wedged or failed reset,
+ * -ETIMEDOUT, -ENODEV gone; a running reset is waited for), -ENOTTY,
+ * -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_core_acquire(int fd, uint32_t core_mask);
 
@@ -792,6 +802,10 @@ NEURON_DRM_EXPORT int neuron_drm_core_acquire(int fd, uint32_t core_mask);
  * neuron_drm_core_release() - give up NeuronCores (destroys their queues)
  * @fd: neuron file descriptor
  * @core_mask: bit n selects NeuronCore n; all or nothing
+ *
+ * Destroys the cores' notification queues and cancels their semaphore
+ * fences (neuron_drm_sem_fence(): they signal with -ECANCELED).  Semaphore
+ * and event values stay; the next neuron_drm_core_acquire() clears them.
  *
  * Return: 0 on success; -EINVAL if @core_mask is 0 or names a core the
  * device does not have; -EACCES if this file does not own one of them;
@@ -909,6 +923,37 @@ NEURON_DRM_EXPORT int neuron_drm_wait(int fd, uint32_t type, uint32_t core,
 				      uint32_t index, uint32_t engine,
 				      int32_t value, int64_t timeout_ns,
 				      int32_t *result);
+
+/**
+ * neuron_drm_sem_fence() - a syncobj fence for "semaphore >= value"
+ * @fd: neuron file descriptor owning @core
+ * @core: NeuronCore
+ * @index: semaphore, 0 .. semaphores_per_nc - 1
+ * @value: value to reach (signed comparison: semaphore >= @value)
+ * @timeout_ns: absolute CLOCK_MONOTONIC time at which the fence gives up
+ *              (see neuron_drm_abs_timeout()); the kernel caps it at
+ *              DRM_NEURON_SEM_FENCE_MAX_NS after the call
+ * @syncobj: binary syncobj (neuron_drm_syncobj_create()) whose fence is
+ *           replaced by the new one
+ *
+ * Unlike neuron_drm_wait() this does not block: the condition becomes a
+ * fence that can gate a DMA job (an in-sync of neuron_drm_submit_xfers()),
+ * be waited for with neuron_drm_syncobj_wait(), or be exported as a
+ * sync_file.  The kernel polls the semaphore (the device raises no
+ * interrupt).  The fence always signals: without error once the condition
+ * holds (at once if it already does); with -ETIMEDOUT at @timeout_ns;
+ * with -ECANCELED when the core is released or the file closed; with
+ * -ENODEV when the device goes away.  A syncobj wait succeeds in every
+ * case; neuron_drm_syncobj_status() tells them apart.
+ *
+ * Return: 0 on success; -EINVAL if @syncobj is 0 (library), or from the
+ * kernel for @core or @index out of range; -ENOENT if @syncobj is not a
+ * syncobj of this file; -EACCES if the caller does not own @core; -ENOMEM,
+ * -ENODEV, -ENOTTY (a driver without semaphore fences), -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_sem_fence(int fd, uint32_t core,
+					   uint32_t index, int32_t value,
+					   int64_t timeout_ns, uint32_t syncobj);
 
 #ifdef __cplusplus
 }
