@@ -118,6 +118,9 @@ $(IGT_LIB): igt-tests/lib/igt.c igt-tests/lib/igt.h
 igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) igt-tests/lib/igt.h $(UAPI_H)
 	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
 
+# neuron_lib compiles the library's sources into itself: rebuild it when they change.
+igt-tests/build/neuron_lib: $(wildcard libneuron-drm/src/*.[ch] libneuron-drm/include/*.h)
+
 $(SELFTEST): igt-tests/lib/selftest/igt_selftest.c $(IGT_LIB) igt-tests/lib/igt.h
 	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
 
