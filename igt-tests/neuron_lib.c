@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * neuron_lib - libneuron-drm on real (emulated) devices: enumeration and
- * open by index, PCI slot and device id, every wrapper of the uAPI, and
+ * open by index, PCI slot and device id, every wrapper of the uAPI (each
+ * ioctl of neuron_accel.h is reached through the library here), and
  * neuron-ls --json.
  *
  * The igt-tests pattern rule links only the harness, so the library is
@@ -254,6 +255,32 @@ igt_main
 		neuron_drm_xfer_copy(&x, h, 0, h, 4090, 16);
 		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, 0, &x, 1, NULL, 0,
 						      NULL, NULL), -EINVAL);
+
+		/* the raw form: library checks first, then the kernel's */
+		{
+			struct drm_neuron_submit sub;
+			uint32_t so;
+
+			memset(&sub, 0, sizeof(sub));
+			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL); /* no work */
+			neuron_drm_xfer_copy(&x, h, 0, h, 2048, 16);
+			sub.xfers = (uintptr_t)&x;
+			sub.xfer_count = 1;
+			sub.queue = 99;
+			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
+			sub.queue = 1;
+			sub.flags = 0x80000000u;
+			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
+			sub.flags = 0;
+			lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
+			sub.out_sync.handle = so;
+			lib_ok(neuron_drm_submit(fd, &sub), "submit");
+			igt_assert_gt(sub.seqno, 0);
+			lib_ok(neuron_drm_syncobj_wait(fd, &so, 1,
+						       neuron_drm_abs_timeout(60 * SEC_NS),
+						       0, NULL), "syncobj_wait");
+			lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
+		}
 		lib_ok(neuron_drm_gem_close(fd, h), "gem_close");
 	}
 
@@ -421,6 +448,115 @@ igt_main
 		igt_assert_eq(neuron_drm_core_acquire(fd, 1u << 31), -EINVAL);
 	}
 
+	igt_describe("acquire hands over a clean core: semaphores 0, events clear");
+	igt_subtest("acquire-clears") {
+		uint32_t ev = 7;
+		int32_t v;
+		int i;
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 2), "core_acquire");
+		for (i = 0; i < 32; i += 31) {
+			v = 1000 + i;
+			lib_ok(neuron_drm_sem_op(fd, 2, i, DRM_NEURON_SEM_SET, &v), "sem set");
+		}
+		lib_ok(neuron_drm_event_op(fd, 2, 200, DRM_NEURON_EVENT_SET, NULL), "event set");
+		/* acquiring an owned core again leaves it as it is */
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 2), "core_acquire again");
+		lib_ok(neuron_drm_sem_op(fd, 2, 31, DRM_NEURON_SEM_READ, &v), "sem read");
+		igt_assert_eq(v, 1031);
+		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
+		/* released: the values stay until the next owner comes */
+		lib_ok(neuron_drm_semaphore_read(fd, 2, 0, &v), "semaphore_read");
+		igt_assert_eq(v, 1000);
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 2), "core_acquire");
+		for (i = 0; i < 32; i++) {
+			v = -1;
+			lib_ok(neuron_drm_sem_op(fd, 2, i, DRM_NEURON_SEM_READ, &v), "sem read");
+			igt_assert_eq(v, 0);
+		}
+		lib_ok(neuron_drm_event_op(fd, 2, 200, DRM_NEURON_EVENT_READ, &ev), "event read");
+		igt_assert_eq(ev, 0);
+		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
+	}
+
+	igt_describe("sem_fence: the syncobj signals once sem_op increments reach the value");
+	igt_subtest("sem-fence") {
+		int32_t one = 1, v = -1;
+		uint32_t so;
+		int status = 0, i;
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 1), "core_acquire");
+		/* acquire cleared the core: the semaphore starts at 0 */
+		lib_ok(neuron_drm_sem_op(fd, 1, 6, DRM_NEURON_SEM_READ, &v), "sem read");
+		igt_assert_eq(v, 0);
+		lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
+		lib_ok(neuron_drm_sem_fence(fd, 1, 6, 3, neuron_drm_abs_timeout(9 * SEC_NS), so),
+		       "sem_fence");
+		for (i = 0; i < 3; i++) {
+			/* not yet: the semaphore is below 3 */
+			igt_assert_eq(neuron_drm_syncobj_wait(fd, &so, 1,
+							      neuron_drm_abs_timeout(SEC_NS / 50),
+							      0, NULL), -ETIME);
+			lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
+			igt_assert_eq(status, 0);
+			lib_ok(neuron_drm_sem_op(fd, 1, 6, DRM_NEURON_SEM_INCR, &one), "sem incr");
+		}
+		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
+					       0, NULL), "syncobj_wait");
+		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
+		igt_assert_eq(status, 1);
+		lib_ok(neuron_drm_semaphore_read(fd, 1, 6, &v), "semaphore_read");
+		igt_assert_eq(v, 3);
+
+		/* already true (3 >= -2): signals at once, without error */
+		lib_ok(neuron_drm_sem_fence(fd, 1, 6, -2, neuron_drm_abs_timeout(9 * SEC_NS), so),
+		       "sem_fence true");
+		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
+					       0, NULL), "syncobj_wait true");
+		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
+		igt_assert_eq(status, 1);
+
+		/* the kernel's argument errors reach the caller */
+		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 6, 3, 0, 0), -EINVAL);
+		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 32, 3, 0, so), -EINVAL);
+		igt_assert_eq(neuron_drm_sem_fence(fd, 4, 0, 3, 0, so), -EINVAL);
+		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 6, 3, 0, so + 1000), -ENOENT);
+		igt_assert_eq(neuron_drm_sem_fence(fd, 0, 6, 3, 0, so), -EACCES);
+
+		lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
+		lib_ok(neuron_drm_core_release(fd, 1u << 1), "core_release");
+	}
+
+	igt_describe("sem_fence: an unmet condition signals with -ETIMEDOUT at the deadline");
+	igt_subtest("sem-fence-timeout") {
+		int64_t t0, deadline;
+		uint32_t so;
+		int status = 0;
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 1), "core_acquire");
+		lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
+		t0 = neuron_drm_abs_timeout(0);
+		deadline = t0 + SEC_NS / 10;
+		lib_ok(neuron_drm_sem_fence(fd, 1, 7, 1, deadline, so), "sem_fence");
+		/* the syncobj wait succeeds: the fence signals, with an error */
+		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
+					       0, NULL), "syncobj_wait");
+		igt_assert_lte(deadline, neuron_drm_abs_timeout(0));
+		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
+		igt_assert_eq(status, -ETIMEDOUT);
+
+		/* releasing the core cancels a pending fence */
+		lib_ok(neuron_drm_sem_fence(fd, 1, 7, 1, neuron_drm_abs_timeout(9 * SEC_NS), so),
+		       "sem_fence");
+		lib_ok(neuron_drm_core_release(fd, 1u << 1), "core_release");
+		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
+					       0, NULL), "syncobj_wait cancelled");
+		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
+		igt_assert_eq(status, -ECANCELED);
+		lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
+	}
+
 	igt_describe("post_metrics and device_state reach the firmware");
 	igt_subtest("metrics-state") {
 		struct drm_neuron_device_state st;
@@ -432,6 +568,23 @@ igt_main
 		lib_ok(neuron_drm_device_state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &st),
 		       "device_state");
 		igt_assert_eq(st.count, DRM_NEURON_DMA_ENGINE_COUNT);
+	}
+
+	igt_describe("reset: the device comes back ready, with its id, usable");
+	igt_subtest("reset") {
+		struct drm_neuron_query_device_info before, after;
+		uint32_t st = 0, h;
+
+		igt_require(geteuid() == 0);
+		lib_ok(neuron_drm_query_device_info(fd, &before), "device_info");
+		igt_require(before.capabilities & DRM_NEURON_CAP_RESET);
+		lib_ok(neuron_drm_reset(fd), "reset");
+		lib_ok(neuron_drm_fw_status(fd, &st), "fw_status");
+		igt_assert(st & DRM_NEURON_FW_STATUS_READY);
+		lib_ok(neuron_drm_query_device_info(fd, &after), "device_info");
+		igt_assert_eq_u32(after.device_id, before.device_id);
+		h = lib_bo(fd, 4096, DRM_NEURON_BO_DRAM);
+		lib_ok(neuron_drm_gem_close(fd, h), "gem_close");
 	}
 
 	igt_describe("neuron-ls and neuron-ls --json run and exit 0 (the host parses the JSON)");
