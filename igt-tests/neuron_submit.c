@@ -169,6 +169,33 @@ static void sem_set_wait(int fd, uint32_t engine, uint32_t queue, uint32_t nc,
 	syncobj_destroy(fd, so);
 }
 
+/* CORE_ACQUIRE / CORE_RELEASE of @mask; 0 or -errno. */
+static int core_ioctl(int fd, unsigned long req, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	return igt_ioctl(fd, req, &a) ? -errno : 0;
+}
+
+static void core_release(int fd, uint32_t mask)
+{
+	igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, mask), 0);
+}
+
+/* Acquires @mask, waiting up to 5 s for a closing file to let go of it. */
+static void core_acquire(int fd, uint32_t mask)
+{
+	int i, ret;
+
+	for (i = 0; i < 500; i++) {
+		ret = core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
+		if (ret != -EBUSY)
+			break;
+		usleep(10000);
+	}
+	igt_assert_eq(ret, 0);
+}
+
 static void write_param(const char *name, const char *value)
 {
 	char path[128];
@@ -302,8 +329,11 @@ igt_main
 {
 	int fd = -1;
 
-	igt_fixture
+	/* Semaphore and event steps need the core: fd owns all four. */
+	igt_fixture {
 		fd = igt_neuron_open(0);
+		core_acquire(fd, 0xf);
+	}
 
 	igt_describe("A semaphore write job runs and signals its binary syncobj");
 	igt_subtest("sem-set") {
@@ -392,8 +422,8 @@ igt_main
 	igt_subtest("multi-process") {
 		int p, np = 4;
 
-		for (p = 0; p < np; p++)
-			sem_set_wait(fd, 0, 1, p, 20 + p, 0);
+		/* Process p owns core p; acquiring it zeroes its semaphores. */
+		core_release(fd, 0xf);
 		for (p = 0; p < np; p++) {
 			if (fork() == 0) {
 				int cfd = igt_neuron_open(0);
@@ -402,6 +432,7 @@ igt_main
 				uint32_t tl = syncobj_create(cfd);
 				int i, ret = 0;
 
+				core_acquire(cfd, 1u << p);
 				for (i = 1; i <= 300 && !ret; i++)
 					ret = sem_submit(cfd, 3 * p + i % 3,
 							 (p + i) % 8, &x, 1, tl, i);
@@ -418,6 +449,50 @@ igt_main
 		}
 		for (p = 0; p < np; p++)
 			igt_assert_eq(sem_read(fd, p, 20 + p), 300);
+		core_acquire(fd, 0xf);
+	}
+
+	igt_describe("Semaphore and event steps on a core the file does not own "
+		     "fail with EACCES, and nothing of the job runs");
+	igt_subtest("unowned-core") {
+		static const uint32_t types[] = {
+			DRM_NEURON_XFER_SEM_SET, DRM_NEURON_XFER_SEM_INCR,
+			DRM_NEURON_XFER_SEM_DECR, DRM_NEURON_XFER_EVENT,
+		};
+		int other = igt_neuron_open(0);
+		uint32_t so = syncobj_create(other);
+		struct drm_neuron_xfer x[2];
+		unsigned int t;
+
+		sem_set_wait(fd, 0, 3, 0, 6, 0);
+		core_release(fd, 0x2);
+		/* core 1 owned by no one */
+		for (t = 0; t < 4; t++) {
+			x[0] = sem_xfer(types[t], 1, 6, 1);
+			igt_assert_eq(sem_submit(fd, 0, 3, x, 1, 0, 0), -EACCES);
+			igt_assert_eq(sem_submit(other, 0, 3, x, 1, 0, 0), -EACCES);
+		}
+		/* core 1 owned by another file */
+		core_acquire(other, 0x2);
+		for (t = 0; t < 4; t++) {
+			x[0] = sem_xfer(types[t], 1, 6, 1);
+			igt_assert_eq(sem_submit(fd, 0, 3, x, 1, 0, 0), -EACCES);
+		}
+		/* an owned core's step does not carry an unowned one */
+		x[0] = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 6, 55);
+		x[1] = sem_xfer(DRM_NEURON_XFER_SEM_SET, 1, 6, 66);
+		igt_assert_eq(sem_submit(fd, 0, 3, x, 2, 0, 0), -EACCES);
+		/* the owner's steps run */
+		igt_assert_eq(sem_submit(other, 0, 3, &x[1], 1, so, 0), 0);
+		igt_assert_eq(syncobj_wait(other, so, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(syncobj_fence_status(other, so), 1);
+		igt_assert_eq(sem_read(fd, 1, 6), 66);
+		igt_assert_eq(sem_read(fd, 0, 6), 0);
+		syncobj_destroy(other, so);
+		close(other);
+		core_acquire(fd, 0x2);
+		sem_set_wait(fd, 0, 3, 1, 6, 7);
+		igt_assert_eq(sem_read(fd, 1, 6), 7);
 	}
 
 	igt_describe("Every malformed submit fails with its documented errno");
@@ -500,15 +575,20 @@ igt_main
 	igt_describe("A stalled queue: the job's fence errors within the timeout, "
 		     "the file is guilty, other files keep working");
 	igt_subtest("stalled-queue") {
+		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 30, 77);
 		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 30, 77);
 		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
 		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
 		int64_t t0;
 
+		core_release(fd, 0xc);
+		core_acquire(bad, 0x4);
+		core_acquire(good, 0x8);
+
 		/* Short timeout for queues first used from now on (11.14, 11.15). */
 		write_param("job_timeout_ms", "500");
 		stall_queue(fd, 11, 15);
-		igt_assert_eq(sem_submit(bad, 11, 15, &x, 1, so, 0), 0);
+		igt_assert_eq(sem_submit(bad, 11, 15, &xb, 1, so, 0), 0);
 		t0 = now_ns();
 		/* meanwhile another file on another queue is served */
 		igt_assert_eq(sem_submit(good, 11, 14, &x, 1, so2, 0), 0);
@@ -520,7 +600,7 @@ igt_main
 		write_param("job_timeout_ms", "10000");
 
 		/* the guilty file is refused, others are not */
-		igt_assert_eq(sem_submit(bad, 11, 12, &x, 1, so, 0), -ECANCELED);
+		igt_assert_eq(sem_submit(bad, 11, 12, &xb, 1, so, 0), -ECANCELED);
 		x.value = 78;
 		igt_assert_eq(sem_submit(good, 11, 15, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
@@ -528,6 +608,7 @@ igt_main
 		igt_assert_eq(sem_read(fd, 3, 30), 78);
 		close(bad);
 		close(good);
+		core_acquire(fd, 0xc);
 	}
 
 	igt_describe("A process killed with 1000 jobs queued on a stalled queue "
@@ -539,6 +620,7 @@ igt_main
 
 		igt_assert_eq(pipe(pipefd), 0);
 		stall_queue(fd, 9, 7);
+		core_release(fd, 0x8);
 		pid = fork();
 		if (pid == 0) {
 			int cfd = igt_neuron_open(0);
@@ -546,6 +628,7 @@ igt_main
 				sem_xfer(DRM_NEURON_XFER_SEM_INCR, 3, 31, 1);
 			int i;
 
+			core_acquire(cfd, 0x8);
 			for (i = 0; i < 1000; i++)
 				if (sem_submit(cfd, 9, 7, &x, 1, 0, 0))
 					_exit(1);
@@ -557,6 +640,7 @@ igt_main
 		kill(pid, SIGKILL);
 		igt_assert_eq(waitpid(pid, &st, 0), pid);
 		stall_queue(fd, -1, 0);
+		core_acquire(fd, 0x8);
 		sem_set_wait(fd, 9, 7, 3, 31, 5);
 		igt_assert_eq(sem_read(fd, 3, 31), 5);
 		close(pipefd[0]);
@@ -720,6 +804,20 @@ igt_main
 		igt_assert_eq(submit(fd, &s), 0);
 		desc.s2m_addr = 0xFFFC0000000ull + 0x2701000 + 4 * 7; /* READ slot */
 		igt_assert_eq(submit(fd, &s), -EACCES);
+		/* ... but only of a core the file owns */
+		core_release(fd, 0x2);
+		desc.s2m_addr = 0xFFFC0000000ull + 0x4000000 + 0x2701100 + 4 * 7;
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = 0xFFFC0000000ull + 0x4000000 + 0x2701300 + 4 * 7;
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		desc.s2m_addr = 0xFFFC0000000ull + 0x4000000 + 0x2700000 + 4 * 9;
+		igt_assert_eq(submit(fd, &s), -EACCES);
+		core_acquire(fd, 0x2);
+		s.out_sync.handle = so;
+		igt_assert_eq(submit(fd, &s), 0);
+		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(syncobj_fence_status(fd, so), 1);
+		s.out_sync.handle = 0;
 
 		munmap(ph, 4096);
 		syncobj_destroy(fd, so);

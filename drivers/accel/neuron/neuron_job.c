@@ -36,6 +36,7 @@
 #include <drm/neuron_accel.h>
 
 #include "neuron_compat.h"
+#include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
 #include "neuron_job.h"
@@ -1103,14 +1104,25 @@ static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
 	default:
 		return -EINVAL;
 	}
+	/*
+	 * As SEM_OP and EVENT_OP: only the owner writes a core's semaphores
+	 * and events. Checked at submit, which is the contract: a job accepted
+	 * while the file owned the core still runs if the file releases the
+	 * core first (see Documentation/accel/neuron/jobs.rst).
+	 */
+	if (!neuron_core_file_owns(ctx->ndev, x->nc, ctx->file->driver_priv))
+		return -EACCES;
 
 	/* DMB: the write signals that the transfers before it are done. */
 	return neuron_job_add_pair(ctx, 0, neuron_tpb_devaddr(off), sizeof(u32),
 				   NEURON_PAIR_IMM | NEURON_PAIR_DMB, x->value);
 }
 
-/* Is @addr a semaphore or event register of a local NeuronCore? */
-static bool neuron_addr_is_nc_sync(u64 addr, u64 len)
+/*
+ * Is @addr a semaphore or event register of a local NeuronCore? If so,
+ * *@core is that core.
+ */
+static bool neuron_addr_is_nc_sync(u64 addr, u64 len, u32 *core)
 {
 	u64 off;
 	u32 in_nc;
@@ -1122,6 +1134,7 @@ static bool neuron_addr_is_nc_sync(u64 addr, u64 len)
 	if (off >= (u64)NEURON_NC_COUNT * NEURON_NC_BASE(1))
 		return false;
 	in_nc = off % NEURON_NC_BASE(1);
+	*core = off / NEURON_NC_BASE(1);
 	if (in_nc >= NEURON_NC_EVENT(0, 0) &&
 	    in_nc < NEURON_NC_EVENT(0, NEURON_EVENTS_PER_NC))
 		return true;
@@ -1159,6 +1172,7 @@ static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,
 {
 	u32 len = d->m2s_len_ctrl & NEURON_DESC_LEN_MASK;
 	u16 flags = 0;
+	u32 core;
 	int ret;
 
 	if ((d->m2s_len_ctrl & ~NEURON_UDESC_M2S_ALLOWED) ||
@@ -1176,7 +1190,11 @@ static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,
 	ret = neuron_job_find_bo(ctx, nbos, d->m2s_addr, len, false);
 	if (ret)
 		return ret;
-	if (!neuron_addr_is_nc_sync(d->s2m_addr, len)) {
+	if (neuron_addr_is_nc_sync(d->s2m_addr, len, &core)) {
+		if (!neuron_core_file_owns(ctx->ndev, core,
+					   ctx->file->driver_priv))
+			return -EACCES;
+	} else {
 		ret = neuron_job_find_bo(ctx, nbos, d->s2m_addr, len, true);
 		if (ret)
 			return ret;
