@@ -1445,7 +1445,10 @@ struct drm_neuron_xfer {
 	/** @size: COPY: bytes, at least 1; both ranges must lie in their BO. */
 	__u64 size;
 
-	/** @nc: SEM_* and EVENT: NeuronCore, 0..3. */
+	/**
+	 * @nc: SEM_* and EVENT: NeuronCore, 0..3; the submitting file must
+	 * own it (&DRM_IOCTL_NEURON_CORE_ACQUIRE), else -EACCES.
+	 */
 	__u32 nc;
 
 	/** @index: SEM_*: semaphore 0..31; EVENT: event 0..255. */
@@ -1474,7 +1477,8 @@ struct drm_neuron_xfer {
  * * @m2s_addr and @s2m_addr: device addresses (as returned by the BO info
  *   ioctl) such that the whole range lies in one contiguous piece of a BO
  *   listed in &drm_neuron_submit.bo_handles; @s2m_addr may instead be a
- *   semaphore or event register of a local NeuronCore (length 4).
+ *   semaphore or event register of a local NeuronCore (length 4) that the
+ *   submitting file owns.
  *
  * Anything else fails the submit with -EINVAL (format) or -EACCES (an
  * address outside the listed BOs). The descriptors are copied once, at
@@ -1535,7 +1539,12 @@ struct drm_neuron_sync {
  * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
  *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
- * * -EACCES: a user descriptor address is not inside a listed BO;
+ * * -EACCES: a user descriptor address is not inside a listed BO; a
+ *   SEM_*, EVENT step or a user descriptor writes a semaphore or event of
+ *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
+ *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
+ *   accepted then runs even if the file releases the core before the job
+ *   does;
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
