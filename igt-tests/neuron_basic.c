@@ -154,10 +154,15 @@ igt_main
 			igt_assert_eq_u64(info.dram_size, 8ULL << 30);
 			igt_assert_eq(info.pad0, 0);
 			igt_assert_eq(info.pad1, 0);
-			igt_assert_eq_u64(info.capabilities & 0xf,
+			/* Every bit but DRAM_BAR (BAR4 is optional) is always set. */
+			igt_assert_eq_u64(info.capabilities & ~DRM_NEURON_CAP_DRAM_BAR,
 					  DRM_NEURON_CAP_DEVICE_STATE |
 					  DRM_NEURON_CAP_POST_METRICS |
-					  DRM_NEURON_CAP_RESET | DRM_NEURON_CAP_TOPOLOGY);
+					  DRM_NEURON_CAP_RESET | DRM_NEURON_CAP_TOPOLOGY |
+					  DRM_NEURON_CAP_BO | DRM_NEURON_CAP_SUBMIT |
+					  DRM_NEURON_CAP_CORES | DRM_NEURON_CAP_SEM_EVENT |
+					  DRM_NEURON_CAP_NQ | DRM_NEURON_CAP_WAIT |
+					  DRM_NEURON_CAP_SEM_FENCE);
 			igt_info("accel %d: %s %04x rev %u id %#x fw %#x caps %#llx\n", i,
 				 slot, info.pci_device_id, info.pci_revision,
 				 info.device_id, info.fw_status,

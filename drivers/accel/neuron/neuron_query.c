@@ -49,7 +49,13 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_POST_METRICS |
 			     DRM_NEURON_CAP_RESET |
 			     DRM_NEURON_CAP_BO |
-			     DRM_NEURON_CAP_TOPOLOGY;
+			     DRM_NEURON_CAP_TOPOLOGY |
+			     DRM_NEURON_CAP_SUBMIT |
+			     DRM_NEURON_CAP_CORES |
+			     DRM_NEURON_CAP_SEM_EVENT |
+			     DRM_NEURON_CAP_NQ |
+			     DRM_NEURON_CAP_WAIT |
+			     DRM_NEURON_CAP_SEM_FENCE;
 	if (ndev->dram)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 

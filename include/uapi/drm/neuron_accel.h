@@ -54,13 +54,13 @@ enum drm_neuron_ioctl_id {
 	DRM_NEURON_QUERY = 0,
 
 	/** @DRM_NEURON_DEVICE_STATE: read allow-listed device state. */
-	DRM_NEURON_DEVICE_STATE,
+	DRM_NEURON_DEVICE_STATE = 1,
 
 	/** @DRM_NEURON_POST_METRICS: post runtime metrics to the firmware. */
-	DRM_NEURON_POST_METRICS,
+	DRM_NEURON_POST_METRICS = 2,
 
 	/** @DRM_NEURON_RESET: reset the device (privileged). */
-	DRM_NEURON_RESET,
+	DRM_NEURON_RESET = 3,
 
 	/** @DRM_NEURON_BO_CREATE: create a buffer object. */
 	DRM_NEURON_BO_CREATE = 4,
@@ -68,10 +68,10 @@ enum drm_neuron_ioctl_id {
 	/** @DRM_NEURON_BO_INFO: describe a buffer object. */
 	DRM_NEURON_BO_INFO = 5,
 
+	/* 6: unused (set aside for a BO_WAIT that was never needed). */
+
 	/** @DRM_NEURON_SUBMIT: queue a DMA job. */
 	DRM_NEURON_SUBMIT = 7,
-
-	/* 6..7: reserved for BO_WAIT and job submission. */
 
 	/** @DRM_NEURON_CORE_ACQUIRE: take exclusive ownership of NeuronCores. */
 	DRM_NEURON_CORE_ACQUIRE = 8,
@@ -116,7 +116,7 @@ enum drm_neuron_query_type {
 	/**
 	 * @DRM_NEURON_QUERY_TOPOLOGY: &struct drm_neuron_query_topology.
 	 */
-	DRM_NEURON_QUERY_TOPOLOGY,
+	DRM_NEURON_QUERY_TOPOLOGY = 1,
 
 	/**
 	 * @DRM_NEURON_QUERY_CORES: &struct drm_neuron_query_cores, who owns
@@ -193,6 +193,27 @@ struct drm_neuron_query {
  * &DRM_IOCTL_NEURON_BO_INFO and &DRM_NEURON_QUERY_MEMORY_USAGE work.
  */
 #define DRM_NEURON_CAP_BO		(1ULL << 5)
+/** DRM_NEURON_CAP_SUBMIT - &DRM_IOCTL_NEURON_SUBMIT (DMA jobs) works. */
+#define DRM_NEURON_CAP_SUBMIT		(1ULL << 6)
+/**
+ * DRM_NEURON_CAP_CORES - NeuronCore ownership: &DRM_IOCTL_NEURON_CORE_ACQUIRE,
+ * &DRM_IOCTL_NEURON_CORE_RELEASE and &DRM_NEURON_QUERY_CORES work.
+ */
+#define DRM_NEURON_CAP_CORES		(1ULL << 7)
+/**
+ * DRM_NEURON_CAP_SEM_EVENT - &DRM_IOCTL_NEURON_SEM_OP and
+ * &DRM_IOCTL_NEURON_EVENT_OP work.
+ */
+#define DRM_NEURON_CAP_SEM_EVENT	(1ULL << 8)
+/**
+ * DRM_NEURON_CAP_NQ - notification queues: &DRM_IOCTL_NEURON_NQ_CREATE,
+ * &DRM_IOCTL_NEURON_NQ_DESTROY and &DRM_IOCTL_NEURON_NQ_ADVANCE work.
+ */
+#define DRM_NEURON_CAP_NQ		(1ULL << 9)
+/** DRM_NEURON_CAP_WAIT - &DRM_IOCTL_NEURON_WAIT works. */
+#define DRM_NEURON_CAP_WAIT		(1ULL << 10)
+/** DRM_NEURON_CAP_SEM_FENCE - &DRM_IOCTL_NEURON_SEM_FENCE works. */
+#define DRM_NEURON_CAP_SEM_FENCE	(1ULL << 11)
 
 /**
  * struct drm_neuron_query_device_info - answer of
@@ -361,27 +382,27 @@ enum drm_neuron_state_type {
 	 * @index0 = NeuronCore, @index1 = semaphore index.
 	 * values[0] = value (a signed 32-bit quantity).
 	 */
-	DRM_NEURON_STATE_SEMAPHORE,
+	DRM_NEURON_STATE_SEMAPHORE = 1,
 
 	/**
 	 * @DRM_NEURON_STATE_EVENT: a NeuronCore event.
 	 * @index0 = NeuronCore, @index1 = event index. values[0] = 0 or 1.
 	 */
-	DRM_NEURON_STATE_EVENT,
+	DRM_NEURON_STATE_EVENT = 2,
 
 	/**
 	 * @DRM_NEURON_STATE_DMA_QUEUE: registers of one DMA queue pair.
 	 * @index0 = DMA engine, @index1 = queue. values[] are indexed by
 	 * DRM_NEURON_DMA_QUEUE_*.
 	 */
-	DRM_NEURON_STATE_DMA_QUEUE,
+	DRM_NEURON_STATE_DMA_QUEUE = 3,
 
 	/**
 	 * @DRM_NEURON_STATE_DMA_ENGINE: state of one DMA engine.
 	 * @index0 = DMA engine, @index1 must be 0. values[] are indexed by
 	 * DRM_NEURON_DMA_ENGINE_*.
 	 */
-	DRM_NEURON_STATE_DMA_ENGINE,
+	DRM_NEURON_STATE_DMA_ENGINE = 4,
 };
 
 /* values[] layout of DRM_NEURON_STATE_DMA_QUEUE */
@@ -656,13 +677,13 @@ enum drm_neuron_sem_op_code {
 	DRM_NEURON_SEM_READ = 0,
 
 	/** @DRM_NEURON_SEM_SET: semaphore := @value. */
-	DRM_NEURON_SEM_SET,
+	DRM_NEURON_SEM_SET = 1,
 
 	/** @DRM_NEURON_SEM_INCR: semaphore += @value (wrapping). */
-	DRM_NEURON_SEM_INCR,
+	DRM_NEURON_SEM_INCR = 2,
 
 	/** @DRM_NEURON_SEM_DECR: semaphore -= @value (wrapping). */
-	DRM_NEURON_SEM_DECR,
+	DRM_NEURON_SEM_DECR = 3,
 };
 
 /**
@@ -705,10 +726,10 @@ enum drm_neuron_event_op_code {
 	DRM_NEURON_EVENT_READ = 0,
 
 	/** @DRM_NEURON_EVENT_SET: set the event. */
-	DRM_NEURON_EVENT_SET,
+	DRM_NEURON_EVENT_SET = 1,
 
 	/** @DRM_NEURON_EVENT_CLEAR: clear the event. */
-	DRM_NEURON_EVENT_CLEAR,
+	DRM_NEURON_EVENT_CLEAR = 2,
 };
 
 /**
@@ -752,13 +773,13 @@ enum drm_neuron_nq_type {
 	DRM_NEURON_NQ_TRACE = 0,
 
 	/** @DRM_NEURON_NQ_NOTIFY: explicit NOTIFY instructions. */
-	DRM_NEURON_NQ_NOTIFY,
+	DRM_NEURON_NQ_NOTIFY = 1,
 
 	/** @DRM_NEURON_NQ_EVENT: every write to one of the core's events. */
-	DRM_NEURON_NQ_EVENT,
+	DRM_NEURON_NQ_EVENT = 2,
 
 	/** @DRM_NEURON_NQ_ERROR: accelerator errors (NaN, Inf, ...). */
-	DRM_NEURON_NQ_ERROR,
+	DRM_NEURON_NQ_ERROR = 3,
 };
 
 /** DRM_NEURON_NQ_ENGINES - engine indices of TRACE and NOTIFY queues. */
@@ -929,7 +950,7 @@ enum drm_neuron_wait_type {
 	 * @DRM_NEURON_WAIT_NQ: the queue (@core, @index = type, @engine) has
 	 * a new entry at its head.
 	 */
-	DRM_NEURON_WAIT_NQ,
+	DRM_NEURON_WAIT_NQ = 1,
 };
 
 /**
@@ -1406,16 +1427,16 @@ enum drm_neuron_xfer_type {
 	DRM_NEURON_XFER_COPY = 0,
 
 	/** @DRM_NEURON_XFER_SEM_SET: semaphore @index of @nc := @value. */
-	DRM_NEURON_XFER_SEM_SET,
+	DRM_NEURON_XFER_SEM_SET = 1,
 
 	/** @DRM_NEURON_XFER_SEM_INCR: semaphore += @value (wrapping). */
-	DRM_NEURON_XFER_SEM_INCR,
+	DRM_NEURON_XFER_SEM_INCR = 2,
 
 	/** @DRM_NEURON_XFER_SEM_DECR: semaphore -= @value (wrapping). */
-	DRM_NEURON_XFER_SEM_DECR,
+	DRM_NEURON_XFER_SEM_DECR = 3,
 
 	/** @DRM_NEURON_XFER_EVENT: event @index of @nc := @value (0 or 1). */
-	DRM_NEURON_XFER_EVENT,
+	DRM_NEURON_XFER_EVENT = 4,
 };
 
 /**
