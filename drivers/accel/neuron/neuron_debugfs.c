@@ -2,9 +2,11 @@
 /*
  * Copyright (C) 2025 The neuron driver authors
  *
- * debugfs (root only, under /sys/kernel/debug/accel/<minor>/): mailbox
- * statistics and a dump of the registers the driver knows about, read
- * through the firmware like every other register read.
+ * debugfs (root only, under /sys/kernel/debug/accel/<PCI address>/, e.g.
+ * accel/0000:00:10.0/): mailbox statistics, a dump of the registers the
+ * driver knows about, read through the firmware like every other register
+ * read, and the NeuronCores (owners, notification queues, semaphore
+ * fences); neuron_job.c adds "jobs".
  */
 
 #include <linux/seq_file.h>

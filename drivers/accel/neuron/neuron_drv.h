@@ -89,10 +89,8 @@ struct neuron_device {
 /**
  * struct neuron_file - per-open-file state
  * @ndev: the device this file was opened on.
- * @jobs: the file's DMA job state (neuron_job.c).
- *
- * Later parts of the driver (GEM contexts, schedulers entities) hang their
- * per-client state here.
+ * @jobs: the file's DMA job state (neuron_job.c): scheduler entities,
+ *        fdinfo counters, guilty flag.
  */
 struct neuron_file {
 	struct neuron_device *ndev;
