@@ -208,9 +208,18 @@ igt_main
 		igt_assert(sysfs_ulong(slot, "neuron/reset_count") >= 1);
 	}
 
-	igt_describe("fdinfo names the driver and the client");
+	igt_describe("fdinfo has every key index.rst documents");
 	igt_subtest("fdinfo") {
-		char path[64], buf[1024];
+		static const char * const keys[] = {
+			"drm-total-host:", "drm-shared-host:", "drm-active-host:",
+			"drm-resident-host:", "drm-total-dram:", "drm-shared-dram:",
+			"drm-active-dram:", "drm-resident-dram:",
+			"drm-engine-dma:", "drm-engine-capacity-dma:\t192\n",
+			"neuron-jobs-submitted:", "neuron-jobs-completed:",
+			"neuron-jobs-failed:", "neuron-guilty:\t0\n",
+		};
+		char path[64], buf[4096];
+		unsigned int i;
 		ssize_t n;
 		int ifd;
 
@@ -224,6 +233,9 @@ igt_main
 		igt_assert_f(strstr(buf, "drm-driver:\tneuron"), "fdinfo:\n%s", buf);
 		igt_assert(strstr(buf, "drm-client-id:"));
 		igt_assert(strstr(buf, "drm-pdev:"));
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			igt_assert_f(strstr(buf, keys[i]), "no %s in fdinfo:\n%s",
+				     keys[i], buf);
 	}
 
 	igt_describe("Each open file is a distinct DRM client");
@@ -263,7 +275,7 @@ igt_main
 		igt_assert(p == MAP_FAILED);
 	}
 
-	igt_describe("debugfs has the FWIO statistics and the register dump");
+	igt_describe("debugfs has the files index.rst documents");
 	igt_subtest("debugfs") {
 		char slot[IGT_PCI_SLOT_LEN], path[128], buf[4096];
 		ssize_t n;
@@ -289,6 +301,26 @@ igt_main
 		buf[n] = '\0';
 		igt_assert(strstr(buf, "misc+0x010:"));
 		igt_assert(strstr(buf, "dma_version=00000004"));
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/jobs", slot);
+		dfd = open(path, O_RDONLY);
+		igt_assert_fd(dfd);
+		n = read(dfd, buf, sizeof(buf) - 1);
+		close(dfd);
+		igt_assert_gt(n, 0);
+		buf[n] = '\0';
+		igt_assert(strstr(buf, "polls:"));
+		igt_assert(strstr(buf, "engines_up:"));
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/cores", slot);
+		dfd = open(path, O_RDONLY);
+		igt_assert_fd(dfd);
+		n = read(dfd, buf, sizeof(buf) - 1);
+		close(dfd);
+		igt_assert_gt(n, 0);
+		buf[n] = '\0';
+		igt_assert(strstr(buf, "core 0: owner pid"));
+		igt_assert(strstr(buf, "core 3: owner pid"));
 	}
 
 	igt_fixture
