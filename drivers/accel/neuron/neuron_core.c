@@ -9,10 +9,20 @@
  * cores reserved. Semaphores and events live in the NeuronCore window of
  * BAR2: they are changed by posted MMIO writes and read back through the
  * firmware (FWIO), as the device is never read by MMIO.
+ *
+ * cores.lock is held across every check of ownership and the access it
+ * allows, so a release and reacquire by another file cannot slip in
+ * between. Jobs are different: they run later, so the core remembers the
+ * fences of its owner's jobs and the next CORE_ACQUIRE waits for them.
  */
 
+#include <linux/dma-fence.h>
+#include <linux/dma-fence-unwrap.h>
+#include <linux/jiffies.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_file.h>
 #include <drm/drm_managed.h>
@@ -28,13 +38,38 @@ static_assert(NEURON_NC_COUNT <= DRM_NEURON_MAX_CORES);
 
 #define NEURON_CORE_MASK	GENMASK(NEURON_NC_COUNT - 1, 0)
 
+/* How long CORE_ACQUIRE waits for the previous owner's jobs. */
+#define NEURON_CORE_HANDOVER_MS	1000
+
+static void neuron_cores_fini(struct drm_device *drm, void *arg)
+{
+	struct neuron_cores *cores = arg;
+	u32 core;
+
+	/* Every file is closed: no fence polls any more. */
+	destroy_workqueue(cores->fence_wq);
+	for (core = 0; core < NEURON_NC_COUNT; core++)
+		dma_fence_put(cores->core[core].last_job);
+}
+
 int neuron_cores_init(struct neuron_device *ndev)
 {
 	struct neuron_cores *cores = &ndev->cores;
+	int ret;
 
 	init_waitqueue_head(&cores->wq);
 	INIT_LIST_HEAD(&cores->fences);
-	return drmm_mutex_init(&ndev->drm, &cores->lock);
+	ret = drmm_mutex_init(&ndev->drm, &cores->lock);
+	if (ret)
+		return ret;
+
+	/* Semaphore fences poll the firmware here, not on system_wq. */
+	cores->fence_wq = alloc_workqueue("neuron-semfence-%s", WQ_UNBOUND, 0,
+					  dev_name(ndev->drm.dev));
+	if (!cores->fence_wq)
+		return -ENOMEM;
+
+	return drmm_add_action_or_reset(&ndev->drm, neuron_cores_fini, cores);
 }
 
 /* Called with cores.lock held after a change waiters must notice. */
@@ -90,7 +125,61 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
 	neuron_sem_fence_detach_core(ndev, core, dead_fences);
 	put_pid(nc->owner_pid);
 	nc->owner_pid = NULL;
+	nc->last_owner = nc->owner;
 	nc->owner = NULL;
+}
+
+/**
+ * neuron_cores_job_fence() - a job of a file was just armed
+ * @ndev: the device
+ * @nfile: the submitting file
+ * @fence: the job's finished fence
+ *
+ * Called by SUBMIT once the job has its fence, before it is pushed. A
+ * job may write the semaphores and events of the cores its file owns
+ * (checked when it was submitted), so its fence becomes the last job of
+ * each of them, also of a core the file released meanwhile and nobody
+ * acquired since. The next CORE_ACQUIRE of such a core waits for it.
+ * Jobs of a file run in submission order only within one DMA queue, so
+ * a fence replaces the previous one only once that one has signalled or
+ * when it comes later on the same queue; otherwise the two are kept
+ * together in a dma_fence_array.
+ */
+void neuron_cores_job_fence(struct neuron_device *ndev,
+			    const struct neuron_file *nfile,
+			    struct dma_fence *fence)
+{
+	struct neuron_core *nc;
+	u32 core;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		struct dma_fence *old, *merged;
+
+		nc = &ndev->cores.core[core];
+		if (nc->owner != nfile &&
+		    (nc->owner || nc->last_owner != nfile))
+			continue;
+
+		old = nc->last_job;
+		if (!old || dma_fence_is_signaled(old) ||
+		    (old->context == fence->context &&
+		     dma_fence_is_later(fence, old))) {
+			nc->last_job = dma_fence_get(fence);
+			dma_fence_put(old);
+			continue;
+		}
+
+		/*
+		 * Both unsignalled, different queues: wait for both.
+		 * Without memory, waiting for the newer one alone is the
+		 * best left.
+		 */
+		merged = dma_fence_unwrap_merge(old, fence);
+		dma_fence_put(old);
+		nc->last_job = merged ? merged : dma_fence_get(fence);
+	}
+	mutex_unlock(&ndev->cores.lock);
 }
 
 /*
@@ -108,20 +197,41 @@ static void neuron_core_clear(struct neuron_device *ndev, u32 core)
 		neuron_tpb_write(ndev, NEURON_NC_EVENT(core, i), 0);
 }
 
+/*
+ * The unsignalled last job of a core @nfile is about to take, with a
+ * reference, or NULL. The core's own owner's jobs are no obstacle.
+ */
+static struct dma_fence *neuron_core_pending_job(struct neuron_core *nc,
+						 struct neuron_file *nfile)
+{
+	if (nc->owner == nfile || !nc->last_job)
+		return NULL;
+	if (dma_fence_is_signaled(nc->last_job)) {
+		dma_fence_put(nc->last_job);
+		nc->last_job = NULL;
+		return NULL;
+	}
+	return dma_fence_get(nc->last_job);
+}
+
 int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 			      struct drm_file *file)
 {
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct neuron_file *nfile = file->driver_priv;
 	struct drm_neuron_core_acquire *args = data;
+	unsigned long deadline = jiffies + msecs_to_jiffies(NEURON_CORE_HANDOVER_MS);
 	unsigned long mask = args->core_mask;
+	struct dma_fence *pending;
 	struct neuron_core *nc;
 	unsigned int core;
 	int idx, ret = 0;
+	long left;
 
 	if (args->flags || args->pad || !mask || (mask & ~NEURON_CORE_MASK))
 		return -EINVAL;
 
+again:
 	mutex_lock(&ndev->cores.lock);
 
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
@@ -130,6 +240,27 @@ int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 			ret = -EBUSY;
 			goto out_unlock;
 		}
+	}
+
+	/*
+	 * A job of the previous owner may still be queued or running and
+	 * write the core: wait for it (bounded) before the core is cleared
+	 * and handed over, then look again, as anything may have changed.
+	 */
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		pending = neuron_core_pending_job(&ndev->cores.core[core], nfile);
+		if (!pending)
+			continue;
+		mutex_unlock(&ndev->cores.lock);
+
+		left = (long)(deadline - jiffies);
+		left = left > 0 ? dma_fence_wait_timeout(pending, true, left) : 0;
+		dma_fence_put(pending);
+		if (left < 0)
+			return left;
+		if (!left)
+			return -EBUSY;
+		goto again;
 	}
 
 	ret = neuron_hw_begin(ndev, &idx);
@@ -143,6 +274,7 @@ int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 		neuron_core_clear(ndev, core);
 		nc->owner = nfile;
 		nc->owner_pid = get_pid(task_tgid(current));
+		nc->last_owner = NULL;
 	}
 
 	neuron_hw_end(ndev, idx);
@@ -183,7 +315,7 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 out_unlock:
 	mutex_unlock(&ndev->cores.lock);
 	neuron_sem_fence_cancel_list(&dead_fences);
-	neuron_nq_free_list(&dead);
+	neuron_nq_free_list(ndev, &dead);
 	return ret;
 }
 
@@ -215,7 +347,7 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 	mutex_unlock(&ndev->cores.lock);
 
 	neuron_sem_fence_cancel_list(&dead_fences);
-	neuron_nq_free_list(&dead);
+	neuron_nq_free_list(ndev, &dead);
 }
 
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
@@ -274,12 +406,16 @@ int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
 	    i >= NEURON_SEMAPHORES_PER_NC || args->op > DRM_NEURON_SEM_DECR)
 		return -EINVAL;
 
-	if (!neuron_core_file_owns(ndev, core, file->driver_priv))
-		return -EACCES;
+	/* Held across the access: ownership cannot change in between. */
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
+		ret = -EACCES;
+		goto out_unlock;
+	}
 
 	ret = neuron_hw_begin(ndev, &idx);
 	if (ret)
-		return ret;
+		goto out_unlock;
 
 	switch (args->op) {
 	case DRM_NEURON_SEM_READ:
@@ -297,6 +433,8 @@ int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
 	}
 
 	neuron_hw_end(ndev, idx);
+out_unlock:
+	mutex_unlock(&ndev->cores.lock);
 	return ret;
 }
 
@@ -314,12 +452,15 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	    (args->op != DRM_NEURON_EVENT_READ && args->value))
 		return -EINVAL;
 
-	if (!neuron_core_file_owns(ndev, core, file->driver_priv))
-		return -EACCES;
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
+		ret = -EACCES;
+		goto out_unlock;
+	}
 
 	ret = neuron_hw_begin(ndev, &idx);
 	if (ret)
-		return ret;
+		goto out_unlock;
 
 	switch (args->op) {
 	case DRM_NEURON_EVENT_READ:
@@ -337,5 +478,7 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	}
 
 	neuron_hw_end(ndev, idx);
+out_unlock:
+	mutex_unlock(&ndev->cores.lock);
 	return ret;
 }

@@ -17,10 +17,12 @@
 struct drm_device;
 struct drm_file;
 struct drm_gem_object;
+struct dma_fence;
 struct drm_neuron_query_cores;
 struct neuron_device;
 struct neuron_file;
 struct pid;
+struct workqueue_struct;
 
 /* Notification queue slots of one NeuronCore: type * 4 + engine index. */
 #define NEURON_NQ_TYPES		4
@@ -52,11 +54,20 @@ struct neuron_nq {
  * @owner: file owning the core, or NULL.
  * @owner_pid: thread group of the process that acquired it.
  * @nq: notification queues, indexed by neuron_nq_slot().
+ * @last_owner: file that owned the core last; only compared, never
+ *              dereferenced (the file may be gone).
+ * @last_job: finished fence of the last job submitted while @owner (or,
+ *            until the core is acquired again, @last_owner) owned the
+ *            core, or NULL. CORE_ACQUIRE waits for it before it clears
+ *            the core, so no queued job of a previous owner writes the
+ *            core of the next one.
  */
 struct neuron_core {
 	struct neuron_file *owner;
 	struct pid *owner_pid;
 	struct neuron_nq *nq[NEURON_NQ_SLOTS];
+	const struct neuron_file *last_owner;
+	struct dma_fence *last_job;
 };
 
 /**
@@ -65,6 +76,7 @@ struct neuron_core {
  * @wq: woken when ownership or a queue changes, so waiters re-check.
  * @gen: bumped with every such change.
  * @fences: semaphore fences still polling (neuron_nq.c).
+ * @fence_wq: runs the semaphore fences' polling work.
  * @core: per NeuronCore.
  */
 struct neuron_cores {
@@ -72,6 +84,7 @@ struct neuron_cores {
 	wait_queue_head_t wq;
 	unsigned int gen;
 	struct list_head fences;
+	struct workqueue_struct *fence_wq;
 	struct neuron_core core[NEURON_NC_COUNT];
 };
 
@@ -83,6 +96,9 @@ bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 			  struct neuron_file *nfile);
 bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 			   struct neuron_file *nfile);
+void neuron_cores_job_fence(struct neuron_device *ndev,
+			    const struct neuron_file *nfile,
+			    struct dma_fence *fence);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 			struct drm_neuron_query_cores *q);
 

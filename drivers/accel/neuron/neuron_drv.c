@@ -119,9 +119,14 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 {
 	struct neuron_file *nfile = file->driver_priv;
 
-	/* First: queued jobs may still use the file's NeuronCores. */
-	neuron_job_file_close(nfile->jobs);
+	/*
+	 * Cores first: that cancels the file's semaphore fences, so that its
+	 * queued jobs gated on them are not held back until the fences time
+	 * out. Jobs still queued or running may write the released cores;
+	 * the next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
+	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
+	neuron_job_file_close(nfile->jobs);
 	kfree(file->driver_priv);
 }
 

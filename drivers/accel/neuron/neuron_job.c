@@ -1419,6 +1419,8 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	drm_sched_job_arm(&job->base);
 	done = dma_fence_get(&job->base.s_fence->finished);
 	args->seqno = done->seqno;
+	/* The job may write the file's cores: they wait for it to change hands. */
+	neuron_cores_job_fence(ndev, nfile, done);
 	atomic64_inc(&jf->submitted);
 	/*
 	 * Before the push: from then on the job may run and be freed, and

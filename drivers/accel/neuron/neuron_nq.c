@@ -48,6 +48,9 @@
 #define NEURON_WAIT_MIN_US	16
 #define NEURON_WAIT_MAX_US	1000
 
+/* Semaphore fences a file may have polling at once. */
+#define NEURON_SEM_FENCES_PER_FILE	64
+
 static_assert(DRM_NEURON_NQ_ERROR + 1 == NEURON_NQ_TYPES);
 static_assert(DRM_NEURON_NQ_ENGINES == NEURON_NQ_ENGINES);
 
@@ -119,22 +122,56 @@ static struct neuron_nq *neuron_nq_get(struct neuron_device *ndev, u32 core,
 	return ndev->cores.core[core].nq[neuron_nq_slot(type, engine)];
 }
 
-/* Turn the queue off in the device. The caller waits for the drain. */
+/*
+ * Turn the queue off in the device. The caller waits for the drain.
+ *
+ * The registers are written whenever the BAR is still mapped, also on a
+ * wedged device or during a reset (which clears PUTILS anyway): a device
+ * that is not quite dead must not keep writing into a ring that is about
+ * to be freed. neuron_nq_reset_done() reprograms only the queues still in
+ * a slot, and the caller emptied this one under cores.lock.
+ */
 static void neuron_nq_disable(struct neuron_device *ndev, u32 regs)
 {
 	int idx;
 
-	/*
-	 * Without the hardware (unplugged, or a reset that clears PUTILS
-	 * anyway) there is nothing to turn off.
-	 */
-	if (neuron_hw_begin(ndev, &idx))
+	/* After unplug the BAR is gone, and with it the device's access. */
+	if (!drm_dev_enter(&ndev->drm, &idx))
 		return;
 
 	neuron_apb_write(ndev, regs + NEURON_NQ_SIZE, 0);
 	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_LO, 0);
 	neuron_apb_write(ndev, regs + NEURON_NQ_BASE_HI, 0);
-	neuron_hw_end(ndev, idx);
+	drm_dev_exit(idx);
+}
+
+/*
+ * Wait until queues just disabled can no longer be written.
+ *
+ * The disable writes are posted. A firmware read round trip behind them
+ * is the drain: the request reaches the device after the writes (posted
+ * writes stay in order), and its response is written after any entry the
+ * device wrote before it saw them (the device's writes to host memory
+ * stay in order too). The QEMU model appends an entry synchronously while
+ * it handles the event write that causes it, so once it has handled the
+ * disable nothing is in flight; hardware is expected to keep the same
+ * PCIe ordering. When the round trip is impossible (unplugged, wedged,
+ * resetting, firmware not answering) the driver falls back to a fixed
+ * grace period, which is a guess, not a guarantee.
+ */
+static void neuron_nq_drain(struct neuron_device *ndev)
+{
+	int idx, ret;
+	u32 val;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (!ret) {
+		ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
+					 &val);
+		neuron_hw_end(ndev, idx);
+	}
+	if (ret)
+		fsleep(NEURON_NQ_DRAIN_US);
 }
 
 /* Point the device at an empty ring, head 0. The ring must be zeroed. */
@@ -187,9 +224,10 @@ void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 
 /**
  * neuron_nq_free_list() - free queues detached from the device
+ * @ndev: the device
  * @dead: queues from neuron_nq_detach_core()
  */
-void neuron_nq_free_list(struct list_head *dead)
+void neuron_nq_free_list(struct neuron_device *ndev, struct list_head *dead)
 {
 	struct neuron_nq *nq, *tmp;
 
@@ -197,7 +235,7 @@ void neuron_nq_free_list(struct list_head *dead)
 		return;
 
 	/* Let notifications already on their way land in the old rings. */
-	fsleep(NEURON_NQ_DRAIN_US);
+	neuron_nq_drain(ndev);
 	list_for_each_entry_safe(nq, tmp, dead, link) {
 		list_del(&nq->link);
 		neuron_nq_free(nq);
@@ -412,7 +450,7 @@ int neuron_ioctl_nq_destroy(struct drm_device *dev, void *data,
 	neuron_cores_changed(ndev);
 	mutex_unlock(&ndev->cores.lock);
 
-	fsleep(NEURON_NQ_DRAIN_US);
+	neuron_nq_drain(ndev);
 	neuron_nq_free(nq);
 	return 0;
 }
@@ -517,15 +555,17 @@ static int neuron_wait_check(struct neuron_device *ndev,
 		mutex_unlock(&ndev->cores.lock);
 		return ret;
 	}
-	mutex_unlock(&ndev->cores.lock);
 
+	/* Read under the lock: the core cannot change hands meanwhile. */
 	ret = neuron_hw_begin(ndev, &idx);
-	if (ret == -EAGAIN)
-		return 0;	/* a reset is running, look again later */
-	if (ret)
-		return ret;
+	if (ret) {
+		mutex_unlock(&ndev->cores.lock);
+		/* -EAGAIN: a reset is running, look again later. */
+		return ret == -EAGAIN ? 0 : ret;
+	}
 	ret = neuron_sem_read(ndev, args->core, args->index, &val);
 	neuron_hw_end(ndev, idx);
+	mutex_unlock(&ndev->cores.lock);
 	if (ret)
 		return ret;
 
@@ -600,6 +640,7 @@ struct neuron_sem_fence {
 	struct dma_fence base;
 	spinlock_t lock; /* dma_fence lock */
 	struct neuron_device *ndev;
+	const struct neuron_file *nfile; /* compared only */
 	struct list_head link;
 	bool detached;
 	struct hrtimer timer;
@@ -639,7 +680,7 @@ static enum hrtimer_restart neuron_sem_fence_timer(struct hrtimer *timer)
 {
 	struct neuron_sem_fence *sf = container_of(timer, struct neuron_sem_fence, timer);
 
-	queue_work(system_wq, &sf->work);
+	queue_work(sf->ndev->cores.fence_wq, &sf->work);
 	return HRTIMER_NORESTART;
 }
 
@@ -734,9 +775,10 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 {
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct drm_neuron_sem_fence *args = data;
-	struct neuron_sem_fence *sf;
+	struct neuron_sem_fence *sf, *other;
 	struct drm_syncobj *syncobj;
 	ktime_t deadline, latest;
+	unsigned int count = 0;
 	int ret = 0;
 
 	if (args->flags || args->out_sync.flags || args->out_sync.point ||
@@ -760,6 +802,7 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	latest = ktime_add_ns(ktime_get(), DRM_NEURON_SEM_FENCE_MAX_NS);
 	sf->deadline = ktime_before(deadline, latest) ? deadline : latest;
 	sf->ndev = ndev;
+	sf->nfile = file->driver_priv;
 	sf->core = args->core;
 	sf->index = args->index;
 	sf->value = args->value;
@@ -774,16 +817,26 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, args->core, file->driver_priv)) {
-		mutex_unlock(&ndev->cores.lock);
-		dma_fence_put(&sf->base);
 		ret = -EACCES;
-		goto out_put;
+		goto err_unlock;
+	}
+	/* Each fence polls the firmware: bound what one file can start. */
+	list_for_each_entry(other, &ndev->cores.fences, link) {
+		if (other->nfile == sf->nfile && ++count >= NEURON_SEM_FENCES_PER_FILE) {
+			ret = -ENOSPC;
+			goto err_unlock;
+		}
 	}
 	/* The syncobj takes its own reference; ours is the poller's. */
 	drm_syncobj_replace_fence(syncobj, &sf->base);
 	list_add_tail(&sf->link, &ndev->cores.fences);
-	queue_work(system_wq, &sf->work);
+	queue_work(ndev->cores.fence_wq, &sf->work);
 	mutex_unlock(&ndev->cores.lock);
+	goto out_put;
+
+err_unlock:
+	mutex_unlock(&ndev->cores.lock);
+	dma_fence_put(&sf->base);
 
 out_put:
 	drm_syncobj_put(syncobj);

@@ -16,7 +16,7 @@ struct seq_file;
 
 void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 			   struct list_head *dead);
-void neuron_nq_free_list(struct list_head *dead);
+void neuron_nq_free_list(struct neuron_device *ndev, struct list_head *dead);
 void neuron_nq_reset_done(struct neuron_device *ndev);
 void neuron_sem_fence_detach_core(struct neuron_device *ndev, u32 core,
 				  struct list_head *dead);

@@ -7,6 +7,7 @@
  * typed item and the kernel builds the firmware READ request.
  */
 
+#include <linux/capability.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_file.h>
@@ -184,6 +185,7 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 	u32 vals[DRM_NEURON_STATE_MAX_VALUES];
 	u32 i0 = args->index0, i1 = args->index1;
 	unsigned int count;
+	bool core_state;
 	int idx, ret;
 
 	if (args->flags || args->pad)
@@ -231,11 +233,29 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 		return -EINVAL;
 	}
 
+	/*
+	 * A core's semaphores and events are its owner's business, as for
+	 * SEM_OP and EVENT_OP; an administrator may look at any. The lock
+	 * keeps the core from changing hands during the read.
+	 */
+	core_state = args->type == DRM_NEURON_STATE_SEMAPHORE ||
+		     args->type == DRM_NEURON_STATE_EVENT;
+	if (core_state) {
+		mutex_lock(&ndev->cores.lock);
+		if (!neuron_core_owned_by(ndev, i0, file->driver_priv) &&
+		    !capable(CAP_SYS_ADMIN)) {
+			mutex_unlock(&ndev->cores.lock);
+			return -EACCES;
+		}
+	}
+
 	ret = neuron_hw_begin(ndev, &idx);
-	if (ret)
-		return ret;
-	ret = neuron_fwio_read(ndev, addrs, vals, count);
-	neuron_hw_end(ndev, idx);
+	if (!ret) {
+		ret = neuron_fwio_read(ndev, addrs, vals, count);
+		neuron_hw_end(ndev, idx);
+	}
+	if (core_state)
+		mutex_unlock(&ndev->cores.lock);
 	if (ret)
 		return ret == -EOPNOTSUPP ? -EIO : ret;
 

@@ -380,13 +380,15 @@ enum drm_neuron_state_type {
 	/**
 	 * @DRM_NEURON_STATE_SEMAPHORE: a NeuronCore semaphore.
 	 * @index0 = NeuronCore, @index1 = semaphore index.
-	 * values[0] = value (a signed 32-bit quantity).
+	 * values[0] = value (a signed 32-bit quantity). Only for the
+	 * core's owner or a caller with CAP_SYS_ADMIN.
 	 */
 	DRM_NEURON_STATE_SEMAPHORE = 1,
 
 	/**
 	 * @DRM_NEURON_STATE_EVENT: a NeuronCore event.
 	 * @index0 = NeuronCore, @index1 = event index. values[0] = 0 or 1.
+	 * Only for the core's owner or a caller with CAP_SYS_ADMIN.
 	 */
 	DRM_NEURON_STATE_EVENT = 2,
 
@@ -459,9 +461,15 @@ enum drm_neuron_state_type {
  * is no way to read an arbitrary device or host address. The read is done
  * by the device firmware, so it observes the state at the time of the call.
  *
+ * The semaphores and events of a NeuronCore are its owner's business (see
+ * &DRM_IOCTL_NEURON_CORE_ACQUIRE): other callers need CAP_SYS_ADMIN. The
+ * other items are open to every caller.
+ *
  * Errors: -EINVAL for an unknown @type, non-zero @flags or @pad, an index
  * out of range (see &struct drm_neuron_query_device_info for the limits) or
- * a non-zero index the type does not use; plus the common errors.
+ * a non-zero index the type does not use; -EACCES for a semaphore or event
+ * of a NeuronCore the file does not own, without CAP_SYS_ADMIN (ranges are
+ * checked first); plus the common errors.
  */
 struct drm_neuron_device_state {
 	/** @type: one of &enum drm_neuron_state_type. */
@@ -639,8 +647,13 @@ struct drm_neuron_query_cores {
  * ACQUIRE makes the calling file the exclusive owner of every NeuronCore in
  * @core_mask, all or nothing: when one of them is owned by another file
  * nothing changes and the call fails with -EBUSY. A core changes hands
- * clean: ACQUIRE sets its semaphores to 0 and clears its events. Cores the
- * file already owns are accepted again and left as they are. Ownership
+ * clean: ACQUIRE sets its semaphores to 0 and clears its events. Jobs
+ * (&DRM_IOCTL_NEURON_SUBMIT) of the core's previous owner may still be
+ * queued or running and write it: ACQUIRE first waits for every job that
+ * file submitted while it owned the core, interruptibly and for at most
+ * one second, and fails with -EBUSY if they are not done by then (nothing
+ * changes; try again later). Cores the file already owns are accepted
+ * again and left as they are. Ownership
  * belongs to the open file description: a dup()ed or inherited descriptor
  * shares it, another open() does not.
  *
@@ -654,9 +667,11 @@ struct drm_neuron_query_cores {
  *
  * Errors: -EINVAL for an empty @core_mask, a bit at or above
  * &drm_neuron_query_device_info.nc_count or non-zero @flags or @pad;
- * -EBUSY (ACQUIRE) when a core is owned by another file; -EACCES (RELEASE)
- * when a core is not owned by the calling file; for ACQUIRE also the
- * common errors of a device that is being reset, wedged or gone.
+ * -EBUSY (ACQUIRE) when a core is owned by another file or the jobs of
+ * its previous owner did not finish in time; -EINTR (ACQUIRE) when a
+ * signal interrupted that wait; -EACCES (RELEASE) when a core is not
+ * owned by the calling file; for ACQUIRE also the common errors of a
+ * device that is being reset, wedged or gone.
  */
 struct drm_neuron_core_acquire {
 	/** @core_mask: bit n selects NeuronCore n. */
@@ -1661,10 +1676,14 @@ struct drm_neuron_submit {
  * -ENODEV when the device goes away. The fence's status (an exported
  * sync_file reports it) tells these cases apart.
  *
+ * Each fence costs a firmware request per poll, so a file may have at most
+ * 64 fences polling at a time; a fence stops counting once it signalled.
+ *
  * Errors: -EINVAL for @core or @index out of range, non-zero @flags,
  * @out_sync.flags or @out_sync.point (timeline points are not supported);
  * -ENOENT when @out_sync.handle is not a syncobj of the file; -EACCES when
- * the caller does not own @core; -ENOMEM.
+ * the caller does not own @core; -ENOSPC when the file already has 64
+ * fences polling; -ENOMEM.
  */
 struct drm_neuron_sem_fence {
 	/** @core: NeuronCore. */
