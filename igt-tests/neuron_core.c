@@ -200,6 +200,43 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- SEM_OP racing with the core changing hands ---- */
+
+struct race {
+	int fd;
+	volatile int stop;
+	unsigned long ops;
+};
+
+/* Sets semaphore 3 of core 0 to 7 again and again, owner or not. */
+static void *race_setter(void *arg)
+{
+	struct race *r = arg;
+
+	while (!r->stop) {
+		struct drm_neuron_sem_op s = { .core = 0, .index = 3,
+					       .op = DRM_NEURON_SEM_SET, .value = 7 };
+
+		if (!igt_ioctl(r->fd, DRM_IOCTL_NEURON_SEM_OP, &s))
+			r->ops++;
+	}
+	return NULL;
+}
+
+/* Acquires and releases core 0 again and again. */
+static void *race_owner(void *arg)
+{
+	struct race *r = arg;
+
+	while (!r->stop) {
+		if (core_ioctl(r->fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1))
+			continue;
+		usleep(200);
+		core_ioctl(r->fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x1);
+	}
+	return NULL;
+}
+
 igt_main
 {
 	int fd = -1, fd2 = -1;
@@ -740,6 +777,34 @@ igt_main
 		w.index = DRM_NEURON_NQ_EVENT;
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
 		release(fd, 0x1);
+	}
+
+
+	igt_describe("SEM_OP racing with release and reacquire never writes the next owner's core");
+	igt_subtest("sem-op-vs-handover") {
+		struct race r = { .fd = fd };
+		unsigned long handovers = 0;
+		pthread_t setter, owner;
+		int64_t end = now_ns() + 2000000000LL;
+
+		igt_assert_eq(pthread_create(&setter, NULL, race_setter, &r), 0);
+		igt_assert_eq(pthread_create(&owner, NULL, race_owner, &r), 0);
+		while (now_ns() < end) {
+			if (core_ioctl(fd2, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1))
+				continue;
+			handovers++;
+			/* Cleared by the acquire; nobody else may write it now. */
+			igt_assert_eq(sem_read(fd2, 0, 3), 0);
+			usleep(100);
+			igt_assert_eq(sem_read(fd2, 0, 3), 0);
+			release(fd2, 0x1);
+			usleep(100);
+		}
+		r.stop = 1;
+		pthread_join(setter, NULL);
+		pthread_join(owner, NULL);
+		igt_info("%lu handovers, %lu SEM_SETs of the other file\n", handovers, r.ops);
+		igt_assert(handovers > 0 && r.ops > 0);
 	}
 
 	igt_fixture {

@@ -56,6 +56,14 @@ static void release(int fd, uint32_t mask)
 	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
 }
 
+/* CORE_ACQUIRE or CORE_RELEASE: 0 or -errno. */
+static int core_ioctl_err(int fd, unsigned long req, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	return igt_ioctl(fd, req, &a) ? -errno : 0;
+}
+
 static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
 {
 	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
@@ -396,6 +404,77 @@ static int syncobj_final_status(int fd, uint32_t handle, int64_t timeout_ns)
 	while ((st = syncobj_status(fd, handle)) == 0 && now_ns() < timeout_ns)
 		usleep(1000);
 	return st;
+}
+
+/* ---- cores changing hands with jobs of the old owner queued ---- */
+
+static void stall_queue(int fd, int engine, int queue)
+{
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+			      "\"/machine/peripheral/neuron%d\",\"property\":"
+			      "\"fault-stall-queue\",\"value\":%d}}",
+			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+}
+
+/* One job on engine 0, queue 0: set semaphore @sem of @core to @value. */
+static void submit_sem_set(int fd, uint32_t core, uint32_t sem, int32_t value,
+			   uint32_t out)
+{
+	struct drm_neuron_xfer x = {
+		.type = DRM_NEURON_XFER_SEM_SET, .nc = core, .index = sem,
+		.value = value,
+	};
+	struct drm_neuron_submit sub = {
+		.engine = 0, .queue = 0, .xfer_count = 1, .xfers = (uintptr_t)&x,
+		.out_sync = { .handle = out },
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub);
+}
+
+struct unstaller {
+	int fd;
+	int delay_ms;
+};
+
+static void *unstall_thread(void *arg)
+{
+	struct unstaller *u = arg;
+
+	usleep(u->delay_ms * 1000);
+	stall_queue(u->fd, -1, 0);
+	return NULL;
+}
+
+/*
+ * CORE_ACQUIRE by @fd of core 0 while a job of its previous owner, which
+ * sets semaphore 22 to 5, is stalled in the queue: it must not hand over
+ * the core before the job is done, or the job writes the new owner's
+ * clean core. @so (of @so_fd) signals after that job. Returns with @fd
+ * owning core 0.
+ */
+static void acquire_after_job(int fd, int so_fd, uint32_t so)
+{
+	struct unstaller u = { .fd = fd, .delay_ms = 300 };
+	pthread_t th;
+	int64_t t0;
+
+	/* Bounded: fails with EBUSY while the job cannot finish. */
+	t0 = now_ns();
+	igt_assert_eq(core_ioctl_err(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1), -EBUSY);
+	igt_assert_lte(t0 + 900000000LL, now_ns());
+	igt_assert_eq(syncobj_status(so_fd, so), 0);
+
+	/* Succeeds once the job is done, then the core is clean. */
+	igt_assert_eq(pthread_create(&th, NULL, unstall_thread, &u), 0);
+	acquire(fd, 0x1);
+	igt_assert_eq(pthread_join(th, NULL), 0);
+	igt_assert_eq(sem_read(fd, 0, 22), 0);
+	igt_assert_eq(syncobj_final_status(so_fd, so, now_ns() + 5000000000LL), 1);
 }
 
 igt_main
@@ -1106,6 +1185,69 @@ igt_main
 		do_ioctl_err(fd2, DRM_IOCTL_NEURON_SEM_FENCE, &f, ENOENT);
 		release(fd2, 0x4);
 		release(fd, 0x1);
+		syncobj_destroy(fd, so);
+	}
+
+
+	igt_describe("SEM_FENCE: a file has at most 64 fences polling; ENOSPC beyond");
+	igt_subtest("sem-fence-limit") {
+		uint32_t so[65], so2 = syncobj_create(fd2);
+		int64_t deadline = now_ns() + 5000000000LL;
+
+		for (int i = 0; i < 65; i++)
+			so[i] = syncobj_create(fd);
+		acquire(fd, 0x1);
+		acquire(fd2, 0x2);
+		sem_set(fd, 0, 17, 0);
+		for (int i = 0; i < 64; i++)
+			igt_assert_eq(sem_fence(fd, 0, 17, 1, deadline, so[i]), 0);
+		igt_assert_eq(sem_fence(fd, 0, 17, 1, deadline, so[64]), -1);
+		igt_assert_eq(errno, ENOSPC);
+		/* The limit is per file. */
+		igt_assert_eq(sem_fence(fd2, 1, 17, 0, deadline, so2), 0);
+		igt_assert_eq(syncobj_final_status(fd2, so2, deadline), 1);
+		/* A signalled fence frees its place. */
+		sem_set(fd, 0, 17, 1);
+		igt_assert_eq(syncobj_final_status(fd, so[63], deadline), 1);
+		sem_set(fd, 0, 17, 0);
+		igt_assert_eq(sem_fence(fd, 0, 17, 5, deadline, so[64]), 0);
+		release(fd, 0x1);
+		igt_assert_eq(syncobj_status(fd, so[64]), -ECANCELED);
+		release(fd2, 0x2);
+		for (int i = 0; i < 65; i++)
+			syncobj_destroy(fd, so[i]);
+		syncobj_destroy(fd2, so2);
+	}
+
+	igt_describe("A queued job of the old owner does not write a core that changed hands");
+	igt_subtest("handover-waits-for-jobs") {
+		uint32_t so;
+		int tmp;
+
+		/* The owner closes its file with the job stalled in the queue. */
+		tmp = igt_neuron_open(0);
+		so = syncobj_create(fd2);
+		acquire(tmp, 0x1);
+		sem_set(tmp, 0, 22, 0);
+		stall_queue(tmp, 0, 0);
+		submit_sem_set(tmp, 0, 22, 5, 0);
+		close(tmp);
+		/* Another file's job on the same queue tells when it ran. */
+		acquire(fd2, 0x2);
+		submit_sem_set(fd2, 1, 22, 1, so);
+		release(fd2, 0x2);
+		acquire_after_job(fd2, fd2, so);
+		release(fd2, 0x1);
+		syncobj_destroy(fd2, so);
+
+		/* The owner releases the core with the job stalled. */
+		so = syncobj_create(fd);
+		acquire(fd, 0x1);
+		stall_queue(fd, 0, 0);
+		submit_sem_set(fd, 0, 22, 5, so);
+		release(fd, 0x1);
+		acquire_after_job(fd2, fd, so);
+		release(fd2, 0x1);
 		syncobj_destroy(fd, so);
 	}
 

@@ -216,7 +216,7 @@ igt_main
 			igt_assert_eq(s.values[i], 0);
 	}
 
-	igt_describe("Every semaphore of every NeuronCore is readable");
+	igt_describe("Every semaphore of every NeuronCore is readable by root");
 	igt_subtest("state-semaphores") {
 		struct drm_neuron_device_state s;
 
@@ -227,7 +227,7 @@ igt_main
 			}
 	}
 
-	igt_describe("Every event of every NeuronCore is readable and 0 or 1");
+	igt_describe("Every event of every NeuronCore is readable by root and 0 or 1");
 	igt_subtest("state-events") {
 		struct drm_neuron_device_state s;
 
@@ -238,6 +238,51 @@ igt_main
 				igt_assert_lte(s.values[0], 1);
 			}
 		igt_assert_eq(state(fd, DRM_NEURON_STATE_EVENT, 3, 255, &s), 0);
+	}
+
+	igt_describe("Semaphores and events of a core only for its owner (or CAP_SYS_ADMIN)");
+	igt_subtest("state-core-owner-only") {
+		int status, ofd;
+		pid_t pid;
+
+		igt_require(geteuid() == 0);
+		ofd = igt_neuron_open(0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_core_acquire a = { .core_mask = 0x1 };
+			struct drm_neuron_device_state s;
+
+			/* Drop root (and with it CAP_SYS_ADMIN); keep the open fd. */
+			if (setgid(65534) || setuid(65534))
+				_exit(2);
+			if (state(ofd, DRM_NEURON_STATE_SEMAPHORE, 0, 0, &s) == 0 ||
+			    errno != EACCES)
+				_exit(3);
+			if (state(ofd, DRM_NEURON_STATE_EVENT, 0, 0, &s) == 0 ||
+			    errno != EACCES)
+				_exit(4);
+			/* Diagnostics that are not a core's stay open to all. */
+			if (state(ofd, DRM_NEURON_STATE_FW_STATUS, 0, 0, &s))
+				_exit(5);
+			if (ioctl(ofd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a))
+				_exit(6);
+			if (state(ofd, DRM_NEURON_STATE_SEMAPHORE, 0, 31, &s) ||
+			    state(ofd, DRM_NEURON_STATE_EVENT, 0, 255, &s))
+				_exit(7);
+			if (state(ofd, DRM_NEURON_STATE_SEMAPHORE, 1, 0, &s) == 0 ||
+			    errno != EACCES)
+				_exit(8);
+			/* Ranges are checked before ownership. */
+			if (state(ofd, DRM_NEURON_STATE_SEMAPHORE, 1, 32, &s) == 0 ||
+			    errno != EINVAL)
+				_exit(9);
+			_exit(0);
+		}
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		close(ofd);
+		igt_assert(WIFEXITED(status));
+		igt_assert_eq(WEXITSTATUS(status), 0);
 	}
 
 	igt_describe("DMA queue registers of every queue pair");
