@@ -134,6 +134,7 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
  * @ndev: the device
  * @nfile: the submitting file
  * @fence: the job's finished fence
+ * @writes: mask of the cores whose semaphores or events the job writes
  *
  * Called by SUBMIT once the job has its fence, before it is pushed. A
  * job may write the semaphores and events of the cores its file owns
@@ -144,15 +145,30 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
  * a fence replaces the previous one only once that one has signalled or
  * when it comes later on the same queue; otherwise the two are kept
  * together in a dma_fence_array.
+ *
+ * A core of @writes that changed hands since SUBMIT checked ownership
+ * (another thread of the file released it, another file acquired it) has
+ * been cleared without waiting for this job, so the job must not run:
+ * then nothing is recorded and the function returns false.
+ *
+ * Return: true when the job may run.
  */
-void neuron_cores_job_fence(struct neuron_device *ndev,
+bool neuron_cores_job_fence(struct neuron_device *ndev,
 			    const struct neuron_file *nfile,
-			    struct dma_fence *fence)
+			    struct dma_fence *fence, u32 writes)
 {
 	struct neuron_core *nc;
 	u32 core;
 
 	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		nc = &ndev->cores.core[core];
+		if ((writes & BIT(core)) && nc->owner != nfile &&
+		    (nc->owner || nc->last_owner != nfile)) {
+			mutex_unlock(&ndev->cores.lock);
+			return false;
+		}
+	}
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		struct dma_fence *old, *merged;
 
@@ -180,6 +196,7 @@ void neuron_cores_job_fence(struct neuron_device *ndev,
 		nc->last_job = merged ? merged : dma_fence_get(fence);
 	}
 	mutex_unlock(&ndev->cores.lock);
+	return true;
 }
 
 /*

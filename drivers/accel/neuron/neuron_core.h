@@ -96,9 +96,9 @@ bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 			  struct neuron_file *nfile);
 bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 			   struct neuron_file *nfile);
-void neuron_cores_job_fence(struct neuron_device *ndev,
+bool neuron_cores_job_fence(struct neuron_device *ndev,
 			    const struct neuron_file *nfile,
-			    struct dma_fence *fence);
+			    struct dma_fence *fence, u32 writes);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 			struct drm_neuron_query_cores *q);
 

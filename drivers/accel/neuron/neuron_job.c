@@ -89,6 +89,9 @@ struct neuron_job_bo {
  * @node: entry in the queue's in-flight list.
  * @marker_slot: ring slot of the job's marker.
  * @start: when the job was written into the ring.
+ * @nc_writes: mask of the NeuronCores whose semaphores or events it writes.
+ * @revoked: one of @nc_writes changed hands between the ownership check and
+ *           neuron_cores_job_fence(); the job does not run (-EACCES).
  */
 struct neuron_job {
 	struct drm_sched_job base;
@@ -103,6 +106,8 @@ struct neuron_job {
 	struct list_head node;
 	u32 marker_slot;
 	ktime_t start;
+	u32 nc_writes;
+	bool revoked;
 };
 
 static inline struct neuron_job *to_neuron_job(struct drm_sched_job *job)
@@ -263,6 +268,8 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	unsigned long flags;
 	int idx;
 
+	if (job->revoked)
+		return ERR_PTR(-EACCES);
 	/* Jobs queued behind a timed-out job of the same file never run. */
 	if (atomic_read(&job->jf->guilty))
 		return ERR_PTR(-ECANCELED);
@@ -1112,6 +1119,7 @@ static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
 	 */
 	if (!neuron_core_file_owns(ctx->ndev, x->nc, ctx->file->driver_priv))
 		return -EACCES;
+	ctx->job->nc_writes |= BIT(x->nc);
 
 	/* DMB: the write signals that the transfers before it are done. */
 	return neuron_job_add_pair(ctx, 0, neuron_tpb_devaddr(off), sizeof(u32),
@@ -1194,6 +1202,7 @@ static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,
 		if (!neuron_core_file_owns(ctx->ndev, core,
 					   ctx->file->driver_priv))
 			return -EACCES;
+		ctx->job->nc_writes |= BIT(core);
 	} else {
 		ret = neuron_job_find_bo(ctx, nbos, d->s2m_addr, len, true);
 		if (ret)
@@ -1419,8 +1428,14 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	drm_sched_job_arm(&job->base);
 	done = dma_fence_get(&job->base.s_fence->finished);
 	args->seqno = done->seqno;
-	/* The job may write the file's cores: they wait for it to change hands. */
-	neuron_cores_job_fence(ndev, nfile, done);
+	/*
+	 * The job may write the file's cores: they wait for it to change
+	 * hands. A core it writes that changed hands since the check above
+	 * (another thread released it, another file acquired it) would not:
+	 * then the job does not run.
+	 */
+	if (!neuron_cores_job_fence(ndev, nfile, done, job->nc_writes))
+		job->revoked = true;
 	atomic64_inc(&jf->submitted);
 	/*
 	 * Before the push: from then on the job may run and be freed, and
