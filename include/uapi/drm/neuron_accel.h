@@ -1580,7 +1580,9 @@ struct drm_neuron_sync {
  *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
  *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
  *   accepted then runs even if the file releases the core before the job
- *   does;
+ *   does (the core's next CORE_ACQUIRE waits for it). If another thread of
+ *   the file releases the core during the submit and another file acquires
+ *   it, the job is accepted but does not run: its fence error is -EACCES;
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
