@@ -426,11 +426,14 @@ igt_main
 		igt_assert_eq(again, i);
 		close(d1);
 
+		/* The importer never maps the exporter's DRAM (peer-dram-mmap). */
+		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_MAPPABLE));
 		if (have_cap(fd0, DRM_NEURON_CAP_DRAM_BAR)) {
 			p = bo_mmap(fd0, h, 5 * PAGE);
 			fill(p, 5 * PAGE, 9);
 			munmap(p, 5 * PAGE);
-			p = bo_mmap(fd1, i, 5 * PAGE);
+			p = mmap(NULL, 5 * PAGE, PROT_READ, MAP_SHARED, d, 0);
+			igt_assert(p != MAP_FAILED);
 			check(p, 5 * PAGE, 9);
 			munmap(p, 5 * PAGE);
 		}
@@ -446,6 +449,57 @@ igt_main
 		usage(fd, &host1, &dram1);
 		igt_assert_eq_u64(dram1, dram0);
 		igt_assert_eq_u64(host1, host0);
+	}
+
+	igt_describe("A neighbour's DRAM is not mapped through the importing file (-EOPNOTSUPP), its dma-buf is");
+	igt_subtest("peer-dram-mmap") {
+		bool bar;
+		struct drm_neuron_bo_info a, b;
+		uint32_t h, i;
+		int fd0, fd1, d;
+		uint8_t *p;
+
+		igt_require(igt_neuron_count() >= 2);
+		fd0 = igt_neuron_open(0);
+		fd1 = igt_neuron_open(1);
+		bar = have_cap(fd0, DRM_NEURON_CAP_DRAM_BAR);
+		h = bo_create(fd0, 2 * PAGE, DRM_NEURON_BO_DRAM);
+		bo_info(fd0, h, &a);
+		igt_assert_eq(!!(a.info_flags & DRM_NEURON_BO_INFO_MAPPABLE), bar);
+		d = bo_export(fd0, h);
+		i = bo_import(fd1, d);
+		bo_info(fd1, i, &b);
+		igt_assert(b.info_flags & DRM_NEURON_BO_INFO_PEER);
+		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_MAPPABLE));
+		igt_assert_neq_u64(b.mmap_offset, 0);
+
+		/*
+		 * Such a mapping would live in the importer's address space,
+		 * which the exporter's unplug does not zap: refused, whatever
+		 * the protection and the size.
+		 */
+		p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd1,
+			 b.mmap_offset);
+		igt_assert(p == MAP_FAILED);
+		igt_assert_eq(errno, EOPNOTSUPP);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd1, b.mmap_offset);
+		igt_assert(p == MAP_FAILED);
+		igt_assert_eq(errno, EOPNOTSUPP);
+
+		/* The dma-buf maps the exporter's DRAM in the exporter's space. */
+		if (bar) {
+			p = bo_mmap(fd0, h, 2 * PAGE);
+			fill(p, 2 * PAGE, 0x21);
+			munmap(p, 2 * PAGE);
+			p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, d, 0);
+			igt_assert(p != MAP_FAILED);
+			check(p, 2 * PAGE, 0x21);
+			munmap(p, 2 * PAGE);
+		}
+
+		close(d);
+		close(fd1);
+		close(fd0);
 	}
 
 	igt_describe("A foreign dma-buf (udmabuf) is imported as a host BO with the same contents");

@@ -125,10 +125,17 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
 }
 
 /*
- * CPU mappings of DRAM go through the owner's BAR4, write-combined. The
+ * CPU mappings of DRAM go through the device's BAR4, write-combined. The
  * whole range is mapped at once; drm_dev_unplug() zaps every mapping of
  * the device's address space, and since there is no fault handler, later
  * accesses get SIGBUS instead of reaching a released BAR.
+ *
+ * That only holds for mappings made through the owner's own files (or its
+ * dma-buf, which drm_gem_prime_mmap() maps in the owner's address space).
+ * A peer DRAM BO is mapped through the importer's file, whose address space
+ * the owner's unplug does not zap: such a mapping would outlive the BAR.
+ * So peer DRAM is never mapped through the importer (-EOPNOTSUPP, and
+ * BO_INFO does not report it mappable); the dma-buf itself can be mapped.
  */
 static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 			       struct vm_area_struct *vma)
@@ -143,7 +150,7 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
-	if (!owner->dram)
+	if (bo->peer_dmabuf || !owner->dram)
 		return -EOPNOTSUPP;
 	if (off > obj->size || len > obj->size - off)
 		return -EINVAL;
@@ -612,7 +619,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 		dbo = to_neuron_dram_bo(obj);
 		args->placement = DRM_NEURON_BO_DRAM;
 		args->dram_channel = dbo->channel;
-		if (dbo->owner->dram)
+		if (dbo->owner->dram && kind == NEURON_BO_DRAM)
 			args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
 		if (kind == NEURON_BO_PEER_DRAM) {
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED |

@@ -1115,7 +1115,10 @@ struct drm_neuron_wait {
  * with -EINVAL): host BOs are mapped cached, DRAM BOs write-combined
  * through the device's DRAM BAR when &DRM_NEURON_CAP_DRAM_BAR is set and
  * &DRM_NEURON_BO_INFO_MAPPABLE is reported; otherwise mmap(2) fails with
- * -EOPNOTSUPP. The mapping of another file's BO fails with -EACCES.
+ * -EOPNOTSUPP. That includes the DRAM of another device imported from its
+ * dma-buf (&DRM_NEURON_BO_INFO_PEER), which is never mapped through the
+ * importing file: mmap(2) on the dma-buf itself maps it. The mapping of
+ * another file's BO fails with -EACCES.
  *
  * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
