@@ -6,11 +6,16 @@
  * Copyright (c) 2025 The neuron project authors
  */
 
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <drm/neuron_accel.h>
@@ -108,6 +113,61 @@ static bool have_dram_bar(int fd)
 
 	device_info(fd, &info);
 	return info.capabilities & DRM_NEURON_CAP_DRAM_BAR;
+}
+
+/*
+ * Whether the device's DMA goes through an IOMMU DMA-API domain ("DMA" or
+ * "DMA-FQ" in its IOMMU group's type), i.e. its DMA addresses are IOVAs.
+ */
+static bool dma_translated(int fd)
+{
+	char path[128], type[32] = "";
+	struct stat st;
+	FILE *f;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/iommu_group/type",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(type, sizeof(type), f))
+		type[0] = 0;
+	fclose(f);
+	igt_info("IOMMU domain type: %s", type);
+	return !strncmp(type, "DMA", 3);
+}
+
+/*
+ * BO_INFO (with DMA_MAP) of @handle in a child that dropped every
+ * privilege after the file was opened: the file stays usable, the
+ * capability check at ioctl time sees "nobody".
+ */
+static void bo_info_unprivileged(int fd, uint32_t handle,
+				 struct drm_neuron_bo_info *info)
+{
+	struct drm_neuron_bo_info *shared;
+	int status;
+	pid_t pid;
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(shared != MAP_FAILED);
+	pid = fork();
+	igt_assert_gte(pid, 0);
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		shared->handle = handle;
+		shared->flags = DRM_NEURON_BO_INFO_FLAG_DMA_MAP;
+		_exit(ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, shared) ? 3 : 0);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "child status %#x\n", status);
+	*info = *shared;
+	munmap(shared, sizeof(*shared));
 }
 
 static void memory_usage(int fd, struct drm_neuron_query_memory_usage *mem)
@@ -352,6 +412,44 @@ igt_main
 				igt_assert_eq(info.dma_segments, 1);
 			bo_close(fd, h);
 		}
+	}
+
+	igt_describe("Host device addresses (physical without an IOMMU) are hidden from unprivileged callers");
+	igt_subtest("info-addr-unprivileged") {
+		bool iova = dma_translated(fd);
+		struct drm_neuron_bo_info root, user;
+		uint32_t h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_HOST);
+		uint32_t d = bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM);
+
+		/* The tests run as root: CAP_SYS_ADMIN sees the address. */
+		bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &root);
+		igt_assert(!(root.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
+		igt_assert_eq_u64(root.device_addr >> 46, 1);
+
+		bo_info_unprivileged(fd, h, &user);
+		igt_assert_eq_u64(user.size, root.size);
+		igt_assert_eq(user.dma_segments, root.dma_segments);
+		igt_assert_eq_u64(user.mmap_offset, root.mmap_offset);
+		if (iova) {
+			igt_assert(!(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
+			igt_assert_eq_u64(user.device_addr, root.device_addr);
+		} else {
+			igt_assert(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN);
+			igt_assert_eq_u64(user.device_addr, 0);
+		}
+		igt_assert_eq(user.info_flags & ~DRM_NEURON_BO_INFO_ADDR_HIDDEN,
+			      root.info_flags);
+
+		/* DRAM addresses are the device's own: never hidden. */
+		bo_info(fd, d, &root);
+		bo_info_unprivileged(fd, d, &user);
+		igt_assert_eq(user.info_flags, root.info_flags);
+		igt_assert(!(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
+		igt_assert_eq_u64(user.device_addr, root.device_addr);
+		igt_assert_neq_u64(user.device_addr, 0);
+
+		bo_close(fd, d);
+		bo_close(fd, h);
 	}
 
 	igt_describe("BO_INFO of DRAM BOs of many sizes: address, channel, mappability");

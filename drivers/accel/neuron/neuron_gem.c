@@ -7,9 +7,11 @@
  * ioctls, mmap, PRIME sharing and memory accounting.
  */
 
+#include <linux/capability.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-resv.h>
 #include <linux/idr.h>
+#include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -545,6 +547,25 @@ static int neuron_bo_count_segment(void *priv, u64 dev_addr, u64 len)
 	return 0;
 }
 
+/*
+ * Whether BO_INFO may tell the caller the DMA address of a host BO. Without
+ * an IOMMU translating the device's DMA through a DMA-API domain, a DMA
+ * address is a host physical address, which unprivileged users must not
+ * learn (it helps Rowhammer-style attacks and defeats the randomisation of
+ * the physical memory layout). With such a domain it is an I/O virtual
+ * address private to this device. capable() is only asked when needed, so
+ * that an unprivileged caller with an IOMMU logs no capability denial.
+ */
+static bool neuron_host_addr_visible(struct drm_device *dev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev->dev);
+
+	if (domain && iommu_is_dma_domain(domain))
+		return true;
+
+	return capable(CAP_SYS_ADMIN);
+}
+
 /* Whether the DMA layout of a BO is known without mapping it. */
 static int neuron_bo_dma_mapped(struct drm_gem_object *obj, bool *mapped)
 {
@@ -615,6 +636,10 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 		args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
 		if (obj->import_attach)
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED;
+		if (!neuron_host_addr_visible(dev)) {
+			args->device_addr = 0;
+			args->info_flags |= DRM_NEURON_BO_INFO_ADDR_HIDDEN;
+		}
 	} else {
 		dbo = to_neuron_dram_bo(obj);
 		args->placement = DRM_NEURON_BO_DRAM;

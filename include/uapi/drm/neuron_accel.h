@@ -1231,6 +1231,18 @@ struct drm_neuron_bo_create {
  * device's DRAM and &drm_neuron_bo_info.peer_device_id names the device.
  */
 #define DRM_NEURON_BO_INFO_PEER		(1U << 3)
+/**
+ * DRM_NEURON_BO_INFO_ADDR_HIDDEN - a host BO whose device address is not
+ * told to the caller: &drm_neuron_bo_info.device_addr is 0. Without an
+ * IOMMU translating the device's DMA, the device address of host memory is
+ * its physical address, which only a caller with CAP_SYS_ADMIN may learn;
+ * with an IOMMU (a DMA-API domain) it is an I/O virtual address private to
+ * the device and everybody sees it. Descriptors built by userspace that
+ * point into host BOs therefore need an IOMMU or CAP_SYS_ADMIN; transfers
+ * that name host BOs by (handle, offset) work for every caller. Never set
+ * for DRAM BOs, whose device addresses are internal to the devices.
+ */
+#define DRM_NEURON_BO_INFO_ADDR_HIDDEN	(1U << 4)
 
 /**
  * DRM_NEURON_BO_INFO_FLAG_DMA_MAP - input flag of &drm_neuron_bo_info: make
@@ -1247,6 +1259,10 @@ struct drm_neuron_bo_create {
  * is mapped for the device: by a job, or by this ioctl with
  * &DRM_NEURON_BO_INFO_FLAG_DMA_MAP. Until then @device_addr and
  * @dma_segments are 0. DRAM BOs always report their layout.
+ *
+ * The device address of a host BO is only reported to callers allowed to
+ * know it (see &DRM_NEURON_BO_INFO_ADDR_HIDDEN); the other fields are
+ * reported to everybody.
  *
  * Errors: -EINVAL for an unknown flag in @flags or a non-zero @pad,
  * -ENOENT for a handle that does not name a BO of the calling file, -ENOMEM
@@ -1271,7 +1287,8 @@ struct drm_neuron_bo_info {
 	 * the exporting device's DRAM for &DRM_NEURON_BO_INFO_PEER BOs. Host
 	 * BOs: "DMA address | bit 46" of the first byte, the address the
 	 * device uses to reach it; it covers the whole BO only when
-	 * &DRM_NEURON_BO_INFO_CONTIGUOUS is set.
+	 * &DRM_NEURON_BO_INFO_CONTIGUOUS is set. 0 when
+	 * &DRM_NEURON_BO_INFO_ADDR_HIDDEN is set.
 	 */
 	__u64 device_addr;
 
