@@ -9,6 +9,7 @@
 
 #include <linux/capability.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/idr.h>
 #include <linux/iommu.h>
@@ -384,23 +385,43 @@ struct neuron_device *neuron_bo_dram_owner(struct drm_gem_object *obj)
  * maps them for the device through the DMA API, once: the mapping then
  * stays until the BO is freed. Nothing to do for the other kinds.
  *
+ * The mapping is never synchronised (no dma_sync_sgtable_*() around jobs):
+ * the device snoops host memory, so CPU and device see the same pages.
+ * Where the DMA layer needs syncs for a mapping (bounce buffering through
+ * swiotlb, e.g. with "swiotlb=force" or a device limited by its DMA mask,
+ * or a non-coherent platform), the device would work on a copy: such a BO
+ * is refused with -EOPNOTSUPP, every time it is prepared.
+ *
  * Takes the BO's reservation lock: call it before locking the BO for a job
  * (drm_exec, dma_resv_lock()), not while holding that lock. May sleep.
  *
- * Return: 0, -ENOMEM, or -EINTR when interrupted by a signal.
+ * Return: 0, -ENOMEM, -EOPNOTSUPP when the mapping needs syncs, or -EINTR
+ * when interrupted by a signal.
  */
 int neuron_bo_prepare_dma(struct drm_gem_object *obj)
 {
 	struct drm_gem_shmem_object *shmem;
+	struct device *dev = obj->dev->dev;
+	struct scatterlist *sg;
 	struct sg_table *sgt;
+	int i;
 
 	if (neuron_bo_kind(obj) != NEURON_BO_HOST || obj->import_attach)
 		return 0;
 
 	shmem = to_drm_gem_shmem_obj(obj);
 	sgt = drm_gem_shmem_get_pages_sgt(shmem);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
 
-	return PTR_ERR_OR_ZERO(sgt);
+	/* Cheap unless the device ever needed a sync (a bounce buffer). */
+	if (!dma_dev_need_sync(dev))
+		return 0;
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		if (dma_need_sync(dev, sg_dma_address(sg)))
+			return -EOPNOTSUPP;
+
+	return 0;
 }
 
 static int neuron_host_bo_segments(struct drm_gem_object *obj, u64 offset,

@@ -1266,8 +1266,10 @@ struct drm_neuron_bo_create {
  *
  * Errors: -EINVAL for an unknown flag in @flags or a non-zero @pad,
  * -ENOENT for a handle that does not name a BO of the calling file, -ENOMEM
- * when the pages of a host BO cannot be allocated or mapped, -EINTR when
- * interrupted by a signal.
+ * when the pages of a host BO cannot be allocated or mapped, -EOPNOTSUPP
+ * when the DMA mapping of a host BO would need cache maintenance or bounce
+ * buffering (e.g. swiotlb), which the driver does not do: such a BO can
+ * never be used by the device, -EINTR when interrupted by a signal.
  */
 struct drm_neuron_bo_info {
 	/** @handle: in: the BO. */
