@@ -6,6 +6,7 @@
  */
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -281,6 +282,61 @@ static int copy_sync(int fd, uint32_t engine, uint32_t queue,
 	return ret;
 }
 
+/*
+ * Submits jobs that increment semaphore 8 of core 1 until told to stop.
+ * 1024 user descriptors (4-byte copies inside one DRAM BO) after the step
+ * make SUBMIT take a while between its ownership check and the recording
+ * of the job on the core, the window core-handover aims at.
+ */
+struct hammer {
+	int fd;
+	volatile int stop;
+	int accepted, refused, error;
+};
+
+static void *hammer_thread(void *arg)
+{
+	enum { NDESC = 1024 };
+	static struct drm_neuron_dma_desc d[NDESC];
+	struct hammer *h = arg;
+	struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 1, 8, 1);
+	uint32_t bo = bo_create(h->fd, DRM_NEURON_BO_DRAM, 65536);
+	uint32_t so = syncobj_create(h->fd);
+	struct drm_neuron_submit s = {
+		.engine = 2, .queue = 5, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		.descs = (uintptr_t)d, .desc_count = NDESC,
+		.bo_handles = (uintptr_t)&bo, .bo_handle_count = 1,
+		.out_sync = { .handle = so },
+	};
+	struct drm_neuron_bo_info info;
+
+	bo_info(h->fd, bo, &info);
+	for (int i = 0; i < NDESC; i++)
+		d[i] = (struct drm_neuron_dma_desc){
+			.m2s_len_ctrl = 4 | (3u << 26), .m2s_meta = 0x01080003,
+			.m2s_addr = info.device_addr, .s2m_len_ctrl = 4,
+			.s2m_addr = info.device_addr + 4096 + 4 * i,
+		};
+	while (!h->stop && !h->error) {
+		int ret = submit(h->fd, &s);
+
+		if (!ret)
+			h->accepted++;
+		else if (ret == -EACCES)
+			h->refused++;
+		else
+			h->error = ret;
+		/* keep the queue short */
+		if (!ret && h->accepted % 8 == 0)
+			syncobj_wait(h->fd, so, 0, 10 * SEC_NS);
+	}
+	if (h->accepted)
+		syncobj_wait(h->fd, so, 0, 10 * SEC_NS);
+	syncobj_destroy(h->fd, so);
+	bo_close(h->fd, bo);
+	return NULL;
+}
+
 static void fill(uint8_t *p, uint64_t n, uint32_t seed)
 {
 	uint64_t i;
@@ -493,6 +549,43 @@ igt_main
 		core_acquire(fd, 0x2);
 		sem_set_wait(fd, 0, 3, 1, 6, 7);
 		igt_assert_eq(sem_read(fd, 1, 6), 7);
+	}
+
+	igt_describe("A core released by one thread while another submits steps "
+		     "on it: nothing of the old owner writes the new owner's core");
+	igt_subtest("core-handover") {
+		int accepted = 0, refused = 0;
+
+		core_release(fd, 0x2);
+		for (int round = 0; round < 50; round++) {
+			int a = igt_neuron_open(0), b = igt_neuron_open(0);
+			struct hammer h = { .fd = a };
+			pthread_t th;
+			int32_t v0, v1;
+
+			core_acquire(a, 0x2);
+			igt_assert_eq(pthread_create(&th, NULL, hammer_thread, &h), 0);
+			usleep(2000 + 200 * round);
+			core_release(a, 0x2);
+			/* waits for a's jobs, then zeroes the semaphores */
+			core_acquire(b, 0x2);
+			v0 = sem_read(b, 1, 8);
+			usleep(20000);
+			h.stop = 1;
+			igt_assert_eq(pthread_join(th, NULL), 0);
+			v1 = sem_read(b, 1, 8);
+			igt_assert_eq(h.error, 0);
+			igt_assert_eq(v0, 0);
+			igt_assert_eq(v1, 0);
+			accepted += h.accepted;
+			refused += h.refused;
+			close(a);
+			close(b);
+		}
+		igt_info("%d jobs accepted, %d refused\n", accepted, refused);
+		igt_assert_lt(0, accepted);
+		igt_assert_lt(0, refused);
+		core_acquire(fd, 0x2);
 	}
 
 	igt_describe("Every malformed submit fails with its documented errno");
