@@ -9,8 +9,7 @@
 # such a line contributes its numbers; a stage that does not counts as one
 # test (pass, or fail by exit status).  A stage that fails without naming a
 # failed test (e.g. the VM runner found a kernel WARNING after every subtest
-# passed) adds one failure, so nothing can fail silently.  A stage whose tool
-# does not exist yet is reported as SKIP, never as a pass.
+# passed) adds one failure, so nothing can fail silently.
 #
 # Environment: KVER, KDIR (from the Makefile), MAKE, NEURON_CACHE,
 #   CHECK_STAGES  space-separated subset of stages to run (default: all)
@@ -22,7 +21,7 @@ LOGDIR=build/logs
 mkdir -p "$LOGDIR"
 MAKE=${MAKE:-make}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
-STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit checkpatch sparse dkms igt-vm igt-vm-iommu}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms igt-vm igt-vm-iommu lib-vm-json}
 
 total_pass=0 total_fail=0 total_skip=0
 report=()		# one line per stage for the table at the end
@@ -34,13 +33,6 @@ summary_re='^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
 # verdicts and the kernel lines behind them, failed qtests, tool verdicts,
 # checkpatch/sparse/compiler diagnostics.
 cause_re='CRITICAL: |^  values: |^Subtest .*: (FAIL|CRASH)|^run-igt: FAIL |^vm-run: (FAIL|TIMEOUT|ERROR|guest command exited)|^    [0-9]+:|^(FAIL|not ok) |^[a-z-]+: FAIL|^(ERROR|WARNING|CHECK):|: (error|warning):'
-
-# skip_stage NAME REASON: a stage that cannot run yet.
-skip_stage() {
-	echo "=== $1: SKIP: $2"
-	total_skip=$((total_skip + 1))
-	report+=("$(printf '%-18s SKIP   (%s)' "$1" "$2")")
-}
 
 # run_stage NAME COMMAND...: run, log, and add up the results.
 run_stage() {
@@ -102,71 +94,40 @@ run_stage() {
 		"$name" "$verdict" "$p" "$f" "$s" "$secs")")
 }
 
-have_module() { [[ -f drivers/accel/neuron/neuron.ko ]]; }
-
 # vm_stage NAME [vm-run options]: the igt-tests inside the VM.
 vm_stage() {
 	local name=$1
 	shift
-	if [[ ! -x scripts/vm-run.sh ]]; then
-		skip_stage "$name" "scripts/vm-run.sh does not exist yet"
-		return
-	fi
-	if [[ ! -x sim/qemu/build.sh && -z ${QEMU:-} ]]; then
-		skip_stage "$name" "sim/qemu/build.sh does not exist yet: no device model"
-		return
-	fi
-	local opts=("$@")
-	have_module || opts+=(--no-module)
-	run_stage "$name" scripts/vm-run.sh -n 4 "${opts[@]}" --timeout "$VM_TIMEOUT" \
+	run_stage "$name" scripts/vm-run.sh -n 4 "$@" --timeout "$VM_TIMEOUT" \
 		--log "$LOGDIR/vm-$name.log" -- run-igt.sh
 }
 
 for stage in $STAGES; do
 	case $stage in
 	qtests)
-		if [[ -x sim/qemu/run-qtests.sh ]]; then
-			run_stage qtests sim/qemu/run-qtests.sh
-		else
-			skip_stage qtests "sim/qemu/run-qtests.sh does not exist yet"
-		fi ;;
+		run_stage qtests sim/qemu/run-qtests.sh ;;
 	harness-selftest)
 		run_stage harness-selftest igt-tests/lib/selftest/selftest.sh \
 			igt-tests/build/igt_selftest ;;
 	lib-unit)
-		if [[ -f libneuron-drm/Makefile ]]; then
-			run_stage lib-unit "$MAKE" -s -C libneuron-drm check
-		else
-			skip_stage lib-unit "libneuron-drm/Makefile does not exist yet"
-		fi ;;
+		run_stage lib-unit "$MAKE" -s -C libneuron-drm check ;;
+	lib-example)
+		# The example builds against the installed library through
+		# pkg-config only, as a user of the package would build it.
+		run_stage lib-example "$MAKE" -s -C libneuron-drm example-check ;;
 	checkpatch)
-		if [[ ! -x scripts/checkpatch.sh ]]; then
-			skip_stage checkpatch "scripts/checkpatch.sh does not exist yet"
-		elif [[ -d drivers/accel/neuron ]]; then
-			run_stage checkpatch "$MAKE" -s checkpatch
-		else
-			skip_stage checkpatch "no driver sources yet"
-		fi ;;
+		run_stage checkpatch "$MAKE" -s checkpatch ;;
 	sparse)
-		if [[ ! -x scripts/sparse.sh ]]; then
-			skip_stage sparse "scripts/sparse.sh does not exist yet"
-		elif [[ -f drivers/accel/neuron/Makefile ]]; then
-			run_stage sparse "$MAKE" -s sparse
-		else
-			skip_stage sparse "no driver sources yet"
-		fi ;;
+		run_stage sparse "$MAKE" -s sparse ;;
 	dkms)
-		if [[ ! -x scripts/dkms-check.sh ]]; then
-			skip_stage dkms "scripts/dkms-check.sh does not exist yet"
-		elif [[ -f drivers/accel/neuron/Makefile ]]; then
-			run_stage dkms "$MAKE" -s dkms-check
-		else
-			skip_stage dkms "no driver sources yet"
-		fi ;;
+		run_stage dkms "$MAKE" -s dkms-check ;;
 	igt-vm)
 		vm_stage igt-vm ;;
 	igt-vm-iommu)
 		vm_stage igt-vm-iommu --iommu ;;
+	lib-vm-json)
+		# neuron-ls --json from the 4-device VM, parsed on the host.
+		run_stage lib-vm-json "$MAKE" -s -C libneuron-drm vm-check ;;
 	*)
 		echo "check.sh: unknown stage '$stage'" >&2
 		exit 2 ;;
