@@ -607,6 +607,13 @@ igt_main
 		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s = good; s.queue = 16;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
+		/* 2.15 is the kernel's DRAM-clear queue */
+		s = good; s.engine = 2; s.queue = 15;
+		igt_assert_eq(submit(fd, &s), -EBUSY);
+		s = good; s.engine = 2; s.queue = 14;
+		igt_assert_eq(submit(fd, &s), 0);
+		s = good; s.engine = 3; s.queue = 15;
+		igt_assert_eq(submit(fd, &s), 0);
 		s = good; s.xfer_count = 0;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s = good; s.out_sync.flags = 1;

@@ -1328,6 +1328,10 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	if (args->engine >= NEURON_DMA_ENG_COUNT ||
 	    args->queue >= NEURON_DMA_QUEUES)
 		return -EINVAL;
+	/* The DRAM clear of BO_CREATE must not wait behind user jobs. */
+	if (args->engine == NEURON_KERNEL_ENGINE &&
+	    args->queue == NEURON_KERNEL_QUEUE)
+		return -EBUSY;
 	if (!args->xfer_count && !args->desc_count)
 		return -EINVAL;
 	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||

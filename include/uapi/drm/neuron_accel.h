@@ -1594,6 +1594,8 @@ struct drm_neuron_sync {
  *   offset + size past the end of its BO or overflowing; an unknown
  *   transfer type; a NeuronCore, semaphore or event index out of range; a
  *   malformed user descriptor;
+ * * -EBUSY: @engine 2, @queue 15: the kernel keeps that queue pair for
+ *   its own jobs (clearing new device-DRAM BOs);
  * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
  *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
@@ -1615,7 +1617,10 @@ struct drm_neuron_submit {
 	/** @engine: DMA engine, 0..11. */
 	__u32 engine;
 
-	/** @queue: queue pair of @engine, 0..15. */
+	/**
+	 * @queue: queue pair of @engine, 0..15; engine 2, queue 15 is kept
+	 * for the kernel.
+	 */
 	__u32 queue;
 
 	/** @flags: DRM_NEURON_SUBMIT_* bits. */
