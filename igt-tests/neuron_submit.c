@@ -24,6 +24,39 @@ IGT_TEST_DESCRIPTION("SUBMIT: DMA jobs, fences, syncobjs, validation, timeouts a
 
 #define SEC_NS	1000000000LL
 
+/* ---- module parameters ---- */
+
+#define PARAM_DIR	"/sys/module/neuron/parameters/"
+
+static int param_write(const char *name, const char *val)
+{
+	char path[128];
+	int pfd, ret;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	pfd = open(path, O_WRONLY);
+	if (pfd < 0)
+		return -errno;
+	ret = write(pfd, val, strlen(val)) < 0 ? -errno : 0;
+	close(pfd);
+	return ret;
+}
+
+static long param_read(const char *name)
+{
+	char path[128], buf[32];
+	int pfd, n;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	pfd = open(path, O_RDONLY);
+	igt_assert_fd(pfd);
+	n = read(pfd, buf, sizeof(buf) - 1);
+	close(pfd);
+	igt_assert_gt(n, 0);
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
 /* ---- syncobjs through raw ioctls (the guest has no libdrm) ---- */
 
 static uint32_t syncobj_create(int fd)
@@ -1013,6 +1046,43 @@ igt_main
 		buf[n] = 0;
 		igt_assert(strstr(buf, "drm-engine-dma:"));
 		igt_assert(strstr(buf, "neuron-jobs-completed:"));
+	}
+
+	igt_describe("Module parameters job_timeout_ms, poll_min_us and "
+		     "poll_max_us are clamped to their documented bounds");
+	igt_subtest("param-bounds") {
+		static const struct {
+			const char *name, *val;
+			long expect;
+		} t[] = {
+			{ "poll_min_us", "0", 5 },
+			{ "poll_min_us", "4000000000", 100000 },
+			{ "poll_max_us", "0", 5 },
+			{ "poll_max_us", "4000000000", 100000 },
+			{ "job_timeout_ms", "0", 100 },
+			{ "job_timeout_ms", "4000000000", 600000 },
+		};
+		const char *names[] = { "poll_min_us", "poll_max_us",
+					"job_timeout_ms" };
+		char saved[3][32];
+		unsigned int i;
+
+		igt_require(access(PARAM_DIR "poll_min_us", W_OK) == 0);
+		for (i = 0; i < 3; i++)
+			snprintf(saved[i], sizeof(saved[i]), "%ld",
+				 param_read(names[i]));
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			igt_assert_eq(param_write(t[i].name, t[i].val), 0);
+			igt_assert_eq(param_read(t[i].name), t[i].expect);
+		}
+		igt_assert_eq(param_write("poll_min_us", "x"), -EINVAL);
+		/* jobs still complete with the poller at its bounds */
+		igt_assert_eq(param_write("poll_min_us", "0"), 0);
+		igt_assert_eq(param_write("poll_max_us", "0"), 0);
+		sem_set_wait(fd, 0, 0, 0, 0, 1);
+		for (i = 0; i < 3; i++)
+			igt_assert_eq(param_write(names[i], saved[i]), 0);
+		igt_assert_eq(param_read("poll_min_us"), strtol(saved[0], NULL, 10));
 	}
 
 	igt_fixture

@@ -44,20 +44,69 @@
 #include "neuron_topology.h"
 #include "neuron_udma.h"
 
+/*
+ * Module parameters, writable at runtime by root. A value out of range is
+ * clamped rather than refused: a zero poll period would make the poller
+ * a softirq storm, a zero timeout would reset every queue on first use.
+ */
+#define NEURON_JOB_TIMEOUT_MIN_MS	100
+#define NEURON_JOB_TIMEOUT_MAX_MS	600000
+#define NEURON_POLL_MIN_US		5
+#define NEURON_POLL_MAX_US		100000
+
+static int neuron_param_set_clamped(const char *val,
+				    const struct kernel_param *kp,
+				    unsigned int min, unsigned int max)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	WRITE_ONCE(*(unsigned int *)kp->arg, clamp(n, min, max));
+	return 0;
+}
+
+static int neuron_param_set_timeout(const char *val,
+				    const struct kernel_param *kp)
+{
+	return neuron_param_set_clamped(val, kp, NEURON_JOB_TIMEOUT_MIN_MS,
+					NEURON_JOB_TIMEOUT_MAX_MS);
+}
+
+static int neuron_param_set_poll(const char *val,
+				 const struct kernel_param *kp)
+{
+	return neuron_param_set_clamped(val, kp, NEURON_POLL_MIN_US,
+					NEURON_POLL_MAX_US);
+}
+
+static const struct kernel_param_ops neuron_param_timeout_ops = {
+	.set = neuron_param_set_timeout,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops neuron_param_poll_ops = {
+	.set = neuron_param_set_poll,
+	.get = param_get_uint,
+};
+
 static unsigned int job_timeout_ms = 10000;
-module_param(job_timeout_ms, uint, 0644);
+module_param_cb(job_timeout_ms, &neuron_param_timeout_ops, &job_timeout_ms,
+		0644);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "A DMA job that makes no progress for this long is reset (ms, default 10000; applies to queues first used after a change)");
+		 "A DMA job that makes no progress for this long is reset (ms, 100..600000, default 10000; applies to queues first used after a change)");
 
 static unsigned int poll_min_us = 10;
-module_param(poll_min_us, uint, 0644);
+module_param_cb(poll_min_us, &neuron_param_poll_ops, &poll_min_us, 0644);
 MODULE_PARM_DESC(poll_min_us,
-		 "First completion poll after a doorbell or a completion (us, default 10)");
+		 "First completion poll after a doorbell or a completion (us, 5..100000, default 10)");
 
 static unsigned int poll_max_us = 1000;
-module_param(poll_max_us, uint, 0644);
+module_param_cb(poll_max_us, &neuron_param_poll_ops, &poll_max_us, 0644);
 MODULE_PARM_DESC(poll_max_us,
-		 "Longest completion poll period while jobs are in flight (us, default 1000)");
+		 "Longest completion poll period while jobs are in flight (us, 5..100000, default 1000; at least poll_min_us)");
 
 /* Credits of a scheduler: what the ring holds, minus the reserve. */
 #define NEURON_SCHED_CREDITS	(NEURON_RING_SIZE - NEURON_RING_RESERVE)
@@ -205,12 +254,14 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	/* Already restarted by neuron_poll_kick() while this ran: keep that. */
 	if (!list_empty(&jobs->busy) && !hrtimer_is_queued(timer)) {
 		/* Quick while jobs complete, backing off while they run. */
+		u64 min_ns = (u64)READ_ONCE(poll_min_us) * NSEC_PER_USEC;
+		u64 max_ns = (u64)READ_ONCE(poll_max_us) * NSEC_PER_USEC;
+
 		if (done)
-			jobs->period_ns = (u64)poll_min_us * NSEC_PER_USEC;
+			jobs->period_ns = min_ns;
 		else
-			jobs->period_ns = min_t(u64, jobs->period_ns * 2,
-						(u64)max(poll_max_us, poll_min_us) *
-						NSEC_PER_USEC);
+			jobs->period_ns = min(jobs->period_ns * 2,
+					      max(max_ns, min_ns));
 		hrtimer_forward_now(timer, ns_to_ktime(jobs->period_ns));
 		ret = HRTIMER_RESTART;
 	}
@@ -224,7 +275,7 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 /* A queue got new work: make sure the poller looks at it soon. */
 static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns)
 {
-	u64 period = (u64)poll_min_us * NSEC_PER_USEC;
+	u64 period = (u64)READ_ONCE(poll_min_us) * NSEC_PER_USEC;
 
 	spin_lock_bh(&jobs->poll_lock);
 	if (jobs->unplugged) {
