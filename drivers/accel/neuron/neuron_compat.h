@@ -68,6 +68,7 @@ static inline int neuron_copy_struct_to_user(void __user *dst, size_t usize,
 
 /*
  * drm_sched: wrappers for the job/scheduler code that builds on this file.
+ * drm_sched_init() takes an argument struct (6.15, see below),
  * drm_sched_job_init() grew a client id (6.17, back-ported to Debian
  * 6.12.103+), drm_sched_start() an errno (6.13), and the timeout status
  * NOMINAL became RESET (6.17).
@@ -81,6 +82,37 @@ static inline int neuron_sched_job_init(struct drm_sched_job *job,
 	return drm_sched_job_init(job, entity, credits, owner, client_id);
 #else
 	return drm_sched_job_init(job, entity, credits, owner);
+#endif
+}
+
+/*
+ * drm_sched_init() takes a struct drm_sched_init_args from 6.15 (back-ported
+ * to Debian 6.12.117); before that, eleven arguments. The driver's
+ * schedulers all use the default submit workqueue, every priority level,
+ * no hang limit and no shared score.
+ */
+static inline int neuron_sched_init(struct drm_gpu_scheduler *sched,
+				    const struct drm_sched_backend_ops *ops,
+				    struct workqueue_struct *timeout_wq,
+				    u32 credit_limit, long timeout,
+				    const char *name, struct device *dev)
+{
+#ifdef HAVE_DRM_SCHED_INIT_ARGS
+	const struct drm_sched_init_args args = {
+		.ops = ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = credit_limit,
+		.timeout = timeout,
+		.timeout_wq = timeout_wq,
+		.name = name,
+		.dev = dev,
+	};
+
+	return drm_sched_init(sched, &args);
+#else
+	return drm_sched_init(sched, ops, NULL, DRM_SCHED_PRIORITY_COUNT,
+			      credit_limit, 0, timeout, timeout_wq, NULL, name,
+			      dev);
 #endif
 }
 

@@ -516,14 +516,6 @@ static struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned int index = engine * NEURON_DMA_QUEUES + queue;
-	struct drm_sched_init_args args = {
-		.ops = &neuron_sched_ops,
-		.timeout_wq = jobs->timeout_wq,
-		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = NEURON_SCHED_CREDITS,
-		.timeout = msecs_to_jiffies(job_timeout_ms),
-		.dev = ndev->drm.dev,
-	};
 	struct neuron_sched *ns;
 	int ret, idx;
 
@@ -562,8 +554,10 @@ static struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 		goto err_free;
 	neuron_ring_hw_init(&ns->ring);
 
-	args.name = ns->name;
-	ret = drm_sched_init(&ns->base, &args);
+	ret = neuron_sched_init(&ns->base, &neuron_sched_ops, jobs->timeout_wq,
+				NEURON_SCHED_CREDITS,
+				msecs_to_jiffies(READ_ONCE(job_timeout_ms)),
+				ns->name, ndev->drm.dev);
 	if (ret)
 		goto err_ring;
 
@@ -815,9 +809,13 @@ static void neuron_job_file_release(struct kref *kref)
  * neuron_job_file_close() - the file is closed
  * @jf: its job state
  *
- * Waits (bounded by the scheduler, or not at all for a killed process) for
- * the file's queued jobs; jobs already in a ring finish on the hardware and
- * keep their BOs and @jf alive until then.
+ * Waits for the file's queued jobs to be pushed to their rings
+ * (drm_sched_entity_flush()): from close() of a live process killably and
+ * without a time bound (a queued job waits for its in-fences first, which
+ * the job timeout does not cover); from an exiting process at most one
+ * second, after which the jobs of a process killed by SIGKILL are dropped
+ * with an error. Jobs already in a ring finish on the hardware and keep
+ * their BOs and @jf alive until then.
  */
 void neuron_job_file_close(struct neuron_job_file *jf)
 {
