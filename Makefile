@@ -47,7 +47,8 @@ IGT_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-clobbered \
 	-Iigt-tests/lib -Iinclude/uapi $(shell pkg-config --cflags libdrm 2>/dev/null)
 IGT_SRCS := $(wildcard igt-tests/neuron_*.c)
 IGT_BINS := $(IGT_SRCS:igt-tests/%.c=igt-tests/build/%)
-IGT_LIB := igt-tests/build/lib/igt.o
+IGT_LIB := igt-tests/build/lib/igt.o igt-tests/build/lib/neuron_helpers.o
+IGT_LIB_H := igt-tests/lib/igt.h igt-tests/lib/neuron_helpers.h
 SELFTEST := igt-tests/build/igt_selftest
 # Benchmarks (not tests): igt-tests/bench/neuron_*.c, built and run by "make bench".
 BENCH_SRCS := $(wildcard igt-tests/bench/neuron_*.c)
@@ -111,11 +112,11 @@ build/kdir: FORCE
 # ---------------------------------------------------------------------------
 tests: $(IGT_BINS) $(SELFTEST)
 
-$(IGT_LIB): igt-tests/lib/igt.c igt-tests/lib/igt.h
+igt-tests/build/lib/%.o: igt-tests/lib/%.c $(IGT_LIB_H) $(UAPI_H)
 	@mkdir -p $(@D)
 	$(CC) $(IGT_CFLAGS) -c -o $@ $<
 
-igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) igt-tests/lib/igt.h $(UAPI_H)
+igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) $(IGT_LIB_H) $(UAPI_H)
 	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
 
 # neuron_lib compiles the library's sources into itself: rebuild it when they change.

@@ -18,6 +18,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("NeuronCore ownership (acquire, conflicts, release on close and death), "
 		     "semaphore and event operations, and waiting on a semaphore");
@@ -111,34 +112,6 @@ static void wait_sem_args(struct drm_neuron_wait *w, uint32_t core, uint32_t ind
 	w->index = index;
 	w->value = value;
 	w->timeout_ns = timeout_ns;
-}
-
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarms++;
-}
-
-static void arm_alarm(bool restart, int ms)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
-
-	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigemptyset(&sa.sa_mask);
-	igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
-	alarms = 0;
-	igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-}
-
-static void disarm_alarm(void)
-{
-	struct itimerval it = {};
-
-	setitimer(ITIMER_REAL, &it, NULL);
-	signal(SIGALRM, SIG_DFL);
 }
 
 /* A child that sleeps @ms, then adds @incr to a semaphore through @fd. */
@@ -665,13 +638,13 @@ igt_main
 		sem(fd, 0, 8, DRM_NEURON_SEM_SET, 0);
 		t0 = now_ns();
 		wait_sem_args(&w, 0, 8, 1, t0 + 5000000000LL);
-		arm_alarm(false, 100);
+		neuron_arm_alarm(false, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		err = errno;
-		disarm_alarm();
+		neuron_disarm_alarm();
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(err, EINTR);
-		igt_assert_eq(alarms, 1);
+		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lt(now_ns(), t0 + 4000000000LL);
 		release(fd, 0x1);
 	}
@@ -690,23 +663,23 @@ igt_main
 		t0 = now_ns();
 		pid = delayed_incr(fd, 0, 9, 1, 300);
 		wait_sem_args(&w, 0, 9, 1, t0 + 5000000000LL);
-		arm_alarm(true, 100);
+		neuron_arm_alarm(true, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		disarm_alarm();
+		neuron_disarm_alarm();
 		igt_assert_eq(ret, 0);
-		igt_assert_eq(alarms, 1);
+		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lte(t0 + 300000000LL, now_ns());
 		reap(pid);
 
 		/* Restarted, then timed out at the original deadline. */
 		t0 = now_ns();
 		wait_sem_args(&w, 0, 9, 2, t0 + 400000000LL);
-		arm_alarm(true, 100);
+		neuron_arm_alarm(true, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		disarm_alarm();
+		neuron_disarm_alarm();
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(errno, ETIME);
-		igt_assert_eq(alarms, 1);
+		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lte(t0 + 400000000LL, now_ns());
 		igt_assert_lt(now_ns(), t0 + 3000000000LL);
 

@@ -14,6 +14,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("FWIO fault injection: dropped requests, firmware errors, bad CRC");
 
@@ -38,18 +39,6 @@ static int read_str(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int f = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (f < 0)
-		return -errno;
-	n = write(f, s, strlen(s));
-	close(f);
-	return n < 0 ? -errno : 0;
-}
-
 static void set_fwio_fault(const char *mode)
 {
 	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
@@ -71,7 +60,7 @@ static int fw_status(int dfd, uint32_t *val)
 static void log_marker(char *marker, size_t len)
 {
 	snprintf(marker, len, "neuron_fwio marker %d.%d", getpid(), ++marker_seq);
-	igt_assert_eq(write_str("/dev/kmsg", marker), 0);
+	igt_assert_eq(neuron_write_str("/dev/kmsg", marker), 0);
 }
 
 static bool kernel_log_has(const char *marker, const char *needle)
@@ -126,8 +115,8 @@ igt_main
 		igt_assert_eq(read_str(PARAM_DIR "fwio_timeout_ms", saved_timeout,
 				       sizeof(saved_timeout)), 0);
 		/* Keep fault runs short: 3 attempts of 200 ms. */
-		igt_assert_eq(write_str(PARAM_DIR "fwio_attempts", "3"), 0);
-		igt_assert_eq(write_str(PARAM_DIR "fwio_timeout_ms", "200"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_attempts", "3"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_timeout_ms", "200"), 0);
 	}
 
 	igt_describe("Dropped requests time out with ETIMEDOUT and a log line; the device recovers");
@@ -238,8 +227,8 @@ igt_main
 
 	igt_fixture {
 		set_fwio_fault("none");
-		write_str(PARAM_DIR "fwio_attempts", saved_attempts);
-		write_str(PARAM_DIR "fwio_timeout_ms", saved_timeout);
+		neuron_write_str(PARAM_DIR "fwio_attempts", saved_attempts);
+		neuron_write_str(PARAM_DIR "fwio_timeout_ms", saved_timeout);
 		close(fd);
 	}
 }

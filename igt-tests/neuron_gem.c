@@ -21,6 +21,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("BO_CREATE, BO_INFO, mmap, DRAM allocation, fdinfo and memory usage");
 
@@ -69,30 +70,6 @@ static void bo_info_flags(int fd, uint32_t handle, uint32_t flags,
 	info->handle = handle;
 	info->flags = flags;
 	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
-}
-
-static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
-{
-	bo_info_flags(fd, handle, 0, info);
-}
-
-static void bo_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close c = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-}
-
-static void *bo_mmap(int fd, uint32_t handle, uint64_t size)
-{
-	struct drm_neuron_bo_info info;
-	void *p;
-
-	bo_info(fd, handle, &info);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 info.mmap_offset);
-	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
-	return p;
 }
 
 static void device_info(int fd, struct drm_neuron_query_device_info *info)
@@ -229,24 +206,13 @@ static int64_t fdinfo_value(int fd, const char *key)
 	return v;
 }
 
+/* Bytes of the /proc/meminfo line @key, which must exist. */
 static long long meminfo(const char *key)
 {
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
+	long long v = neuron_meminfo_kb(key);
 
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f)) {
-		size_t l = strlen(key);
-
-		if (!strncmp(line, key, l) && line[l] == ':') {
-			v = atoll(line + l + 1) * 1024;
-			break;
-		}
-	}
-	fclose(f);
 	igt_assert_gte(v, 0);
-	return v;
+	return v * 1024;
 }
 
 static void fill(volatile uint8_t *p, uint64_t size, uint8_t seed)
@@ -275,17 +241,17 @@ static void mmap_roundtrip(int fd, uint32_t placement)
 		uint32_t h = bo_create(fd, size, placement);
 		uint8_t *p;
 
-		p = bo_mmap(fd, h, mapped);
+		p = neuron_bo_mmap(fd, h, mapped);
 		if (placement == DRM_NEURON_BO_HOST)
 			for (uint64_t j = 0; j < mapped; j++)
 				igt_assert_eq(p[j], 0);
 		fill(p, size, i);
 		munmap(p, mapped);
 
-		p = bo_mmap(fd, h, mapped);
+		p = neuron_bo_mmap(fd, h, mapped);
 		check(p, size, i);
 		munmap(p, mapped);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 }
 
@@ -355,7 +321,7 @@ static int fill_dram(int fd, struct dbo *bos, int n, int max)
 			failures++;
 			continue;
 		}
-		bo_info(fd, h, &info);
+		neuron_bo_info(fd, h, &info);
 		bos[n++] = (struct dbo){ h, info.device_addr, info.size,
 					 info.dram_channel };
 	}
@@ -387,7 +353,7 @@ igt_main
 			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_HOST);
 
 			/* Not mapped for the device yet: no layout. */
-			bo_info(fd, h, &info);
+			neuron_bo_info(fd, h, &info);
 			igt_assert_eq(info.dma_segments, 0);
 			igt_assert_eq_u64(info.device_addr, 0);
 			igt_assert(!(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS));
@@ -410,7 +376,7 @@ igt_main
 			igt_assert_neq_u64(info.mmap_offset, 0);
 			if (info.size == PAGE)
 				igt_assert_eq(info.dma_segments, 1);
-			bo_close(fd, h);
+			neuron_bo_close(fd, h);
 		}
 	}
 
@@ -441,15 +407,15 @@ igt_main
 			      root.info_flags);
 
 		/* DRAM addresses are the device's own: never hidden. */
-		bo_info(fd, d, &root);
+		neuron_bo_info(fd, d, &root);
 		bo_info_unprivileged(fd, d, &user);
 		igt_assert_eq(user.info_flags, root.info_flags);
 		igt_assert(!(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
 		igt_assert_eq_u64(user.device_addr, root.device_addr);
 		igt_assert_neq_u64(user.device_addr, 0);
 
-		bo_close(fd, d);
-		bo_close(fd, h);
+		neuron_bo_close(fd, d);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("A host BO that would be bounced (swiotlb=force) is refused for DMA");
@@ -472,7 +438,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EOPNOTSUPP);
 		/* Refused every time, not only the first. */
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EOPNOTSUPP);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("BO_INFO of DRAM BOs of many sizes: address, channel, mappability");
@@ -484,7 +450,7 @@ igt_main
 			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_DRAM);
 			uint64_t base;
 
-			bo_info(fd, h, &info);
+			neuron_bo_info(fd, h, &info);
 			igt_assert_eq_u64(info.size, page_align(sizes[i]));
 			igt_assert_eq(info.placement, DRM_NEURON_BO_DRAM);
 			igt_assert_lt(info.dram_channel, 2);
@@ -496,7 +462,7 @@ igt_main
 			igt_assert_lte_u64(base, info.device_addr);
 			igt_assert_lte_u64(info.device_addr + info.size, base + CHANNEL_SIZE);
 			igt_assert_eq_u64(info.device_addr & (PAGE - 1), 0);
-			bo_close(fd, h);
+			neuron_bo_close(fd, h);
 		}
 	}
 
@@ -515,7 +481,7 @@ igt_main
 		uint64_t size = 256 * MiB;
 		uint32_t h = bo_create(fd, size, DRM_NEURON_BO_HOST);
 		struct drm_neuron_bo_info info;
-		volatile uint64_t *p = bo_mmap(fd, h, size);
+		volatile uint64_t *p = neuron_bo_mmap(fd, h, size);
 
 		for (uint64_t off = 0; off < size; off += PAGE)
 			p[off / 8] = off ^ 0x5a5a5a5a5a5a5a5aull;
@@ -525,7 +491,7 @@ igt_main
 		igt_assert_gte(info.dma_segments, 1);
 		igt_info("256 MiB host BO: %u DMA segment(s)\n", info.dma_segments);
 		munmap((void *)p, size);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("A 256 MiB DRAM BO through the DRAM BAR: each MiB written and read back");
@@ -536,7 +502,7 @@ igt_main
 
 		igt_require_f(have_dram_bar(fd), "no DRAM BAR\n");
 		h = bo_create(fd, size, DRM_NEURON_BO_DRAM);
-		p = bo_mmap(fd, h, size);
+		p = neuron_bo_mmap(fd, h, size);
 		for (uint64_t off = 0; off < size; off += MiB)
 			p[off / 8] = ~off;
 		p[size / 8 - 1] = 0x1234;
@@ -544,7 +510,7 @@ igt_main
 			igt_assert_eq_u64(p[off / 8], ~off);
 		igt_assert_eq_u64(p[size / 8 - 1], 0x1234);
 		munmap((void *)p, size);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("DRAM channel selection and address alignment");
@@ -558,12 +524,12 @@ igt_main
 
 				igt_assert_eq(__bo_create(fd, 8 * KiB, DRM_NEURON_BO_DRAM,
 							  aligns[a], mask, &h), 0);
-				bo_info(fd, h, &info);
+				neuron_bo_info(fd, h, &info);
 				igt_assert(mask & (1u << info.dram_channel));
 				if (aligns[a])
 					igt_assert_eq_u64(info.device_addr % aligns[a], 0);
 				igt_assert_neq_u64(info.device_addr, 0);
-				bo_close(fd, h);
+				neuron_bo_close(fd, h);
 			}
 		}
 	}
@@ -589,8 +555,8 @@ igt_main
 			      -ENOSPC);
 		/* "Any" still finds room in channel 0. */
 		igt_assert_eq(__bo_create(fd, 4096, DRM_NEURON_BO_DRAM, 0, 0, &h), 0);
-		bo_close(fd, h);
-		bo_close(fd, big);
+		neuron_bo_close(fd, h);
+		neuron_bo_close(fd, big);
 		memory_usage(fd, &mem);
 		igt_assert_eq_u64(mem.regions[1].used, base_mem.regions[1].used);
 		igt_assert_eq_u64(mem.regions[2].used, 0);
@@ -621,7 +587,7 @@ igt_main
 
 		for (int i = 0; i < n; i++) {
 			if (rand() % 2)
-				bo_close(fd, bos[i].handle);
+				neuron_bo_close(fd, bos[i].handle);
 			else
 				bos[kept++] = bos[i];
 		}
@@ -634,7 +600,7 @@ igt_main
 			 (unsigned long long)full.regions[2].used / MiB);
 
 		for (int i = 0; i < n; i++)
-			bo_close(fd, bos[i].handle);
+			neuron_bo_close(fd, bos[i].handle);
 		memory_usage(fd, &after);
 		for (int r = 1; r < 3; r++) {
 			igt_assert_eq_u64(after.regions[r].used, before.regions[r].used);
@@ -662,7 +628,7 @@ igt_main
 		igt_assert_eq_u64(mem.regions[2].total, CHANNEL_SIZE);
 		igt_assert_eq_u64(host_used(fd), host0 + 3 * MiB);
 		igt_assert_eq_u64(dram_used(fd), dram0 + 5 * MiB);
-		bo_close(fd2, h1);
+		neuron_bo_close(fd2, h1);
 		igt_assert_eq_u64(host_used(fd), host0);
 		/* Closing the file frees its BOs. */
 		close(fd2);
@@ -684,12 +650,12 @@ igt_main
 		igt_assert_eq(fdinfo_value(fd2, "total-dram"), 2 * MiB);
 		igt_assert_eq(fdinfo_value(fd2, "resident-dram"), 2 * MiB);
 		igt_assert_eq(fdinfo_value(fd2, "shared-host"), 0);
-		p = bo_mmap(fd2, h1, MiB);
+		p = neuron_bo_mmap(fd2, h1, MiB);
 		p[0] = 1;
 		igt_assert_eq(fdinfo_value(fd2, "resident-host"), 1 * MiB);
 		munmap(p, MiB);
-		bo_close(fd2, h1);
-		bo_close(fd2, h2);
+		neuron_bo_close(fd2, h1);
+		neuron_bo_close(fd2, h2);
 		igt_assert_eq(fdinfo_value(fd2, "total-host"), 0);
 		igt_assert_eq(fdinfo_value(fd2, "resident-host"), 0);
 		igt_assert_eq(fdinfo_value(fd2, "total-dram"), 0);
@@ -771,7 +737,7 @@ igt_main
 		}
 
 		/* stale */
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		info.handle = h;
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, ENOENT);
 		close(fd2);
@@ -784,7 +750,7 @@ igt_main
 		struct drm_neuron_bo_info info;
 		void *p;
 
-		bo_info(fd, h, &info);
+		neuron_bo_info(fd, h, &info);
 		/* another file's BO */
 		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd2, info.mmap_offset);
 		igt_assert(p == MAP_FAILED && errno == EACCES);
@@ -805,7 +771,7 @@ igt_main
 		igt_assert(p != MAP_FAILED);
 		munmap(p, PAGE);
 		/* stale */
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
 		igt_assert(p == MAP_FAILED && errno == EINVAL);
 		close(fd2);
@@ -817,7 +783,7 @@ igt_main
 		struct drm_neuron_bo_info info;
 		void *p;
 
-		bo_info(fd, h, &info);
+		neuron_bo_info(fd, h, &info);
 		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
 		if (info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE) {
 			igt_assert(p != MAP_FAILED);
@@ -827,7 +793,7 @@ igt_main
 		} else {
 			igt_assert(p == MAP_FAILED && errno == EOPNOTSUPP);
 		}
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");
@@ -835,10 +801,10 @@ igt_main
 		int fd2 = igt_neuron_open(0);
 		uint64_t host0 = host_used(fd);
 		uint32_t h = bo_create(fd2, 64 * KiB, DRM_NEURON_BO_HOST);
-		uint8_t *p = bo_mmap(fd2, h, 64 * KiB);
+		uint8_t *p = neuron_bo_mmap(fd2, h, 64 * KiB);
 
 		fill(p, 64 * KiB, 3);
-		bo_close(fd2, h);
+		neuron_bo_close(fd2, h);
 		close(fd2);
 		check(p, 64 * KiB, 3);
 		igt_assert_eq_u64(host_used(fd), host0 + 64 * KiB);
@@ -855,7 +821,7 @@ igt_main
 		for (int i = 0; i < 100; i++) {
 			uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
 
-			bo_close(fd, h);
+			neuron_bo_close(fd, h);
 		}
 		shmem0 = meminfo("Shmem");
 		free0 = meminfo("MemAvailable");
@@ -866,7 +832,7 @@ igt_main
 			uint32_t h = bo_create(fd, size, placement);
 
 			if (placement == DRM_NEURON_BO_HOST && i % 3 == 0) {
-				uint8_t *p = bo_mmap(fd, h, size);
+				uint8_t *p = neuron_bo_mmap(fd, h, size);
 
 				p[0] = i;
 				p[size - 1] = i;
@@ -877,7 +843,7 @@ igt_main
 				bo_info_flags(fd, h, i % 5 ? 0 : DRM_NEURON_BO_INFO_FLAG_DMA_MAP,
 					      &info);
 			}
-			bo_close(fd, h);
+			neuron_bo_close(fd, h);
 		}
 
 		igt_assert_eq(fdinfo_value(fd, "total-host"), 0);

@@ -20,6 +20,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("DRAM BOs are zero when created, also over memory another process wrote and freed");
 
@@ -61,32 +62,6 @@ static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
 
 	igt_assert_f(!ret, "BO_CREATE(%" PRIu64 "): %s\n", size, strerror(-ret));
 	return h;
-}
-
-static void bo_info(int fd, uint32_t h, struct drm_neuron_bo_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->handle = h;
-	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
-}
-
-static void bo_close(int fd, uint32_t h)
-{
-	struct drm_gem_close c = { .handle = h };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-}
-
-static void *bo_mmap(int fd, uint32_t h, uint64_t size)
-{
-	struct drm_neuron_bo_info info;
-	void *p;
-
-	bo_info(fd, h, &info);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 info.mmap_offset);
-	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
-	return p;
 }
 
 static bool have_dram_bar(int fd)
@@ -168,7 +143,7 @@ static void writer_process(int n, uint64_t size, bool use_dma,
 			void *p;
 
 			host = bo_create(fd, size, DRM_NEURON_BO_HOST);
-			p = bo_mmap(fd, host, size);
+			p = neuron_bo_mmap(fd, host, size);
 			fill_words(p, size, PATTERN);
 			munmap(p, size);
 		}
@@ -179,12 +154,12 @@ static void writer_process(int n, uint64_t size, bool use_dma,
 			if (use_dma) {
 				copy_sync(fd, host, 0, h, 0, size);
 			} else {
-				void *p = bo_mmap(fd, h, size);
+				void *p = neuron_bo_mmap(fd, h, size);
 
 				fill_words(p, size, PATTERN);
 				munmap(p, size);
 			}
-			bo_info(fd, h, &info);
+			neuron_bo_info(fd, h, &info);
 			out[i] = (struct region){ info.device_addr, info.size,
 						  info.dram_channel };
 		}
@@ -205,7 +180,7 @@ static void check_zero(int fd, uint32_t h, uint64_t bo_size, uint64_t off,
 
 	if (use_dma) {
 		uint32_t host = bo_create(fd, len, DRM_NEURON_BO_HOST);
-		uint8_t *q = bo_mmap(fd, host, len);
+		uint8_t *q = neuron_bo_mmap(fd, host, len);
 
 		memset(q, 0xee, len);
 		copy_sync(fd, h, off, host, 0, len);
@@ -213,11 +188,11 @@ static void check_zero(int fd, uint32_t h, uint64_t bo_size, uint64_t off,
 		igt_assert_f(bad < 0, "device address %#" PRIx64 ": %#x left by another process\n",
 			     addr + off + bad, q[bad]);
 		munmap(q, len);
-		bo_close(fd, host);
+		neuron_bo_close(fd, host);
 		return;
 	}
 
-	p = bo_mmap(fd, h, bo_size);
+	p = neuron_bo_mmap(fd, h, bo_size);
 	bad = first_nonzero(p + off, len);
 	igt_assert_f(bad < 0, "device address %#" PRIx64 ": %#x left by another process\n",
 		     addr + off + bad, p[off + bad]);
@@ -250,7 +225,7 @@ static void reader_covers(int fd, const struct region *r, int n,
 					  1u << r[i].channel, &h);
 			igt_assert_f(!ret, "BO_CREATE: %s\n", strerror(-ret));
 			handles[count++] = h;
-			bo_info(fd, h, &info);
+			neuron_bo_info(fd, h, &info);
 			lo = info.device_addr > r[i].addr ? info.device_addr : r[i].addr;
 			hi = info.device_addr + info.size < r[i].addr + r[i].size ?
 			     info.device_addr + info.size : r[i].addr + r[i].size;
@@ -269,7 +244,7 @@ static void reader_covers(int fd, const struct region *r, int n,
 			 r[i].addr, r[i].size, count);
 		igt_assert_eq_u64(covered, pages);
 		for (int j = 0; j < count; j++)
-			bo_close(fd, handles[j]);
+			neuron_bo_close(fd, handles[j]);
 		free(handles);
 		free(seen);
 	}
@@ -299,19 +274,6 @@ static uint64_t dram_used(int fd)
 	return mem.regions[1].used + mem.regions[2].used;
 }
 
-/* Stop (or with engine < 0, restart) a queue pair of the model. */
-static void stall_queue(int fd, int engine, int queue)
-{
-	int qdev = igt_neuron_qdev_index(fd);
-
-	igt_require(qdev >= 0);
-	igt_require_f(igt_qmp_available(), "no QMP port\n");
-	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-			      "\"/machine/peripheral/neuron%d\",\"property\":"
-			      "\"fault-stall-queue\",\"value\":%d}}",
-			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
-}
-
 /* Wait up to @secs for the DRAM usage to come back to @used. */
 static void wait_dram_used(int fd, uint64_t used, int secs)
 {
@@ -338,7 +300,7 @@ static void timed_create(int fd, uint64_t size, bool bar)
 	igt_info("BO_CREATE DRAM %8llu KiB: %8.3f ms (%.0f MiB/s)\n",
 		 (unsigned long long)(size / KiB), dt / 1e6, (double)size / MiB / (dt / 1e9));
 	if (bar) {
-		uint8_t *p = bo_mmap(fd, h, size);
+		uint8_t *p = neuron_bo_mmap(fd, h, size);
 
 		igt_assert_eq(first_nonzero(p, probe), -1);
 		igt_assert_eq(first_nonzero(p + size - probe, probe), -1);
@@ -347,7 +309,7 @@ static void timed_create(int fd, uint64_t size, bool bar)
 		fill_words((uint32_t *)(p + size - probe), probe, PATTERN);
 		munmap(p, size);
 	}
-	bo_close(fd, h);
+	neuron_bo_close(fd, h);
 }
 
 igt_main
@@ -366,7 +328,7 @@ igt_main
 		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			for (int round = 0; round < 2; round++) {
 				uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_DRAM);
-				uint8_t *p = bo_mmap(fd, h, sizes[i]);
+				uint8_t *p = neuron_bo_mmap(fd, h, sizes[i]);
 				int64_t bad = first_nonzero(p, sizes[i]);
 
 				igt_assert_f(bad < 0, "size %" PRIu64 " byte %" PRId64 ": %#x\n",
@@ -374,7 +336,7 @@ igt_main
 				/* Dirty it: the next round likely gets the same range. */
 				fill_words((uint32_t *)p, sizes[i], PATTERN + round);
 				munmap(p, sizes[i]);
-				bo_close(fd, h);
+				neuron_bo_close(fd, h);
 			}
 		}
 	}
@@ -440,10 +402,10 @@ igt_main
 
 		/* The kernel queue exists once a DRAM BO was created. */
 		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		used0 = dram_used(fd);
 
-		stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
+		neuron_stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
 		igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
 		alarm(1);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
@@ -451,12 +413,12 @@ igt_main
 		igt_assert_eq(errno, EINTR);
 		/* The stalled clear still holds the range, no handle exists. */
 		igt_assert_eq_u64(dram_used(fd), used0 + 1 * MiB);
-		stall_queue(fd, -1, 0);
+		neuron_stall_queue(fd, -1, 0);
 		wait_dram_used(fd, used0, 30);
 
 		/* And the queue works again. */
 		h = bo_create(fd, 1 * MiB, DRM_NEURON_BO_DRAM);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		igt_assert_eq_u64(dram_used(fd), used0);
 	}
 
@@ -468,21 +430,21 @@ igt_main
 		int ret;
 
 		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		used0 = dram_used(fd);
 
-		stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
+		neuron_stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
 		t0 = now_ns();
 		ret = __bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM, 0, &h);
 		igt_info("stalled BO_CREATE: %s after %.1f s\n", strerror(-ret),
 			 (now_ns() - t0) / 1e9);
-		stall_queue(fd, -1, 0);
+		neuron_stall_queue(fd, -1, 0);
 		igt_assert_eq(ret, -ETIMEDOUT);
 		wait_dram_used(fd, used0, 30);
 
 		/* The kernel's queue is not "guilty": clearing works again. */
 		h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		igt_assert_eq_u64(dram_used(fd), used0);
 	}
 

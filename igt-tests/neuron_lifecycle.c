@@ -23,31 +23,13 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged");
 
 #define MODULE_PATH	"/lib/modules/neuron.ko"
 #define DRIVER_DIR	"/sys/bus/pci/drivers/neuron/"
 #define PARAM_DIR	"/sys/module/neuron/parameters/"
-
-static int write_str(const char *path, const char *s)
-{
-	int f = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (f < 0)
-		return -errno;
-	n = write(f, s, strlen(s));
-	close(f);
-	return n < 0 ? -errno : 0;
-}
-
-static int set_fault(int q, const char *prop, bool on)
-{
-	return igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-		       "\"/machine/peripheral/neuron%d\",\"property\":\"%s\","
-		       "\"value\":%s}}", q, prop, on ? "true" : "false");
-}
 
 static int fw_status(int fd)
 {
@@ -68,7 +50,7 @@ static bool is_bound(const char *slot)
 static void bind_dev(const char *slot)
 {
 	if (!is_bound(slot))
-		igt_assert_eq(write_str(DRIVER_DIR "bind", slot), 0);
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "bind", slot), 0);
 }
 
 /* Opens the accel node of the device at PCI address @slot. */
@@ -86,20 +68,6 @@ static int open_slot(const char *slot)
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	igt_assert_fd(fd);
 	return fd;
-}
-
-static long meminfo_kb(const char *key)
-{
-	char line[128];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			val = strtol(line + strlen(key) + 1, NULL, 10);
-	fclose(f);
-	return val;
 }
 
 /* Sum of the "count:" lines of /proc/zoneinfo: pages on per-CPU free lists. */
@@ -138,13 +106,13 @@ static struct mem_snap mem_snap(void)
 	long free_kb;
 
 	usleep(200000);	/* let RCU-deferred frees of the last rmmod land */
-	free_kb = (meminfo_kb("MemFree") + pcp_pages() * page_kb);
+	free_kb = (neuron_meminfo_kb("MemFree") + pcp_pages() * page_kb);
 	return (struct mem_snap) {
-		.used = meminfo_kb("MemTotal") - free_kb -
-			(meminfo_kb("Cached") - meminfo_kb("Shmem")) -
-			meminfo_kb("Buffers") - meminfo_kb("SReclaimable") -
-			meminfo_kb("AnonPages"),
-		.unreclaim = meminfo_kb("SUnreclaim"),
+		.used = neuron_meminfo_kb("MemTotal") - free_kb -
+			(neuron_meminfo_kb("Cached") - neuron_meminfo_kb("Shmem")) -
+			neuron_meminfo_kb("Buffers") - neuron_meminfo_kb("SReclaimable") -
+			neuron_meminfo_kb("AnonPages"),
+		.unreclaim = neuron_meminfo_kb("SUnreclaim"),
 	};
 }
 
@@ -295,7 +263,7 @@ igt_main
 		int fd = open_slot(slot0), fd2;
 
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
-		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
 
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENODEV);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, ENODEV);
@@ -341,7 +309,7 @@ igt_main
 			_exit(n ? 0 : 3);
 		}
 		usleep(200000);
-		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
 		igt_assert_eq(waitpid(pid, &status, 0), pid);
 		bind_dev(slot0);
 		close(fd);
@@ -431,11 +399,11 @@ igt_main
 	igt_subtest("not-ready-probe-fails") {
 		igt_require(igt_qmp_available());
 		igt_require(access(MODULE_PATH, R_OK) == 0);
-		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
 
-		igt_assert_eq(write_str(DRIVER_DIR "unbind", slot0), 0);
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
-		igt_assert_neq(write_str(DRIVER_DIR "bind", slot0), 0);
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", true), 0);
+		igt_assert_neq(neuron_write_str(DRIVER_DIR "bind", slot0), 0);
 		igt_assert(!is_bound(slot0));
 		igt_assert_eq(igt_neuron_count(), ndev - 1);
 
@@ -445,7 +413,7 @@ igt_main
 		igt_assert(!is_bound(slot0));
 		igt_assert_eq(igt_neuron_count(), ndev - 1);
 
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", false), 0);
 		bind_dev(slot0);
 		igt_assert_eq(igt_neuron_count(), ndev);
 		reload();
@@ -458,11 +426,11 @@ igt_main
 		int fd;
 
 		igt_require(igt_qmp_available());
-		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
 		fd = open_slot(slot0);
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", true), 0);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EIO);
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", false), 0);
 
 		/* Wedged: hardware ioctls refuse, the size step still works. */
 		igt_assert_eq(fw_status(fd), -EIO);
@@ -471,7 +439,7 @@ igt_main
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
 		igt_assert_eq(fw_status(fd), 0);
 		close(fd);
-		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
 	}
 
 	igt_describe("A wedged device is reported: uevent WEDGED=1, sysfs wedged, EIO; a good reset clears it");
@@ -482,7 +450,7 @@ igt_main
 		int fd, ue, minor;
 
 		igt_require(igt_qmp_available());
-		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "300"), 0);
 		fd = open_slot(slot0);
 		minor = read_attr(slot0, "accel_minor");
 		do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
@@ -490,7 +458,7 @@ igt_main
 		ue = uevent_open();
 
 		/* The reset never completes: wedged, reported once. */
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", true), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", true), 0);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EIO);
 		igt_assert_eq(uevent_wedged(ue, minor), 1);
 		igt_assert_eq(read_attr(slot0, "wedged"), 1);
@@ -504,7 +472,7 @@ igt_main
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 
 		/* Firmware back, a reset succeeds: recovered, reported. */
-		igt_assert_eq(set_fault(qdev0, "fault-not-ready", false), 0);
+		igt_assert_eq(neuron_set_fault(qdev0, "fault-not-ready", false), 0);
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
 		igt_assert_eq(uevent_wedged(ue, minor), 0);
 		igt_assert_eq(read_attr(slot0, "wedged"), 0);
@@ -513,15 +481,15 @@ igt_main
 
 		close(ue);
 		close(fd);
-		igt_assert_eq(write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
 	}
 
 	igt_fixture {
 		if (igt_qmp_available() && qdev0 >= 0)
-			set_fault(qdev0, "fault-not-ready", false);
+			neuron_set_fault(qdev0, "fault-not-ready", false);
 		if (!module_loaded())
 			load("");
 		if (slot0[0] && !is_bound(slot0))
-			write_str(DRIVER_DIR "bind", slot0);
+			neuron_write_str(DRIVER_DIR "bind", slot0);
 	}
 }

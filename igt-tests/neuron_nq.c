@@ -19,6 +19,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Notification queues: creation in a host BO, the EVENT entry format, "
 		     "wrap-around, overflow reporting, waits, ownership and argument checks");
@@ -64,21 +65,6 @@ static int core_ioctl_err(int fd, unsigned long req, uint32_t mask)
 	return igt_ioctl(fd, req, &a) ? -errno : 0;
 }
 
-static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
-{
-	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
-	return c.handle;
-}
-
-static void bo_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close c = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-}
-
 static volatile uint32_t *bo_map(int fd, uint32_t handle, size_t size)
 {
 	struct drm_neuron_bo_info info = { .handle = handle };
@@ -121,7 +107,7 @@ static int nq_advance(int fd, uint32_t core, uint32_t type, uint32_t engine,
 static void ring_open(int fd, uint32_t core, uint32_t size, struct ring *r)
 {
 	r->size = size;
-	r->handle = bo_create(fd, 4096 > size ? 4096 : size, DRM_NEURON_BO_HOST);
+	r->handle = neuron_bo_create(fd, 4096 > size ? 4096 : size, DRM_NEURON_BO_HOST);
 	r->map = bo_map(fd, r->handle, r->size);
 	igt_assert_eq(nq_create(fd, core, DRM_NEURON_NQ_EVENT, 0, r->handle, size), 0);
 	r->head = 0;
@@ -132,7 +118,7 @@ static void ring_close(int fd, uint32_t core, struct ring *r)
 {
 	nq_destroy(fd, core, DRM_NEURON_NQ_EVENT, 0);
 	munmap((void *)r->map, r->size);
-	bo_close(fd, r->handle);
+	neuron_bo_close(fd, r->handle);
 }
 
 /* Number of new entries from the head, as a consumer sees them. */
@@ -218,34 +204,6 @@ static void expect_events(struct ring *r, unsigned int n, const uint32_t *idx,
 		igt_assert_lte_u64(last_ts, ts);
 		last_ts = ts;
 	}
-}
-
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarms++;
-}
-
-static void arm_alarm(bool restart, int ms)
-{
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
-
-	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigemptyset(&sa.sa_mask);
-	igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
-	alarms = 0;
-	igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-}
-
-static void disarm_alarm(void)
-{
-	struct itimerval it = {};
-
-	setitimer(ITIMER_REAL, &it, NULL);
-	signal(SIGALRM, SIG_DFL);
 }
 
 /* A child that sets event @index of @core through @fd after @ms. */
@@ -408,18 +366,6 @@ static int syncobj_final_status(int fd, uint32_t handle, int64_t timeout_ns)
 
 /* ---- cores changing hands with jobs of the old owner queued ---- */
 
-static void stall_queue(int fd, int engine, int queue)
-{
-	int qdev = igt_neuron_qdev_index(fd);
-
-	igt_require(qdev >= 0);
-	igt_require_f(igt_qmp_available(), "no QMP port\n");
-	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-			      "\"/machine/peripheral/neuron%d\",\"property\":"
-			      "\"fault-stall-queue\",\"value\":%d}}",
-			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
-}
-
 /* One job on engine 0, queue 0: set semaphore @sem of @core to @value. */
 static void submit_sem_set(int fd, uint32_t core, uint32_t sem, int32_t value,
 			   uint32_t out)
@@ -446,7 +392,7 @@ static void *unstall_thread(void *arg)
 	struct unstaller *u = arg;
 
 	usleep(u->delay_ms * 1000);
-	stall_queue(u->fd, -1, 0);
+	neuron_stall_queue(u->fd, -1, 0);
 	return NULL;
 }
 
@@ -658,23 +604,23 @@ igt_main
 
 		t0 = now_ns();
 		wait_nq_args(&w, 0, t0 + 5000000000LL);
-		arm_alarm(false, 100);
+		neuron_arm_alarm(false, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		err = errno;
-		disarm_alarm();
+		neuron_disarm_alarm();
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(err, EINTR);
-		igt_assert_eq(alarms, 1);
+		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lt(now_ns(), t0 + 4000000000LL);
 
 		t0 = now_ns();
 		pid = delayed_event(fd, 0, 9, 300);
 		wait_nq_args(&w, 0, t0 + 5000000000LL);
-		arm_alarm(true, 100);
+		neuron_arm_alarm(true, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		disarm_alarm();
+		neuron_disarm_alarm();
 		igt_assert_eq(ret, 0);
-		igt_assert_eq(alarms, 1);
+		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lte(t0 + 300000000LL, now_ns());
 		igt_assert_eq(ring_ready(&r), 1);
 		reap(pid);
@@ -705,7 +651,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
 		reap(pid);
 		munmap((void *)r.map, r.size);
-		bo_close(fd, r.handle);
+		neuron_bo_close(fd, r.handle);
 		release(fd, 0x2);
 	}
 
@@ -714,7 +660,7 @@ igt_main
 		struct drm_neuron_nq_destroy d = { .core = 0, .type = DRM_NEURON_NQ_EVENT };
 		struct drm_neuron_nq_advance a;
 		struct drm_neuron_wait w;
-		uint32_t h2 = bo_create(fd2, 4096, DRM_NEURON_BO_HOST);
+		uint32_t h2 = neuron_bo_create(fd2, 4096, DRM_NEURON_BO_HOST);
 		struct ring r;
 
 		acquire(fd, 0x1);
@@ -734,7 +680,7 @@ igt_main
 		igt_assert_eq(ring_ready(&r), 1);
 		ring_close(fd, 0, &r);
 		release(fd, 0x1);
-		bo_close(fd2, h2);
+		neuron_bo_close(fd2, h2);
 	}
 
 	igt_describe("Releasing the core tears its queues down; the device stops writing");
@@ -766,7 +712,7 @@ igt_main
 
 		acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
-		bo_close(fd, r.handle);
+		neuron_bo_close(fd, r.handle);
 		event(fd, 0, 77, true);
 		igt_assert_eq(ring_ready(&r), 1);
 		nq_destroy(fd, 0, DRM_NEURON_NQ_EVENT, 0);
@@ -835,7 +781,7 @@ igt_main
 		static const uint32_t types[] = {
 			DRM_NEURON_NQ_TRACE, DRM_NEURON_NQ_NOTIFY, DRM_NEURON_NQ_ERROR,
 		};
-		uint32_t h = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t h = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
 		struct drm_neuron_nq_advance a;
 
 		acquire(fd, 0x1);
@@ -853,13 +799,13 @@ igt_main
 			}
 		}
 		release(fd, 0x1);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("Every reserved field, range and size rule of the NQ ioctls");
 	igt_subtest("bad-args") {
-		uint32_t h = bo_create(fd, 8192, DRM_NEURON_BO_HOST);
-		uint32_t dram = bo_create(fd, 4096, DRM_NEURON_BO_DRAM);
+		uint32_t h = neuron_bo_create(fd, 8192, DRM_NEURON_BO_HOST);
+		uint32_t dram = neuron_bo_create(fd, 4096, DRM_NEURON_BO_DRAM);
 		struct drm_neuron_nq_create c;
 		struct drm_neuron_nq_destroy d;
 		struct drm_neuron_nq_advance a;
@@ -926,16 +872,16 @@ igt_main
 		}
 
 		release(fd, 0x1);
-		bo_close(fd, dram);
-		bo_close(fd, h);
+		neuron_bo_close(fd, dram);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("A job copies data, increments a semaphore and sets an event; "
 		     "WAIT wakes on each, and the data is there");
 	igt_subtest("job-steps") {
 		const uint64_t size = 256 * 1024;
-		uint32_t src = bo_create(fd, size, DRM_NEURON_BO_HOST);
-		uint32_t dst = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		uint32_t src = neuron_bo_create(fd, size, DRM_NEURON_BO_HOST);
+		uint32_t dst = neuron_bo_create(fd, size, DRM_NEURON_BO_HOST);
 		volatile uint32_t *s = bo_map(fd, src, size), *d = bo_map(fd, dst, size);
 		uint32_t out = syncobj_create(fd);
 		static const uint32_t idx[] = { 12 };
@@ -974,8 +920,8 @@ igt_main
 		syncobj_destroy(fd, out);
 		munmap((void *)s, size);
 		munmap((void *)d, size);
-		bo_close(fd, src);
-		bo_close(fd, dst);
+		neuron_bo_close(fd, src);
+		neuron_bo_close(fd, dst);
 	}
 
 	igt_describe("Benchmark: submit to semaphore wake-up (job-issued increment) "
@@ -983,8 +929,8 @@ igt_main
 	igt_subtest("job-wake-latency") {
 		enum { N = 100 };
 		static int64_t sem_lat[N], fence_lat[N];
-		uint32_t src = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
-		uint32_t dst = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t src = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t dst = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
 		uint32_t out = syncobj_create(fd);
 		struct drm_neuron_event_op e = { .op = DRM_NEURON_EVENT_CLEAR, .index = 12 };
 
@@ -1015,8 +961,8 @@ igt_main
 		sem_set(fd, 0, 11, 0);
 		release(fd, 0x1);
 		syncobj_destroy(fd, out);
-		bo_close(fd, src);
-		bo_close(fd, dst);
+		neuron_bo_close(fd, src);
+		neuron_bo_close(fd, dst);
 	}
 
 	igt_describe("SEM_FENCE: the syncobj signals once the semaphore reaches the value");
@@ -1045,8 +991,8 @@ igt_main
 
 	igt_describe("SEM_FENCE gates a job: the copy waits until the semaphore is set");
 	igt_subtest("sem-fence-gates-job") {
-		uint32_t src = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
-		uint32_t dst = bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t src = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		uint32_t dst = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
 		volatile uint32_t *s = bo_map(fd, src, 4096), *d = bo_map(fd, dst, 4096);
 		uint32_t gate = syncobj_create(fd), out = syncobj_create(fd);
 		struct drm_neuron_xfer x = {
@@ -1080,8 +1026,8 @@ igt_main
 		syncobj_destroy(fd, out);
 		munmap((void *)s, 4096);
 		munmap((void *)d, 4096);
-		bo_close(fd, src);
-		bo_close(fd, dst);
+		neuron_bo_close(fd, src);
+		neuron_bo_close(fd, dst);
 	}
 
 	igt_describe("SEM_FENCE: an unmet condition signals with -ETIMEDOUT at the deadline");
@@ -1229,7 +1175,7 @@ igt_main
 		so = syncobj_create(fd2);
 		acquire(tmp, 0x1);
 		sem_set(tmp, 0, 22, 0);
-		stall_queue(tmp, 0, 0);
+		neuron_stall_queue(tmp, 0, 0);
 		submit_sem_set(tmp, 0, 22, 5, 0);
 		close(tmp);
 		/* Another file's job on the same queue tells when it ran. */
@@ -1243,7 +1189,7 @@ igt_main
 		/* The owner releases the core with the job stalled. */
 		so = syncobj_create(fd);
 		acquire(fd, 0x1);
-		stall_queue(fd, 0, 0);
+		neuron_stall_queue(fd, 0, 0);
 		submit_sem_set(fd, 0, 22, 5, so);
 		release(fd, 0x1);
 		acquire_after_job(fd2, fd, so);

@@ -20,45 +20,12 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("PRIME export and import of host and DRAM buffer objects");
 
 #define PAGE	4096ull
 #define MiB	(1024ull * 1024)
-
-static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
-{
-	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
-	return c.handle;
-}
-
-static void bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->handle = handle;
-	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
-}
-
-static void bo_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close c = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-}
-
-static void *bo_mmap(int fd, uint32_t handle, uint64_t size)
-{
-	struct drm_neuron_bo_info info;
-	void *p;
-
-	bo_info(fd, handle, &info);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 info.mmap_offset);
-	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
-	return p;
-}
 
 static int bo_export(int fd, uint32_t handle)
 {
@@ -196,8 +163,8 @@ static void close_order(int fd, const char *order, uint32_t placement)
 	int d;
 
 	usage(fd, &host0, &dram0);
-	e = bo_create(fd2, size, placement);
-	p = bo_mmap(fd2, e, size);
+	e = neuron_bo_create(fd2, size, placement);
+	p = neuron_bo_mmap(fd2, e, size);
 	fill(p, size, 0x42);
 	munmap(p, size);
 	d = bo_export(fd2, e);
@@ -206,17 +173,17 @@ static void close_order(int fd, const char *order, uint32_t placement)
 	for (const char *c = order; *c; c++) {
 		switch (*c) {
 		case 'E':
-			bo_close(fd2, e);
+			neuron_bo_close(fd2, e);
 			close(fd2);
 			break;
 		case 'D':
 			close(d);
 			break;
 		case 'I':
-			p = bo_mmap(fd, i, size);
+			p = neuron_bo_mmap(fd, i, size);
 			check(p, size, 0x42);
 			munmap(p, size);
-			bo_close(fd, i);
+			neuron_bo_close(fd, i);
 			break;
 		}
 		usage(fd, &host1, &dram1);
@@ -237,23 +204,23 @@ igt_main
 
 	igt_describe("Exporting and importing in the same file gives back the same handle");
 	igt_subtest("self-import") {
-		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
-		uint32_t d_h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		uint32_t h = neuron_bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		uint32_t d_h = neuron_bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
 		int d = bo_export(fd, h), dd = bo_export(fd, d_h);
 
 		igt_assert_eq(bo_import(fd, d), h);
 		igt_assert_eq(bo_import(fd, dd), d_h);
 		close(d);
 		close(dd);
-		bo_close(fd, h);
-		bo_close(fd, d_h);
+		neuron_bo_close(fd, h);
+		neuron_bo_close(fd, d_h);
 	}
 
 	igt_describe("Importing the same dma-buf twice in another file gives the same handle");
 	igt_subtest("double-import") {
 		int fd2 = igt_neuron_open(0);
-		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
-		uint32_t dh = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		uint32_t h = neuron_bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		uint32_t dh = neuron_bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
 		int d = bo_export(fd, h), dd = bo_export(fd, dh);
 		int d2 = dup(d);
 		uint32_t i1 = bo_import(fd2, d), i2 = bo_import(fd2, d2);
@@ -264,26 +231,26 @@ igt_main
 		igt_assert_eq(j1, j2);
 		igt_assert_neq(i1, j1);
 		/* Same device: the very same BO, not an import. */
-		bo_info(fd, dh, &a);
-		bo_info(fd2, j1, &b);
+		neuron_bo_info(fd, dh, &a);
+		neuron_bo_info(fd2, j1, &b);
 		igt_assert_eq_u64(a.device_addr, b.device_addr);
 		igt_assert(!(b.info_flags & (DRM_NEURON_BO_INFO_IMPORTED |
 					     DRM_NEURON_BO_INFO_PEER)));
-		bo_info(fd2, i1, &b);
+		neuron_bo_info(fd2, i1, &b);
 		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_IMPORTED));
 		close(d);
 		close(d2);
 		close(dd);
 		close(fd2);
-		bo_close(fd, h);
-		bo_close(fd, dh);
+		neuron_bo_close(fd, h);
+		neuron_bo_close(fd, dh);
 	}
 
 	igt_describe("A host BO exported in one process and imported in another: same contents both ways");
 	igt_subtest("cross-process") {
 		uint64_t size = 1 * MiB + PAGE;
-		uint32_t h = bo_create(fd, size, DRM_NEURON_BO_HOST);
-		uint8_t *p = bo_mmap(fd, h, size);
+		uint32_t h = neuron_bo_create(fd, size, DRM_NEURON_BO_HOST);
+		uint8_t *p = neuron_bo_mmap(fd, h, size);
 		int sv[2], status;
 		pid_t pid;
 
@@ -329,7 +296,7 @@ igt_main
 		check(p, size, 0x99);
 		close(sv[0]);
 		munmap(p, size);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 	}
 
 	igt_describe("A dma-buf can be mapped directly, for both placements");
@@ -341,8 +308,8 @@ igt_main
 
 			if (pl == DRM_NEURON_BO_DRAM && !have_cap(fd, DRM_NEURON_CAP_DRAM_BAR))
 				continue;
-			h = bo_create(fd, 2 * PAGE, pl);
-			p = bo_mmap(fd, h, 2 * PAGE);
+			h = neuron_bo_create(fd, 2 * PAGE, pl);
+			p = neuron_bo_mmap(fd, h, 2 * PAGE);
 			fill(p, 2 * PAGE, pl);
 			d = bo_export(fd, h);
 			q = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, d, 0);
@@ -356,7 +323,7 @@ igt_main
 			munmap(q, PAGE);
 			munmap(p, 2 * PAGE);
 			close(d);
-			bo_close(fd, h);
+			neuron_bo_close(fd, h);
 		}
 	}
 
@@ -370,25 +337,25 @@ igt_main
 
 		igt_require(igt_neuron_count() >= 2);
 		fd1 = igt_neuron_open(1);
-		h = bo_create(fd, 3 * PAGE, DRM_NEURON_BO_HOST);
-		p = bo_mmap(fd, h, 3 * PAGE);
+		h = neuron_bo_create(fd, 3 * PAGE, DRM_NEURON_BO_HOST);
+		p = neuron_bo_mmap(fd, h, 3 * PAGE);
 		fill(p, 3 * PAGE, 5);
 		d = bo_export(fd, h);
 		i = bo_import(fd1, d);
-		bo_info(fd1, i, &info);
+		neuron_bo_info(fd1, i, &info);
 		igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
 		igt_assert(info.info_flags & DRM_NEURON_BO_INFO_IMPORTED);
 		igt_assert(!(info.info_flags & DRM_NEURON_BO_INFO_PEER));
 		igt_assert_eq_u64(info.size, 3 * PAGE);
 		igt_assert_eq_u64(info.device_addr >> 46, 1);
 		munmap(p, 3 * PAGE);
-		p = bo_mmap(fd1, i, 3 * PAGE);
+		p = neuron_bo_mmap(fd1, i, 3 * PAGE);
 		check(p, 3 * PAGE, 5);
 		munmap(p, 3 * PAGE);
 		/* The exporter goes first; the importer keeps the pages. */
 		close(d);
-		bo_close(fd, h);
-		p = bo_mmap(fd1, i, 3 * PAGE);
+		neuron_bo_close(fd, h);
+		p = neuron_bo_mmap(fd1, i, 3 * PAGE);
 		check(p, 3 * PAGE, 5);
 		munmap(p, 3 * PAGE);
 		close(fd1);
@@ -406,11 +373,11 @@ igt_main
 		fd0 = igt_neuron_open(0);
 		fd1 = igt_neuron_open(1);
 		usage(fd, &host0, &dram0);
-		h = bo_create(fd0, 5 * PAGE, DRM_NEURON_BO_DRAM);
-		bo_info(fd0, h, &a);
+		h = neuron_bo_create(fd0, 5 * PAGE, DRM_NEURON_BO_DRAM);
+		neuron_bo_info(fd0, h, &a);
 		d = bo_export(fd0, h);
 		i = bo_import(fd1, d);
-		bo_info(fd1, i, &b);
+		neuron_bo_info(fd1, i, &b);
 		igt_assert_eq(b.placement, DRM_NEURON_BO_DRAM);
 		igt_assert_eq(b.info_flags & (DRM_NEURON_BO_INFO_IMPORTED |
 					      DRM_NEURON_BO_INFO_PEER),
@@ -429,7 +396,7 @@ igt_main
 		/* The importer never maps the exporter's DRAM (peer-dram-mmap). */
 		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_MAPPABLE));
 		if (have_cap(fd0, DRM_NEURON_CAP_DRAM_BAR)) {
-			p = bo_mmap(fd0, h, 5 * PAGE);
+			p = neuron_bo_mmap(fd0, h, 5 * PAGE);
 			fill(p, 5 * PAGE, 9);
 			munmap(p, 5 * PAGE);
 			p = mmap(NULL, 5 * PAGE, PROT_READ, MAP_SHARED, d, 0);
@@ -443,7 +410,7 @@ igt_main
 		close(fd0);
 		usage(fd, &host1, &dram1);
 		igt_assert_eq_u64(dram1, dram0 + 5 * PAGE);
-		bo_info(fd1, i, &b);
+		neuron_bo_info(fd1, i, &b);
 		igt_assert_eq_u64(b.device_addr, a.device_addr);
 		close(fd1);
 		usage(fd, &host1, &dram1);
@@ -463,12 +430,12 @@ igt_main
 		fd0 = igt_neuron_open(0);
 		fd1 = igt_neuron_open(1);
 		bar = have_cap(fd0, DRM_NEURON_CAP_DRAM_BAR);
-		h = bo_create(fd0, 2 * PAGE, DRM_NEURON_BO_DRAM);
-		bo_info(fd0, h, &a);
+		h = neuron_bo_create(fd0, 2 * PAGE, DRM_NEURON_BO_DRAM);
+		neuron_bo_info(fd0, h, &a);
 		igt_assert_eq(!!(a.info_flags & DRM_NEURON_BO_INFO_MAPPABLE), bar);
 		d = bo_export(fd0, h);
 		i = bo_import(fd1, d);
-		bo_info(fd1, i, &b);
+		neuron_bo_info(fd1, i, &b);
 		igt_assert(b.info_flags & DRM_NEURON_BO_INFO_PEER);
 		igt_assert(!(b.info_flags & DRM_NEURON_BO_INFO_MAPPABLE));
 		igt_assert_neq_u64(b.mmap_offset, 0);
@@ -488,7 +455,7 @@ igt_main
 
 		/* The dma-buf maps the exporter's DRAM in the exporter's space. */
 		if (bar) {
-			p = bo_mmap(fd0, h, 2 * PAGE);
+			p = neuron_bo_mmap(fd0, h, 2 * PAGE);
 			fill(p, 2 * PAGE, 0x21);
 			munmap(p, 2 * PAGE);
 			p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, d, 0);
@@ -526,18 +493,18 @@ igt_main
 		igt_assert_fd(d);
 
 		h = bo_import(fd, d);
-		bo_info(fd, h, &info);
+		neuron_bo_info(fd, h, &info);
 		igt_assert_eq(info.placement, DRM_NEURON_BO_HOST);
 		igt_assert(info.info_flags & DRM_NEURON_BO_INFO_IMPORTED);
 		igt_assert_eq_u64(info.size, size);
 		igt_assert_eq_u64(info.device_addr >> 46, 1);
 		igt_assert_gte(info.dma_segments, 1);
-		p = bo_mmap(fd, h, size);
+		p = neuron_bo_mmap(fd, h, size);
 		check(p, size, 0x33);
 		p[7] = 0xee;
 		igt_assert_eq(m[7], 0xee);
 		munmap(p, size);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		close(d);
 		munmap(m, size);
 		close(memfd);
@@ -547,7 +514,7 @@ igt_main
 	igt_describe("Invalid PRIME requests: bad handles, bad fds, stale handles");
 	igt_subtest("prime-invalid") {
 		struct drm_prime_handle p = { .handle = 0x7fffffff, .flags = DRM_CLOEXEC };
-		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		uint32_t h = neuron_bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
 		int nfd = open("/dev/null", O_RDONLY);
 		uint32_t out;
 
@@ -557,7 +524,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, EINVAL);
 		igt_assert_eq(__bo_import(fd, nfd, &out), -EINVAL);
 		igt_assert_eq(__bo_import(fd, -1, &out), -EBADF);
-		bo_close(fd, h);
+		neuron_bo_close(fd, h);
 		p.handle = h;
 		p.flags = DRM_CLOEXEC;
 		do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, ENOENT);

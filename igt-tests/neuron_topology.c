@@ -14,6 +14,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Neuron-Pipe topology: the VM's ring, neighbour nodes, link faults, unbound peers");
 
@@ -65,25 +66,6 @@ static int by_qdev(int q)
 		if (qidx[i] == q)
 			return i;
 	return -1;
-}
-
-static int set_fault(int q, const char *prop, bool on)
-{
-	return igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-		       "\"/machine/peripheral/neuron%d\",\"property\":\"%s\","
-		       "\"value\":%s}}", q, prop, on ? "true" : "false");
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
 }
 
 static void sysfs_str(const char *slot, const char *attr, char *buf, size_t len)
@@ -217,9 +199,9 @@ igt_main
 
 			igt_require(ndev > 1);
 			igt_require(igt_qmp_available());
-			igt_assert_eq(set_fault(qidx[0], prop, true), 0);
+			igt_assert_eq(neuron_set_fault(qidx[0], prop, true), 0);
 			query_topo(fds[0], &t);
-			igt_assert_eq(set_fault(qidx[0], prop, false), 0);
+			igt_assert_eq(neuron_set_fault(qidx[0], prop, false), 0);
 			igt_assert_eq_u32(t.links[dir].flags, 0);
 			igt_assert_eq(t.links[dir].peer_minor, -1);
 			igt_assert_eq_u32(t.links[dir].peer_device_id, 0);
@@ -241,9 +223,9 @@ igt_main
 		peer = by_qdev((qidx[0] + 1) % ndev);
 		igt_assert_eq(igt_neuron_pci_slot(fds[peer], slot), 0);
 
-		igt_assert_eq(write_str("/sys/bus/pci/drivers/neuron/unbind", slot), 0);
+		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/unbind", slot), 0);
 		query_topo(fds[0], &t);
-		igt_assert_eq(write_str("/sys/bus/pci/drivers/neuron/bind", slot), 0);
+		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/bind", slot), 0);
 
 		igt_assert_eq_u32(t.links[DRM_NEURON_LINK_EAST].flags,
 				  DRM_NEURON_LINK_UP | DRM_NEURON_LINK_PEER_ID_VALID);
@@ -265,8 +247,8 @@ igt_main
 	igt_fixture {
 		if (igt_qmp_available()) {
 			for (int i = 0; i < ndev; i++) {
-				set_fault(qidx[i], "fault-east-link-down", false);
-				set_fault(qidx[i], "fault-west-link-down", false);
+				neuron_set_fault(qidx[i], "fault-east-link-down", false);
+				neuron_set_fault(qidx[i], "fault-west-link-down", false);
 			}
 		}
 		for (int i = 0; i < ndev; i++)

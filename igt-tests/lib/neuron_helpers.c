@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neuron_helpers.c - helpers shared by the neuron igt-tests (see the header)
+ *
+ * Copyright (c) 2025 The neuron project authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "igt.h"
+#include "neuron_helpers.h"
+
+uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement)
+{
+	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	return c.handle;
+}
+
+void neuron_bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, info);
+}
+
+void neuron_bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+void *neuron_bo_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_neuron_bo_info info;
+	void *p;
+
+	neuron_bo_info(fd, handle, &info);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	igt_assert_f(p != MAP_FAILED, "mmap: %s\n", strerror(errno));
+	return p;
+}
+
+int neuron_write_str(const char *path, const char *s)
+{
+	int f = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (f < 0)
+		return -errno;
+	n = write(f, s, strlen(s));
+	close(f);
+	return n < 0 ? -errno : 0;
+}
+
+long long neuron_meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t l = strlen(key);
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, l) && line[l] == ':') {
+			v = atoll(line + l + 1);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+int neuron_set_fault(int q, const char *prop, bool on)
+{
+	return igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+		       "\"/machine/peripheral/neuron%d\",\"property\":\"%s\","
+		       "\"value\":%s}}", q, prop, on ? "true" : "false");
+}
+
+void neuron_stall_queue(int fd, int engine, int queue)
+{
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+			      "\"/machine/peripheral/neuron%d\",\"property\":"
+			      "\"fault-stall-queue\",\"value\":%d}}",
+			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+}
+
+volatile sig_atomic_t neuron_alarms;
+
+static void neuron_on_alarm(int sig)
+{
+	(void)sig;
+	neuron_alarms++;
+}
+
+void neuron_arm_alarm(bool restart, int ms)
+{
+	struct sigaction sa = { .sa_handler = neuron_on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
+
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigemptyset(&sa.sa_mask);
+	igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	neuron_alarms = 0;
+	igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+}
+
+void neuron_disarm_alarm(void)
+{
+	struct itimerval it = {};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	signal(SIGALRM, SIG_DFL);
+}

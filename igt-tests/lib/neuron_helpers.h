@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * neuron_helpers.h - small helpers shared by the igt-tests/neuron_*.c tests
+ *
+ * Copyright (c) 2025 The neuron project authors
+ *
+ * Each helper used to be copied into several test binaries; they live here
+ * once, behave exactly as those copies did, and fail the running subtest
+ * (through igt_assert / do_ioctl) where the copies did.  Built into
+ * igt-tests/build/lib/ and linked into every test binary with igt.o.
+ *
+ *   BOs:      neuron_bo_create / neuron_bo_info / neuron_bo_close /
+ *             neuron_bo_mmap
+ *   Files:    neuron_write_str, neuron_meminfo_kb
+ *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
+ *             neuron_stall_queue
+ *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
+ */
+#ifndef NEURON_HELPERS_H
+#define NEURON_HELPERS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <drm/neuron_accel.h>
+
+/*
+ * BO_CREATE of @size bytes in @placement (DRM_NEURON_BO_*); the subtest fails
+ * if the ioctl does.  Returns the new handle.
+ */
+uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement);
+
+/* BO_INFO (flags 0) of @handle into @info (zeroed first); fails on error. */
+void neuron_bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info);
+
+/* DRM_IOCTL_GEM_CLOSE of @handle; fails on error. */
+void neuron_bo_close(int fd, uint32_t handle);
+
+/*
+ * mmap @size bytes of @handle read/write, shared, at the fake offset BO_INFO
+ * reports; fails the subtest when mmap fails.
+ */
+void *neuron_bo_mmap(int fd, uint32_t handle, uint64_t size);
+
+/* Write @s (no newline added) to @path. Returns 0 or -errno. */
+int neuron_write_str(const char *path, const char *s);
+
+/*
+ * The value, in KiB, of the /proc/meminfo line "@key:", or -1 when there is
+ * no such line.  Fails the subtest when /proc/meminfo cannot be opened.
+ */
+long long neuron_meminfo_kb(const char *key);
+
+/*
+ * qom-set the bool QOM property @prop of /machine/peripheral/neuron<q> to @on
+ * through igt_qmp().  Returns igt_qmp()'s result (0, or -1 on a QMP error).
+ */
+int neuron_set_fault(int q, const char *prop, bool on);
+
+/*
+ * Stop the model's queue pair @engine/@queue of the device behind @fd
+ * (fault-stall-queue = engine * 16 + queue), or with @engine < 0 let the
+ * stalled queue run again (-1).  Skips the subtest when the device has no
+ * QOM path or there is no QMP port; fails it when qom-set fails.
+ */
+void neuron_stall_queue(int fd, int engine, int queue);
+
+/* Number of SIGALRMs delivered since the last neuron_arm_alarm(). */
+extern volatile sig_atomic_t neuron_alarms;
+
+/*
+ * Install a SIGALRM handler that counts into neuron_alarms (SA_RESTART when
+ * @restart), reset the count and arm a one-shot ITIMER_REAL of @ms
+ * milliseconds (@ms < 1000).  Fails the subtest if either call fails.
+ */
+void neuron_arm_alarm(bool restart, int ms);
+
+/* Stop the timer and restore the default SIGALRM disposition. */
+void neuron_disarm_alarm(void);
+
+#endif /* NEURON_HELPERS_H */
