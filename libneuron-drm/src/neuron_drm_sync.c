@@ -105,8 +105,14 @@ int neuron_drm_syncobj_timeline_wait(int fd, const uint32_t *handles,
 	return 0;
 }
 
-int neuron_drm_syncobj_query(int fd, const uint32_t *handles, uint64_t *points,
-			     uint32_t count)
+/*
+ * The ioctls that take a struct drm_syncobj_timeline_array (@count
+ * handles, each with its point in @points; flags 0): QUERY writes the
+ * points, TIMELINE_SIGNAL reads them.
+ */
+static int syncobj_timeline_array(int fd, unsigned long req,
+				  const uint32_t *handles,
+				  const uint64_t *points, uint32_t count)
 {
 	struct drm_syncobj_timeline_array a;
 	int ret;
@@ -117,24 +123,22 @@ int neuron_drm_syncobj_query(int fd, const uint32_t *handles, uint64_t *points,
 	a.handles = (uintptr_t)handles;
 	a.points = (uintptr_t)points;
 	a.count_handles = count;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_SYNCOBJ_QUERY, &a);
+	ret = neuron_drm_ioctl(fd, req, &a);
 	return ret < 0 ? ret : 0;
+}
+
+int neuron_drm_syncobj_query(int fd, const uint32_t *handles, uint64_t *points,
+			     uint32_t count)
+{
+	return syncobj_timeline_array(fd, DRM_IOCTL_SYNCOBJ_QUERY, handles,
+				      points, count);
 }
 
 int neuron_drm_syncobj_timeline_signal(int fd, const uint32_t *handles,
 				       const uint64_t *points, uint32_t count)
 {
-	struct drm_syncobj_timeline_array a;
-	int ret;
-
-	if (!handles || !points || count == 0)
-		return -EINVAL;
-	memset(&a, 0, sizeof(a));
-	a.handles = (uintptr_t)handles;
-	a.points = (uintptr_t)points;
-	a.count_handles = count;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
-	return ret < 0 ? ret : 0;
+	return syncobj_timeline_array(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL,
+				      handles, points, count);
 }
 
 int neuron_drm_syncobj_status(int fd, uint32_t handle, int *status)

@@ -40,6 +40,7 @@
 #include "load-device.h"
 #include "load-files.h"
 #include "progress.h"
+#include "tool-version.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -307,10 +308,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("neuron-load (libneuron-drm %u.%u.%u)\n",
-			       neuron_drm_lib_version() >> 16,
-			       (neuron_drm_lib_version() >> 8) & 0xff,
-			       neuron_drm_lib_version() & 0xff);
+			tool_print_version("neuron-load");
 			return 0;
 		default:
 			usage(stderr);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "neuron_drm.h"
+#include "tool-version.h"
 
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
@@ -680,10 +681,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("neuron-ls (libneuron-drm %u.%u.%u)\n",
-			       neuron_drm_lib_version() >> 16,
-			       (neuron_drm_lib_version() >> 8) & 0xff,
-			       neuron_drm_lib_version() & 0xff);
+			tool_print_version("neuron-ls");
 			return 0;
 		default:
 			usage(stderr);
