@@ -1048,6 +1048,56 @@ igt_main
 		igt_assert(strstr(buf, "neuron-jobs-completed:"));
 	}
 
+	igt_describe("User descriptors against many large listed BOs: "
+		     "validation scales (prints the SUBMIT time)");
+	igt_subtest("udesc-scale") {
+		const uint64_t big = 256ull << 20;
+		uint32_t handles[5], so = syncobj_create(fd);
+		struct drm_neuron_dma_desc *descs;
+		struct drm_neuron_bo_info id;
+		struct drm_neuron_submit s;
+		int64_t t[3];
+		int i, pass;
+
+		for (i = 0; i < 4; i++)
+			handles[i] = bo_create(fd, DRM_NEURON_BO_HOST, big);
+		handles[4] = bo_create(fd, DRM_NEURON_BO_DRAM, 1 << 20);
+		bo_info(fd, handles[4], &id);
+		descs = calloc(DRM_NEURON_SUBMIT_MAX_DESCS, sizeof(*descs));
+		igt_assert(descs);
+		/* DRAM -> DRAM inside the last BO: every lookup passes the host BOs */
+		for (i = 0; i < DRM_NEURON_SUBMIT_MAX_DESCS; i++)
+			descs[i] = (struct drm_neuron_dma_desc){
+				.m2s_len_ctrl = 128 | (3u << 26),
+				.m2s_meta = 0x01080003,
+				.m2s_addr = id.device_addr + i * 128,
+				.s2m_len_ctrl = 128,
+				.s2m_addr = id.device_addr + (512 << 10) + i * 128,
+			};
+		s = (struct drm_neuron_submit){
+			.engine = 4, .queue = 1, .descs = (uintptr_t)descs,
+			.desc_count = DRM_NEURON_SUBMIT_MAX_DESCS,
+			.bo_handles = (uintptr_t)handles, .bo_handle_count = 5,
+			.out_sync.handle = so,
+		};
+		/* the first submit also pins and maps the host BOs */
+		for (pass = 0; pass < 3; pass++) {
+			int64_t t0 = now_ns();
+
+			igt_assert_eq(submit(fd, &s), 0);
+			t[pass] = now_ns() - t0;
+			igt_assert_eq(syncobj_wait(fd, so, 0, 60 * SEC_NS), 0);
+		}
+		igt_info("SUBMIT of %d user descriptors, 4 x 256 MiB host BOs "
+			 "listed: first %.3f ms, then %.3f ms, %.3f ms\n",
+			 DRM_NEURON_SUBMIT_MAX_DESCS, t[0] / 1e6, t[1] / 1e6,
+			 t[2] / 1e6);
+		free(descs);
+		syncobj_destroy(fd, so);
+		for (i = 0; i < 5; i++)
+			bo_close(fd, handles[i]);
+	}
+
 	igt_describe("Module parameters job_timeout_ms, poll_min_us and "
 		     "poll_max_us are clamped to their documented bounds");
 	igt_subtest("param-bounds") {

@@ -22,6 +22,7 @@
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
@@ -900,29 +901,102 @@ static int neuron_seglist_add(void *priv, u64 dev_addr, u64 len)
 	return 0;
 }
 
-struct neuron_contains {
-	u64 addr;
+/* One contiguous DMA piece of a listed BO, as the device addresses it. */
+struct neuron_bo_seg {
+	u64 start;
 	u64 len;
+};
+
+/* The pieces of one listed BO, sorted by @start, for user descriptors. */
+struct neuron_bo_segs {
+	struct neuron_bo_seg *seg;
+	u32 count;
+};
+
+struct neuron_bo_seg_collect {
+	struct neuron_bo_seg *seg;
+	u32 count;
+	u32 max;
 	u64 route;
 };
 
-static int neuron_contains_seg(void *priv, u64 dev_addr, u64 len)
+/* Count the pieces (@seg NULL), or store them. */
+static int neuron_bo_seg_collect(void *priv, u64 dev_addr, u64 len)
 {
-	struct neuron_contains *c = priv;
-	u64 start = dev_addr | c->route;
+	struct neuron_bo_seg_collect *c = priv;
 
-	/* Stop the walk (with 1) when the range lies in this segment. */
-	return c->addr >= start && c->len <= len && c->addr - start <= len - c->len;
+	if (c->seg) {
+		if (c->count >= c->max)
+			return -E2BIG;
+		c->seg[c->count].start = dev_addr | c->route;
+		c->seg[c->count].len = len;
+	}
+	c->count++;
+	return 0;
 }
 
-/* Is [addr, addr + len) inside one contiguous piece of @bo? */
-static bool neuron_job_bo_contains(const struct neuron_job_bo *bo, u64 addr,
-				   u64 len)
+static int neuron_bo_seg_cmp(const void *a, const void *b)
 {
-	struct neuron_contains c = { .addr = addr, .len = len, .route = bo->route };
+	const struct neuron_bo_seg *x = a, *y = b;
 
-	return neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
-				      neuron_contains_seg, &c) == 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Collect the DMA pieces of @bo once per submit, sorted, so that each user
+ * descriptor costs a binary search instead of a walk of the BO's sg table.
+ */
+static int neuron_bo_segs_init(struct neuron_bo_segs *segs,
+			       const struct neuron_job_bo *bo)
+{
+	struct neuron_bo_seg_collect c = { .route = bo->route };
+	int ret;
+
+	ret = neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
+				     neuron_bo_seg_collect, &c);
+	if (ret)
+		return ret;
+	c.seg = kvmalloc_array(c.count, sizeof(*c.seg), GFP_KERNEL);
+	if (!c.seg)
+		return -ENOMEM;
+	c.max = c.count;
+	c.count = 0;
+	ret = neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
+				     neuron_bo_seg_collect, &c);
+	if (ret) {
+		kvfree(c.seg);
+		return ret;
+	}
+	sort(c.seg, c.count, sizeof(*c.seg), neuron_bo_seg_cmp, NULL);
+	segs->seg = c.seg;
+	segs->count = c.count;
+	return 0;
+}
+
+/*
+ * Is [addr, addr + len) inside one contiguous piece of the BO? The pieces
+ * do not overlap: only the last one starting at or below @addr can hold it.
+ */
+static bool neuron_bo_segs_contain(const struct neuron_bo_segs *segs,
+				   u64 addr, u64 len)
+{
+	const struct neuron_bo_seg *seg;
+	u32 lo = 0, hi = segs->count;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (segs->seg[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	seg = &segs->seg[lo - 1];
+	return len <= seg->len && addr - seg->start <= seg->len - len;
 }
 
 /*
@@ -968,6 +1042,8 @@ struct neuron_submit_ctx {
 	u32 pair_alloc;
 	u32 max_bos;
 	struct neuron_seglist segs[2];
+	struct neuron_bo_segs *bo_segs;
+	u32 bo_segs_count;
 };
 
 static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
@@ -1214,9 +1290,25 @@ static int neuron_job_find_bo(struct neuron_submit_ctx *ctx, u32 nbos,
 {
 	struct neuron_job *job = ctx->job;
 	u32 i;
+	int ret;
+
+	if (nbos && !ctx->bo_segs) {
+		ctx->bo_segs = kvcalloc(nbos, sizeof(*ctx->bo_segs),
+					GFP_KERNEL);
+		if (!ctx->bo_segs)
+			return -ENOMEM;
+		for (i = 0; i < nbos; i++) {
+			ret = neuron_bo_segs_init(&ctx->bo_segs[i],
+						  &job->bos[i]);
+			if (ret)
+				return ret;
+			ctx->bo_segs_count++;
+			cond_resched();
+		}
+	}
 
 	for (i = 0; i < nbos; i++) {
-		if (neuron_job_bo_contains(&job->bos[i], addr, len)) {
+		if (neuron_bo_segs_contain(&ctx->bo_segs[i], addr, len)) {
 			job->bos[i].write |= write;
 			return 0;
 		}
@@ -1303,6 +1395,7 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 			ret = neuron_job_add_nc_write(ctx, &x);
 		if (ret)
 			return ret;
+		cond_resched();
 	}
 
 	for (i = 0; i < args->desc_count; i++) {
@@ -1313,6 +1406,7 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 		ret = neuron_job_add_udesc(ctx, nbos, &d);
 		if (ret)
 			return ret;
+		cond_resched();
 	}
 	return 0;
 }
@@ -1424,6 +1518,9 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		kvfree(ctx.segs[i].addr);
 		kvfree(ctx.segs[i].len);
 	}
+	for (i = 0; i < ctx.bo_segs_count; i++)
+		kvfree(ctx.bo_segs[i].seg);
+	kvfree(ctx.bo_segs);
 	if (ret)
 		goto err_free;
 
