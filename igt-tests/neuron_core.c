@@ -27,33 +27,11 @@ IGT_TEST_DESCRIPTION("NeuronCore ownership (acquire, conflicts, release on close
 #define NSEMS		32
 #define NEVENTS		256
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int core_ioctl(int fd, unsigned long req, uint32_t mask)
 {
 	struct drm_neuron_core_acquire a = { .core_mask = mask };
 
 	return igt_ioctl(fd, req, &a);
-}
-
-static void acquire(int fd, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a);
-}
-
-static void release(int fd, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
 }
 
 static void query_cores(int fd, struct drm_neuron_query_cores *q)
@@ -156,12 +134,12 @@ static void *waiter_thread(void *arg)
 	for (int i = 0; i < wk->iterations; i++) {
 		struct drm_neuron_wait w;
 
-		wait_sem_args(&w, 3, 10, i + 1, now_ns() + 5000000000LL);
+		wait_sem_args(&w, 3, 10, i + 1, neuron_now_ns() + 5000000000LL);
 		if (igt_ioctl(wk->fd, DRM_IOCTL_NEURON_WAIT, &w)) {
 			wk->errors++;
 			break;
 		}
-		wk->wake_ns[i] = now_ns();
+		wk->wake_ns[i] = neuron_now_ns();
 	}
 	return NULL;
 }
@@ -223,7 +201,7 @@ igt_main
 	igt_subtest("acquire-release") {
 		struct drm_neuron_query_cores q;
 
-		acquire(fd, 0x5);
+		neuron_core_acquire(fd, 0x5);
 		query_cores(fd, &q);
 		igt_assert_eq(q.cores[0].pid, getpid());
 		igt_assert_eq(q.cores[0].flags,
@@ -238,8 +216,8 @@ igt_main
 		igt_assert_eq(q.cores[2].flags, DRM_NEURON_CORE_OWNER_OWNED);
 
 		/* Acquiring owned cores again is fine. */
-		acquire(fd, 0x1);
-		release(fd, 0x5);
+		neuron_core_acquire(fd, 0x1);
+		neuron_core_release(fd, 0x5);
 		query_cores(fd, &q);
 		for (int i = 0; i < NCORES; i++) {
 			igt_assert_eq(q.cores[i].pid, 0);
@@ -259,7 +237,7 @@ igt_main
 	igt_subtest("conflict") {
 		struct drm_neuron_query_cores q;
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		igt_assert_eq(core_ioctl(fd2, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x2), -1);
 		igt_assert_eq(errno, EBUSY);
 		igt_assert_eq(core_ioctl(fd2, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x3), -1);
@@ -277,21 +255,21 @@ igt_main
 		igt_assert_eq(q.cores[1].flags,
 			      DRM_NEURON_CORE_OWNER_OWNED | DRM_NEURON_CORE_OWNER_CALLER);
 
-		release(fd, 0x2);
-		acquire(fd2, 0x3);
-		release(fd2, 0x3);
+		neuron_core_release(fd, 0x2);
+		neuron_core_acquire(fd2, 0x3);
+		neuron_core_release(fd2, 0x3);
 	}
 
 	igt_describe("Closing the file releases its cores");
 	igt_subtest("release-on-close") {
 		int tmp = igt_neuron_open(0);
 
-		acquire(tmp, 0xf);
+		neuron_core_acquire(tmp, 0xf);
 		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x8), -1);
 		igt_assert_eq(errno, EBUSY);
 		close(tmp);
-		acquire(fd, 0xf);
-		release(fd, 0xf);
+		neuron_core_acquire(fd, 0xf);
+		neuron_core_release(fd, 0xf);
 	}
 
 	igt_describe("A dup()ed descriptor shares the ownership of its file");
@@ -299,13 +277,13 @@ igt_main
 		int d = dup(fd);
 
 		igt_assert_fd(d);
-		acquire(d, 0x1);
+		neuron_core_acquire(d, 0x1);
 		igt_assert_eq(sem_read(fd, 0, 0), sem_read(d, 0, 0));
 		close(d);
 		/* Still owned: the file is still open through fd. */
 		igt_assert_eq(core_ioctl(fd2, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1), -1);
 		igt_assert_eq(errno, EBUSY);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("Cores of a process killed with SIGKILL are released");
@@ -347,8 +325,8 @@ igt_main
 		query_cores(fd, &q);
 		igt_assert_eq(q.cores[2].flags, 0);
 		igt_assert_eq(q.cores[3].pid, 0);
-		acquire(fd, 0xc);
-		release(fd, 0xc);
+		neuron_core_acquire(fd, 0xc);
+		neuron_core_release(fd, 0xc);
 	}
 
 	igt_describe("A process killed while it sleeps in WAIT dies at once and its cores are freed");
@@ -372,7 +350,7 @@ igt_main
 			if (write(pipefd[1], "x", 1) != 1)
 				_exit(1);
 			/* Semaphore 0 of core 1 never reaches INT32_MAX here. */
-			wait_sem_args(&w, 1, 0, INT32_MAX, now_ns() + 60000000000LL);
+			wait_sem_args(&w, 1, 0, INT32_MAX, neuron_now_ns() + 60000000000LL);
 			ioctl(cfd, DRM_IOCTL_NEURON_WAIT, &w);
 			_exit(2);
 		}
@@ -381,16 +359,16 @@ igt_main
 		close(pipefd[0]);
 		usleep(50000);	/* the child is asleep in WAIT */
 
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		kill(pid, SIGKILL);
 		igt_assert_eq(waitpid(pid, &status, 0), pid);
 		igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-		igt_assert_lt(now_ns(), t0 + 1000000000LL);
+		igt_assert_lt(neuron_now_ns(), t0 + 1000000000LL);
 
 		query_cores(fd, &q);
 		igt_assert_eq(q.cores[1].flags, 0);
-		acquire(fd, 0x2);
-		release(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 	}
 
 	igt_describe("debugfs 'cores' shows each core's owner");
@@ -401,7 +379,7 @@ igt_main
 
 		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
 		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/cores", slot);
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		dfd = open(path, O_RDONLY);
 		igt_require_f(dfd >= 0, "no debugfs at %s\n", path);
 		n = read(dfd, buf, sizeof(buf) - 1);
@@ -411,7 +389,7 @@ igt_main
 		snprintf(want, sizeof(want), "core 1: owner pid %d\n", getpid());
 		igt_assert_f(strstr(buf, want), "%s", buf);
 		igt_assert(strstr(buf, "core 0: owner pid 0\n"));
-		release(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 		dfd = open(path, O_RDONLY);
 		igt_assert_fd(dfd);
 		n = read(dfd, buf, sizeof(buf) - 1);
@@ -427,21 +405,21 @@ igt_main
 			.type = DRM_NEURON_STATE_SEMAPHORE, .index0 = 2, .index1 = 17,
 		};
 
-		acquire(fd, 0x4);
+		neuron_core_acquire(fd, 0x4);
 		sem(fd, 2, 17, DRM_NEURON_SEM_SET, 1234);
 		event_op(fd, 2, 99, DRM_NEURON_EVENT_SET);
 		/* Acquiring again what the file owns changes nothing. */
-		acquire(fd, 0x4);
+		neuron_core_acquire(fd, 0x4);
 		igt_assert_eq(sem_read(fd, 2, 17), 1234);
-		release(fd, 0x4);
+		neuron_core_release(fd, 0x4);
 		/* The values stay on the device until the next acquire... */
 		do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &st);
 		igt_assert_eq(st.values[0], 1234);
 		/* ... which starts from zero. */
-		acquire(fd2, 0x4);
+		neuron_core_acquire(fd2, 0x4);
 		igt_assert_eq(sem_read(fd2, 2, 17), 0);
 		igt_assert_eq(event_op(fd2, 2, 99, DRM_NEURON_EVENT_READ), 0);
-		release(fd2, 0x4);
+		neuron_core_release(fd2, 0x4);
 	}
 
 	igt_describe("Reserved fields, unknown flags, empty and out-of-range masks");
@@ -472,7 +450,7 @@ igt_main
 	igt_describe("SET, INCR, DECR and READ on every semaphore, cross-checked with DEVICE_STATE");
 	igt_subtest("sem-ops") {
 		for (uint32_t core = 0; core < NCORES; core++) {
-			acquire(fd, 1u << core);
+			neuron_core_acquire(fd, 1u << core);
 			for (uint32_t i = 0; i < NSEMS; i += (core == 0 ? 1 : 7)) {
 				struct drm_neuron_device_state st = {
 					.type = DRM_NEURON_STATE_SEMAPHORE,
@@ -493,24 +471,24 @@ igt_main
 			sem(fd, core, 3, DRM_NEURON_SEM_SET, 7);
 			igt_assert_eq(sem_read(fd, core, 4), 0);
 			sem(fd, core, 3, DRM_NEURON_SEM_SET, 0);
-			release(fd, 1u << core);
+			neuron_core_release(fd, 1u << core);
 		}
 	}
 
 	igt_describe("Semaphores wrap as signed 32-bit counters");
 	igt_subtest("sem-wrap") {
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem(fd, 0, 31, DRM_NEURON_SEM_SET, 0x7fffffff);
 		sem(fd, 0, 31, DRM_NEURON_SEM_INCR, 1);
 		igt_assert_eq(sem_read(fd, 0, 31), INT32_MIN);
 		sem(fd, 0, 31, DRM_NEURON_SEM_SET, 0);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("SET, CLEAR and READ on events");
 	igt_subtest("event-ops") {
 		for (uint32_t core = 0; core < NCORES; core++) {
-			acquire(fd, 1u << core);
+			neuron_core_acquire(fd, 1u << core);
 			/* Start from a known state: earlier users may have left events set. */
 			for (uint32_t i = 0; i < NEVENTS; i++)
 				event_op(fd, core, i, DRM_NEURON_EVENT_CLEAR);
@@ -523,7 +501,7 @@ igt_main
 				event_op(fd, core, i, DRM_NEURON_EVENT_CLEAR);
 				igt_assert_eq(event_op(fd, core, i, DRM_NEURON_EVENT_READ), 0);
 			}
-			release(fd, 1u << core);
+			neuron_core_release(fd, 1u << core);
 		}
 	}
 
@@ -532,7 +510,7 @@ igt_main
 		struct drm_neuron_sem_op s;
 		struct drm_neuron_event_op e;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		s = (struct drm_neuron_sem_op){ .core = 4 };
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_SEM_OP, &s, EINVAL);
 		s = (struct drm_neuron_sem_op){ .core = ~0u };
@@ -566,7 +544,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_EVENT_OP, &e, EACCES);
 		e = (struct drm_neuron_event_op){ .core = 0 };
 		do_ioctl_err(fd2, DRM_IOCTL_NEURON_EVENT_OP, &e, EACCES);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 
 		/* After release the former owner is refused, too. */
 		s = (struct drm_neuron_sem_op){ .core = 0 };
@@ -577,9 +555,9 @@ igt_main
 	igt_subtest("wait-sem-ready") {
 		struct drm_neuron_wait w;
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		sem(fd, 1, 5, DRM_NEURON_SEM_SET, 10);
-		wait_sem_args(&w, 1, 5, 10, now_ns() + 5000000000LL);
+		wait_sem_args(&w, 1, 5, 10, neuron_now_ns() + 5000000000LL);
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		igt_assert_eq(w.result, 10);
 		/* A timeout in the past still checks once. */
@@ -589,7 +567,7 @@ igt_main
 		wait_sem_args(&w, 1, 5, 11, 0);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
 		sem(fd, 1, 5, DRM_NEURON_SEM_SET, 0);
-		release(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 	}
 
 	igt_describe("A wait on a semaphore that never gets there times out with -ETIME");
@@ -597,14 +575,14 @@ igt_main
 		struct drm_neuron_wait w;
 		int64_t t0;
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		sem(fd, 1, 6, DRM_NEURON_SEM_SET, 0);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		wait_sem_args(&w, 1, 6, 1, t0 + 100000000LL);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
-		igt_assert_lte(t0 + 100000000LL, now_ns());
-		igt_assert_lt(now_ns(), t0 + 2000000000LL);
-		release(fd, 0x2);
+		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
+		igt_assert_lt(neuron_now_ns(), t0 + 2000000000LL);
+		neuron_core_release(fd, 0x2);
 	}
 
 	igt_describe("A wait wakes up when another process increments the semaphore");
@@ -613,19 +591,19 @@ igt_main
 		int64_t t0;
 		pid_t pid;
 
-		acquire(fd, 0x4);
+		neuron_core_acquire(fd, 0x4);
 		sem(fd, 2, 7, DRM_NEURON_SEM_SET, 0);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		pid = delayed_incr(fd, 2, 7, 3, 100);
 		wait_sem_args(&w, 2, 7, 3, t0 + 10000000000LL);
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		igt_assert_eq(w.result, 3);
-		igt_assert_lte(t0 + 100000000LL, now_ns());
+		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
 		igt_info("woke %.2f ms after start (increment at 100 ms)\n",
-			 (now_ns() - t0) / 1e6);
+			 (neuron_now_ns() - t0) / 1e6);
 		reap(pid);
 		sem(fd, 2, 7, DRM_NEURON_SEM_SET, 0);
-		release(fd, 0x4);
+		neuron_core_release(fd, 0x4);
 	}
 
 	igt_describe("A signal without SA_RESTART interrupts the wait with -EINTR");
@@ -634,9 +612,9 @@ igt_main
 		int64_t t0;
 		int ret, err;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem(fd, 0, 8, DRM_NEURON_SEM_SET, 0);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		wait_sem_args(&w, 0, 8, 1, t0 + 5000000000LL);
 		neuron_arm_alarm(false, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
@@ -645,8 +623,8 @@ igt_main
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(err, EINTR);
 		igt_assert_eq(neuron_alarms, 1);
-		igt_assert_lt(now_ns(), t0 + 4000000000LL);
-		release(fd, 0x1);
+		igt_assert_lt(neuron_now_ns(), t0 + 4000000000LL);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("With SA_RESTART the wait restarts after the handler and keeps its deadline");
@@ -656,11 +634,11 @@ igt_main
 		pid_t pid;
 		int ret;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem(fd, 0, 9, DRM_NEURON_SEM_SET, 0);
 
 		/* Restarted, then satisfied by a later increment. */
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		pid = delayed_incr(fd, 0, 9, 1, 300);
 		wait_sem_args(&w, 0, 9, 1, t0 + 5000000000LL);
 		neuron_arm_alarm(true, 100);
@@ -668,11 +646,11 @@ igt_main
 		neuron_disarm_alarm();
 		igt_assert_eq(ret, 0);
 		igt_assert_eq(neuron_alarms, 1);
-		igt_assert_lte(t0 + 300000000LL, now_ns());
+		igt_assert_lte(t0 + 300000000LL, neuron_now_ns());
 		reap(pid);
 
 		/* Restarted, then timed out at the original deadline. */
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		wait_sem_args(&w, 0, 9, 2, t0 + 400000000LL);
 		neuron_arm_alarm(true, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
@@ -680,11 +658,11 @@ igt_main
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(errno, ETIME);
 		igt_assert_eq(neuron_alarms, 1);
-		igt_assert_lte(t0 + 400000000LL, now_ns());
-		igt_assert_lt(now_ns(), t0 + 3000000000LL);
+		igt_assert_lte(t0 + 400000000LL, neuron_now_ns());
+		igt_assert_lt(neuron_now_ns(), t0 + 3000000000LL);
 
 		sem(fd, 0, 9, DRM_NEURON_SEM_SET, 0);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("Benchmark: semaphore increment to waiting thread running, p50/p99");
@@ -696,13 +674,13 @@ igt_main
 		};
 		pthread_t th;
 
-		acquire(fd, 0x8);
+		neuron_core_acquire(fd, 0x8);
 		sem(fd, 3, 10, DRM_NEURON_SEM_SET, 0);
 		igt_assert_eq(pthread_create(&th, NULL, waiter_thread, &wk), 0);
 		for (int i = 0; i < N; i++) {
 			/* Let the waiter go to sleep, at varying depths of its backoff. */
 			usleep(500 + (i * 7919) % 2000);
-			incr_ns[i] = now_ns();
+			incr_ns[i] = neuron_now_ns();
 			sem(fd, 3, 10, DRM_NEURON_SEM_INCR, 1);
 			while (!wake_ns[i] && !wk.errors)
 				usleep(100);
@@ -716,14 +694,14 @@ igt_main
 			 "p50 %.1f us, p99 %.1f us, max %.1f us\n", N,
 			 lat[N / 2] / 1e3, lat[N * 99 / 100] / 1e3, lat[N - 1] / 1e3);
 		sem(fd, 3, 10, DRM_NEURON_SEM_SET, 0);
-		release(fd, 0x8);
+		neuron_core_release(fd, 0x8);
 	}
 
 	igt_describe("WAIT: reserved fields, unknown type, out-of-range indices, unowned core");
 	igt_subtest("wait-bad-args") {
 		struct drm_neuron_wait w;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		wait_sem_args(&w, 0, 0, 0, 0);
 		w.flags = 1;
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, EINVAL);
@@ -749,7 +727,7 @@ igt_main
 		w.type = DRM_NEURON_WAIT_NQ;
 		w.index = DRM_NEURON_NQ_EVENT;
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 
@@ -758,11 +736,11 @@ igt_main
 		struct race r = { .fd = fd };
 		unsigned long handovers = 0;
 		pthread_t setter, owner;
-		int64_t end = now_ns() + 2000000000LL;
+		int64_t end = neuron_now_ns() + 2000000000LL;
 
 		igt_assert_eq(pthread_create(&setter, NULL, race_setter, &r), 0);
 		igt_assert_eq(pthread_create(&owner, NULL, race_owner, &r), 0);
-		while (now_ns() < end) {
+		while (neuron_now_ns() < end) {
 			if (core_ioctl(fd2, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1))
 				continue;
 			handovers++;
@@ -770,7 +748,7 @@ igt_main
 			igt_assert_eq(sem_read(fd2, 0, 3), 0);
 			usleep(100);
 			igt_assert_eq(sem_read(fd2, 0, 3), 0);
-			release(fd2, 0x1);
+			neuron_core_release(fd2, 0x1);
 			usleep(100);
 		}
 		r.stop = 1;

@@ -34,14 +34,6 @@ IGT_TEST_DESCRIPTION("DRAM BOs are zero when created, also over memory another p
 #define KERNEL_ENGINE	2
 #define KERNEL_QUEUE	15
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * SEC_NS + ts.tv_nsec;
-}
-
 static int __bo_create(int fd, uint64_t size, uint32_t placement,
 		       uint32_t mask, uint32_t *handle)
 {
@@ -96,7 +88,7 @@ static void copy_sync(int fd, uint32_t src, uint64_t soff, uint32_t dst,
 	s.out_sync.handle = sc.handle;
 	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s);
 	w.handles = (uintptr_t)&sc.handle;
-	w.timeout_nsec = now_ns() + 120 * SEC_NS;
+	w.timeout_nsec = neuron_now_ns() + 120 * SEC_NS;
 	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
 	sd.handle = sc.handle;
 	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
@@ -277,9 +269,9 @@ static uint64_t dram_used(int fd)
 /* Wait up to @secs for the DRAM usage to come back to @used. */
 static void wait_dram_used(int fd, uint64_t used, int secs)
 {
-	int64_t end = now_ns() + secs * SEC_NS;
+	int64_t end = neuron_now_ns() + secs * SEC_NS;
 
-	while (dram_used(fd) != used && now_ns() < end)
+	while (dram_used(fd) != used && neuron_now_ns() < end)
 		usleep(10000);
 	igt_assert_eq_u64(dram_used(fd), used);
 }
@@ -292,11 +284,11 @@ static void on_alarm(int sig)
 /* Time BO_CREATE of one DRAM BO of @size; check its first and last MiB. */
 static void timed_create(int fd, uint64_t size, bool bar)
 {
-	int64_t t0 = now_ns(), dt;
+	int64_t t0 = neuron_now_ns(), dt;
 	uint32_t h = bo_create(fd, size, DRM_NEURON_BO_DRAM);
 	uint64_t probe = size < MiB ? size : MiB;
 
-	dt = now_ns() - t0;
+	dt = neuron_now_ns() - t0;
 	igt_info("BO_CREATE DRAM %8llu KiB: %8.3f ms (%.0f MiB/s)\n",
 		 (unsigned long long)(size / KiB), dt / 1e6, (double)size / MiB / (dt / 1e9));
 	if (bar) {
@@ -434,10 +426,10 @@ igt_main
 		used0 = dram_used(fd);
 
 		neuron_stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		ret = __bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM, 0, &h);
 		igt_info("stalled BO_CREATE: %s after %.1f s\n", strerror(-ret),
-			 (now_ns() - t0) / 1e9);
+			 (neuron_now_ns() - t0) / 1e9);
 		neuron_stall_queue(fd, -1, 0);
 		igt_assert_eq(ret, -ETIMEDOUT);
 		wait_dram_used(fd, used0, 30);

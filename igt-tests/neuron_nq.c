@@ -35,28 +35,6 @@ struct ring {
 	uint32_t phase;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void acquire(int fd, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a);
-}
-
-static void release(int fd, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
-}
-
 /* CORE_ACQUIRE or CORE_RELEASE: 0 or -errno. */
 static int core_ioctl_err(int fd, unsigned long req, uint32_t mask)
 {
@@ -310,11 +288,11 @@ static void *sem_waiter_thread(void *arg)
 	struct sem_waiter *sw = arg;
 	struct drm_neuron_wait w = {
 		.type = DRM_NEURON_WAIT_SEMAPHORE, .core = 0, .index = 11,
-		.value = sw->target, .timeout_ns = now_ns() + 10000000000LL,
+		.value = sw->target, .timeout_ns = neuron_now_ns() + 10000000000LL,
 	};
 
 	sw->ret = igt_ioctl(sw->fd, DRM_IOCTL_NEURON_WAIT, &w);
-	sw->woke_ns = now_ns();
+	sw->woke_ns = neuron_now_ns();
 	return NULL;
 }
 
@@ -359,7 +337,7 @@ static int syncobj_final_status(int fd, uint32_t handle, int64_t timeout_ns)
 {
 	int st;
 
-	while ((st = syncobj_status(fd, handle)) == 0 && now_ns() < timeout_ns)
+	while ((st = syncobj_status(fd, handle)) == 0 && neuron_now_ns() < timeout_ns)
 		usleep(1000);
 	return st;
 }
@@ -410,17 +388,17 @@ static void acquire_after_job(int fd, int so_fd, uint32_t so)
 	int64_t t0;
 
 	/* Bounded: fails with EBUSY while the job cannot finish. */
-	t0 = now_ns();
+	t0 = neuron_now_ns();
 	igt_assert_eq(core_ioctl_err(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1), -EBUSY);
-	igt_assert_lte(t0 + 900000000LL, now_ns());
+	igt_assert_lte(t0 + 900000000LL, neuron_now_ns());
 	igt_assert_eq(syncobj_status(so_fd, so), 0);
 
 	/* Succeeds once the job is done, then the core is clean. */
 	igt_assert_eq(pthread_create(&th, NULL, unstall_thread, &u), 0);
-	acquire(fd, 0x1);
+	neuron_core_acquire(fd, 0x1);
 	igt_assert_eq(pthread_join(th, NULL), 0);
 	igt_assert_eq(sem_read(fd, 0, 22), 0);
-	igt_assert_eq(syncobj_final_status(so_fd, so, now_ns() + 5000000000LL), 1);
+	igt_assert_eq(syncobj_final_status(so_fd, so, neuron_now_ns() + 5000000000LL), 1);
 }
 
 igt_main
@@ -446,7 +424,7 @@ igt_main
 		static const bool set[] = { true, true, false, true, true, false };
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 		igt_assert_eq(ring_ready(&r), 0);
 		for (unsigned int i = 0; i < 6; i++)
@@ -458,7 +436,7 @@ igt_main
 		igt_assert_eq(r.head, 6 * ENTRY);
 		igt_assert_eq(ring_ready(&r), 0);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("Entries keep coming across many wrap-arounds; the phase flips on each");
@@ -467,7 +445,7 @@ igt_main
 		bool set[8];
 		struct ring r;
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		ring_open(fd, 1, DRM_NEURON_NQ_MIN_SIZE, &r);	/* 16 slots */
 		for (unsigned int round = 0; round < 10; round++) {
 			for (unsigned int i = 0; i < 7; i++) {
@@ -482,7 +460,7 @@ igt_main
 		igt_assert_eq(r.head, (70 * ENTRY) % DRM_NEURON_NQ_MIN_SIZE);
 		igt_assert_eq(r.phase, 1);
 		ring_close(fd, 1, &r);
-		release(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 	}
 
 	igt_describe("A full ring drops new notifications and the count is reported");
@@ -493,7 +471,7 @@ igt_main
 		struct ring r;
 		unsigned int cap = DRM_NEURON_NQ_MIN_SIZE / ENTRY - 1;
 
-		acquire(fd, 0x4);
+		neuron_core_acquire(fd, 0x4);
 		ring_open(fd, 2, DRM_NEURON_NQ_MIN_SIZE, &r);
 		for (unsigned int i = 0; i < cap + 5; i++) {
 			if (i < 16) {
@@ -516,7 +494,7 @@ igt_main
 		igt_assert_eq(ring_consume(fd, 2, &r, 1), 5);
 		igt_assert_eq(r.phase, 0);	/* wrapped once */
 		ring_close(fd, 2, &r);
-		release(fd, 0x4);
+		neuron_core_release(fd, 0x4);
 	}
 
 	igt_describe("ADVANCE refuses to move past entries the device has not written");
@@ -524,7 +502,7 @@ igt_main
 		struct drm_neuron_nq_advance a;
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
 		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 1, &a), -1);
 		igt_assert_eq(errno, EINVAL);
@@ -541,7 +519,7 @@ igt_main
 		igt_assert_eq(a.head, 0);
 		igt_assert_eq(ring_consume(fd, 0, &r, 2), 0);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("A wait returns when an entry arrives");
@@ -551,14 +529,14 @@ igt_main
 		int64_t t0;
 		pid_t pid;
 
-		acquire(fd, 0x8);
+		neuron_core_acquire(fd, 0x8);
 		ring_open(fd, 3, 4096, &r);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		pid = delayed_event(fd, 3, 42, 100);
 		wait_nq_args(&w, 3, t0 + 10000000000LL);
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		igt_assert_lte(t0 + 100000000LL, now_ns());
-		igt_info("woke %.2f ms after start (event at 100 ms)\n", (now_ns() - t0) / 1e6);
+		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
+		igt_info("woke %.2f ms after start (event at 100 ms)\n", (neuron_now_ns() - t0) / 1e6);
 		igt_assert_eq(w.result, 0);
 		igt_assert_eq(ring_ready(&r), 1);
 		igt_assert_eq_u32(r.map[0], PHASE | (DRM_NEURON_NQ_EVENT << 24) | 42);
@@ -571,7 +549,7 @@ igt_main
 		wait_nq_args(&w, 3, 0);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
 		ring_close(fd, 3, &r);
-		release(fd, 0x8);
+		neuron_core_release(fd, 0x8);
 	}
 
 	igt_describe("A wait times out with -ETIME when nothing comes");
@@ -580,15 +558,15 @@ igt_main
 		struct ring r;
 		int64_t t0;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		wait_nq_args(&w, 0, t0 + 100000000LL);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ETIME);
-		igt_assert_lte(t0 + 100000000LL, now_ns());
-		igt_assert_lt(now_ns(), t0 + 2000000000LL);
+		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
+		igt_assert_lt(neuron_now_ns(), t0 + 2000000000LL);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("A signal interrupts a queue wait (-EINTR), or restarts it with SA_RESTART");
@@ -599,10 +577,10 @@ igt_main
 		pid_t pid;
 		int ret, err;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		wait_nq_args(&w, 0, t0 + 5000000000LL);
 		neuron_arm_alarm(false, 100);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
@@ -611,9 +589,9 @@ igt_main
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(err, EINTR);
 		igt_assert_eq(neuron_alarms, 1);
-		igt_assert_lt(now_ns(), t0 + 4000000000LL);
+		igt_assert_lt(neuron_now_ns(), t0 + 4000000000LL);
 
-		t0 = now_ns();
+		t0 = neuron_now_ns();
 		pid = delayed_event(fd, 0, 9, 300);
 		wait_nq_args(&w, 0, t0 + 5000000000LL);
 		neuron_arm_alarm(true, 100);
@@ -621,12 +599,12 @@ igt_main
 		neuron_disarm_alarm();
 		igt_assert_eq(ret, 0);
 		igt_assert_eq(neuron_alarms, 1);
-		igt_assert_lte(t0 + 300000000LL, now_ns());
+		igt_assert_lte(t0 + 300000000LL, neuron_now_ns());
 		igt_assert_eq(ring_ready(&r), 1);
 		reap(pid);
 
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("Destroying a queue ends a wait on it with -ENOENT");
@@ -635,7 +613,7 @@ igt_main
 		struct ring r;
 		pid_t pid;
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		ring_open(fd, 1, 4096, &r);
 		pid = fork();
 		igt_assert(pid >= 0);
@@ -647,12 +625,12 @@ igt_main
 			usleep(100000);
 			_exit(ioctl(fd, DRM_IOCTL_NEURON_NQ_DESTROY, &d) ? 1 : 0);
 		}
-		wait_nq_args(&w, 1, now_ns() + 5000000000LL);
+		wait_nq_args(&w, 1, neuron_now_ns() + 5000000000LL);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
 		reap(pid);
 		munmap((void *)r.map, r.size);
 		neuron_bo_close(fd, r.handle);
-		release(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 	}
 
 	igt_describe("Only the core's owner can create, advance, wait on or destroy its queues");
@@ -663,7 +641,7 @@ igt_main
 		uint32_t h2 = neuron_bo_create(fd2, 4096, DRM_NEURON_BO_HOST);
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 		igt_assert_eq(nq_create(fd2, 0, DRM_NEURON_NQ_NOTIFY, 0, h2, 4096), -1);
 		igt_assert_eq(errno, EACCES);
@@ -679,7 +657,7 @@ igt_main
 		event(fd, 0, 5, true);
 		igt_assert_eq(ring_ready(&r), 1);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		neuron_bo_close(fd2, h2);
 	}
 
@@ -688,10 +666,10 @@ igt_main
 		struct drm_neuron_nq_advance a;
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
-		release(fd, 0x1);
-		acquire(fd, 0x1);
+		neuron_core_release(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), -1);
 		igt_assert_eq(errno, ENOENT);
 		event(fd, 0, 1, true);
@@ -703,21 +681,21 @@ igt_main
 		event(fd, 0, 1, true);
 		igt_assert_eq(ring_ready(&r), 1);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("The queue keeps its BO alive after the handle is closed");
 	igt_subtest("handle-closed-early") {
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 		neuron_bo_close(fd, r.handle);
 		event(fd, 0, 77, true);
 		igt_assert_eq(ring_ready(&r), 1);
 		nq_destroy(fd, 0, DRM_NEURON_NQ_EVENT, 0);
 		munmap((void *)r.map, r.size);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("After a device reset the queue works again from head 0, phase 1");
@@ -729,7 +707,7 @@ igt_main
 		struct drm_neuron_wait w;
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
 		for (int i = 0; i < 3; i++)
 			event(fd, 0, i, true);
@@ -750,13 +728,13 @@ igt_main
 		igt_assert_eq(ring_ready(&r), 0);
 
 		event(fd, 0, 21, true);
-		wait_nq_args(&w, 0, now_ns() + 5000000000LL);
+		wait_nq_args(&w, 0, neuron_now_ns() + 5000000000LL);
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		igt_assert_eq(w.result, 0);
 		expect_events(&r, 1, idx, set);
 		ring_consume(fd, 0, &r, 1);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("A refused NQ_CREATE leaves a live ring alone");
@@ -764,7 +742,7 @@ igt_main
 		struct drm_neuron_nq_create c;
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 		event(fd, 0, 33, true);
 		igt_assert_eq(ring_ready(&r), 1);
@@ -773,7 +751,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, EEXIST);
 		igt_assert_eq(ring_ready(&r), 1);
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 	}
 
 	igt_describe("TRACE, NOTIFY and ERROR queues can be set up on every engine index");
@@ -784,7 +762,7 @@ igt_main
 		uint32_t h = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
 		struct drm_neuron_nq_advance a;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		for (unsigned int t = 0; t < 3; t++) {
 			unsigned int engines = types[t] == DRM_NEURON_NQ_ERROR ? 1 : DRM_NEURON_NQ_ENGINES;
 
@@ -798,7 +776,7 @@ igt_main
 				nq_destroy(fd, 0, types[t], e);
 			}
 		}
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		neuron_bo_close(fd, h);
 	}
 
@@ -810,7 +788,7 @@ igt_main
 		struct drm_neuron_nq_destroy d;
 		struct drm_neuron_nq_advance a;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 #define BAD_CREATE(field, v, err) do { \
 		c = (struct drm_neuron_nq_create){ .type = DRM_NEURON_NQ_EVENT, \
 						   .handle = h, .size = 4096 }; \
@@ -871,7 +849,7 @@ igt_main
 			do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, EINVAL);
 		}
 
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		neuron_bo_close(fd, dram);
 		neuron_bo_close(fd, h);
 	}
@@ -889,7 +867,7 @@ igt_main
 		struct drm_neuron_wait w;
 		struct ring r;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		ring_open(fd, 0, 4096, &r);
 		sem_set(fd, 0, 11, 0);
 		for (uint64_t i = 0; i < size / 4; i++)
@@ -901,22 +879,22 @@ igt_main
 		w.type = DRM_NEURON_WAIT_SEMAPHORE;
 		w.index = 11;
 		w.value = 1;
-		w.timeout_ns = now_ns() + 10000000000LL;
+		w.timeout_ns = neuron_now_ns() + 10000000000LL;
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		igt_assert_eq(w.result, 1);
 		/* The increment came after the copy in the same queue. */
 		for (uint64_t i = 0; i < size / 4; i++)
 			igt_assert_eq_u32(d[i], 0x5eed0000 + i);
 
-		wait_nq_args(&w, 0, now_ns() + 10000000000LL);
+		wait_nq_args(&w, 0, neuron_now_ns() + 10000000000LL);
 		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
 		expect_events(&r, 1, idx, set);
 		ring_consume(fd, 0, &r, 1);
-		igt_assert_eq(syncobj_wait(fd, out, now_ns() + 10000000000LL), 0);
+		igt_assert_eq(syncobj_wait(fd, out, neuron_now_ns() + 10000000000LL), 0);
 		igt_assert_eq(sem_read(fd, 0, 11), 1);
 
 		ring_close(fd, 0, &r);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, out);
 		munmap((void *)s, size);
 		munmap((void *)d, size);
@@ -934,7 +912,7 @@ igt_main
 		uint32_t out = syncobj_create(fd);
 		struct drm_neuron_event_op e = { .op = DRM_NEURON_EVENT_CLEAR, .index = 12 };
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem_set(fd, 0, 11, 0);
 		for (int i = 0; i < N; i++) {
 			struct sem_waiter sw = { .fd = fd, .target = i + 1 };
@@ -943,10 +921,10 @@ igt_main
 
 			igt_assert_eq(pthread_create(&th, NULL, sem_waiter_thread, &sw), 0);
 			usleep(300 + (i * 7919) % 1000);	/* the waiter is asleep */
-			t0 = now_ns();
+			t0 = neuron_now_ns();
 			submit_copy_then_signal(fd, src, dst, 4096, 0, 11, 12, out);
-			igt_assert_eq(syncobj_wait(fd, out, now_ns() + 10000000000LL), 0);
-			fence_lat[i] = now_ns() - t0;
+			igt_assert_eq(syncobj_wait(fd, out, neuron_now_ns() + 10000000000LL), 0);
+			fence_lat[i] = neuron_now_ns() - t0;
 			pthread_join(th, NULL);
 			igt_assert_eq(sw.ret, 0);
 			sem_lat[i] = sw.woke_ns - t0;
@@ -959,7 +937,7 @@ igt_main
 			 fence_lat[N / 2] / 1e3, fence_lat[N * 99 / 100] / 1e3);
 		do_ioctl(fd, DRM_IOCTL_NEURON_EVENT_OP, &e);
 		sem_set(fd, 0, 11, 0);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, out);
 		neuron_bo_close(fd, src);
 		neuron_bo_close(fd, dst);
@@ -969,23 +947,23 @@ igt_main
 	igt_subtest("sem-fence-signals") {
 		uint32_t so = syncobj_create(fd);
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem_set(fd, 0, 13, 0);
-		igt_assert_eq(sem_fence(fd, 0, 13, 2, now_ns() + 5000000000LL, so), 0);
+		igt_assert_eq(sem_fence(fd, 0, 13, 2, neuron_now_ns() + 5000000000LL, so), 0);
 		usleep(20000);
 		igt_assert_eq(syncobj_status(fd, so), 0);
 		sem_set(fd, 0, 13, 1);
 		usleep(20000);
 		igt_assert_eq(syncobj_status(fd, so), 0);
 		sem_set(fd, 0, 13, 2);
-		igt_assert_eq(syncobj_wait(fd, so, now_ns() + 5000000000LL), 0);
+		igt_assert_eq(syncobj_wait(fd, so, neuron_now_ns() + 5000000000LL), 0);
 		igt_assert_eq(syncobj_status(fd, so), 1);
 		/* Already true: signals at once. */
-		igt_assert_eq(sem_fence(fd, 0, 13, -5, now_ns() + 5000000000LL, so), 0);
-		igt_assert_eq(syncobj_wait(fd, so, now_ns() + 5000000000LL), 0);
+		igt_assert_eq(sem_fence(fd, 0, 13, -5, neuron_now_ns() + 5000000000LL, so), 0);
+		igt_assert_eq(syncobj_wait(fd, so, neuron_now_ns() + 5000000000LL), 0);
 		igt_assert_eq(syncobj_status(fd, so), 1);
 		sem_set(fd, 0, 13, 0);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, so);
 	}
 
@@ -1006,22 +984,22 @@ igt_main
 			.out_sync = { .handle = out },
 		};
 
-		acquire(fd, 0x2);
+		neuron_core_acquire(fd, 0x2);
 		sem_set(fd, 1, 14, 0);
 		for (int i = 0; i < 1024; i++)
 			s[i] = 0xfe11ce00 + i;
-		igt_assert_eq(sem_fence(fd, 1, 14, 1, now_ns() + 5000000000LL, gate), 0);
+		igt_assert_eq(sem_fence(fd, 1, 14, 1, neuron_now_ns() + 5000000000LL, gate), 0);
 		do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub);
 		usleep(100000);
 		igt_assert_eq(syncobj_status(fd, out), 0);	/* held back */
 		igt_assert_eq_u32(d[0], 0);
 		sem_set(fd, 1, 14, 1);
-		igt_assert_eq(syncobj_wait(fd, out, now_ns() + 5000000000LL), 0);
+		igt_assert_eq(syncobj_wait(fd, out, neuron_now_ns() + 5000000000LL), 0);
 		igt_assert_eq(syncobj_status(fd, out), 1);
 		for (int i = 0; i < 1024; i++)
 			igt_assert_eq_u32(d[i], 0xfe11ce00 + i);
 		sem_set(fd, 1, 14, 0);
-		release(fd, 0x2);
+		neuron_core_release(fd, 0x2);
 		syncobj_destroy(fd, gate);
 		syncobj_destroy(fd, out);
 		munmap((void *)s, 4096);
@@ -1033,14 +1011,14 @@ igt_main
 	igt_describe("SEM_FENCE: an unmet condition signals with -ETIMEDOUT at the deadline");
 	igt_subtest("sem-fence-timeout") {
 		uint32_t so = syncobj_create(fd);
-		int64_t t0 = now_ns();
+		int64_t t0 = neuron_now_ns();
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem_set(fd, 0, 15, 0);
 		igt_assert_eq(sem_fence(fd, 0, 15, 1, t0 + 100000000LL, so), 0);
 		igt_assert_eq(syncobj_final_status(fd, so, t0 + 5000000000LL), -ETIMEDOUT);
-		igt_assert_lte(t0 + 100000000LL, now_ns());
-		release(fd, 0x1);
+		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
+		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, so);
 	}
 
@@ -1053,18 +1031,18 @@ igt_main
 		struct sync_file_info info = {};
 		int tmp;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		sem_set(fd, 0, 16, 0);
-		igt_assert_eq(sem_fence(fd, 0, 16, 1, now_ns() + 5000000000LL, so), 0);
-		release(fd, 0x1);
+		igt_assert_eq(sem_fence(fd, 0, 16, 1, neuron_now_ns() + 5000000000LL, so), 0);
+		neuron_core_release(fd, 0x1);
 		igt_assert_eq(syncobj_status(fd, so), -ECANCELED);
 		syncobj_destroy(fd, so);
 
 		/* Closing the file: the fence lives on in a sync_file. */
 		tmp = igt_neuron_open(0);
-		acquire(tmp, 0x1);
+		neuron_core_acquire(tmp, 0x1);
 		so = syncobj_create(tmp);
-		igt_assert_eq(sem_fence(tmp, 0, 16, 1, now_ns() + 5000000000LL, so), 0);
+		igt_assert_eq(sem_fence(tmp, 0, 16, 1, neuron_now_ns() + 5000000000LL, so), 0);
 		h.handle = so;
 		do_ioctl(tmp, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
 		close(tmp);
@@ -1080,15 +1058,15 @@ igt_main
 		for (int i = 0; i < 8; i++)
 			so[i] = syncobj_create(fd);
 		for (int round = 0; round < 30; round++) {
-			acquire(fd, 0x8);
+			neuron_core_acquire(fd, 0x8);
 			sem_set(fd, 3, 20, 0);
 			for (int i = 0; i < 8; i++)
-				igt_assert_eq(sem_fence(fd, 3, 20, i & 1, now_ns() + 5000000000LL,
+				igt_assert_eq(sem_fence(fd, 3, 20, i & 1, neuron_now_ns() + 5000000000LL,
 							so[i]), 0);
 			if (round & 1)
 				sem_set(fd, 3, 20, 1);
 			usleep((round % 5) * 200);
-			release(fd, 0x8);
+			neuron_core_release(fd, 0x8);
 			for (int i = 0; i < 8; i++) {
 				int st = syncobj_status(fd, so[i]);
 
@@ -1109,7 +1087,7 @@ igt_main
 		uint32_t so = syncobj_create(fd);
 		struct drm_neuron_sem_fence f;
 
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 #define BAD_FENCE(field, v, err) do { \
 		f = (struct drm_neuron_sem_fence){ .out_sync = { .handle = so } }; \
 		f.field = (v); \
@@ -1126,11 +1104,11 @@ igt_main
 		/* Another file: not the owner; and the syncobj is not its own. */
 		f = (struct drm_neuron_sem_fence){ .out_sync = { .handle = so } };
 		do_ioctl_err(fd2, DRM_IOCTL_NEURON_SEM_FENCE, &f, EACCES);
-		acquire(fd2, 0x4);
+		neuron_core_acquire(fd2, 0x4);
 		f = (struct drm_neuron_sem_fence){ .core = 2, .out_sync = { .handle = so } };
 		do_ioctl_err(fd2, DRM_IOCTL_NEURON_SEM_FENCE, &f, ENOENT);
-		release(fd2, 0x4);
-		release(fd, 0x1);
+		neuron_core_release(fd2, 0x4);
+		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, so);
 	}
 
@@ -1138,12 +1116,12 @@ igt_main
 	igt_describe("SEM_FENCE: a file has at most 64 fences polling; ENOSPC beyond");
 	igt_subtest("sem-fence-limit") {
 		uint32_t so[65], so2 = syncobj_create(fd2);
-		int64_t deadline = now_ns() + 5000000000LL;
+		int64_t deadline = neuron_now_ns() + 5000000000LL;
 
 		for (int i = 0; i < 65; i++)
 			so[i] = syncobj_create(fd);
-		acquire(fd, 0x1);
-		acquire(fd2, 0x2);
+		neuron_core_acquire(fd, 0x1);
+		neuron_core_acquire(fd2, 0x2);
 		sem_set(fd, 0, 17, 0);
 		for (int i = 0; i < 64; i++)
 			igt_assert_eq(sem_fence(fd, 0, 17, 1, deadline, so[i]), 0);
@@ -1157,9 +1135,9 @@ igt_main
 		igt_assert_eq(syncobj_final_status(fd, so[63], deadline), 1);
 		sem_set(fd, 0, 17, 0);
 		igt_assert_eq(sem_fence(fd, 0, 17, 5, deadline, so[64]), 0);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		igt_assert_eq(syncobj_status(fd, so[64]), -ECANCELED);
-		release(fd2, 0x2);
+		neuron_core_release(fd2, 0x2);
 		for (int i = 0; i < 65; i++)
 			syncobj_destroy(fd, so[i]);
 		syncobj_destroy(fd2, so2);
@@ -1173,27 +1151,27 @@ igt_main
 		/* The owner closes its file with the job stalled in the queue. */
 		tmp = igt_neuron_open(0);
 		so = syncobj_create(fd2);
-		acquire(tmp, 0x1);
+		neuron_core_acquire(tmp, 0x1);
 		sem_set(tmp, 0, 22, 0);
 		neuron_stall_queue(tmp, 0, 0);
 		submit_sem_set(tmp, 0, 22, 5, 0);
 		close(tmp);
 		/* Another file's job on the same queue tells when it ran. */
-		acquire(fd2, 0x2);
+		neuron_core_acquire(fd2, 0x2);
 		submit_sem_set(fd2, 1, 22, 1, so);
-		release(fd2, 0x2);
+		neuron_core_release(fd2, 0x2);
 		acquire_after_job(fd2, fd2, so);
-		release(fd2, 0x1);
+		neuron_core_release(fd2, 0x1);
 		syncobj_destroy(fd2, so);
 
 		/* The owner releases the core with the job stalled. */
 		so = syncobj_create(fd);
-		acquire(fd, 0x1);
+		neuron_core_acquire(fd, 0x1);
 		neuron_stall_queue(fd, 0, 0);
 		submit_sem_set(fd, 0, 22, 5, so);
-		release(fd, 0x1);
+		neuron_core_release(fd, 0x1);
 		acquire_after_job(fd2, fd, so);
-		release(fd2, 0x1);
+		neuron_core_release(fd2, 0x1);
 		syncobj_destroy(fd, so);
 	}
 

@@ -11,9 +11,32 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include "igt.h"
 #include "neuron_helpers.h"
+
+int64_t neuron_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void neuron_core_acquire(int fd, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &a);
+}
+
+void neuron_core_release(int fd, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
+}
 
 uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement)
 {

@@ -9,6 +9,8 @@
  * (through igt_assert / do_ioctl) where the copies did.  Built into
  * igt-tests/build/lib/ and linked into every test binary with igt.o.
  *
+ *   Time:     neuron_now_ns
+ *   Cores:    neuron_core_acquire / neuron_core_release
  *   BOs:      neuron_bo_create / neuron_bo_info / neuron_bo_close /
  *             neuron_bo_mmap
  *   Files:    neuron_write_str, neuron_meminfo_kb
@@ -23,6 +25,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <drm/neuron_accel.h>
+
+/* CLOCK_MONOTONIC now, in nanoseconds. */
+int64_t neuron_now_ns(void);
+
+/* CORE_ACQUIRE / CORE_RELEASE of the cores in @mask; fail on error. */
+void neuron_core_acquire(int fd, uint32_t mask);
+void neuron_core_release(int fd, uint32_t mask);
 
 /*
  * BO_CREATE of @size bytes in @placement (DRM_NEURON_BO_*); the subtest fails
