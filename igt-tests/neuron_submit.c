@@ -507,6 +507,38 @@ igt_main
 		syncobj_destroy(fd, tl);
 	}
 
+	igt_describe("Timeline points above 32 bits, as out-sync and in-sync");
+	igt_subtest("timeline-u64") {
+		struct drm_neuron_xfer a = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 10, 1);
+		struct drm_neuron_xfer b = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 10, 2);
+		const uint64_t big = (1ull << 32) + 7;
+		uint32_t bin = syncobj_create(fd), tl = syncobj_create(fd);
+		struct drm_neuron_sync in = { .handle = tl, .point = big };
+		struct drm_neuron_submit s = {
+			.engine = 1, .queue = 3, .xfers = (uintptr_t)&b,
+			.xfer_count = 1, .in_syncs = (uintptr_t)&in,
+			.in_sync_count = 1, .out_sync = { .handle = bin },
+		};
+
+		/* no fence at that point yet: no wait-before-submit */
+		igt_assert_eq(submit(fd, &s), -EINVAL);
+		stall_queue(fd, 1, 2);
+		igt_assert_eq(sem_submit(fd, 1, 2, &a, 1, tl, big), 0);
+		igt_assert_eq(submit(fd, &s), 0);
+		usleep(200000);
+		igt_assert_eq(sem_read(fd, 0, 10), 0);
+		stall_queue(fd, -1, 0);
+		igt_assert_eq(syncobj_wait(fd, tl, big, 10 * SEC_NS), 0);
+		igt_assert_eq(syncobj_wait(fd, bin, 0, 10 * SEC_NS), 0);
+		igt_assert_eq(sem_read(fd, 0, 10), 2);
+		/* an earlier point of the same timeline is signalled too */
+		in.point = 1ull << 32;
+		igt_assert_eq(submit(fd, &s), 0);
+		igt_assert_eq(syncobj_wait(fd, bin, 0, 10 * SEC_NS), 0);
+		syncobj_destroy(fd, bin);
+		syncobj_destroy(fd, tl);
+	}
+
 	igt_describe("Jobs on many queues of several engines from several processes");
 	igt_subtest("multi-process") {
 		int p, np = 4;

@@ -1416,6 +1416,7 @@ static int neuron_job_add_in_syncs(struct neuron_job *job,
 				   const struct drm_neuron_submit *args)
 {
 	struct drm_neuron_sync __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	struct dma_fence *fence;
 	u32 i;
 	int ret;
 
@@ -1424,10 +1425,17 @@ static int neuron_job_add_in_syncs(struct neuron_job *job,
 
 		if (copy_from_user(&s, &usyncs[i], sizeof(s)))
 			return -EFAULT;
-		if (s.flags || s.point > U32_MAX)
+		if (s.flags)
 			return -EINVAL;
-		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
-							   s.handle, s.point);
+		/*
+		 * Not drm_sched_job_add_syncobj_dependency(): its point is a
+		 * u32, timeline points are 64-bit.
+		 */
+		ret = drm_syncobj_find_fence(file, s.handle, s.point, 0, &fence);
+		if (ret)
+			return ret;
+		/* Consumes the reference, also on failure. */
+		ret = drm_sched_job_add_dependency(&job->base, fence);
 		if (ret)
 			return ret;
 	}
@@ -1482,8 +1490,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	    args->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
 	    args->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
 		return -EINVAL;
-	if (args->out_sync.point > U32_MAX ||
-	    (args->out_sync.point && !args->out_sync.handle))
+	if (args->out_sync.point && !args->out_sync.handle)
 		return -EINVAL;
 	if (atomic_read(&jf->guilty))
 		return -ECANCELED;

@@ -1593,12 +1593,17 @@ struct drm_neuron_sync {
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a transfer of size 0, an
  *   offset + size past the end of its BO or overflowing; an unknown
  *   transfer type; a NeuronCore, semaphore or event index out of range; a
- *   malformed user descriptor;
+ *   malformed user descriptor; an in-sync with no fence (at its timeline
+ *   point, which may be any 64-bit value) yet: there is no
+ *   wait-before-submit;
  * * -EBUSY: @engine 2, @queue 15: the kernel keeps that queue pair for
  *   its own jobs (clearing new device-DRAM BOs);
  * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
  *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
+ * * -EOPNOTSUPP: a host BO whose DMA mapping would need CPU/device
+ *   syncs (bounce buffering, a non-coherent platform), see
+ *   Documentation/accel/neuron/memory.rst;
  * * -EACCES: a user descriptor address is not inside a listed BO; a
  *   SEM_*, EVENT step or a user descriptor writes a semaphore or event of
  *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
