@@ -15,6 +15,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Probe of the neuron driver: nodes, version, device info, sysfs, fdinfo");
 
@@ -22,17 +23,11 @@ static int read_sysfs(const char *slot, const char *attr, char *buf, size_t len)
 {
 	char path[256];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", slot, attr);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
+	n = neuron_read_file(path, buf, len);
 	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
+		return n;
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;

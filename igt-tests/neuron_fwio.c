@@ -26,17 +26,9 @@ static int marker_seq;
 
 static int read_str(const char *path, char *buf, size_t len)
 {
-	int f = open(path, O_RDONLY);
-	ssize_t n;
+	ssize_t n = neuron_read_file(path, buf, len);
 
-	if (f < 0)
-		return -errno;
-	n = read(f, buf, len - 1);
-	close(f);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static void set_fwio_fault(const char *mode)

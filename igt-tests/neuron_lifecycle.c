@@ -161,16 +161,11 @@ static void reload(void)
 static int read_attr(const char *slot, const char *attr)
 {
 	char path[128], buf[32] = "";
-	int f, n;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/%s", slot, attr);
-	f = open(path, O_RDONLY);
-	if (f < 0)
-		return -errno;
-	n = read(f, buf, sizeof(buf) - 1);
-	n = n < 0 ? -errno : atoi(buf);
-	close(f);
-	return n;
+	n = neuron_read_file(path, buf, sizeof(buf));
+	return n < 0 ? n : atoi(buf);
 }
 
 /* A kernel uevent socket (what udev listens to). */

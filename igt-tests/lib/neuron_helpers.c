@@ -72,6 +72,21 @@ void *neuron_bo_mmap(int fd, uint32_t handle, uint64_t size)
 	return p;
 }
 
+ssize_t neuron_read_file(const char *path, char *buf, size_t len)
+{
+	int f = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (f < 0)
+		return -errno;
+	n = read(f, buf, len - 1);
+	close(f);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
 int neuron_write_str(const char *path, const char *s)
 {
 	int f = open(path, O_WRONLY);

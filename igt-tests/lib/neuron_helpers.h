@@ -13,7 +13,7 @@
  *   Cores:    neuron_core_acquire / neuron_core_release
  *   BOs:      neuron_bo_create / neuron_bo_info / neuron_bo_close /
  *             neuron_bo_mmap
- *   Files:    neuron_write_str, neuron_meminfo_kb
+ *   Files:    neuron_read_file, neuron_write_str, neuron_meminfo_kb
  *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
  *             neuron_stall_queue
  *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <drm/neuron_accel.h>
 
 /* CLOCK_MONOTONIC now, in nanoseconds. */
@@ -50,6 +51,12 @@ void neuron_bo_close(int fd, uint32_t handle);
  * reports; fails the subtest when mmap fails.
  */
 void *neuron_bo_mmap(int fd, uint32_t handle, uint64_t size);
+
+/*
+ * Read up to @len - 1 bytes of @path into @buf and NUL-terminate them.
+ * Returns the number of bytes read, or -errno (then @buf is untouched).
+ */
+ssize_t neuron_read_file(const char *path, char *buf, size_t len);
 
 /* Write @s (no newline added) to @path. Returns 0 or -errno. */
 int neuron_write_str(const char *path, const char *s);
