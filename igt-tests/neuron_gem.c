@@ -124,7 +124,6 @@ static void bo_info_unprivileged(int fd, uint32_t handle,
 				 struct drm_neuron_bo_info *info)
 {
 	struct drm_neuron_bo_info *shared;
-	int status;
 	pid_t pid;
 
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
@@ -140,9 +139,7 @@ static void bo_info_unprivileged(int fd, uint32_t handle,
 		shared->flags = DRM_NEURON_BO_INFO_FLAG_DMA_MAP;
 		_exit(ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, shared) ? 3 : 0);
 	}
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		     "child status %#x\n", status);
+	neuron_wait_exit_ok(pid);
 	*info = *shared;
 	munmap(shared, sizeof(*shared));
 }

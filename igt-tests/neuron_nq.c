@@ -201,14 +201,6 @@ static pid_t delayed_event(int fd, uint32_t core, uint32_t index, int ms)
 	return pid;
 }
 
-static void reap(pid_t pid)
-{
-	int status;
-
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 
 /* ---- jobs whose transfers write semaphores and events (SUBMIT) ---- */
 
@@ -540,7 +532,7 @@ igt_main
 		igt_assert_eq(w.result, 0);
 		igt_assert_eq(ring_ready(&r), 1);
 		igt_assert_eq_u32(r.map[0], PHASE | (DRM_NEURON_NQ_EVENT << 24) | 42);
-		reap(pid);
+		neuron_wait_exit_ok(pid);
 
 		/* With an entry already there the wait returns at once. */
 		wait_nq_args(&w, 3, 0);
@@ -601,7 +593,7 @@ igt_main
 		igt_assert_eq(neuron_alarms, 1);
 		igt_assert_lte(t0 + 300000000LL, neuron_now_ns());
 		igt_assert_eq(ring_ready(&r), 1);
-		reap(pid);
+		neuron_wait_exit_ok(pid);
 
 		ring_close(fd, 0, &r);
 		neuron_core_release(fd, 0x1);
@@ -627,7 +619,7 @@ igt_main
 		}
 		wait_nq_args(&w, 1, neuron_now_ns() + 5000000000LL);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_WAIT, &w, ENOENT);
-		reap(pid);
+		neuron_wait_exit_ok(pid);
 		munmap((void *)r.map, r.size);
 		neuron_bo_close(fd, r.handle);
 		neuron_core_release(fd, 0x2);

@@ -251,7 +251,7 @@ igt_main
 		uint64_t size = 1 * MiB + PAGE;
 		uint32_t h = neuron_bo_create(fd, size, DRM_NEURON_BO_HOST);
 		uint8_t *p = neuron_bo_mmap(fd, h, size);
-		int sv[2], status;
+		int sv[2];
 		pid_t pid;
 
 		fill(p, size, 0x17);
@@ -290,9 +290,7 @@ igt_main
 		}
 		close(sv[1]);
 		send_fd(sv[0], bo_export(fd, h));
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			     "child status %#x\n", status);
+		neuron_wait_exit_ok(pid);
 		check(p, size, 0x99);
 		close(sv[0]);
 		munmap(p, size);

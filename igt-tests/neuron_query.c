@@ -15,6 +15,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("QUERY, DEVICE_STATE, POST_METRICS and RESET: positive and negative cases");
 
@@ -450,7 +451,6 @@ igt_main
 
 	igt_describe("An unprivileged caller cannot reset");
 	igt_subtest("reset-unprivileged") {
-		int status;
 		pid_t pid;
 
 		igt_require(geteuid() == 0);
@@ -466,14 +466,12 @@ igt_main
 				_exit(3);
 			_exit(errno == EACCES ? 0 : 4);
 		}
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status));
-		igt_assert_eq(WEXITSTATUS(status), 0);
+		neuron_wait_exit_ok(pid);
 	}
 
 	igt_describe("Ioctls racing with resets succeed or fail with EAGAIN only");
 	igt_subtest("reset-vs-ioctls") {
-		int status, pipefd[2];
+		int pipefd[2];
 		pid_t pid;
 
 		igt_require(geteuid() == 0);
@@ -507,9 +505,7 @@ igt_main
 		}
 		igt_assert_eq(write(pipefd[1], "x", 1), 1);
 		close(pipefd[1]);
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status));
-		igt_assert_eq(WEXITSTATUS(status), 0);
+		neuron_wait_exit_ok(pid);
 	}
 
 	igt_fixture

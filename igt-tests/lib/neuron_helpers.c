@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "igt.h"
@@ -134,6 +135,15 @@ void neuron_stall_queue(int fd, int engine, int queue)
 			      "\"/machine/peripheral/neuron%d\",\"property\":"
 			      "\"fault-stall-queue\",\"value\":%d}}",
 			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+}
+
+void neuron_wait_exit_ok(pid_t pid)
+{
+	int status;
+
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "child status %#x\n", status);
 }
 
 volatile sig_atomic_t neuron_alarms;

@@ -16,6 +16,7 @@
  *   Files:    neuron_read_file, neuron_write_str, neuron_meminfo_kb
  *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
  *             neuron_stall_queue
+ *   Children: neuron_wait_exit_ok
  *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
  */
 #ifndef NEURON_HELPERS_H
@@ -80,6 +81,12 @@ int neuron_set_fault(int q, const char *prop, bool on);
  * QOM path or there is no QMP port; fails it when qom-set fails.
  */
 void neuron_stall_queue(int fd, int engine, int queue);
+
+/*
+ * Reap child @pid (waitpid must return it) and fail the subtest unless it
+ * exited normally with status 0.
+ */
+void neuron_wait_exit_ok(pid_t pid);
 
 /* Number of SIGALRMs delivered since the last neuron_arm_alarm(). */
 extern volatile sig_atomic_t neuron_alarms;
