@@ -1130,6 +1130,60 @@ igt_main
 			bo_close(fd, handles[i]);
 	}
 
+	igt_describe("A failed reset stops the DMA of the jobs it releases; "
+		     "a good reset brings the queue back");
+	igt_subtest("failed-reset-stops-dma") {
+		const uint64_t size = 65536;
+		uint32_t a = bo_create(fd, DRM_NEURON_BO_HOST, size);
+		uint32_t b = bo_create(fd, DRM_NEURON_BO_HOST, size);
+		uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
+		struct drm_neuron_xfer x = copy_xfer(a, 0, b, 0, size);
+		struct drm_neuron_reset r = { 0 };
+		int qdev = igt_neuron_qdev_index(fd);
+		uint32_t so = syncobj_create(fd);
+		struct drm_neuron_submit s = {
+			.engine = 9, .queue = 3, .xfers = (uintptr_t)&x,
+			.xfer_count = 1, .out_sync = { .handle = so },
+		};
+		char ready[32];
+		uint64_t i;
+
+		igt_require(qdev >= 0 && igt_qmp_available());
+		snprintf(ready, sizeof(ready), "%ld",
+			 param_read("ready_timeout_ms"));
+		igt_assert_eq(param_write("ready_timeout_ms", "300"), 0);
+		fill(pa, size, 5);
+		memset(pb, 0, size);
+		stall_queue(fd, 9, 3);
+		igt_assert_eq(submit(fd, &s), 0);
+		usleep(100000);
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":"
+				      "{\"path\":\"/machine/peripheral/neuron%d\","
+				      "\"property\":\"fault-not-ready\","
+				      "\"value\":true}}", qdev), 0);
+		igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r), -1);
+		igt_assert_eq(errno, EIO);
+		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
+		/* the queue would fetch again now, were it not stopped */
+		stall_queue(fd, -1, 0);
+		usleep(300000);
+		for (i = 0; i < size; i++)
+			igt_assert_eq(pb[i], 0);
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":"
+				      "{\"path\":\"/machine/peripheral/neuron%d\","
+				      "\"property\":\"fault-not-ready\","
+				      "\"value\":false}}", qdev), 0);
+		igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r), 0);
+		igt_assert_eq(param_write("ready_timeout_ms", ready), 0);
+		igt_assert_eq(copy_sync(fd, 9, 3, &x, 1), 0);
+		igt_assert(memcmp(pa, pb, size) == 0);
+		syncobj_destroy(fd, so);
+		munmap(pa, size);
+		munmap(pb, size);
+		bo_close(fd, a);
+		bo_close(fd, b);
+	}
+
 	igt_describe("Module parameters job_timeout_ms, poll_min_us and "
 		     "poll_max_us are clamped to their documented bounds");
 	igt_subtest("param-bounds") {

@@ -704,12 +704,36 @@ static void neuron_jobs_error_all(struct neuron_device *ndev, int error)
 	}
 }
 
+/*
+ * Stop the device's DMA before the jobs in flight are signalled: their
+ * fences let BOs and rings be freed, and no descriptor may still target
+ * that memory. Aborts every engine with a queue in use and disables and
+ * resets those queues. Called with jobs->recovery held, the BAR mapped.
+ */
+static void neuron_jobs_quiesce(struct neuron_device *ndev)
+{
+	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned long engines = 0;
+	unsigned int i;
+
+	for (i = 0; i < NEURON_HW_QUEUES; i++) {
+		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+
+		if (!ns)
+			continue;
+		if (!__test_and_set_bit(ns->ring.engine, &engines))
+			neuron_udma_engine_abort(ndev, ns->ring.engine);
+		neuron_ring_hw_stop(&ns->ring);
+	}
+}
+
 /**
  * neuron_jobs_unplug() - the device is going away
- * @ndev: the device, after drm_dev_unplug()
+ * @ndev: the device, after drm_dev_unplug(), BAR still mapped
  *
- * Stops the poller and signals every job in flight with -ENODEV; jobs not
- * yet started fail with -ENODEV in run_job().
+ * Stops the poller and the device's DMA, turns bus mastering off, then
+ * signals every job in flight with -ENODEV; jobs not yet started fail
+ * with -ENODEV in run_job().
  */
 void neuron_jobs_unplug(struct neuron_device *ndev)
 {
@@ -722,6 +746,9 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
 	hrtimer_cancel(&jobs->timer);
 
 	mutex_lock(&jobs->recovery);
+	neuron_jobs_quiesce(ndev);
+	/* Nothing the device still does reaches host memory from here on. */
+	pci_clear_master(ndev->pdev);
 	neuron_jobs_error_all(ndev, -ENODEV);
 	mutex_unlock(&jobs->recovery);
 }
@@ -752,13 +779,18 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev)
  * @result: 0 when the device is usable again
  *
  * A reset loses everything the engines held: jobs in flight fail with
- * -EIO; queues are set up again and the schedulers restarted.
+ * -EIO; queues are set up again and the schedulers restarted. After a
+ * failed reset the engines and queues are stopped before the jobs are
+ * released (they come back with the next successful reset).
  */
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned int i;
 
+	/* A failed reset may leave the engines running: stop them first. */
+	if (result)
+		neuron_jobs_quiesce(ndev);
 	neuron_jobs_error_all(ndev, -EIO);
 	jobs->engines_up = 0;
 

@@ -40,6 +40,7 @@
 #define UDMA_S2M_COMP_CFG_1C		0x20380
 #define UDMA_S2M_APP_ACK		0x2038C
 #define   UDMA_CHANGE_STATE_NORMAL	BIT(0)
+#define   UDMA_CHANGE_STATE_ABORT	BIT(2)
 #define UDMA_GEN			0x38000
 #define UDMA_GEN_PRIM_D_MASK_CLEAR	(UDMA_GEN + 0x00D8)
 #define UDMA_GEN_PRIM_D_CONTROL		(UDMA_GEN + 0x00E8)
@@ -173,6 +174,20 @@ void neuron_udma_engine_normal(struct neuron_device *ndev, unsigned int engine)
 }
 
 /**
+ * neuron_udma_engine_abort() - stop both sides of an engine
+ * @ndev: the device, BAR mapped
+ * @engine: engine 0..11
+ *
+ * Every queue of the engine stops fetching descriptors and moving data
+ * until neuron_udma_engine_normal() (spec 5.12).
+ */
+void neuron_udma_engine_abort(struct neuron_device *ndev, unsigned int engine)
+{
+	udma_write(ndev, engine, UDMA_M2S_CHANGE_STATE, UDMA_CHANGE_STATE_ABORT);
+	udma_write(ndev, engine, UDMA_S2M_CHANGE_STATE, UDMA_CHANGE_STATE_ABORT);
+}
+
+/**
  * neuron_ring_alloc() - allocate the host memory of a driver-owned queue
  * @ndev: the device
  * @ring: the ring to fill in
@@ -245,6 +260,30 @@ static void neuron_ring_q_init(struct neuron_ring *ring, u32 qoff, u32 comp_cfg,
 	udma_write(ndev, ring->engine, qoff + comp_cfg, 0);
 	udma_write(ndev, ring->engine, qoff + NEURON_UDMA_Q_CFG,
 		   UDMA_Q_CFG_RESET_VALUE | UDMA_Q_CFG_ENABLE);
+}
+
+static void neuron_ring_q_stop(struct neuron_ring *ring, u32 qoff, u32 sw_ctrl)
+{
+	struct neuron_device *ndev = ring->ndev;
+
+	udma_write(ndev, ring->engine, qoff + NEURON_UDMA_Q_CFG,
+		   UDMA_Q_CFG_RESET_VALUE);
+	udma_write(ndev, ring->engine, qoff + sw_ctrl, UDMA_Q_SW_CTRL_RESET);
+}
+
+/**
+ * neuron_ring_hw_stop() - disable and reset both queues of a ring
+ * @ring: the ring
+ *
+ * The queues lose head and tail and stay disabled, so the device fetches
+ * no further descriptor from the ring, until neuron_ring_hw_init().
+ */
+void neuron_ring_hw_stop(struct neuron_ring *ring)
+{
+	neuron_ring_q_stop(ring, NEURON_UDMA_M2S_Q(ring->queue),
+			   UDMA_M2S_Q_SW_CTRL);
+	neuron_ring_q_stop(ring, NEURON_UDMA_S2M_Q(ring->queue),
+			   UDMA_S2M_Q_SW_CTRL);
 }
 
 /**

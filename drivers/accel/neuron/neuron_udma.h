@@ -118,10 +118,12 @@ struct neuron_ring {
 
 int neuron_udma_engine_init(struct neuron_device *ndev, unsigned int engine);
 void neuron_udma_engine_normal(struct neuron_device *ndev, unsigned int engine);
+void neuron_udma_engine_abort(struct neuron_device *ndev, unsigned int engine);
 int neuron_ring_alloc(struct neuron_device *ndev, struct neuron_ring *ring,
 		      unsigned int engine, unsigned int queue);
 void neuron_ring_free(struct neuron_ring *ring);
 void neuron_ring_hw_init(struct neuron_ring *ring);
+void neuron_ring_hw_stop(struct neuron_ring *ring);
 u32 neuron_ring_write(struct neuron_ring *ring,
 		      const struct neuron_desc_pair *pairs, u32 count,
 		      u32 seqno);
