@@ -21,7 +21,7 @@ LOGDIR=build/logs
 mkdir -p "$LOGDIR"
 MAKE=${MAKE:-make}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
-STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms igt-vm igt-vm-iommu lib-vm-json}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json}
 
 total_pass=0 total_fail=0 total_skip=0
 report=()		# one line per stage for the table at the end
@@ -125,6 +125,12 @@ for stage in $STAGES; do
 		vm_stage igt-vm ;;
 	igt-vm-iommu)
 		vm_stage igt-vm-iommu --iommu ;;
+	igt-vm-swiotlb)
+		# Bounce buffering (swiotlb=force): host BOs that would need
+		# DMA syncs are refused. Only this subtest is meaningful there.
+		VM_APPEND=swiotlb=force run_stage igt-vm-swiotlb scripts/vm-run.sh \
+			-n 1 --timeout "$VM_TIMEOUT" --log "$LOGDIR/vm-igt-vm-swiotlb.log" \
+			-- /opt/neuron/tests/neuron_gem --run-subtest dma-map-bounced ;;
 	lib-vm-json)
 		# neuron-ls --json from the 4-device VM, parsed on the host.
 		run_stage lib-vm-json "$MAKE" -s -C libneuron-drm vm-check ;;
