@@ -133,10 +133,69 @@ struct neuron_jobs {
 	atomic64_t clear_ns;
 };
 
+/* Credits of a scheduler: what the ring holds, minus the reserve. */
+#define NEURON_SCHED_CREDITS	(NEURON_RING_SIZE - NEURON_RING_RESERVE)
+
+/**
+ * struct neuron_job_bo - a BO used by a job
+ * @obj: the GEM object, referenced until the job is freed.
+ * @write: the job writes it (implicit sync).
+ * @route: routing bits of a neighbour's DRAM (0 for local memory).
+ */
+struct neuron_job_bo {
+	struct drm_gem_object *obj;
+	bool write;
+	u64 route;
+};
+
+/**
+ * struct neuron_job - one submitted job
+ * @base: scheduler job.
+ * @jf: the submitting file's job state (referenced).
+ * @ns: the queue it runs on.
+ * @hw_fence: completion fence, allocated at submit, initialised in
+ *            run_job(); freed by its last reference.
+ * @hw_fence_init: @hw_fence was initialised.
+ * @pairs: validated descriptor pairs, without the marker.
+ * @pair_count: number of @pairs.
+ * @bos: BOs the job uses.
+ * @bo_count: number of @bos.
+ * @node: entry in the queue's in-flight list.
+ * @marker_slot: ring slot of the job's marker.
+ * @start: when the job was written into the ring.
+ * @nc_writes: mask of the NeuronCores whose semaphores or events it writes.
+ * @revoked: one of @nc_writes changed hands between the ownership check and
+ *           neuron_cores_job_fence(); the job does not run (-EACCES).
+ */
+struct neuron_job {
+	struct drm_sched_job base;
+	struct neuron_job_file *jf;
+	struct neuron_sched *ns;
+	struct dma_fence *hw_fence;
+	bool hw_fence_init;
+	struct neuron_desc_pair *pairs;
+	u32 pair_count;
+	struct neuron_job_bo *bos;
+	u32 bo_count;
+	struct list_head node;
+	u32 marker_slot;
+	ktime_t start;
+	u32 nc_writes;
+	bool revoked;
+};
+
 int neuron_jobs_init(struct neuron_device *ndev);
 void neuron_jobs_unplug(struct neuron_device *ndev);
 void neuron_jobs_reset_prepare(struct neuron_device *ndev);
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
+unsigned int neuron_job_timeout_ms(void);
+
+struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
+				      unsigned int engine, unsigned int queue);
+struct drm_sched_entity *
+neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
+		       unsigned int index);
+void neuron_job_release(struct neuron_job *job);
 
 int neuron_job_file_open(struct neuron_device *ndev,
 			 struct neuron_job_file **out);

@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2025 The neuron driver authors
+ *
+ * DRM_IOCTL_NEURON_SUBMIT: copies the transfers, user descriptors, BO list
+ * and syncobjs in, validates every address against the BOs and NeuronCores
+ * the file may use, builds the job's descriptor pairs in kernel memory and
+ * queues the job on the DRM scheduler (neuron_job.c). See
+ * Documentation/accel/neuron/jobs.rst.
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+#include <drm/gpu_scheduler.h>
+#include <drm/neuron_accel.h>
+
+#include "neuron_compat.h"
+#include "neuron_core.h"
+#include "neuron_drv.h"
+#include "neuron_gem.h"
+#include "neuron_job.h"
+#include "neuron_regs.h"
+#include "neuron_topology.h"
+#include "neuron_udma.h"
+
+/* Segments of one BO range, collected for splitting a copy. */
+struct neuron_seglist {
+	u64 *addr;
+	u64 *len;
+	u32 count;
+	u32 max;
+	u64 route;
+};
+
+static int neuron_seglist_add(void *priv, u64 dev_addr, u64 len)
+{
+	struct neuron_seglist *sl = priv;
+
+	if (sl->count >= sl->max)
+		return -E2BIG;
+	sl->addr[sl->count] = dev_addr | sl->route;
+	sl->len[sl->count] = len;
+	sl->count++;
+	return 0;
+}
+
+/* One contiguous DMA piece of a listed BO, as the device addresses it. */
+struct neuron_bo_seg {
+	u64 start;
+	u64 len;
+};
+
+/* The pieces of one listed BO, sorted by @start, for user descriptors. */
+struct neuron_bo_segs {
+	struct neuron_bo_seg *seg;
+	u32 count;
+};
+
+struct neuron_bo_seg_collect {
+	struct neuron_bo_seg *seg;
+	u32 count;
+	u32 max;
+	u64 route;
+};
+
+/* Count the pieces (@seg NULL), or store them. */
+static int neuron_bo_seg_collect(void *priv, u64 dev_addr, u64 len)
+{
+	struct neuron_bo_seg_collect *c = priv;
+
+	if (c->seg) {
+		if (c->count >= c->max)
+			return -E2BIG;
+		c->seg[c->count].start = dev_addr | c->route;
+		c->seg[c->count].len = len;
+	}
+	c->count++;
+	return 0;
+}
+
+static int neuron_bo_seg_cmp(const void *a, const void *b)
+{
+	const struct neuron_bo_seg *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Collect the DMA pieces of @bo once per submit, sorted, so that each user
+ * descriptor costs a binary search instead of a walk of the BO's sg table.
+ */
+static int neuron_bo_segs_init(struct neuron_bo_segs *segs,
+			       const struct neuron_job_bo *bo)
+{
+	struct neuron_bo_seg_collect c = { .route = bo->route };
+	int ret;
+
+	ret = neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
+				     neuron_bo_seg_collect, &c);
+	if (ret)
+		return ret;
+	c.seg = kvmalloc_array(c.count, sizeof(*c.seg), GFP_KERNEL);
+	if (!c.seg)
+		return -ENOMEM;
+	c.max = c.count;
+	c.count = 0;
+	ret = neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
+				     neuron_bo_seg_collect, &c);
+	if (ret) {
+		kvfree(c.seg);
+		return ret;
+	}
+	sort(c.seg, c.count, sizeof(*c.seg), neuron_bo_seg_cmp, NULL);
+	segs->seg = c.seg;
+	segs->count = c.count;
+	return 0;
+}
+
+/*
+ * Is [addr, addr + len) inside one contiguous piece of the BO? The pieces
+ * do not overlap: only the last one starting at or below @addr can hold it.
+ */
+static bool neuron_bo_segs_contain(const struct neuron_bo_segs *segs,
+				   u64 addr, u64 len)
+{
+	const struct neuron_bo_seg *seg;
+	u32 lo = 0, hi = segs->count;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (segs->seg[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	seg = &segs->seg[lo - 1];
+	return len <= seg->len && addr - seg->start <= seg->len - len;
+}
+
+/*
+ * Route bits under which this device reaches @owner's DRAM: only a direct
+ * neighbour whose link is up, identified by the id it carries in its
+ * topology slot.
+ */
+static int neuron_job_peer_route(struct neuron_device *ndev,
+				 struct neuron_device *owner, u64 *route)
+{
+	static const u64 routes[DRM_NEURON_LINK_COUNT] = {
+		[DRM_NEURON_LINK_EAST] = NEURON_DEVADDR_EAST,
+		[DRM_NEURON_LINK_WEST] = NEURON_DEVADDR_WEST,
+	};
+	struct drm_neuron_query_topology topo;
+	int i, idx, ret;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		return ret;
+	ret = neuron_topology_read(ndev, &topo);
+	neuron_hw_end(ndev, idx);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < DRM_NEURON_LINK_COUNT; i++) {
+		const struct drm_neuron_topology_link *link = &topo.links[i];
+
+		if ((link->flags & DRM_NEURON_LINK_PEER_ID_VALID) &&
+		    link->peer_device_id == owner->device_id) {
+			*route = routes[i];
+			return 0;
+		}
+	}
+	return -EXDEV;
+}
+
+struct neuron_submit_ctx {
+	struct neuron_device *ndev;
+	struct drm_file *file;
+	struct neuron_job *job;
+	u32 max_pairs;
+	u32 pair_alloc;
+	u32 max_bos;
+	struct neuron_seglist segs[2];
+	struct neuron_bo_segs *bo_segs;
+	u32 bo_segs_count;
+};
+
+static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
+			       u32 len, u16 flags, u32 imm)
+{
+	struct neuron_job *job = ctx->job;
+	struct neuron_desc_pair *p;
+
+	if (job->pair_count >= ctx->max_pairs)
+		return -E2BIG;
+	if (job->pair_count == ctx->pair_alloc) {
+		u32 n = min(max(2 * ctx->pair_alloc, 16u), ctx->max_pairs);
+
+		p = kvmalloc_array(n, sizeof(*p), GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		if (job->pairs)
+			memcpy(p, job->pairs, job->pair_count * sizeof(*p));
+		kvfree(job->pairs);
+		job->pairs = p;
+		ctx->pair_alloc = n;
+	}
+	p = &job->pairs[job->pair_count++];
+	p->src = src;
+	p->dst = dst;
+	p->len = len;
+	p->flags = flags;
+	p->pad = 0;
+	p->imm = imm;
+	return 0;
+}
+
+/* Look up a handle, once per job; the job keeps the reference. */
+static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
+			     bool write, struct neuron_job_bo **out)
+{
+	struct neuron_job *job = ctx->job;
+	struct neuron_job_bo *bo;
+	struct drm_gem_object *obj;
+	u32 i;
+	int ret;
+
+	obj = drm_gem_object_lookup(ctx->file, handle);
+	if (!obj)
+		return -ENOENT;
+
+	for (i = 0; i < job->bo_count; i++) {
+		if (job->bos[i].obj == obj) {
+			drm_gem_object_put(obj);
+			job->bos[i].write |= write;
+			*out = &job->bos[i];
+			return 0;
+		}
+	}
+	if (job->bo_count >= ctx->max_bos) {
+		drm_gem_object_put(obj);
+		return -EINVAL;
+	}
+	bo = &job->bos[job->bo_count++];
+	bo->obj = obj;
+	bo->write = write;
+	bo->route = 0;
+	*out = bo;
+
+	if (neuron_bo_kind(obj) == NEURON_BO_PEER_DRAM) {
+		struct neuron_device *owner = neuron_bo_dram_owner(obj);
+
+		if (owner == ctx->ndev)
+			return 0;
+		return neuron_job_peer_route(ctx->ndev, owner, &bo->route);
+	}
+	/* Pins the pages and maps them for the device, once per BO. */
+	ret = neuron_bo_prepare_dma(obj);
+	return ret;
+}
+
+static int neuron_job_check_range(struct drm_gem_object *obj, u64 offset,
+				  u64 size)
+{
+	u64 end;
+
+	if (check_add_overflow(offset, size, &end) || end > obj->size)
+		return -EINVAL;
+	return 0;
+}
+
+static int neuron_job_collect(struct neuron_seglist *sl,
+			      const struct neuron_job_bo *bo, u64 offset,
+			      u64 size)
+{
+	if (!sl->addr) {
+		sl->max = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
+		sl->addr = kvmalloc_array(sl->max, sizeof(u64), GFP_KERNEL);
+		sl->len = kvmalloc_array(sl->max, sizeof(u64), GFP_KERNEL);
+		if (!sl->addr || !sl->len)
+			return -ENOMEM;
+	}
+	sl->count = 0;
+	sl->route = bo->route;
+	return neuron_bo_dma_segments(bo->obj, offset, size, neuron_seglist_add,
+				      sl);
+}
+
+static int neuron_job_add_copy(struct neuron_submit_ctx *ctx,
+			       const struct drm_neuron_xfer *x)
+{
+	struct neuron_job_bo *src, *dst;
+	struct neuron_seglist *s = &ctx->segs[0], *d = &ctx->segs[1];
+	u64 soff = 0, doff = 0;
+	u32 si = 0, di = 0;
+	int ret;
+
+	if (x->flags || x->nc || x->index || x->value || x->pad || !x->size)
+		return -EINVAL;
+
+	ret = neuron_job_add_bo(ctx, x->src_handle, false, &src);
+	if (ret)
+		return ret;
+	ret = neuron_job_add_bo(ctx, x->dst_handle, true, &dst);
+	if (ret)
+		return ret;
+	ret = neuron_job_check_range(src->obj, x->src_offset, x->size);
+	if (ret)
+		return ret;
+	ret = neuron_job_check_range(dst->obj, x->dst_offset, x->size);
+	if (ret)
+		return ret;
+
+	ret = neuron_job_collect(s, src, x->src_offset, x->size);
+	if (ret)
+		return ret;
+	ret = neuron_job_collect(d, dst, x->dst_offset, x->size);
+	if (ret)
+		return ret;
+
+	/* Merge: each piece stays inside one source and one destination segment. */
+	while (si < s->count && di < d->count) {
+		u64 len = min3(s->len[si] - soff, d->len[di] - doff,
+			       (u64)NEURON_DESC_MAX_LEN);
+
+		ret = neuron_job_add_pair(ctx, s->addr[si] + soff,
+					  d->addr[di] + doff, len, 0, 0);
+		if (ret)
+			return ret;
+		soff += len;
+		doff += len;
+		if (soff == s->len[si]) {
+			si++;
+			soff = 0;
+		}
+		if (doff == d->len[di]) {
+			di++;
+			doff = 0;
+		}
+	}
+	return 0;
+}
+
+static u64 neuron_tpb_devaddr(u32 off)
+{
+	return NEURON_DEVADDR_TPB_BASE + off;
+}
+
+static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
+				   const struct drm_neuron_xfer *x)
+{
+	u32 off;
+
+	if (x->flags || x->src_handle || x->dst_handle || x->src_offset ||
+	    x->dst_offset || x->size || x->pad || x->nc >= NEURON_NC_COUNT)
+		return -EINVAL;
+
+	switch (x->type) {
+	case DRM_NEURON_XFER_SEM_SET:
+	case DRM_NEURON_XFER_SEM_INCR:
+	case DRM_NEURON_XFER_SEM_DECR:
+		if (x->index >= NEURON_SEMAPHORES_PER_NC)
+			return -EINVAL;
+		off = x->type == DRM_NEURON_XFER_SEM_SET ?
+		      NEURON_NC_SEM_SET(x->nc, x->index) :
+		      x->type == DRM_NEURON_XFER_SEM_INCR ?
+		      NEURON_NC_SEM_INC(x->nc, x->index) :
+		      NEURON_NC_SEM_DEC(x->nc, x->index);
+		break;
+	case DRM_NEURON_XFER_EVENT:
+		if (x->index >= NEURON_EVENTS_PER_NC || x->value > 1)
+			return -EINVAL;
+		off = NEURON_NC_EVENT(x->nc, x->index);
+		break;
+	default:
+		return -EINVAL;
+	}
+	/*
+	 * As SEM_OP and EVENT_OP: only the owner writes a core's semaphores
+	 * and events. Checked at submit, which is the contract: a job accepted
+	 * while the file owned the core still runs if the file releases the
+	 * core first (see Documentation/accel/neuron/jobs.rst).
+	 */
+	if (!neuron_core_file_owns(ctx->ndev, x->nc, ctx->file->driver_priv))
+		return -EACCES;
+	ctx->job->nc_writes |= BIT(x->nc);
+
+	/* DMB: the write signals that the transfers before it are done. */
+	return neuron_job_add_pair(ctx, 0, neuron_tpb_devaddr(off), sizeof(u32),
+				   NEURON_PAIR_IMM | NEURON_PAIR_DMB, x->value);
+}
+
+/*
+ * Is @addr a semaphore or event register of a local NeuronCore? If so,
+ * *@core is that core.
+ */
+static bool neuron_addr_is_nc_sync(u64 addr, u64 len, u32 *core)
+{
+	u64 off;
+	u32 in_nc;
+
+	if (len != sizeof(u32) || !IS_ALIGNED(addr, sizeof(u32)) ||
+	    addr < NEURON_DEVADDR_TPB_BASE)
+		return false;
+	off = addr - NEURON_DEVADDR_TPB_BASE;
+	if (off >= (u64)NEURON_NC_COUNT * NEURON_NC_BASE(1))
+		return false;
+	in_nc = off % NEURON_NC_BASE(1);
+	*core = off / NEURON_NC_BASE(1);
+	if (in_nc >= NEURON_NC_EVENT(0, 0) &&
+	    in_nc < NEURON_NC_EVENT(0, NEURON_EVENTS_PER_NC))
+		return true;
+	/* SET, INCR and DECR slots; the READ slot is not a target. */
+	return in_nc >= NEURON_NC_SEM_SET(0, 0) &&
+	       in_nc < NEURON_NC_SEM_DEC(0, NEURON_SEMAPHORES_PER_NC) &&
+	       (in_nc - NEURON_NC_SEM_SET(0, 0)) % 0x100 <
+	       4 * NEURON_SEMAPHORES_PER_NC;
+}
+
+#define NEURON_UDESC_M2S_ALLOWED	(NEURON_DESC_LEN_MASK | \
+					 NEURON_DESC_RING_ID_MASK | \
+					 NEURON_DESC_FIRST | NEURON_DESC_LAST | \
+					 NEURON_DESC_DMB)
+#define NEURON_UDESC_S2M_ALLOWED	(NEURON_DESC_LEN_MASK | \
+					 NEURON_DESC_RING_ID_MASK)
+
+static int neuron_job_find_bo(struct neuron_submit_ctx *ctx, u32 nbos,
+			      u64 addr, u64 len, bool write)
+{
+	struct neuron_job *job = ctx->job;
+	u32 i;
+	int ret;
+
+	if (nbos && !ctx->bo_segs) {
+		ctx->bo_segs = kvcalloc(nbos, sizeof(*ctx->bo_segs),
+					GFP_KERNEL);
+		if (!ctx->bo_segs)
+			return -ENOMEM;
+		for (i = 0; i < nbos; i++) {
+			ret = neuron_bo_segs_init(&ctx->bo_segs[i],
+						  &job->bos[i]);
+			if (ret)
+				return ret;
+			ctx->bo_segs_count++;
+			cond_resched();
+		}
+	}
+
+	for (i = 0; i < nbos; i++) {
+		if (neuron_bo_segs_contain(&ctx->bo_segs[i], addr, len)) {
+			job->bos[i].write |= write;
+			return 0;
+		}
+	}
+	return -EACCES;
+}
+
+static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,
+				const struct drm_neuron_dma_desc *d)
+{
+	u32 len = d->m2s_len_ctrl & NEURON_DESC_LEN_MASK;
+	u16 flags = 0;
+	u32 core;
+	int ret;
+
+	if ((d->m2s_len_ctrl & ~NEURON_UDESC_M2S_ALLOWED) ||
+	    (d->m2s_len_ctrl & (NEURON_DESC_FIRST | NEURON_DESC_LAST)) !=
+	    (NEURON_DESC_FIRST | NEURON_DESC_LAST) ||
+	    d->m2s_meta != NEURON_DESC_META_COPY ||
+	    (d->s2m_len_ctrl & ~NEURON_UDESC_S2M_ALLOWED) ||
+	    (d->s2m_len_ctrl & NEURON_DESC_LEN_MASK) != len || d->pad)
+		return -EINVAL;
+	if (!len)
+		len = NEURON_DESC_MAX_LEN;
+	if (d->m2s_len_ctrl & NEURON_DESC_DMB)
+		flags |= NEURON_PAIR_DMB;
+
+	ret = neuron_job_find_bo(ctx, nbos, d->m2s_addr, len, false);
+	if (ret)
+		return ret;
+	if (neuron_addr_is_nc_sync(d->s2m_addr, len, &core)) {
+		if (!neuron_core_file_owns(ctx->ndev, core,
+					   ctx->file->driver_priv))
+			return -EACCES;
+		ctx->job->nc_writes |= BIT(core);
+	} else {
+		ret = neuron_job_find_bo(ctx, nbos, d->s2m_addr, len, true);
+		if (ret)
+			return ret;
+	}
+	return neuron_job_add_pair(ctx, d->m2s_addr, d->s2m_addr, len, flags, 0);
+}
+
+static int neuron_job_build(struct neuron_submit_ctx *ctx,
+			    const struct drm_neuron_submit *args)
+{
+	struct drm_neuron_xfer __user *uxfers = u64_to_user_ptr(args->xfers);
+	struct drm_neuron_dma_desc __user *udescs = u64_to_user_ptr(args->descs);
+	u32 __user *uhandles = u64_to_user_ptr(args->bo_handles);
+	struct neuron_job *job = ctx->job;
+	u32 i, nbos;
+	int ret;
+
+	ctx->max_pairs = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
+	/* A copy uses two BOs, the descriptor list its own. */
+	ctx->max_bos = 2 * args->xfer_count + args->bo_handle_count;
+	if (ctx->max_bos) {
+		job->bos = kvcalloc(ctx->max_bos, sizeof(*job->bos), GFP_KERNEL);
+		if (!job->bos)
+			return -ENOMEM;
+	}
+
+	/* The listed BOs come first, so user descriptors search only them. */
+	for (i = 0; i < args->bo_handle_count; i++) {
+		struct neuron_job_bo *bo;
+		u32 handle;
+
+		if (get_user(handle, &uhandles[i]))
+			return -EFAULT;
+		ret = neuron_job_add_bo(ctx, handle, false, &bo);
+		if (ret)
+			return ret;
+	}
+	nbos = job->bo_count;
+
+	for (i = 0; i < args->xfer_count; i++) {
+		struct drm_neuron_xfer x;
+
+		if (copy_from_user(&x, &uxfers[i], sizeof(x)))
+			return -EFAULT;
+		if (x.type == DRM_NEURON_XFER_COPY)
+			ret = neuron_job_add_copy(ctx, &x);
+		else
+			ret = neuron_job_add_nc_write(ctx, &x);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+
+	for (i = 0; i < args->desc_count; i++) {
+		struct drm_neuron_dma_desc d;
+
+		if (copy_from_user(&d, &udescs[i], sizeof(d)))
+			return -EFAULT;
+		ret = neuron_job_add_udesc(ctx, nbos, &d);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int neuron_job_add_in_syncs(struct neuron_job *job,
+				   struct drm_file *file,
+				   const struct drm_neuron_submit *args)
+{
+	struct drm_neuron_sync __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	struct dma_fence *fence;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		struct drm_neuron_sync s;
+
+		if (copy_from_user(&s, &usyncs[i], sizeof(s)))
+			return -EFAULT;
+		if (s.flags)
+			return -EINVAL;
+		/*
+		 * Not drm_sched_job_add_syncobj_dependency(): its point is a
+		 * u32, timeline points are 64-bit.
+		 */
+		ret = drm_syncobj_find_fence(file, s.handle, s.point, 0, &fence);
+		if (ret)
+			return ret;
+		/* Consumes the reference, also on failure. */
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Submit: the ioctl                                                        */
+
+/**
+ * neuron_ioctl_submit() - DRM_IOCTL_NEURON_SUBMIT
+ * @dev: DRM device
+ * @data: &struct drm_neuron_submit
+ * @file: the caller's file
+ *
+ * Return: 0 or a negative errno, see &struct drm_neuron_submit.
+ */
+int neuron_ioctl_submit(struct drm_device *dev, void *data,
+			struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
+	struct neuron_job_file *jf = nfile->jobs;
+	struct drm_neuron_submit *args = data;
+	struct neuron_submit_ctx ctx = { .ndev = ndev, .file = file };
+	struct drm_syncobj *out_syncobj = NULL;
+	struct dma_fence_chain *chain = NULL;
+	struct drm_gem_object **objs = NULL;
+	struct drm_sched_entity *entity;
+	struct ww_acquire_ctx acquire;
+	struct dma_fence *done;
+	struct neuron_sched *ns;
+	struct neuron_job *job;
+	unsigned int index;
+	u32 i, nobjs;
+	int ret;
+
+	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC || args->pad ||
+	    args->out_sync.flags)
+		return -EINVAL;
+	if (args->engine >= NEURON_DMA_ENG_COUNT ||
+	    args->queue >= NEURON_DMA_QUEUES)
+		return -EINVAL;
+	/* The DRAM clear of BO_CREATE must not wait behind user jobs. */
+	if (args->engine == NEURON_KERNEL_ENGINE &&
+	    args->queue == NEURON_KERNEL_QUEUE)
+		return -EBUSY;
+	if (!args->xfer_count && !args->desc_count)
+		return -EINVAL;
+	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
+	    args->desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
+	    args->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
+	    args->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
+		return -EINVAL;
+	if (args->out_sync.point && !args->out_sync.handle)
+		return -EINVAL;
+	if (atomic_read(&jf->guilty))
+		return -ECANCELED;
+	if (READ_ONCE(ndev->wedged))
+		return -EIO;
+
+	index = args->engine * NEURON_DMA_QUEUES + args->queue;
+	ns = neuron_sched_get(ndev, args->engine, args->queue);
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	entity = neuron_job_file_entity(jf, ns, index);
+	if (IS_ERR(entity))
+		return PTR_ERR(entity);
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&job->node);
+	job->ns = ns;
+	kref_get(&jf->refcount);
+	job->jf = jf;
+	/* Preallocated: nothing is allocated once the job is armed. */
+	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	ctx.job = job;
+	ret = neuron_job_build(&ctx, args);
+	for (i = 0; i < ARRAY_SIZE(ctx.segs); i++) {
+		kvfree(ctx.segs[i].addr);
+		kvfree(ctx.segs[i].len);
+	}
+	for (i = 0; i < ctx.bo_segs_count; i++)
+		kvfree(ctx.bo_segs[i].seg);
+	kvfree(ctx.bo_segs);
+	if (ret)
+		goto err_free;
+
+	if (args->out_sync.handle) {
+		out_syncobj = drm_syncobj_find(file, args->out_sync.handle);
+		if (!out_syncobj) {
+			ret = -ENOENT;
+			goto err_free;
+		}
+		if (args->out_sync.point) {
+			chain = dma_fence_chain_alloc();
+			if (!chain) {
+				ret = -ENOMEM;
+				goto err_free;
+			}
+		}
+	}
+
+	ret = neuron_sched_job_init(&job->base, entity,
+				    job->pair_count + 1, jf, file->client_id);
+	if (ret)
+		goto err_free;
+
+	ret = neuron_job_add_in_syncs(job, file, args);
+	if (ret)
+		goto err_cleanup;
+
+	if (job->bo_count) {
+		objs = kvmalloc_array(job->bo_count, sizeof(*objs), GFP_KERNEL);
+		if (!objs) {
+			ret = -ENOMEM;
+			goto err_cleanup;
+		}
+		for (i = 0; i < job->bo_count; i++)
+			objs[i] = job->bos[i].obj;
+		ret = drm_gem_lock_reservations(objs, job->bo_count, &acquire);
+		if (ret)
+			goto err_cleanup;
+		for (i = 0; i < job->bo_count; i++) {
+			ret = dma_resv_reserve_fences(objs[i]->resv, 1);
+			if (ret)
+				goto err_unlock;
+			if (args->flags & DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC)
+				continue;
+			ret = drm_sched_job_add_implicit_dependencies(&job->base,
+								      objs[i],
+								      job->bos[i].write);
+			if (ret)
+				goto err_unlock;
+		}
+	}
+
+	/* Arm to push under one lock: fences of a queue stay in order. */
+	mutex_lock(&ns->submit_lock);
+	drm_sched_job_arm(&job->base);
+	done = dma_fence_get(&job->base.s_fence->finished);
+	args->seqno = done->seqno;
+	/*
+	 * The job may write the file's cores: they wait for it to change
+	 * hands. A core it writes that changed hands since the check above
+	 * (another thread released it, another file acquired it) would not:
+	 * then the job does not run.
+	 */
+	if (!neuron_cores_job_fence(ndev, nfile, done, job->nc_writes))
+		job->revoked = true;
+	atomic64_inc(&jf->submitted);
+	/*
+	 * Before the push: from then on the job may run and be freed, and
+	 * with it its references on the BOs, which another thread may be
+	 * closing.
+	 */
+	nobjs = objs ? job->bo_count : 0;
+	for (i = 0; i < nobjs; i++)
+		dma_resv_add_fence(objs[i]->resv, done,
+				   job->bos[i].write ? DMA_RESV_USAGE_WRITE :
+				   DMA_RESV_USAGE_READ);
+	if (objs)
+		drm_gem_unlock_reservations(objs, nobjs, &acquire);
+	kvfree(objs);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&ns->submit_lock);
+
+	if (out_syncobj) {
+		if (chain)
+			drm_syncobj_add_point(out_syncobj, chain, done,
+					      args->out_sync.point);
+		else
+			drm_syncobj_replace_fence(out_syncobj, done);
+		drm_syncobj_put(out_syncobj);
+	}
+	dma_fence_put(done);
+	return 0;
+
+err_unlock:
+	drm_gem_unlock_reservations(objs, job->bo_count, &acquire);
+err_cleanup:
+	kvfree(objs);
+	dma_fence_chain_free(chain);
+	if (out_syncobj)
+		drm_syncobj_put(out_syncobj);
+	/* Drops the dependencies; the job was never armed. */
+	drm_sched_job_cleanup(&job->base);
+	neuron_job_release(job);
+	return ret;
+
+err_free:
+	dma_fence_chain_free(chain);
+	if (out_syncobj)
+		drm_syncobj_put(out_syncobj);
+	neuron_job_release(job);
+	return ret;
+}
