@@ -16,4 +16,6 @@ echo "=== neuron_gem_bench (buffer objects)"
 neuron_gem_bench || status=1
 echo "=== neuron_core wake-latency (semaphore wait wake-up)"
 neuron_core --run-subtest wake-latency || status=1
+echo "=== neuron_nq job-wake-latency (job-issued semaphore increment -> waiter, beside submit -> fence)"
+neuron_nq --run-subtest job-wake-latency || status=1
 exit $status
