@@ -89,16 +89,11 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 	u32 i, count = DIV_ROUND_UP_ULL(size, NEURON_DESC_MAX_LEN);
 	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&job->node);
-	job->ns = ns;
-	kref_get(&jf->refcount);
-	job->jf = jf;
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
 	job->pairs = kvmalloc_array(count, sizeof(*job->pairs), GFP_KERNEL);
-	if (!job->hw_fence || !job->pairs) {
+	if (!job->pairs) {
 		ret = -ENOMEM;
 		goto err_release;
 	}

@@ -411,28 +411,47 @@ int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
 	return 0;
 }
 
+/*
+ * Begin an access to a core's semaphores or events on behalf of @file: the
+ * core must be the file's, and stays so (the ownership lock is held) until
+ * neuron_core_access_end().
+ */
+static int neuron_core_access_begin(struct neuron_device *ndev, u32 core,
+				    struct drm_file *file, int *idx)
+{
+	int ret;
+
+	mutex_lock(&ndev->cores.lock);
+	if (!neuron_core_owned_by(ndev, core, file->driver_priv))
+		ret = -EACCES;
+	else
+		ret = neuron_hw_begin(ndev, idx);
+	if (ret)
+		mutex_unlock(&ndev->cores.lock);
+	return ret;
+}
+
+static void neuron_core_access_end(struct neuron_device *ndev, int idx)
+{
+	neuron_hw_end(ndev, idx);
+	mutex_unlock(&ndev->cores.lock);
+}
+
 int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
 			struct drm_file *file)
 {
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct drm_neuron_sem_op *args = data;
 	u32 core = args->core, i = args->index;
-	int idx, ret = 0;
+	int idx, ret;
 
 	if (args->flags || args->pad || core >= NEURON_NC_COUNT ||
 	    i >= NEURON_SEMAPHORES_PER_NC || args->op > DRM_NEURON_SEM_DECR)
 		return -EINVAL;
 
-	/* Held across the access: ownership cannot change in between. */
-	mutex_lock(&ndev->cores.lock);
-	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
-		ret = -EACCES;
-		goto out_unlock;
-	}
-
-	ret = neuron_hw_begin(ndev, &idx);
+	ret = neuron_core_access_begin(ndev, core, file, &idx);
 	if (ret)
-		goto out_unlock;
+		return ret;
 
 	switch (args->op) {
 	case DRM_NEURON_SEM_READ:
@@ -449,9 +468,7 @@ int neuron_ioctl_sem_op(struct drm_device *dev, void *data,
 		break;
 	}
 
-	neuron_hw_end(ndev, idx);
-out_unlock:
-	mutex_unlock(&ndev->cores.lock);
+	neuron_core_access_end(ndev, idx);
 	return ret;
 }
 
@@ -462,22 +479,16 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	struct drm_neuron_event_op *args = data;
 	u32 core = args->core, i = args->index;
 	u32 addr = NEURON_NC_EVENT(core, i);
-	int idx, ret = 0;
+	int idx, ret;
 
 	if (args->flags || args->pad || core >= NEURON_NC_COUNT ||
 	    i >= NEURON_EVENTS_PER_NC || args->op > DRM_NEURON_EVENT_CLEAR ||
 	    (args->op != DRM_NEURON_EVENT_READ && args->value))
 		return -EINVAL;
 
-	mutex_lock(&ndev->cores.lock);
-	if (!neuron_core_owned_by(ndev, core, file->driver_priv)) {
-		ret = -EACCES;
-		goto out_unlock;
-	}
-
-	ret = neuron_hw_begin(ndev, &idx);
+	ret = neuron_core_access_begin(ndev, core, file, &idx);
 	if (ret)
-		goto out_unlock;
+		return ret;
 
 	switch (args->op) {
 	case DRM_NEURON_EVENT_READ:
@@ -494,8 +505,6 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 		break;
 	}
 
-	neuron_hw_end(ndev, idx);
-out_unlock:
-	mutex_unlock(&ndev->cores.lock);
+	neuron_core_access_end(ndev, idx);
 	return ret;
 }

@@ -63,6 +63,18 @@ void neuron_hw_end(struct neuron_device *ndev, int idx)
 	drm_dev_exit(idx);
 }
 
+/**
+ * neuron_fence_driver_name() - &dma_fence_ops.get_driver_name of every
+ * fence the driver creates
+ * @fence: the fence
+ *
+ * Return: the driver's name.
+ */
+const char *neuron_fence_driver_name(struct dma_fence *fence)
+{
+	return DRIVER_NAME;
+}
+
 static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 				     struct drm_file *file)
 {

@@ -20,6 +20,7 @@
 #include "neuron_fwio.h"
 #include "neuron_job.h"
 
+struct dma_fence;
 struct neuron_dram;
 
 #define DRIVER_NAME		"neuron"
@@ -122,6 +123,8 @@ static inline void neuron_tpb_write(struct neuron_device *ndev, u32 off, u32 val
 
 int neuron_hw_begin(struct neuron_device *ndev, int *idx);
 void neuron_hw_end(struct neuron_device *ndev, int idx);
+
+const char *neuron_fence_driver_name(struct dma_fence *fence);
 
 /* neuron_query.c */
 int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file);

@@ -203,6 +203,21 @@ static const struct drm_gem_object_funcs neuron_dram_bo_funcs = {
 	.vm_ops = &neuron_dram_bo_vm_ops,
 };
 
+/* A DRAM BO object of @size bytes, not yet backed by any memory. */
+static struct neuron_dram_bo *neuron_dram_bo_alloc(struct neuron_device *ndev,
+						   size_t size)
+{
+	struct neuron_dram_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return NULL;
+
+	bo->base.funcs = &neuron_dram_bo_funcs;
+	drm_gem_private_object_init(&ndev->drm, &bo->base, size);
+	return bo;
+}
+
 static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 						    u64 size, u64 align,
 						    u32 channel_mask)
@@ -211,13 +226,11 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 	struct drm_gem_object *obj;
 	int ret;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = neuron_dram_bo_alloc(ndev, size);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
 	obj = &bo->base;
-	obj->funcs = &neuron_dram_bo_funcs;
-	drm_gem_private_object_init(&ndev->drm, obj, size);
 	bo->owner = ndev;
 
 	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
@@ -286,13 +299,11 @@ neuron_dram_bo_import_peer(struct neuron_device *ndev, struct dma_buf *dma_buf)
 	struct drm_gem_object *obj;
 	int ret;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = neuron_dram_bo_alloc(ndev, dma_buf->size);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
 	obj = &bo->base;
-	obj->funcs = &neuron_dram_bo_funcs;
-	drm_gem_private_object_init(&ndev->drm, obj, dma_buf->size);
 	/* Implicit synchronisation with the exporter's users. */
 	obj->resv = dma_buf->resv;
 

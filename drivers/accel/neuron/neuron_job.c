@@ -127,11 +127,6 @@ unsigned int neuron_job_timeout_ms(void)
 /* ------------------------------------------------------------------------ */
 /* Hardware fences                                                          */
 
-static const char *neuron_fence_driver_name(struct dma_fence *fence)
-{
-	return DRIVER_NAME;
-}
-
 static const char *neuron_fence_timeline_name(struct dma_fence *fence)
 {
 	return "dma-queue";
@@ -306,6 +301,36 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 }
 
 static void neuron_job_file_release(struct kref *kref);
+
+/**
+ * neuron_job_alloc() - allocate a job and its hardware fence
+ * @ns: the queue it will run on
+ * @jf: the submitting file's job state, referenced by the job
+ *
+ * The hardware fence is preallocated: nothing is allocated once the job is
+ * armed. Free the job with neuron_job_release() until it is pushed.
+ *
+ * Return: the job, or NULL when out of memory.
+ */
+struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
+				    struct neuron_job_file *jf)
+{
+	struct neuron_job *job;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return NULL;
+	INIT_LIST_HEAD(&job->node);
+	job->ns = ns;
+	kref_get(&jf->refcount);
+	job->jf = jf;
+	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	if (!job->hw_fence) {
+		neuron_job_release(job);
+		return NULL;
+	}
+	return job;
+}
 
 /**
  * neuron_job_release() - free a job that is no longer (or never was) queued

@@ -195,6 +195,8 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 struct drm_sched_entity *
 neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
 		       unsigned int index);
+struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
+				    struct neuron_job_file *jf);
 void neuron_job_release(struct neuron_job *job);
 
 int neuron_job_file_open(struct neuron_device *ndev,

@@ -652,18 +652,13 @@ struct neuron_sem_fence {
 	u32 interval_us;
 };
 
-static const char *neuron_sem_fence_driver_name(struct dma_fence *f)
-{
-	return DRIVER_NAME;
-}
-
 static const char *neuron_sem_fence_timeline_name(struct dma_fence *f)
 {
 	return "semaphore";
 }
 
 static const struct dma_fence_ops neuron_sem_fence_ops = {
-	.get_driver_name = neuron_sem_fence_driver_name,
+	.get_driver_name = neuron_fence_driver_name,
 	.get_timeline_name = neuron_sem_fence_timeline_name,
 };
 

@@ -158,18 +158,10 @@ static bool neuron_bo_segs_contain(const struct neuron_bo_segs *segs,
 static int neuron_job_peer_route(struct neuron_device *ndev,
 				 struct neuron_device *owner, u64 *route)
 {
-	static const u64 routes[DRM_NEURON_LINK_COUNT] = {
-		[DRM_NEURON_LINK_EAST] = NEURON_DEVADDR_EAST,
-		[DRM_NEURON_LINK_WEST] = NEURON_DEVADDR_WEST,
-	};
 	struct drm_neuron_query_topology topo;
-	int i, idx, ret;
+	int i, ret;
 
-	ret = neuron_hw_begin(ndev, &idx);
-	if (ret)
-		return ret;
-	ret = neuron_topology_read(ndev, &topo);
-	neuron_hw_end(ndev, idx);
+	ret = neuron_topology_query(ndev, &topo);
 	if (ret)
 		return ret;
 
@@ -178,7 +170,7 @@ static int neuron_job_peer_route(struct neuron_device *ndev,
 
 		if ((link->flags & DRM_NEURON_LINK_PEER_ID_VALID) &&
 		    link->peer_device_id == owner->device_id) {
-			*route = routes[i];
+			*route = neuron_topology_link_route(i);
 			return 0;
 		}
 	}
@@ -656,19 +648,9 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	if (IS_ERR(entity))
 		return PTR_ERR(entity);
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&job->node);
-	job->ns = ns;
-	kref_get(&jf->refcount);
-	job->jf = jf;
-	/* Preallocated: nothing is allocated once the job is armed. */
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
-	if (!job->hw_fence) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
 
 	ctx.job = job;
 	ret = neuron_job_build(&ctx, args);

@@ -74,13 +74,9 @@ static int neuron_sysfs_link(struct device *dev, int which,
 {
 	struct neuron_device *ndev = neuron_from_dev(dev);
 	struct drm_neuron_query_topology topo;
-	int idx, ret;
+	int ret;
 
-	ret = neuron_hw_begin(ndev, &idx);
-	if (ret)
-		return ret;
-	ret = neuron_topology_read(ndev, &topo);
-	neuron_hw_end(ndev, idx);
+	ret = neuron_topology_query(ndev, &topo);
 	if (ret)
 		return ret;
 

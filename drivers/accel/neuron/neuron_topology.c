@@ -102,6 +102,18 @@ static const struct {
 };
 
 /**
+ * neuron_topology_link_route() - routing bits of a link's neighbour
+ * @link: %DRM_NEURON_LINK_EAST or %DRM_NEURON_LINK_WEST
+ *
+ * Return: the device address bits under which this device reaches the
+ * DRAM and registers of the neighbour on @link.
+ */
+u64 neuron_topology_link_route(unsigned int link)
+{
+	return neuron_links[link].route;
+}
+
+/**
  * neuron_topology_read() - read the links and the neighbours' ids
  * @ndev: the device, inside neuron_hw_begin()
  * @topo: filled in; zeroed first
@@ -155,4 +167,26 @@ int neuron_topology_read(struct neuron_device *ndev,
 	}
 
 	return 0;
+}
+
+/**
+ * neuron_topology_query() - neuron_topology_read() from outside the hardware
+ * section
+ * @ndev: the device
+ * @topo: filled in
+ *
+ * Return: 0; -ENODEV, -EAGAIN or -EIO from neuron_hw_begin(); or a negative
+ * errno from neuron_topology_read().
+ */
+int neuron_topology_query(struct neuron_device *ndev,
+			  struct drm_neuron_query_topology *topo)
+{
+	int idx, ret;
+
+	ret = neuron_hw_begin(ndev, &idx);
+	if (ret)
+		return ret;
+	ret = neuron_topology_read(ndev, topo);
+	neuron_hw_end(ndev, idx);
+	return ret;
 }

@@ -9,6 +9,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+#include "neuron_regs.h"
+
 struct neuron_device;
 
 /*
@@ -134,7 +136,7 @@ int neuron_ring_read_head(struct neuron_ring *ring, u32 *head);
 /* Device address of a host bus address. */
 static inline u64 neuron_host_devaddr(dma_addr_t addr)
 {
-	return (u64)addr | BIT_ULL(46);
+	return (u64)addr | NEURON_DEVADDR_HOST;
 }
 
 #endif /* __NEURON_UDMA_H__ */
