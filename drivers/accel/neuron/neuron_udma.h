@@ -58,6 +58,7 @@ struct neuron_desc {
  * @dst: device address written.
  * @len: bytes, 1 .. NEURON_DESC_MAX_LEN.
  * @flags: NEURON_PAIR_* bits.
+ * @pad: unused, keeps @imm naturally aligned.
  * @imm: value of an immediate write (NEURON_PAIR_IMM): the driver stores
  *       it in its own host memory and uses that as @src.
  */
