@@ -190,11 +190,20 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
 int neuron_reset(struct neuron_device *ndev)
 {
 	bool changed = false;
-	int ret;
+	int idx, ret;
 
 	ret = down_write_killable(&ndev->reset_lock);
 	if (ret)
 		return ret;
+
+	/*
+	 * remove() may have run while we waited for the lock: its BARs are
+	 * gone then, and the failed-reset path below would write to them.
+	 */
+	if (!drm_dev_enter(&ndev->drm, &idx)) {
+		up_write(&ndev->reset_lock);
+		return -ENODEV;
+	}
 
 	neuron_jobs_reset_prepare(ndev);
 	ret = neuron_reset_hw(ndev);
@@ -213,6 +222,7 @@ int neuron_reset(struct neuron_device *ndev)
 	/* Under the lock: events of successive resets stay in order. */
 	if (changed)
 		neuron_report_wedged(ndev, ret != 0);
+	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	return ret;
 }
