@@ -20,7 +20,9 @@ command -v sparse >/dev/null || scripts/deps.sh sparse
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 rc=0
-"$MAKE" -C "$KDIR" M="$PWD" CONFIG_DRM_ACCEL_NEURON=m C=2 modules >"$log" 2>&1 || rc=$?
+# Without the caller's MAKEFLAGS: "make -s" would silence kbuild's CHECK
+# lines, and they are how we know sparse ran at all.
+env -u MAKEFLAGS -u MAKELEVEL "$MAKE" -C "$KDIR" M="$PWD" CONFIG_DRM_ACCEL_NEURON=m C=2 modules >"$log" 2>&1 || rc=$?
 # Our files appear with absolute (M=) or relative paths.
 ours=$(grep -E '(^|/)(drivers/accel/neuron|include/uapi/drm)/[^:]+:[0-9]+:[0-9]+: (warning|error):' "$log" || true)
 if [[ $rc -ne 0 ]]; then
@@ -33,4 +35,10 @@ if [[ -n $ours ]]; then
 	echo "sparse: FAIL: $(echo "$ours" | wc -l) sparse diagnostics in our files"
 	exit 1
 fi
-echo "sparse: clean ($(grep -c '  CHECK ' "$log" || true) files checked)"
+checked=$(grep -c '  CHECK ' "$log" || true)
+if [[ $checked -eq 0 ]]; then
+	cat "$log"
+	echo "sparse: FAIL: sparse checked no file"
+	exit 1
+fi
+echo "sparse: clean ($checked files checked)"
