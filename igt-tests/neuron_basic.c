@@ -64,15 +64,7 @@ static int count_pci_neurons(void)
 
 static void query_info(int fd, struct drm_neuron_query_device_info *info)
 {
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_DEVICE_INFO,
-		.size = sizeof(*info),
-		.pointer = (uintptr_t)info,
-	};
-
-	memset(info, 0xa5, sizeof(*info));
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
-	igt_assert_eq(q.size, sizeof(*info));
+	neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, info, sizeof(*info), 0xa5);
 }
 
 igt_main

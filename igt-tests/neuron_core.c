@@ -36,15 +36,7 @@ static int core_ioctl(int fd, unsigned long req, uint32_t mask)
 
 static void query_cores(int fd, struct drm_neuron_query_cores *q)
 {
-	struct drm_neuron_query arg = {
-		.type = DRM_NEURON_QUERY_CORES,
-		.size = sizeof(*q),
-		.pointer = (uintptr_t)q,
-	};
-
-	memset(q, 0xa5, sizeof(*q));
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &arg);
-	igt_assert_eq(arg.size, sizeof(*q));
+	neuron_query(fd, DRM_NEURON_QUERY_CORES, q, sizeof(*q), 0xa5);
 	igt_assert_eq(q->core_count, NCORES);
 	igt_assert_eq(q->pad, 0);
 }

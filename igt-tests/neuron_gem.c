@@ -74,14 +74,7 @@ static void bo_info_flags(int fd, uint32_t handle, uint32_t flags,
 
 static void device_info(int fd, struct drm_neuron_query_device_info *info)
 {
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_DEVICE_INFO,
-		.size = sizeof(*info),
-		.pointer = (uintptr_t)info,
-	};
-
-	memset(info, 0, sizeof(*info));
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, info, sizeof(*info), 0);
 }
 
 static bool have_dram_bar(int fd)
@@ -146,15 +139,7 @@ static void bo_info_unprivileged(int fd, uint32_t handle,
 
 static void memory_usage(int fd, struct drm_neuron_query_memory_usage *mem)
 {
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
-		.size = sizeof(*mem),
-		.pointer = (uintptr_t)mem,
-	};
-
-	memset(mem, 0, sizeof(*mem));
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
-	igt_assert_eq(q.size, sizeof(*mem));
+	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, mem, sizeof(*mem), 0);
 	igt_assert_eq(mem->region_count, 3);
 }
 

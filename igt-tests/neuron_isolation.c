@@ -58,14 +58,9 @@ static uint32_t bo_create(int fd, uint64_t size, uint32_t placement)
 
 static bool have_dram_bar(int fd)
 {
-	struct drm_neuron_query_device_info info = { 0 };
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_DEVICE_INFO,
-		.size = sizeof(info),
-		.pointer = (uintptr_t)&info,
-	};
+	struct drm_neuron_query_device_info info;
 
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
 	return info.capabilities & DRM_NEURON_CAP_DRAM_BAR;
 }
 
@@ -255,14 +250,9 @@ static void reuse_test(int fd, uint64_t size, int n, bool use_dma)
 
 static uint64_t dram_used(int fd)
 {
-	struct drm_neuron_query_memory_usage mem = { 0 };
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
-		.size = sizeof(mem),
-		.pointer = (uintptr_t)&mem,
-	};
+	struct drm_neuron_query_memory_usage mem;
 
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, &mem, sizeof(mem), 0);
 	return mem.regions[1].used + mem.regions[2].used;
 }
 

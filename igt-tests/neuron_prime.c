@@ -59,40 +59,25 @@ static uint32_t bo_import(int fd, int dmabuf)
 
 static bool have_cap(int fd, uint64_t cap)
 {
-	struct drm_neuron_query_device_info info = {};
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_DEVICE_INFO,
-		.size = sizeof(info),
-		.pointer = (uintptr_t)&info,
-	};
+	struct drm_neuron_query_device_info info;
 
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
 	return info.capabilities & cap;
 }
 
 static uint32_t device_id(int fd)
 {
-	struct drm_neuron_query_device_info info = {};
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_DEVICE_INFO,
-		.size = sizeof(info),
-		.pointer = (uintptr_t)&info,
-	};
+	struct drm_neuron_query_device_info info;
 
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
 	return info.device_id;
 }
 
 static void usage(int fd, uint64_t *host, uint64_t *dram)
 {
-	struct drm_neuron_query_memory_usage mem = {};
-	struct drm_neuron_query q = {
-		.type = DRM_NEURON_QUERY_MEMORY_USAGE,
-		.size = sizeof(mem),
-		.pointer = (uintptr_t)&mem,
-	};
+	struct drm_neuron_query_memory_usage mem;
 
-	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, &mem, sizeof(mem), 0);
 	*host = mem.regions[0].used;
 	*dram = mem.regions[1].used + mem.regions[2].used;
 }

@@ -47,6 +47,17 @@ uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement)
 	return c.handle;
 }
 
+void neuron_query(int fd, uint32_t type, void *out, uint32_t size, int fill)
+{
+	struct drm_neuron_query q = {
+		.type = type, .size = size, .pointer = (uintptr_t)out,
+	};
+
+	memset(out, fill, size);
+	do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+	igt_assert_eq(q.size, size);
+}
+
 void neuron_bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -41,6 +41,13 @@ void neuron_core_release(int fd, uint32_t mask);
  */
 uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement);
 
+/*
+ * QUERY of @type into @out (@size bytes, first filled with the byte @fill so a
+ * caller can tell what the kernel wrote); the subtest fails if the ioctl
+ * does or the kernel's size for @type is not @size.
+ */
+void neuron_query(int fd, uint32_t type, void *out, uint32_t size, int fill);
+
 /* BO_INFO (flags 0) of @handle into @info (zeroed first); fails on error. */
 void neuron_bo_info(int fd, uint32_t handle, struct drm_neuron_bo_info *info);
 
