@@ -7,6 +7,7 @@
 #   make demo       ... then boot the 4-device VM and run the main job
 #   make check      ... then run every test (qtests, unit tests, style,
 #                   dkms, igt-tests in a VM with and without an IOMMU)
+#   make check FRESH=warm|cold   the same in a pristine Debian root (CI)
 #
 # The kernel build itself goes through the root Kbuild file, so the
 # directory drivers/accel/neuron/ can be dropped into a kernel tree as is.
@@ -67,15 +68,15 @@ STAGE := build/stage
 all: module tests lib
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check clean"
 
 deps:
-	@scripts/deps.sh $(DEPS_PKGS) linux-headers-$(KVER)
+	@scripts/deps.sh --stage "make deps" $(DEPS_PKGS) linux-headers-$(KVER)
 
 # Headers are installed on demand, also without "make deps".
 headers:
-	@test -e $(KDIR)/Makefile || scripts/deps.sh linux-headers-$(KVER)
+	@test -e $(KDIR)/Makefile || scripts/deps.sh --stage headers linux-headers-$(KVER)
 
 # ---------------------------------------------------------------------------
 # The module.  Skipped (visibly) until the driver sources exist.
@@ -153,6 +154,17 @@ qemu:
 # ---------------------------------------------------------------------------
 # The two commands.
 # ---------------------------------------------------------------------------
+# FRESH=warm or FRESH=cold runs the same command in a pristine Debian root
+# (scripts/fresh-root.sh; what CI runs): a fresh debootstrap, this commit
+# cloned into it, every package installed and everything built inside;
+# warm reuses the cached root tarball and artefacts, cold nothing at all.
+ifneq ($(filter warm cold,$(FRESH)),)
+check demo:
+	@scripts/fresh-root.sh $(if $(filter cold,$(FRESH)),--cold) -- make $@
+else ifneq ($(FRESH),)
+check demo:
+	$(error FRESH must be warm or cold, not '$(FRESH)')
+else
 # deps strictly first, even with -j: the build needs what it installs.
 check: deps
 	@$(MAKE) --no-print-directory all qemu
@@ -162,6 +174,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all qemu
 	scripts/vm-run.sh -n 4 --log build/logs/demo.log \
 		--copy $(DEMO_DATA):/opt/neuron/share/libonnx-testdata -- demo-guest.sh
+endif
 
 # Benchmarks: the model's raw DMA rate on the host (sim/qemu/bench-dma.sh),
 # then every benchmark in a 1-device VM (igt-tests/bench/run-bench.sh), which

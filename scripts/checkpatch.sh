@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 tarball=/usr/src/linux-source-6.12.tar.xz
 
-[[ -f $tarball ]] || scripts/deps.sh linux-source-6.12
+[[ -f $tarball ]] || scripts/deps.sh --stage checkpatch linux-source-6.12
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 dir=$NEURON_CACHE/checkpatch/$ver
 if [[ ! -x $dir/checkpatch.pl ]]; then

@@ -20,7 +20,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "dkms-check: FAIL: needs root (dkms installs into /usr/src, /var/lib/dkms)"
 	exit 1
 fi
-scripts/deps.sh dkms "linux-headers-$KVER"
+scripts/deps.sh --stage dkms dkms "linux-headers-$KVER"
 
 # One at a time per machine: every checkout uses the same /usr/src and
 # /var/lib/dkms paths.

@@ -15,7 +15,7 @@ if [[ ! -f drivers/accel/neuron/Makefile ]]; then
 	echo "sparse: no driver sources yet"
 	exit 77
 fi
-command -v sparse >/dev/null || scripts/deps.sh sparse
+command -v sparse >/dev/null || scripts/deps.sh --stage sparse sparse
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -7,12 +7,17 @@
 # Usage: sim/qemu/build.sh [--quiet]
 # Env:   NEURON_CACHE (default /var/cache/neuron)
 #
-# The last line printed on stdout is the absolute path of the binary.
+# The last line printed on stdout is the absolute path of the binary; the
+# model's qtest binaries, neuron-v1-test and neuron-v1-bench, are next to it.
 #
 # Layout under $NEURON_CACHE/qemu:
 #   src/                 Debian source tree (apt-get source; Debian patches applied)
 #   src/build/           meson/ninja build directory (incremental)
-#   bin/<hash>/          finished binaries, keyed by a hash of the model sources
+#   bin/<hash>/          qemu-system-x86_64 and the qtests, keyed by a hash
+#                        of the model, its qtests, this script and the Debian
+#                        source version: a pure function of those, so a cached
+#                        build needs no source tree (CI shares bin/ between
+#                        pristine roots, scripts/fresh-root.sh)
 #   .lock                serialises concurrent invocations (flock)
 #
 # Everything is idempotent: each stage writes a stamp only after it succeeded,
@@ -50,80 +55,76 @@ if ! flock -n 9; then
 fi
 
 # ---------------------------------------------------------------------------
-# 1. host packages (only when missing; CI runs on a fresh machine)
+# 1. host packages (only when missing; CI runs in a pristine root)
 # ---------------------------------------------------------------------------
+# What configuring and building QEMU 7.2 with CONFIGURE_ARGS needs (fdt: the
+# x86_64-softmmu target requires it), and the firmware QEMU loads at run
+# time (the dfsg source ships none).  All of them are installed, also when a
+# cached binary is reused: the -dev packages pull in its shared libraries.
+QEMU_PKGS=(
+    gcc make ninja-build meson python3 flex bison pkg-config dpkg-dev
+    util-linux xz-utils
+    libglib2.0-dev libpixman-1-dev zlib1g-dev libslirp-dev libfdt-dev
+    seabios qemu-system-data ipxe-qemu
+)
 ensure_packages() {
-    local missing=() c p
-    declare -A cmd_pkg=(
-        [gcc]=gcc [ninja]=ninja-build [meson]=meson [python3]=python3
-        [flex]=flex [bison]=bison [pkg-config]=pkg-config
-        [dpkg-source]=dpkg-dev [make]=make [flock]=util-linux
-    )
-    declare -A pc_pkg=(
-        [glib-2.0]=libglib2.0-dev [pixman-1]=libpixman-1-dev
-        [zlib]=zlib1g-dev [slirp]=libslirp-dev
-    )
-    for c in "${!cmd_pkg[@]}"; do
-        command -v "$c" >/dev/null 2>&1 || missing+=("${cmd_pkg[$c]}")
-    done
-    for p in "${!pc_pkg[@]}"; do
-        if ! command -v pkg-config >/dev/null 2>&1 ||
-           ! pkg-config --exists "$p" 2>/dev/null; then
-            missing+=("${pc_pkg[$p]}")
-        fi
-    done
-    # Firmware QEMU needs at runtime (the dfsg source ships none).
-    [ -e /usr/share/seabios/bios-256k.bin ] || missing+=(seabios)
-    [ -e /usr/share/qemu/kvmvapic.bin ] || missing+=(qemu-system-data)
-    [ -d /usr/lib/ipxe/qemu ] || missing+=(ipxe-qemu)
-    if [ ${#missing[@]} -gt 0 ]; then
-        [ "$(id -u)" = 0 ] || die "missing packages (need root): ${missing[*]}"
-        log "installing: ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-            "${missing[@]}" >&2 || {
-            apt-get update >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y \
-                --no-install-recommends "${missing[@]}" >&2
-        }
-    fi
+    "$HERE/../../scripts/deps.sh" --stage qemu "${QEMU_PKGS[@]}" >&2 ||
+        die "missing packages (see above)"
 }
 
 # ---------------------------------------------------------------------------
 # 2. source: apt-get source qemu (Debian patches applied by dpkg-source)
 # ---------------------------------------------------------------------------
 have_deb_src() {
-    grep -rqsE '^[[:space:]]*deb-src[[:space:]]|^Types:.*deb-src' \
-        /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
+    apt-get indextargets --format '$(CODENAME)' 'Created-By: Sources' \
+        2>/dev/null | grep -qx bookworm
 }
 
-fetch_source() {
-    [ -f "$SRC/.neuron-src-ok" ] && return 0
-    if ! have_deb_src; then
-        [ "$(id -u)" = 0 ] || die "no deb-src entry and not root"
-        log "adding a deb-src entry for bookworm"
-        cat > /etc/apt/sources.list.d/neuron-deb-src.sources <<'EOF'
+# A deb-src entry for the mirror this machine already uses.
+ensure_deb_src() {
+    have_deb_src && return 0
+    [ "$(id -u)" = 0 ] || die "no deb-src entry for bookworm and not root"
+    local mirror
+    mirror=$(apt-get indextargets --format '$(SITE)' 'Codename: bookworm' \
+        'Created-By: Packages' 2>/dev/null | head -n 1)
+    log "adding a deb-src entry for bookworm (${mirror:=http://deb.debian.org/debian})"
+    cat > /etc/apt/sources.list.d/neuron-deb-src.sources <<EOF
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-        apt-get update >&2
-    fi
+    apt-get -o DPkg::Lock::Timeout=600 update >&2
+}
+
+# The newest version of Debian's qemu source package: part of the cache key,
+# so a binary is reused only for the source it was built from.
+source_version() {
+    apt-cache showsrc --only-source qemu 2>/dev/null |
+        sed -n 's/^Version: //p' | sort -V | tail -n 1
+}
+
+fetch_source() {
+    local ver=$1
+    [ -f "$SRC/.neuron-src-ok" ] &&
+        [ "$(cat "$SRC/.neuron-src-ok")" = "$ver" ] && return 0
     local tmp=$QDIR/src.tmp
     rm -rf "$tmp" "$SRC"
     mkdir -p "$tmp"
-    log "fetching QEMU source (apt-get source qemu)"
-    (cd "$tmp" && apt-get source qemu >&2) || {
-        apt-get update >&2
-        (cd "$tmp" && apt-get source qemu >&2)
-    }
+    # apt drops privileges to _apt for downloads
+    chmod 755 "$tmp"
+    log "fetching QEMU source (apt-get source qemu=$ver)"
+    (cd "$tmp" && apt-get source -q "qemu=$ver" >&2) || {
+        apt-get -o DPkg::Lock::Timeout=600 update >&2
+        (cd "$tmp" && apt-get source -q "qemu=$ver" >&2)
+    } || die "apt-get source qemu=$ver failed"
     local d
     d=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -n1)
     [ -n "$d" ] && [ -f "$d/VERSION" ] || die "apt-get source produced no tree"
     mv "$d" "$SRC"
     rm -rf "$tmp"
-    touch "$SRC/.neuron-src-ok"
+    echo "$ver" > "$SRC/.neuron-src-ok"
 }
 
 # ---------------------------------------------------------------------------
@@ -196,17 +197,43 @@ configure_tree() {
     log "configuring QEMU in $BLD"
     rm -rf "$BLD"
     mkdir -p "$BLD"
-    (cd "$BLD" && nice -n 10 ../configure "${CONFIGURE_ARGS[@]}" >&2) ||
-        { rm -rf "$BLD"; die "configure failed"; }
+    if ! (cd "$BLD" && nice -n 10 ../configure "${CONFIGURE_ARGS[@]}" \
+            > "$QDIR/configure.log" 2>&1); then
+        tail -n 30 "$QDIR/configure.log" >&2
+        missing_dependency_hint
+        rm -rf "$BLD"
+        die "configure failed (log: $QDIR/configure.log)"
+    fi
     echo "$want" > "$BLD/.neuron-configured"
 }
 
+# meson names the pkg-config module it did not find, not the package: name
+# the Debian package that ships it, so the list above can be fixed.
+missing_dependency_hint() {
+    local dep pkg cand
+    for dep in $(sed -n -e 's/.*[Dd]ependency "\{0,1\}\([^" ]*\)"\{0,1\} found: NO.*/\1/p' \
+                        -e 's/.*ERROR: .* \([^ ]*\) not available but required.*/\1/p' \
+                        "$QDIR/configure.log" | sort -u); do
+        pkg=
+        for cand in "lib$dep-dev" "$dep-dev" "lib${dep%-*}-dev"; do
+            if apt-cache show "$cand" >/dev/null 2>&1; then pkg=$cand; break; fi
+        done
+        log "ERROR: stage 'qemu': build dependency '$dep' is missing${pkg:+: Debian package $pkg (add it to QEMU_PKGS in $HERE/build.sh)}"
+    done
+}
+
+# Everything the cached binaries are a function of.
 model_hash() {
     {
-        cat "$HERE"/model/*.[ch]
+        cat "$HERE"/model/*.[ch] "$HERE"/tests/*.[ch]
         cat "$HERE/build.sh"
-        cat "$SRC/VERSION" 2>/dev/null || true
+        echo "$1"
     } | sha256sum | cut -c1-16
+}
+
+# A cached binary is used only if all its shared libraries resolve.
+runnable() {
+    [ -x "$1" ] && ! ldd "$1" 2>/dev/null | grep -q 'not found'
 }
 
 main() {
@@ -214,29 +241,41 @@ main() {
     [ "${1:-}" = "--quiet" ] && quiet=1
 
     ensure_packages
-    fetch_source
-    install_model
+    ensure_deb_src
 
-    local hash out
-    hash=$(model_hash)
-    out=$QDIR/bin/$hash/qemu-system-x86_64
-    if [ -x "$out" ]; then
-        [ $quiet = 1 ] || log "cached binary for model hash $hash"
-        echo "$out"
+    local ver hash dir
+    ver=$(source_version)
+    [ -n "$ver" ] || die "no qemu source package in the apt lists"
+    hash=$(model_hash "$ver")
+    dir=$QDIR/bin/$hash
+    if runnable "$dir/qemu-system-x86_64" && runnable "$dir/neuron-v1-test" &&
+       runnable "$dir/neuron-v1-bench"; then
+        [ $quiet = 1 ] || log "cached binaries for model hash $hash"
+        echo "$dir/qemu-system-x86_64"
         return 0
     fi
 
+    fetch_source "$ver"
+    install_model
     configure_tree
-    log "building qemu-system-x86_64 (nice ninja -j2)"
-    (cd "$BLD" && nice -n 10 ninja -j2 qemu-system-x86_64 >&2) ||
+    log "building qemu-system-x86_64 and the qtests (nice ninja -j2)"
+    (cd "$BLD" && nice -n 10 ninja -j2 qemu-system-x86_64 \
+        tests/qtest/neuron-v1-test tests/qtest/neuron-v1-bench >&2) ||
         die "ninja failed (see output above)"
 
-    mkdir -p "$QDIR/bin/$hash"
-    cp "$BLD/qemu-system-x86_64" "$out.tmp"
-    mv -f "$out.tmp" "$out"
-    # keep the 6 most recent binaries
+    # Published by renaming a complete directory: a concurrent reader (or
+    # a shared cache) never sees half of it.
+    mkdir -p "$QDIR/bin"
+    local tmp
+    tmp=$(mktemp -d "$QDIR/bin/.new.XXXXXX")
+    cp "$BLD/qemu-system-x86_64" "$BLD/tests/qtest/neuron-v1-test" \
+        "$BLD/tests/qtest/neuron-v1-bench" "$tmp/"
+    chmod 755 "$tmp"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    # keep the 6 most recent builds
     ls -1dt "$QDIR"/bin/*/ 2>/dev/null | tail -n +7 | xargs -r rm -rf
-    echo "$out"
+    echo "$dir/qemu-system-x86_64"
 }
 
 main "$@"
