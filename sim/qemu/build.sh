@@ -211,7 +211,7 @@ configure_tree() {
 # the Debian package that ships it, so the list above can be fixed.
 missing_dependency_hint() {
     local dep pkg cand
-    for dep in $(sed -n -e 's/.*[Dd]ependency "\{0,1\}\([^" ]*\)"\{0,1\} found: NO.*/\1/p' \
+    for dep in $(sed -n -e 's/.*ERROR: Dependency "\([^"]*\)" not found.*/\1/p' \
                         -e 's/.*ERROR: .* \([^ ]*\) not available but required.*/\1/p' \
                         "$QDIR/configure.log" | sort -u); do
         pkg=
@@ -258,10 +258,14 @@ main() {
     fetch_source "$ver"
     install_model
     configure_tree
-    log "building qemu-system-x86_64 and the qtests (nice ninja -j2)"
-    (cd "$BLD" && nice -n 10 ninja -j2 qemu-system-x86_64 \
-        tests/qtest/neuron-v1-test tests/qtest/neuron-v1-bench >&2) ||
-        die "ninja failed (see output above)"
+    log "building qemu-system-x86_64 and the qtests (nice ninja -j2, log: $QDIR/build.log)"
+    if ! (cd "$BLD" && nice -n 10 ninja -j2 qemu-system-x86_64 \
+            tests/qtest/neuron-v1-test tests/qtest/neuron-v1-bench \
+            > "$QDIR/build.log" 2>&1); then
+        grep -E -B2 -A8 'error:|FAILED:' "$QDIR/build.log" | tail -n 60 >&2
+        die "ninja failed (log: $QDIR/build.log)"
+    fi
+    log "built: $(tail -n 1 "$QDIR/build.log")"
 
     # Published by renaming a complete directory: a concurrent reader (or
     # a shared cache) never sees half of it.
