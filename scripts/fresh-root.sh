@@ -102,9 +102,9 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	if [[ -n $run_pid ]] && kill -0 "$run_pid" 2>/dev/null; then
-		# timeout passes TERM to unshare, whose death takes the
-		# namespace's PID 1 and with it every process inside.
-		kill -TERM "$run_pid" 2>/dev/null || true
+		# unshare's death takes the namespace's PID 1 and with it
+		# every process inside.
+		kill -KILL "$run_pid" 2>/dev/null || true
 		wait "$run_pid" 2>/dev/null || true
 	fi
 	if [[ -d $root/build/neuron/build/logs ]]; then
@@ -200,8 +200,7 @@ for v in "${PASS_ENV[@]}"; do
 done
 
 say "running in the root ($(($(date +%s) - start)) s to set up): $command"
-# PID 1 of the new namespaces: mount, then chroot.  unshare --kill-child
-# takes it, and with it every process of the run, down when unshare dies.
+# PID 1 of the new namespaces: mount, then chroot.
 inner() {
 	local b src dst
 	mount -t proc proc "$root/proc"
@@ -221,17 +220,31 @@ binds_str=$(printf '%s\n' "${binds[@]}")
 envs_str=$(printf '%s\n' "${envs[@]}")
 export binds_str envs_str
 
-rc=0
-timeout --kill-after=30 "$timeout" \
-	unshare --mount --pid --kill-child --propagation private -- /bin/bash -c '
-		set -euo pipefail
-		mapfile -t binds <<<"$binds_str"; [[ -n ${binds[0]} ]] || binds=()
-		mapfile -t envs <<<"$envs_str"
-		inner' &
+# unshare ignores SIGTERM and SIGINT while it waits; SIGKILL takes it, and
+# --kill-child then takes the namespace's PID 1, whose death ends every
+# process of the run.
+unshare --mount --pid --kill-child --propagation private -- /bin/bash -c '
+	set -euo pipefail
+	mapfile -t binds <<<"$binds_str"; [[ -n ${binds[0]} ]] || binds=()
+	mapfile -t envs <<<"$envs_str"
+	inner' &
 run_pid=$!
+timed_out=0
+if [[ $timeout -gt 0 ]]; then
+	deadline=$(($(date +%s) + timeout))
+	while kill -0 "$run_pid" 2>/dev/null; do
+		if [[ $(date +%s) -ge $deadline ]]; then
+			timed_out=1
+			kill -KILL "$run_pid"
+			break
+		fi
+		sleep 2
+	done
+fi
+rc=0
 wait "$run_pid" || rc=$?
 run_pid=
-if [[ $timeout -gt 0 && ($rc -eq 124 || $rc -eq 137) ]]; then
+if [[ $timed_out -eq 1 ]]; then
 	say "TIMEOUT: $command ran longer than $timeout s"
 	rc=124
 fi

@@ -14,8 +14,8 @@
 #   src/                 Debian source tree (apt-get source; Debian patches applied)
 #   src/build/           meson/ninja build directory (incremental)
 #   bin/<hash>/          qemu-system-x86_64 and the qtests, keyed by a hash
-#                        of the model, its qtests, this script and the Debian
-#                        source version: a pure function of those, so a cached
+#                        of the model, its qtests, how they enter the tree,
+#                        the configure flags and the Debian source version: a pure function of those, so a cached
 #                        build needs no source tree (CI shares bin/ between
 #                        pristine roots, scripts/fresh-root.sh)
 #   .lock                serialises concurrent invocations (flock)
@@ -222,12 +222,14 @@ missing_dependency_hint() {
     done
 }
 
-# Everything the cached binaries are a function of.
+# Everything the cached binaries are a function of: the sources, how they
+# are put into the tree and configured, and the Debian source version (not
+# the rest of this script, so a change to its messages rebuilds nothing).
 model_hash() {
     {
         cat "$HERE"/model/*.[ch] "$HERE"/tests/*.[ch]
-        cat "$HERE/build.sh"
-        echo "$1"
+        declare -f install_model set_tagged_line
+        printf '%s\n' "${CONFIGURE_ARGS[@]}" "$1"
     } | sha256sum | cut -c1-16
 }
 
