@@ -242,7 +242,7 @@ if [[ $timeout -gt 0 ]]; then
 	done
 fi
 rc=0
-wait "$run_pid" || rc=$?
+{ wait "$run_pid"; } 2>/dev/null || rc=$?	# no job-control "Killed" line
 run_pid=
 if [[ $timed_out -eq 1 ]]; then
 	say "TIMEOUT: $command ran longer than $timeout s"
