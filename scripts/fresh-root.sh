@@ -25,6 +25,8 @@
 #                        (the root's /var/cache/neuron/qemu/bin)
 #   artefacts/kernel     unpacked Debian guest kernels, keyed by version
 #                        (the root's /var/cache/neuron/kernel)
+#   artefacts/checkpatch checkpatch.pl and its data files, keyed by the
+#                        linux-source-6.12 version (/var/cache/neuron/checkpatch)
 #   artefacts/apt        downloaded .deb files, keyed by name and version,
 #                        checked by apt against the signed archive before
 #                        use (the root's /var/cache/apt/archives)
@@ -190,6 +192,7 @@ binds=()
 if [[ $cold -eq 0 ]]; then
 	binds=("$CI_DIR/artefacts/qemu-bin:/var/cache/neuron/qemu/bin"
 	       "$CI_DIR/artefacts/kernel:/var/cache/neuron/kernel"
+	       "$CI_DIR/artefacts/checkpatch:/var/cache/neuron/checkpatch"
 	       "$CI_DIR/artefacts/apt:/var/cache/apt/archives")
 fi
 
