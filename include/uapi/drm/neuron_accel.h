@@ -66,12 +66,27 @@ extern "C" {
  * device's state is looked at, so these fail with -EACCES after an unplug
  * too.
  *
+ * The syncobj ioctls that take an array of handles (WAIT, TIMELINE_WAIT,
+ * RESET, SIGNAL, TIMELINE_SIGNAL, QUERY) fail with -EINVAL when
+ * count_handles exceeds &DRM_NEURON_SYNCOBJ_MAX_HANDLES (the core would
+ * try to allocate arrays of that many entries), and with -EFAULT when
+ * the argument cannot be read.
+ *
  * Commands of another type than 'd' fail with -ENOTTY. Driver ioctl numbers
  * that &enum drm_neuron_ioctl_id does not define fail with -EINVAL (the
  * DRM core's answer).
  *
  * The same rules apply to 32-bit callers on a 64-bit kernel.
  */
+
+/**
+ * DRM_NEURON_SYNCOBJ_MAX_HANDLES - largest count_handles of a syncobj
+ * array ioctl on the node.
+ *
+ * The DRM core allocates several arrays of count_handles entries, the
+ * largest 64 bytes an entry (a wait); 512 keeps each within 32 KiB.
+ */
+#define DRM_NEURON_SYNCOBJ_MAX_HANDLES	512
 
 /**
  * enum drm_neuron_ioctl_id - neuron ioctl numbers
