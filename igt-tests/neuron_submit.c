@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include <drm/neuron_accel.h>
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("SUBMIT: DMA jobs, fences, syncobjs, validation, timeouts and recovery");
 
@@ -368,6 +370,147 @@ static void *hammer_thread(void *arg)
 	syncobj_destroy(h->fd, so);
 	bo_close(h->fd, bo);
 	return NULL;
+}
+
+/*
+ * Retiring jobs. Each hardware fence the completion poller signals lets
+ * the scheduler free its job at once on the other CPU: the poller must not
+ * touch the job afterwards. retire-callbacks makes that window long (a
+ * thousand callbacks on the last job's fence, behind fifteen jobs whose
+ * frees are already under way); retire-race hammers tiny jobs from
+ * several processes and threads on several queues while other processes
+ * close files with jobs in flight. With slab poisoning (the igt-vm stage
+ * of make check) a use after free is a general protection fault, not a
+ * silent read.
+ */
+#define RACE_SECS	10
+#define RACE_PROCS	3
+#define RACE_THREADS	2
+#define RACE_CLOSERS	2
+#define RACE_BATCH	16
+#define RACE_ROUNDS	32
+#define RACE_CALLBACKS	1000
+
+struct race_thread {
+	int fd;
+	uint32_t bo, engine, queue;
+	int64_t until;
+	long jobs;
+	int error;
+};
+
+/* Without poisoning a use after free reads stale data and goes unnoticed. */
+static void slab_poison_note(void)
+{
+	char cmdline[1024];
+
+	if (neuron_read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 ||
+	    !strstr(cmdline, "slub_debug="))
+		igt_info("no slub_debug= on the kernel command line: a use "
+			 "after free may go unnoticed\n");
+}
+
+/* No igt_assert here: this is not the subtest's thread. */
+static void *race_submitter(void *arg)
+{
+	struct race_thread *t = arg;
+	struct drm_neuron_xfer x = copy_xfer(t->bo, 0, t->bo, 64 + 8 * t->queue, 4);
+	struct drm_syncobj_create c = { 0 };
+	struct drm_syncobj_destroy d = { 0 };
+	int i;
+
+	if (igt_ioctl(t->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c)) {
+		t->error = errno;
+		return NULL;
+	}
+	while (!t->error && now_ns() < t->until) {
+		for (i = 0; i < RACE_BATCH && !t->error; i++)
+			t->error = -sem_submit(t->fd, t->engine, t->queue, &x, 1,
+					       c.handle, 0);
+		if (!t->error)
+			t->error = -syncobj_wait(t->fd, c.handle, 0, 60 * SEC_NS);
+		t->jobs += RACE_BATCH;
+	}
+	d.handle = c.handle;
+	igt_ioctl(t->fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	return NULL;
+}
+
+/* A new file on the device of @fd: the caller's file is shared by fork(). */
+static int race_reopen(int fd)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * A process of RACE_THREADS submitters on a file of its own; returns 0 or
+ * an errno, its exit status.
+ */
+static int race_process(int pfd, int p, int64_t until)
+{
+	struct race_thread t[RACE_THREADS];
+	pthread_t tid[RACE_THREADS];
+	struct drm_neuron_bo_create c = { .size = 4096,
+					  .placement = DRM_NEURON_BO_DRAM };
+	int i, error = 0, fd = race_reopen(pfd);
+	long jobs = 0;
+
+	if (fd < 0)
+		return errno;
+	if (igt_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return errno;
+	for (i = 0; i < RACE_THREADS; i++) {
+		/* Different engines and queues: one scheduler each. */
+		t[i] = (struct race_thread){
+			.fd = fd, .bo = c.handle, .until = until,
+			.engine = 3 * p + i, .queue = 1 + i,
+		};
+		if (pthread_create(&tid[i], NULL, race_submitter, &t[i]))
+			return EAGAIN;
+	}
+	for (i = 0; i < RACE_THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		jobs += t[i].jobs;
+		if (t[i].error && !error)
+			error = t[i].error;
+	}
+	close(fd);
+	printf("retire-race: process %d: %ld jobs, error %d\n", p, jobs, error);
+	fflush(stdout);
+	return error;
+}
+
+/*
+ * Open the device again (a new file), queue a burst of jobs that keep the
+ * file's BO and job state alive, close it at once; until @until.
+ */
+static int race_closer(int fd, int p, int64_t until)
+{
+	long files = 0;
+	int i, error = 0;
+
+	while (!error && now_ns() < until) {
+		struct drm_neuron_bo_create c = { .size = 4096,
+						  .placement = DRM_NEURON_BO_DRAM };
+		struct drm_neuron_xfer x;
+		int cfd = race_reopen(fd);
+
+		if (cfd < 0)
+			return errno;
+		if (igt_ioctl(cfd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+			error = errno;
+		x = copy_xfer(c.handle, 0, c.handle, 128, 4);
+		for (i = 0; i < RACE_BATCH && !error; i++)
+			error = -sem_submit(cfd, 9 + p, 8 + i % 4, &x, 1, 0, 0);
+		close(cfd);
+		files++;
+	}
+	printf("retire-race: closer %d: %ld files, error %d\n", p, files, error);
+	fflush(stdout);
+	return error;
 }
 
 static void fill(uint8_t *p, uint64_t n, uint32_t seed)
@@ -812,6 +955,70 @@ igt_main
 		close(pipefd[1]);
 	}
 
+	igt_describe("A job whose fence has a thousand callbacks retires right "
+		     "behind fifteen others: the scheduler frees the jobs on the "
+		     "other CPU while the poller is still signalling");
+	igt_subtest("retire-callbacks") {
+		uint32_t bo = bo_create(fd, DRM_NEURON_BO_DRAM, 4096);
+		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 64, 4);
+		int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		uint64_t count, total;
+		int round, i;
+
+		igt_assert_fd(efd);
+		slab_poison_note();
+		for (round = 0; round < RACE_ROUNDS; round++) {
+			uint32_t so = syncobj_create(fd);
+			struct drm_syncobj_eventfd ev = {
+				.handle = so, .fd = efd,
+			};
+
+			/* Stalled, so that all 16 complete in one poll. */
+			stall_queue(fd, 4, 2);
+			for (i = 0; i < RACE_BATCH - 1; i++)
+				igt_assert_eq(sem_submit(fd, 4, 2, &x, 1, 0, 0), 0);
+			/* Waiting for a fence: each becomes one callback. */
+			for (i = 0; i < RACE_CALLBACKS; i++)
+				do_ioctl(fd, DRM_IOCTL_SYNCOBJ_EVENTFD, &ev);
+			igt_assert_eq(sem_submit(fd, 4, 2, &x, 1, so, 0), 0);
+			stall_queue(fd, -1, 0);
+			igt_assert_eq(syncobj_wait(fd, so, 0, 60 * SEC_NS), 0);
+			syncobj_destroy(fd, so);
+			/* The wait ends at the signal, before the callbacks. */
+			for (total = 0, i = 0; total < RACE_CALLBACKS && i < 1000; i++) {
+				if (read(efd, &count, sizeof(count)) == sizeof(count))
+					total += count;
+				else
+					usleep(1000);
+			}
+			igt_assert_eq_u64(total, RACE_CALLBACKS);
+		}
+		close(efd);
+		bo_close(fd, bo);
+	}
+
+	igt_describe("Tiny jobs from several processes and threads retire while "
+		     "other files are closed with jobs in flight; the device "
+		     "stays usable and the kernel reports nothing");
+	igt_subtest("retire-race") {
+		int64_t until = now_ns() + RACE_SECS * SEC_NS;
+		pid_t pid[RACE_PROCS + RACE_CLOSERS];
+		int p;
+
+		slab_poison_note();
+		for (p = 0; p < RACE_PROCS + RACE_CLOSERS; p++) {
+			pid[p] = fork();
+			igt_assert_gte(pid[p], 0);
+			if (pid[p] == 0)
+				_exit(p < RACE_PROCS ?
+				      race_process(fd, p, until) :
+				      race_closer(fd, p - RACE_PROCS, until));
+		}
+		for (p = 0; p < RACE_PROCS + RACE_CLOSERS; p++)
+			neuron_wait_exit_ok(pid[p]);
+		sem_set_wait(fd, 0, 0, 0, 3, 7);
+		igt_assert_eq(sem_read(fd, 0, 3), 7);
+	}
 
 	igt_describe("host -> DRAM -> host copies of 1 B .. 256 MiB are bit-exact");
 	igt_subtest("copy-sizes") {

@@ -122,7 +122,10 @@ for stage in $STAGES; do
 	dkms)
 		run_stage dkms "$MAKE" -s dkms-check ;;
 	igt-vm)
-		vm_stage igt-vm ;;
+		# Slab poisoning: a use after free reads 0x6b... and faults,
+		# which the VM runner fails on, instead of reading stale data.
+		VM_APPEND="${VM_APPEND:+$VM_APPEND }slub_debug=FZP" \
+			vm_stage igt-vm ;;
 	igt-vm-iommu)
 		vm_stage igt-vm-iommu --iommu ;;
 	igt-vm-swiotlb)

@@ -28,6 +28,19 @@
 #include <sys/types.h>
 #include <drm/neuron_accel.h>
 
+#ifndef DRM_IOCTL_SYNCOBJ_EVENTFD
+/* Linux 6.6 uAPI (drm.h), newer than bookworm's libdrm headers. */
+struct drm_syncobj_eventfd {
+	__u32 handle;
+	__u32 flags;
+	__u64 point;
+	__s32 fd;
+	__u32 pad;
+};
+
+#define DRM_IOCTL_SYNCOBJ_EVENTFD	DRM_IOWR(0xCF, struct drm_syncobj_eventfd)
+#endif
+
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 int64_t neuron_now_ns(void);
 

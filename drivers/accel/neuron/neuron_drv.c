@@ -6,6 +6,7 @@
  * device and its ioctl table.
  */
 
+#include <linux/compat.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -161,13 +162,113 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_SEM_FENCE, neuron_ioctl_sem_fence, 0),
 };
 
+/*
+ * Core DRM ioctls on an accel node. drm_ioctl() applies the render-node
+ * allow list (DRM_RENDER_ALLOW) to render nodes only, so an accel file
+ * reaches every core ioctl; some of those oops on a file without a master
+ * (GET_UNIQUE, GET_MAGIC), and the syncobj array ioctls allocate
+ * count_handles entries unbounded, a WARN in the page allocator for a
+ * large count. Until the core handles both on every kernel the driver
+ * is built for, the node's own entry point passes the render-node allow
+ * list only and bounds the syncobj counts. The rules are ABI: "DOC: core
+ * DRM ioctls" in neuron_accel.h.
+ */
+
+/*
+ * A syncobj array ioctl whose count_handles is at @offset in the
+ * argument. Read-only look at the user's copy: the core copies it again,
+ * so a second thread rewriting the count in between is not stopped here
+ * (only the core can close that window).
+ */
+static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
+				      size_t offset)
+{
+	u32 __user *ucount = (u32 __user *)((u8 __user *)uarg + offset);
+	u32 count;
+
+	/*
+	 * drm_ioctl() copies _IOC_SIZE(cmd) bytes of a command with IOC_IN and
+	 * zeroes the rest: without the count the core sees 0 and refuses it.
+	 */
+	if (!(cmd & IOC_IN) || _IOC_SIZE(cmd) < offset + sizeof(count))
+		return 0;
+	if (get_user(count, ucount))
+		return -EFAULT;
+	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
+}
+
+/* 0 if @cmd may go on to the DRM core, else the errno to return. */
+static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
+{
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+
+	/* drm_compat_ioctl() dispatches on the number alone: check the type. */
+	if (DRM_IOCTL_TYPE(cmd) != DRM_IOCTL_BASE)
+		return -ENOTTY;
+	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
+		return 0;
+
+	/* By number, as drm_ioctl() dispatches: size and direction vary. */
+	switch (nr) {
+	case DRM_IOCTL_NR(DRM_IOCTL_VERSION):
+	case DRM_IOCTL_NR(DRM_IOCTL_GET_CAP):
+	case DRM_IOCTL_NR(DRM_IOCTL_GEM_CLOSE):
+	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_HANDLE_TO_FD):
+	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_FD_TO_HANDLE):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_CREATE):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_DESTROY):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TRANSFER):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_EVENTFD):
+		return 0;
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT):
+		return neuron_syncobj_count_check(cmd, uarg,
+			offsetof(struct drm_syncobj_wait, count_handles));
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT):
+		return neuron_syncobj_count_check(cmd, uarg,
+			offsetof(struct drm_syncobj_timeline_wait, count_handles));
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_RESET):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_SIGNAL):
+		return neuron_syncobj_count_check(cmd, uarg,
+			offsetof(struct drm_syncobj_array, count_handles));
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_QUERY):
+	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL):
+		return neuron_syncobj_count_check(cmd, uarg,
+			offsetof(struct drm_syncobj_timeline_array, count_handles));
+	default:
+		return -EACCES;
+	}
+}
+
+static long neuron_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	long ret = neuron_ioctl_filter(cmd, (void __user *)arg);
+
+	return ret ? ret : drm_ioctl(filp, cmd, arg);
+}
+
+#ifdef CONFIG_COMPAT
+/* drm_compat_ioctl() calls some core handlers directly: filter it too. */
+static long neuron_compat_ioctl(struct file *filp, unsigned int cmd,
+				unsigned long arg)
+{
+	long ret = neuron_ioctl_filter(cmd, compat_ptr(arg));
+
+	return ret ? ret : drm_compat_ioctl(filp, cmd, arg);
+}
+#else
+#define neuron_compat_ioctl	NULL
+#endif
+
 /* DRM_ACCEL_FOPS plus fdinfo (6.12's macro lacks .show_fdinfo). */
 static const struct file_operations neuron_fops = {
 	.owner		= THIS_MODULE,
 	.open		= accel_open,
 	.release	= drm_release,
-	.unlocked_ioctl	= drm_ioctl,
-	.compat_ioctl	= drm_compat_ioctl,
+	.unlocked_ioctl	= neuron_ioctl,
+	.compat_ioctl	= neuron_compat_ioctl,
 	.poll		= drm_poll,
 	.read		= drm_read,
 	.mmap		= drm_gem_mmap,

@@ -143,11 +143,17 @@ static const struct dma_fence_ops neuron_hw_fence_ops = {
 /*
  * Retire a job whose marker landed (or that is errored): account its busy
  * time and signal its hardware fence. Called with ns->lock held.
+ *
+ * Signalling is the last use of @job: it completes the scheduler's
+ * finished fence, and the scheduler may free the job on another CPU right
+ * away, without taking ns->lock. Only the fence, kept alive by the
+ * in-flight list's reference, is touched afterwards.
  */
 static void neuron_job_retire_locked(struct neuron_sched *ns,
 				     struct neuron_job *job, int error,
 				     ktime_t now)
 {
+	struct dma_fence *fence = job->hw_fence;
 	ktime_t begin = ktime_after(job->start, ns->last_done) ?
 			job->start : ns->last_done;
 
@@ -157,13 +163,13 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 	ns->last_done = now;
 
 	if (error) {
-		dma_fence_set_error(job->hw_fence, error);
+		dma_fence_set_error(fence, error);
 		atomic64_inc(&job->jf->failed);
 	} else {
 		atomic64_inc(&job->jf->completed);
 	}
-	dma_fence_signal_locked(job->hw_fence);
-	dma_fence_put(job->hw_fence);
+	dma_fence_signal_locked(fence);
+	dma_fence_put(fence);
 }
 
 /* Signal, in order, every job of @ns whose marker landed. */
@@ -426,6 +432,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false;
+	u64 seqno = 0;
 	u32 head = 0;
 	int idx;
 
@@ -454,6 +461,8 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	if (first && first == list_first_entry_or_null(&ns->inflight,
 						       struct neuron_job, node)) {
 		hung = true;
+		/* Read before the retire: the job is not ours afterwards. */
+		seqno = first->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
 	}
 	spin_unlock_irqrestore(&ns->lock, flags);
@@ -463,8 +472,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		atomic64_inc(&jobs->timeouts);
 		drm_warn(&ndev->drm,
 			 "DMA engine %u queue %u: job %llu timed out, queue reset\n",
-			 ns->ring.engine, ns->ring.queue,
-			 first->hw_fence->seqno);
+			 ns->ring.engine, ns->ring.queue, seqno);
 		ns->last_head = 0;
 		neuron_poll_kick(jobs, ns);
 	}

@@ -44,6 +44,51 @@ extern "C" {
  */
 
 /**
+ * DOC: core DRM ioctls
+ *
+ * Of the core DRM ioctls (type 'd', numbers outside &DRM_COMMAND_BASE ..
+ * &DRM_COMMAND_END - 1) the node passes on only those a render node
+ * allows and an accel client needs:
+ *
+ * * &DRM_IOCTL_VERSION and &DRM_IOCTL_GET_CAP;
+ * * &DRM_IOCTL_GEM_CLOSE, &DRM_IOCTL_PRIME_HANDLE_TO_FD and
+ *   &DRM_IOCTL_PRIME_FD_TO_HANDLE;
+ * * the syncobj ioctls: &DRM_IOCTL_SYNCOBJ_CREATE, _DESTROY,
+ *   _HANDLE_TO_FD, _FD_TO_HANDLE, _TRANSFER, _EVENTFD, _WAIT,
+ *   _TIMELINE_WAIT, _RESET, _SIGNAL, _TIMELINE_SIGNAL and _QUERY.
+ *
+ * They behave as the DRM core documents them. Every other core ioctl
+ * number fails with -EACCES, as on a render node, for every caller, root
+ * included, and whether or not the running kernel defines it: master and
+ * authentication ioctls (GET_UNIQUE, GET_MAGIC, SET_MASTER, ...), GEM
+ * flink and open, client capabilities, mode setting, and core ioctls of
+ * later kernels until the driver lists them. The check is made before the
+ * device's state is looked at, so these fail with -EACCES after an unplug
+ * too.
+ *
+ * The syncobj ioctls that take an array of handles (WAIT, TIMELINE_WAIT,
+ * RESET, SIGNAL, TIMELINE_SIGNAL, QUERY) fail with -EINVAL when
+ * count_handles exceeds &DRM_NEURON_SYNCOBJ_MAX_HANDLES (the core would
+ * try to allocate arrays of that many entries), and with -EFAULT when
+ * the argument cannot be read.
+ *
+ * Commands of another type than 'd' fail with -ENOTTY. Driver ioctl numbers
+ * that &enum drm_neuron_ioctl_id does not define fail with -EINVAL (the
+ * DRM core's answer).
+ *
+ * The same rules apply to 32-bit callers on a 64-bit kernel.
+ */
+
+/**
+ * DRM_NEURON_SYNCOBJ_MAX_HANDLES - largest count_handles of a syncobj
+ * array ioctl on the node.
+ *
+ * The DRM core allocates several arrays of count_handles entries, the
+ * largest 64 bytes an entry (a wait); 512 keeps each within 32 KiB.
+ */
+#define DRM_NEURON_SYNCOBJ_MAX_HANDLES	512
+
+/**
  * enum drm_neuron_ioctl_id - neuron ioctl numbers
  *
  * Place new ioctls at the end, never re-order, replace or remove entries:
