@@ -47,6 +47,9 @@
 #   VM_SMP VM_MEM DEMO_DATA
 set -euo pipefail
 
+# All of it in one compound command, which bash parses before it runs any
+# of it: a checkout edited during a long run cannot change what runs.
+{
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CI_DIR=${NEURON_CI_DIR:-/var/cache/neuron-ci}
 SUITE=bookworm
@@ -98,6 +101,8 @@ for d in "$CI_DIR"/roots/*/; do
 	fi
 done
 root=$CI_DIR/roots/$$
+# A killed run whose PID this one reuses left it behind.
+[[ -e $root ]] && rm -rf --one-file-system "$root"
 run_pid=
 
 cleanup() {
@@ -253,3 +258,4 @@ if [[ $timed_out -eq 1 ]]; then
 fi
 say "$command: exit status $rc after $(($(date +%s) - start)) s"
 exit "$rc"
+}
