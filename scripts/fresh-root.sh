@@ -27,6 +27,13 @@
 #                        (the root's /var/cache/neuron/kernel)
 #   artefacts/checkpatch checkpatch.pl and its data files, keyed by the
 #                        linux-source-6.12 version (/var/cache/neuron/checkpatch)
+#   artefacts/linux-source  unpacked Debian kernel sources, keyed by version
+#   artefacts/kbuild     7.3 trees built with the debug guest config, keyed by
+#                        source version and config hash (scripts/mainline-build.sh
+#                        copies our sources in by content, so kbuild rebuilds
+#                        exactly what differs from whoever built it last)
+#   artefacts/sparse     sparse built from Debian's source, keyed by version
+#   artefacts/apt-private  .deb files of the private apt configuration
 #   artefacts/apt        downloaded .deb files, keyed by name and version,
 #                        checked by apt against the signed archive before
 #                        use (the root's /var/cache/apt/archives)
@@ -198,6 +205,10 @@ if [[ $cold -eq 0 ]]; then
 	binds=("$CI_DIR/artefacts/qemu-bin:/var/cache/neuron/qemu/bin"
 	       "$CI_DIR/artefacts/kernel:/var/cache/neuron/kernel"
 	       "$CI_DIR/artefacts/checkpatch:/var/cache/neuron/checkpatch"
+	       "$CI_DIR/artefacts/linux-source:/var/cache/neuron/linux-source"
+	       "$CI_DIR/artefacts/kbuild:/var/cache/neuron/kbuild"
+	       "$CI_DIR/artefacts/sparse:/var/cache/neuron/sparse"
+	       "$CI_DIR/artefacts/apt-private:/var/cache/neuron/apt-private/cache/archives"
 	       "$CI_DIR/artefacts/apt:/var/cache/apt/archives")
 fi
 
