@@ -18,7 +18,6 @@
 #include <drm/drm_ioctl.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
@@ -190,7 +189,6 @@ static const struct drm_driver neuron_drm_driver = {
 	.fops			= &neuron_fops,
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,
-	NEURON_DRM_DRIVER_DATE
 	.major			= DRIVER_MAJOR,
 	.minor			= DRIVER_MINOR,
 	.patchlevel		= DRIVER_PATCHLEVEL,

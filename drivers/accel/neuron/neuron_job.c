@@ -31,7 +31,6 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
@@ -422,7 +421,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_sched *ns = job->ns;
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct neuron_jobs *jobs = &ndev->jobs;
-	enum drm_gpu_sched_stat stat = NEURON_SCHED_STAT_RESET;
+	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false;
@@ -471,7 +470,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 
 restart:
 	neuron_sched_restore_parents(ns);
-	neuron_sched_start(&ns->base);
+	drm_sched_start(&ns->base, 0);
 	mutex_unlock(&jobs->recovery);
 	return stat;
 }
@@ -513,6 +512,12 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned int index = engine * NEURON_DMA_QUEUES + queue;
+	/* The default submit workqueue, every priority, no shared score. */
+	struct drm_sched_init_args args = {
+		.ops = &neuron_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = NEURON_SCHED_CREDITS,
+	};
 	struct neuron_sched *ns;
 	int ret, idx;
 
@@ -551,10 +556,11 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 		goto err_free;
 	neuron_ring_hw_init(&ns->ring);
 
-	ret = neuron_sched_init(&ns->base, &neuron_sched_ops, jobs->timeout_wq,
-				NEURON_SCHED_CREDITS,
-				msecs_to_jiffies(READ_ONCE(job_timeout_ms)),
-				ns->name, ndev->drm.dev);
+	args.timeout = msecs_to_jiffies(READ_ONCE(job_timeout_ms));
+	args.timeout_wq = jobs->timeout_wq;
+	args.name = ns->name;
+	args.dev = ndev->drm.dev;
+	ret = drm_sched_init(&ns->base, &args);
 	if (ret)
 		goto err_ring;
 
@@ -649,8 +655,8 @@ int neuron_jobs_init(struct neuron_device *ndev)
 		return ret;
 	spin_lock_init(&jobs->poll_lock);
 	INIT_LIST_HEAD(&jobs->busy);
-	hrtimer_init(&jobs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	jobs->timer.function = neuron_poll_timer;
+	hrtimer_setup(&jobs->timer, neuron_poll_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 
 	/* One ordered queue: a device's recoveries never run concurrently. */
 	jobs->timeout_wq = alloc_ordered_workqueue("neuron-tdr-%s", 0,
@@ -802,7 +808,7 @@ void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 			spin_unlock_irqrestore(&ns->lock, flags);
 		}
 		neuron_sched_restore_parents(ns);
-		neuron_sched_start(&ns->base);
+		drm_sched_start(&ns->base, 0);
 	}
 	mutex_unlock(&jobs->recovery);
 }
