@@ -216,7 +216,11 @@ static int neuron_map_bar(struct neuron_device *ndev, int bar,
 
 /*
  * BAR4 (device DRAM) is optional: the device is fully usable through DMA
- * without it, and real hardware may block host accesses through it.
+ * without it, and real hardware may block host accesses through it. The
+ * kernel never accesses DRAM through it, only user mappings of DRAM BOs
+ * (io_remap_pfn_range()) do, so it is reserved but not mapped: a kernel
+ * mapping of 8 GiB per device costs page tables and, under KASAN_VMALLOC,
+ * 1 GiB of shadow each.
  */
 static void neuron_map_dram_bar(struct neuron_device *ndev)
 {
@@ -238,14 +242,7 @@ static void neuron_map_dram_bar(struct neuron_device *ndev)
 		dev_warn(dev, "BAR4 busy, not using it\n");
 		return;
 	}
-
-	ndev->dram = devm_ioremap_wc(dev, pci_resource_start(pdev, NEURON_BAR_DRAM),
-				     want);
-	if (!ndev->dram) {
-		dev_warn(dev, "cannot map BAR4, not using it\n");
-		return;
-	}
-	ndev->dram_size = want;
+	ndev->dram_bar = true;
 }
 
 static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -320,7 +317,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
-		 ndev->dram ? ", DRAM BAR" : "");
+		 ndev->dram_bar ? ", DRAM BAR" : "");
 	return 0;
 }
 

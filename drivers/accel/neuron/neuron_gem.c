@@ -152,7 +152,7 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 
 	if (vma_is_cow_mapping(vma))
 		return -EINVAL;
-	if (bo->peer_dmabuf || !owner->dram)
+	if (bo->peer_dmabuf || !owner->dram_bar)
 		return -EOPNOTSUPP;
 	if (off > obj->size || len > obj->size - off)
 		return -EINVAL;
@@ -675,7 +675,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 		dbo = to_neuron_dram_bo(obj);
 		args->placement = DRM_NEURON_BO_DRAM;
 		args->dram_channel = dbo->channel;
-		if (dbo->owner->dram && kind == NEURON_BO_DRAM)
+		if (dbo->owner->dram_bar && kind == NEURON_BO_DRAM)
 			args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
 		if (kind == NEURON_BO_PEER_DRAM) {
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED |

@@ -56,7 +56,7 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_NQ |
 			     DRM_NEURON_CAP_WAIT |
 			     DRM_NEURON_CAP_SEM_FENCE;
-	if (ndev->dram)
+	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 
 	return neuron_fwio_read32(ndev, NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
