@@ -74,6 +74,11 @@ static enum hrtimer_restart f(struct hrtimer *t) { return HRTIMER_NORESTART; }
 void p(struct hrtimer *t);
 void p(struct hrtimer *t) { hrtimer_setup(t, f, CLOCK_MONOTONIC, HRTIMER_MODE_REL); }'
 
+probe HAVE_DRM_GEM_OBJECT_ACTIVE '
+#include <drm/drm_gem.h>
+int p(void);
+int p(void) { return DRM_GEM_OBJECT_ACTIVE; }'
+
 probe HAVE_VMA_IS_COW_MAPPING '
 #include <linux/mm.h>
 bool p(const struct vm_area_struct *v);

@@ -70,6 +70,14 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * drm_print_memory_stats() prints drm-active- keys only for
+ * DRM_GEM_OBJECT_ACTIVE since that flag exists; before, always.
+ */
+#ifndef HAVE_DRM_GEM_OBJECT_ACTIVE
+#define DRM_GEM_OBJECT_ACTIVE	0
+#endif
+
 /* vma_is_cow_mapping() replaced is_cow_mapping() of the VMA flags. */
 #ifndef HAVE_VMA_IS_COW_MAPPING
 static inline bool vma_is_cow_mapping(const struct vm_area_struct *vma)

@@ -732,8 +732,12 @@ void neuron_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	}
 	spin_unlock(&file->table_lock);
 
-	drm_print_memory_stats(p, &stats[0], DRM_GEM_OBJECT_RESIDENT, "host");
-	drm_print_memory_stats(p, &stats[1], DRM_GEM_OBJECT_RESIDENT, "dram");
+	drm_print_memory_stats(p, &stats[0],
+			       DRM_GEM_OBJECT_RESIDENT | DRM_GEM_OBJECT_ACTIVE,
+			       "host");
+	drm_print_memory_stats(p, &stats[1],
+			       DRM_GEM_OBJECT_RESIDENT | DRM_GEM_OBJECT_ACTIVE,
+			       "dram");
 }
 
 /**
