@@ -288,6 +288,11 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable %d-bit DMA\n",
 				     NEURON_DMA_BITS);
+	/*
+	 * Jobs split every DMA segment into descriptors themselves, so a
+	 * segment may be as long as the DMA layer can make it.
+	 */
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	/* The firmware answers by DMA, so mastering must be on before FWIO. */
 	pci_set_master(pdev);
