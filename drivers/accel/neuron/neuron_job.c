@@ -601,8 +601,9 @@ static void neuron_jobs_fini(struct drm_device *drm, void *arg)
 		kfree(ns);
 	}
 	destroy_workqueue(jobs->timeout_wq);
-	dma_free_coherent(drm->dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
-			  jobs->zero_dma);
+	if (jobs->zero_buf)
+		dma_free_coherent(drm->dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
+				  jobs->zero_dma);
 }
 
 static int neuron_debugfs_jobs(struct seq_file *m, void *data)
@@ -729,13 +730,35 @@ static void neuron_jobs_quiesce(struct neuron_device *ndev)
 	}
 }
 
+/*
+ * The device's coherent memory goes back before the device is released
+ * (open files keep the schedulers until their last close). Nothing uses
+ * it after the unplug: run_job() and recovery enter the device first,
+ * and the poller is off. Called with jobs->recovery held.
+ */
+static void neuron_jobs_free_dma(struct neuron_device *ndev)
+{
+	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned int i;
+
+	for (i = 0; i < NEURON_HW_QUEUES; i++) {
+		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+
+		if (ns)
+			neuron_ring_free(&ns->ring);
+	}
+	dma_free_coherent(ndev->drm.dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
+			  jobs->zero_dma);
+	jobs->zero_buf = NULL;
+}
+
 /**
  * neuron_jobs_unplug() - the device is going away
  * @ndev: the device, after drm_dev_unplug(), BAR still mapped
  *
  * Stops the poller and the device's DMA, turns bus mastering off, then
- * signals every job in flight with -ENODEV; jobs not yet started fail
- * with -ENODEV in run_job().
+ * signals every job in flight with -ENODEV and frees the rings; jobs not
+ * yet started fail with -ENODEV in run_job().
  */
 void neuron_jobs_unplug(struct neuron_device *ndev)
 {
@@ -752,6 +775,7 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
 	/* Nothing the device still does reaches host memory from here on. */
 	pci_clear_master(ndev->pdev);
 	neuron_jobs_error_all(ndev, -ENODEV);
+	neuron_jobs_free_dma(ndev);
 	mutex_unlock(&jobs->recovery);
 }
 
