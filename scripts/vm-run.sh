@@ -258,6 +258,10 @@ mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug
+# DMA-API debugging reports only its first error unless told otherwise.
+if [ -w /sys/kernel/debug/dma-api/all_errors ]; then
+	echo 1 >/sys/kernel/debug/dma-api/all_errors
+fi
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 ln -sf /proc/self/fd /dev/fd
