@@ -37,6 +37,8 @@ series=${1:-}
 	die "usage: kernel-source.sh [--tarball] SERIES (e.g. 7.3 or 6.12)"
 pkg=linux-source-$series
 
+"$(dirname "${BASH_SOURCE[0]}")/deps.sh" --stage kernel-source xz-utils
+
 src_dir=$NEURON_CACHE/linux-source
 mkdir -p "$src_dir"
 exec 9>"$src_dir/.lock"
