@@ -104,7 +104,7 @@ static int neuron_open(struct drm_device *dev, struct drm_file *file)
 	struct neuron_file *nfile;
 	int ret;
 
-	nfile = kzalloc(sizeof(*nfile), GFP_KERNEL);
+	nfile = kzalloc_obj(*nfile);
 	if (!nfile)
 		return -ENOMEM;
 

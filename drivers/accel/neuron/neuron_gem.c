@@ -74,7 +74,7 @@ struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
 {
 	struct neuron_host_bo *bo;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
@@ -208,7 +208,7 @@ static struct neuron_dram_bo *neuron_dram_bo_alloc(struct neuron_device *ndev,
 {
 	struct neuron_dram_bo *bo;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return NULL;
 

@@ -316,14 +316,14 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 {
 	struct neuron_job *job;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job);
 	if (!job)
 		return NULL;
 	INIT_LIST_HEAD(&job->node);
 	job->ns = ns;
 	kref_get(&jf->refcount);
 	job->jf = jf;
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
 		return NULL;
@@ -536,7 +536,7 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 	if (ret)
 		goto err_unlock;
 
-	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	ns = kzalloc_obj(*ns);
 	if (!ns) {
 		ret = -ENOMEM;
 		goto err_hw;
@@ -845,7 +845,7 @@ int neuron_job_file_open(struct neuron_device *ndev,
 {
 	struct neuron_job_file *jf;
 
-	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
+	jf = kzalloc_obj(*jf);
 	if (!jf)
 		return -ENOMEM;
 	kref_init(&jf->refcount);
@@ -927,7 +927,7 @@ neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
 	if (entity)
 		goto out;
 
-	entity = kzalloc(sizeof(*entity), GFP_KERNEL);
+	entity = kzalloc_obj(*entity);
 	if (!entity) {
 		entity = ERR_PTR(-ENOMEM);
 		goto out;

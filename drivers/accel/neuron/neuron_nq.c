@@ -350,7 +350,7 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	if (ret)
 		return ret;
 
-	nq = kzalloc(sizeof(*nq), GFP_KERNEL);
+	nq = kzalloc_obj(*nq);
 	if (!nq)
 		return -ENOMEM;
 	nq->size = args->size;
@@ -787,7 +787,7 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	if (!syncobj)
 		return -ENOENT;
 
-	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	sf = kzalloc_obj(*sf);
 	if (!sf) {
 		ret = -ENOMEM;
 		goto out_put;
