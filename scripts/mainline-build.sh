@@ -14,7 +14,8 @@
 #
 #   --check   then rebuild the driver alone with W=1 and sparse (C=2; the
 #             sparse of scripts/sparse-build.sh) and fail on any compiler,
-#             kernel-doc, modpost or sparse warning in our files
+#             kernel-doc, modpost or sparse warning in our files, and run
+#             7.3's checkpatch.pl --strict on them
 #
 # Layout, keyed by the source package version and the hash of the config
 # recipe (the fragment and this script's KCONFIG_RECIPE):
@@ -205,6 +206,18 @@ if [[ $check -eq 1 ]]; then
 		{ cat "$clog" >&2; die "sparse checked $checked and gcc compiled $compiled of our files"; }
 	say "W=1 + sparse clean on $release: $compiled files compiled, $checked checked," \
 		"in $(($(date +%s) - start)) s (log $clog)"
+
+	# 7.3's own checkpatch on what an upstream series would contain.
+	bad=()
+	for f in "$src"/drivers/accel/neuron/*.[ch] "$src/include/uapi/drm/neuron_accel.h"; do
+		if ! out=$(cd "$src" && perl scripts/checkpatch.pl --strict --no-summary \
+				--show-types --color=never -f "${f#"$src"/}" 2>&1); then
+			echo "$out" >&2
+			bad+=("${f#"$src"/}")
+		fi
+	done
+	[[ ${#bad[@]} -eq 0 ]] || die "7.3's checkpatch.pl --strict: ${bad[*]}"
+	say "7.3's checkpatch.pl --strict clean"
 fi
 
 # ---------------------------------------------------------------------------
