@@ -93,11 +93,13 @@ if [[ ! -e $kb/.src-complete ]]; then
 	# In alphabetical order, as a patch adding the driver would.
 	sed -i 's|^source "drivers/accel/ivpu/Kconfig"$|&\nsource "drivers/accel/neuron/Kconfig"|' \
 		"$src/drivers/accel/Kconfig"
+	# shellcheck disable=SC2016 # $(CONFIG_...) is make's
 	sed -i 's|^obj-$(CONFIG_DRM_ACCEL_IVPU)\t\t+= ivpu/$|&\nobj-$(CONFIG_DRM_ACCEL_NEURON)\t\t+= neuron/|' \
 		"$src/drivers/accel/Makefile"
-	grep -q 'accel/neuron/Kconfig' "$src/drivers/accel/Kconfig" &&
-		grep -q 'DRM_ACCEL_NEURON' "$src/drivers/accel/Makefile" ||
+	if ! grep -q 'accel/neuron/Kconfig' "$src/drivers/accel/Kconfig" ||
+	   ! grep -q 'DRM_ACCEL_NEURON' "$src/drivers/accel/Makefile"; then
 		die "could not add the neuron hooks to drivers/accel/{Kconfig,Makefile}"
+	fi
 	touch "$kb/.src-complete"
 	say "tree ready in $(($(date +%s) - start)) s"
 fi
