@@ -63,13 +63,13 @@ DEMO_DATA ?= /usr/share/libonnx-testdata
 STAGE := build/stage
 
 .PHONY: all deps headers module probes tests lib qemu check demo \
-	checkpatch sparse dkms-check clean help bench
+	checkpatch sparse dkms-check mainline debug-kernel clean help bench
 
 all: module tests lib
 
 help:
 	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check clean"
+	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check mainline debug-kernel clean"
 
 deps:
 	@scripts/deps.sh --stage "make deps" $(DEPS_PKGS) linux-headers-$(KVER)
@@ -198,6 +198,17 @@ sparse: headers probes
 
 dkms-check: headers
 	@KVER=$(KVER) scripts/dkms-check.sh
+
+# ---------------------------------------------------------------------------
+# Mainline: the driver in tree on Debian's linux-source-7.3, in the debug
+# guest kernel's configuration (scripts/mainline-build.sh).  "mainline" also
+# checks our files with W=1 and sparse; "debug-kernel" only builds.
+# ---------------------------------------------------------------------------
+mainline:
+	@MAKE="$(MAKE)" scripts/mainline-build.sh --check >/dev/null
+
+debug-kernel:
+	@MAKE="$(MAKE)" scripts/mainline-build.sh
 
 clean:
 	@if [ -n "$(HAVE_DRIVER)" ] && [ -e "$$(cat build/kdir 2>/dev/null | cut -d' ' -f1)/Makefile" ]; then \

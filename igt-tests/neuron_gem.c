@@ -805,6 +805,7 @@ igt_main
 
 			neuron_bo_close(fd, h);
 		}
+		neuron_slab_shrink();
 		shmem0 = meminfo("Shmem");
 		free0 = meminfo("MemAvailable");
 
@@ -833,6 +834,7 @@ igt_main
 		igt_assert_eq(fdinfo_value(fd, "total-dram"), 0);
 		igt_assert_eq_u64(host_used(fd), host0);
 		igt_assert_eq_u64(dram_used(fd), dram0);
+		neuron_slab_shrink();
 		shmem1 = meminfo("Shmem");
 		free1 = meminfo("MemAvailable");
 		igt_info("Shmem %lld -> %lld KiB, MemAvailable %lld -> %lld KiB\n",

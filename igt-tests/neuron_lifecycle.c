@@ -106,6 +106,7 @@ static struct mem_snap mem_snap(void)
 	long free_kb;
 
 	usleep(200000);	/* let RCU-deferred frees of the last rmmod land */
+	neuron_slab_shrink();
 	free_kb = (neuron_meminfo_kb("MemFree") + pcp_pages() * page_kb);
 	return (struct mem_snap) {
 		.used = neuron_meminfo_kb("MemTotal") - free_kb -

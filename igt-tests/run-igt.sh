@@ -23,7 +23,7 @@ set -eu
 dir=${1:-/opt/neuron/tests}
 limit=${IGT_TIMEOUT:-120}
 filter=${IGT_FILTER:-*}
-kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace|Kernel panic|blocked for more than|detected stall'
+kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall'
 
 pass=0 fail=0 skip=0
 failed_list=""

@@ -3,9 +3,9 @@
 #
 # vm-run.sh - run a command in a QEMU guest with emulated neuron-v1 devices.
 #
-# Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--timeout SECS] [--log FILE]
-#                          [--no-module] [--module PATH] [--copy HOST:GUEST]...
-#                          -- COMMAND...
+# Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--kernel debian|debug]
+#                          [--timeout SECS] [--log FILE] [--no-module]
+#                          [--module PATH] [--copy HOST:GUEST]... -- COMMAND...
 #
 # Boots Debian's linux-image-<KVER>-unsigned (the kernel neuron.ko was built
 # against; never installed on this machine: unpacked into $NEURON_CACHE) under
@@ -13,13 +13,18 @@
 # initramfs carrying the DRM modules neuron.ko needs, neuron.ko itself and
 # /opt/neuron/{bin,tests,lib}, and runs COMMAND with /bin/sh -c in the guest.
 # --copy puts a host file or directory at GUEST path too (e.g. test data).
+# --kernel debug boots instead the 7.3 debug kernel (KASAN, lockdep,
+# kmemleak, DMA-API debugging, ...) that scripts/mainline-build.sh builds
+# (or finds cached), with its own modules and the in-tree neuron.ko; after
+# COMMAND the guest runs a kmemleak scan, and any leak fails the run.
 #
 # Exit status: COMMAND's, unless the run itself failed:
 #   124  the guest did not finish within --timeout seconds (hung)
 #   125  the guest ended without reporting a status (panic, crash, insmod)
 #     1  the console log shows a kernel WARNING/BUG/Oops/lockdep/KASAN/
-#        general protection/Call Trace/panic/hung task/RCU stall (even if
-#        COMMAND succeeded)
+#        UBSAN/ODEBUG/DMA-API/general protection/Call Trace/panic/hung
+#        task/RCU stall report, or (--kernel debug) kmemleak found
+#        unreferenced objects (even if COMMAND succeeded)
 # Every failure is explained by a "vm-run: ..." line.
 #
 # Environment:
@@ -27,17 +32,18 @@
 #   KVER          guest kernel ABI (default: neuron.ko's vermagic, else the
 #                 newest 6.12.*+deb12-amd64 in the archive)
 #   QEMU          qemu-system-x86_64 to use (default: sim/qemu/build.sh's)
-#   VM_SMP        guest CPUs (default 2)   VM_MEM  guest RAM (default 2G)
+#   VM_SMP        guest CPUs (default 2)   VM_MEM  guest RAM (default 2G;
+#                 3G with --kernel debug: KASAN shadow, kmemleak metadata)
 #   VM_APPEND     extra kernel command line
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 
-ndev=4 iommu=0 timeout=600 load_module=1
+ndev=4 iommu=0 timeout=600 load_module=1 kernel=debian
 copies=()
 log=$ROOT/build/logs/vm-run.log
-module=$ROOT/drivers/accel/neuron/neuron.ko
+module=
 
 usage() {
 	sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -50,6 +56,7 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	-n) ndev=${2:?}; shift 2 ;;
 	--iommu) iommu=1; shift ;;
+	--kernel) kernel=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
 	--no-module) load_module=0; shift ;;
@@ -63,6 +70,26 @@ done
 [[ $ndev =~ ^[0-9]+$ && $ndev -le 15 ]] ||
 	die "-n must be 0..15 (slots 0x10..0x1e; 0x1f is the q35 LPC bridge)"
 command=$*
+[[ $kernel == debian || $kernel == debug ]] || die "--kernel must be debian or debug"
+
+# ---------------------------------------------------------------------------
+# The debug kernel: built (or found cached) by mainline-build.sh, with the
+# driver in tree; its root/ holds boot/vmlinuz-<release> and the modules.
+# ---------------------------------------------------------------------------
+if [[ $kernel == debug ]]; then
+	# Held until the initramfs is written: another checkout's build
+	# must not replace root/ while its modules are copied.
+	mkdir -p "$NEURON_CACHE/kbuild"
+	exec 7>"$NEURON_CACHE/kbuild/.lock"
+	flock 7
+	kb=$(NEURON_KBUILD_LOCKED=1 "$ROOT/scripts/mainline-build.sh" | tail -n 1) ||
+		die "scripts/mainline-build.sh failed"
+	kroot=$kb/root
+	KVER=$(ls "$kroot/lib/modules")
+	[[ -n $module ]] ||
+		module=$kroot/lib/modules/$KVER/kernel/drivers/accel/neuron/neuron.ko
+fi
+[[ -n $module ]] || module=$ROOT/drivers/accel/neuron/neuron.ko
 
 if [[ $load_module -eq 1 ]]; then
 	[[ -f $module ]] || die "$module does not exist (build it, or use --no-module)"
@@ -78,7 +105,11 @@ fi
 if [[ -z ${KVER:-} ]]; then
 	KVER=$("$ROOT/scripts/kver.sh")
 fi
-kroot=$NEURON_CACHE/kernel/$KVER
+if [[ $kernel == debian ]]; then
+	kroot=$NEURON_CACHE/kernel/$KVER
+elif [[ $load_module -eq 1 && $(modinfo -F vermagic "$module" | cut -d' ' -f1) != "$KVER" ]]; then
+	die "$module is not built for the debug kernel $KVER"
+fi
 vmlinuz=$kroot/boot/vmlinuz-$KVER
 
 fetch_kernel() {
@@ -105,7 +136,7 @@ fetch_kernel() {
 	fi
 	exec 8>&-
 }
-fetch_kernel
+[[ $kernel == debian ]] && fetch_kernel
 [[ -f $vmlinuz ]] || die "no $vmlinuz in the unpacked package"
 
 # ---------------------------------------------------------------------------
@@ -145,8 +176,10 @@ mknod -m 600 "$rootfs/dev/console" c 5 1 2>/dev/null || true
 
 # DRM modules, in dependency order (modprobe resolves them on the unpacked
 # tree).  The list: what neuron.ko declares, plus the DRM helpers the
-# architecture names, so --no-module guests have them too.
-wanted=(drm drm_kms_helper drm_shmem_helper gpu-sched)
+# architecture names, so --no-module guests have them too (the debug
+# kernel has no drm_kms_helper: nothing of its config selects it).
+wanted=(drm drm_shmem_helper gpu-sched)
+[[ $kernel == debian ]] && wanted+=(drm_kms_helper)
 if [[ $load_module -eq 1 ]]; then
 	IFS=, read -r -a deps <<<"$(modinfo -F depends "$module")"
 	wanted+=("${deps[@]}")
@@ -211,6 +244,8 @@ done < <(
 # The guest's /init.  A per-run nonce makes the status line unforgeable by
 # test output.
 nonce=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+kmemleak=0
+[[ $kernel == debug ]] && kmemleak=1
 printf '%s\n' "$command" >"$rootfs/etc/neuron-command"
 cat >"$rootfs/init" <<EOF
 #!/bin/sh
@@ -223,6 +258,10 @@ mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug
+# DMA-API debugging reports only its first error unless told otherwise.
+if [ -w /sys/kernel/debug/dma-api/all_errors ]; then
+	echo 1 >/sys/kernel/debug/dma-api/all_errors
+fi
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 ln -sf /proc/self/fd /dev/fd
@@ -241,10 +280,30 @@ if [ -f /lib/modules/neuron.ko ]; then
 fi
 cd /root
 /bin/sh -c "\$(cat /etc/neuron-command)"
-report \$?
+rc=\$?
+if [ $kmemleak = 1 ]; then
+	# kmemleak reports an object only once it is older than 5 s, and a
+	# reference can survive one scan in a stale register or stack slot:
+	# wait, and scan twice.
+	sleep 5
+	if echo scan >/sys/kernel/debug/kmemleak &&
+	   echo scan >/sys/kernel/debug/kmemleak; then
+		n=\$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)
+		echo "vm-guest: kmemleak: \$n unreferenced objects"
+		sed -n '1,300s/^/kmemleak-report: /p' /sys/kernel/debug/kmemleak
+	else
+		echo "vm-guest: kmemleak: cannot scan (disabled?)"
+	fi
+fi
+report \$rc
 EOF
 chmod 755 "$rootfs/init"
 (cd "$rootfs" && find . -print0 | cpio --quiet -o -H newc -0 -R 0:0 >"$run/initrd.cpio")
+if [[ $kernel == debug ]]; then
+	cp "$vmlinuz" "$run/vmlinuz"
+	vmlinuz=$run/vmlinuz
+	exec 7>&-
+fi
 
 # ---------------------------------------------------------------------------
 # The machine.
@@ -253,12 +312,14 @@ chmod 755 "$rootfs/init"
 # give 16 GiB per device, rounded up to a power of two, at least 64 GiB.
 hole=64
 while [[ $hole -lt $((ndev * 16)) ]]; do hole=$((hole * 2)); done
+mem=${VM_MEM:-2G}
+[[ $kernel == debug ]] && mem=${VM_MEM:-3G}
 
 append="console=ttyS0 loglevel=5 panic=-1 rdinit=/init mitigations=off"
 append+=" i8042.noaux i8042.nokbd i8042.nopnp"
 # shellcheck disable=SC2054 # the commas belong to QEMU options
 qemu_args=(
-	-machine q35,accel=tcg -cpu max -smp "${VM_SMP:-2}" -m "${VM_MEM:-2G}"
+	-machine q35,accel=tcg -cpu max -smp "${VM_SMP:-2}" -m "$mem"
 	-global "q35-pcihost.pci-hole64-size=${hole}G"
 	-display none -vga none -no-reboot -nodefaults -monitor none
 	-chardev "stdio,id=con,signal=off,logfile=$log"
@@ -293,7 +354,7 @@ qemu_args+=(-append "$append")
 
 mkdir -p "$(dirname "$log")"
 : >"$log"
-say "booting $KVER with $ndev neuron-v1 device(s)$([[ $iommu -eq 1 ]] && echo ", intel-iommu")," \
+say "booting $KVER ($kernel) with $ndev neuron-v1 device(s)$([[ $iommu -eq 1 ]] && echo ", intel-iommu")," \
 	"timeout ${timeout}s, log $log"
 say "guest command: $command"
 start=$(date +%s%N)
@@ -314,8 +375,10 @@ status=$(tr -d '\r' <"$log" | sed -n "s/^NEURON-VM-EXIT-STATUS-$nonce: \([0-9]*\
 # run-igt.sh repeats kernel lines ("    kernel: ...", "run-igt: FAIL ...
 # kernel log: ..."): those are not new problems.
 problems=$(tr -d '\r' <"$log" |
-	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|general protection|Call Trace|Kernel panic|blocked for more than|detected stall' |
+	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall' |
 	grep -vE '^[0-9]+:(    kernel: |run-igt: )' || true)
+
+leaks=$(tr -d '\r' <"$log" | sed -n 's/^vm-guest: kmemleak: \([0-9]*\) unreferenced objects$/\1/p' | tail -n 1)
 
 result=0
 if [[ $rc -eq 124 || $rc -eq 137 ]]; then
@@ -341,6 +404,14 @@ if [[ -n $problems ]]; then
 		"$(echo "$problems" | wc -l) lines, the first ones (line: text):"
 	# sed, not head: head would SIGPIPE echo, and pipefail would exit 141
 	echo "$problems" | sed -n '1,12s/^/    /p' >&2
+	[[ $result -eq 0 ]] && result=1
+fi
+if [[ $kmemleak -eq 1 && -n $status && -z $leaks ]]; then
+	say "FAIL: kmemleak did not scan after the command ($log)"
+	[[ $result -eq 0 ]] && result=1
+elif [[ -n $leaks && $leaks -ne 0 ]]; then
+	say "FAIL: kmemleak: $leaks unreferenced objects after the command ($log); the first:"
+	tr -d '\r' <"$log" | sed -n 's/^kmemleak-report: /    /p' | sed -n '1,24p' >&2
 	[[ $result -eq 0 ]] && result=1
 fi
 say "done in ${secs}s, exit status $result"

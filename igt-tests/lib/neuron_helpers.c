@@ -4,8 +4,10 @@
  *
  * Copyright (c) 2025 The neuron project authors
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,23 @@ long long neuron_meminfo_kb(const char *key)
 	}
 	fclose(f);
 	return v;
+}
+
+void neuron_slab_shrink(void)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir("/sys/kernel/slab");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", de->d_name);
+		neuron_write_str(path, "1");	/* aliases and such: ignored */
+	}
+	closedir(d);
 }
 
 int neuron_set_fault(int q, const char *prop, bool on)

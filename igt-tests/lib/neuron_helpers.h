@@ -13,7 +13,8 @@
  *   Cores:    neuron_core_acquire / neuron_core_release
  *   BOs:      neuron_bo_create / neuron_bo_info / neuron_bo_close /
  *             neuron_bo_mmap
- *   Files:    neuron_read_file, neuron_write_str, neuron_meminfo_kb
+ *   Files:    neuron_read_file, neuron_write_str, neuron_meminfo_kb,
+ *             neuron_slab_shrink
  *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
  *             neuron_stall_queue
  *   Children: neuron_wait_exit_ok
@@ -87,6 +88,14 @@ int neuron_write_str(const char *path, const char *s);
  * no such line.  Fails the subtest when /proc/meminfo cannot be opened.
  */
 long long neuron_meminfo_kb(const char *key);
+
+/*
+ * Shrink every slab cache (/sys/kernel/slab/<cache>/shrink) before reading
+ * memory figures: this returns empty slabs and, on a KASAN kernel, frees
+ * the objects KASAN's quarantine still holds back, which otherwise look
+ * like a leak of up to 1/32 of memory.  Does nothing without that sysfs.
+ */
+void neuron_slab_shrink(void);
 
 /*
  * qom-set the bool QOM property @prop of /machine/peripheral/neuron<q> to @on

@@ -17,7 +17,6 @@
 #include <drm/drm_gem.h>
 #include <drm/gpu_scheduler.h>
 
-#include "neuron_compat.h"
 #include "neuron_drv.h"
 #include "neuron_job.h"
 #include "neuron_regs.h"
@@ -111,7 +110,7 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 	}
 	job->pair_count = count;
 
-	ret = neuron_sched_job_init(&job->base, entity, count + 1, jf, 0);
+	ret = drm_sched_job_init(&job->base, entity, count + 1, jf, 0);
 	if (ret)
 		goto err_release;
 

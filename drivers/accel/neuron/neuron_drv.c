@@ -19,7 +19,6 @@
 #include <drm/drm_ioctl.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
@@ -106,7 +105,7 @@ static int neuron_open(struct drm_device *dev, struct drm_file *file)
 	struct neuron_file *nfile;
 	int ret;
 
-	nfile = kzalloc(sizeof(*nfile), GFP_KERNEL);
+	nfile = kzalloc_obj(*nfile);
 	if (!nfile)
 		return -ENOMEM;
 
@@ -291,7 +290,6 @@ static const struct drm_driver neuron_drm_driver = {
 	.fops			= &neuron_fops,
 	.name			= DRIVER_NAME,
 	.desc			= DRIVER_DESC,
-	NEURON_DRM_DRIVER_DATE
 	.major			= DRIVER_MAJOR,
 	.minor			= DRIVER_MINOR,
 	.patchlevel		= DRIVER_PATCHLEVEL,
@@ -319,7 +317,11 @@ static int neuron_map_bar(struct neuron_device *ndev, int bar,
 
 /*
  * BAR4 (device DRAM) is optional: the device is fully usable through DMA
- * without it, and real hardware may block host accesses through it.
+ * without it, and real hardware may block host accesses through it. The
+ * kernel never accesses DRAM through it, only user mappings of DRAM BOs
+ * (io_remap_pfn_range()) do, so it is reserved but not mapped: a kernel
+ * mapping of 8 GiB per device costs page tables and, under KASAN_VMALLOC,
+ * 1 GiB of shadow each.
  */
 static void neuron_map_dram_bar(struct neuron_device *ndev)
 {
@@ -341,14 +343,7 @@ static void neuron_map_dram_bar(struct neuron_device *ndev)
 		dev_warn(dev, "BAR4 busy, not using it\n");
 		return;
 	}
-
-	ndev->dram = devm_ioremap_wc(dev, pci_resource_start(pdev, NEURON_BAR_DRAM),
-				     want);
-	if (!ndev->dram) {
-		dev_warn(dev, "cannot map BAR4, not using it\n");
-		return;
-	}
-	ndev->dram_size = want;
+	ndev->dram_bar = true;
 }
 
 static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -394,6 +389,11 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable %d-bit DMA\n",
 				     NEURON_DMA_BITS);
+	/*
+	 * Jobs split every DMA segment into descriptors themselves, so a
+	 * segment may be as long as the DMA layer can make it.
+	 */
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	/* The firmware answers by DMA, so mastering must be on before FWIO. */
 	pci_set_master(pdev);
@@ -423,7 +423,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
-		 ndev->dram ? ", DRAM BAR" : "");
+		 ndev->dram_bar ? ", DRAM BAR" : "");
 	return 0;
 }
 

@@ -36,10 +36,9 @@ struct neuron_dram;
  * @pdev: the PCI function.
  * @apb: BAR0 mapping (CSRs, MISC RAM), write-only by convention.
  * @tpb: BAR2 mapping (NeuronCore windows), write-only by convention.
- * @dram: BAR4 mapping (device DRAM, write-combined), or NULL when absent.
+ * @dram_bar: BAR4 (device DRAM) is reserved for user mappings of DRAM BOs.
  * @apb_size: length of BAR0.
  * @tpb_size: length of BAR2.
- * @dram_size: length of BAR4, 0 when absent.
  * @fwio: firmware mailbox state.
  * @reset_lock: taken for reading around every operation that talks to the
  *              hardware from userspace (see neuron_hw_begin()), and for
@@ -66,10 +65,9 @@ struct neuron_device {
 
 	void __iomem *apb;
 	void __iomem *tpb;
-	void __iomem *dram;
+	bool dram_bar;
 	resource_size_t apb_size;
 	resource_size_t tpb_size;
-	resource_size_t dram_size;
 
 	struct neuron_fwio fwio;
 

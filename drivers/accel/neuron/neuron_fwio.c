@@ -12,6 +12,7 @@
  * requests: userspace gets typed operations on top of this file.
  */
 
+#include <linux/crc32.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/iopoll.h>
@@ -21,7 +22,6 @@
 
 #include <drm/drm_managed.h>
 
-#include "neuron_compat.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_regs.h"
@@ -158,7 +158,7 @@ static int neuron_fwio_attempt(struct neuron_device *ndev, u8 cmd,
 	req->cmd = cmd;
 	req->size = cpu_to_le16(size);
 	req->crc = 0;
-	req->crc = cpu_to_le32(neuron_crc32c(~0U, req, size) ^ ~0U);
+	req->crc = cpu_to_le32(crc32c(~0U, req, size) ^ ~0U);
 
 	WRITE_ONCE(resp->seq, 0);
 

@@ -28,7 +28,6 @@
 #include <drm/drm_vma_manager.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_drv.h"
 #include "neuron_dram.h"
 #include "neuron_gem.h"
@@ -75,7 +74,7 @@ struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
 {
 	struct neuron_host_bo *bo;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
@@ -151,9 +150,9 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 	phys_addr_t phys;
 	int idx, ret;
 
-	if (is_cow_mapping(vma->vm_flags))
+	if (vma_is_cow_mapping(vma))
 		return -EINVAL;
-	if (bo->peer_dmabuf || !owner->dram)
+	if (bo->peer_dmabuf || !owner->dram_bar)
 		return -EOPNOTSUPP;
 	if (off > obj->size || len > obj->size - off)
 		return -EINVAL;
@@ -209,7 +208,7 @@ static struct neuron_dram_bo *neuron_dram_bo_alloc(struct neuron_device *ndev,
 {
 	struct neuron_dram_bo *bo;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return NULL;
 
@@ -417,7 +416,7 @@ int neuron_bo_prepare_dma(struct drm_gem_object *obj)
 	struct sg_table *sgt;
 	int i;
 
-	if (neuron_bo_kind(obj) != NEURON_BO_HOST || obj->import_attach)
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST || drm_gem_is_imported(obj))
 		return 0;
 
 	shmem = to_drm_gem_shmem_obj(obj);
@@ -603,7 +602,7 @@ static int neuron_bo_dma_mapped(struct drm_gem_object *obj, bool *mapped)
 {
 	int ret;
 
-	if (neuron_bo_kind(obj) != NEURON_BO_HOST || obj->import_attach) {
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST || drm_gem_is_imported(obj)) {
 		*mapped = true;
 		return 0;
 	}
@@ -666,7 +665,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 	if (kind == NEURON_BO_HOST) {
 		args->placement = DRM_NEURON_BO_HOST;
 		args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
-		if (obj->import_attach)
+		if (drm_gem_is_imported(obj))
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED;
 		if (!neuron_host_addr_visible(dev)) {
 			args->device_addr = 0;
@@ -676,7 +675,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 		dbo = to_neuron_dram_bo(obj);
 		args->placement = DRM_NEURON_BO_DRAM;
 		args->dram_channel = dbo->channel;
-		if (dbo->owner->dram && kind == NEURON_BO_DRAM)
+		if (dbo->owner->dram_bar && kind == NEURON_BO_DRAM)
 			args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
 		if (kind == NEURON_BO_PEER_DRAM) {
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED |
@@ -719,7 +718,7 @@ void neuron_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 			continue;
 
 		s = &stats[kind == NEURON_BO_DRAM];
-		if (kind == NEURON_BO_HOST && !obj->import_attach)
+		if (kind == NEURON_BO_HOST && !drm_gem_is_imported(obj))
 			resident = READ_ONCE(to_drm_gem_shmem_obj(obj)->pages);
 
 		if (drm_gem_object_is_shared_for_memory_stats(obj))
@@ -733,8 +732,12 @@ void neuron_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	}
 	spin_unlock(&file->table_lock);
 
-	drm_print_memory_stats(p, &stats[0], DRM_GEM_OBJECT_RESIDENT, "host");
-	drm_print_memory_stats(p, &stats[1], DRM_GEM_OBJECT_RESIDENT, "dram");
+	drm_print_memory_stats(p, &stats[0],
+			       DRM_GEM_OBJECT_RESIDENT | DRM_GEM_OBJECT_ACTIVE,
+			       "host");
+	drm_print_memory_stats(p, &stats[1],
+			       DRM_GEM_OBJECT_RESIDENT | DRM_GEM_OBJECT_ACTIVE,
+			       "dram");
 }
 
 /**
@@ -780,4 +783,4 @@ int neuron_gem_init(struct neuron_device *ndev)
 	return neuron_dram_init(ndev);
 }
 
-NEURON_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS("DMA_BUF");

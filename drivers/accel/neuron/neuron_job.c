@@ -31,7 +31,6 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
@@ -323,14 +322,14 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 {
 	struct neuron_job *job;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job);
 	if (!job)
 		return NULL;
 	INIT_LIST_HEAD(&job->node);
 	job->ns = ns;
 	kref_get(&jf->refcount);
 	job->jf = jf;
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
 		return NULL;
@@ -428,7 +427,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_sched *ns = job->ns;
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct neuron_jobs *jobs = &ndev->jobs;
-	enum drm_gpu_sched_stat stat = NEURON_SCHED_STAT_RESET;
+	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false;
@@ -479,7 +478,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 
 restart:
 	neuron_sched_restore_parents(ns);
-	neuron_sched_start(&ns->base);
+	drm_sched_start(&ns->base, 0);
 	mutex_unlock(&jobs->recovery);
 	return stat;
 }
@@ -521,6 +520,12 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned int index = engine * NEURON_DMA_QUEUES + queue;
+	/* The default submit workqueue, every priority, no shared score. */
+	struct drm_sched_init_args args = {
+		.ops = &neuron_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = NEURON_SCHED_CREDITS,
+	};
 	struct neuron_sched *ns;
 	int ret, idx;
 
@@ -539,7 +544,7 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 	if (ret)
 		goto err_unlock;
 
-	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	ns = kzalloc_obj(*ns);
 	if (!ns) {
 		ret = -ENOMEM;
 		goto err_hw;
@@ -559,10 +564,11 @@ struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
 		goto err_free;
 	neuron_ring_hw_init(&ns->ring);
 
-	ret = neuron_sched_init(&ns->base, &neuron_sched_ops, jobs->timeout_wq,
-				NEURON_SCHED_CREDITS,
-				msecs_to_jiffies(READ_ONCE(job_timeout_ms)),
-				ns->name, ndev->drm.dev);
+	args.timeout = msecs_to_jiffies(READ_ONCE(job_timeout_ms));
+	args.timeout_wq = jobs->timeout_wq;
+	args.name = ns->name;
+	args.dev = ndev->drm.dev;
+	ret = drm_sched_init(&ns->base, &args);
 	if (ret)
 		goto err_ring;
 
@@ -603,8 +609,9 @@ static void neuron_jobs_fini(struct drm_device *drm, void *arg)
 		kfree(ns);
 	}
 	destroy_workqueue(jobs->timeout_wq);
-	dma_free_coherent(drm->dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
-			  jobs->zero_dma);
+	if (jobs->zero_buf)
+		dma_free_coherent(drm->dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
+				  jobs->zero_dma);
 }
 
 static int neuron_debugfs_jobs(struct seq_file *m, void *data)
@@ -657,8 +664,8 @@ int neuron_jobs_init(struct neuron_device *ndev)
 		return ret;
 	spin_lock_init(&jobs->poll_lock);
 	INIT_LIST_HEAD(&jobs->busy);
-	hrtimer_init(&jobs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	jobs->timer.function = neuron_poll_timer;
+	hrtimer_setup(&jobs->timer, neuron_poll_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 
 	/* One ordered queue: a device's recoveries never run concurrently. */
 	jobs->timeout_wq = alloc_ordered_workqueue("neuron-tdr-%s", 0,
@@ -731,13 +738,35 @@ static void neuron_jobs_quiesce(struct neuron_device *ndev)
 	}
 }
 
+/*
+ * The device's coherent memory goes back before the device is released
+ * (open files keep the schedulers until their last close). Nothing uses
+ * it after the unplug: run_job() and recovery enter the device first,
+ * and the poller is off. Called with jobs->recovery held.
+ */
+static void neuron_jobs_free_dma(struct neuron_device *ndev)
+{
+	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned int i;
+
+	for (i = 0; i < NEURON_HW_QUEUES; i++) {
+		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+
+		if (ns)
+			neuron_ring_free(&ns->ring);
+	}
+	dma_free_coherent(ndev->drm.dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
+			  jobs->zero_dma);
+	jobs->zero_buf = NULL;
+}
+
 /**
  * neuron_jobs_unplug() - the device is going away
  * @ndev: the device, after drm_dev_unplug(), BAR still mapped
  *
  * Stops the poller and the device's DMA, turns bus mastering off, then
- * signals every job in flight with -ENODEV; jobs not yet started fail
- * with -ENODEV in run_job().
+ * signals every job in flight with -ENODEV and frees the rings; jobs not
+ * yet started fail with -ENODEV in run_job().
  */
 void neuron_jobs_unplug(struct neuron_device *ndev)
 {
@@ -754,6 +783,7 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
 	/* Nothing the device still does reaches host memory from here on. */
 	pci_clear_master(ndev->pdev);
 	neuron_jobs_error_all(ndev, -ENODEV);
+	neuron_jobs_free_dma(ndev);
 	mutex_unlock(&jobs->recovery);
 }
 
@@ -810,7 +840,7 @@ void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 			spin_unlock_irqrestore(&ns->lock, flags);
 		}
 		neuron_sched_restore_parents(ns);
-		neuron_sched_start(&ns->base);
+		drm_sched_start(&ns->base, 0);
 	}
 	mutex_unlock(&jobs->recovery);
 }
@@ -823,7 +853,7 @@ int neuron_job_file_open(struct neuron_device *ndev,
 {
 	struct neuron_job_file *jf;
 
-	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
+	jf = kzalloc_obj(*jf);
 	if (!jf)
 		return -ENOMEM;
 	kref_init(&jf->refcount);
@@ -905,7 +935,7 @@ neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
 	if (entity)
 		goto out;
 
-	entity = kzalloc(sizeof(*entity), GFP_KERNEL);
+	entity = kzalloc_obj(*entity);
 	if (!entity) {
 		entity = ERR_PTR(-ENOMEM);
 		goto out;

@@ -188,7 +188,7 @@ static void neuron_nq_program(struct neuron_device *ndev, u32 regs,
 
 static void neuron_nq_free(struct neuron_nq *nq)
 {
-	drm_gem_vunmap_unlocked(nq->bo, &nq->map);
+	drm_gem_vunmap(nq->bo, &nq->map);
 	drm_gem_object_put(nq->bo);
 	kfree(nq);
 }
@@ -350,7 +350,7 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	if (ret)
 		return ret;
 
-	nq = kzalloc(sizeof(*nq), GFP_KERNEL);
+	nq = kzalloc_obj(*nq);
 	if (!nq)
 		return -ENOMEM;
 	nq->size = args->size;
@@ -371,7 +371,7 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 	if (ret)
 		goto err_put;
 
-	ret = drm_gem_vmap_unlocked(nq->bo, &nq->map);
+	ret = drm_gem_vmap(nq->bo, &nq->map);
 	if (ret)
 		goto err_put;
 	if (nq->map.is_iomem) {
@@ -411,7 +411,7 @@ int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
 err_unlock:
 	mutex_unlock(&ndev->cores.lock);
 err_vunmap:
-	drm_gem_vunmap_unlocked(nq->bo, &nq->map);
+	drm_gem_vunmap(nq->bo, &nq->map);
 err_put:
 	drm_gem_object_put(nq->bo);
 err_free:
@@ -787,7 +787,7 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	if (!syncobj)
 		return -ENOENT;
 
-	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	sf = kzalloc_obj(*sf);
 	if (!sf) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -803,8 +803,8 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	sf->value = args->value;
 	sf->interval_us = NEURON_WAIT_MIN_US;
 	spin_lock_init(&sf->lock);
-	hrtimer_init(&sf->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	sf->timer.function = neuron_sem_fence_timer;
+	hrtimer_setup(&sf->timer, neuron_sem_fence_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL);
 	INIT_WORK(&sf->work, neuron_sem_fence_work);
 	/* Fences of one context must signal in order: one context each. */
 	dma_fence_init(&sf->base, &neuron_sem_fence_ops, &sf->lock,

@@ -13,7 +13,6 @@
 #include <drm/drm_file.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
@@ -57,7 +56,7 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_NQ |
 			     DRM_NEURON_CAP_WAIT |
 			     DRM_NEURON_CAP_SEM_FENCE;
-	if (ndev->dram)
+	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 
 	return neuron_fwio_read32(ndev, NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
@@ -129,8 +128,8 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 		return ret == -EOPNOTSUPP ? -EIO : ret;
 
 copy:
-	ret = neuron_copy_struct_to_user(u64_to_user_ptr(args->pointer),
-					 args->size, &u, ksize);
+	ret = copy_struct_to_user(u64_to_user_ptr(args->pointer),
+				  args->size, &u, ksize, NULL);
 	if (ret)
 		return ret;
 

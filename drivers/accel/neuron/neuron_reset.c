@@ -22,7 +22,6 @@
 #include <drm/drm_file.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_nq.h"

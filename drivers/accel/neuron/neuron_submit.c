@@ -22,7 +22,6 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/neuron_accel.h>
 
-#include "neuron_compat.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
@@ -679,8 +678,8 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		}
 	}
 
-	ret = neuron_sched_job_init(&job->base, entity,
-				    job->pair_count + 1, jf, file->client_id);
+	ret = drm_sched_job_init(&job->base, entity,
+				 job->pair_count + 1, jf, file->client_id);
 	if (ret)
 		goto err_free;
 
