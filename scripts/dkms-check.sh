@@ -28,7 +28,7 @@ exec 9>/var/lock/neuron-dkms-check.lock
 flock 9
 
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+ver=$(cat VERSION)
 src=/usr/src/$name-$ver
 rules=/etc/udev/rules.d/70-neuron.rules
 had_group=0 had_rule=0
@@ -51,7 +51,7 @@ cleanup
 # The source set: everything tracked (or new and not ignored) under these
 # paths; no build output.
 mkdir -p "$src"
-paths=(Makefile Kbuild dkms.conf LICENSE README.md drivers/accel/neuron
+paths=(Makefile Kbuild dkms.conf VERSION LICENSE README.md drivers/accel/neuron
 	include/uapi scripts/kernel-probes.sh scripts/kver.sh scripts/deps.sh udev)
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	git ls-files -co --exclude-standard -- "${paths[@]}" |
@@ -62,6 +62,10 @@ else
 		--exclude='*.mod*' --exclude=neuron_config.h "${paths[@]}" |
 		tar -xf - -C "$src"
 fi
+
+# dkms.conf carries a placeholder for the version (the Debian package's
+# dh_dkms -V fills it in the same way).
+sed -i "s/#MODULE_VERSION#/$ver/" "$src/dkms.conf"
 
 fail() {
 	echo "dkms-check: FAIL: $*"
@@ -81,6 +85,8 @@ ko=(/lib/modules/"$KVER"/updates/dkms/neuron.ko*)
 [[ ${#ko[@]} -eq 1 ]] || fail "no neuron.ko under /lib/modules/$KVER/updates/dkms"
 vermagic=$(modinfo -F vermagic "${ko[0]}" | cut -d' ' -f1)
 [[ $vermagic == "$KVER" ]] || fail "installed module has vermagic $vermagic, not $KVER"
+modver=$(modinfo -F version "${ko[0]}")
+[[ $modver == "$ver" ]] || fail "installed module has version '$modver', not $ver (VERSION)"
 [[ $(dkms status "$name/$ver") == *"$KVER"*installed* ]] || fail "dkms status does not say installed"
 [[ -f $rules ]] || fail "POST_INSTALL did not install $rules"
 getent group neuron >/dev/null || fail "POST_INSTALL did not create group neuron"

@@ -62,10 +62,13 @@ extern "C" {
 /** Directory scanned for accel nodes. */
 #define NEURON_DRM_DEV_DIR "/dev/accel"
 
-/** Library version (of this header; see neuron_drm_lib_version()). */
-#define NEURON_DRM_VERSION_MAJOR 1
-#define NEURON_DRM_VERSION_MINOR 1
-#define NEURON_DRM_VERSION_MICRO 0
+/*
+ * Library version (of this header; see neuron_drm_lib_version()), the
+ * project's one version: NEURON_DRM_VERSION_MAJOR, _MINOR, _MICRO and
+ * NEURON_DRM_VERSION_STRING ("MAJOR.MINOR.MICRO").  The build generates
+ * them from the VERSION file; installed next to this header.
+ */
+#include "neuron_drm_version.h"
 
 /* ------------------------------------------------------------------------ */
 /* Basics                                                                   */

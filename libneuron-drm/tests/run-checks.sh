@@ -40,6 +40,21 @@ sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \
 	libneuron-drm.so.1 >"$log" 2>&1
 result abi-symbols $?
 
+# 2b. one version: the .pc file and the tools' --version report the
+#     project's VERSION file (the generated header carries it to both)
+want=$(cat "${KSRC:-..}/VERSION")
+{
+	got_pc=$(PKG_CONFIG_PATH="$B" PKG_CONFIG_LIBDIR= $PKG_CONFIG --modversion libneuron-drm)
+	echo "VERSION $want, .pc $got_pc"
+	[ "$got_pc" = "$want" ] || exit 1
+	for t in "$B"/neuron-*; do
+		line=$("$t" --version | sed -n 1p)
+		echo "$line"
+		[ "$line" = "$(basename "$t") $want" ] || exit 1
+	done
+} >"$log" 2>&1
+result version $?
+
 # 3. the public header compiles on its own, in C99 and in C++ (not
 #    -pedantic: libdrm's drm.h itself uses anonymous unions)
 printf '#include <neuron_drm.h>\nint main(void) { return 0; }\n' > "$log.c"
