@@ -118,13 +118,15 @@ igt-tests/build/lib/%.o: igt-tests/lib/%.c $(IGT_LIB_H) $(UAPI_H)
 	$(CC) $(IGT_CFLAGS) -c -o $@ $<
 
 igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) $(IGT_LIB_H) $(UAPI_H)
-	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
+	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB) $(IGT_LDLIBS)
 
 # neuron_lib compiles the library's sources into itself: rebuild it when they
-# change; it needs the library's generated headers (version, uAPI copy).
+# change; it needs the library's generated headers (version, uAPI copy) and,
+# like the library, libdrm.
 LIB_GEN_H := $(addprefix libneuron-drm/build/include/,neuron_drm_version.h neuron_accel.h)
 igt-tests/build/neuron_lib: $(wildcard libneuron-drm/src/*.[ch] libneuron-drm/include/*.h) $(LIB_GEN_H)
 igt-tests/build/neuron_lib: IGT_CFLAGS += -Ilibneuron-drm/build/include
+igt-tests/build/neuron_lib: IGT_LDLIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
 $(LIB_GEN_H): VERSION $(UAPI_H)
 	$(MAKE) -s -C libneuron-drm $(@:libneuron-drm/%=%)
 

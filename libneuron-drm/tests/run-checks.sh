@@ -79,6 +79,14 @@ else
 	result tools-library-only 0
 fi
 
+# 4b. libdrm underneath: the DRM core ioctls are libdrm's calls, never the
+#     library's own code, and the shared library links libdrm
+{
+	! grep -nE 'DRM_IOCTL_(VERSION|GEM_CLOSE|PRIME_|SYNCOBJ_|GET_CAP|SET_CLIENT_CAP)' src/*.c &&
+	readelf -d "$B/libneuron-drm.so.1" | grep -F '[libdrm.so.2]'
+} >"$log" 2>&1
+result lib-links-libdrm $?
+
 # 5. neuron-ls: --help works, --json is valid JSON even with no device
 "$B/neuron-ls" --help >"$log" 2>&1
 result neuron-ls-help $?
