@@ -7,6 +7,10 @@ set -u
 B=${1:-build}
 : "${MAKE:=make}" "${CC:=cc}" "${PKG_CONFIG:=pkg-config}"
 pass=0 fail=0 skip=0
+# The tools in $B find the library there without their RUNPATH too (a
+# package build drops it: TOOL_RPATH=).
+LD_LIBRARY_PATH=$B${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export LD_LIBRARY_PATH
 log=$(mktemp /tmp/neuron-drm-check.XXXXXX)
 trap 'rm -f "$log"' EXIT INT TERM
 
