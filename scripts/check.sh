@@ -21,7 +21,7 @@ LOGDIR=build/logs
 mkdir -p "$LOGDIR"
 MAKE=${MAKE:-make}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
-STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms packages igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json}
 
 total_pass=0 total_fail=0 total_skip=0
 report=()		# one line per stage for the table at the end
@@ -121,6 +121,10 @@ for stage in $STAGES; do
 		run_stage sparse "$MAKE" -s sparse ;;
 	dkms)
 		run_stage dkms "$MAKE" -s dkms-check ;;
+	packages)
+		# The Debian packages: build, lintian, install (DKMS for KVER),
+		# use in a VM, purge (scripts/packages-check.sh).
+		run_stage packages scripts/packages-check.sh ;;
 	igt-vm)
 		# Slab poisoning: a use after free reads 0x6b... and faults,
 		# which the VM runner fails on, instead of reading stale data.
