@@ -22,7 +22,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	exit 1
 fi
 scripts/deps.sh --stage dkms dkms "linux-headers-$KVER"
-if dpkg-query -W -f='${db:Status-Abbrev}' neuron-dkms 2>/dev/null | grep -q '^.i'; then
+if [[ $(dpkg-query -W -f='${db:Status-Abbrev}' neuron-dkms 2>/dev/null || true) == ?i* ]]; then
 	# Its /usr/src/neuron-<ver> and DKMS registration are not ours to remove.
 	echo "dkms-check: the neuron-dkms package is installed; not touching its DKMS tree"
 	exit 77
