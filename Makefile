@@ -35,7 +35,7 @@ CONFIG_H := $(DRIVER_DIR)/neuron_config.h
 
 # Host packages "make deps" installs when missing (QEMU's own build
 # dependencies are installed by sim/qemu/build.sh).
-DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev kmod cpio xz-utils \
+DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev libisal-dev kmod cpio xz-utils \
 	busybox-static sparse dkms perl python3 linux-source-6.12 \
 	seabios qemu-system-data libonnx-testdata
 
@@ -118,10 +118,17 @@ igt-tests/build/lib/%.o: igt-tests/lib/%.c $(IGT_LIB_H) $(UAPI_H)
 	$(CC) $(IGT_CFLAGS) -c -o $@ $<
 
 igt-tests/build/neuron_%: igt-tests/neuron_%.c $(IGT_LIB) $(IGT_LIB_H) $(UAPI_H)
-	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
+	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB) $(IGT_LDLIBS)
 
-# neuron_lib compiles the library's sources into itself: rebuild it when they change.
-igt-tests/build/neuron_lib: $(wildcard libneuron-drm/src/*.[ch] libneuron-drm/include/*.h)
+# neuron_lib compiles the library's sources into itself: rebuild it when they
+# change; it needs the library's generated headers (version, uAPI copy) and,
+# like the library, libdrm.
+LIB_GEN_H := $(addprefix libneuron-drm/build/include/,neuron_drm_version.h neuron_accel.h)
+igt-tests/build/neuron_lib: $(wildcard libneuron-drm/src/*.[ch] libneuron-drm/include/*.h) $(LIB_GEN_H)
+igt-tests/build/neuron_lib: IGT_CFLAGS += -Ilibneuron-drm/build/include
+igt-tests/build/neuron_lib: IGT_LDLIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
+$(LIB_GEN_H): VERSION $(UAPI_H)
+	$(MAKE) -s -C libneuron-drm $(@:libneuron-drm/%=%)
 
 $(SELFTEST): igt-tests/lib/selftest/igt_selftest.c $(IGT_LIB) igt-tests/lib/igt.h
 	$(CC) $(IGT_CFLAGS) -o $@ $< $(IGT_LIB)
@@ -138,7 +145,7 @@ lib:
 	$(MAKE) -C libneuron-drm
 	@rm -rf $(STAGE)
 	$(MAKE) -s -C libneuron-drm install DESTDIR=$(CURDIR)/$(STAGE) \
-		PREFIX=/opt/neuron >/dev/null
+		PREFIX=/opt/neuron PC_RELOCATABLE=1 >/dev/null
 else
 lib:
 	@echo "SKIP: lib: libneuron-drm/Makefile does not exist yet"

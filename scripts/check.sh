@@ -28,7 +28,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-1500}
 # mainline-build and igt-vm-debug are not in the default list yet: CI's
 # pristine roots have not built and cached the 7.3 debug kernel once, and
 # that first build has not been measured against CI's time limit.
-STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms packages igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json}
 
 total_pass=0 total_fail=0 total_skip=0
 report=()		# one line per stage for the table at the end
@@ -135,6 +135,10 @@ for stage in $STAGES; do
 		# The driver in tree on 7.3 (W=1, sparse); builds the debug
 		# guest kernel too, unless cached.
 		run_stage mainline-build "$MAKE" -s mainline ;;
+	packages)
+		# The Debian packages: build, lintian, install (DKMS for KVER),
+		# use in a VM, purge (scripts/packages-check.sh).
+		run_stage packages scripts/packages-check.sh ;;
 	igt-vm)
 		# Slab poisoning: a use after free reads 0x6b... and faults,
 		# which the VM runner fails on, instead of reading stale data.

@@ -14,10 +14,12 @@
  *    file descriptor the caller owns.  Calls on different file descriptors
  *    may run concurrently from several threads; calls on the same file
  *    descriptor are as thread-safe as the underlying ioctls are.
- *  - Every ioctl is issued through neuron_drm_ioctl(), which restarts it
- *    when the kernel returns EINTR or EAGAIN (the libdrm drmIoctl() rule;
- *    the neuron driver returns EAGAIN while a device reset runs, so such
- *    a call waits for the reset to finish).
+ *  - The neuron ioctls are issued through neuron_drm_ioctl(), which
+ *    restarts them when the kernel returns EINTR or EAGAIN (the libdrm
+ *    drmIoctl() rule; the neuron driver returns EAGAIN while a device reset
+ *    runs, so such a call waits for the reset to finish).  The DRM core
+ *    operations (version, GEM close, PRIME, syncobjs) are libdrm's calls
+ *    (libdrm, -ldrm, is linked), which restart the same way.
  *  - Structures passed to the kernel are the uAPI structures of
  *    <neuron_accel.h>; wrappers that fill them zero them first so reserved
  *    (must-be-zero) fields stay zero.
@@ -62,10 +64,13 @@ extern "C" {
 /** Directory scanned for accel nodes. */
 #define NEURON_DRM_DEV_DIR "/dev/accel"
 
-/** Library version (of this header; see neuron_drm_lib_version()). */
-#define NEURON_DRM_VERSION_MAJOR 1
-#define NEURON_DRM_VERSION_MINOR 1
-#define NEURON_DRM_VERSION_MICRO 0
+/*
+ * Library version (of this header; see neuron_drm_lib_version()), the
+ * project's one version: NEURON_DRM_VERSION_MAJOR, _MINOR, _MICRO and
+ * NEURON_DRM_VERSION_STRING ("MAJOR.MINOR.MICRO").  The build generates
+ * them from the VERSION file; installed next to this header.
+ */
+#include "neuron_drm_version.h"
 
 /* ------------------------------------------------------------------------ */
 /* Basics                                                                   */
@@ -86,8 +91,11 @@ NEURON_DRM_EXPORT unsigned int neuron_drm_lib_version(void);
  * @request: ioctl request number (DRM_IOCTL_* / DRM_IOCTL_NEURON_*)
  * @arg: argument structure, passed unchanged to the kernel
  *
- * The raw building block of every wrapper in this library, exported so
- * that a runtime can use a brand-new ioctl before this library wraps it.
+ * The raw building block of every neuron ioctl wrapper in this library,
+ * exported so that a runtime can use a brand-new ioctl before this
+ * library wraps it.  (The DRM core ioctls go through libdrm's drmIoctl(),
+ * which retries EAGAIN at once: the driver answers EAGAIN during a reset
+ * only to neuron ioctls.)
  * EINTR is retried at once; EAGAIN a few times at once and then with a
  * sleep growing from 100 us to 10 ms between tries, because the driver
  * answers EAGAIN for as long as a device reset runs.
@@ -181,14 +189,16 @@ NEURON_DRM_EXPORT int neuron_drm_list(struct neuron_drm_node *nodes,
  * neuron_drm_open_path() - open one accel node and check it is neuron
  * @path: device node path, e.g. "/dev/accel/accel0"
  *
- * Opens with O_RDWR | O_CLOEXEC | O_NOFOLLOW.
+ * Opens with O_RDWR | O_CLOEXEC and checks the driver name with libdrm's
+ * drmGetVersion().
  *
  * Return: a file descriptor (close with neuron_drm_close()) on success;
  * -EINVAL if @path is NULL; -ENOENT if it does not exist; -EACCES if it
  * cannot be opened for lack of permission; -ENOTTY if it is not a DRM
  * device (not a character device, or the version ioctl is unknown);
- * -ENODEV if it is a DRM device of another driver; other -errno from
- * open(2) or the version ioctl.
+ * -ENODEV if it is a DRM device of another driver; -ENOMEM if
+ * drmGetVersion() runs out of memory; other -errno from open(2) or the
+ * version ioctl.
  */
 NEURON_DRM_EXPORT int neuron_drm_open_path(const char *path);
 
@@ -222,7 +232,8 @@ NEURON_DRM_EXPORT int neuron_drm_open_pci(const char *slot);
  *
  * Return: 0 on success; -EINVAL if @node is NULL; -EBADF if @fd is not
  * open; -ENOTTY if @fd is not a DRM character device; -ENODEV if it is a
- * DRM device of another driver; other -errno from fstat(2) or the ioctl.
+ * DRM device of another driver; -ENOMEM; other -errno from fstat(2) or
+ * the version ioctl.
  */
 NEURON_DRM_EXPORT int neuron_drm_get_node(int fd, struct neuron_drm_node *node);
 
@@ -753,7 +764,7 @@ neuron_drm_syncobj_timeline_signal(int fd, const uint32_t *handles,
  *
  * A syncobj wait only says that a fence signalled; this tells a job that
  * completed from one that failed.  It exports the fence as a sync_file
- * (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) and reads its status
+ * (libdrm's drmSyncobjExportSyncFile()) and reads its status
  * (SYNC_IOC_FILE_INFO); the temporary descriptor is closed again.
  *
  * Return: 0 on success; -EINVAL if @status is NULL or the syncobj has no

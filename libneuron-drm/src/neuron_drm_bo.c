@@ -94,52 +94,28 @@ int neuron_drm_bo_unmap(void *ptr, uint64_t size)
 	return 0;
 }
 
+/* GEM close and PRIME are DRM core ioctls: libdrm's calls. */
 int neuron_drm_gem_close(int fd, uint32_t handle)
 {
-	struct drm_gem_close c;
-	int ret;
-
 	if (handle == 0)
 		return -EINVAL;
-	memset(&c, 0, sizeof(c));
-	c.handle = handle;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-	return ret < 0 ? ret : 0;
+	return neuron_drm__drm_ret(drmCloseBufferHandle(fd, handle));
 }
 
 int neuron_drm_prime_handle_to_fd(int fd, uint32_t handle, uint32_t flags,
 				  int *dmabuf_fd)
 {
-	struct drm_prime_handle p;
-	int ret;
-
 	if (!dmabuf_fd)
 		return -EINVAL;
-	memset(&p, 0, sizeof(p));
-	p.handle = handle;
-	p.flags = flags;
-	p.fd = -1;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
-	if (ret < 0)
-		return ret;
-	*dmabuf_fd = p.fd;
-	return 0;
+	return neuron_drm__drm_ret(drmPrimeHandleToFD(fd, handle, flags,
+						      dmabuf_fd));
 }
 
 int neuron_drm_prime_fd_to_handle(int fd, int dmabuf_fd, uint32_t *handle)
 {
-	struct drm_prime_handle p;
-	int ret;
-
 	if (!handle || dmabuf_fd < 0)
 		return -EINVAL;
-	memset(&p, 0, sizeof(p));
-	p.fd = dmabuf_fd;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
-	if (ret < 0)
-		return ret;
-	*handle = p.handle;
-	return 0;
+	return neuron_drm__drm_ret(drmPrimeFDToHandle(fd, dmabuf_fd, handle));
 }
 
 int neuron_drm_query_memory_usage(int fd,

@@ -31,9 +31,11 @@ int neuron_drm_ioctl(int fd, unsigned long request, void *arg)
 	/*
 	 * Same rule as libdrm's drmIoctl(): a signal (EINTR) or a transient
 	 * "try again" (EAGAIN) means the ioctl had no effect, so it is
-	 * issued again.  One difference: the neuron driver answers EAGAIN
-	 * for the whole duration of a device reset (up to seconds), so after
-	 * a few immediate retries we back off instead of spinning a CPU.
+	 * issued again.  Not drmIoctl() itself: the neuron driver answers
+	 * EAGAIN for the whole duration of a device reset (up to seconds),
+	 * and drmIoctl() would retry at once, spinning a CPU; after a few
+	 * immediate retries we back off instead.  The DRM core ioctls never
+	 * answer EAGAIN from this driver: the library leaves them to libdrm.
 	 */
 	for (;;) {
 		ret = ioctl(fd, request, arg);

@@ -4,10 +4,11 @@
  *
  * libdrm's drmGetDevices2() only walks /dev/dri and checks for a "drm"
  * directory under the device in sysfs, so it never sees accel-only devices.
- * We therefore scan /dev/accel ourselves, the way the ivpu and amdxdna user
- * space does: open every accel* character device and keep those whose
- * DRM_IOCTL_VERSION name is "neuron".  Only libdrm's drm.h is used (for the
- * ioctl number and struct drm_version); the library does not link libdrm.
+ * (drmGetDeviceFromDevId() and drmGetNodeTypeFromFd() likewise want the
+ * "drm" directory or a DRM minor.)  We therefore scan /dev/accel
+ * ourselves, the way the ivpu and amdxdna user space does: open every
+ * accel* character device and keep those whose drmGetVersion() name is
+ * "neuron".
  */
 #define _DEFAULT_SOURCE /* major()/minor(), readlink() */
 #include <ctype.h>
@@ -23,37 +24,32 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <drm.h>
-
 #include "neuron_drm_priv.h"
 
 #define SYSFS_ROOT "/sys"
 
 int neuron_drm__check_version(int fd, struct neuron_drm_node *node)
 {
-	/* "neuron" plus room to notice a longer name that merely starts so. */
-	char name[16] = { 0 };
-	struct drm_version v;
-	int ret;
+	drmVersionPtr v;
+	int ret = 0;
 
-	memset(&v, 0, sizeof(v));
-	v.name = name;
-	v.name_len = sizeof(name) - 1;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_VERSION, &v);
-	if (ret < 0)
-		return ret;
+	/* NULL: the ioctl failed (errno), or memory ran out (errno ENOMEM). */
+	errno = 0;
+	v = drmGetVersion(fd);
+	if (!v)
+		return errno > 0 ? -errno : -ENOMEM;
 
-	/* The kernel returns the full name length even when it truncated. */
-	if (v.name_len != strlen(NEURON_DRM_DRIVER_NAME) ||
-	    memcmp(name, NEURON_DRM_DRIVER_NAME, v.name_len) != 0)
-		return -ENODEV;
-
-	if (node) {
-		node->drv_major = v.version_major;
-		node->drv_minor = v.version_minor;
-		node->drv_patchlevel = v.version_patchlevel;
+	/* name_len is the full length: "neuronX" does not match. */
+	if (v->name_len != (int)strlen(NEURON_DRM_DRIVER_NAME) || !v->name ||
+	    memcmp(v->name, NEURON_DRM_DRIVER_NAME, (size_t)v->name_len) != 0)
+		ret = -ENODEV;
+	else if (node) {
+		node->drv_major = v->version_major;
+		node->drv_minor = v->version_minor;
+		node->drv_patchlevel = v->version_patchlevel;
 	}
-	return 0;
+	drmFreeVersion(v);
+	return ret;
 }
 
 int neuron_drm__parse_slot(const char *in, char out[NEURON_DRM_PCI_SLOT_MAX])

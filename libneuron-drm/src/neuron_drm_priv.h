@@ -7,8 +7,25 @@
 #ifndef NEURON_DRM_PRIV_H
 #define NEURON_DRM_PRIV_H
 
+#include <errno.h>
+
+#include <xf86drm.h>
+
 /* Relative, so that a unity build from another directory finds it. */
 #include "../include/neuron_drm.h"
+
+/*
+ * neuron_drm__drm_ret() - a libdrm return value in this library's
+ * convention.  libdrm's functions fail with -1 and errno (most), or with
+ * -errno (drmSyncobjWait(), drmSyncobjTimelineWait()); errno is set in
+ * both cases, so it gives -errno for either.
+ */
+static inline int neuron_drm__drm_ret(int ret)
+{
+	if (ret >= 0)
+		return ret;
+	return errno > 0 ? -errno : -EIO;
+}
 
 /*
  * neuron_drm__list_dir() - neuron_drm_list() over an arbitrary directory.

@@ -7,6 +7,10 @@ set -u
 B=${1:-build}
 : "${MAKE:=make}" "${CC:=cc}" "${PKG_CONFIG:=pkg-config}"
 pass=0 fail=0 skip=0
+# The tools in $B find the library there without their RUNPATH too (a
+# package build drops it: TOOL_RPATH=).
+LD_LIBRARY_PATH=$B${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export LD_LIBRARY_PATH
 log=$(mktemp /tmp/neuron-drm-check.XXXXXX)
 trap 'rm -f "$log"' EXIT INT TERM
 
@@ -40,6 +44,21 @@ sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \
 	libneuron-drm.so.1 >"$log" 2>&1
 result abi-symbols $?
 
+# 2b. one version: the .pc file and the tools' --version report the
+#     project's VERSION file (the generated header carries it to both)
+want=$(cat "${KSRC:-..}/VERSION")
+{
+	got_pc=$(PKG_CONFIG_PATH="$B" PKG_CONFIG_LIBDIR= $PKG_CONFIG --modversion libneuron-drm)
+	echo "VERSION $want, .pc $got_pc"
+	[ "$got_pc" = "$want" ] || exit 1
+	for t in "$B"/neuron-*; do
+		line=$("$t" --version | sed -n 1p)
+		echo "$line"
+		[ "$line" = "$(basename "$t") $want" ] || exit 1
+	done
+} >"$log" 2>&1
+result version $?
+
 # 3. the public header compiles on its own, in C99 and in C++ (not
 #    -pedantic: libdrm's drm.h itself uses anonymous unions)
 printf '#include <neuron_drm.h>\nint main(void) { return 0; }\n' > "$log.c"
@@ -63,6 +82,14 @@ if grep -n 'ioctl\s*(' tools/*.c >"$log" 2>&1; then
 else
 	result tools-library-only 0
 fi
+
+# 4b. libdrm underneath: the DRM core ioctls are libdrm's calls, never the
+#     library's own code, and the shared library links libdrm
+{
+	! grep -nE 'DRM_IOCTL_(VERSION|GEM_CLOSE|PRIME_|SYNCOBJ_|GET_CAP|SET_CLIENT_CAP)' src/*.c &&
+	readelf -d "$B/libneuron-drm.so.1" | grep -F '[libdrm.so.2]'
+} >"$log" 2>&1
+result lib-links-libdrm $?
 
 # 5. neuron-ls: --help works, --json is valid JSON even with no device
 "$B/neuron-ls" --help >"$log" 2>&1

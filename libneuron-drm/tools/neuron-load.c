@@ -70,7 +70,7 @@ static void usage(FILE *f)
 		"  --no-progress  plain progress lines, even on a terminal\n"
 		"                 (default: a bar on a terminal unless TERM=dumb)\n"
 		"  -h, --help     this text\n"
-		"  -V, --version  version\n"
+		"  -V, --version  versions of the tool, the library and neuron.ko\n"
 		"\n"
 		"Exit status: 0 all verified; 1 device error, mismatch or read\n"
 		"error; 2 usage error; 3 no Neuron device; 4 bad input (missing,\n"

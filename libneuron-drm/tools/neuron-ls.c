@@ -66,7 +66,7 @@ static void usage(FILE *f)
 		"  -s, --state    also read DMA engine states and semaphores\n"
 		"                 (one firmware request per value: slower)\n"
 		"  -h, --help     this text\n"
-		"  -V, --version  library and tool version\n"
+		"  -V, --version  versions of the tool, the library and neuron.ko\n"
 		"\n"
 		"IDX is the device index other tools accept (accel minor order).\n"
 		"EAST/WEST show the index of the linked neighbour, 'down' for a link\n"
@@ -451,9 +451,12 @@ static void print_table(const struct dev *d, int n, bool state)
 	}
 	if (n > 0) {
 		const struct dev *c = &d[0];
+		char mod[64];
 
-		printf("\n%d device%s, driver %s %d.%d.%d, libneuron-drm %u.%u.%u\n",
+		/* The release of neuron.ko, then its DRM interface version. */
+		printf("\n%d device%s, driver %s %s (DRM interface %d.%d.%d), libneuron-drm %u.%u.%u\n",
 		       n, n == 1 ? "" : "s", NEURON_DRM_DRIVER_NAME,
+		       tool_module_version(mod, sizeof(mod)),
 		       c->node.drv_major, c->node.drv_minor, c->node.drv_patchlevel,
 		       neuron_drm_lib_version() >> 16,
 		       (neuron_drm_lib_version() >> 8) & 0xff,
@@ -554,10 +557,18 @@ static void print_json(const struct dev *d, int n, int list_err)
 	int *seq = calloc((size_t)(n ? n : 1), sizeof(*seq));
 	bool first = true;
 	int i, pass, k;
+	char mod[64];
 
 	printf("{\n  \"library_version\": \"%u.%u.%u\",\n",
 	       neuron_drm_lib_version() >> 16, (neuron_drm_lib_version() >> 8) & 0xff,
 	       neuron_drm_lib_version() & 0xff);
+	/* null when neuron.ko is not loaded or carries no version (in tree) */
+	printf("  \"module_version\": ");
+	if (tool_module_version(mod, sizeof(mod))[0] >= '0' && mod[0] <= '9')
+		json_str(mod);
+	else
+		printf("null");
+	printf(",\n");
 	if (list_err) {
 		printf("  \"error\": ");
 		json_str(neuron_drm_strerror(list_err));

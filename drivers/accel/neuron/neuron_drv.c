@@ -484,3 +484,7 @@ module_exit(neuron_exit);
 MODULE_AUTHOR("The neuron driver authors");
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
+#ifdef NEURON_VERSION
+/* Out-of-tree (DKMS) builds: the project's release, from the root Kbuild. */
+MODULE_VERSION(NEURON_VERSION);
+#endif
