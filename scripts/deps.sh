@@ -44,6 +44,11 @@ apt_install() {
 }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# apt's DPkg::Lock::Timeout waits for dpkg's lock but not for the lock of
+# the .deb archive, which CI's pristine roots share (scripts/fresh-root.sh):
+# two roots installing at once would fail at once.  Queue behind each other.
+exec 7>>/var/cache/apt/archives/.neuron-deps.lock
+flock -w 1200 7 || fail "waited 20 min for another apt-get to finish"
 # Stale or empty package lists (fresh machine): update once and retry.
 if ! apt_install; then
 	apt-get -o DPkg::Lock::Timeout=600 update -qq >>"$log" 2>&1 || true
