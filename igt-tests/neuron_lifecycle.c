@@ -366,7 +366,19 @@ igt_main
 		 * cycles.  A leak of one set of mailbox buffers (2 x 64 KiB)
 		 * per reload is 2560 kB over those 20 cycles; the noise of
 		 * used memory between two readings is under 512 kB.
+		 *
+		 * A debug kernel (KASAN, kmemleak, DEBUG_OBJECTS, lockdep)
+		 * keeps far more metadata per object, allocated and freed
+		 * behind RCU and refilled in pools: there, used memory and
+		 * SUnreclaim move by up to ~750 kB between readings in both
+		 * directions (27024 -> 26408 -> 27020 kB SUnreclaim after 0,
+		 * 10, 30 reloads).  Where kmemleak runs, it is the precise
+		 * leak detector (vm-run.sh scans at the end of the run and
+		 * fails on any unreferenced object), and these bounds only
+		 * catch leaks of whole buffers.
 		 */
+		long noise = access("/sys/kernel/debug/kmemleak", F_OK) ? 512 : 1536;
+
 		igt_require(access(MODULE_PATH, R_OK) == 0);
 		reload();
 		m0 = mem_snap();
@@ -380,9 +392,9 @@ igt_main
 		igt_info("used %ld -> %ld -> %ld kB, SUnreclaim %ld -> %ld -> %ld kB "
 			 "(after 0, 10, 30 reloads)\n", m0.used, m10.used, m30.used,
 			 m0.unreclaim, m10.unreclaim, m30.unreclaim);
-		igt_assert_lt(m30.used - m10.used, 1024);
-		igt_assert_lt(m30.used - m0.used, 2048);
-		igt_assert_lt(m30.unreclaim - m10.unreclaim, 512);
+		igt_assert_lt(m30.used - m10.used, 2 * noise);
+		igt_assert_lt(m30.used - m0.used, 4 * noise);
+		igt_assert_lt(m30.unreclaim - m10.unreclaim, noise);
 		for (int i = 0; i < ndev; i++) {
 			int fd = igt_neuron_open(i);
 
