@@ -10,6 +10,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -478,6 +479,8 @@ module_init(neuron_init);
 static void __exit neuron_exit(void)
 {
 	pci_unregister_driver(&neuron_pci_driver);
+	/* The last fences' RCU frees (neuron_fence.c) run our code. */
+	rcu_barrier();
 }
 module_exit(neuron_exit);
 

@@ -36,6 +36,7 @@
 
 #include "neuron_core.h"
 #include "neuron_drv.h"
+#include "neuron_fence.h"
 #include "neuron_fwio.h"
 #include "neuron_gem.h"
 #include "neuron_nq.h"
@@ -657,9 +658,16 @@ static const char *neuron_sem_fence_timeline_name(struct dma_fence *f)
 	return "semaphore";
 }
 
+/* The fence may outlive the device and its file: see neuron_fence.c. */
+static void neuron_sem_fence_release(struct dma_fence *f)
+{
+	neuron_fence_free_rcu(f, container_of(f, struct neuron_sem_fence, base));
+}
+
 static const struct dma_fence_ops neuron_sem_fence_ops = {
 	.get_driver_name = neuron_fence_driver_name,
 	.get_timeline_name = neuron_sem_fence_timeline_name,
+	.release = neuron_sem_fence_release,
 };
 
 /* Signal @sf with @err (0 = condition met) and drop the poller's reference. */
@@ -809,6 +817,7 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	/* Fences of one context must signal in order: one context each. */
 	dma_fence_init(&sf->base, &neuron_sem_fence_ops, &sf->lock,
 		       dma_fence_context_alloc(1), 1);
+	neuron_fence_pin_module();
 
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, args->core, file->driver_priv)) {
