@@ -9,6 +9,7 @@
 #include <linux/compat.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -197,14 +198,33 @@ static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
 	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
 }
 
-/* 0 if @cmd may go on to the DRM core, else the errno to return. */
-static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
+/*
+ * drm_ioctl() copies the results out after the handler returned: with a
+ * read-only argument the caller would get -EFAULT for a BO, a syncobj, a
+ * job that exists. So a command that writes its argument back first
+ * checks it can, by writing back what it holds; the handler then runs only
+ * when the copy out will succeed (unless another thread changes the
+ * mapping in between, which is its own race).
+ */
+static int neuron_ioctl_out_check(unsigned int cmd, void __user *uarg)
+{
+	size_t size = _IOC_SIZE(cmd);
+	u8 buf[128];
+
+	if (!(cmd & IOC_OUT) || !size)
+		return 0;
+	if (size > sizeof(buf))
+		return fault_in_safe_writeable(uarg, size) ? -EFAULT : 0;
+	if (copy_from_user(buf, uarg, size) || copy_to_user(uarg, buf, size))
+		return -EFAULT;
+	return 0;
+}
+
+/* The core ioctl allow list; driver ioctls pass. */
+static long neuron_ioctl_core_check(unsigned int cmd, void __user *uarg)
 {
 	unsigned int nr = DRM_IOCTL_NR(cmd);
 
-	/* drm_compat_ioctl() dispatches on the number alone: check the type. */
-	if (DRM_IOCTL_TYPE(cmd) != DRM_IOCTL_BASE)
-		return -ENOTTY;
 	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
 		return 0;
 
@@ -239,6 +259,18 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	default:
 		return -EACCES;
 	}
+}
+
+/* 0 if @cmd may go on to the DRM core, else the errno to return. */
+static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
+{
+	long ret;
+
+	/* drm_compat_ioctl() dispatches on the number alone: check the type. */
+	if (DRM_IOCTL_TYPE(cmd) != DRM_IOCTL_BASE)
+		return -ENOTTY;
+	ret = neuron_ioctl_core_check(cmd, uarg);
+	return ret ? ret : neuron_ioctl_out_check(cmd, uarg);
 }
 
 static long neuron_ioctl(struct file *filp, unsigned int cmd,

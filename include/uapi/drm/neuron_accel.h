@@ -29,7 +29,13 @@ extern "C" {
  * The following errors are common to every ioctl in this file:
  *
  * * -EFAULT: a user pointer (the argument or a pointer inside it) is not
- *   accessible.
+ *   accessible. An ioctl that writes results into its argument (any
+ *   _IOR/_IOWR command, the core ones the node passes included) first
+ *   checks that the argument is writable and fails with -EFAULT before
+ *   doing anything when it is not, so a call that fails this way created,
+ *   queued or changed nothing. (A second thread unmapping or protecting
+ *   the argument while the call runs still gets -EFAULT after the work
+ *   was done.)
  * * -EINVAL: a reserved field is not zero, a flag is unknown or a value is
  *   out of range.
  * * -ENODEV: the device was unplugged or the driver unbound; the file
