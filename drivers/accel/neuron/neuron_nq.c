@@ -115,6 +115,30 @@ static bool neuron_nq_entry_ready(struct neuron_nq *nq, u32 n)
 	return !!(neuron_nq_word0(nq, off) & NEURON_NQ_PHASE) == phase;
 }
 
+/*
+ * Entries the device wrote from the head on: its write offset (the model's
+ * PUTILS register at +0x0C of the queue's group; only EVENT queues have a
+ * producer, the others read 0) minus the head. The device never fills the
+ * ring, so equal offsets mean nothing new. Called inside neuron_hw_begin().
+ */
+static int neuron_nq_written(struct neuron_device *ndev, u32 regs,
+			     struct neuron_nq *nq, u32 *count)
+{
+	u32 wr;
+	int ret;
+
+	ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(regs + NEURON_NQ_WRITE_OFF),
+				 &wr);
+	if (ret)
+		return ret;
+	if (wr >= nq->size || wr % DRM_NEURON_NQ_ENTRY_SIZE)
+		*count = 0;	/* not this queue's (a reset, a stale value) */
+	else
+		*count = (wr + nq->size - nq->head) % nq->size /
+			 DRM_NEURON_NQ_ENTRY_SIZE;
+	return 0;
+}
+
 static struct neuron_nq *neuron_nq_get(struct neuron_device *ndev, u32 core,
 				       u32 type, u32 engine)
 {
@@ -489,12 +513,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	for (n = 0; n < args->count; n++) {
-		if (!neuron_nq_entry_ready(nq, n)) {
-			ret = -EINVAL;
-			goto out_unlock;
-		}
-	}
 
 	ret = neuron_hw_begin(ndev, &idx);
 	if (ret)
@@ -502,6 +520,20 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 
 	if (args->count) {
 		u32 head = nq->head + args->count * DRM_NEURON_NQ_ENTRY_SIZE;
+
+		/*
+		 * The phase bits are in memory the owner maps and may write:
+		 * only the device's own write offset says what it wrote.
+		 */
+		ret = neuron_nq_written(ndev, regs, nq, &n);
+		if (!ret && args->count > n)
+			ret = -EINVAL;
+		if (ret) {
+			neuron_hw_end(ndev, idx);
+			if (ret == -EOPNOTSUPP)
+				ret = -EIO;
+			goto out_unlock;
+		}
 
 		if (head >= nq->size) {
 			head -= nq->size;

@@ -956,11 +956,13 @@ struct drm_neuron_nq_destroy {
  * Hands @count consumed entries back to the device and moves the queue's
  * head past them; with @count 0 it only reports. The kernel checks that
  * the @count entries from the current head are all new (written by the
- * device since they were last handed back), so the head can never overtake
- * the device.
+ * device since they were last handed back) against the device's own write
+ * position, not the phase bits in the mapped ring (which the owner can
+ * write), so the head can never overtake the device.
  *
  * Errors: -EINVAL for an out-of-range triple, non-zero @flags or @pad, or
- * a @count larger than the number of new entries at the head; -EACCES when
+ * a @count larger than the number of entries the device wrote from the
+ * head on (whatever the phase bits in the ring say); -EACCES when
  * the caller does not own @core; -ENOENT when the queue is not set up;
  * plus the common errors (reading @dropped asks the firmware).
  */
