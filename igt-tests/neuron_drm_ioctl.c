@@ -617,6 +617,17 @@ igt_main
 		munmap(p, 4096);
 	}
 
+	igt_describe("GEM_CLOSE with a non-zero pad fails with EINVAL and closes nothing");
+	igt_subtest("gem-close-pad") {
+		uint32_t bo = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		struct drm_gem_close c = { .handle = bo, .pad = 1 };
+
+		do_ioctl_err(fd, DRM_IOCTL_GEM_CLOSE, &c, EINVAL);
+		c.pad = 0;
+		do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+		do_ioctl_err(fd, DRM_IOCTL_GEM_CLOSE, &c, EINVAL);
+	}
+
 	igt_describe("BO_CREATE with its argument in a read-only page: EFAULT and no BO");
 	igt_subtest("readonly-arg-bo-create") {
 		struct drm_neuron_bo_create c = { .size = 4096 };

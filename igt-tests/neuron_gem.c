@@ -778,6 +778,28 @@ igt_main
 		neuron_bo_close(fd, h);
 	}
 
+	igt_describe("Device memory is never executable: mmap with PROT_EXEC and mprotect to PROT_EXEC fail");
+	igt_subtest("mmap-dram-noexec") {
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		struct drm_neuron_bo_info info;
+		void *p;
+
+		neuron_bo_info(fd, h, &info);
+		igt_require_f(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE,
+			      "no DRAM BAR\n");
+		p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd,
+			 info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EPERM);
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 info.mmap_offset);
+		igt_assert(p != MAP_FAILED);
+		igt_assert_eq(mprotect(p, PAGE, PROT_READ | PROT_EXEC), -1);
+		igt_assert_eq(errno, EACCES);
+		igt_assert_eq(mprotect(p, PAGE, PROT_READ), 0);
+		munmap(p, PAGE);
+		neuron_bo_close(fd, h);
+	}
+
 	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");
 	igt_subtest("mmap-outlives-handle") {
 		int fd2 = igt_neuron_open(0);

@@ -334,8 +334,10 @@ neuron_drm_query_topology(int fd, struct drm_neuron_query_topology *topo);
  * The read is done by the device firmware at the time of the call.
  *
  * Return: 0 on success; -EINVAL if @state is NULL, or from the kernel for
- * an unknown @type or an index out of range or unused by @type;
- * -ENOTTY, -EBADF, and the common errors (-ENODEV, -EIO, -ETIMEDOUT).
+ * an unknown @type or an index out of range or unused by @type; -EACCES
+ * for a core's semaphore or event without owning the core, and for a DMA
+ * queue, without CAP_SYS_ADMIN; -ENOTTY, -EBADF, and the common errors
+ * (-ENODEV, -EIO, -ETIMEDOUT).
  */
 NEURON_DRM_EXPORT int neuron_drm_device_state(int fd, uint32_t type,
 					      uint32_t index0, uint32_t index1,
@@ -389,10 +391,12 @@ NEURON_DRM_EXPORT int neuron_drm_event_read(int fd, uint32_t nc,
  * @data: the blob (opaque to library and kernel)
  * @size: blob size in bytes, 1 .. DRM_NEURON_METRICS_MAX_SIZE
  *
+ * Needs CAP_SYS_ADMIN.
+ *
  * Return: 0 on success; -EINVAL if @data is NULL or @size is 0; -E2BIG if
  * @size exceeds what the kernel accepts (DRM_NEURON_METRICS_MAX_SIZE, or
- * UINT32_MAX for the library); -EFAULT, -ENOTTY, -EBADF and the common
- * errors (-ENODEV, -EIO, -ETIMEDOUT).
+ * UINT32_MAX for the library); -EACCES without CAP_SYS_ADMIN; -EFAULT,
+ * -ENOTTY, -EBADF and the common errors (-ENODEV, -EIO, -ETIMEDOUT).
  */
 NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
 					      size_t size);

@@ -147,7 +147,8 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_QUERY, neuron_ioctl_query, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
-	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics,
+			  DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(NEURON_SUBMIT, neuron_ioctl_submit, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_CREATE, neuron_ioctl_bo_create, 0),
@@ -198,6 +199,20 @@ static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
 	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
 }
 
+/* The core ignores drm_gem_close.pad; the uAPI rule is that pads are 0. */
+static int neuron_gem_close_check(unsigned int cmd, void __user *uarg)
+{
+	struct drm_gem_close __user *uclose = uarg;
+	u32 pad;
+
+	/* As for the counts: what the core will not see is zero to it. */
+	if (!(cmd & IOC_IN) || _IOC_SIZE(cmd) < sizeof(struct drm_gem_close))
+		return 0;
+	if (get_user(pad, &uclose->pad))
+		return -EFAULT;
+	return pad ? -EINVAL : 0;
+}
+
 /*
  * drm_ioctl() copies the results out after the handler returned: with a
  * read-only argument the caller would get -EFAULT for a BO, a syncobj, a
@@ -232,7 +247,6 @@ static long neuron_ioctl_core_check(unsigned int cmd, void __user *uarg)
 	switch (nr) {
 	case DRM_IOCTL_NR(DRM_IOCTL_VERSION):
 	case DRM_IOCTL_NR(DRM_IOCTL_GET_CAP):
-	case DRM_IOCTL_NR(DRM_IOCTL_GEM_CLOSE):
 	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_HANDLE_TO_FD):
 	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_FD_TO_HANDLE):
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_CREATE):
@@ -242,6 +256,8 @@ static long neuron_ioctl_core_check(unsigned int cmd, void __user *uarg)
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TRANSFER):
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_EVENTFD):
 		return 0;
+	case DRM_IOCTL_NR(DRM_IOCTL_GEM_CLOSE):
+		return neuron_gem_close_check(cmd, uarg);
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT):
 		return neuron_syncobj_count_check(cmd, uarg,
 			offsetof(struct drm_syncobj_wait, count_handles));

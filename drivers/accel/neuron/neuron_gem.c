@@ -152,6 +152,9 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 
 	if (vma_is_cow_mapping(vma))
 		return -EINVAL;
+	/* Device memory is data: never executable, now or by mprotect(). */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 	if (bo->peer_dmabuf || !owner->dram_bar)
 		return -EOPNOTSUPP;
 	if (off > obj->size || len > obj->size - off)
@@ -164,6 +167,7 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 	       neuron_dram_bar_offset(bo->channel, bo->addr) + off;
 
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
 	ret = io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(phys), len,
 				 vma->vm_page_prot);

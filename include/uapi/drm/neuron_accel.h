@@ -63,7 +63,9 @@ extern "C" {
  *   _HANDLE_TO_FD, _FD_TO_HANDLE, _TRANSFER, _EVENTFD, _WAIT,
  *   _TIMELINE_WAIT, _RESET, _SIGNAL, _TIMELINE_SIGNAL and _QUERY.
  *
- * They behave as the DRM core documents them. Every other core ioctl
+ * They behave as the DRM core documents them, except that
+ * &DRM_IOCTL_GEM_CLOSE with a non-zero &drm_gem_close.pad fails with
+ * -EINVAL (the core ignores it) and closes nothing. Every other core ioctl
  * number fails with -EACCES, as on a render node, for every caller, root
  * included, and whether or not the running kernel defines it: master and
  * authentication ioctls (GET_UNIQUE, GET_MAGIC, SET_MASTER, ...), GEM
@@ -446,7 +448,9 @@ enum drm_neuron_state_type {
 	/**
 	 * @DRM_NEURON_STATE_DMA_QUEUE: registers of one DMA queue pair.
 	 * @index0 = DMA engine, @index1 = queue. values[] are indexed by
-	 * DRM_NEURON_DMA_QUEUE_*.
+	 * DRM_NEURON_DMA_QUEUE_*. Only for a caller with CAP_SYS_ADMIN
+	 * (-EACCES otherwise): queues are shared, so their pointers tell
+	 * about other users' jobs.
 	 */
 	DRM_NEURON_STATE_DMA_QUEUE = 3,
 
@@ -556,11 +560,13 @@ struct drm_neuron_device_state {
  *
  * Hands an opaque blob of runtime metrics to the device firmware, which
  * forwards it to the host platform's monitoring. The kernel does not
- * interpret the blob.
+ * interpret the blob. Only for a caller with CAP_SYS_ADMIN: the platform
+ * trusts what it receives, so one process of the machine's administrator
+ * (the runtime's monitoring daemon) posts for all.
  *
- * Errors: -EINVAL for a zero @size or non-zero @flags, -E2BIG when @size
- * exceeds DRM_NEURON_METRICS_MAX_SIZE, -EFAULT when @data is not readable,
- * plus the common errors.
+ * Errors: -EACCES without CAP_SYS_ADMIN, -EINVAL for a zero @size or
+ * non-zero @flags, -E2BIG when @size exceeds DRM_NEURON_METRICS_MAX_SIZE,
+ * -EFAULT when @data is not readable, plus the common errors.
  */
 struct drm_neuron_post_metrics {
 	/** @data: user pointer to the blob. */
@@ -1171,7 +1177,9 @@ struct drm_neuron_wait {
  * -EOPNOTSUPP. That includes the DRAM of another device imported from its
  * dma-buf (&DRM_NEURON_BO_INFO_PEER), which is never mapped through the
  * importing file: mmap(2) on the dma-buf itself maps it. The mapping of
- * another file's BO fails with -EACCES.
+ * another file's BO fails with -EACCES. Device memory is never
+ * executable: mmap(2) of a DRAM BO with PROT_EXEC fails with -EPERM, and
+ * mprotect(2) adding PROT_EXEC to such a mapping with -EACCES.
  *
  * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
