@@ -407,6 +407,8 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
+	spin_lock_init(&ndev->peer_lock);
+	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
 
 	ret = neuron_cores_init(ndev);
@@ -480,6 +482,13 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 {
 	struct neuron_device *ndev = neuron_from_pdev(pdev);
 	int idx;
+
+	/*
+	 * Our DRAM goes to the next instance once we are gone: neighbours'
+	 * jobs that use it must not start any more, and those running end
+	 * first (their own job timeout bounds the wait).
+	 */
+	neuron_jobs_peer_gone(ndev);
 
 	/*
 	 * Hold off resets until the device is unplugged, so none of them

@@ -137,6 +137,91 @@ static const struct dma_fence_ops neuron_hw_fence_ops = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Neighbours' DRAM                                                         */
+
+/*
+ * A job that uses a neighbour's DRAM (a peer BO, imported from its
+ * dma-buf) was checked against the neighbour at submit; the neighbour may
+ * be unbound and bound again before the job starts, and the same DRAM
+ * handed to another owner by the new instance. So the job counts itself in
+ * the neighbour's instance from run_job() until its fence signals, and
+ * does not start once that instance is going away; removing the instance
+ * waits for the count to drain. The peer BO keeps the old instance's
+ * structure alive (its dma-buf holds the device).
+ */
+
+static void neuron_job_put_peers(struct neuron_job *job)
+{
+	unsigned long flags;
+	u32 i;
+
+	for (i = 0; i < job->bo_count; i++) {
+		struct neuron_device *owner;
+
+		if (!job->bos[i].peer_held)
+			continue;
+		job->bos[i].peer_held = false;
+		owner = neuron_bo_dram_owner(job->bos[i].obj);
+		spin_lock_irqsave(&owner->peer_lock, flags);
+		if (!--owner->peer_jobs && owner->peer_gone)
+			wake_up_all(&owner->peer_wq);
+		spin_unlock_irqrestore(&owner->peer_lock, flags);
+	}
+}
+
+/* Count @job in the neighbours it uses; false if one is going away. */
+static bool neuron_job_get_peers(struct neuron_job *job)
+{
+	unsigned long flags;
+	bool ok = true;
+	u32 i;
+
+	for (i = 0; i < job->bo_count && ok; i++) {
+		struct neuron_device *owner;
+
+		if (!job->bos[i].route)
+			continue;
+		owner = neuron_bo_dram_owner(job->bos[i].obj);
+		spin_lock_irqsave(&owner->peer_lock, flags);
+		ok = !owner->peer_gone;
+		if (ok)
+			owner->peer_jobs++;
+		spin_unlock_irqrestore(&owner->peer_lock, flags);
+		job->bos[i].peer_held = ok;
+	}
+	if (!ok)
+		neuron_job_put_peers(job);
+	return ok;
+}
+
+/**
+ * neuron_jobs_peer_alive() - may jobs still use @owner's DRAM
+ * @owner: the device whose DRAM a peer BO is
+ *
+ * Return: false once @owner is being removed.
+ */
+bool neuron_jobs_peer_alive(struct neuron_device *owner)
+{
+	return !READ_ONCE(owner->peer_gone);
+}
+
+/**
+ * neuron_jobs_peer_gone() - the device is being removed
+ * @ndev: the device
+ *
+ * From now on no neighbour's job that uses @ndev's DRAM starts (they fail
+ * with -ENODEV); waits for those already in a ring to finish, which their
+ * device's job timeout bounds.
+ */
+void neuron_jobs_peer_gone(struct neuron_device *ndev)
+{
+	spin_lock_irq(&ndev->peer_lock);
+	WRITE_ONCE(ndev->peer_gone, true);
+	spin_unlock_irq(&ndev->peer_lock);
+	wait_event(ndev->peer_wq, !READ_ONCE(ndev->peer_jobs));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Completion polling                                                       */
 
 /*
@@ -157,6 +242,7 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 			job->start : ns->last_done;
 
 	list_del_init(&job->node);
+	neuron_job_put_peers(job);
 	if (ktime_after(now, begin))
 		atomic64_add(ktime_to_ns(ktime_sub(now, begin)), &job->jf->busy_ns);
 	ns->last_done = now;
@@ -283,8 +369,13 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(sched_job->s_fence->finished.error);
 	if (READ_ONCE(ndev->wedged))
 		return ERR_PTR(-EIO);
-	if (!drm_dev_enter(&ndev->drm, &idx))
+	/* A neighbour unbound since the submit: its DRAM is not ours to use. */
+	if (!neuron_job_get_peers(job))
 		return ERR_PTR(-ENODEV);
+	if (!drm_dev_enter(&ndev->drm, &idx)) {
+		neuron_job_put_peers(job);
+		return ERR_PTR(-ENODEV);
+	}
 
 	spin_lock_irqsave(&ns->lock, flags);
 	dma_fence_init(fence, &neuron_hw_fence_ops, &ns->lock,

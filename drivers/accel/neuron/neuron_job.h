@@ -141,10 +141,13 @@ struct neuron_jobs {
  * @obj: the GEM object, referenced until the job is freed.
  * @write: the job writes it (implicit sync).
  * @route: routing bits of a neighbour's DRAM (0 for local memory).
+ * @peer_held: the job is counted in the neighbour's &neuron_device.peer_jobs
+ *             (from run_job() until its fence signals).
  */
 struct neuron_job_bo {
 	struct drm_gem_object *obj;
 	bool write;
+	bool peer_held;
 	u64 route;
 };
 
@@ -186,6 +189,8 @@ struct neuron_job {
 
 int neuron_jobs_init(struct neuron_device *ndev);
 void neuron_jobs_unplug(struct neuron_device *ndev);
+void neuron_jobs_peer_gone(struct neuron_device *ndev);
+bool neuron_jobs_peer_alive(struct neuron_device *owner);
 void neuron_jobs_reset_prepare(struct neuron_device *ndev);
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
 unsigned int neuron_job_timeout_ms(void);

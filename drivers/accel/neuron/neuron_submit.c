@@ -256,6 +256,8 @@ static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 
 		if (owner == ctx->ndev)
 			return 0;
+		if (!neuron_jobs_peer_alive(owner))
+			return -ENODEV;
 		return neuron_job_peer_route(ctx->ndev, owner, &bo->route);
 	}
 	/* Pins the pages and maps them for the device, once per BO. */

@@ -1676,7 +1676,12 @@ struct drm_neuron_sync {
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
- * * -EIO: the device is wedged; -ENODEV: the device is gone;
+ * * -EIO: the device is wedged; -ENODEV: the device is gone, or a
+ *   neighbour whose DRAM a BO lives in was unbound since the BO was
+ *   imported. A neighbour unbound after the submit is checked again when
+ *   the job starts: the job does not run and its fence error is -ENODEV
+ *   (that instance's DRAM may belong to someone else by then); unbinding
+ *   the neighbour waits for the jobs already running against it;
  * * -ENOMEM; -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
  */
 struct drm_neuron_submit {
