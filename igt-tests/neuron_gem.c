@@ -29,6 +29,7 @@ IGT_TEST_DESCRIPTION("BO_CREATE, BO_INFO, mmap, DRAM allocation, fdinfo and memo
 #define MiB		(1024ull * KiB)
 #define GiB		(1024ull * MiB)
 #define PAGE		4096ull
+#define PARAM_DIR	"/sys/module/neuron/parameters/"
 #define DRAM1_BASE	0x1000000000ull
 #define CHANNEL_SIZE	(4 * GiB)
 
@@ -798,6 +799,66 @@ igt_main
 		igt_assert_eq(mprotect(p, PAGE, PROT_READ), 0);
 		munmap(p, PAGE);
 		neuron_bo_close(fd, h);
+	}
+
+	igt_describe("One file cannot reserve more host BO bytes than the host's RAM "
+		     "(the device's mmap-offset space is shared): ENOSPC, other files unaffected");
+	igt_subtest("file-host-bound") {
+		uint64_t ram = (uint64_t)neuron_meminfo_kb("MemTotal") * KiB;
+		uint64_t big = (ram & ~(PAGE - 1)) - PAGE;
+		int fd2 = igt_neuron_open(0);
+		uint32_t a, b, c;
+
+		a = bo_create(fd2, big, DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, big, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, 2 * PAGE, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		/* Others still create, up to their own bound. */
+		c = bo_create(fd, big, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, c);
+		neuron_bo_close(fd2, a);
+		b = bo_create(fd2, big, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd2, b);
+		close(fd2);
+	}
+
+	igt_describe("The per-file bounds on BO count, host bytes and DRAM bytes "
+		     "(module parameters): ENOSPC beyond, freed BOs give their share back");
+	igt_subtest("file-bounds") {
+		uint32_t h[9], x;
+		int fd2;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_bo_max", "8"), 0);
+		fd2 = igt_neuron_open(0);
+		for (int i = 0; i < 8; i++)
+			h[i] = bo_create(fd2, PAGE, i & 1 ? DRM_NEURON_BO_DRAM : DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_HOST, 0, 0, &h[8]), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM, 0, 0, &h[8]), -ENOSPC);
+		x = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);	/* another file */
+		neuron_bo_close(fd, x);
+		neuron_bo_close(fd2, h[0]);
+		h[0] = bo_create(fd2, PAGE, DRM_NEURON_BO_HOST);
+		for (int i = 0; i < 8; i++)
+			neuron_bo_close(fd2, h[i]);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_bo_max", "65536"), 0);
+
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_host_max_mib", "1"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_dram_max_mib", "1"), 0);
+		h[0] = bo_create(fd2, MiB, DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_HOST, 0, 0, &x), -ENOSPC);
+		h[1] = bo_create(fd2, MiB - PAGE, DRM_NEURON_BO_DRAM);
+		h[2] = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM, 0, 0, &x), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, 2 * MiB, DRM_NEURON_BO_HOST, 0, 0, &x), -ENOSPC);
+		neuron_bo_close(fd2, h[2]);
+		h[2] = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
+		/* A file closed with its BOs still mapped or shared: charged until freed. */
+		close(fd2);
+		fd2 = igt_neuron_open(0);
+		h[0] = bo_create(fd2, MiB, DRM_NEURON_BO_HOST);
+		close(fd2);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_host_max_mib", "0"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_dram_max_mib", "0"), 0);
 	}
 
 	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");

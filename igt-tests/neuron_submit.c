@@ -1366,6 +1366,52 @@ igt_main
 		close(vfd);
 	}
 
+	igt_describe("A file has at most file_jobs_max jobs queued or running: SUBMIT fails "
+		     "with ENOSPC beyond, and works again once they finish");
+	igt_subtest("file-jobs-bound") {
+		struct drm_neuron_sem_fence f = { .core = 0, .index = 6, .value = 1 };
+		uint32_t gate = syncobj_create(fd), done = syncobj_create(fd);
+		struct drm_neuron_sync in = { .handle = gate };
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 0, 7, 1);
+		struct drm_neuron_submit sub = {
+			.engine = 2, .queue = 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
+			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
+		};
+		struct drm_neuron_sem_op op = {
+			.core = 0, .index = 6, .op = DRM_NEURON_SEM_SET, .value = 1,
+		};
+		char old[32];
+		int ret = 0;
+
+		igt_require(geteuid() == 0);
+		snprintf(old, sizeof(old), "%ld", param_read("file_jobs_max"));
+		igt_assert_eq(param_write("file_jobs_max", "4"), 0);
+		sem_set_wait(fd, 2, 0, 0, 6, 0);
+		f.timeout_ns = now_ns() + 60 * SEC_NS;
+		f.out_sync.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		for (int i = 0; i < 4; i++) {
+			sub.out_sync.handle = i == 3 ? done : 0;
+			igt_assert_eq(submit(fd, &sub), 0);
+		}
+		sub.out_sync.handle = 0;
+		igt_assert_eq(submit(fd, &sub), -ENOSPC);
+		/* The file is full: open the gate with SEM_OP, not a job. */
+		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &op);
+		igt_assert_eq(syncobj_wait(fd, done, 0, 30 * SEC_NS), 0);
+		/* Freed shortly after their fences signal. */
+		for (int i = 0; i < 200; i++) {
+			ret = submit(fd, &sub);
+			if (ret != -ENOSPC)
+				break;
+			usleep(10000);
+		}
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(param_write("file_jobs_max", old), 0);
+		syncobj_destroy(fd, gate);
+		syncobj_destroy(fd, done);
+	}
+
 	igt_describe("fdinfo reports DMA busy time and job counts");
 	igt_subtest("fdinfo") {
 		char path[64], buf[4096];

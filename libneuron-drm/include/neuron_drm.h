@@ -443,7 +443,8 @@ NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
  * or from the kernel for an unknown @placement, a host BO with a non-zero
  * @alignment or @dram_channel_mask, a bad DRAM alignment or a channel the
  * device does not have; -ENOSPC when no allowed DRAM channel has a free
- * range of @size bytes (also for @size larger than a channel); -ENOMEM out
+ * range of @size bytes (also for @size larger than a channel) or the file
+ * reached one of its BO bounds (module parameters file_*); -ENOMEM out
  * of host memory; -ENODEV unplugged; -ENOTTY (driver without BOs), -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_bo_create(int fd, uint64_t size,
@@ -586,8 +587,9 @@ neuron_drm_query_memory_usage(int fd,
  * or syncobj handle; -EACCES a user descriptor outside the listed BOs;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
  * neighbour (or the link is down); -ECANCELED an earlier job of this file
- * timed out; -EIO device wedged; -ENODEV; -ENOMEM; -EFAULT; -ENOTTY;
- * -EBADF.
+ * timed out; -ENOSPC the file has file_jobs_max jobs not yet finished;
+ * -EIO device wedged; -ENODEV (also a neighbour unbound since the import);
+ * -ENOMEM; -EFAULT; -ENOTTY; -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
 					struct drm_neuron_submit *submit);

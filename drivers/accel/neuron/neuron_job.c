@@ -18,6 +18,7 @@
 #include <linux/dma-resv.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -102,6 +103,73 @@ static unsigned int poll_max_us = 1000;
 module_param_cb(poll_max_us, &neuron_param_poll_ops, &poll_max_us, 0644);
 MODULE_PARM_DESC(poll_max_us,
 		 "Longest completion poll period while jobs are in flight (us, 5..100000, default 1000; at least poll_min_us)");
+
+/*
+ * Per-file bounds, so that one file cannot take what every user of the
+ * device needs: kernel memory for jobs and BOs, the device's mmap-offset
+ * space (1 TiB; every BO reserves its size there at creation, backed or
+ * not), its DRAM. 0 for the byte bounds: the host's RAM for host BOs, no
+ * bound but the device's size for DRAM. Checked at creation: lowering a
+ * bound takes nothing away.
+ */
+static unsigned int file_jobs_max = 4096;
+module_param(file_jobs_max, uint, 0644);
+MODULE_PARM_DESC(file_jobs_max,
+		 "Jobs a file may have queued or running (SUBMIT fails with ENOSPC beyond; default 4096)");
+
+static unsigned int file_bo_max = 65536;
+module_param(file_bo_max, uint, 0644);
+MODULE_PARM_DESC(file_bo_max,
+		 "BOs a file may have created and not freed (BO_CREATE fails with ENOSPC beyond; default 65536)");
+
+static unsigned int file_host_max_mib;
+module_param(file_host_max_mib, uint, 0644);
+MODULE_PARM_DESC(file_host_max_mib,
+		 "MiB of host BOs a file may have created (ENOSPC beyond; default 0: the host's RAM)");
+
+static unsigned int file_dram_max_mib;
+module_param(file_dram_max_mib, uint, 0644);
+MODULE_PARM_DESC(file_dram_max_mib,
+		 "MiB of device DRAM a file may have allocated (ENOSPC beyond; default 0: no bound)");
+
+/**
+ * neuron_file_charge_bo() - count a new BO against its file's bounds
+ * @jf: the creating file's state
+ * @dram: a DRAM BO (else a host BO)
+ * @size: its size in bytes
+ *
+ * Return: 0, or -ENOSPC (nothing counted) when a bound would be exceeded.
+ */
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+{
+	u64 max = (u64)(dram ? READ_ONCE(file_dram_max_mib) :
+			 READ_ONCE(file_host_max_mib)) << 20;
+	atomic64_t *bytes = dram ? &jf->dram_bytes : &jf->host_bytes;
+
+	if (!dram && !max)
+		max = (u64)totalram_pages() << PAGE_SHIFT;
+	if (atomic_inc_return(&jf->bo_count) > READ_ONCE(file_bo_max)) {
+		atomic_dec(&jf->bo_count);
+		return -ENOSPC;
+	}
+	if ((u64)atomic64_add_return(size, bytes) > max && max) {
+		neuron_file_uncharge_bo(jf, dram, size);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/**
+ * neuron_file_uncharge_bo() - a BO counted by neuron_file_charge_bo() is gone
+ * @jf: the creating file's state
+ * @dram: a DRAM BO (else a host BO)
+ * @size: its size in bytes
+ */
+void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+{
+	atomic64_sub(size, dram ? &jf->dram_bytes : &jf->host_bytes);
+	atomic_dec(&jf->bo_count);
+}
 
 static inline struct neuron_job *to_neuron_job(struct drm_sched_job *job)
 {
@@ -420,6 +488,7 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 	job->ns = ns;
 	kref_get(&jf->refcount);
 	job->jf = jf;
+	atomic_inc(&jf->jobs);
 	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
@@ -449,8 +518,21 @@ void neuron_job_release(struct neuron_job *job)
 	else
 		kfree(job->hw_fence);
 
+	atomic_dec(&job->jf->jobs);
 	kref_put(&job->jf->refcount, neuron_job_file_release);
 	kfree(job);
+}
+
+/**
+ * neuron_job_file_full() - the file has as many jobs as it may
+ * @jf: the file's job state, with the job being submitted counted
+ *
+ * Return: true when SUBMIT must fail with -ENOSPC.
+ */
+bool neuron_job_file_full(struct neuron_job_file *jf)
+{
+	return !jf->kernel &&
+	       (unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max);
 }
 
 static void neuron_job_free(struct drm_sched_job *sched_job)
@@ -985,6 +1067,15 @@ void neuron_job_file_close(struct neuron_job_file *jf)
 		drm_sched_entity_destroy(jf->entity[i]);
 		kfree(jf->entity[i]);
 	}
+	kref_put(&jf->refcount, neuron_job_file_release);
+}
+
+/**
+ * neuron_job_file_put() - drop a reference taken on a file's job state
+ * @jf: the file's job state
+ */
+void neuron_job_file_put(struct neuron_job_file *jf)
+{
 	kref_put(&jf->refcount, neuron_job_file_release);
 }
 

@@ -76,6 +76,13 @@ struct neuron_sched {
  * @failed: jobs whose fence signalled with an error.
  * @kernel: the kernel's own job state (&neuron_jobs.kernel_jf): its entities
  *          have kernel priority and it is never marked guilty.
+ * @jobs: jobs allocated and not yet freed (queued, running or finishing).
+ * @bo_count: BOs created by the file (BO_CREATE) and not yet freed.
+ * @host_bytes: bytes of those that are host BOs.
+ * @dram_bytes: bytes of those that are DRAM BOs.
+ *
+ * The last four are the file's bounds (see neuron_file_charge_bo()); a BO
+ * holds a reference, since it may outlive the file.
  */
 struct neuron_job_file {
 	struct kref refcount;
@@ -88,6 +95,10 @@ struct neuron_job_file {
 	atomic64_t completed;
 	atomic64_t failed;
 	bool kernel;
+	atomic_t jobs;
+	atomic_t bo_count;
+	atomic64_t host_bytes;
+	atomic64_t dram_bytes;
 };
 
 /**
@@ -203,10 +214,14 @@ neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
 struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 				    struct neuron_job_file *jf);
 void neuron_job_release(struct neuron_job *job);
+bool neuron_job_file_full(struct neuron_job_file *jf);
 
 int neuron_job_file_open(struct neuron_device *ndev,
 			 struct neuron_job_file **out);
 void neuron_job_file_close(struct neuron_job_file *jf);
+void neuron_job_file_put(struct neuron_job_file *jf);
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size);
+void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size);
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
 
 int neuron_jobs_clear_dram(struct neuron_device *ndev,

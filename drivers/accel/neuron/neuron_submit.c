@@ -678,6 +678,10 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
+	if (neuron_job_file_full(jf)) {
+		ret = -ENOSPC;
+		goto err_free;
+	}
 
 	ctx.job = job;
 	ret = neuron_job_build(&ctx, args);

@@ -1232,7 +1232,11 @@ enum drm_neuron_bo_placement {
  *   and not a power of two or larger than a DRAM channel, or whose
  *   @dram_channel_mask names a channel the device does not have.
  * * -ENOSPC: no allowed DRAM channel has a free range of @size bytes at
- *   @alignment (including a @size larger than a channel).
+ *   @alignment (including a @size larger than a channel); the device's
+ *   mmap-offset space is full; or the BO would exceed one of the calling
+ *   file's bounds (BOs created and not freed, host BO bytes, DRAM bytes:
+ *   the module parameters file_bo_max, file_host_max_mib and
+ *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
  * * -ENODEV: the device was unplugged.
  * * DRAM BOs only, when clearing the range fails: -EIO: the device is
@@ -1676,6 +1680,9 @@ struct drm_neuron_sync {
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
+ * * -ENOSPC: the file has as many jobs queued or running (not yet freed)
+ *   as it may (the module parameter file_jobs_max, default 4096); retry
+ *   once some have finished;
  * * -EIO: the device is wedged; -ENODEV: the device is gone, or a
  *   neighbour whose DRAM a BO lives in was unbound since the BO was
  *   imported. A neighbour unbound after the submit is checked again when
