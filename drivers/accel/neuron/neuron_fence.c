@@ -192,7 +192,8 @@ struct dma_fence *neuron_fence_unwrap(struct dma_fence *fence,
 	struct dma_fence *inner = NULL;
 	unsigned long flags;
 
-	if (fence->ops != &neuron_done_fence_ops)
+	/* Only the value is compared (&dma_fence.ops is __rcu on 7.x). */
+	if ((const void __force *)fence->ops != &neuron_done_fence_ops)
 		return fence;
 	df = container_of(fence, typeof(*df), base);
 	if (df->drm != drm)
