@@ -1369,10 +1369,18 @@ igt_main
 	igt_describe("A file has at most file_jobs_max jobs queued or running: SUBMIT fails "
 		     "with ENOSPC beyond, and works again once they finish");
 	igt_subtest("file-jobs-bound") {
+		/*
+		 * A fresh file for the jobs (the fixture's may still have some
+		 * of earlier subtests); the gate is a semaphore of a core the
+		 * fixture's file owns, its syncobj passed over by fd.
+		 */
 		struct drm_neuron_sem_fence f = { .core = 0, .index = 6, .value = 1 };
-		uint32_t gate = syncobj_create(fd), done = syncobj_create(fd);
-		struct drm_neuron_sync in = { .handle = gate };
-		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 0, 7, 1);
+		struct drm_syncobj_handle ex = { 0 }, im = { 0 };
+		int jfd = igt_neuron_open(0);
+		uint32_t gate = syncobj_create(fd), done = syncobj_create(jfd);
+		uint32_t bo = bo_create(jfd, DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_sync in = { 0 };
+		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
 		struct drm_neuron_submit sub = {
 			.engine = 2, .queue = 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
 			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
@@ -1390,18 +1398,25 @@ igt_main
 		f.timeout_ns = now_ns() + 60 * SEC_NS;
 		f.out_sync.handle = gate;
 		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		ex.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		im.fd = ex.fd;
+		do_ioctl(jfd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im);
+		close(ex.fd);
+		in.handle = im.handle;
 		for (int i = 0; i < 4; i++) {
 			sub.out_sync.handle = i == 3 ? done : 0;
-			igt_assert_eq(submit(fd, &sub), 0);
+			igt_assert_eq(submit(jfd, &sub), 0);
 		}
 		sub.out_sync.handle = 0;
-		igt_assert_eq(submit(fd, &sub), -ENOSPC);
-		/* The file is full: open the gate with SEM_OP, not a job. */
+		igt_assert_eq(submit(jfd, &sub), -ENOSPC);
+		/* Other files are not bounded by this one's jobs. */
+		sem_set_wait(fd, 2, 0, 0, 7, 0);
 		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &op);
-		igt_assert_eq(syncobj_wait(fd, done, 0, 30 * SEC_NS), 0);
+		igt_assert_eq(syncobj_wait(jfd, done, 0, 30 * SEC_NS), 0);
 		/* Freed shortly after their fences signal. */
 		for (int i = 0; i < 200; i++) {
-			ret = submit(fd, &sub);
+			ret = submit(jfd, &sub);
 			if (ret != -ENOSPC)
 				break;
 			usleep(10000);
@@ -1409,7 +1424,7 @@ igt_main
 		igt_assert_eq(ret, 0);
 		igt_assert_eq(param_write("file_jobs_max", old), 0);
 		syncobj_destroy(fd, gate);
-		syncobj_destroy(fd, done);
+		close(jfd);
 	}
 
 	igt_describe("fdinfo reports DMA busy time and job counts");
