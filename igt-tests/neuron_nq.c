@@ -514,6 +514,40 @@ igt_main
 		neuron_core_release(fd, 0x1);
 	}
 
+	igt_describe("ADVANCE trusts the device's write position, not the phase bits "
+		     "user space can write into its mapped ring: forged entries are refused");
+	igt_subtest("advance-forged-phase") {
+		struct drm_neuron_nq_advance a;
+		struct ring r;
+
+		neuron_core_acquire(fd, 0x1);
+		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
+		/* Three entries that look new, none written by the device. */
+		for (unsigned int i = 0; i < 3; i++)
+			r.map[i * ENTRY / 4] = PHASE | 2u << 24 | i;
+		__sync_synchronize();
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 1, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		/* One real entry: one may go, not the forged ones behind it. */
+		event(fd, 0, 1, true);
+		r.map[1 * ENTRY / 4] = PHASE | 2u << 24 | 7;
+		r.map[2 * ENTRY / 4] = PHASE | 2u << 24 | 8;
+		__sync_synchronize();
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 2, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		igt_assert_eq(ring_consume(fd, 0, &r, 1), 0);
+		/* A real entry whose phase bit the user cleared still counts. */
+		r.map[2 * ENTRY / 4] = 0;
+		event(fd, 0, 2, true);
+		igt_assert_eq(ring_ready(&r), 1);
+		r.map[r.head / 4] &= ~PHASE;
+		igt_assert_eq(ring_consume(fd, 0, &r, 1), 0);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 1, &a), -1);
+		igt_assert_eq(errno, EINVAL);
+		ring_close(fd, 0, &r);
+		neuron_core_release(fd, 0x1);
+	}
+
 	igt_describe("A wait returns when an entry arrives");
 	igt_subtest("wait-arrival") {
 		struct drm_neuron_wait w;

@@ -449,6 +449,37 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
 	}
 
+	igt_describe("DMA queue registers (every user's jobs) and POST_METRICS need CAP_SYS_ADMIN");
+	igt_subtest("state-queue-metrics-privileged") {
+		uint8_t blob[8] = { 0 };
+		struct drm_neuron_post_metrics m = { .data = (uintptr_t)blob, .size = 8 };
+		struct drm_neuron_device_state s;
+		pid_t pid;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(state(fd, DRM_NEURON_STATE_DMA_QUEUE, 0, 0, &s), 0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_POST_METRICS, &m);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			/* Drop root (and with it CAP_SYS_ADMIN); keep the open fd. */
+			if (setgid(65534) || setuid(65534))
+				_exit(2);
+			if (state(fd, DRM_NEURON_STATE_DMA_QUEUE, 0, 0, &s) == 0 ||
+			    errno != EACCES)
+				_exit(3);
+			if (ioctl(fd, DRM_IOCTL_NEURON_POST_METRICS, &m) == 0 ||
+			    errno != EACCES)
+				_exit(4);
+			/* Engine states and the firmware status stay open. */
+			if (state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &s) ||
+			    state(fd, DRM_NEURON_STATE_FW_STATUS, 0, 0, &s))
+				_exit(5);
+			_exit(0);
+		}
+		neuron_wait_exit_ok(pid);
+	}
+
 	igt_describe("An unprivileged caller cannot reset");
 	igt_subtest("reset-unprivileged") {
 		pid_t pid;

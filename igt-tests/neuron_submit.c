@@ -317,6 +317,20 @@ static int copy_sync(int fd, uint32_t engine, uint32_t queue,
 	return ret;
 }
 
+/* The accel node of the device at PCI address @slot, after a rebind. */
+static int open_slot(const char *slot)
+{
+	char path[128], buf[16] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/accel_minor", slot);
+	igt_assert_lt(0, neuron_read_file(path, buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "/dev/accel/accel%d", atoi(buf));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	igt_assert_fd(fd);
+	return fd;
+}
+
 /*
  * Submits jobs that increment semaphore 8 of core 1 until told to stop.
  * 1024 user descriptors (4-byte copies inside one DRAM BO) after the step
@@ -1268,6 +1282,149 @@ igt_main
 		free(ref);
 		for (i = 0; i < 4; i++)
 			close(fds[i]);
+	}
+
+	igt_describe("A job queued against a neighbour's DRAM never writes a later instance of "
+		     "that device: unbound and rebound before the job runs, the job fails with "
+		     "ENODEV and the new owner's bytes are intact");
+	igt_subtest("peer-rebind-stale") {
+		const uint64_t sz = 4096;
+		char slot[IGT_PCI_SLOT_LEN];
+		struct drm_neuron_bo_info a, v;
+		struct drm_prime_handle e = { .flags = DRM_CLOEXEC };
+		struct drm_prime_handle imp = { 0 };
+		struct drm_neuron_sem_fence f = { .core = 0, .index = 5, .value = 1 };
+		struct drm_neuron_sync in;
+		struct drm_neuron_xfer x;
+		struct drm_neuron_submit sub = { .engine = 2, .queue = 3 };
+		uint32_t src, victim, vhost, gate, done;
+		uint8_t *p;
+		int fd1, vfd;
+
+		igt_require(igt_neuron_count() >= 2);
+		igt_require(geteuid() == 0);
+		fd1 = igt_neuron_open(1);
+		igt_assert_eq(igt_neuron_pci_slot(fd1, slot), 0);
+
+		/* The attacker's BO on device 1, imported on device 0 (fd owns its cores). */
+		e.handle = bo_create(fd1, DRM_NEURON_BO_DRAM, sz);
+		bo_info(fd1, e.handle, &a);
+		do_ioctl(fd1, DRM_IOCTL_PRIME_HANDLE_TO_FD, &e);
+		imp.fd = e.fd;
+		do_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp);
+		close(e.fd);
+		close(fd1);
+
+		/* A copy into it, gated on a semaphore the attacker controls. */
+		src = bo_create(fd, DRM_NEURON_BO_HOST, sz);
+		p = bo_map(fd, src, sz);
+		memset(p, 0xee, sz);
+		sem_set_wait(fd, 2, 0, 0, 5, 0);
+		gate = syncobj_create(fd);
+		done = syncobj_create(fd);
+		f.timeout_ns = now_ns() + 60 * SEC_NS;
+		f.out_sync.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		x = copy_xfer(src, 0, imp.handle, 0, sz);
+		in = (struct drm_neuron_sync){ .handle = gate };
+		sub.xfers = (uintptr_t)&x;
+		sub.xfer_count = 1;
+		sub.in_syncs = (uintptr_t)&in;
+		sub.in_sync_count = 1;
+		sub.out_sync.handle = done;
+		igt_assert_eq(submit(fd, &sub), 0);
+
+		/* Device 1 goes and comes back; a victim gets the same DRAM. */
+		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/unbind", slot), 0);
+		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/bind", slot), 0);
+		vfd = open_slot(slot);
+		victim = bo_create(vfd, DRM_NEURON_BO_DRAM, sz);
+		bo_info(vfd, victim, &v);
+		igt_assert_eq_u64(v.device_addr, a.device_addr);
+		vhost = bo_create(vfd, DRM_NEURON_BO_HOST, sz);
+		{
+			uint8_t *vp = bo_map(vfd, vhost, sz);
+
+			memset(vp, 0x11, sz);
+			x = copy_xfer(vhost, 0, victim, 0, sz);
+			igt_assert_eq(copy_sync(vfd, 2, 0, &x, 1), 0);
+
+			/* The gate opens: the stale job must not write. */
+			sem_set_wait(fd, 2, 0, 0, 5, 1);
+			igt_assert_eq(syncobj_wait(fd, done, 0, 30 * SEC_NS), 0);
+
+			memset(vp, 0, sz);
+			x = copy_xfer(victim, 0, vhost, 0, sz);
+			igt_assert_eq(copy_sync(vfd, 2, 0, &x, 1), 0);
+			for (uint64_t i = 0; i < sz; i++)
+				igt_assert_f(vp[i] == 0x11, "victim byte %llu: %#x\n",
+					     (unsigned long long)i, vp[i]);
+			igt_assert_eq(syncobj_fence_status(fd, done), -ENODEV);
+			munmap(vp, sz);
+		}
+		munmap(p, sz);
+		close(vfd);
+	}
+
+	igt_describe("A file has at most file_jobs_max jobs queued or running: SUBMIT fails "
+		     "with ENOSPC beyond, and works again once they finish");
+	igt_subtest("file-jobs-bound") {
+		/*
+		 * A fresh file for the jobs (the fixture's may still have some
+		 * of earlier subtests); the gate is a semaphore of a core the
+		 * fixture's file owns, its syncobj passed over by fd.
+		 */
+		struct drm_neuron_sem_fence f = { .core = 0, .index = 6, .value = 1 };
+		struct drm_syncobj_handle ex = { 0 }, im = { 0 };
+		int jfd = igt_neuron_open(0);
+		uint32_t gate = syncobj_create(fd), done = syncobj_create(jfd);
+		uint32_t bo = bo_create(jfd, DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_sync in = { 0 };
+		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
+		struct drm_neuron_submit sub = {
+			.engine = 2, .queue = 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
+			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
+		};
+		struct drm_neuron_sem_op op = {
+			.core = 0, .index = 6, .op = DRM_NEURON_SEM_SET, .value = 1,
+		};
+		char old[32];
+		int ret = 0;
+
+		igt_require(geteuid() == 0);
+		snprintf(old, sizeof(old), "%ld", param_read("file_jobs_max"));
+		igt_assert_eq(param_write("file_jobs_max", "4"), 0);
+		sem_set_wait(fd, 2, 0, 0, 6, 0);
+		f.timeout_ns = now_ns() + 60 * SEC_NS;
+		f.out_sync.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		ex.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		im.fd = ex.fd;
+		do_ioctl(jfd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im);
+		close(ex.fd);
+		in.handle = im.handle;
+		for (int i = 0; i < 4; i++) {
+			sub.out_sync.handle = i == 3 ? done : 0;
+			igt_assert_eq(submit(jfd, &sub), 0);
+		}
+		sub.out_sync.handle = 0;
+		igt_assert_eq(submit(jfd, &sub), -ENOSPC);
+		/* Other files are not bounded by this one's jobs. */
+		sem_set_wait(fd, 2, 0, 0, 7, 0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &op);
+		igt_assert_eq(syncobj_wait(jfd, done, 0, 30 * SEC_NS), 0);
+		/* Freed shortly after their fences signal. */
+		for (int i = 0; i < 200; i++) {
+			ret = submit(jfd, &sub);
+			if (ret != -ENOSPC)
+				break;
+			usleep(10000);
+		}
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(param_write("file_jobs_max", old), 0);
+		syncobj_destroy(fd, gate);
+		close(jfd);
 	}
 
 	igt_describe("fdinfo reports DMA busy time and job counts");

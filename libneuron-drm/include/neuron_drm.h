@@ -334,8 +334,10 @@ neuron_drm_query_topology(int fd, struct drm_neuron_query_topology *topo);
  * The read is done by the device firmware at the time of the call.
  *
  * Return: 0 on success; -EINVAL if @state is NULL, or from the kernel for
- * an unknown @type or an index out of range or unused by @type;
- * -ENOTTY, -EBADF, and the common errors (-ENODEV, -EIO, -ETIMEDOUT).
+ * an unknown @type or an index out of range or unused by @type; -EACCES
+ * for a core's semaphore or event without owning the core, and for a DMA
+ * queue, without CAP_SYS_ADMIN; -ENOTTY, -EBADF, and the common errors
+ * (-ENODEV, -EIO, -ETIMEDOUT).
  */
 NEURON_DRM_EXPORT int neuron_drm_device_state(int fd, uint32_t type,
 					      uint32_t index0, uint32_t index1,
@@ -389,10 +391,12 @@ NEURON_DRM_EXPORT int neuron_drm_event_read(int fd, uint32_t nc,
  * @data: the blob (opaque to library and kernel)
  * @size: blob size in bytes, 1 .. DRM_NEURON_METRICS_MAX_SIZE
  *
+ * Needs CAP_SYS_ADMIN.
+ *
  * Return: 0 on success; -EINVAL if @data is NULL or @size is 0; -E2BIG if
  * @size exceeds what the kernel accepts (DRM_NEURON_METRICS_MAX_SIZE, or
- * UINT32_MAX for the library); -EFAULT, -ENOTTY, -EBADF and the common
- * errors (-ENODEV, -EIO, -ETIMEDOUT).
+ * UINT32_MAX for the library); -EACCES without CAP_SYS_ADMIN; -EFAULT,
+ * -ENOTTY, -EBADF and the common errors (-ENODEV, -EIO, -ETIMEDOUT).
  */
 NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
 					      size_t size);
@@ -439,7 +443,8 @@ NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
  * or from the kernel for an unknown @placement, a host BO with a non-zero
  * @alignment or @dram_channel_mask, a bad DRAM alignment or a channel the
  * device does not have; -ENOSPC when no allowed DRAM channel has a free
- * range of @size bytes (also for @size larger than a channel); -ENOMEM out
+ * range of @size bytes (also for @size larger than a channel) or the file
+ * reached one of its BO bounds (module parameters file_*); -ENOMEM out
  * of host memory; -ENODEV unplugged; -ENOTTY (driver without BOs), -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_bo_create(int fd, uint64_t size,
@@ -582,8 +587,9 @@ neuron_drm_query_memory_usage(int fd,
  * or syncobj handle; -EACCES a user descriptor outside the listed BOs;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
  * neighbour (or the link is down); -ECANCELED an earlier job of this file
- * timed out; -EIO device wedged; -ENODEV; -ENOMEM; -EFAULT; -ENOTTY;
- * -EBADF.
+ * timed out; -ENOSPC the file has file_jobs_max jobs not yet finished;
+ * -EIO device wedged; -ENODEV (also a neighbour unbound since the import);
+ * -ENOMEM; -EFAULT; -ENOTTY; -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
 					struct drm_neuron_submit *submit);

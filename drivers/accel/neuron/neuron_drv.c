@@ -9,7 +9,9 @@
 #include <linux/compat.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/pci.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -145,7 +147,8 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_QUERY, neuron_ioctl_query, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
-	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics,
+			  DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(NEURON_SUBMIT, neuron_ioctl_submit, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_CREATE, neuron_ioctl_bo_create, 0),
@@ -196,14 +199,47 @@ static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
 	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
 }
 
-/* 0 if @cmd may go on to the DRM core, else the errno to return. */
-static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
+/* The core ignores drm_gem_close.pad; the uAPI rule is that pads are 0. */
+static int neuron_gem_close_check(unsigned int cmd, void __user *uarg)
+{
+	struct drm_gem_close __user *uclose = uarg;
+	u32 pad;
+
+	/* As for the counts: what the core will not see is zero to it. */
+	if (!(cmd & IOC_IN) || _IOC_SIZE(cmd) < sizeof(struct drm_gem_close))
+		return 0;
+	if (get_user(pad, &uclose->pad))
+		return -EFAULT;
+	return pad ? -EINVAL : 0;
+}
+
+/*
+ * drm_ioctl() copies the results out after the handler returned: with a
+ * read-only argument the caller would get -EFAULT for a BO, a syncobj, a
+ * job that exists. So a command that writes its argument back first
+ * checks it can, by writing back what it holds; the handler then runs only
+ * when the copy out will succeed (unless another thread changes the
+ * mapping in between, which is its own race).
+ */
+static int neuron_ioctl_out_check(unsigned int cmd, void __user *uarg)
+{
+	size_t size = _IOC_SIZE(cmd);
+	u8 buf[128];
+
+	if (!(cmd & IOC_OUT) || !size)
+		return 0;
+	if (size > sizeof(buf))
+		return fault_in_safe_writeable(uarg, size) ? -EFAULT : 0;
+	if (copy_from_user(buf, uarg, size) || copy_to_user(uarg, buf, size))
+		return -EFAULT;
+	return 0;
+}
+
+/* The core ioctl allow list; driver ioctls pass. */
+static long neuron_ioctl_core_check(unsigned int cmd, void __user *uarg)
 {
 	unsigned int nr = DRM_IOCTL_NR(cmd);
 
-	/* drm_compat_ioctl() dispatches on the number alone: check the type. */
-	if (DRM_IOCTL_TYPE(cmd) != DRM_IOCTL_BASE)
-		return -ENOTTY;
 	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
 		return 0;
 
@@ -211,7 +247,6 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	switch (nr) {
 	case DRM_IOCTL_NR(DRM_IOCTL_VERSION):
 	case DRM_IOCTL_NR(DRM_IOCTL_GET_CAP):
-	case DRM_IOCTL_NR(DRM_IOCTL_GEM_CLOSE):
 	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_HANDLE_TO_FD):
 	case DRM_IOCTL_NR(DRM_IOCTL_PRIME_FD_TO_HANDLE):
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_CREATE):
@@ -221,6 +256,8 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TRANSFER):
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_EVENTFD):
 		return 0;
+	case DRM_IOCTL_NR(DRM_IOCTL_GEM_CLOSE):
+		return neuron_gem_close_check(cmd, uarg);
 	case DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT):
 		return neuron_syncobj_count_check(cmd, uarg,
 			offsetof(struct drm_syncobj_wait, count_handles));
@@ -238,6 +275,18 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	default:
 		return -EACCES;
 	}
+}
+
+/* 0 if @cmd may go on to the DRM core, else the errno to return. */
+static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
+{
+	long ret;
+
+	/* drm_compat_ioctl() dispatches on the number alone: check the type. */
+	if (DRM_IOCTL_TYPE(cmd) != DRM_IOCTL_BASE)
+		return -ENOTTY;
+	ret = neuron_ioctl_core_check(cmd, uarg);
+	return ret ? ret : neuron_ioctl_out_check(cmd, uarg);
 }
 
 static long neuron_ioctl(struct file *filp, unsigned int cmd,
@@ -358,6 +407,8 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
+	spin_lock_init(&ndev->peer_lock);
+	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
 
 	ret = neuron_cores_init(ndev);
@@ -433,6 +484,13 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	int idx;
 
 	/*
+	 * Our DRAM goes to the next instance once we are gone: neighbours'
+	 * jobs that use it must not start any more, and those running end
+	 * first (their own job timeout bounds the wait).
+	 */
+	neuron_jobs_peer_gone(ndev);
+
+	/*
 	 * Hold off resets until the device is unplugged, so none of them
 	 * republishes our id after it was cleared.
 	 */
@@ -478,6 +536,8 @@ module_init(neuron_init);
 static void __exit neuron_exit(void)
 {
 	pci_unregister_driver(&neuron_pci_driver);
+	/* The last fences' RCU frees (neuron_fence.c) run our code. */
+	rcu_barrier();
 }
 module_exit(neuron_exit);
 

@@ -9,7 +9,9 @@
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
@@ -54,6 +56,12 @@ struct neuron_dram;
  * @host_bo_bytes: bytes of host buffer objects created on this device.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
+ * @peer_lock: protects @peer_jobs and @peer_gone.
+ * @peer_jobs: jobs of other devices, in their rings, that use this
+ *             device's DRAM over a Neuron-Pipe link.
+ * @peer_gone: this instance is being removed: no such job starts any more
+ *             (its DRAM may be a later instance's, another owner's, soon).
+ * @peer_wq: neuron_pci_remove() waits here for @peer_jobs to drain.
  *
  * Hardware access rules: every MMIO write and every FWIO request happens
  * inside drm_dev_enter()/drm_dev_exit(), so nothing touches the BARs or the
@@ -83,6 +91,11 @@ struct neuron_device {
 	atomic64_t host_bo_bytes;
 
 	struct neuron_cores cores;
+
+	spinlock_t peer_lock; /* peer_jobs, peer_gone */
+	unsigned int peer_jobs;
+	bool peer_gone;
+	wait_queue_head_t peer_wq;
 };
 
 /**

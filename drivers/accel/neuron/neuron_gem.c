@@ -43,6 +43,10 @@ static void neuron_host_bo_free(struct drm_gem_object *obj)
 
 	if (bo->accounted)
 		atomic64_sub(obj->size, &to_neuron_device(obj->dev)->host_bo_bytes);
+	if (bo->creator) {
+		neuron_file_uncharge_bo(bo->creator, false, obj->size);
+		neuron_job_file_put(bo->creator);
+	}
 
 	drm_gem_shmem_free(&bo->base);
 }
@@ -86,19 +90,31 @@ struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
 }
 
 static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
-						    u64 size)
+						    u64 size,
+						    struct neuron_job_file *jf)
 {
 	struct drm_gem_shmem_object *shmem;
+	struct neuron_host_bo *bo;
+	int ret;
 
 	/* A BO that could never be resident is refused up front. */
 	if (size > (u64)totalram_pages() << PAGE_SHIFT)
 		return ERR_PTR(-ENOMEM);
 
-	shmem = drm_gem_shmem_create(&ndev->drm, size);
-	if (IS_ERR(shmem))
-		return ERR_CAST(shmem);
+	ret = neuron_file_charge_bo(jf, false, size);
+	if (ret)
+		return ERR_PTR(ret);
 
-	to_neuron_host_bo(&shmem->base)->accounted = true;
+	shmem = drm_gem_shmem_create(&ndev->drm, size);
+	if (IS_ERR(shmem)) {
+		neuron_file_uncharge_bo(jf, false, size);
+		return ERR_CAST(shmem);
+	}
+
+	bo = to_neuron_host_bo(&shmem->base);
+	kref_get(&jf->refcount);
+	bo->creator = jf;
+	bo->accounted = true;
 	atomic64_add(shmem->base.size, &ndev->host_bo_bytes);
 
 	return &shmem->base;
@@ -117,6 +133,10 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
 
 	if (drm_mm_node_allocated(&bo->node))
 		neuron_dram_free(bo->owner, &bo->node, bo->channel);
+	if (bo->creator) {
+		neuron_file_uncharge_bo(bo->creator, true, obj->size);
+		neuron_job_file_put(bo->creator);
+	}
 
 	drm_gem_object_release(obj);
 	kfree(bo);
@@ -152,6 +172,9 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 
 	if (vma_is_cow_mapping(vma))
 		return -EINVAL;
+	/* Device memory is data: never executable, now or by mprotect(). */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 	if (bo->peer_dmabuf || !owner->dram_bar)
 		return -EOPNOTSUPP;
 	if (off > obj->size || len > obj->size - off)
@@ -164,6 +187,7 @@ static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 	       neuron_dram_bar_offset(bo->channel, bo->addr) + off;
 
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
 	ret = io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(phys), len,
 				 vma->vm_page_prot);
@@ -219,18 +243,28 @@ static struct neuron_dram_bo *neuron_dram_bo_alloc(struct neuron_device *ndev,
 
 static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 						    u64 size, u64 align,
-						    u32 channel_mask)
+						    u32 channel_mask,
+						    struct neuron_job_file *jf)
 {
 	struct neuron_dram_bo *bo;
 	struct drm_gem_object *obj;
 	int ret;
 
+	ret = neuron_file_charge_bo(jf, true, size);
+	if (ret)
+		return ERR_PTR(ret);
+
 	bo = neuron_dram_bo_alloc(ndev, size);
-	if (!bo)
+	if (!bo) {
+		neuron_file_uncharge_bo(jf, true, size);
 		return ERR_PTR(-ENOMEM);
+	}
 
 	obj = &bo->base;
 	bo->owner = ndev;
+	/* From here on the BO's free gives the charge back. */
+	kref_get(&jf->refcount);
+	bo->creator = jf;
 
 	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
 				&bo->channel);
@@ -524,6 +558,7 @@ int neuron_ioctl_bo_create(struct drm_device *dev, void *data,
 			   struct drm_file *file)
 {
 	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
 	struct drm_neuron_bo_create *args = data;
 	struct drm_gem_object *obj;
 	u64 size, align;
@@ -539,7 +574,7 @@ int neuron_ioctl_bo_create(struct drm_device *dev, void *data,
 	case DRM_NEURON_BO_HOST:
 		if (args->alignment || args->dram_channel_mask)
 			return -EINVAL;
-		obj = neuron_host_bo_create(ndev, size);
+		obj = neuron_host_bo_create(ndev, size, nfile->jobs);
 		break;
 	case DRM_NEURON_BO_DRAM:
 		if (args->dram_channel_mask & ~GENMASK(NEURON_DRAM_CHANNELS - 1, 0))
@@ -550,7 +585,7 @@ int neuron_ioctl_bo_create(struct drm_device *dev, void *data,
 			return -EINVAL;
 		align = max_t(u64, align, PAGE_SIZE);
 		obj = neuron_dram_bo_create(ndev, size, align,
-					    args->dram_channel_mask);
+					    args->dram_channel_mask, nfile->jobs);
 		break;
 	default:
 		return -EINVAL;

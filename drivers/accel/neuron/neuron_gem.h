@@ -18,6 +18,7 @@ struct drm_file;
 struct drm_neuron_query_memory_usage;
 struct drm_printer;
 struct neuron_device;
+struct neuron_job_file;
 
 /**
  * enum neuron_bo_kind - what a neuron GEM object is
@@ -41,10 +42,13 @@ enum neuron_bo_kind {
  *        importer's mapping of the exporter's pages.
  * @accounted: the BO is counted in the device's host usage (created by
  *             the BO_CREATE ioctl, not imported).
+ * @creator: the creating file's state, whose bounds count the BO
+ *           (referenced; NULL for an imported BO).
  */
 struct neuron_host_bo {
 	struct drm_gem_shmem_object base;
 	bool accounted;
+	struct neuron_job_file *creator;
 };
 
 /**
@@ -58,12 +62,15 @@ struct neuron_host_bo {
  *               alive as long as this object.
  * @addr: device address of the first byte, in @owner's address space.
  * @channel: DRAM channel.
+ * @creator: the creating file's state, whose bounds count the BO
+ *           (referenced; NULL for a peer BO).
  */
 struct neuron_dram_bo {
 	struct drm_gem_object base;
 	struct neuron_device *owner;
 	struct drm_mm_node node;
 	struct dma_buf *peer_dmabuf;
+	struct neuron_job_file *creator;
 	u64 addr;
 	u32 channel;
 };

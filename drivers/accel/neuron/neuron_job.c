@@ -18,6 +18,7 @@
 #include <linux/dma-resv.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -103,6 +104,73 @@ module_param_cb(poll_max_us, &neuron_param_poll_ops, &poll_max_us, 0644);
 MODULE_PARM_DESC(poll_max_us,
 		 "Longest completion poll period while jobs are in flight (us, 5..100000, default 1000; at least poll_min_us)");
 
+/*
+ * Per-file bounds, so that one file cannot take what every user of the
+ * device needs: kernel memory for jobs and BOs, the device's mmap-offset
+ * space (1 TiB; every BO reserves its size there at creation, backed or
+ * not), its DRAM. 0 for the byte bounds: the host's RAM for host BOs, no
+ * bound but the device's size for DRAM. Checked at creation: lowering a
+ * bound takes nothing away.
+ */
+static unsigned int file_jobs_max = 4096;
+module_param(file_jobs_max, uint, 0644);
+MODULE_PARM_DESC(file_jobs_max,
+		 "Jobs a file may have queued or running (SUBMIT fails with ENOSPC beyond; default 4096)");
+
+static unsigned int file_bo_max = 65536;
+module_param(file_bo_max, uint, 0644);
+MODULE_PARM_DESC(file_bo_max,
+		 "BOs a file may have created and not freed (BO_CREATE fails with ENOSPC beyond; default 65536)");
+
+static unsigned int file_host_max_mib;
+module_param(file_host_max_mib, uint, 0644);
+MODULE_PARM_DESC(file_host_max_mib,
+		 "MiB of host BOs a file may have created (ENOSPC beyond; default 0: the host's RAM)");
+
+static unsigned int file_dram_max_mib;
+module_param(file_dram_max_mib, uint, 0644);
+MODULE_PARM_DESC(file_dram_max_mib,
+		 "MiB of device DRAM a file may have allocated (ENOSPC beyond; default 0: no bound)");
+
+/**
+ * neuron_file_charge_bo() - count a new BO against its file's bounds
+ * @jf: the creating file's state
+ * @dram: a DRAM BO (else a host BO)
+ * @size: its size in bytes
+ *
+ * Return: 0, or -ENOSPC (nothing counted) when a bound would be exceeded.
+ */
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+{
+	u64 max = (u64)(dram ? READ_ONCE(file_dram_max_mib) :
+			 READ_ONCE(file_host_max_mib)) << 20;
+	atomic64_t *bytes = dram ? &jf->dram_bytes : &jf->host_bytes;
+
+	if (!dram && !max)
+		max = (u64)totalram_pages() << PAGE_SHIFT;
+	if (atomic_inc_return(&jf->bo_count) > READ_ONCE(file_bo_max)) {
+		atomic_dec(&jf->bo_count);
+		return -ENOSPC;
+	}
+	if ((u64)atomic64_add_return(size, bytes) > max && max) {
+		neuron_file_uncharge_bo(jf, dram, size);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/**
+ * neuron_file_uncharge_bo() - a BO counted by neuron_file_charge_bo() is gone
+ * @jf: the creating file's state
+ * @dram: a DRAM BO (else a host BO)
+ * @size: its size in bytes
+ */
+void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+{
+	atomic64_sub(size, dram ? &jf->dram_bytes : &jf->host_bytes);
+	atomic_dec(&jf->bo_count);
+}
+
 static inline struct neuron_job *to_neuron_job(struct drm_sched_job *job)
 {
 	return container_of(job, struct neuron_job, base);
@@ -137,6 +205,91 @@ static const struct dma_fence_ops neuron_hw_fence_ops = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Neighbours' DRAM                                                         */
+
+/*
+ * A job that uses a neighbour's DRAM (a peer BO, imported from its
+ * dma-buf) was checked against the neighbour at submit; the neighbour may
+ * be unbound and bound again before the job starts, and the same DRAM
+ * handed to another owner by the new instance. So the job counts itself in
+ * the neighbour's instance from run_job() until its fence signals, and
+ * does not start once that instance is going away; removing the instance
+ * waits for the count to drain. The peer BO keeps the old instance's
+ * structure alive (its dma-buf holds the device).
+ */
+
+static void neuron_job_put_peers(struct neuron_job *job)
+{
+	unsigned long flags;
+	u32 i;
+
+	for (i = 0; i < job->bo_count; i++) {
+		struct neuron_device *owner;
+
+		if (!job->bos[i].peer_held)
+			continue;
+		job->bos[i].peer_held = false;
+		owner = neuron_bo_dram_owner(job->bos[i].obj);
+		spin_lock_irqsave(&owner->peer_lock, flags);
+		if (!--owner->peer_jobs && owner->peer_gone)
+			wake_up_all(&owner->peer_wq);
+		spin_unlock_irqrestore(&owner->peer_lock, flags);
+	}
+}
+
+/* Count @job in the neighbours it uses; false if one is going away. */
+static bool neuron_job_get_peers(struct neuron_job *job)
+{
+	unsigned long flags;
+	bool ok = true;
+	u32 i;
+
+	for (i = 0; i < job->bo_count && ok; i++) {
+		struct neuron_device *owner;
+
+		if (!job->bos[i].route)
+			continue;
+		owner = neuron_bo_dram_owner(job->bos[i].obj);
+		spin_lock_irqsave(&owner->peer_lock, flags);
+		ok = !owner->peer_gone;
+		if (ok)
+			owner->peer_jobs++;
+		spin_unlock_irqrestore(&owner->peer_lock, flags);
+		job->bos[i].peer_held = ok;
+	}
+	if (!ok)
+		neuron_job_put_peers(job);
+	return ok;
+}
+
+/**
+ * neuron_jobs_peer_alive() - may jobs still use @owner's DRAM
+ * @owner: the device whose DRAM a peer BO is
+ *
+ * Return: false once @owner is being removed.
+ */
+bool neuron_jobs_peer_alive(struct neuron_device *owner)
+{
+	return !READ_ONCE(owner->peer_gone);
+}
+
+/**
+ * neuron_jobs_peer_gone() - the device is being removed
+ * @ndev: the device
+ *
+ * From now on no neighbour's job that uses @ndev's DRAM starts (they fail
+ * with -ENODEV); waits for those already in a ring to finish, which their
+ * device's job timeout bounds.
+ */
+void neuron_jobs_peer_gone(struct neuron_device *ndev)
+{
+	spin_lock_irq(&ndev->peer_lock);
+	WRITE_ONCE(ndev->peer_gone, true);
+	spin_unlock_irq(&ndev->peer_lock);
+	wait_event(ndev->peer_wq, !READ_ONCE(ndev->peer_jobs));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Completion polling                                                       */
 
 /*
@@ -157,6 +310,7 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 			job->start : ns->last_done;
 
 	list_del_init(&job->node);
+	neuron_job_put_peers(job);
 	if (ktime_after(now, begin))
 		atomic64_add(ktime_to_ns(ktime_sub(now, begin)), &job->jf->busy_ns);
 	ns->last_done = now;
@@ -283,8 +437,13 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(sched_job->s_fence->finished.error);
 	if (READ_ONCE(ndev->wedged))
 		return ERR_PTR(-EIO);
-	if (!drm_dev_enter(&ndev->drm, &idx))
+	/* A neighbour unbound since the submit: its DRAM is not ours to use. */
+	if (!neuron_job_get_peers(job))
 		return ERR_PTR(-ENODEV);
+	if (!drm_dev_enter(&ndev->drm, &idx)) {
+		neuron_job_put_peers(job);
+		return ERR_PTR(-ENODEV);
+	}
 
 	spin_lock_irqsave(&ns->lock, flags);
 	dma_fence_init(fence, &neuron_hw_fence_ops, &ns->lock,
@@ -329,6 +488,7 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 	job->ns = ns;
 	kref_get(&jf->refcount);
 	job->jf = jf;
+	atomic_inc(&jf->jobs);
 	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
@@ -358,8 +518,21 @@ void neuron_job_release(struct neuron_job *job)
 	else
 		kfree(job->hw_fence);
 
+	atomic_dec(&job->jf->jobs);
 	kref_put(&job->jf->refcount, neuron_job_file_release);
 	kfree(job);
+}
+
+/**
+ * neuron_job_file_full() - the file has as many jobs as it may
+ * @jf: the file's job state, with the job being submitted counted
+ *
+ * Return: true when SUBMIT must fail with -ENOSPC.
+ */
+bool neuron_job_file_full(struct neuron_job_file *jf)
+{
+	return !jf->kernel &&
+	       (unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max);
 }
 
 static void neuron_job_free(struct drm_sched_job *sched_job)
@@ -894,6 +1067,15 @@ void neuron_job_file_close(struct neuron_job_file *jf)
 		drm_sched_entity_destroy(jf->entity[i]);
 		kfree(jf->entity[i]);
 	}
+	kref_put(&jf->refcount, neuron_job_file_release);
+}
+
+/**
+ * neuron_job_file_put() - drop a reference taken on a file's job state
+ * @jf: the file's job state
+ */
+void neuron_job_file_put(struct neuron_job_file *jf)
+{
 	kref_put(&jf->refcount, neuron_job_file_release);
 }
 

@@ -76,6 +76,13 @@ struct neuron_sched {
  * @failed: jobs whose fence signalled with an error.
  * @kernel: the kernel's own job state (&neuron_jobs.kernel_jf): its entities
  *          have kernel priority and it is never marked guilty.
+ * @jobs: jobs allocated and not yet freed (queued, running or finishing).
+ * @bo_count: BOs created by the file (BO_CREATE) and not yet freed.
+ * @host_bytes: bytes of those that are host BOs.
+ * @dram_bytes: bytes of those that are DRAM BOs.
+ *
+ * The last four are the file's bounds (see neuron_file_charge_bo()); a BO
+ * holds a reference, since it may outlive the file.
  */
 struct neuron_job_file {
 	struct kref refcount;
@@ -88,6 +95,10 @@ struct neuron_job_file {
 	atomic64_t completed;
 	atomic64_t failed;
 	bool kernel;
+	atomic_t jobs;
+	atomic_t bo_count;
+	atomic64_t host_bytes;
+	atomic64_t dram_bytes;
 };
 
 /**
@@ -141,10 +152,13 @@ struct neuron_jobs {
  * @obj: the GEM object, referenced until the job is freed.
  * @write: the job writes it (implicit sync).
  * @route: routing bits of a neighbour's DRAM (0 for local memory).
+ * @peer_held: the job is counted in the neighbour's &neuron_device.peer_jobs
+ *             (from run_job() until its fence signals).
  */
 struct neuron_job_bo {
 	struct drm_gem_object *obj;
 	bool write;
+	bool peer_held;
 	u64 route;
 };
 
@@ -186,6 +200,8 @@ struct neuron_job {
 
 int neuron_jobs_init(struct neuron_device *ndev);
 void neuron_jobs_unplug(struct neuron_device *ndev);
+void neuron_jobs_peer_gone(struct neuron_device *ndev);
+bool neuron_jobs_peer_alive(struct neuron_device *owner);
 void neuron_jobs_reset_prepare(struct neuron_device *ndev);
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
 unsigned int neuron_job_timeout_ms(void);
@@ -198,10 +214,14 @@ neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
 struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 				    struct neuron_job_file *jf);
 void neuron_job_release(struct neuron_job *job);
+bool neuron_job_file_full(struct neuron_job_file *jf);
 
 int neuron_job_file_open(struct neuron_device *ndev,
 			 struct neuron_job_file **out);
 void neuron_job_file_close(struct neuron_job_file *jf);
+void neuron_job_file_put(struct neuron_job_file *jf);
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size);
+void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size);
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
 
 int neuron_jobs_clear_dram(struct neuron_device *ndev,

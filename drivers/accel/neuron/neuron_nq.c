@@ -36,6 +36,7 @@
 
 #include "neuron_core.h"
 #include "neuron_drv.h"
+#include "neuron_fence.h"
 #include "neuron_fwio.h"
 #include "neuron_gem.h"
 #include "neuron_nq.h"
@@ -112,6 +113,30 @@ static bool neuron_nq_entry_ready(struct neuron_nq *nq, u32 n)
 	}
 
 	return !!(neuron_nq_word0(nq, off) & NEURON_NQ_PHASE) == phase;
+}
+
+/*
+ * Entries the device wrote from the head on: its write offset (the model's
+ * PUTILS register at +0x0C of the queue's group; only EVENT queues have a
+ * producer, the others read 0) minus the head. The device never fills the
+ * ring, so equal offsets mean nothing new. Called inside neuron_hw_begin().
+ */
+static int neuron_nq_written(struct neuron_device *ndev, u32 regs,
+			     struct neuron_nq *nq, u32 *count)
+{
+	u32 wr;
+	int ret;
+
+	ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(regs + NEURON_NQ_WRITE_OFF),
+				 &wr);
+	if (ret)
+		return ret;
+	if (wr >= nq->size || wr % DRM_NEURON_NQ_ENTRY_SIZE)
+		*count = 0;	/* not this queue's (a reset, a stale value) */
+	else
+		*count = (wr + nq->size - nq->head) % nq->size /
+			 DRM_NEURON_NQ_ENTRY_SIZE;
+	return 0;
 }
 
 static struct neuron_nq *neuron_nq_get(struct neuron_device *ndev, u32 core,
@@ -488,12 +513,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	for (n = 0; n < args->count; n++) {
-		if (!neuron_nq_entry_ready(nq, n)) {
-			ret = -EINVAL;
-			goto out_unlock;
-		}
-	}
 
 	ret = neuron_hw_begin(ndev, &idx);
 	if (ret)
@@ -501,6 +520,20 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 
 	if (args->count) {
 		u32 head = nq->head + args->count * DRM_NEURON_NQ_ENTRY_SIZE;
+
+		/*
+		 * The phase bits are in memory the owner maps and may write:
+		 * only the device's own write offset says what it wrote.
+		 */
+		ret = neuron_nq_written(ndev, regs, nq, &n);
+		if (!ret && args->count > n)
+			ret = -EINVAL;
+		if (ret) {
+			neuron_hw_end(ndev, idx);
+			if (ret == -EOPNOTSUPP)
+				ret = -EIO;
+			goto out_unlock;
+		}
 
 		if (head >= nq->size) {
 			head -= nq->size;
@@ -657,9 +690,16 @@ static const char *neuron_sem_fence_timeline_name(struct dma_fence *f)
 	return "semaphore";
 }
 
+/* The fence may outlive the device and its file: see neuron_fence.c. */
+static void neuron_sem_fence_release(struct dma_fence *f)
+{
+	neuron_fence_free_rcu(f, container_of(f, struct neuron_sem_fence, base));
+}
+
 static const struct dma_fence_ops neuron_sem_fence_ops = {
 	.get_driver_name = neuron_fence_driver_name,
 	.get_timeline_name = neuron_sem_fence_timeline_name,
+	.release = neuron_sem_fence_release,
 };
 
 /* Signal @sf with @err (0 = condition met) and drop the poller's reference. */
@@ -809,6 +849,7 @@ int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
 	/* Fences of one context must signal in order: one context each. */
 	dma_fence_init(&sf->base, &neuron_sem_fence_ops, &sf->lock,
 		       dma_fence_context_alloc(1), 1);
+	neuron_fence_pin_module();
 
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, args->core, file->driver_priv)) {

@@ -212,6 +212,9 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 	case DRM_NEURON_STATE_DMA_QUEUE:
 		if (i0 >= NEURON_DMA_ENG_COUNT || i1 >= NEURON_DMA_QUEUES)
 			return -EINVAL;
+		/* Queues are shared: their pointers tell about every user's jobs. */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
 		neuron_state_queue_addrs(addrs, i0, i1);
 		count = DRM_NEURON_DMA_QUEUE_COUNT;
 		break;

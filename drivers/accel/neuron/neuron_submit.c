@@ -24,6 +24,7 @@
 
 #include "neuron_core.h"
 #include "neuron_drv.h"
+#include "neuron_fence.h"
 #include "neuron_gem.h"
 #include "neuron_job.h"
 #include "neuron_regs.h"
@@ -255,6 +256,8 @@ static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 
 		if (owner == ctx->ndev)
 			return 0;
+		if (!neuron_jobs_peer_alive(owner))
+			return -ENODEV;
 		return neuron_job_peer_route(ctx->ndev, owner, &bo->route);
 	}
 	/* Pins the pages and maps them for the device, once per BO. */
@@ -576,6 +579,30 @@ static int neuron_job_add_in_syncs(struct neuron_job *job,
 		ret = drm_syncobj_find_fence(file, s.handle, s.point, 0, &fence);
 		if (ret)
 			return ret;
+		fence = neuron_fence_unwrap(fence, file->minor->dev);
+		/* Consumes the reference, also on failure. */
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * drm_sched_job_add_implicit_dependencies(), but a done fence of this
+ * device is waited on through its finished fence (neuron_fence_unwrap()).
+ * Called with the BO's reservation held.
+ */
+static int neuron_job_add_implicit(struct neuron_job *job,
+				   struct drm_gem_object *obj, bool write)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	int ret;
+
+	dma_resv_for_each_fence(&cursor, obj->resv, dma_resv_usage_rw(write),
+				fence) {
+		fence = neuron_fence_unwrap(dma_fence_get(fence), obj->dev);
 		/* Consumes the reference, also on failure. */
 		ret = drm_sched_job_add_dependency(&job->base, fence);
 		if (ret)
@@ -605,10 +632,11 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	struct neuron_submit_ctx ctx = { .ndev = ndev, .file = file };
 	struct drm_syncobj *out_syncobj = NULL;
 	struct dma_fence_chain *chain = NULL;
+	struct neuron_done_fence *df = NULL;
 	struct drm_gem_object **objs = NULL;
 	struct drm_sched_entity *entity;
 	struct ww_acquire_ctx acquire;
-	struct dma_fence *done;
+	struct dma_fence *finished, *done;
 	struct neuron_sched *ns;
 	struct neuron_job *job;
 	unsigned int index;
@@ -650,6 +678,10 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
+	if (neuron_job_file_full(jf)) {
+		ret = -ENOSPC;
+		goto err_free;
+	}
 
 	ctx.job = job;
 	ret = neuron_job_build(&ctx, args);
@@ -678,6 +710,12 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		}
 	}
 
+	df = neuron_done_fence_alloc();
+	if (!df) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
 	ret = drm_sched_job_init(&job->base, entity,
 				 job->pair_count + 1, jf, file->client_id);
 	if (ret)
@@ -704,9 +742,8 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 				goto err_unlock;
 			if (args->flags & DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC)
 				continue;
-			ret = drm_sched_job_add_implicit_dependencies(&job->base,
-								      objs[i],
-								      job->bos[i].write);
+			ret = neuron_job_add_implicit(job, objs[i],
+						      job->bos[i].write);
 			if (ret)
 				goto err_unlock;
 		}
@@ -715,7 +752,9 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	/* Arm to push under one lock: fences of a queue stay in order. */
 	mutex_lock(&ns->submit_lock);
 	drm_sched_job_arm(&job->base);
-	done = dma_fence_get(&job->base.s_fence->finished);
+	finished = &job->base.s_fence->finished;
+	/* What leaves the driver: see neuron_fence.c. */
+	done = neuron_done_fence_attach(df, dev, finished);
 	args->seqno = done->seqno;
 	/*
 	 * The job may write the file's cores: they wait for it to change
@@ -723,7 +762,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	 * (another thread released it, another file acquired it) would not:
 	 * then the job does not run.
 	 */
-	if (!neuron_cores_job_fence(ndev, nfile, done, job->nc_writes))
+	if (!neuron_cores_job_fence(ndev, nfile, finished, job->nc_writes))
 		job->revoked = true;
 	atomic64_inc(&jf->submitted);
 	/*
@@ -757,6 +796,7 @@ err_unlock:
 	drm_gem_unlock_reservations(objs, job->bo_count, &acquire);
 err_cleanup:
 	kvfree(objs);
+	neuron_done_fence_free(df);
 	dma_fence_chain_free(chain);
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
@@ -766,6 +806,7 @@ err_cleanup:
 	return ret;
 
 err_free:
+	neuron_done_fence_free(df);
 	dma_fence_chain_free(chain);
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);

@@ -201,19 +201,25 @@ int neuron_ring_alloc(struct neuron_device *ndev, struct neuron_ring *ring,
 {
 	struct device *dev = &ndev->pdev->dev;
 	size_t rsize = NEURON_RING_SIZE * sizeof(struct neuron_desc);
+	/*
+	 * Any user's first SUBMIT on a queue gets here, with higher-order
+	 * allocations: their failure is the caller's -ENOMEM, not a
+	 * page-allocation report in the kernel log.
+	 */
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 
 	ring->ndev = ndev;
 	ring->engine = engine;
 	ring->queue = queue;
 
 	/* Coherent allocations are page aligned: more than the 256 B needed. */
-	ring->m2s = dma_alloc_coherent(dev, rsize, &ring->m2s_dma, GFP_KERNEL);
-	ring->s2m = dma_alloc_coherent(dev, rsize, &ring->s2m_dma, GFP_KERNEL);
+	ring->m2s = dma_alloc_coherent(dev, rsize, &ring->m2s_dma, gfp);
+	ring->s2m = dma_alloc_coherent(dev, rsize, &ring->s2m_dma, gfp);
 	ring->markers = dma_alloc_coherent(dev, NEURON_RING_SIZE *
 					   sizeof(*ring->markers),
-					   &ring->markers_dma, GFP_KERNEL);
+					   &ring->markers_dma, gfp);
 	ring->imm = dma_alloc_coherent(dev, NEURON_RING_SIZE * sizeof(*ring->imm),
-				       &ring->imm_dma, GFP_KERNEL);
+				       &ring->imm_dma, gfp);
 	if (!ring->m2s || !ring->s2m || !ring->markers || !ring->imm) {
 		neuron_ring_free(ring);
 		return -ENOMEM;

@@ -29,7 +29,13 @@ extern "C" {
  * The following errors are common to every ioctl in this file:
  *
  * * -EFAULT: a user pointer (the argument or a pointer inside it) is not
- *   accessible.
+ *   accessible. An ioctl that writes results into its argument (any
+ *   _IOR/_IOWR command, the core ones the node passes included) first
+ *   checks that the argument is writable and fails with -EFAULT before
+ *   doing anything when it is not, so a call that fails this way created,
+ *   queued or changed nothing. (A second thread unmapping or protecting
+ *   the argument while the call runs still gets -EFAULT after the work
+ *   was done.)
  * * -EINVAL: a reserved field is not zero, a flag is unknown or a value is
  *   out of range.
  * * -ENODEV: the device was unplugged or the driver unbound; the file
@@ -57,7 +63,9 @@ extern "C" {
  *   _HANDLE_TO_FD, _FD_TO_HANDLE, _TRANSFER, _EVENTFD, _WAIT,
  *   _TIMELINE_WAIT, _RESET, _SIGNAL, _TIMELINE_SIGNAL and _QUERY.
  *
- * They behave as the DRM core documents them. Every other core ioctl
+ * They behave as the DRM core documents them, except that
+ * &DRM_IOCTL_GEM_CLOSE with a non-zero &drm_gem_close.pad fails with
+ * -EINVAL (the core ignores it) and closes nothing. Every other core ioctl
  * number fails with -EACCES, as on a render node, for every caller, root
  * included, and whether or not the running kernel defines it: master and
  * authentication ioctls (GET_UNIQUE, GET_MAGIC, SET_MASTER, ...), GEM
@@ -440,7 +448,9 @@ enum drm_neuron_state_type {
 	/**
 	 * @DRM_NEURON_STATE_DMA_QUEUE: registers of one DMA queue pair.
 	 * @index0 = DMA engine, @index1 = queue. values[] are indexed by
-	 * DRM_NEURON_DMA_QUEUE_*.
+	 * DRM_NEURON_DMA_QUEUE_*. Only for a caller with CAP_SYS_ADMIN
+	 * (-EACCES otherwise): queues are shared, so their pointers tell
+	 * about other users' jobs.
 	 */
 	DRM_NEURON_STATE_DMA_QUEUE = 3,
 
@@ -550,11 +560,13 @@ struct drm_neuron_device_state {
  *
  * Hands an opaque blob of runtime metrics to the device firmware, which
  * forwards it to the host platform's monitoring. The kernel does not
- * interpret the blob.
+ * interpret the blob. Only for a caller with CAP_SYS_ADMIN: the platform
+ * trusts what it receives, so one process of the machine's administrator
+ * (the runtime's monitoring daemon) posts for all.
  *
- * Errors: -EINVAL for a zero @size or non-zero @flags, -E2BIG when @size
- * exceeds DRM_NEURON_METRICS_MAX_SIZE, -EFAULT when @data is not readable,
- * plus the common errors.
+ * Errors: -EACCES without CAP_SYS_ADMIN, -EINVAL for a zero @size or
+ * non-zero @flags, -E2BIG when @size exceeds DRM_NEURON_METRICS_MAX_SIZE,
+ * -EFAULT when @data is not readable, plus the common errors.
  */
 struct drm_neuron_post_metrics {
 	/** @data: user pointer to the blob. */
@@ -950,11 +962,13 @@ struct drm_neuron_nq_destroy {
  * Hands @count consumed entries back to the device and moves the queue's
  * head past them; with @count 0 it only reports. The kernel checks that
  * the @count entries from the current head are all new (written by the
- * device since they were last handed back), so the head can never overtake
- * the device.
+ * device since they were last handed back) against the device's own write
+ * position, not the phase bits in the mapped ring (which the owner can
+ * write), so the head can never overtake the device.
  *
  * Errors: -EINVAL for an out-of-range triple, non-zero @flags or @pad, or
- * a @count larger than the number of new entries at the head; -EACCES when
+ * a @count larger than the number of entries the device wrote from the
+ * head on (whatever the phase bits in the ring say); -EACCES when
  * the caller does not own @core; -ENOENT when the queue is not set up;
  * plus the common errors (reading @dropped asks the firmware).
  */
@@ -1163,7 +1177,9 @@ struct drm_neuron_wait {
  * -EOPNOTSUPP. That includes the DRAM of another device imported from its
  * dma-buf (&DRM_NEURON_BO_INFO_PEER), which is never mapped through the
  * importing file: mmap(2) on the dma-buf itself maps it. The mapping of
- * another file's BO fails with -EACCES.
+ * another file's BO fails with -EACCES. Device memory is never
+ * executable: mmap(2) of a DRAM BO with PROT_EXEC fails with -EPERM, and
+ * mprotect(2) adding PROT_EXEC to such a mapping with -EACCES.
  *
  * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
@@ -1216,7 +1232,11 @@ enum drm_neuron_bo_placement {
  *   and not a power of two or larger than a DRAM channel, or whose
  *   @dram_channel_mask names a channel the device does not have.
  * * -ENOSPC: no allowed DRAM channel has a free range of @size bytes at
- *   @alignment (including a @size larger than a channel).
+ *   @alignment (including a @size larger than a channel); the device's
+ *   mmap-offset space is full; or the BO would exceed one of the calling
+ *   file's bounds (BOs created and not freed, host BO bytes, DRAM bytes:
+ *   the module parameters file_bo_max, file_host_max_mib and
+ *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
  * * -ENODEV: the device was unplugged.
  * * DRAM BOs only, when clearing the range fails: -EIO: the device is
@@ -1660,7 +1680,15 @@ struct drm_neuron_sync {
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
- * * -EIO: the device is wedged; -ENODEV: the device is gone;
+ * * -ENOSPC: the file has as many jobs queued or running (not yet freed)
+ *   as it may (the module parameter file_jobs_max, default 4096); retry
+ *   once some have finished;
+ * * -EIO: the device is wedged; -ENODEV: the device is gone, or a
+ *   neighbour whose DRAM a BO lives in was unbound since the BO was
+ *   imported. A neighbour unbound after the submit is checked again when
+ *   the job starts: the job does not run and its fence error is -ENODEV
+ *   (that instance's DRAM may belong to someone else by then); unbinding
+ *   the neighbour waits for the jobs already running against it;
  * * -ENOMEM; -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
  */
 struct drm_neuron_submit {
