@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -27,9 +28,20 @@ static void reject(struct file_list *fl, load_report_fn report,
 	fl->errors++;
 }
 
-static int add_file(struct file_list *fl, const char *path, uint64_t size)
+static int add_file(struct file_list *fl, const char *path,
+		    const struct stat *st)
 {
+	uint64_t size = (uint64_t)st->st_size;
 	struct load_file *f;
+	size_t i;
+
+	/* The same file named twice (or reached twice) is loaded once. */
+	for (i = 0; i < fl->n; i++) {
+		if (fl->v[i].dev == st->st_dev && fl->v[i].ino == st->st_ino) {
+			fl->duplicates++;
+			return 0;
+		}
+	}
 
 	if (fl->n == fl->cap) {
 		size_t cap = fl->cap ? fl->cap * 2 : 256;
@@ -46,6 +58,8 @@ static int add_file(struct file_list *fl, const char *path, uint64_t size)
 	if (!f->path)
 		return -ENOMEM;
 	f->size = size;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
 	fl->n++;
 	fl->total_bytes += size;
 	if (size > fl->max_size)
@@ -53,12 +67,55 @@ static int add_file(struct file_list *fl, const char *path, uint64_t size)
 	return 0;
 }
 
+/*
+ * File systems whose files have no size before they are read: procfs says
+ * 0, sysfs a page, and the content is made up at each read (it can change
+ * between the load and the verification).  Magic numbers of
+ * <linux/magic.h>, spelled out so that no kernel header is needed.
+ */
+static const char *pseudo_fs_name(const char *path)
+{
+	static const struct { unsigned long magic; const char *name; } fs[] = {
+		{ 0x9fa0, "proc" },		/* PROC_SUPER_MAGIC */
+		{ 0x62656572, "sysfs" },	/* SYSFS_MAGIC */
+		{ 0x64626720, "debugfs" },	/* DEBUGFS_MAGIC */
+		{ 0x74726163, "tracefs" },	/* TRACEFS_MAGIC */
+		{ 0x73636673, "securityfs" },	/* SECURITYFS_MAGIC */
+		{ 0x62656570, "configfs" },	/* CONFIGFS_MAGIC */
+		{ 0x27e0eb, "cgroup" },		/* CGROUP_SUPER_MAGIC */
+		{ 0x63677270, "cgroup2" },	/* CGROUP2_SUPER_MAGIC */
+		{ 0xcafe4a11, "bpf" },		/* BPF_FS_MAGIC */
+		{ 0xde5e81e4, "efivarfs" },	/* EFIVARFS_MAGIC */
+		{ 0x6165676c, "pstore" },	/* PSTORE_MAGIC */
+	};
+	struct statfs sf;
+	size_t i;
+
+	if (statfs(path, &sf) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)sf.f_type == fs[i].magic)
+			return fs[i].name;
+	return NULL;
+}
+
 /* A regular file passed every check we can make without reading it all. */
 static int check_file(struct file_list *fl, load_report_fn report,
 		      const char *path, const struct stat *st)
 {
+	const char *pseudo = pseudo_fs_name(path);
 	int fd;
 
+	if (pseudo) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "a file of %s, whose size is not known "
+			 "before it is read (stat says %lld bytes) and whose content "
+			 "can change between reads: copy it to a regular file first",
+			 pseudo, (long long)st->st_size);
+		reject(fl, report, path, msg);
+		return 0;
+	}
 	if (st->st_size == 0) {
 		reject(fl, report, path, "empty file (nothing to load)");
 		return 0;
@@ -73,7 +130,7 @@ static int check_file(struct file_list *fl, load_report_fn report,
 		return 0;
 	}
 	close(fd);
-	return add_file(fl, path, (uint64_t)st->st_size);
+	return add_file(fl, path, st);
 }
 
 static int cmp_names(const struct dirent **a, const struct dirent **b)

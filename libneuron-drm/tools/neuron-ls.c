@@ -11,6 +11,7 @@
  *      (its row shows the error)
  *   2  usage error
  *   3  no neuron device found (the listing, or the JSON, is still printed)
+ * A write error on stdout (a full disk, "> /dev/full") exits with 1.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "neuron_drm.h"
+#include "tool-output.h"
 #include "tool-version.h"
 
 #define EXIT_ERROR 1
@@ -73,8 +75,9 @@ static void usage(FILE *f)
 		"that is down, '?' for a link whose peer did not answer, 'id 0xN' for\n"
 		"a peer not bound on this host.\n"
 		"\n"
-		"Exit status: 0 listed; 1 a device could not be queried or the\n"
-		"listing failed; 2 usage error; 3 no Neuron device found.\n");
+		"Exit status: 0 listed; 1 a device could not be queried, the\n"
+		"listing failed or could not be written; 2 usage error; 3 no\n"
+		"Neuron device found.\n");
 }
 
 static int index_of_minor(const struct dev *d, int n, int minor)
@@ -494,7 +497,7 @@ static void json_link(const struct dev *c, int l)
 	}
 	printf("{\"up\": %s, ", (lk->flags & DRM_NEURON_LINK_UP) ? "true" : "false");
 	if (lk->flags & DRM_NEURON_LINK_PEER_ID_VALID)
-		printf("\"peer_device_id\": %" PRIu32 ", ", lk->peer_device_id);
+		printf("\"peer_device_id\": \"0x%08" PRIx32 "\", ", lk->peer_device_id);
 	else
 		printf("\"peer_device_id\": null, ");
 	if (c->peer[l] >= 0)
@@ -517,13 +520,26 @@ static void json_memory(const struct dev *c)
 	for (r = 0; r < c->mem.region_count; r++) {
 		const struct drm_neuron_memory_region *m = &c->mem.regions[r];
 
-		printf("%s{\"type\": \"%s\", \"index\": %" PRIu32 ", \"total\": %"
-		       PRIu64 ", \"used\": %" PRIu64 ", \"largest_free\": %" PRIu64 "}",
-		       r ? ", " : "",
-		       m->type == DRM_NEURON_REGION_DRAM ? "dram" :
+		bool dram = m->type == DRM_NEURON_REGION_DRAM;
+
+		printf("%s{\"type\": \"%s\", \"index\": %" PRIu32 ", \"total\": ",
+		       r ? ", " : "", dram ? "dram" :
 		       m->type == DRM_NEURON_REGION_HOST ? "host" : "unknown",
-		       m->index, (uint64_t)m->total, (uint64_t)m->used,
-		       (uint64_t)m->largest_free);
+		       m->index);
+		/*
+		 * Host BOs are pages of host memory, no pool of the device:
+		 * the driver reports total 0 for "no limit of its own", which
+		 * JSON says as null (so is largest_free).
+		 */
+		if (dram)
+			printf("%" PRIu64, (uint64_t)m->total);
+		else
+			printf("null");
+		printf(", \"used\": %" PRIu64 ", \"largest_free\": ", (uint64_t)m->used);
+		if (dram)
+			printf("%" PRIu64 "}", (uint64_t)m->largest_free);
+		else
+			printf("null}");
 	}
 	printf("]},\n");
 }
@@ -588,14 +604,15 @@ static void print_json(const struct dev *d, int n, int list_err)
 			json_str(c->node.pci_slot);
 		else
 			printf("null");
-		printf(",\n      \"pci_vendor_id\": %u,\n      \"pci_device_id\": %u,\n",
+		/* Ids as lspci writes them: hex strings, never decimal numbers. */
+		printf(",\n      \"pci_vendor_id\": \"0x%04x\",\n      \"pci_device_id\": \"0x%04x\",\n",
 		       c->node.pci_vendor, c->node.pci_device);
 		printf("      \"driver_version\": \"%d.%d.%d\",\n", c->node.drv_major,
 		       c->node.drv_minor, c->node.drv_patchlevel);
 		if (info_ok) {
-			printf("      \"device_id\": %" PRIu32 ",\n", in->device_id);
-			printf("      \"pci_revision\": %u,\n", in->pci_revision);
-			printf("      \"firmware\": {\"ready\": %s, \"status\": %" PRIu32 "},\n",
+			printf("      \"device_id\": \"0x%08" PRIx32 "\",\n", in->device_id);
+			printf("      \"pci_revision\": \"0x%02x\",\n", in->pci_revision);
+			printf("      \"firmware\": {\"ready\": %s, \"status\": \"0x%08" PRIx32 "\"},\n",
 			       (in->fw_status & DRM_NEURON_FW_STATUS_READY) ? "true" : "false",
 			       in->fw_status);
 			printf("      \"nc_count\": %" PRIu32 ",\n", in->nc_count);
@@ -604,7 +621,7 @@ static void print_json(const struct dev *d, int n, int list_err)
 			       ", \"channel_size\": %" PRIu64 ", \"size\": %" PRIu64 "},\n",
 			       in->dram_channel_count, (uint64_t)in->dram_channel_size,
 			       (uint64_t)in->dram_size);
-			printf("      \"capabilities\": %" PRIu64 ",\n",
+			printf("      \"capabilities\": \"0x%016" PRIx64 "\",\n",
 			       (uint64_t)in->capabilities);
 			json_memory(c);
 			json_cores(c);
@@ -680,6 +697,7 @@ int main(int argc, char **argv)
 	bool json = false, state = false, failed = false;
 	int c, n, i, l;
 
+	tool_output_init("neuron-ls");
 	while ((c = getopt_long(argc, argv, "jshV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
