@@ -75,7 +75,7 @@ any_known() { # installed or config-files left: dpkg still knows it
 # Build dependencies (debian/control; dpkg-buildpackage checks them), the
 # linter, DKMS and the headers of the target kernel.
 scripts/deps.sh --stage packages dpkg-dev debhelper dh-dkms help2man \
-	libdrm-dev libisal-dev pkgconf python3 lintian dkms xz-utils \
+	libdrm-dev libisal-dev libncurses-dev pkgconf python3 lintian dkms xz-utils \
 	"linux-headers-$KVER"
 
 # One at a time per machine, and never beside dkms-check.sh: both use

@@ -38,6 +38,7 @@ unit() { # BINARY
 }
 unit "$B/tests/neuron_drm_unit"
 [ -x "$B/tests/neuron_load_unit" ] && unit "$B/tests/neuron_load_unit"
+unit "$B/tests/neuron_top_unit"
 
 # 2. ABI: exported symbols, versions, soname
 sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \

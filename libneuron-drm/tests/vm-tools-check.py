@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host half of tests/vm-tools-check.sh: check what the guest printed.
+
+Usage: vm-tools-check.py CONSOLE-TEXT
+"""
+import json
+import re
+import sys
+
+text = open(sys.argv[1], errors="replace").read()
+passed = failed = 0
+
+
+def section(name):
+    m = re.search(r"^@@BEGIN %s@@\n(.*?)^@@END %s@@$" % (re.escape(name), re.escape(name)),
+                  text, re.S | re.M)
+    if not m:
+        raise AssertionError("guest section %s missing" % name)
+    return m.group(1)
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        print("PASS " + name)
+    except Exception as e:  # every failure, whatever raised it
+        failed += 1
+        print("FAIL %s: %s: %s" % (name, type(e).__name__, e))
+
+
+UNITS = {"B": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40}
+
+
+def size_bytes(s):
+    """'123', '4 KiB' (the kernel's fdinfo) or '4 MiB' (neuron-top) in bytes."""
+    m = re.fullmatch(r"\s*(\d+)\s*(B|KiB|MiB|GiB|TiB)?\s*", s)
+    if not m:
+        raise AssertionError("bad size %r" % s)
+    return int(m.group(1)) << UNITS[m.group(2) or "B"]
+
+
+def fdinfo_snapshot(name):
+    """{pid: {key: value}} of the accel fds of the job processes."""
+    snap, cur = {}, None
+    for line in section(name).splitlines():
+        m = re.match(r"fdinfo-of: (\d+) (\d+)$", line)
+        if m:
+            cur = snap.setdefault(int(m.group(1)), {})
+            continue
+        if cur is not None and ":" in line:
+            k, v = line.split(":", 1)
+            cur[k.strip()] = v.strip()
+    return snap
+
+
+def engine_ns(fd):
+    m = re.fullmatch(r"(\d+) ns", fd["drm-engine-dma"])
+    return int(m.group(1))
+
+
+pids = [int(p) for p in section("pids").split()]
+fd0, fd1 = (fdinfo_snapshot(n) for n in ("fd0", "fd1"))
+ls = json.loads(section("ls.json"))
+MEM_KEYS = [("HOST", "drm-total-host"), ("HOST-RES", "drm-resident-host"),
+            ("DRAM", "drm-total-dram"), ("DRAM-RES", "drm-resident-dram")]
+
+
+def top_tables(txt):
+    """(device rows, client rows) of neuron-top's plain text."""
+    lines = txt.splitlines()
+    devs, clients, mode = [], [], None
+    for line in lines:
+        if line.startswith("DEV  NODE"):
+            mode = "dev"
+            continue
+        if line.startswith("DEV      PID") or re.match(r"DEV\s+PID\s+COMMAND", line):
+            mode = "client"
+            continue
+        if not line.strip():
+            mode = None
+            continue
+        if mode == "dev":
+            devs.append(line.split())
+        elif mode == "client":
+            m = re.match(r"\s*(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\d+)"
+                         r"\s+(\d+ \w+)\s+(\d+ \w+)\s+(\d+ \w+)\s+(\d+ \w+)\s*$", line)
+            if m:
+                clients.append(m.groups())
+            elif not line.startswith("("):
+                raise AssertionError("client row does not parse: %r" % line)
+    return devs, clients
+
+
+def t_jobs_ran():
+    assert len(pids) == 4, pids
+    assert section("jobs.rc").strip() == "0", section("jobs.txt")
+    assert section("jobs.txt").count("verified") == 5, section("jobs.txt")
+
+
+def t_top_once():
+    assert section("top.rc").strip() == "0", section("top.txt")
+    devs, clients = top_tables(section("top.txt"))
+    assert len(devs) == 4, devs
+    for i, d in enumerate(devs):
+        assert d[0] == str(i) and d[1] == "/dev/accel/accel%d" % i and d[3] == "ready", d
+        assert d[4].startswith("up:") and d[5].startswith("up:"), d  # ring links
+        owners = d[-1].split(",")
+        assert owners[0] == str(pids[i]), (d, pids[i])  # dma-jobs owns NC 0
+    for i, pid in enumerate(pids):
+        rows = [c for c in clients if int(c[1]) == pid]
+        assert len(rows) == 1, (pid, clients)
+        dev, _, comm, client, busy, ns, jobs, *mem = rows[0]
+        before, after = fd0[pid], fd1[pid]
+        assert dev == str(i) and comm == "dma-jobs", rows[0]
+        assert client == after["drm-client-id"], (client, after)
+        # busy % moving: the counter grew, and neuron-top saw a rate above 0
+        assert engine_ns(after) > engine_ns(before), (before, after)
+        assert float(busy) > 0, rows[0]
+        assert engine_ns(before) <= int(ns) <= engine_ns(after), (ns, before, after)
+        assert int(after["neuron-jobs-submitted"]) >= int(jobs) >= int(before["neuron-jobs-submitted"])
+        for (col, key), val in zip(MEM_KEYS, mem):
+            assert size_bytes(val) == size_bytes(after[key]), (col, val, after[key])
+    # neuron-top's own device files are not listed
+    assert all(c[2] != "neuron-top" for c in clients), clients
+
+
+def t_top_nobody():
+    assert section("top-nobody.rc").strip() == "0", section("top-nobody.txt")
+    txt = section("top-nobody.txt")
+    devs, clients = top_tables(txt)
+    assert len(devs) == 4, txt
+    assert len(clients) == 1 and clients[0][2] == "dma-jobs", clients
+    assert int(clients[0][1]) not in pids, clients  # his own, not root's
+    assert "Other users' processes are not shown" in txt, txt
+
+
+def t_load_messages():
+    big = section("load-big.txt")
+    assert big.rstrip().endswith("exit 4"), big
+    assert "larger than one device DRAM channel" in big, big
+    assert "(4294967297 bytes) > 4.0 GiB (4294967296 bytes)" in big, big
+    full = section("load-full.txt")
+    assert full.rstrip().endswith("exit 4"), full
+    free = sum(r["total"] for r in ls["devices"][0]["memory"]["regions"] if r["type"] == "dram")
+    assert free < 8 << 30, free  # the reserved page
+    assert "need 8.0 GiB (8589934592 bytes)" in full, full
+    assert "only 8.0 GiB (%d bytes) is free" % free in full, full
+    one = section("load-one.txt")
+    assert one.rstrip().endswith("exit 0"), one
+    assert "1 file named more than once: loaded once" in one, one
+    assert "neuron-load: 1 file, " in one and "1 files" not in one, one
+    assert "the 1 file verified bit-exact" in one and "on all 4 devices" in one, one
+    assert "MiB/s" in one and "MB/s" not in one, one
+    pseudo = section("load-pseudo.txt")
+    assert pseudo.rstrip().endswith("exit 4"), pseudo
+    assert "a file of sysfs" in pseudo and "a file of proc" in pseudo, pseudo
+    assert "empty" not in pseudo and "shrank" not in pseudo, pseudo
+
+
+def t_write_errors():
+    for name in ("ls-full.txt", "top-full.txt"):
+        t = section(name)
+        assert t.count("write error on standard output") == t.count("exit 1") >= 1, t
+        assert "exit 0" not in t, t
+
+
+check("vm-tools-jobs", t_jobs_ran)
+check("vm-tools-top-once", t_top_once)
+check("vm-tools-top-unprivileged", t_top_nobody)
+check("vm-tools-load-messages", t_load_messages)
+check("vm-tools-write-errors", t_write_errors)
+print("%d passed, %d failed, 0 skipped" % (passed, failed))
+sys.exit(1 if failed else 0)
