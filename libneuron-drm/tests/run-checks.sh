@@ -137,6 +137,31 @@ write_error neuron-ls-write-error "$B/neuron-ls"
 write_error neuron-ls-json-write-error "$B/neuron-ls" --json
 write_error neuron-ls-help-write-error "$B/neuron-ls" --help
 
+# 5c. neuron-top without a terminal: a clear usage error, not a hang;
+#     --once and --prometheus need none (no device here: exit 3)
+if "$B/neuron-ls" >/dev/null 2>&1 || [ $? -ne 3 ]; then
+	result neuron-top-no-device 77 "this host has neuron devices"
+else
+	"$B/neuron-top" </dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q 'not a terminal' "$log"; then
+		"$B/neuron-top" --once -d 0.1 >"$log" 2>&1
+		rc1=$?
+		"$B/neuron-top" --prometheus -d 0.1 >"$log" 2>&1
+		rc2=$?
+		if [ $rc1 -eq 3 ] && [ $rc2 -eq 3 ] && grep -qx 'neuron_devices 0' "$log" &&
+		   grep -qx '# TYPE neuron_devices gauge' "$log"; then
+			result neuron-top-no-device 0
+		else
+			echo "exit statuses $rc1 $rc2" >>"$log"
+			result neuron-top-no-device 1
+		fi
+	else
+		result neuron-top-no-device 1
+	fi
+fi
+write_error neuron-top-write-error "$B/neuron-top" --prometheus -d 0.1
+
 # 6. neuron-load command line: exit statuses of the input side
 if [ -x "$B/neuron-load" ]; then
 	d=$(mktemp -d /tmp/neuron-load-check.XXXXXX)

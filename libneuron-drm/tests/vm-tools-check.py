@@ -5,6 +5,7 @@
 Usage: vm-tools-check.py CONSOLE-TEXT
 """
 import json
+import math
 import re
 import sys
 
@@ -62,7 +63,7 @@ def engine_ns(fd):
 
 
 pids = [int(p) for p in section("pids").split()]
-fd0, fd1 = (fdinfo_snapshot(n) for n in ("fd0", "fd1"))
+fd0, fd1, fd2 = (fdinfo_snapshot(n) for n in ("fd0", "fd1", "fd2"))
 ls = json.loads(section("ls.json"))
 MEM_KEYS = [("HOST", "drm-total-host"), ("HOST-RES", "drm-resident-host"),
             ("DRAM", "drm-total-dram"), ("DRAM-RES", "drm-resident-dram")]
@@ -137,6 +138,140 @@ def t_top_nobody():
     assert "Other users' processes are not shown" in txt, txt
 
 
+# ---- Prometheus text exposition format (version 0.0.4), strictly --------
+NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LABEL = r"[a-zA-Z_][a-zA-Z0-9_]*"
+VALUE = r"[^\s]+"
+
+
+def parse_prometheus(txt):
+    """[(name, {labels}, value)]; raises on anything the format forbids."""
+    samples, types, helps, seen, done = [], {}, {}, set(), set()
+    current = None
+    assert txt.endswith("\n"), "no final newline"
+    for n, line in enumerate(txt.split("\n")[:-1], 1):
+        where = "line %d: %r" % (n, line)
+        if line.startswith("#"):
+            m = re.fullmatch(r"# (HELP|TYPE) (%s) (.*)" % NAME, line)
+            if not m:
+                assert not line.startswith("# HELP") and not line.startswith("# TYPE"), where
+                continue
+            kind, name, rest = m.groups()
+            if kind == "TYPE":
+                assert rest in ("counter", "gauge", "histogram", "summary", "untyped"), where
+                assert name not in types, "second TYPE " + where
+                assert name not in done and name != current, "TYPE after samples " + where
+                types[name] = rest
+            else:
+                assert name not in helps, "second HELP " + where
+                assert re.fullmatch(r"([^\\]|\\\\|\\n)*", rest), "HELP escape " + where
+                helps[name] = rest
+            continue
+        assert line.strip(), "empty line " + where
+        m = re.fullmatch(r"(%s)(\{(.*)\})? (%s)( -?\d+)?" % (NAME, VALUE), line)
+        assert m, where
+        name, _, body, value, _ts = m.groups()
+        labels = {}
+        if body:
+            pos = 0
+            while pos < len(body):
+                lm = re.compile(r'(%s)="((?:[^"\\\n]|\\\\|\\"|\\n)*)"(,|$)' % LABEL).match(body, pos)
+                assert lm, "labels " + where
+                k = lm.group(1)
+                assert k not in labels and not k.startswith("__"), "label " + where
+                labels[k] = lm.group(2).replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+                pos = lm.end()
+                assert lm.group(3) == "," or pos == len(body), where
+        assert value in ("NaN", "+Inf", "-Inf") or re.fullmatch(
+            r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value), "value " + where
+        family = name
+        for suffix in ("_total", "_bucket", "_sum", "_count"):
+            if name.endswith(suffix) and name[: -len(suffix)] in types:
+                family = name[: -len(suffix)]
+        if family not in types:
+            family = name
+        # a family's samples stand together, after its TYPE line
+        if family != current:
+            assert family not in done, "family %s split %s" % (family, where)
+            if current:
+                done.add(current)
+            current = family
+        assert family in types, "sample before TYPE " + where
+        if types[family] == "counter":
+            assert name.endswith("_total"), "counter without _total " + where
+            assert float(value) >= 0, where
+        key = (name, tuple(sorted(labels.items())))
+        assert key not in seen, "duplicate series " + where
+        seen.add(key)
+        samples.append((name, labels, float(value)))
+    for name in types:
+        assert name in helps, "no HELP for " + name
+    return samples
+
+
+def t_prometheus():
+    assert section("prom.rc").strip() == "0", section("prom.err")
+    s = parse_prometheus(section("prom.txt"))
+
+    def get(name, **lab):
+        v = [x for x in s if x[0] == name and all(x[1].get(k) == str(w) for k, w in lab.items())]
+        return v
+
+    assert get("neuron_devices")[0][2] == 4
+    assert len(get("neuron_device_info")) == 4
+    for d in ls["devices"]:
+        i = d["index"]
+        info = get("neuron_device_info", device=i)[0][1]
+        assert info["pci_slot"] == d["pci_slot"] and info["node"] == d["node"], info
+        assert info["device_id"] == d["device_id"], (info, d)
+        assert get("neuron_device_firmware_ready", device=i)[0][2] == 1
+        assert [x[2] for x in get("neuron_device_link_up", device=i)] == [1, 1]
+        total = sum(r["total"] for r in d["memory"]["regions"] if r["type"] == "dram")
+        assert get("neuron_device_dram_total_bytes", device=i)[0][2] == total
+        assert get("neuron_device_dram_used_bytes", device=i)[0][2] == d["memory"]["dram_used"]
+        assert get("neuron_core_owner_pid", device=i, core=0)[0][2] == pids[i]
+    for i, pid in enumerate(pids):
+        before, after = fd1[pid], fd2[pid]
+        busy = get("neuron_client_engine_busy_seconds_total", pid=pid)
+        assert len(busy) == 1 and busy[0][1]["device"] == str(i), busy
+        assert busy[0][1]["command"] == "dma-jobs", busy
+        ns = round(busy[0][2] * 1e9)
+        assert engine_ns(before) - 1000 <= ns <= engine_ns(after) + 1000, (ns, before, after)
+        assert get("neuron_client_engine_busy_ratio", pid=pid)[0][2] > 0
+        assert get("neuron_client_engine_capacity", pid=pid)[0][2] == int(after["drm-engine-capacity-dma"])
+        for region in ("host", "dram"):
+            for kind in ("total", "shared", "active", "resident"):
+                v = get("neuron_client_memory_bytes", pid=pid, region=region, kind=kind)
+                key = "drm-%s-%s" % (kind, region)
+                if kind == "active":
+                    continue  # changes with every job: only its presence
+                assert len(v) == 1 and v[0][2] == size_bytes(after[key]), (key, v, after[key])
+        subm = get("neuron_client_jobs_total", pid=pid, state="submitted")[0][2]
+        assert int(before["neuron-jobs-submitted"]) <= subm <= int(after["neuron-jobs-submitted"])
+
+
+def t_prometheus_parser_rejects():
+    """The parser above must catch what it claims to (it is the test)."""
+    bad = [
+        "x 1\n",                                        # sample before TYPE
+        "# HELP x h\n# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"1\"} 2\n",  # duplicate
+        "# HELP x h\n# TYPE x gauge\nx{a=1} 1\n",       # unquoted label
+        "# HELP x h\n# TYPE x counter\nx 1\n",          # counter without _total
+        "# HELP x h\n# TYPE x gauge\nx one\n",          # bad value
+        "# HELP x h\n# TYPE x gauge\nx 1",              # no final newline
+        "# HELP x h\n# TYPE x gauge\n# HELP y h\n# TYPE y gauge\nx 1\ny 1\nx 2\n",  # split
+        "# HELP x h\n# TYPE x gauge\nx{a=\"\\q\"} 1\n",  # bad escape
+    ]
+    for b in bad:
+        try:
+            parse_prometheus(b)
+        except AssertionError:
+            continue
+        raise AssertionError("accepted: %r" % b)
+    ok = '# HELP x_total h\n# TYPE x_total counter\nx_total{a="q\\"\\\\\\n"} 1.5e3\n'
+    assert parse_prometheus(ok)[0][1]["a"] == 'q"\\\n'
+
+
 def t_load_messages():
     big = section("load-big.txt")
     assert big.rstrip().endswith("exit 4"), big
@@ -170,6 +305,8 @@ def t_write_errors():
 check("vm-tools-jobs", t_jobs_ran)
 check("vm-tools-top-once", t_top_once)
 check("vm-tools-top-unprivileged", t_top_nobody)
+check("vm-tools-prometheus-parser", t_prometheus_parser_rejects)
+check("vm-tools-prometheus", t_prometheus)
 check("vm-tools-load-messages", t_load_messages)
 check("vm-tools-write-errors", t_write_errors)
 print("%d passed, %d failed, 0 skipped" % (passed, failed))

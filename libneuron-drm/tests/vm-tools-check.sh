@@ -10,6 +10,10 @@
 #                       between the test's own fdinfo readings before and
 #                       after, memory per region equal to that fdinfo;
 #                       as nobody: his own process only, and a note
+#   neuron-top --prometheus  a strict parser of the text exposition format
+#                       (HELP/TYPE once per family and before its samples,
+#                       names, label escapes, values, no duplicate series),
+#                       the same figures against fdinfo and neuron-ls
 #   neuron-load         the messages of issue #19 on real devices (a file
 #                       over one channel, 8 GiB against 8 GiB less the
 #                       reserved page, plurals, MiB/s, /proc and /sys files)

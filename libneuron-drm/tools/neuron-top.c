@@ -10,11 +10,13 @@
  * kernel lets nobody else read their fdinfo).
  *
  * Modes: a terminal view (ncurses) refreshed every --delay seconds; --once
- * (two readings --delay apart, printed as plain text).
+ * (two readings --delay apart, printed as plain text); --prometheus (the
+ * same figures in the Prometheus text exposition format, for
+ * node_exporter's textfile collector).
  *
  * Exit status: 0 shown; 1 error (listing failed, a device or /proc could
- * not be read, write error); 2 usage error; 3 no Neuron device (--once
- * still prints what it has).
+ * not be read, write error); 2 usage error; 3 no Neuron device (--once and
+ * --prometheus still print what they have).
  */
 #define _DEFAULT_SOURCE
 #include <ctype.h>
@@ -108,7 +110,8 @@ static void usage(FILE *f)
 		"  -s, --sort KEY     order of processes: busy (default), memory, pid\n"
 		"      --once         two readings SECS apart, printed once as plain\n"
 		"                     text (for scripts), no terminal needed\n"
-
+		"      --prometheus   the same figures in the Prometheus text format\n"
+		"                     (for node_exporter's textfile collector)\n"
 		"  -h, --help         this text\n"
 		"  -V, --version      versions of the tool, the library and neuron.ko\n"
 		"\n"
@@ -534,6 +537,215 @@ static void render_text(FILE *f, const struct view *v, bool interactive)
 			v->cur.bad, tool_plural(v->cur.bad, "file", "files"));
 }
 
+/* ---- Prometheus text exposition format ------------------------------------ */
+
+/* A label value: backslash, double quote and newline escaped. */
+static void prom_label(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void prom_family(FILE *f, const char *name, const char *type,
+			const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_dev_labels(FILE *f, const struct view *v, int d)
+{
+	fprintf(f, "device=\"%d\",pci_slot=", d);
+	prom_label(f, v->dev[d].node.pci_slot);
+}
+
+static void prom_client_labels(FILE *f, const struct view *v,
+			       const struct client *c)
+{
+	fprintf(f, "device=\"%d\",pci_slot=", c->dev);
+	prom_label(f, c->dev >= 0 ? v->dev[c->dev].node.pci_slot : c->fi.pdev);
+	fprintf(f, ",pid=\"%d\",command=", c->pid);
+	prom_label(f, c->comm);
+	fprintf(f, ",client_id=\"%" PRIu64 "\"", c->fi.client_id);
+}
+
+static void render_prometheus(FILE *f, const struct view *v)
+{
+	size_t i;
+	int d, l, r, k;
+
+	prom_family(f, "neuron_devices", "gauge", "Neuron devices found.");
+	fprintf(f, "neuron_devices %d\n", v->ndev);
+
+	prom_family(f, "neuron_device_info", "gauge",
+		    "Device identity (value 1): accel node, PCI ids, device id.");
+	for (d = 0; d < v->ndev; d++) {
+		const struct device *dv = &v->dev[d];
+
+		fputs("neuron_device_info{", f);
+		prom_dev_labels(f, v, d);
+		fputs(",node=", f);
+		prom_label(f, dv->node.path);
+		fprintf(f, ",pci_id=\"0x%04x:0x%04x\",device_id=\"0x%08" PRIx32 "\"} 1\n",
+			dv->node.pci_vendor, dv->node.pci_device,
+			dv->have_info ? dv->info.device_id : 0);
+	}
+	prom_family(f, "neuron_device_up", "gauge",
+		    "1 if the device answered its queries, 0 if not.");
+	for (d = 0; d < v->ndev; d++) {
+		fputs("neuron_device_up{", f);
+		prom_dev_labels(f, v, d);
+		fprintf(f, "} %d\n", v->dev[d].have_info ? 1 : 0);
+	}
+	prom_family(f, "neuron_device_firmware_ready", "gauge",
+		    "1 if the device firmware is ready.");
+	for (d = 0; d < v->ndev; d++) {
+		if (!v->dev[d].have_info)
+			continue;
+		fputs("neuron_device_firmware_ready{", f);
+		prom_dev_labels(f, v, d);
+		fprintf(f, "} %d\n", (v->dev[d].info.fw_status &
+				      DRM_NEURON_FW_STATUS_READY) ? 1 : 0);
+	}
+	prom_family(f, "neuron_device_link_up", "gauge",
+		    "1 if the Neuron-Pipe link (east, west) is up.");
+	for (d = 0; d < v->ndev; d++) {
+		const struct device *dv = &v->dev[d];
+
+		if (!dv->have_topo)
+			continue;
+		for (l = 0; l < DRM_NEURON_LINK_COUNT && (uint32_t)l < dv->topo.link_count; l++) {
+			fputs("neuron_device_link_up{", f);
+			prom_dev_labels(f, v, d);
+			fprintf(f, ",link=\"%s\"} %d\n",
+				l == DRM_NEURON_LINK_EAST ? "east" : "west",
+				(dv->topo.links[l].flags & DRM_NEURON_LINK_UP) ? 1 : 0);
+		}
+	}
+	prom_family(f, "neuron_device_dram_total_bytes", "gauge",
+		    "Device DRAM the allocator manages, bytes.");
+	for (d = 0; d < v->ndev; d++) {
+		uint64_t used, total;
+
+		if (!v->dev[d].have_mem)
+			continue;
+		dram_figures(&v->dev[d], &used, &total);
+		fputs("neuron_device_dram_total_bytes{", f);
+		prom_dev_labels(f, v, d);
+		fprintf(f, "} %" PRIu64 "\n", total);
+	}
+	prom_family(f, "neuron_device_dram_used_bytes", "gauge",
+		    "Device DRAM held by the buffer objects of all files, bytes.");
+	for (d = 0; d < v->ndev; d++) {
+		uint64_t used, total;
+
+		if (!v->dev[d].have_mem)
+			continue;
+		dram_figures(&v->dev[d], &used, &total);
+		fputs("neuron_device_dram_used_bytes{", f);
+		prom_dev_labels(f, v, d);
+		fprintf(f, "} %" PRIu64 "\n", used);
+	}
+	prom_family(f, "neuron_core_owner_pid", "gauge",
+		    "PID owning the NeuronCore; 0 when free or not visible.");
+	for (d = 0; d < v->ndev; d++) {
+		const struct device *dv = &v->dev[d];
+		uint32_t c;
+
+		if (!dv->have_cores)
+			continue;
+		for (c = 0; c < dv->cores.core_count; c++) {
+			const struct drm_neuron_core_owner *o = &dv->cores.cores[c];
+
+			fputs("neuron_core_owner_pid{", f);
+			prom_dev_labels(f, v, d);
+			fprintf(f, ",core=\"%" PRIu32 "\"} %d\n", c,
+				(o->flags & DRM_NEURON_CORE_OWNER_OWNED) && o->pid > 0 ?
+				(int)o->pid : 0);
+		}
+	}
+
+	prom_family(f, "neuron_client_engine_busy_seconds_total", "counter",
+		    "Busy time of the DMA jobs of an open device file (drm-engine-dma).");
+	for (i = 0; i < v->cur.n; i++) {
+		const struct client *c = &v->cur.v[i];
+
+		if (!c->fi.have_engine)
+			continue;
+		fputs("neuron_client_engine_busy_seconds_total{", f);
+		prom_client_labels(f, v, c);
+		/* Exact: seconds with all nine decimals of the ns counter. */
+		fprintf(f, ",engine=\"dma\"} %" PRIu64 ".%09" PRIu64 "\n",
+			c->fi.engine_ns / UINT64_C(1000000000),
+			c->fi.engine_ns % UINT64_C(1000000000));
+	}
+	prom_family(f, "neuron_client_engine_capacity", "gauge",
+		    "DMA queues the busy time is summed over (drm-engine-capacity-dma).");
+	for (i = 0; i < v->cur.n; i++) {
+		const struct client *c = &v->cur.v[i];
+
+		if (!c->fi.have_engine)
+			continue;
+		fputs("neuron_client_engine_capacity{", f);
+		prom_client_labels(f, v, c);
+		fprintf(f, ",engine=\"dma\"} %" PRIu32 "\n", c->fi.capacity);
+	}
+	prom_family(f, "neuron_client_engine_busy_ratio", "gauge",
+		    "Busy time over the sampling interval: DMA queues busy on average (BUSY% / 100).");
+	for (i = 0; i < v->cur.n; i++) {
+		const struct client *c = &v->cur.v[i];
+
+		if (c->busy_pct < 0)
+			continue;
+		fputs("neuron_client_engine_busy_ratio{", f);
+		prom_client_labels(f, v, c);
+		fprintf(f, ",engine=\"dma\"} %.6f\n", c->busy_pct / 100.0);
+	}
+	prom_family(f, "neuron_client_memory_bytes", "gauge",
+		    "Memory of the buffer objects of an open device file, per region and kind (drm-KIND-REGION).");
+	for (i = 0; i < v->cur.n; i++) {
+		const struct client *c = &v->cur.v[i];
+
+		for (r = 0; r < FDI_REGIONS; r++) {
+			for (k = 0; k < FDI_KINDS; k++) {
+				if (!c->fi.have_mem[r][k])
+					continue;
+				fputs("neuron_client_memory_bytes{", f);
+				prom_client_labels(f, v, c);
+				fprintf(f, ",region=\"%s\",kind=\"%s\"} %" PRIu64 "\n",
+					fdinfo_region_name[r], fdinfo_kind_name[k],
+					c->fi.mem[r][k]);
+			}
+		}
+	}
+	prom_family(f, "neuron_client_jobs_total", "counter",
+		    "DMA jobs of an open device file, by state (submitted, completed, failed).");
+	for (i = 0; i < v->cur.n; i++) {
+		const struct client *c = &v->cur.v[i];
+		static const char *const st[] = { "submitted", "completed", "failed" };
+		uint64_t val[3] = { c->fi.jobs_submitted, c->fi.jobs_completed,
+				    c->fi.jobs_failed };
+
+		if (!c->fi.have_jobs)
+			continue;
+		for (k = 0; k < 3; k++) {
+			fputs("neuron_client_jobs_total{", f);
+			prom_client_labels(f, v, c);
+			fprintf(f, ",state=\"%s\"} %" PRIu64 "\n", st[k], val[k]);
+		}
+	}
+	prom_family(f, "neuron_clients_hidden", "gauge",
+		    "Processes whose open files this user may not read.");
+	fprintf(f, "neuron_clients_hidden %u\n", v->cur.denied);
+}
+
 /* ---- readings ------------------------------------------------------------- */
 
 static int take_reading(struct view *v)
@@ -584,14 +796,14 @@ static int run_terminal(struct view *v, double delay)
 	int ret = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "neuron-top: not a terminal: use --once\n");
+		fprintf(stderr, "neuron-top: not a terminal: use --once or --prometheus\n");
 		return EXIT_USAGE;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (!newterm(NULL, stdout, stdin)) {
 		fprintf(stderr, "neuron-top: cannot use this terminal (TERM=%s): "
-			"use --once\n",
+			"use --once or --prometheus\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return EXIT_ERROR;
 	}
@@ -657,17 +869,18 @@ static int run_terminal(struct view *v, double delay)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ONCE = 256 };
+	enum { OPT_ONCE = 256, OPT_PROMETHEUS };
 	static const struct option opts[] = {
 		{ "delay", required_argument, NULL, 'd' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct view v;
-	bool once = false;
+	bool once = false, prometheus = false;
 	double delay = 1.0;
 	int c, n, ret, status = 0, d;
 	char *end;
@@ -699,6 +912,9 @@ int main(int argc, char **argv)
 		case OPT_ONCE:
 			once = true;
 			break;
+		case OPT_PROMETHEUS:
+			prometheus = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -715,13 +931,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (once && prometheus) {
+		fprintf(stderr, "neuron-top: --once and --prometheus exclude each other\n");
+		return EXIT_USAGE;
+	}
 
 	n = devices_open(&v);
 	if (n == -ENOMEM) {
 		fprintf(stderr, "neuron-top: out of memory\n");
 		return EXIT_ERROR;
 	}
-	if (!once) {
+	if (!once && !prometheus) {
 		status = run_terminal(&v, delay);
 		goto out;
 	}
@@ -736,7 +956,10 @@ int main(int argc, char **argv)
 		status = EXIT_ERROR;
 		goto out;
 	}
-	render_text(stdout, &v, false);
+	if (prometheus)
+		render_prometheus(stdout, &v);
+	else
+		render_text(stdout, &v, false);
 	if (v.list_err < 0) {
 		fprintf(stderr, "neuron-top: cannot list devices: %s\n",
 			neuron_drm_strerror(v.list_err));
