@@ -136,6 +136,16 @@ write_error() { # NAME ARGS...
 write_error neuron-ls-write-error "$B/neuron-ls"
 write_error neuron-ls-json-write-error "$B/neuron-ls" --json
 write_error neuron-ls-help-write-error "$B/neuron-ls" --help
+# --cdi: a bad kind is a usage error; no device, no spec (exit 3)
+"$B/neuron-ls" --cdi --cdi-kind neuron >"$log" 2>&1
+rc=$?
+"$B/neuron-ls" --cdi --json >>"$log" 2>&1
+rc2=$?
+if [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && grep -q 'want vendor/class' "$log"; then
+	result neuron-ls-cdi-usage 0
+else
+	result neuron-ls-cdi-usage 1
+fi
 
 # 5c. neuron-top without a terminal: a clear usage error, not a hang;
 #     --once and --prometheus need none (no device here: exit 3)

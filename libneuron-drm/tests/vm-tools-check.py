@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Host half of tests/vm-tools-check.sh: check what the guest printed.
 
-Usage: vm-tools-check.py CONSOLE-TEXT
+Usage: vm-tools-check.py CONSOLE-TEXT CDI-SCHEMA
 """
 import json
 import math
@@ -10,6 +10,7 @@ import re
 import sys
 
 text = open(sys.argv[1], errors="replace").read()
+schema_path = sys.argv[2]
 passed = failed = 0
 
 
@@ -272,6 +273,33 @@ def t_prometheus_parser_rejects():
     assert parse_prometheus(ok)[0][1]["a"] == 'q"\\\n'
 
 
+def t_cdi():
+    import jsonschema
+    assert section("cdi.rc").strip() == "0", section("cdi.json")
+    spec = json.loads(section("cdi.json"))
+    jsonschema.validate(spec, json.load(open(schema_path)))
+    assert spec["kind"] == "aws.amazon.com/neuron"
+    names = [d["name"] for d in spec["devices"]]
+    assert len(names) == len(set(names)) == 5, names
+    nodes = {}
+    for d in spec["devices"]:
+        for n in d["containerEdits"]["deviceNodes"]:
+            assert n["type"] == "c" and n["permissions"] == "rw", n
+            assert n["path"] == "/dev/accel/accel%d" % n["minor"], n
+            nodes.setdefault(d["name"], []).append(n["path"])
+    for i in range(4):
+        assert nodes[str(i)] == ["/dev/accel/accel%d" % i], nodes
+    assert nodes["all"] == ["/dev/accel/accel%d" % i for i in range(4)], nodes
+    # The schema is strict: it rejects what the spec forbids.
+    for broken in ({"kind": "neuron"}, {"cdiVersion": 5}, {"devices": []}):
+        b = dict(spec, **broken)
+        try:
+            jsonschema.validate(b, json.load(open(schema_path)))
+        except jsonschema.ValidationError:
+            continue
+        raise AssertionError("schema accepted %r" % broken)
+
+
 def t_load_messages():
     big = section("load-big.txt")
     assert big.rstrip().endswith("exit 4"), big
@@ -307,6 +335,7 @@ check("vm-tools-top-once", t_top_once)
 check("vm-tools-top-unprivileged", t_top_nobody)
 check("vm-tools-prometheus-parser", t_prometheus_parser_rejects)
 check("vm-tools-prometheus", t_prometheus)
+check("vm-tools-cdi", t_cdi)
 check("vm-tools-load-messages", t_load_messages)
 check("vm-tools-write-errors", t_write_errors)
 print("%d passed, %d failed, 0 skipped" % (passed, failed))

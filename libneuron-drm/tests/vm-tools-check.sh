@@ -14,10 +14,12 @@
 #                       (HELP/TYPE once per family and before its samples,
 #                       names, label escapes, values, no duplicate series),
 #                       the same figures against fdinfo and neuron-ls
+#   neuron-ls --cdi     valid against tests/cdi-schema.json (python3-jsonschema),
+#                       unique names, an "all" device with every node
 #   neuron-load         the messages of issue #19 on real devices (a file
 #                       over one channel, 8 GiB against 8 GiB less the
 #                       reserved page, plurals, MiB/s, /proc and /sys files)
-#   write errors        neuron-ls, neuron-top > /dev/full
+#   write errors        neuron-ls, neuron-top, neuron-ls --cdi > /dev/full
 #
 # Prints one PASS/FAIL line per check and "N passed, N failed, N skipped".
 # Exit status: 0 all passed, 1 a check or the VM run failed.
@@ -26,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 vmrun=${1:-$root/scripts/vm-run.sh}
 
-"$root/scripts/deps.sh" --stage lib-vm-json python3
+"$root/scripts/deps.sh" --stage lib-vm-json python3 python3-jsonschema
 [ -x "$here/../build/examples/dma-jobs" ] || {
 	echo "FAIL vm-tools: build/examples/dma-jobs missing: run make -C libneuron-drm first"
 	exit 1
@@ -44,4 +46,4 @@ if ! "$vmrun" -n 4 --timeout 600 --log "$tmp/console.log" \
 	exit 1
 fi
 tr -d '\r' <"$tmp/console.log" | grep -v '^\[ *[0-9]*\.[0-9]*\] ' >"$tmp/out.txt"
-exec python3 "$here/vm-tools-check.py" "$tmp/out.txt"
+exec python3 "$here/vm-tools-check.py" "$tmp/out.txt" "$here/cdi-schema.json"

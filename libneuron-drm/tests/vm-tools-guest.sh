@@ -49,6 +49,8 @@ neuron-top --prometheus -d 1 >$out/prom.txt 2>$out/prom.err
 echo $? >$out/prom.rc
 snapshot $out/fd2 $pids
 neuron-ls --json >$out/ls.json 2>&1
+neuron-ls --cdi >$out/cdi.json 2>&1
+echo $? >$out/cdi.rc
 
 # 2. Unprivileged: nobody sees his own process, and is told about others.
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>/etc/passwd
@@ -86,8 +88,10 @@ neuron-ls >/dev/full 2>$out/ls-full.txt
 echo "exit $?" >>$out/ls-full.txt
 neuron-top --once -d 0.2 >/dev/full 2>$out/top-full.txt
 echo "exit $?" >>$out/top-full.txt
+neuron-ls --cdi >/dev/full 2>>$out/top-full.txt
+echo "exit $?" >>$out/top-full.txt
 
-for f in pids top.rc top.txt fd0 fd1 prom.rc prom.err prom.txt fd2 ls.json \
+for f in pids top.rc top.txt fd0 fd1 prom.rc prom.err prom.txt fd2 ls.json cdi.rc cdi.json \
 	 top-nobody.rc top-nobody.txt ps.txt jobs.rc jobs.txt load-big.txt load-full.txt \
 	 load-one.txt load-pseudo.txt ls-full.txt top-full.txt; do
 	section "$f" $out/$f

@@ -13,13 +13,15 @@
  *   3  no neuron device found (the listing, or the JSON, is still printed)
  * A write error on stdout (a full disk, "> /dev/full") exits with 1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* major(), minor() */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "neuron_drm.h"
 #include "tool-output.h"
@@ -67,6 +69,11 @@ static void usage(FILE *f)
 		"  -j, --json     machine-readable JSON on stdout\n"
 		"  -s, --state    also read DMA engine states and semaphores\n"
 		"                 (one firmware request per value: slower)\n"
+		"  --cdi          a Container Device Interface spec (JSON) naming\n"
+		"                 every device by index, and \"all\": save it as\n"
+		"                 /etc/cdi/neuron.json, then podman run --device\n"
+		"                 aws.amazon.com/neuron=all ...\n"
+		"  --cdi-kind KIND  the spec's kind (default aws.amazon.com/neuron)\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  versions of the tool, the library and neuron.ko\n"
 		"\n"
@@ -470,6 +477,78 @@ static void print_table(const struct dev *d, int n, bool state)
 	}
 }
 
+#define CDI_KIND_DEFAULT "aws.amazon.com/neuron"
+
+static void json_str(const char *s);
+
+/*
+ * A CDI kind is "vendor/class": vendor a DNS-like name, class a word
+ * (the CNCF Container Device Interface spec).
+ */
+static bool cdi_kind_valid(const char *kind)
+{
+	const char *slash = strchr(kind, '/'), *p;
+
+	if (!slash || slash == kind || !slash[1] || strchr(slash + 1, '/'))
+		return false;
+	for (p = kind; *p; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+
+		if (p == slash)
+			continue;
+		/* first and last character of each part: a letter or digit */
+		if ((p == kind || p == slash + 1 || p[1] == '/' || !p[1]) && !alnum)
+			return false;
+		if (!alnum && *p != '.' && *p != '-' && *p != '_')
+			return false;
+	}
+	return true;
+}
+
+static void cdi_node(const struct dev *c, bool last)
+{
+	struct stat st;
+
+	printf("          {\"path\": ");
+	json_str(c->node.path);
+	/*
+	 * type, major and minor from the node itself, so that the runtime
+	 * creates the same character device in the container; "rw": the
+	 * cgroup access a user of the node needs (no mknod).
+	 */
+	if (stat(c->node.path, &st) == 0 && S_ISCHR(st.st_mode))
+		printf(", \"type\": \"c\", \"major\": %u, \"minor\": %u",
+		       major(st.st_rdev), minor(st.st_rdev));
+	printf(", \"permissions\": \"rw\"}%s\n", last ? "" : ",");
+}
+
+/*
+ * --cdi: the CNCF Container Device Interface spec of these devices.  One
+ * device per index ("0", "1", ...) and "all".  cdiVersion 0.5.0: every
+ * field used here exists in it, and it is what the CDI parser of Debian
+ * bookworm's podman and containerd reads.
+ */
+static void print_cdi(const struct dev *d, int n, const char *kind)
+{
+	int i, k;
+
+	printf("{\n  \"cdiVersion\": \"0.5.0\",\n  \"kind\": ");
+	json_str(kind);
+	printf(",\n  \"devices\": [\n");
+	for (i = 0; i < n; i++) {
+		printf("    {\n      \"name\": \"%d\",\n      \"containerEdits\": {\n"
+		       "        \"deviceNodes\": [\n", i);
+		cdi_node(&d[i], true);
+		printf("        ]\n      }\n    },\n");
+	}
+	printf("    {\n      \"name\": \"all\",\n      \"containerEdits\": {\n"
+	       "        \"deviceNodes\": [\n");
+	for (k = 0; k < n; k++)
+		cdi_node(&d[k], k == n - 1);
+	printf("        ]\n      }\n    }\n  ]\n}\n");
+}
+
 /* Print @s as a JSON string (quotes and escapes). */
 static void json_str(const char *s)
 {
@@ -685,8 +764,11 @@ static void print_json(const struct dev *d, int n, int list_err)
 
 int main(int argc, char **argv)
 {
+	enum { OPT_CDI = 256, OPT_CDI_KIND };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "cdi", no_argument, NULL, OPT_CDI },
+		{ "cdi-kind", required_argument, NULL, OPT_CDI_KIND },
 		{ "state", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -694,7 +776,8 @@ int main(int argc, char **argv)
 	};
 	struct neuron_drm_node *nodes = NULL;
 	struct dev *d = NULL;
-	bool json = false, state = false, failed = false;
+	bool json = false, state = false, failed = false, cdi = false;
+	const char *cdi_kind = CDI_KIND_DEFAULT;
 	int c, n, i, l;
 
 	tool_output_init("neuron-ls");
@@ -705,6 +788,17 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			state = true;
+			break;
+		case OPT_CDI:
+			cdi = true;
+			break;
+		case OPT_CDI_KIND:
+			cdi_kind = optarg;
+			if (!cdi_kind_valid(cdi_kind)) {
+				fprintf(stderr, "neuron-ls: --cdi-kind %s: want vendor/class "
+					"(e.g. %s)\n", cdi_kind, CDI_KIND_DEFAULT);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -720,6 +814,10 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "neuron-ls: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cdi && (json || state)) {
+		fprintf(stderr, "neuron-ls: --cdi goes with neither --json nor --state\n");
 		return EXIT_USAGE;
 	}
 
@@ -766,7 +864,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (json)
+	if (cdi && n == 0)
+		fprintf(stderr, "neuron-ls: no Neuron device: no CDI spec written\n");
+	else if (cdi)
+		print_cdi(d, n, cdi_kind);
+	else if (json)
 		print_json(d, n, 0);
 	else if (n == 0)
 		printf("No Neuron devices found.\n");
