@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # vm-checks.sh - every VM check of libneuron-drm ("make vm-check", the
-# lib-vm-json stage of make check): tests/vm-json-check.sh (one test) and
-# tests/vm-tools-check.sh (its own PASS/FAIL lines), summed into one
+# lib-vm-json stage of make check): tests/vm-json-check.sh (one test),
+# tests/vm-copy-limit-check.sh and tests/vm-tools-check.sh (their own
+# PASS/FAIL lines), summed into one
 # "N passed, N failed, N skipped" line.  Exit status 1 if anything failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +17,10 @@ case $? in
 esac
 log=$(mktemp /tmp/neuron-vm-checks.XXXXXX)
 trap 'rm -f "$log"' EXIT
+# vm-run.sh --copy over the initramfs limit: refused before booting
+sh "$here/vm-copy-limit-check.sh" >"$log" 2>&1
+cat "$log"
+pass=$((pass + $(grep -c '^PASS ' "$log"))) fail=$((fail + $(grep -c '^FAIL ' "$log")))
 sh "$here/vm-tools-check.sh" >"$log" 2>&1
 rc=$?
 grep -v '^[0-9]* passed, ' "$log"
