@@ -127,6 +127,11 @@ def t_top_once():
             assert size_bytes(val) == size_bytes(after[key]), (col, val, after[key])
     # neuron-top's own device files are not listed
     assert all(c[2] != "neuron-top" for c in clients), clients
+    # a file shared by two processes (fork): one client, the lower pid
+    shell, sleeper = (int(x) for x in section("shared").split())
+    rows = [c for c in clients if int(c[1]) in (shell, sleeper)]
+    assert len(rows) == 1 and int(rows[0][1]) == min(shell, sleeper), (rows, shell, sleeper)
+    assert rows[0][0] == "3", rows
 
 
 def t_top_nobody():

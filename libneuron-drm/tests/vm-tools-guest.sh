@@ -40,6 +40,12 @@ for i in $(seq 0 $((ndev - 1))); do
 	pids="$pids $!"
 done
 echo "$pids" >$out/pids
+# One file in two processes (this shell, and a child that inherits it):
+# one client, under the lower pid.
+exec 9<>/dev/accel/accel3
+sleep 60 &
+sleeper=$!
+echo "$$ $sleeper" >$out/shared
 sleep 4
 snapshot $out/fd0 $pids
 neuron-top --once -d 2 >$out/top.txt 2>&1
@@ -56,14 +62,16 @@ echo $? >$out/cdi.rc
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>/etc/passwd
 echo "nogroup:x:65534:" >>/etc/group
 chmod 666 /dev/accel/accel*
-su -s /bin/sh nobody -c 'dma-jobs 0 12' >$out/jobs-nobody.log 2>&1 &
+su -s /bin/sh nobody -c 'dma-jobs 0 12' >$out/jobs-nobody.log 2>&1 9>&- &
 nobody_pid=$!
 sleep 4
 # su's child is the dma-jobs process of nobody
-su -s /bin/sh nobody -c 'neuron-top --once -d 1' >$out/top-nobody.txt 2>&1
+su -s /bin/sh nobody -c 'neuron-top --once -d 1' >$out/top-nobody.txt 2>&1 9>&-
 echo $? >$out/top-nobody.rc
 ps -o pid,user,comm 2>/dev/null | grep dma-jobs >$out/ps.txt || ps | grep dma-jobs >$out/ps.txt
 
+exec 9>&-
+kill $sleeper
 rc=0
 for p in $pids $nobody_pid; do
 	wait "$p" || rc=1
@@ -91,7 +99,7 @@ echo "exit $?" >>$out/top-full.txt
 neuron-ls --cdi >/dev/full 2>>$out/top-full.txt
 echo "exit $?" >>$out/top-full.txt
 
-for f in pids top.rc top.txt fd0 fd1 prom.rc prom.err prom.txt fd2 ls.json cdi.rc cdi.json \
+for f in pids shared top.rc top.txt fd0 fd1 prom.rc prom.err prom.txt fd2 ls.json cdi.rc cdi.json \
 	 top-nobody.rc top-nobody.txt ps.txt jobs.rc jobs.txt load-big.txt load-full.txt \
 	 load-one.txt load-pseudo.txt ls-full.txt top-full.txt; do
 	section "$f" $out/$f

@@ -305,9 +305,14 @@ static int read_process(const struct view *v, struct sample *s, int pid)
 			s->bad++;
 		if (r <= 0)
 			continue;
-		/* Several fds (dup, fork) of one file: one client. */
+		/*
+		 * Several fds of one file (dup, or fork: in other processes
+		 * too) are one client, counted once, under the first process
+		 * seen (the lowest pid): drm-usage-stats.rst's rule against
+		 * double accounting.
+		 */
 		for (k = 0; k < s->n; k++)
-			if (s->v[k].pid == pid && s->v[k].fi.have_client_id &&
+			if (s->v[k].fi.have_client_id && c.fi.have_client_id &&
 			    s->v[k].fi.client_id == c.fi.client_id &&
 			    !strcmp(s->v[k].fi.pdev, c.fi.pdev))
 				dup = true;
@@ -830,8 +835,12 @@ static int run_terminal(struct view *v, double delay)
 		fclose(mem);
 		erase();
 		for (char *line = text, *nl; line && *line && row < LINES; line = nl, row++) {
+			int w;
+
 			nl = strchr(line, '\n');
-			mvaddnstr(row, 0, line, nl ? (int)(nl - line) : -1);
+			w = nl ? (int)(nl - line) : (int)strlen(line);
+			/* Clipped at the right edge: a wrapped row would shift the rest. */
+			mvaddnstr(row, 0, line, w < COLS ? w : COLS);
 			if (nl)
 				nl++;
 		}
