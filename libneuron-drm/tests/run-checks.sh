@@ -171,6 +171,15 @@ else
 	fi
 fi
 write_error neuron-top-write-error "$B/neuron-top" --prometheus -d 0.1
+# the terminal view in a pseudo-terminal: draw, refresh, sort keys, q
+if command -v python3 >/dev/null 2>&1; then
+	python3 tests/top-tty-check.py "$B/neuron-top" >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 77 ]; then result neuron-top-terminal 77 "$(cat "$log")"
+	else result neuron-top-terminal $rc; fi
+else
+	result neuron-top-terminal 77 "no python3"
+fi
 
 # 6. neuron-load command line: exit statuses of the input side
 if [ -x "$B/neuron-load" ]; then

@@ -473,9 +473,17 @@ static void render_text(FILE *f, const struct view *v, bool interactive)
 	size_t i;
 	int d;
 
-	if (interactive)
-		fprintf(f, "neuron-top - every %.1f s - sort: %s  (q quit, s sort, b/m/p)\n",
-			v->dt, sort_name[v->sort]);
+	if (interactive) {
+		char clock[16] = "";
+		time_t now = time(NULL);
+		struct tm tm;
+
+		/* The time of the reading, as top shows it: proof of refresh. */
+		if (localtime_r(&now, &tm))
+			strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+		fprintf(f, "neuron-top %s - every %.1f s - sort: %s  (q quit, s sort, b/m/p)\n",
+			clock, v->dt, sort_name[v->sort]);
+	}
 	fprintf(f, "%d %s, %zu %s, busy %% over %.2f s\n", v->ndev,
 		tool_plural((uint64_t)v->ndev, "device", "devices"), v->cur.n,
 		tool_plural(v->cur.n, "client", "clients"), v->dt);
