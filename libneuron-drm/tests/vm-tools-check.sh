@@ -20,6 +20,7 @@
 #                       over one channel, 8 GiB against 8 GiB less the
 #                       reserved page, plurals, MiB/s, /proc and /sys files)
 #   write errors        neuron-ls, neuron-top, neuron-ls --cdi > /dev/full
+# and, in a 1-device VM, neuron-load's words for one device.
 #
 # Prints one PASS/FAIL line per check and "N passed, N failed, N skipped".
 # Exit status: 0 all passed, 1 a check or the VM run failed.
@@ -46,4 +47,15 @@ if ! "$vmrun" -n 4 --timeout 600 --log "$tmp/console.log" \
 	exit 1
 fi
 tr -d '\r' <"$tmp/console.log" | grep -v '^\[ *[0-9]*\.[0-9]*\] ' >"$tmp/out.txt"
+# One device: "the device", never "all 1 devices".
+if ! "$vmrun" -n 1 --timeout 300 --log "$tmp/console1.log" -- \
+	'printf a >/tmp/a; printf b >/tmp/b; echo @@BEGIN load-1dev.txt@@;
+	 neuron-load --no-progress /tmp/a; neuron-load --no-progress /tmp/a /tmp/b;
+	 echo @@END load-1dev.txt@@' >"$tmp/vm1.out" 2>&1; then
+	cat "$tmp/vm1.out" >&2
+	echo "FAIL vm-tools (the 1-device VM run failed)"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+tr -d '\r' <"$tmp/console1.log" | grep -v '^\[ *[0-9]*\.[0-9]*\] ' >>"$tmp/out.txt"
 exec python3 "$here/vm-tools-check.py" "$tmp/out.txt" "$here/cdi-schema.json"
