@@ -24,6 +24,7 @@ pass=$((pass + $(grep -c '^PASS ' "$log"))) fail=$((fail + $(grep -c '^FAIL ' "$
 sh "$here/vm-tools-check.sh" >"$log" 2>&1
 rc=$?
 grep -v '^[0-9]* passed, ' "$log"
+# shellcheck disable=SC2046 # three numbers, split on purpose
 set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log")
 if [ $# -eq 3 ]; then
 	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
