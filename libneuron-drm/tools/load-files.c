@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE /* DT_* d_type values, strdup */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,19 +29,70 @@ static void reject(struct file_list *fl, load_report_fn report,
 	fl->errors++;
 }
 
+static size_t id_hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)ino;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/*
+ * The index set of (device, inode) of the listed files: open addressing,
+ * slots hold index + 1 (0 = empty), at most half full.  A tree of many
+ * thousand files must not cost a comparison with every earlier one.
+ */
+static int seen_insert(struct file_list *fl, size_t idx)
+{
+	size_t mask, i;
+
+	if ((fl->n + 1) * 2 > fl->seen_cap) {
+		size_t cap = fl->seen_cap ? fl->seen_cap * 2 : 1024, k;
+		size_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		free(fl->seen);
+		fl->seen = t;
+		fl->seen_cap = cap;
+		for (k = 0; k < fl->n; k++)
+			if (k != idx && seen_insert(fl, k) < 0)
+				return -ENOMEM;
+	}
+	mask = fl->seen_cap - 1;
+	for (i = id_hash(fl->v[idx].dev, fl->v[idx].ino) & mask; fl->seen[i];
+	     i = (i + 1) & mask)
+		;
+	fl->seen[i] = idx + 1;
+	return 0;
+}
+
+static bool seen_before(const struct file_list *fl, const struct stat *st)
+{
+	size_t mask = fl->seen_cap - 1, i;
+
+	if (!fl->seen_cap)
+		return false;
+	for (i = id_hash(st->st_dev, st->st_ino) & mask; fl->seen[i]; i = (i + 1) & mask) {
+		const struct load_file *f = &fl->v[fl->seen[i] - 1];
+
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
 static int add_file(struct file_list *fl, const char *path,
 		    const struct stat *st)
 {
 	uint64_t size = (uint64_t)st->st_size;
 	struct load_file *f;
-	size_t i;
 
 	/* The same file named twice (or reached twice) is loaded once. */
-	for (i = 0; i < fl->n; i++) {
-		if (fl->v[i].dev == st->st_dev && fl->v[i].ino == st->st_ino) {
-			fl->duplicates++;
-			return 0;
-		}
+	if (seen_before(fl, st)) {
+		fl->duplicates++;
+		return 0;
 	}
 
 	if (fl->n == fl->cap) {
@@ -60,6 +112,10 @@ static int add_file(struct file_list *fl, const char *path,
 	f->size = size;
 	f->dev = st->st_dev;
 	f->ino = st->st_ino;
+	if (seen_insert(fl, fl->n) < 0) {
+		free(f->path);
+		return -ENOMEM;
+	}
 	fl->n++;
 	fl->total_bytes += size;
 	if (size > fl->max_size)
@@ -224,6 +280,7 @@ void files_free(struct file_list *fl)
 	for (i = 0; i < fl->n; i++)
 		free(fl->v[i].path);
 	free(fl->v);
+	free(fl->seen);
 	memset(fl, 0, sizeof(*fl));
 }
 

@@ -26,6 +26,8 @@ struct file_list {
 	uint64_t max_size;	/* largest file */
 	unsigned int errors;	/* inputs rejected (each already reported) */
 	unsigned int duplicates; /* files reached again (same device and inode), not listed again */
+	size_t *seen;		/* hash set of (dev, ino) -> index + 1 */
+	size_t seen_cap;	/* its slots: 0 or a power of two */
 };
 
 /*
