@@ -35,7 +35,7 @@ CONFIG_H := $(DRIVER_DIR)/neuron_config.h
 
 # Host packages "make deps" installs when missing (QEMU's own build
 # dependencies are installed by sim/qemu/build.sh).
-DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev libisal-dev kmod cpio xz-utils \
+DEPS_PKGS := make gcc libc6-dev pkg-config libdrm-dev libisal-dev libncurses-dev kmod cpio xz-utils \
 	busybox-static sparse dkms perl python3 linux-source-6.12 \
 	seabios qemu-system-data libonnx-testdata
 

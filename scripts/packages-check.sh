@@ -13,7 +13,7 @@
 #  3. The example program built with pkg-config --cflags --libs
 #     libneuron-drm against the installed -dev package, and run.
 #  4. The installed tools and the DKMS-built module in a 2-device VM:
-#     neuron-ls, neuron-load of the -dev package's headers.
+#     neuron-ls, neuron-load of the -dev package's headers, neuron-top --once.
 #  5. apt-get purge: no file of the packages' lists (dpkg -L, taken before)
 #     left, no DKMS module or tree, no group.
 # Each check prints PASS/FAIL; the last line is the summary.
@@ -75,7 +75,7 @@ any_known() { # installed or config-files left: dpkg still knows it
 # Build dependencies (debian/control; dpkg-buildpackage checks them), the
 # linter, DKMS and the headers of the target kernel.
 scripts/deps.sh --stage packages dpkg-dev debhelper dh-dkms help2man \
-	libdrm-dev libisal-dev pkgconf python3 lintian dkms xz-utils \
+	libdrm-dev libisal-dev libncurses-dev pkgconf python3 lintian dkms xz-utils \
 	"linux-headers-$KVER"
 
 # One at a time per machine, and never beside dkms-check.sh: both use
@@ -215,7 +215,7 @@ versions() {
 	v=$(pkg-config --modversion libneuron-drm)
 	echo "pkg-config --modversion libneuron-drm: $v"
 	[[ $v == "$ver" ]] || return 1
-	for t in neuron-ls neuron-load; do
+	for t in neuron-ls neuron-load neuron-top; do
 		[[ $(command -v $t) == /usr/bin/$t ]] || return 1
 		$t --version | sed "s/^/$t --version: /"
 		[[ $($t --version | sed -n 1p) == "$t $ver" ]] || return 1
@@ -268,12 +268,14 @@ neuron-ls -V
 [ "$(cat /sys/module/neuron/version)" = '"$ver"' ]
 neuron-ls
 neuron-load --no-progress /root/data
+neuron-top --once -d 0.5
 echo "packages-vm: packaged tools and DKMS module OK"'
-check "neuron-ls and neuron-load (packaged) with the DKMS module in a VM" \
+check "neuron-ls, neuron-load, neuron-top (packaged) with the DKMS module in a VM" \
 	scripts/vm-run.sh -n 2 --no-stage --module "$ko" --timeout "$VM_TIMEOUT" \
 	--log "$logs/vm-packages.log" \
 	--copy /usr/bin/neuron-ls:/usr/bin/neuron-ls \
 	--copy /usr/bin/neuron-load:/usr/bin/neuron-load \
+	--copy /usr/bin/neuron-top:/usr/bin/neuron-top \
 	--copy "/usr/include/libneuron-drm:/root/data" -- "$guest"
 
 # ---------------------------------------------------------------------------

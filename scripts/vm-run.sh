@@ -13,7 +13,9 @@
 # TCG, with DEVICES neuron-v1 devices linked east/west in a ring, a busybox
 # initramfs carrying the DRM modules neuron.ko needs, neuron.ko itself and
 # /opt/neuron/{bin,tests,lib}, and runs COMMAND with /bin/sh -c in the guest.
-# --copy puts a host file or directory at GUEST path too (e.g. test data).
+# --copy puts a host file or directory at GUEST path too (e.g. test data),
+# in the initramfs: at most (VM_MEM - 256 MiB) / 3 and below 2 GiB in all
+# (597 MiB with the default 2G), or vm-run stops before booting.
 # --kernel debug boots instead the 7.3 debug kernel (KASAN, lockdep,
 # kmemleak, DMA-API debugging, ...) that scripts/mainline-build.sh builds
 # (or finds cached), with its own modules and the in-tree neuron.ko; after
@@ -77,6 +79,46 @@ done
 	die "-n must be 0..15 (slots 0x10..0x1e; 0x1f is the q35 LPC bridge)"
 command=$*
 [[ $kernel == debian || $kernel == debug ]] || die "--kernel must be debian or debug"
+mem=${VM_MEM:-2G}
+[[ $kernel == debug ]] && mem=${VM_MEM:-3G}
+
+# --copy goes into the initramfs, which has two limits, checked here, before
+# anything is built or booted: QEMU places an initrd only in guest RAM
+# below 4 GiB (q35: at most 2 GiB of it; "initrd is too large" otherwise),
+# and the guest unpacks it into its rootfs, a tmpfs of half the RAM left
+# beside the packed initrd and the kernel (~256 MiB): beyond a third of
+# what is left after the kernel, "Initramfs unpacking failed: write error"
+# and a panic.  This QEMU is built without virtfs (no virtio-9p share), so
+# larger data has no way in.
+mem_mib() { # QEMU -m syntax: N (MiB), NM, NG
+	case $1 in
+	*[Gg]) echo $((${1%[Gg]} * 1024)) ;;
+	*[Mm]) echo "${1%[Mm]}" ;;
+	*[!0-9]* | '') die "VM_MEM=$1: want N, NM or NG" ;;
+	*) echo "$1" ;;
+	esac
+}
+ram_mib=$(mem_mib "$mem")
+low_mib=$((ram_mib < 2048 ? ram_mib : 2048))
+initrd_max_mib=$(((ram_mib - 256) / 3))
+[[ $initrd_max_mib -lt $((low_mib - 1)) ]] || initrd_max_mib=$((low_mib - 1))
+copy_limit() { # WHAT BYTES
+	local mib=$((($2 + 1048575) / 1048576))
+	[[ $mib -le $initrd_max_mib ]] && return 0
+	die "--copy: $1 is $mib MiB; with ${ram_mib} MiB of guest RAM (VM_MEM=$mem)" \
+		"the initramfs can hold at most $initrd_max_mib MiB: QEMU loads an initrd" \
+		"only below 4 GiB of guest RAM (at most 2 GiB), and the guest unpacks it" \
+		"into a tmpfs of half the RAM the packed copy and the kernel leave." \
+		"Copy less, or raise VM_MEM (e.g. VM_MEM=4G allows $(((4096 - 256) / 3)) MiB);" \
+		"there is no other transport (this QEMU has no virtfs)."
+}
+copy_bytes=0
+for c in "${copies[@]}"; do
+	src=${c%%:*}
+	[[ $c == *:/* && -e $src ]] || die "--copy $c: want an existing HOST path and an absolute GUEST path"
+	copy_bytes=$((copy_bytes + $(du -sbL --apparent-size "$src" | cut -f1)))
+done
+copy_limit "what --copy names" "$copy_bytes"
 
 # ---------------------------------------------------------------------------
 # The debug kernel: built (or found cached) by mainline-build.sh, with the
@@ -312,6 +354,7 @@ report \$rc
 EOF
 chmod 755 "$rootfs/init"
 (cd "$rootfs" && find . -print0 | cpio --quiet -o -H newc -0 -R 0:0 >"$run/initrd.cpio")
+copy_limit "the initramfs" "$(stat -c %s "$run/initrd.cpio")"
 if [[ $kernel == debug ]]; then
 	cp "$vmlinuz" "$run/vmlinuz"
 	vmlinuz=$run/vmlinuz
@@ -325,8 +368,6 @@ fi
 # give 16 GiB per device, rounded up to a power of two, at least 64 GiB.
 hole=64
 while [[ $hole -lt $((ndev * 16)) ]]; do hole=$((hole * 2)); done
-mem=${VM_MEM:-2G}
-[[ $kernel == debug ]] && mem=${VM_MEM:-3G}
 
 append="console=ttyS0 loglevel=5 panic=-1 rdinit=/init mitigations=off"
 append+=" i8042.noaux i8042.nokbd i8042.nopnp"

@@ -579,6 +579,13 @@ neuron_drm_query_memory_usage(int fd,
  * The library checks the counts against their pointers and the
  * DRM_NEURON_SUBMIT_MAX_* limits before the system call.
  *
+ * Which engine and queue: any pair the device has (dma_engine_count x
+ * dma_queues_per_engine of DRM_NEURON_QUERY_DEVICE_INFO) except engine 2,
+ * queue 15, which the kernel keeps for its own jobs.  Jobs of one queue
+ * run and complete in order, so one queue per stream of dependent work
+ * needs no syncobj between its jobs; independent streams on different
+ * queues run side by side.  examples/dma-jobs.c is a complete program.
+ *
  * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
  * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
  * work (library), or from the kernel (engine or queue out of range, bad
@@ -586,10 +593,11 @@ neuron_drm_query_memory_usage(int fd,
  * DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; -ENOENT unknown BO
  * or syncobj handle; -EACCES a user descriptor outside the listed BOs;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
- * neighbour (or the link is down); -ECANCELED an earlier job of this file
- * timed out; -ENOSPC the file has file_jobs_max jobs not yet finished;
- * -EIO device wedged; -ENODEV (also a neighbour unbound since the import);
- * -ENOMEM; -EFAULT; -ENOTTY; -EBADF.
+ * neighbour (or the link is down); -EBUSY engine 2, queue 15 (the
+ * kernel's own queue); -ECANCELED an earlier job of this file timed out;
+ * -ENOSPC the file has file_jobs_max jobs not yet finished; -EIO device
+ * wedged; -ENODEV (also a neighbour unbound since the import); -ENOMEM;
+ * -EFAULT; -ENOTTY; -EBADF.
  */
 NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
 					struct drm_neuron_submit *submit);
@@ -699,8 +707,9 @@ NEURON_DRM_EXPORT int neuron_drm_syncobj_destroy(int fd, uint32_t handle);
  *
  * Signals are retried with the same absolute timeout.  Success means
  * signalled, not successful: a job that failed signals its fence with an
- * error that the syncobj wait does not report; check the data or use the
- * job's own error reporting.
+ * error that the syncobj wait does not report; ask
+ * neuron_drm_syncobj_status() afterwards (1: the job succeeded, a negative
+ * errno: it failed).
  *
  * Return: 0 when the condition holds; -ETIME when the timeout passed;
  * -EINVAL if @handles is NULL or @count is 0, or from the kernel for an

@@ -79,7 +79,8 @@ const char *neuron_drm_strerror(int err)
 		return "no such device node or object";
 	case EACCES:
 	case EPERM:
-		return "permission denied on the accel device node (root or the render group needed)";
+		/* The group of udev/70-neuron.rules (neuron-dkms creates it). */
+		return "permission denied on the accel device node (root or membership of group 'neuron' needed: adduser USER neuron)";
 	case ENOTTY:
 		return "not a DRM device, or an ioctl this driver does not know";
 	case EINVAL:

@@ -55,6 +55,10 @@ static int test_strerror(void)
 
 	CHECK(strstr(neuron_drm_strerror(-ENODEV), "no Neuron device"));
 	CHECK(strstr(neuron_drm_strerror(-EACCES), "permission"));
+	/* The group the udev rule and the README name, not "render". */
+	CHECK(strstr(neuron_drm_strerror(-EACCES), "group 'neuron'"));
+	CHECK(strstr(neuron_drm_strerror(-EPERM), "group 'neuron'"));
+	CHECK(!strstr(neuron_drm_strerror(-EACCES), "render"));
 	CHECK(strcmp(neuron_drm_strerror(0), "success") == 0);
 	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		const char *neg = neuron_drm_strerror(-codes[i]);

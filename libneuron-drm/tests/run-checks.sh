@@ -38,6 +38,7 @@ unit() { # BINARY
 }
 unit "$B/tests/neuron_drm_unit"
 [ -x "$B/tests/neuron_load_unit" ] && unit "$B/tests/neuron_load_unit"
+unit "$B/tests/neuron_top_unit"
 
 # 2. ABI: exported symbols, versions, soname
 sh tests/check-symbols.sh "$B/libneuron-drm.so.1" libneuron-drm.sym \
@@ -114,6 +115,72 @@ case $? in 0|3) result neuron-ls-state 0 ;; *) result neuron-ls-state 1 ;; esac
 "$B/neuron-ls" --no-such-option >"$log" 2>&1
 if [ $? -eq 2 ]; then result neuron-ls-usage 0; else result neuron-ls-usage 1; fi
 
+# 5b. write errors: output that could not be written is a failure (1), and
+#     says so, whatever the tool would have returned otherwise
+write_error() { # NAME ARGS...
+	name=$1
+	shift
+	if [ ! -w /dev/full ]; then
+		result "$name" 77 "no /dev/full"
+		return
+	fi
+	"$@" >/dev/full 2>"$log"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'write error on standard output' "$log"; then
+		result "$name" 0
+	else
+		echo "exit status $rc, expected 1 and a write error message" >>"$log"
+		result "$name" 1
+	fi
+}
+write_error neuron-ls-write-error "$B/neuron-ls"
+write_error neuron-ls-json-write-error "$B/neuron-ls" --json
+write_error neuron-ls-help-write-error "$B/neuron-ls" --help
+# --cdi: a bad kind is a usage error; no device, no spec (exit 3)
+"$B/neuron-ls" --cdi --cdi-kind neuron >"$log" 2>&1
+rc=$?
+"$B/neuron-ls" --cdi --json >>"$log" 2>&1
+rc2=$?
+if [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && grep -q 'want vendor/class' "$log"; then
+	result neuron-ls-cdi-usage 0
+else
+	result neuron-ls-cdi-usage 1
+fi
+
+# 5c. neuron-top without a terminal: a clear usage error, not a hang;
+#     --once and --prometheus need none (no device here: exit 3)
+if "$B/neuron-ls" >/dev/null 2>&1 || [ $? -ne 3 ]; then
+	result neuron-top-no-device 77 "this host has neuron devices"
+else
+	"$B/neuron-top" </dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q 'not a terminal' "$log"; then
+		"$B/neuron-top" --once -d 0.1 >"$log" 2>&1
+		rc1=$?
+		"$B/neuron-top" --prometheus -d 0.1 >"$log" 2>&1
+		rc2=$?
+		if [ $rc1 -eq 3 ] && [ $rc2 -eq 3 ] && grep -qx 'neuron_devices 0' "$log" &&
+		   grep -qx '# TYPE neuron_devices gauge' "$log"; then
+			result neuron-top-no-device 0
+		else
+			echo "exit statuses $rc1 $rc2" >>"$log"
+			result neuron-top-no-device 1
+		fi
+	else
+		result neuron-top-no-device 1
+	fi
+fi
+write_error neuron-top-write-error "$B/neuron-top" --prometheus -d 0.1
+# the terminal view in a pseudo-terminal: draw, refresh, sort keys, q
+if command -v python3 >/dev/null 2>&1; then
+	python3 tests/top-tty-check.py "$B/neuron-top" >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 77 ]; then result neuron-top-terminal 77 "$(cat "$log")"
+	else result neuron-top-terminal $rc; fi
+else
+	result neuron-top-terminal 77 "no python3"
+fi
+
 # 6. neuron-load command line: exit statuses of the input side
 if [ -x "$B/neuron-load" ]; then
 	d=$(mktemp -d /tmp/neuron-load-check.XXXXXX)
@@ -138,6 +205,34 @@ if [ -x "$B/neuron-load" ]; then
 	expect neuron-load-empty-file 4 --host-only "$d/empty.pb"
 	expect neuron-load-missing-file 4 "$d/missing.pb"
 	expect neuron-load-host-only 0 --host-only -v "$d/tree"
+	# one file: "1 file", never "1 files"; named twice: loaded once
+	{
+		"$B/neuron-load" --host-only "$d/tree/a.onnx" "$d/tree/a.onnx" 2>&1 &&
+		"$B/neuron-load" --host-only --no-progress "$d/tree/a.onnx" 2>&1
+	} >"$log"
+	if [ $? -eq 0 ] && grep -q 'host only: 1 file, ' "$log" &&
+	   grep -q '1 file named more than once: loaded once' "$log" &&
+	   ! grep -q '1 files' "$log"; then
+		result neuron-load-plurals 0
+	else
+		result neuron-load-plurals 1
+	fi
+	# --help names the real limit (one DRAM channel), and one kind of unit
+	"$B/neuron-load" --help >"$log" 2>&1
+	if grep -q 'larger than one DRAM channel' "$log" &&
+	   ! grep -q 'larger than device DRAM' "$log" && ! grep -q 'MB/s' "$log"; then
+		result neuron-load-help-limit 0
+	else
+		result neuron-load-help-limit 1
+	fi
+	# files of /proc: not "empty file", rejected as what they are
+	expect neuron-load-proc-file 4 --host-only /proc/self/status
+	if grep -q 'empty' "$log" || ! grep -q 'a file of proc' "$log"; then
+		result neuron-load-proc-message 1
+	else
+		result neuron-load-proc-message 0
+	fi
+	write_error neuron-load-write-error "$B/neuron-load" --host-only "$d/tree"
 	if "$B/neuron-ls" >/dev/null 2>&1 || [ $? -ne 3 ]; then
 		result neuron-load-no-device 77 "this host has neuron devices"
 	else

@@ -33,6 +33,7 @@
 
 #include "crc32c.h"
 #include "load-device.h"
+#include "tool-output.h"
 
 /* Bytes per staging half: large enough for few jobs, small for the guest. */
 #define STAGE_HALF (16ull << 20)
@@ -199,9 +200,10 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-static double mb_per_s(uint64_t bytes, double secs)
+/* MiB/s: the same powers of 1024 as every size the tools print. */
+static double mib_per_s(uint64_t bytes, double secs)
 {
-	return secs > 0 ? (double)bytes / secs / 1e6 : 0.0;
+	return secs > 0 ? (double)bytes / secs / 1048576.0 : 0.0;
 }
 
 /* ---- allocation ---------------------------------------------------------- */
@@ -235,7 +237,7 @@ static int check_room(struct device *d, int idx, uint64_t need)
 {
 	struct drm_neuron_query_memory_usage mu;
 	uint64_t free_bytes = 0, largest = 0;
-	char a[32], b[32];
+	char a[64], b[64];
 	uint32_t r;
 	int ret;
 
@@ -252,10 +254,10 @@ static int check_room(struct device *d, int idx, uint64_t need)
 			largest = mu.regions[r].largest_free;
 	}
 	if (need > free_bytes) {
-		format_bytes(need, a, sizeof(a));
-		format_bytes(free_bytes, b, sizeof(b));
+		format_bytes_pair(need, free_bytes, a, b, sizeof(a));
 		fprintf(stderr, "neuron-load: device %d (%s): the files need %s of "
-			"device DRAM, only %s is free\n", idx, d->node.path, a, b);
+			"device DRAM (each file rounded up to whole pages), only %s "
+			"is free\n", idx, d->node.path, a, b);
 		return -ENOSPC;
 	}
 	return 0;
@@ -669,10 +671,11 @@ static void summary(struct load_ctx *c, bool ok)
 	int k;
 
 	format_bytes(bytes, total, sizeof(total));
-	printf("neuron-load: %zu files, %s (%" PRIu64 " bytes), %d device%s\n",
-	       c->fl->n, total, bytes, ds->n, ds->n == 1 ? "" : "s");
+	printf("neuron-load: %zu %s, %s (%" PRIu64 " bytes), %d %s\n",
+	       c->fl->n, tool_plural(c->fl->n, "file", "files"), total, bytes,
+	       ds->n, tool_plural((uint64_t)ds->n, "device", "devices"));
 	printf("  %-6s %-18s %-14s %-19s %9s %9s  %s\n", "device", "node",
-	       "PCI", "data in from", "in MB/s", "rd MB/s", "verified");
+	       "PCI", "data in from", "in MiB/s", "rd MiB/s", "verified");
 	for (k = 0; k < ds->n; k++) {
 		int idx = ds->ring[k];
 		struct device *d = &ds->v[idx];
@@ -685,15 +688,21 @@ static void summary(struct load_ctx *c, bool ok)
 				 ds->ring[k - 1]);
 		printf("  %-6d %-18s %-14s %-19s %9.1f %9.1f  %zu/%zu%s\n", idx,
 		       d->node.path, d->node.pci_slot[0] ? d->node.pci_slot : "-",
-		       from, mb_per_s(bytes, d->st.in_secs),
-		       mb_per_s(bytes, d->st.read_secs), d->st.verified,
+		       from, mib_per_s(bytes, d->st.in_secs),
+		       mib_per_s(bytes, d->st.read_secs), d->st.verified,
 		       c->fl->n, d->st.mismatched ? " MISMATCH" :
 		       d->st.verified == c->fl->n ? " OK" : "");
 	}
-	if (ok)
-		printf("neuron-load: OK: all %zu files verified bit-exact "
-		       "(CRC-32C and byte compare) on all %d devices\n",
-		       c->fl->n, ds->n);
+	if (ok && c->fl->n == 1 && ds->n == 1)
+		printf("neuron-load: OK: the file verified bit-exact (CRC-32C and "
+		       "byte compare) on the device\n");
+	else if (ok)
+		printf("neuron-load: OK: %s %zu %s verified bit-exact (CRC-32C and "
+		       "byte compare) on %s %d %s\n",
+		       c->fl->n == 1 ? "the" : "all", c->fl->n,
+		       tool_plural(c->fl->n, "file", "files"),
+		       ds->n == 1 ? "the" : "all", ds->n,
+		       tool_plural((uint64_t)ds->n, "device", "devices"));
 	else
 		printf("neuron-load: FAILED: not every file was verified on "
 		       "every device (see the messages above)\n");

@@ -5,11 +5,13 @@
 #define _DEFAULT_SOURCE /* DT_* d_type values, strdup */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -27,9 +29,71 @@ static void reject(struct file_list *fl, load_report_fn report,
 	fl->errors++;
 }
 
-static int add_file(struct file_list *fl, const char *path, uint64_t size)
+static size_t id_hash(dev_t dev, ino_t ino)
 {
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)ino;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/*
+ * The index set of (device, inode) of the listed files: open addressing,
+ * slots hold index + 1 (0 = empty), at most half full.  A tree of many
+ * thousand files must not cost a comparison with every earlier one.
+ */
+static int seen_insert(struct file_list *fl, size_t idx)
+{
+	size_t mask, i;
+
+	if ((fl->n + 1) * 2 > fl->seen_cap) {
+		size_t cap = fl->seen_cap ? fl->seen_cap * 2 : 1024, k;
+		size_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		free(fl->seen);
+		fl->seen = t;
+		fl->seen_cap = cap;
+		for (k = 0; k < fl->n; k++)
+			if (k != idx && seen_insert(fl, k) < 0)
+				return -ENOMEM;
+	}
+	mask = fl->seen_cap - 1;
+	for (i = id_hash(fl->v[idx].dev, fl->v[idx].ino) & mask; fl->seen[i];
+	     i = (i + 1) & mask)
+		;
+	fl->seen[i] = idx + 1;
+	return 0;
+}
+
+static bool seen_before(const struct file_list *fl, const struct stat *st)
+{
+	size_t mask = fl->seen_cap - 1, i;
+
+	if (!fl->seen_cap)
+		return false;
+	for (i = id_hash(st->st_dev, st->st_ino) & mask; fl->seen[i]; i = (i + 1) & mask) {
+		const struct load_file *f = &fl->v[fl->seen[i] - 1];
+
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+static int add_file(struct file_list *fl, const char *path,
+		    const struct stat *st)
+{
+	uint64_t size = (uint64_t)st->st_size;
 	struct load_file *f;
+
+	/* The same file named twice (or reached twice) is loaded once. */
+	if (seen_before(fl, st)) {
+		fl->duplicates++;
+		return 0;
+	}
 
 	if (fl->n == fl->cap) {
 		size_t cap = fl->cap ? fl->cap * 2 : 256;
@@ -46,6 +110,12 @@ static int add_file(struct file_list *fl, const char *path, uint64_t size)
 	if (!f->path)
 		return -ENOMEM;
 	f->size = size;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	if (seen_insert(fl, fl->n) < 0) {
+		free(f->path);
+		return -ENOMEM;
+	}
 	fl->n++;
 	fl->total_bytes += size;
 	if (size > fl->max_size)
@@ -53,12 +123,55 @@ static int add_file(struct file_list *fl, const char *path, uint64_t size)
 	return 0;
 }
 
+/*
+ * File systems whose files have no size before they are read: procfs says
+ * 0, sysfs a page, and the content is made up at each read (it can change
+ * between the load and the verification).  Magic numbers of
+ * <linux/magic.h>, spelled out so that no kernel header is needed.
+ */
+static const char *pseudo_fs_name(const char *path)
+{
+	static const struct { unsigned long magic; const char *name; } fs[] = {
+		{ 0x9fa0, "proc" },		/* PROC_SUPER_MAGIC */
+		{ 0x62656572, "sysfs" },	/* SYSFS_MAGIC */
+		{ 0x64626720, "debugfs" },	/* DEBUGFS_MAGIC */
+		{ 0x74726163, "tracefs" },	/* TRACEFS_MAGIC */
+		{ 0x73636673, "securityfs" },	/* SECURITYFS_MAGIC */
+		{ 0x62656570, "configfs" },	/* CONFIGFS_MAGIC */
+		{ 0x27e0eb, "cgroup" },		/* CGROUP_SUPER_MAGIC */
+		{ 0x63677270, "cgroup2" },	/* CGROUP2_SUPER_MAGIC */
+		{ 0xcafe4a11, "bpf" },		/* BPF_FS_MAGIC */
+		{ 0xde5e81e4, "efivarfs" },	/* EFIVARFS_MAGIC */
+		{ 0x6165676c, "pstore" },	/* PSTORE_MAGIC */
+	};
+	struct statfs sf;
+	size_t i;
+
+	if (statfs(path, &sf) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)sf.f_type == fs[i].magic)
+			return fs[i].name;
+	return NULL;
+}
+
 /* A regular file passed every check we can make without reading it all. */
 static int check_file(struct file_list *fl, load_report_fn report,
 		      const char *path, const struct stat *st)
 {
+	const char *pseudo = pseudo_fs_name(path);
 	int fd;
 
+	if (pseudo) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "a file of %s, whose size is not known "
+			 "before it is read (stat says %lld bytes) and whose content "
+			 "can change between reads: copy it to a regular file first",
+			 pseudo, (long long)st->st_size);
+		reject(fl, report, path, msg);
+		return 0;
+	}
 	if (st->st_size == 0) {
 		reject(fl, report, path, "empty file (nothing to load)");
 		return 0;
@@ -73,7 +186,7 @@ static int check_file(struct file_list *fl, load_report_fn report,
 		return 0;
 	}
 	close(fd);
-	return add_file(fl, path, (uint64_t)st->st_size);
+	return add_file(fl, path, st);
 }
 
 static int cmp_names(const struct dirent **a, const struct dirent **b)
@@ -167,6 +280,7 @@ void files_free(struct file_list *fl)
 	for (i = 0; i < fl->n; i++)
 		free(fl->v[i].path);
 	free(fl->v);
+	free(fl->seen);
 	memset(fl, 0, sizeof(*fl));
 }
 

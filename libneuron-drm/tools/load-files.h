@@ -8,12 +8,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct load_file {
 	char *path;	/* as reached from the command line */
 	uint64_t size;	/* bytes, from stat() at collection time */
 	uint32_t crc;	/* CRC-32C of the content, valid once read */
 	int read_ok;	/* crc is valid */
+	dev_t dev;	/* identity: a file reached twice is listed once */
+	ino_t ino;
 };
 
 struct file_list {
@@ -22,6 +25,9 @@ struct file_list {
 	uint64_t total_bytes;
 	uint64_t max_size;	/* largest file */
 	unsigned int errors;	/* inputs rejected (each already reported) */
+	unsigned int duplicates; /* files reached again (same device and inode), not listed again */
+	size_t *seen;		/* hash set of (dev, ino) -> index + 1 */
+	size_t seen_cap;	/* its slots: 0 or a power of two */
 };
 
 /*
@@ -33,9 +39,12 @@ typedef void (*load_report_fn)(const char *path, const char *reason);
 /*
  * files_collect() - add @arg (a file, or a directory walked recursively in
  * sorted order) to @fl.  Rejected inputs -- missing, unreadable, empty,
- * not a regular file or directory -- are reported and counted in
- * @fl->errors; walking continues so that the user sees every problem at
- * once.  Symbolic links given as @arg are followed; inside directories,
+ * not a regular file or directory, a file of a pseudo file system (proc,
+ * sysfs, debugfs...: no size before reading, content made at each read)
+ * -- are reported and counted in @fl->errors; walking continues so that
+ * the user sees every problem at once.  A file already in the list (same
+ * device and inode: named twice, or through a link) is not added again
+ * and counted in @fl->duplicates.  Symbolic links given as @arg are followed; inside directories,
  * links to files are followed and links to directories are not (no
  * loops).  Returns 0, or -ENOMEM (the list is then unusable).
  */

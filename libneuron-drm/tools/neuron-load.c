@@ -18,8 +18,10 @@
  *   1  a device error, a verification mismatch or a read error
  *   2  usage error
  *   3  no Neuron device found
- *   4  bad input (missing, unreadable or empty file, file larger than
- *      device DRAM, no file at all); nothing was loaded
+ *   4  bad input (missing, unreadable or empty file, a file of /proc or
+ *      /sys, a file larger than one DRAM channel, no file at all);
+ *      nothing was loaded
+ * A write error on stdout (a full disk, "> /dev/full") exits with 1.
  *
  * Structure: load-files.c (input side: walk, read, reject), here (options,
  * devices, ring, pre-flight checks), load-device.c (buffer objects, DMA
@@ -40,6 +42,7 @@
 #include "load-device.h"
 #include "load-files.h"
 #include "progress.h"
+#include "tool-output.h"
 #include "tool-version.h"
 
 #define EXIT_FAIL 1
@@ -72,10 +75,17 @@ static void usage(FILE *f)
 		"  -h, --help     this text\n"
 		"  -V, --version  versions of the tool, the library and neuron.ko\n"
 		"\n"
-		"Exit status: 0 all verified; 1 device error, mismatch or read\n"
-		"error; 2 usage error; 3 no Neuron device; 4 bad input (missing,\n"
-		"unreadable or empty file, file larger than device DRAM, files\n"
-		"that do not fit in device DRAM together).\n");
+		"A file named twice (or reached twice through a link) is loaded\n"
+		"once.  Files of /proc, /sys and other pseudo file systems are\n"
+		"rejected: copy them to a regular file first.  Sizes are in KiB,\n"
+		"MiB, GiB (powers of 1024), throughput in MiB/s.\n"
+		"\n"
+		"Exit status: 0 all verified; 1 device error, mismatch, read or\n"
+		"write error; 2 usage error; 3 no Neuron device; 4 bad input\n"
+		"(missing, unreadable or empty file, a file of a pseudo file\n"
+		"system, a file larger than one DRAM channel -- 4 GiB on\n"
+		"Inferentia: a buffer never spans channels --, files that do not\n"
+		"fit in the free device DRAM together).\n");
 }
 
 /* ---- devices ------------------------------------------------------------ */
@@ -287,6 +297,7 @@ int main(int argc, char **argv)
 	uint64_t dram_min = UINT64_MAX;
 	int c, i, ret, status;
 
+	tool_output_init("neuron-load");
 	while ((c = getopt_long(argc, argv, "qvhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HOST_ONLY:
@@ -349,6 +360,9 @@ int main(int argc, char **argv)
 		files_free(&fl);
 		return EXIT_INPUT;
 	}
+	if (fl.duplicates && !opt.quiet)
+		fprintf(stderr, "neuron-load: %u %s named more than once: loaded once\n",
+			fl.duplicates, tool_plural(fl.duplicates, "file", "files"));
 	format_bytes(fl.total_bytes, total, sizeof(total));
 
 	if (opt.host_only) {
@@ -359,10 +373,12 @@ int main(int argc, char **argv)
 			files_free(&fl);
 			return EXIT_FAIL;
 		}
-		printf("neuron-load: host only: %zu files, %s (%" PRIu64
+		printf("neuron-load: host only: %zu %s, %s (%" PRIu64
 		       " bytes) read and checksummed in %.2f s (%.1f MiB/s)%s; "
 		       "nothing was loaded onto a device\n",
-		       fl.n - (size_t)failures, total, fl.total_bytes, secs,
+		       fl.n - (size_t)failures,
+		       tool_plural(fl.n - (size_t)failures, "file", "files"),
+		       total, fl.total_bytes, secs,
 		       secs > 0 ? (double)fl.total_bytes / secs / 1048576.0 : 0.0,
 		       failures ? ", READ ERRORS" : "");
 		files_free(&fl);
@@ -392,13 +408,13 @@ int main(int argc, char **argv)
 	ret = 0;
 	for (size_t k = 0; k < fl.n; k++) {
 		if (fl.v[k].size > dram_min) {
-			char sz[32], dram[32];
+			char sz[64], dram[64];
 
-			format_bytes(fl.v[k].size, sz, sizeof(sz));
-			format_bytes(dram_min, dram, sizeof(dram));
-			fprintf(stderr, "neuron-load: %s: file larger than device DRAM "
-				"(%s > %s, one DRAM channel: a buffer never spans "
-				"channels)\n", fl.v[k].path, sz, dram);
+			format_bytes_pair(fl.v[k].size, dram_min, sz, dram,
+					  sizeof(sz));
+			fprintf(stderr, "neuron-load: %s: file larger than one "
+				"device DRAM channel (%s > %s): a buffer never spans "
+				"channels\n", fl.v[k].path, sz, dram);
 			ret = 1;
 		}
 	}
@@ -408,8 +424,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!opt.quiet) {
-		printf("neuron-load: %zu files, %s; %d device%s, ring:", fl.n, total,
-		       ds.n, ds.n == 1 ? "" : "s");
+		printf("neuron-load: %zu %s, %s; %d %s, ring:", fl.n,
+		       tool_plural(fl.n, "file", "files"), total, ds.n,
+		       tool_plural((uint64_t)ds.n, "device", "devices"));
 		for (i = 0; i < ds.n; i++)
 			printf(" %s%d", i ? "-> " : "", ds.ring[i]);
 		printf("\n");

@@ -11,16 +11,20 @@
  *      (its row shows the error)
  *   2  usage error
  *   3  no neuron device found (the listing, or the JSON, is still printed)
+ * A write error on stdout (a full disk, "> /dev/full") exits with 1.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* major(), minor() */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "neuron_drm.h"
+#include "tool-output.h"
 #include "tool-version.h"
 
 #define EXIT_ERROR 1
@@ -65,6 +69,11 @@ static void usage(FILE *f)
 		"  -j, --json     machine-readable JSON on stdout\n"
 		"  -s, --state    also read DMA engine states and semaphores\n"
 		"                 (one firmware request per value: slower)\n"
+		"  --cdi          a Container Device Interface spec (JSON) naming\n"
+		"                 every device by index, and \"all\": save it as\n"
+		"                 /etc/cdi/neuron.json, then podman run --device\n"
+		"                 aws.amazon.com/neuron=all ...\n"
+		"  --cdi-kind KIND  the spec's kind (default aws.amazon.com/neuron)\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  versions of the tool, the library and neuron.ko\n"
 		"\n"
@@ -73,8 +82,9 @@ static void usage(FILE *f)
 		"that is down, '?' for a link whose peer did not answer, 'id 0xN' for\n"
 		"a peer not bound on this host.\n"
 		"\n"
-		"Exit status: 0 listed; 1 a device could not be queried or the\n"
-		"listing failed; 2 usage error; 3 no Neuron device found.\n");
+		"Exit status: 0 listed; 1 a device could not be queried, the\n"
+		"listing failed or could not be written; 2 usage error; 3 no\n"
+		"Neuron device found.\n");
 }
 
 static int index_of_minor(const struct dev *d, int n, int minor)
@@ -467,6 +477,78 @@ static void print_table(const struct dev *d, int n, bool state)
 	}
 }
 
+#define CDI_KIND_DEFAULT "aws.amazon.com/neuron"
+
+static void json_str(const char *s);
+
+/*
+ * A CDI kind is "vendor/class": vendor a DNS-like name, class a word
+ * (the CNCF Container Device Interface spec).
+ */
+static bool cdi_kind_valid(const char *kind)
+{
+	const char *slash = strchr(kind, '/'), *p;
+
+	if (!slash || slash == kind || !slash[1] || strchr(slash + 1, '/'))
+		return false;
+	for (p = kind; *p; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+
+		if (p == slash)
+			continue;
+		/* first and last character of each part: a letter or digit */
+		if ((p == kind || p == slash + 1 || p[1] == '/' || !p[1]) && !alnum)
+			return false;
+		if (!alnum && *p != '.' && *p != '-' && *p != '_')
+			return false;
+	}
+	return true;
+}
+
+static void cdi_node(const struct dev *c, bool last)
+{
+	struct stat st;
+
+	printf("          {\"path\": ");
+	json_str(c->node.path);
+	/*
+	 * type, major and minor from the node itself, so that the runtime
+	 * creates the same character device in the container; "rw": the
+	 * cgroup access a user of the node needs (no mknod).
+	 */
+	if (stat(c->node.path, &st) == 0 && S_ISCHR(st.st_mode))
+		printf(", \"type\": \"c\", \"major\": %u, \"minor\": %u",
+		       major(st.st_rdev), minor(st.st_rdev));
+	printf(", \"permissions\": \"rw\"}%s\n", last ? "" : ",");
+}
+
+/*
+ * --cdi: the CNCF Container Device Interface spec of these devices.  One
+ * device per index ("0", "1", ...) and "all".  cdiVersion 0.5.0: every
+ * field used here exists in it, and it is what the CDI parser of Debian
+ * bookworm's podman and containerd reads.
+ */
+static void print_cdi(const struct dev *d, int n, const char *kind)
+{
+	int i, k;
+
+	printf("{\n  \"cdiVersion\": \"0.5.0\",\n  \"kind\": ");
+	json_str(kind);
+	printf(",\n  \"devices\": [\n");
+	for (i = 0; i < n; i++) {
+		printf("    {\n      \"name\": \"%d\",\n      \"containerEdits\": {\n"
+		       "        \"deviceNodes\": [\n", i);
+		cdi_node(&d[i], true);
+		printf("        ]\n      }\n    },\n");
+	}
+	printf("    {\n      \"name\": \"all\",\n      \"containerEdits\": {\n"
+	       "        \"deviceNodes\": [\n");
+	for (k = 0; k < n; k++)
+		cdi_node(&d[k], k == n - 1);
+	printf("        ]\n      }\n    }\n  ]\n}\n");
+}
+
 /* Print @s as a JSON string (quotes and escapes). */
 static void json_str(const char *s)
 {
@@ -494,7 +576,7 @@ static void json_link(const struct dev *c, int l)
 	}
 	printf("{\"up\": %s, ", (lk->flags & DRM_NEURON_LINK_UP) ? "true" : "false");
 	if (lk->flags & DRM_NEURON_LINK_PEER_ID_VALID)
-		printf("\"peer_device_id\": %" PRIu32 ", ", lk->peer_device_id);
+		printf("\"peer_device_id\": \"0x%08" PRIx32 "\", ", lk->peer_device_id);
 	else
 		printf("\"peer_device_id\": null, ");
 	if (c->peer[l] >= 0)
@@ -517,13 +599,26 @@ static void json_memory(const struct dev *c)
 	for (r = 0; r < c->mem.region_count; r++) {
 		const struct drm_neuron_memory_region *m = &c->mem.regions[r];
 
-		printf("%s{\"type\": \"%s\", \"index\": %" PRIu32 ", \"total\": %"
-		       PRIu64 ", \"used\": %" PRIu64 ", \"largest_free\": %" PRIu64 "}",
-		       r ? ", " : "",
-		       m->type == DRM_NEURON_REGION_DRAM ? "dram" :
+		bool dram = m->type == DRM_NEURON_REGION_DRAM;
+
+		printf("%s{\"type\": \"%s\", \"index\": %" PRIu32 ", \"total\": ",
+		       r ? ", " : "", dram ? "dram" :
 		       m->type == DRM_NEURON_REGION_HOST ? "host" : "unknown",
-		       m->index, (uint64_t)m->total, (uint64_t)m->used,
-		       (uint64_t)m->largest_free);
+		       m->index);
+		/*
+		 * Host BOs are pages of host memory, no pool of the device:
+		 * the driver reports total 0 for "no limit of its own", which
+		 * JSON says as null (so is largest_free).
+		 */
+		if (dram)
+			printf("%" PRIu64, (uint64_t)m->total);
+		else
+			printf("null");
+		printf(", \"used\": %" PRIu64 ", \"largest_free\": ", (uint64_t)m->used);
+		if (dram)
+			printf("%" PRIu64 "}", (uint64_t)m->largest_free);
+		else
+			printf("null}");
 	}
 	printf("]},\n");
 }
@@ -588,14 +683,15 @@ static void print_json(const struct dev *d, int n, int list_err)
 			json_str(c->node.pci_slot);
 		else
 			printf("null");
-		printf(",\n      \"pci_vendor_id\": %u,\n      \"pci_device_id\": %u,\n",
+		/* Ids as lspci writes them: hex strings, never decimal numbers. */
+		printf(",\n      \"pci_vendor_id\": \"0x%04x\",\n      \"pci_device_id\": \"0x%04x\",\n",
 		       c->node.pci_vendor, c->node.pci_device);
 		printf("      \"driver_version\": \"%d.%d.%d\",\n", c->node.drv_major,
 		       c->node.drv_minor, c->node.drv_patchlevel);
 		if (info_ok) {
-			printf("      \"device_id\": %" PRIu32 ",\n", in->device_id);
-			printf("      \"pci_revision\": %u,\n", in->pci_revision);
-			printf("      \"firmware\": {\"ready\": %s, \"status\": %" PRIu32 "},\n",
+			printf("      \"device_id\": \"0x%08" PRIx32 "\",\n", in->device_id);
+			printf("      \"pci_revision\": \"0x%02x\",\n", in->pci_revision);
+			printf("      \"firmware\": {\"ready\": %s, \"status\": \"0x%08" PRIx32 "\"},\n",
 			       (in->fw_status & DRM_NEURON_FW_STATUS_READY) ? "true" : "false",
 			       in->fw_status);
 			printf("      \"nc_count\": %" PRIu32 ",\n", in->nc_count);
@@ -604,7 +700,7 @@ static void print_json(const struct dev *d, int n, int list_err)
 			       ", \"channel_size\": %" PRIu64 ", \"size\": %" PRIu64 "},\n",
 			       in->dram_channel_count, (uint64_t)in->dram_channel_size,
 			       (uint64_t)in->dram_size);
-			printf("      \"capabilities\": %" PRIu64 ",\n",
+			printf("      \"capabilities\": \"0x%016" PRIx64 "\",\n",
 			       (uint64_t)in->capabilities);
 			json_memory(c);
 			json_cores(c);
@@ -668,8 +764,11 @@ static void print_json(const struct dev *d, int n, int list_err)
 
 int main(int argc, char **argv)
 {
+	enum { OPT_CDI = 256, OPT_CDI_KIND };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "cdi", no_argument, NULL, OPT_CDI },
+		{ "cdi-kind", required_argument, NULL, OPT_CDI_KIND },
 		{ "state", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -677,9 +776,11 @@ int main(int argc, char **argv)
 	};
 	struct neuron_drm_node *nodes = NULL;
 	struct dev *d = NULL;
-	bool json = false, state = false, failed = false;
+	bool json = false, state = false, failed = false, cdi = false;
+	const char *cdi_kind = CDI_KIND_DEFAULT;
 	int c, n, i, l;
 
+	tool_output_init("neuron-ls");
 	while ((c = getopt_long(argc, argv, "jshV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -687,6 +788,17 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			state = true;
+			break;
+		case OPT_CDI:
+			cdi = true;
+			break;
+		case OPT_CDI_KIND:
+			cdi_kind = optarg;
+			if (!cdi_kind_valid(cdi_kind)) {
+				fprintf(stderr, "neuron-ls: --cdi-kind %s: want vendor/class "
+					"(e.g. %s)\n", cdi_kind, CDI_KIND_DEFAULT);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -702,6 +814,10 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "neuron-ls: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cdi && (json || state)) {
+		fprintf(stderr, "neuron-ls: --cdi goes with neither --json nor --state\n");
 		return EXIT_USAGE;
 	}
 
@@ -748,7 +864,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (json)
+	if (cdi && n == 0)
+		fprintf(stderr, "neuron-ls: no Neuron device: no CDI spec written\n");
+	else if (cdi)
+		print_cdi(d, n, cdi_kind);
+	else if (json)
 		print_json(d, n, 0);
 	else if (n == 0)
 		printf("No Neuron devices found.\n");

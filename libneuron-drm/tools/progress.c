@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "progress.h"
+#include "tool-output.h"
 
 #define BAR_WIDTH 30
 #define REDRAW_INTERVAL 0.1 /* seconds: 10 redraws per second at most */
@@ -33,6 +34,23 @@ void format_bytes(uint64_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%.1f %s", v, unit[u]);
 }
 
+void format_bytes_pair(uint64_t a, uint64_t b, char *abuf, char *bbuf,
+		       size_t len)
+{
+	format_bytes(a, abuf, len);
+	format_bytes(b, bbuf, len);
+	/*
+	 * "need 8.0 GiB, only 8.0 GiB free" hides the difference (a reserved
+	 * page): when the rounded forms agree, say the exact bytes too.
+	 */
+	if (a != b && strcmp(abuf, bbuf) == 0) {
+		size_t la = strlen(abuf), lb = strlen(bbuf);
+
+		snprintf(abuf + la, len - la, " (%llu bytes)", (unsigned long long)a);
+		snprintf(bbuf + lb, len - lb, " (%llu bytes)", (unsigned long long)b);
+	}
+}
+
 void progress_init(struct progress *p, FILE *out, int tty, int quiet)
 {
 	memset(p, 0, sizeof(*p));
@@ -55,9 +73,10 @@ static void draw(struct progress *p, int final)
 	format_bytes(p->bytes_done, done, sizeof(done));
 	format_bytes(p->bytes_total, total, sizeof(total));
 	/* \033[K clears what a longer previous line left behind. */
-	fprintf(p->out, "\r%-12s [%s] %3d%%  %zu/%zu files  %s/%s\033[K%s",
+	fprintf(p->out, "\r%-12s [%s] %3d%%  %zu/%zu %s  %s/%s\033[K%s",
 		p->phase, bar, (int)(frac * 100.0), p->files_done,
-		p->files_total, done, total, final ? "\n" : "");
+		p->files_total, tool_plural(p->files_total, "file", "files"),
+		done, total, final ? "\n" : "");
 	fflush(p->out);
 }
 
@@ -80,7 +99,8 @@ void progress_start(struct progress *p, const char *phase, size_t files,
 		draw(p, 0);
 	} else {
 		format_bytes(bytes, total, sizeof(total));
-		fprintf(p->out, "%s: %zu files, %s\n", phase, files, total);
+		fprintf(p->out, "%s: %zu %s, %s\n", phase, files,
+			tool_plural(files, "file", "files"), total);
 	}
 }
 
@@ -104,8 +124,9 @@ void progress_add(struct progress *p, size_t files, uint64_t bytes)
 	quarter = p->bytes_total ? (int)(p->bytes_done * 4 / p->bytes_total) : 4;
 	if (quarter > p->last_quarter && quarter < 4) {
 		p->last_quarter = quarter;
-		fprintf(p->out, "%s: %d%% (%zu/%zu files)\n", p->phase,
-			quarter * 25, p->files_done, p->files_total);
+		fprintf(p->out, "%s: %d%% (%zu/%zu %s)\n", p->phase,
+			quarter * 25, p->files_done, p->files_total,
+			tool_plural(p->files_total, "file", "files"));
 	}
 }
 
@@ -120,8 +141,9 @@ double progress_end(struct progress *p)
 		draw(p, 1);
 	} else {
 		format_bytes(p->bytes_done, done, sizeof(done));
-		fprintf(p->out, "%s: done, %zu files, %s in %.2f s\n", p->phase,
-			p->files_done, done, secs);
+		fprintf(p->out, "%s: done, %zu %s, %s in %.2f s\n", p->phase,
+			p->files_done, tool_plural(p->files_done, "file", "files"),
+			done, secs);
 	}
 	return secs;
 }

@@ -28,6 +28,14 @@ double now_seconds(void);
 /* "12.3 MiB" style size into @buf. */
 void format_bytes(uint64_t bytes, char *buf, size_t len);
 
+/*
+ * Both sizes into @abuf and @bbuf (@len bytes each), with the exact byte
+ * counts added when their rounded forms would read the same although the
+ * sizes differ.
+ */
+void format_bytes_pair(uint64_t a, uint64_t b, char *abuf, char *bbuf,
+		       size_t len);
+
 void progress_init(struct progress *p, FILE *out, int tty, int quiet);
 void progress_start(struct progress *p, const char *phase, size_t files,
 		    uint64_t bytes);
