@@ -213,13 +213,32 @@ bool neuron_putils_write(NeuronState *s, uint32_t off, uint32_t val)
     return false;
 }
 
-void neuron_nc_reset(NeuronState *s)
+/*
+ * Reset the cores in @nc_mask: semaphores, events and their notification
+ * queues' configuration (PUTILS).  A device reset passes all cores; a TPB
+ * reset (§8.1) only the map's.
+ */
+void neuron_nc_reset(NeuronState *s, unsigned nc_mask)
 {
     int i;
 
-    memset(s->nc, 0, sizeof(s->nc));
     for (i = 0; i < NEURON_NUM_NC; i++) {
+        GHashTableIter it;
+        gpointer key;
+
+        if (!(nc_mask & (1u << i))) {
+            continue;
+        }
+        memset(&s->nc[i], 0, sizeof(s->nc[i]));
         s->nc[i].nq_phase = true;
+        memset(&s->apb[(NEURON_PUTILS_BASE + i * NEURON_PUTILS_STRIDE) >> 2],
+               0, NEURON_PUTILS_STRIDE);
+        /* the rest of the core's window (sparse storage) */
+        g_hash_table_iter_init(&it, s->tpb_store);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            if (GPOINTER_TO_UINT(key) / NEURON_NC_STRIDE == i) {
+                g_hash_table_iter_remove(&it);
+            }
+        }
     }
-    g_hash_table_remove_all(s->tpb_store);
 }

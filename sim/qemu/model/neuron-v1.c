@@ -414,7 +414,7 @@ static void neuron_state_reset(NeuronState *s, bool keep_mailbox)
         }
     }
     neuron_udma_reset(s);
-    neuron_nc_reset(s);
+    neuron_nc_reset(s, (1u << NEURON_NUM_NC) - 1);
     if (s->reset_clears_dram) {
         /* sparse backing: discarding is cheap and reads back as zeroes */
         ram_block_discard_range(s->dram.ram_block, 0, NEURON_DRAM_SIZE);
@@ -424,7 +424,13 @@ static void neuron_state_reset(NeuronState *s, bool keep_mailbox)
 
 static void neuron_reset_complete(NeuronState *s)
 {
-    neuron_state_reset(s, true);
+    if (s->reset_type == RESET_TYPE_TPB) {
+        /* only the mapped cores: UDMA, other cores, DRAM, MISC untouched */
+        neuron_nc_reset(s, s->reset_nc_mask);
+        *apb_word(s, NEURON_MISC_BASE + MISC_RESET_REQ) = 0;
+    } else {
+        neuron_state_reset(s, true);
+    }
     s->resetting = false;
     if (s->fwio_pending) {
         /* FWIO requests that arrived during the reset are answered now */
@@ -438,15 +444,44 @@ static void neuron_reset_timer_cb(void *opaque)
     neuron_reset_complete(opaque);
 }
 
+/*
+ * MISC+0x1EC (§8.1): 1 resets the device, 2 the NeuronCores (TPB) whose
+ * bits are set in MISC+0x1D8 [3:0], 0 meaning all four, which is what
+ * AWS's 2.x driver writes on v1 ([PROJ], device-model.rst).  Anything
+ * else is taken as a device reset.
+ */
 static void neuron_reset_request(NeuronState *s)
 {
+    uint32_t type = *apb_word(s, NEURON_MISC_BASE + MISC_RESET_REQ);
+    uint32_t map = *apb_word(s, NEURON_MISC_BASE + MISC_RESET_TPB_MAP);
+    uint32_t delay;
+
+    if (type == RESET_TYPE_TPB) {
+        s->reset_type = RESET_TYPE_TPB;
+        s->reset_nc_mask = map & RESET_TPB_MAP_NC;
+        if (!s->reset_nc_mask) {
+            s->reset_nc_mask = (1u << NEURON_NUM_NC) - 1;
+        }
+        if (map & ~RESET_TPB_MAP_NC) {
+            qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: TPB reset map 0x%x: "
+                          "bits other than [3:0] ignored\n", map);
+        }
+        delay = s->tpb_reset_delay_ms;
+    } else {
+        if (type != RESET_TYPE_DEVICE) {
+            qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: reset type 0x%x "
+                          "unknown, resetting the device\n", type);
+        }
+        s->reset_type = RESET_TYPE_DEVICE;
+        s->reset_nc_mask = (1u << NEURON_NUM_NC) - 1;
+        delay = s->reset_delay_ms;
+    }
     s->resetting = true;
-    if (s->reset_delay_ms == 0) {
+    if (delay == 0) {
         neuron_reset_complete(s);
         return;
     }
-    timer_mod(s->reset_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
-              s->reset_delay_ms);
+    timer_mod(s->reset_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + delay);
 }
 
 /*
@@ -626,6 +661,8 @@ static Property neuron_properties[] = {
     DEFINE_PROP_BOOL("reset-clears-dram", NeuronState, reset_clears_dram,
                      true),
     DEFINE_PROP_UINT32("reset-delay-ms", NeuronState, reset_delay_ms, 0),
+    DEFINE_PROP_UINT32("tpb-reset-delay-ms", NeuronState, tpb_reset_delay_ms,
+                       0),
     DEFINE_PROP_STRING("east", NeuronState, east),
     DEFINE_PROP_STRING("west", NeuronState, west),
     DEFINE_PROP_END_OF_LIST(),

@@ -52,6 +52,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define MISC_FW_STATUS          0x01C
 #define MISC_DEVICE_ID          0x024
 #define MISC_METRIC             0x100
+#define MISC_RESET_TPB_MAP      0x1D8
 #define MISC_RESET_REQ          0x1EC
 #define MISC_REQ_HI             0x1F0
 #define MISC_REQ_LO             0x1F4
@@ -62,6 +63,11 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define FW_STATUS_EAST_LINK     (1u << 0)
 #define FW_STATUS_WEST_LINK     (1u << 1)
 #define FW_STATUS_READY         (1u << 31)
+
+/* §8.1 reset types (MISC+0x1EC) and the TPB reset map (MISC+0x1D8) */
+#define RESET_TYPE_DEVICE       1
+#define RESET_TYPE_TPB          2
+#define RESET_TPB_MAP_NC        0xFu    /* [PROJ] one bit per NC; 0 = all */
 
 /* §4.3 PUTILS: EVENT NQ register group (offsets inside PUTILS(n)) */
 #define PU_EVENT_NQ             0x1094
@@ -235,6 +241,8 @@ struct NeuronState {
     bool resetting;
     bool fwio_pending;
     QEMUTimer *reset_timer;
+    uint32_t reset_type;                /* latched at the request */
+    uint32_t reset_nc_mask;
 
     /* properties */
     uint16_t device_id;
@@ -243,6 +251,7 @@ struct NeuronState {
     bool strict_readless;
     bool reset_clears_dram;
     uint32_t reset_delay_ms;
+    uint32_t tpb_reset_delay_ms;
     char *east;
     char *west;
 
@@ -313,6 +322,6 @@ uint32_t neuron_tpb_read(NeuronState *s, uint32_t off);
 void neuron_tpb_write(NeuronState *s, uint32_t off, uint32_t val);
 bool neuron_putils_write(NeuronState *s, uint32_t off, uint32_t val);
 bool neuron_putils_read(NeuronState *s, uint32_t off, uint32_t *val);
-void neuron_nc_reset(NeuronState *s);
+void neuron_nc_reset(NeuronState *s, unsigned nc_mask);
 
 #endif

@@ -28,6 +28,7 @@
 
 #define MISC_FW_STATUS      0x01C
 #define MISC_DEVICE_ID      0x024
+#define MISC_RESET_TPB_MAP  0x1D8
 #define MISC_RESET_REQ      0x1EC
 #define MISC_REQ_HI         0x1F0
 #define MISC_REQ_LO         0x1F4
@@ -41,6 +42,7 @@
 #define NC_SEM_SET(i)       (0x2701100 + 4 * (i))
 #define NC_SEM_INCR(i)      (0x2701200 + 4 * (i))
 #define NC_SEM_DECR(i)      (0x2701300 + 4 * (i))
+#define NC_IRAM_FIFO        0x265C000
 
 #define PUTILS(n)           (0x404000 + (n) * 0x10000)
 #define PU_EVENT_NQ         0x1094

@@ -1450,6 +1450,145 @@ static void test_fuzz(void)
     nv_stop(c);
 }
 
+/* ------------------------------------------- second pass (issue 14) */
+
+static void nv_reset_req(NvCtx *c, int d, uint32_t type, uint32_t map)
+{
+    nv_wr0(c, d, NV_MISC + MISC_RESET_TPB_MAP, map);
+    nv_wr0(c, d, NV_MISC + MISC_RESET_REQ, type);
+    nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
+}
+
+/* Give NC @nc some state of every kind a TPB reset clears. */
+static void nc_dirty(NvCtx *c, int nc, uint64_t nq_da)
+{
+    uint32_t b = nc * NC_STRIDE, pu = PUTILS(nc) + PU_EVENT_NQ;
+
+    nv_wr2(c, 0, b + NC_SEM_SET(4), 40 + nc);
+    nv_wr2(c, 0, b + NC_EVENT(9), 1);
+    nv_wr2(c, 0, b + NC_IRAM_FIFO, 0x11);       /* window storage */
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)nq_da);
+    nv_wr0(c, 0, pu + 0x4, nq_da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 256);
+}
+
+static bool nc_is_clean(NvCtx *c, int nc)
+{
+    uint32_t b = nc * NC_STRIDE, pu = PUTILS(nc) + PU_EVENT_NQ;
+    bool sem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_SEM_READ(4)) == 0;
+    bool ev = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_EVENT(9)) == 0;
+    bool mem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_IRAM_FIFO) == 0;
+    bool nq = nv_fwio_rd(c, 0, NV_DA_APB + pu + 0x8) == 0;
+
+    /* all or nothing: a partial reset of one core is a bug */
+    g_assert_cmpint(sem, ==, ev);
+    g_assert_cmpint(sem, ==, mem);
+    g_assert_cmpint(sem, ==, nq);
+    return sem;
+}
+
+/*
+ * §8.1 reset type 2: the NeuronCores in MISC+0x1D8 [3:0] are reset;
+ * UDMA programming, DRAM, MISC RAM (device id) and the other cores stay.
+ */
+static void test_reset_tpb_map(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 5, 3, 32, false, 0);
+    uint64_t nq = guest_alloc(&c->alloc, 256) | NV_HOST;
+    int nc;
+
+    for (nc = 0; nc < 4; nc++) {
+        nc_dirty(c, nc, nq);
+        g_assert_false(nc_is_clean(c, nc));
+    }
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x100, 0xdeadbeef);
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 5);
+
+    nv_reset_req(c, 0, 2, 0x5);                 /* NC0 and NC2 */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    g_assert_true(nc_is_clean(c, 0));
+    g_assert_false(nc_is_clean(c, 1));
+    g_assert_true(nc_is_clean(c, 2));
+    g_assert_false(nc_is_clean(c, 3));
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_SEM_READ(4)),
+                    ==, 41);
+    /* DRAM, the device id and the UDMA queue programming survive */
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==,
+                    0xdeadbeef);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 5);
+    g_assert_cmphex(nv_qreg(Q, false, 0x20), ==, 0x03030000);
+    g_assert_cmphex(nv_qreg(Q, true, 0x30), ==, 32);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(5) + 0x254), ==, 0x010FFFFF);
+
+    /* map 0 = all four cores (what AWS's driver writes on v1) */
+    nv_reset_req(c, 0, 2, 0);
+    for (nc = 0; nc < 4; nc++) {
+        g_assert_true(nc_is_clean(c, nc));
+    }
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==,
+                    0xdeadbeef);
+
+    /* type 1 is still the whole device */
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 0);
+    g_assert_cmphex(nv_qreg(Q, false, 0x20), ==, 0x03000000);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * A TPB reset of NC0 while NC1 works: NC1's DMA queue keeps its ring
+ * position and runs on without re-initialisation, its EVENT notification
+ * queue keeps producing at the next slot, DRAM is intact.
+ */
+static void test_reset_tpb_other_core(void)
+{
+    NvCtx *c = nv_start("tpb-reset-delay-ms=50");
+    NvQueue *Q = nv_queue_new(c, 0, 4, 2, 32, true, 0x10000);
+    uint64_t ring = guest_alloc(&c->alloc, 256);
+    uint64_t h = guest_alloc(&c->alloc, 16);
+    uint32_t pu = PUTILS(1) + PU_EVENT_NQ;
+    uint64_t da = ring | NV_HOST;
+
+    qtest_memset(c->qts, ring, 0, 256);
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)da);
+    nv_wr0(c, 0, pu + 0x4, da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 256);
+    qtest_writel(c->qts, h, 7);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x200, 0xfeedf00d);
+    nv_wr2(c, 0, NC_SEM_SET(1), 3);                     /* NC0 */
+
+    /* NC1's queue sets event 20 of NC1 */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(20), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring, true, 20, 7);
+
+    nv_reset_req(c, 0, 2, 0x1);                         /* NC0 only */
+    /* during the reset the engines keep running: NC1's queue moves on */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(21), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring + 16, true, 21, 7);
+    qtest_clock_step(c->qts, 60 * 1000 * 1000);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SEM_READ(1)), ==, 0);
+    /* and after it, without any re-initialisation */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(22), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring + 32, true, 22, 7);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 3);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_EVENT(22)),
+                    ==, 1);
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x200), ==,
+                    0xfeedf00d);
+    g_free(Q);
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1502,6 +1641,9 @@ int main(int argc, char **argv)
                    test_fault_west_link_down);
     qtest_add_func("/neuron-v1/fault/not-ready", test_fault_not_ready);
     qtest_add_func("/neuron-v1/robustness/fuzz", test_fuzz);
+    qtest_add_func("/neuron-v1/s8-reset/tpb-map", test_reset_tpb_map);
+    qtest_add_func("/neuron-v1/s8-reset/tpb-other-core",
+                   test_reset_tpb_other_core);
 
     return g_test_run();
 }
