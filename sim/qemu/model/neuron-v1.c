@@ -256,6 +256,19 @@ static uint32_t neuron_fw_status(NeuronState *s)
     return v;
 }
 
+/*
+ * Power utilisation of die 0 ([PROJ], the layout AWS's 2.x driver reads):
+ * [15:0] basis points of maximum (the ``power-util`` knob: no compute
+ * engine is modelled, so nothing else could drive it), [31:16] a sample
+ * number that the firmware advances once per second of virtual time.
+ */
+static uint32_t neuron_power_sample(NeuronState *s)
+{
+    uint64_t sample = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) / 1000;
+
+    return (uint32_t)(sample & 0xFFFF) << 16 | s->power_util;
+}
+
 static inline uint32_t *apb_word(NeuronState *s, uint32_t off)
 {
     return &s->apb[off >> 2];
@@ -270,8 +283,16 @@ uint32_t neuron_apb_read(NeuronState *s, uint32_t off)
         return 0;
     }
     if (off >= NEURON_MISC_BASE && off < NEURON_MISC_BASE + NEURON_MISC_SIZE) {
-        if (off - NEURON_MISC_BASE == MISC_FW_STATUS) {
+        switch (off - NEURON_MISC_BASE) {
+        case MISC_FW_STATUS:
             return neuron_fw_status(s);
+        case MISC_API_VERSION:
+            return s->fw_api_version;
+        case MISC_POWER_UTIL_D0:
+            if (s->fw_api_version >= NEURON_FW_API_POWER) {
+                return neuron_power_sample(s);
+            }
+            break;
         }
         return *apb_word(s, off);
     }
@@ -292,7 +313,14 @@ void neuron_apb_write(NeuronState *s, uint32_t off, uint32_t val)
     if (off >= NEURON_MISC_BASE && off < NEURON_MISC_BASE + NEURON_MISC_SIZE) {
         switch (off - NEURON_MISC_BASE) {
         case MISC_FW_STATUS:
+        case MISC_API_VERSION:
             return;                         /* owned by the firmware */
+        case MISC_POWER_UTIL_D0:
+            if (s->fw_api_version >= NEURON_FW_API_POWER) {
+                return;
+            }
+            *apb_word(s, off) = val;
+            return;
         case MISC_DOORBELL:
             *apb_word(s, off) = val;
             if (s->dma_depth > 0) {
@@ -648,6 +676,27 @@ NEURON_BOOL_KNOB(east_down, fault_east_down)
 NEURON_BOOL_KNOB(west_down, fault_west_down)
 NEURON_BOOL_KNOB(not_ready, fault_not_ready)
 
+static void neuron_get_power(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &NEURON_V1(obj)->power_util, errp);
+}
+
+static void neuron_set_power(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    uint32_t val;
+
+    if (!visit_type_uint32(v, name, &val, errp)) {
+        return;
+    }
+    if (val > POWER_UTIL_MAX) {
+        error_setg(errp, "power-util: 0..10000 (basis points)");
+        return;
+    }
+    NEURON_V1(obj)->power_util = val;
+}
+
 static void neuron_instance_init(Object *obj)
 {
     NEURON_V1(obj)->fault_stall_queue = -1;
@@ -663,6 +712,8 @@ static Property neuron_properties[] = {
     DEFINE_PROP_UINT32("reset-delay-ms", NeuronState, reset_delay_ms, 0),
     DEFINE_PROP_UINT32("tpb-reset-delay-ms", NeuronState, tpb_reset_delay_ms,
                        0),
+    DEFINE_PROP_UINT32("fw-api-version", NeuronState, fw_api_version,
+                       NEURON_FW_API_VERSION),
     DEFINE_PROP_STRING("east", NeuronState, east),
     DEFINE_PROP_STRING("west", NeuronState, west),
     DEFINE_PROP_END_OF_LIST(),
@@ -701,6 +752,8 @@ static void neuron_class_init(ObjectClass *klass, void *data)
                                    neuron_get_west_down, neuron_set_west_down);
     object_class_property_add_bool(klass, "fault-not-ready",
                                    neuron_get_not_ready, neuron_set_not_ready);
+    object_class_property_add(klass, "power-util", "uint32",
+                              neuron_get_power, neuron_set_power, NULL, NULL);
 }
 
 static const TypeInfo neuron_info = {

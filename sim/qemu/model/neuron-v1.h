@@ -51,6 +51,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define MISC_API_VERSION        0x000
 #define MISC_FW_STATUS          0x01C
 #define MISC_DEVICE_ID          0x024
+#define MISC_POWER_UTIL_D0      0x054
+#define MISC_POWER_UTIL_D1      0x058
 #define MISC_METRIC             0x100
 #define MISC_RESET_TPB_MAP      0x1D8
 #define MISC_RESET_REQ          0x1EC
@@ -68,6 +70,11 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define RESET_TYPE_DEVICE       1
 #define RESET_TYPE_TPB          2
 #define RESET_TPB_MAP_NC        0xFu    /* [PROJ] one bit per NC; 0 = all */
+
+/* §4.4 [PROJ] firmware API version; >= 3 publishes power utilisation */
+#define NEURON_FW_API_VERSION   3
+#define NEURON_FW_API_POWER     3
+#define POWER_UTIL_MAX          10000   /* basis points of maximum */
 
 /* §4.3 PUTILS: EVENT NQ register group (offsets inside PUTILS(n)) */
 #define PU_EVENT_NQ             0x1094
@@ -252,6 +259,8 @@ struct NeuronState {
     bool reset_clears_dram;
     uint32_t reset_delay_ms;
     uint32_t tpb_reset_delay_ms;
+    uint32_t fw_api_version;
+    uint32_t power_util;                /* runtime knob, basis points */
     char *east;
     char *west;
 

@@ -26,7 +26,9 @@
 #define NV_MISC             0x78E000
 #define NV_DA_MISC          (NV_DA_APB + NV_MISC)
 
+#define MISC_API_VERSION    0x000
 #define MISC_FW_STATUS      0x01C
+#define MISC_POWER_D0       0x054
 #define MISC_DEVICE_ID      0x024
 #define MISC_RESET_TPB_MAP  0x1D8
 #define MISC_RESET_REQ      0x1EC

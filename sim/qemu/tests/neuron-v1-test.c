@@ -1589,6 +1589,115 @@ static void test_reset_tpb_other_core(void)
     nv_stop(c);
 }
 
+/*
+ * Events are one bit each ([PROJ], spec §6.1 "a bitmap"): any non-zero
+ * value sets, zero clears, reads return 0/1.  The EVENT notification
+ * carries the raw value that was written.
+ */
+static void test_nc_event_values(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t ring = guest_alloc(&c->alloc, 64);
+    uint32_t pu = PUTILS(2) + PU_EVENT_NQ;
+    uint64_t da = ring | NV_HOST;
+    uint64_t ev = NV_DA_TPB + 2 * NC_STRIDE + NC_EVENT(40);
+
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)da);
+    nv_wr0(c, 0, pu + 0x4, da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 64);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 0xABCD0000);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 1);
+    g_assert_cmphex(nv_rd2(c, 0, 2 * NC_STRIDE + NC_EVENT(40)), ==, 1);
+    check_nq_entry(c, ring, true, 40, 0xABCD0000);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 2);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 1);
+    check_nq_entry(c, ring + 16, true, 40, 2);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 0);
+    nv_stop(c);
+}
+
+/* §4.4: firmware API version 3 and the power slot it implies ([PROJ]) */
+static void test_misc_api_version(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t pw = NV_DA_MISC + MISC_POWER_D0;
+    uint32_t a, b;
+
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    nv_wr0(c, 0, NV_MISC + MISC_API_VERSION, 7);        /* firmware's */
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    QOM_SET(c, "neuron0", "power-util", "4200");
+    a = nv_fwio_rd(c, 0, pw);
+    g_assert_cmpuint(a & 0xffff, ==, 4200);
+    nv_wr0(c, 0, NV_MISC + MISC_POWER_D0, 0);           /* ignored */
+    qtest_clock_step(c->qts, 1000 * 1000 * 1000);
+    b = nv_fwio_rd(c, 0, pw);
+    g_assert_cmpuint(b & 0xffff, ==, 4200);
+    g_assert_cmpuint(b >> 16, ==, ((a >> 16) + 1) & 0xffff);   /* sample */
+    /* single die: no die-1 figure */
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_POWER_D0 + 4), ==, 0);
+    /* survives a device reset: it is the firmware's, not RAM */
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, pw) & 0xffff, ==, 4200);
+    nv_stop(c);
+
+    /* an older firmware: no power slot, plain MISC RAM */
+    c = nv_start("fw-api-version=2");
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 2);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, pw), ==, 0);
+    nv_stop(c);
+}
+
+/*
+ * An aborted engine stays aborted: further doorbells accumulate on all of
+ * its queues, a TPB reset does not touch it; NORMAL on both sides resumes
+ * the healthy queues, the failed ring needs its queue reset, and a device
+ * reset clears everything.
+ */
+static void test_udma_abort_sticky(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *bad = nv_queue_new(c, 0, 8, 0, 32, false, 0);
+    NvQueue *ok = nv_queue_new(c, 0, 8, 1, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    qtest_writel(c->qts, h, 0x5151);
+    qtest_writel(c->qts, h + 4, 0);
+    nv_push(bad, h | NV_HOST, 0x200000000000ULL, 4);       /* no region */
+    nv_kick(bad, 1, 1);
+    expect_queue_error(bad, true, 2);
+    nv_push(ok, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(ok, 1, 1);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+    g_assert_cmphex(nv_qreg(ok, false, 0x24), ==, 1u << 8);     /* pending */
+
+    nv_reset_req(c, 0, 2, 0);                   /* all cores, not the DMA */
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x2222);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x20200), ==, 0x2222);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+
+    nv_wr0(c, 0, nv_udma_base(8) + 0x204, 1);
+    nv_wr0(c, 0, nv_udma_base(8) + 0x20204, 1);
+    g_assert(nv_wait_idle(ok));
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x5151);
+    /* the failed ring keeps its error until the queue is reset */
+    g_assert_cmphex(nv_qreg(bad, true, 0x24) & 0xff, ==, 2);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x1111);
+
+    /* an abort command; a device reset clears engine and rings */
+    nv_wr0(c, 0, nv_udma_base(8) + 0x204, 4);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x2222);
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x1111);
+    g_assert_cmphex(nv_qreg(bad, true, 0x24), ==, 0);
+    recover_and_check(bad);
+    g_free(bad);
+    g_free(ok);
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1644,6 +1753,9 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s8-reset/tpb-map", test_reset_tpb_map);
     qtest_add_func("/neuron-v1/s8-reset/tpb-other-core",
                    test_reset_tpb_other_core);
+    qtest_add_func("/neuron-v1/s6-nc/event-values", test_nc_event_values);
+    qtest_add_func("/neuron-v1/s4-misc/api-version", test_misc_api_version);
+    qtest_add_func("/neuron-v1/s5-udma/abort-sticky", test_udma_abort_sticky);
 
     return g_test_run();
 }
