@@ -1698,6 +1698,51 @@ static void test_udma_abort_sticky(void)
     nv_stop(c);
 }
 
+/*
+ * Reset timing at both extremes: instantaneous (the default) and the
+ * times AWS's driver waits on hardware before its first poll, 7 s for the
+ * device and 3 s for the NeuronCores (virtual time).
+ */
+static void check_reset_timing(NvCtx *c, uint32_t type, int64_t ms)
+{
+    uint64_t a = NV_DA_MISC + MISC_RESET_REQ;
+    uint8_t req[16];
+    size_t len;
+
+    nv_reset_req(c, 0, type, 0);
+    if (ms == 0) {
+        /* complete when the doorbell write returns */
+        g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==,
+                        0x80000000);
+        g_assert_cmphex(nv_fwio_rd(c, 0, a), ==, 0);
+        return;
+    }
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0);
+    len = nv_build_req(c, req, FWIO_READ, &a, 8);
+    nv_fwio_post(c, 0, req, len);
+    qtest_clock_step(c->qts, (ms - 1) * 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_RESET_REQ), ==, type);
+    qtest_clock_step(c->qts, 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, req[0]);
+    g_assert_cmphex(qtest_readl(c->qts, c->resp_pa + 4), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0x80000000);
+}
+
+static void test_reset_delay_extremes(void)
+{
+    NvCtx *c = nv_start(NULL);
+
+    check_reset_timing(c, 1, 0);
+    check_reset_timing(c, 2, 0);
+    nv_stop(c);
+    c = nv_start("reset-delay-ms=7000,tpb-reset-delay-ms=3000");
+    check_reset_timing(c, 1, 7000);
+    check_reset_timing(c, 2, 3000);
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1756,6 +1801,8 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s6-nc/event-values", test_nc_event_values);
     qtest_add_func("/neuron-v1/s4-misc/api-version", test_misc_api_version);
     qtest_add_func("/neuron-v1/s5-udma/abort-sticky", test_udma_abort_sticky);
+    qtest_add_func("/neuron-v1/s8-reset/delay-extremes",
+                   test_reset_delay_extremes);
 
     return g_test_run();
 }
