@@ -176,15 +176,13 @@ MemTxResult neuron_dev_read(NeuronState *s, uint64_t addr, void *buf,
         memcpy(buf, a.dev->dram_ptr + a.off, len);
         return MEMTX_OK;
     case NT_TPB:
+        return neuron_tpb_dma_read(a.dev, a.off, buf, len);
     case NT_APB:
         if ((a.off | len) & 3) {
             return MEMTX_DECODE_ERROR;
         }
         for (i = 0; i < len; i += 4) {
-            uint32_t v = a.kind == NT_TPB ?
-                neuron_tpb_read(a.dev, a.off + i) :
-                neuron_apb_read(a.dev, a.off + i);
-            stl_le_p(p + i, v);
+            stl_le_p(p + i, neuron_apb_read(a.dev, a.off + i));
         }
         return MEMTX_OK;
     case NT_NOPEER:
@@ -210,19 +208,22 @@ MemTxResult neuron_dev_write(NeuronState *s, uint64_t addr, const void *buf,
     case NT_DRAM:
         neuron_dram_write(a.dev, a.off, buf, len);
         return MEMTX_OK;
-    case NT_TPB:
+    case NT_TPB: {
+        MemTxResult res;
+
+        /* register side effects that would recurse are deferred */
+        a.dev->dma_depth++;
+        res = neuron_tpb_dma_write(a.dev, a.off, buf, len);
+        a.dev->dma_depth--;
+        return res;
+    }
     case NT_APB:
         if ((a.off | len) & 3) {
             return MEMTX_DECODE_ERROR;
         }
-        /* register side effects that would recurse are deferred */
         a.dev->dma_depth++;
         for (i = 0; i < len; i += 4) {
-            if (a.kind == NT_TPB) {
-                neuron_tpb_write(a.dev, a.off + i, ldl_le_p(p + i));
-            } else {
-                neuron_apb_write(a.dev, a.off + i, ldl_le_p(p + i));
-            }
+            neuron_apb_write(a.dev, a.off + i, ldl_le_p(p + i));
         }
         a.dev->dma_depth--;
         return MEMTX_OK;
@@ -388,11 +389,13 @@ static void neuron_bar0_write(void *opaque, hwaddr addr, uint64_t val,
 static uint64_t neuron_bar2_read(void *opaque, hwaddr addr, unsigned size)
 {
     NeuronState *s = opaque;
+    uint32_t v;
 
     if (!neuron_mmio_check(s, "BAR2", addr, size, true)) {
         return 0;
     }
-    return neuron_tpb_read(s, addr);
+    /* unimplemented: all ones, as for an unsupported request (logged) */
+    return neuron_tpb_read(s, addr, &v) ? v : 0xFFFFFFFF;
 }
 
 static void neuron_bar2_write(void *opaque, hwaddr addr, uint64_t val,
@@ -575,7 +578,16 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
      * 2 MiB of host memory and make first touches stall on compaction.
      */
     qemu_madvise(s->dram_ptr, NEURON_DRAM_SIZE, QEMU_MADV_NOHUGEPAGE);
-    s->tpb_store = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* core-local memory: sparse too, a core reset drops its pages */
+    s->ncmem = qemu_anon_ram_alloc(NEURON_NUM_NC * NC_SB_SIZE, &align, false,
+                                   true);
+    if (!s->ncmem) {
+        error_setg(errp, "neuron-v1: cannot allocate core-local memory");
+        qemu_anon_ram_free(s->apb, NEURON_BAR0_SIZE);
+        s->apb = NULL;
+        return;
+    }
+    qemu_madvise(s->ncmem, NEURON_NUM_NC * NC_SB_SIZE, QEMU_MADV_NOHUGEPAGE);
     s->bounce = g_malloc(64 * KiB);
     s->dma_bh = qemu_bh_new(neuron_udma_bh, s);
     s->reset_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, neuron_reset_timer_cb, s);
@@ -603,7 +615,8 @@ static void neuron_exit(PCIDevice *pdev)
     timer_free(s->reset_timer);
     qemu_bh_delete(s->dma_bh);
     g_free(s->bounce);
-    g_hash_table_destroy(s->tpb_store);
+    qemu_anon_ram_free(s->ncmem, NEURON_NUM_NC * NC_SB_SIZE);
+    s->ncmem = NULL;
     qemu_anon_ram_free(s->apb, NEURON_BAR0_SIZE);
     s->apb = NULL;
 }
@@ -697,6 +710,31 @@ static void neuron_set_power(Object *obj, Visitor *v, const char *name,
     NEURON_V1(obj)->power_util = val;
 }
 
+/* model-private status of NC n's instruction FIFO (read-only QOM) */
+static void neuron_get_fifo_bytes(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    uint64_t val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_bytes;
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
+static void neuron_get_fifo_writes(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    uint64_t val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_writes;
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
+static void neuron_get_fifo_loaded(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    bool val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_loaded;
+
+    visit_type_bool(v, name, &val, errp);
+}
+
 static void neuron_instance_init(Object *obj)
 {
     NEURON_V1(obj)->fault_stall_queue = -1;
@@ -728,6 +766,7 @@ static void neuron_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    int i;
 
     k->realize = neuron_realize;
     k->exit = neuron_exit;
@@ -754,6 +793,21 @@ static void neuron_class_init(ObjectClass *klass, void *data)
                                    neuron_get_not_ready, neuron_set_not_ready);
     object_class_property_add(klass, "power-util", "uint32",
                               neuron_get_power, neuron_set_power, NULL, NULL);
+    for (i = 0; i < NEURON_NUM_NC; i++) {
+        g_autofree char *bytes = g_strdup_printf("nc%d-fifo-bytes", i);
+        g_autofree char *writes = g_strdup_printf("nc%d-fifo-writes", i);
+        g_autofree char *loaded = g_strdup_printf("nc%d-fifo-loaded", i);
+
+        object_class_property_add(klass, bytes, "uint64",
+                                  neuron_get_fifo_bytes, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+        object_class_property_add(klass, writes, "uint64",
+                                  neuron_get_fifo_writes, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+        object_class_property_add(klass, loaded, "bool",
+                                  neuron_get_fifo_loaded, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+    }
 }
 
 static const TypeInfo neuron_info = {

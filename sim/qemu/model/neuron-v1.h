@@ -94,6 +94,12 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define NC_SEM_INCR             0x2701200
 #define NC_SEM_DECR             0x2701300
 #define NC_SEM_END              0x2701400
+/* [PROJ] core-local memory: the state buffer (device-model.rst) */
+#define NC_SB_BASE              0x0
+#define NC_SB_SIZE              (16 * MiB)
+/* §3.1 PE instruction FIFO (V1_MMAP_PE_IRAM_FIFO_OFFSET, 2.x) */
+#define NC_IRAM_FIFO            0x265C000
+#define NC_IRAM_FIFO_SIZE       0x4000
 
 /* §6.3 [PROJ] NQ entry */
 #define NQ_ENTRY_SIZE           16
@@ -221,6 +227,10 @@ typedef struct NeuronNC {
     uint32_t nq_dropped;
     bool nq_phase;
     bool nq_logged;                     /* misconfiguration reported */
+    /* PE instruction FIFO: received, never executed ([PROJ]) */
+    uint64_t fifo_bytes;
+    uint64_t fifo_writes;
+    bool fifo_loaded;                   /* first instructions arrived */
 } NeuronNC;
 
 struct NeuronState {
@@ -236,7 +246,7 @@ struct NeuronState {
     uint32_t *apb;                      /* NEURON_BAR0_SIZE / 4 words */
     NeuronEngine eng[NEURON_NUM_ENG];
     NeuronNC nc[NEURON_NUM_NC];
-    GHashTable *tpb_store;              /* other BAR2 offsets -> value */
+    uint8_t *ncmem;                     /* NUM_NC state buffers, sparse */
 
     /* DMA execution */
     QEMUBH *dma_bh;
@@ -327,8 +337,12 @@ void neuron_udma_kick_all(NeuronState *s);
 void neuron_udma_bh(void *opaque);
 
 /* neuron-v1-nc.c */
-uint32_t neuron_tpb_read(NeuronState *s, uint32_t off);
-void neuron_tpb_write(NeuronState *s, uint32_t off, uint32_t val);
+bool neuron_tpb_read(NeuronState *s, uint32_t off, uint32_t *val);
+bool neuron_tpb_write(NeuronState *s, uint32_t off, uint32_t val);
+MemTxResult neuron_tpb_dma_read(NeuronState *s, uint32_t off, uint8_t *buf,
+                                uint64_t len);
+MemTxResult neuron_tpb_dma_write(NeuronState *s, uint32_t off,
+                                 const uint8_t *buf, uint64_t len);
 bool neuron_putils_write(NeuronState *s, uint32_t off, uint32_t val);
 bool neuron_putils_read(NeuronState *s, uint32_t off, uint32_t *val);
 void neuron_nc_reset(NeuronState *s, unsigned nc_mask);

@@ -29,8 +29,8 @@
 #define MISC_API_VERSION    0x000
 #define MISC_FW_STATUS      0x01C
 #define MISC_POWER_D0       0x054
-#define MISC_DEVICE_ID      0x024
 #define MISC_RESET_TPB_MAP  0x1D8
+#define MISC_DEVICE_ID      0x024
 #define MISC_RESET_REQ      0x1EC
 #define MISC_REQ_HI         0x1F0
 #define MISC_REQ_LO         0x1F4
@@ -44,6 +44,8 @@
 #define NC_SEM_SET(i)       (0x2701100 + 4 * (i))
 #define NC_SEM_INCR(i)      (0x2701200 + 4 * (i))
 #define NC_SEM_DECR(i)      (0x2701300 + 4 * (i))
+#define NC_SB               0x0             /* state buffer ([PROJ]) */
+#define NC_SB_SIZE          (16 * MiB)
 #define NC_IRAM_FIFO        0x265C000
 
 #define PUTILS(n)           (0x404000 + (n) * 0x10000)

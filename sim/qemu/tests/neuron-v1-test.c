@@ -826,9 +826,9 @@ static void test_nc_events(void)
     g_assert_cmpint(v[2], ==, 1);
     nv_wr2(c, 0, NC_EVENT(255), 0);
     g_assert_cmpint(nv_fwio_rd(c, 0, a[1]), ==, 0);
-    /* other TPB offsets (PE instruction FIFO) are storage */
-    nv_wr2(c, 0, NC_STRIDE + 0x265C000, 0x1234);
-    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + 0x265C000), ==, 0x1234);
+    /* core-local memory (state buffer) is memory */
+    nv_wr2(c, 0, NC_STRIDE + NC_SB + 0x40, 0x1234);
+    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + NC_SB + 0x40), ==, 0x1234);
     nv_stop(c);
 }
 
@@ -1452,6 +1452,34 @@ static void test_fuzz(void)
 
 /* ------------------------------------------- second pass (issue 14) */
 
+static QDict *qom_get(NvCtx *c, const char *dev, const char *prop)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", dev);
+    QDict *rsp = qtest_qmp(c->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", path, prop);
+
+    g_assert(qdict_haskey(rsp, "return"));
+    return rsp;
+}
+
+static int64_t qom_get_int(NvCtx *c, const char *dev, const char *prop)
+{
+    QDict *rsp = qom_get(c, dev, prop);
+    int64_t v = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
+static bool qom_get_bool(NvCtx *c, const char *dev, const char *prop)
+{
+    QDict *rsp = qom_get(c, dev, prop);
+    bool v = qdict_get_bool(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
 static void nv_reset_req(NvCtx *c, int d, uint32_t type, uint32_t map)
 {
     nv_wr0(c, d, NV_MISC + MISC_RESET_TPB_MAP, map);
@@ -1466,7 +1494,8 @@ static void nc_dirty(NvCtx *c, int nc, uint64_t nq_da)
 
     nv_wr2(c, 0, b + NC_SEM_SET(4), 40 + nc);
     nv_wr2(c, 0, b + NC_EVENT(9), 1);
-    nv_wr2(c, 0, b + NC_IRAM_FIFO, 0x11);       /* window storage */
+    nv_wr2(c, 0, b + NC_SB + 0x1000, 0xc0de0000 + nc);
+    nv_wr2(c, 0, b + NC_IRAM_FIFO, 0x11);
     nv_wr0(c, 0, pu + 0x0, (uint32_t)nq_da);
     nv_wr0(c, 0, pu + 0x4, nq_da >> 32);
     nv_wr0(c, 0, pu + 0x8, 256);
@@ -1475,15 +1504,18 @@ static void nc_dirty(NvCtx *c, int nc, uint64_t nq_da)
 static bool nc_is_clean(NvCtx *c, int nc)
 {
     uint32_t b = nc * NC_STRIDE, pu = PUTILS(nc) + PU_EVENT_NQ;
+    g_autofree char *loaded = g_strdup_printf("nc%d-fifo-loaded", nc);
     bool sem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_SEM_READ(4)) == 0;
     bool ev = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_EVENT(9)) == 0;
-    bool mem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_IRAM_FIFO) == 0;
+    bool mem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_SB + 0x1000) == 0;
     bool nq = nv_fwio_rd(c, 0, NV_DA_APB + pu + 0x8) == 0;
+    bool fifo = !qom_get_bool(c, "neuron0", loaded);
 
     /* all or nothing: a partial reset of one core is a bug */
     g_assert_cmpint(sem, ==, ev);
     g_assert_cmpint(sem, ==, mem);
     g_assert_cmpint(sem, ==, nq);
+    g_assert_cmpint(sem, ==, fifo);
     return sem;
 }
 
@@ -1743,6 +1775,117 @@ static void test_reset_delay_extremes(void)
     nv_stop(c);
 }
 
+/*
+ * Core-local memory (state buffer, [PROJ] 16 MiB per core at NC + 0):
+ * DMA round trip host -> state buffer -> DRAM -> host, any alignment;
+ * BAR2 and FWIO see the same bytes; a DMA crossing its end fails.
+ */
+static void test_nc_core_memory(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 6, 4, 64, false, 0);
+    const uint32_t n = 64 * KiB;
+    uint64_t src = guest_alloc(&c->alloc, n), dst = guest_alloc(&c->alloc, n);
+    uint64_t sb = NV_DA_TPB + 2 * NC_STRIDE + NC_SB;
+    g_autofree uint8_t *a = g_malloc(n);
+    g_autofree uint8_t *b = g_malloc(n);
+
+    fill_pattern(a, n, 14);
+    qtest_memwrite(c->qts, src, a, n);
+    qtest_memset(c->qts, dst, 0, n);
+    nv_push(Q, src | NV_HOST, sb + NC_SB_SIZE - n, n);      /* last 64K */
+    nv_push(Q, sb + NC_SB_SIZE - n, 0x300000 + 3, n);       /* -> DRAM */
+    nv_push(Q, 0x300000 + 3, dst | NV_HOST, n);
+    nv_kick(Q, 3, 3);
+    g_assert(nv_wait_idle(Q));
+    qtest_memread(c->qts, dst, b, n);
+    g_assert(memcmp(a, b, n) == 0);
+    g_assert_cmphex(nv_rd2(c, 0, 2 * NC_STRIDE + NC_SB_SIZE - n), ==,
+                    (uint32_t)ldl_le_p(a));
+    g_assert_cmphex(nv_fwio_rd(c, 0, sb + NC_SB_SIZE - 4), ==,
+                    (uint32_t)ldl_le_p(a + n - 4));
+    /* unaligned bytes inside the buffer */
+    nv_push(Q, (src + 1) | NV_HOST, sb + 0x10003, 5);
+    nv_kick(Q, 1, 1);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(nv_fwio_rd(c, 0, sb + 0x10004), ==,
+                    (uint32_t)ldl_le_p(a + 2));
+    /* other cores have their own buffer */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SB + NC_SB_SIZE - 4),
+                    ==, 0);
+    /* crossing the end of the state buffer: decode error, engine aborted */
+    nv_push(Q, src | NV_HOST, sb + NC_SB_SIZE - 4, 8);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * PE instruction FIFO (§3.1, NC + 0x265C000, 16 KiB): takes DMA writes,
+ * counts them (model-private QOM properties), is write-only.
+ */
+static void test_nc_iram_fifo(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 9, 7, 64, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 16 * KiB);
+    uint64_t fifo = NV_DA_TPB + 3 * NC_STRIDE + NC_IRAM_FIFO;
+    uint32_t v = 0;
+
+    g_assert_false(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    qtest_memset(c->qts, src, 0x5a, 16 * KiB);
+    nv_push(Q, src | NV_HOST, fifo, 16 * KiB);
+    nv_push(Q, src | NV_HOST, fifo, 4096);
+    nv_push(Q, src | NV_HOST, fifo + 0x100, 100);
+    nv_kick(Q, 3, 3);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==,
+                    16 * KiB + 4096 + 100);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-writes"), ==, 3);
+    g_assert_true(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    g_assert_false(qom_get_bool(c, "neuron0", "nc2-fifo-loaded"));
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc2-fifo-bytes"), ==, 0);
+    /* write-only: FWIO READ fails, a BAR2 read returns all ones */
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &fifo, 1, &v), ==, 1);
+    g_assert_cmphex(nv_rd2(c, 0, 3 * NC_STRIDE + NC_IRAM_FIFO), ==,
+                    0xffffffff);
+    /* a TPB reset of the core clears the FIFO state */
+    nv_reset_req(c, 0, 2, 1u << 3);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==, 0);
+    g_assert_false(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    /* past its end: decode error */
+    nv_push(Q, src | NV_HOST, fifo + 16 * KiB - 4, 8);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * Outside the implemented regions of the NC window: BAR2 writes are
+ * dropped, BAR2 reads return all ones, FWIO READ fails, DMA aborts.
+ */
+static void test_nc_unimplemented(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 5, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+    uint64_t hole = NV_DA_TPB + NC_STRIDE + 0x2000000;
+    uint32_t v = 0;
+
+    nv_wr2(c, 0, NC_STRIDE + 0x2000000, 0x1234);
+    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + 0x2000000), ==, 0xffffffff);
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &hole, 1, &v), ==, 1);
+    qtest_writel(c->qts, h, 1);
+    nv_push(Q, h | NV_HOST, hole, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_free(Q);
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1803,6 +1946,9 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s5-udma/abort-sticky", test_udma_abort_sticky);
     qtest_add_func("/neuron-v1/s8-reset/delay-extremes",
                    test_reset_delay_extremes);
+    qtest_add_func("/neuron-v1/s6-nc/core-memory", test_nc_core_memory);
+    qtest_add_func("/neuron-v1/s6-nc/iram-fifo", test_nc_iram_fifo);
+    qtest_add_func("/neuron-v1/s6-nc/unimplemented", test_nc_unimplemented);
 
     return g_test_run();
 }
