@@ -235,7 +235,8 @@ int igt_neuron_pci_slot(int fd, char *buf);
 
 /*
  * Index i of the QEMU device "neuron<i>" behind @fd: the VM runner places
- * neuron<i> at PCI slot 0x10 + i on bus 0.  Returns -1 if unknown.
+ * neuron<i> behind the PCIe root port at slot 0x10 + i of bus 0 (or, in
+ * older runners, at that slot itself).  Returns -1 if unknown.
  */
 int igt_neuron_qdev_index(int fd);
 

@@ -598,8 +598,16 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
                           "neuron-tpb", NEURON_BAR2_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+    /*
+     * BAR2 prefetchable is an option for hot-plug topologies: behind a
+     * PCIe root port, non-prefetchable windows are 32-bit, and 256 MiB
+     * per device does not fit below 4 GiB more than once.  Its reads have
+     * no side effects, so the attribute is honest either way.
+     */
     pci_register_bar(pdev, 2, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar2);
+                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     (s->bar2_prefetchable ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0),
+                     &s->bar2);
     if (s->bar4) {
         pci_register_bar(pdev, 4, PCI_BASE_ADDRESS_SPACE_MEMORY |
                          PCI_BASE_ADDRESS_MEM_TYPE_64 |
@@ -744,6 +752,8 @@ static Property neuron_properties[] = {
     DEFINE_PROP_UINT16("device-id", NeuronState, device_id, 0x7064),
     DEFINE_PROP_UINT8("revision", NeuronState, revision, 0),
     DEFINE_PROP_BOOL("bar4", NeuronState, bar4, true),
+    DEFINE_PROP_BOOL("bar2-prefetchable", NeuronState, bar2_prefetchable,
+                     false),
     DEFINE_PROP_BOOL("strict-readless", NeuronState, strict_readless, false),
     DEFINE_PROP_BOOL("reset-clears-dram", NeuronState, reset_clears_dram,
                      true),

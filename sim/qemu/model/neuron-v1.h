@@ -265,6 +265,7 @@ struct NeuronState {
     uint16_t device_id;
     uint8_t revision;
     bool bar4;
+    bool bar2_prefetchable;
     bool strict_readless;
     bool reset_clears_dram;
     uint32_t reset_delay_ms;

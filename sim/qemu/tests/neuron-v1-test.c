@@ -86,6 +86,15 @@ static void test_pci_bars(void)
     c = nv_start("bar4=off");
     g_assert_cmphex(bar_size(c->dev[0].pdev, 4, &f), ==, 0);
     nv_stop(c);
+
+    /* for hot-plug topologies (behind a PCIe root port) */
+    c = nv_start("bar2-prefetchable=on");
+    g_assert_cmphex(bar_size(c->dev[0].pdev, 2, &f), ==, 256 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                    PCI_BASE_ADDRESS_MEM_PREFETCH);
+    g_assert_cmphex(bar_size(c->dev[0].pdev, 0, &f), ==, 8 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64);
+    nv_stop(c);
 }
 
 /* registers accept 32-bit writes anywhere and ignore other widths */
