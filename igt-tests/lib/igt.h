@@ -228,7 +228,7 @@ int igt_neuron_open(int index);
 
 #define IGT_PCI_SLOT_LEN 32
 /*
- * Writes the PCI address ("0000:00:10.0") of the device behind accel fd @fd
+ * Writes the PCI address ("0000:01:00.0") of the device behind accel fd @fd
  * into @buf (at least IGT_PCI_SLOT_LEN bytes).  Returns 0 or -errno.
  */
 int igt_neuron_pci_slot(int fd, char *buf);
