@@ -72,6 +72,36 @@ static int open_slot(const char *slot)
 	return fd;
 }
 
+/* Waits up to @ms for PCI function @slot to be present and bound, or gone. */
+static bool wait_slot(const char *slot, bool present, int ms)
+{
+	char path[128];
+	struct stat st;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", slot);
+	for (i = 0; i < ms / 50; i++) {
+		bool there = lstat(path, &st) == 0;
+
+		if (there == present && (!present || is_bound(slot)))
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* Does QEMU still have the device "neuron<@qi>"? (Unplug completes there after the guest ejects it.) */
+static bool qdev_exists(int qi)
+{
+	char reply[8192], name[32];
+
+	igt_assert_eq(igt_qmp_reply(reply, sizeof(reply),
+				    "{\"execute\": \"qom-list\", \"arguments\": {\"path\": \"/machine/peripheral\"}}"),
+		      0);
+	snprintf(name, sizeof(name), "\"neuron%d\"", qi);
+	return strstr(reply, name);
+}
+
 /* Sum of the "count:" lines of /proc/zoneinfo: pages on per-CPU free lists. */
 static long pcp_pages(void)
 {
@@ -598,6 +628,49 @@ igt_main
 		close(ue);
 		close(fd);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "ready_timeout_ms", "5000"), 0);
+	}
+
+	igt_describe("QMP device_del of an idle device hot-removes it and the driver unbinds cleanly; device_add brings it back");
+	igt_subtest("hot-unplug-idle") {
+		struct drm_neuron_query_device_info info;
+		struct drm_neuron_query q = {
+			.type = DRM_NEURON_QUERY_DEVICE_INFO,
+			.size = sizeof(info), .pointer = (uintptr_t)&info,
+		};
+		char slot[IGT_PCI_SLOT_LEN], links[64] = "";
+		int fd, qi, i;
+
+		igt_require(igt_qmp_available());
+		/* The last device: the other subtests use the first. */
+		fd = igt_neuron_open(ndev - 1);
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		qi = igt_neuron_qdev_index(fd);
+		igt_require(qi >= 0);
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+		close(fd);
+
+		/* vm-run.sh: neuron<i> alone behind root port rp<i> */
+		igt_assert_eq(igt_qmp("{\"execute\": \"device_del\", \"arguments\": {\"id\": \"neuron%d\"}}",
+				      qi), 0);
+		/* pciehp powers the slot off 5 s after the attention button */
+		igt_assert(wait_slot(slot, false, 30000));
+		igt_assert_eq(igt_neuron_count(), ndev - 1);
+		for (i = 0; i < 200 && qdev_exists(qi); i++)
+			usleep(50 * 1000);
+		igt_assert(!qdev_exists(qi));
+
+		if (ndev > 1)
+			snprintf(links, sizeof(links),
+				 ", \"east\": \"neuron%d\", \"west\": \"neuron%d\"",
+				 (qi + 1) % ndev, (qi - 1 + ndev) % ndev);
+		igt_assert_eq(igt_qmp("{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"neuron-v1\", \"id\": \"neuron%d\", \"bus\": \"rp%d\", \"bar2-prefetchable\": true%s}}",
+				      qi, qi, links), 0);
+		igt_assert(wait_slot(slot, true, 30000));
+		igt_assert_eq(igt_neuron_count(), ndev);
+		fd = open_slot(slot);
+		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
 	}
 
 	igt_fixture {

@@ -42,6 +42,8 @@
 #   VM_SMP        guest CPUs (default 2)   VM_MEM  guest RAM (default 2G;
 #                 3G with --kernel debug: KASAN shadow, kmemleak metadata)
 #   VM_APPEND     extra kernel command line
+#   VM_NEURON_OPTS  extra neuron-v1 properties for every device, e.g.
+#                 reset-delay-ms=7000
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -385,12 +387,20 @@ if [[ $iommu -eq 1 ]]; then
 	qemu_args=(-device intel-iommu "${qemu_args[@]}")
 	append+=" intel_iommu=on"
 fi
+# Each device alone behind its own PCIe root port, the port at slot 0x10 + i
+# of bus 0: native PCIe hot-plug, so QMP device_del/device_add can unplug
+# and plug neuron<i> (id rp<i> for the port). The ports reserve no I/O space:
+# the device has none, and 15 ports would exhaust it. A bridge's
+# non-prefetchable window is 32-bit, where a second 256 MiB BAR2 does not
+# fit, so BAR2 is prefetchable here and lands above 4 GiB with BAR4
+# (bar2-prefetchable, Documentation/accel/neuron/device-model.rst).
 for ((i = 0; i < ndev; i++)); do
-	dev="neuron-v1,id=neuron$i,bus=pcie.0,addr=0x$(printf %x $((0x10 + i)))"
+	qemu_args+=(-device "pcie-root-port,id=rp$i,bus=pcie.0,addr=0x$(printf %x $((0x10 + i))),chassis=1,slot=$((i + 1)),io-reserve=0")
+	dev="neuron-v1,id=neuron$i,bus=rp$i,bar2-prefetchable=on"
 	if [[ $ndev -gt 1 ]]; then
 		dev+=",east=neuron$(((i + 1) % ndev)),west=neuron$(((i - 1 + ndev) % ndev))"
 	fi
-	qemu_args+=(-device "$dev")
+	qemu_args+=(-device "$dev${VM_NEURON_OPTS:+,$VM_NEURON_OPTS}")
 done
 # QMP for the guest: a QMP monitor listens on a unix socket, and a second
 # chardev of the same QEMU connects to it and backs the virtio-serial port

@@ -513,10 +513,22 @@ int igt_neuron_pci_slot(int fd, char *buf)
 
 int igt_neuron_qdev_index(int fd)
 {
-	char slot[IGT_PCI_SLOT_LEN];
+	char slot[IGT_PCI_SLOT_LEN], path[64], real[PATH_MAX], *parent;
 	unsigned int dom, bus, dev, fn;
 
-	if (igt_neuron_pci_slot(fd, slot) ||
+	if (igt_neuron_pci_slot(fd, slot))
+		return -1;
+	/*
+	 * Each device sits alone behind a PCIe root port at slot 0x10 + i of
+	 * bus 0 (hot-plug capable topology); older runners put the device
+	 * itself there. Either way the slot on bus 0 names it.
+	 */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", slot);
+	if (!realpath(path, real))
+		return -1;
+	*strrchr(real, '/') = '\0';
+	parent = strrchr(real, '/') + 1;
+	if (sscanf(parent, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4 &&
 	    sscanf(slot, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
 		return -1;
 	if (dom != 0 || bus != 0 || fn != 0 || dev < 0x10)

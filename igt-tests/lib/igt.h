@@ -228,14 +228,15 @@ int igt_neuron_open(int index);
 
 #define IGT_PCI_SLOT_LEN 32
 /*
- * Writes the PCI address ("0000:00:10.0") of the device behind accel fd @fd
+ * Writes the PCI address ("0000:01:00.0") of the device behind accel fd @fd
  * into @buf (at least IGT_PCI_SLOT_LEN bytes).  Returns 0 or -errno.
  */
 int igt_neuron_pci_slot(int fd, char *buf);
 
 /*
  * Index i of the QEMU device "neuron<i>" behind @fd: the VM runner places
- * neuron<i> at PCI slot 0x10 + i on bus 0.  Returns -1 if unknown.
+ * neuron<i> behind the PCIe root port at slot 0x10 + i of bus 0 (or, in
+ * older runners, at that slot itself).  Returns -1 if unknown.
  */
 int igt_neuron_qdev_index(int fd);
 

@@ -95,12 +95,16 @@ static uint8_t fwio_read(NeuronState *s, const uint8_t *req, uint32_t plen,
             v = ldl_le_p(a.dev->dram_ptr + a.off);
             break;
         case NT_APB:
-        case NT_TPB:
             if (a.off & 3) {
                 goto bad;
             }
-            v = a.kind == NT_APB ? neuron_apb_read(a.dev, a.off) :
-                                   neuron_tpb_read(a.dev, a.off);
+            v = neuron_apb_read(a.dev, a.off);
+            break;
+        case NT_TPB:
+            /* unimplemented NC regions and the FIFO: decode error */
+            if ((a.off & 3) || !neuron_tpb_read(a.dev, a.off, &v)) {
+                goto bad;
+            }
             break;
         default:
             goto bad;

@@ -176,15 +176,13 @@ MemTxResult neuron_dev_read(NeuronState *s, uint64_t addr, void *buf,
         memcpy(buf, a.dev->dram_ptr + a.off, len);
         return MEMTX_OK;
     case NT_TPB:
+        return neuron_tpb_dma_read(a.dev, a.off, buf, len);
     case NT_APB:
         if ((a.off | len) & 3) {
             return MEMTX_DECODE_ERROR;
         }
         for (i = 0; i < len; i += 4) {
-            uint32_t v = a.kind == NT_TPB ?
-                neuron_tpb_read(a.dev, a.off + i) :
-                neuron_apb_read(a.dev, a.off + i);
-            stl_le_p(p + i, v);
+            stl_le_p(p + i, neuron_apb_read(a.dev, a.off + i));
         }
         return MEMTX_OK;
     case NT_NOPEER:
@@ -210,19 +208,22 @@ MemTxResult neuron_dev_write(NeuronState *s, uint64_t addr, const void *buf,
     case NT_DRAM:
         neuron_dram_write(a.dev, a.off, buf, len);
         return MEMTX_OK;
-    case NT_TPB:
+    case NT_TPB: {
+        MemTxResult res;
+
+        /* register side effects that would recurse are deferred */
+        a.dev->dma_depth++;
+        res = neuron_tpb_dma_write(a.dev, a.off, buf, len);
+        a.dev->dma_depth--;
+        return res;
+    }
     case NT_APB:
         if ((a.off | len) & 3) {
             return MEMTX_DECODE_ERROR;
         }
-        /* register side effects that would recurse are deferred */
         a.dev->dma_depth++;
         for (i = 0; i < len; i += 4) {
-            if (a.kind == NT_TPB) {
-                neuron_tpb_write(a.dev, a.off + i, ldl_le_p(p + i));
-            } else {
-                neuron_apb_write(a.dev, a.off + i, ldl_le_p(p + i));
-            }
+            neuron_apb_write(a.dev, a.off + i, ldl_le_p(p + i));
         }
         a.dev->dma_depth--;
         return MEMTX_OK;
@@ -256,6 +257,19 @@ static uint32_t neuron_fw_status(NeuronState *s)
     return v;
 }
 
+/*
+ * Power utilisation of die 0 ([PROJ], the layout AWS's 2.x driver reads):
+ * [15:0] basis points of maximum (the ``power-util`` knob: no compute
+ * engine is modelled, so nothing else could drive it), [31:16] a sample
+ * number that the firmware advances once per second of virtual time.
+ */
+static uint32_t neuron_power_sample(NeuronState *s)
+{
+    uint64_t sample = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) / 1000;
+
+    return (uint32_t)(sample & 0xFFFF) << 16 | s->power_util;
+}
+
 static inline uint32_t *apb_word(NeuronState *s, uint32_t off)
 {
     return &s->apb[off >> 2];
@@ -270,8 +284,16 @@ uint32_t neuron_apb_read(NeuronState *s, uint32_t off)
         return 0;
     }
     if (off >= NEURON_MISC_BASE && off < NEURON_MISC_BASE + NEURON_MISC_SIZE) {
-        if (off - NEURON_MISC_BASE == MISC_FW_STATUS) {
+        switch (off - NEURON_MISC_BASE) {
+        case MISC_FW_STATUS:
             return neuron_fw_status(s);
+        case MISC_API_VERSION:
+            return s->fw_api_version;
+        case MISC_POWER_UTIL_D0:
+            if (s->fw_api_version >= NEURON_FW_API_POWER) {
+                return neuron_power_sample(s);
+            }
+            break;
         }
         return *apb_word(s, off);
     }
@@ -292,7 +314,14 @@ void neuron_apb_write(NeuronState *s, uint32_t off, uint32_t val)
     if (off >= NEURON_MISC_BASE && off < NEURON_MISC_BASE + NEURON_MISC_SIZE) {
         switch (off - NEURON_MISC_BASE) {
         case MISC_FW_STATUS:
+        case MISC_API_VERSION:
             return;                         /* owned by the firmware */
+        case MISC_POWER_UTIL_D0:
+            if (s->fw_api_version >= NEURON_FW_API_POWER) {
+                return;
+            }
+            *apb_word(s, off) = val;
+            return;
         case MISC_DOORBELL:
             *apb_word(s, off) = val;
             if (s->dma_depth > 0) {
@@ -360,11 +389,13 @@ static void neuron_bar0_write(void *opaque, hwaddr addr, uint64_t val,
 static uint64_t neuron_bar2_read(void *opaque, hwaddr addr, unsigned size)
 {
     NeuronState *s = opaque;
+    uint32_t v;
 
     if (!neuron_mmio_check(s, "BAR2", addr, size, true)) {
         return 0;
     }
-    return neuron_tpb_read(s, addr);
+    /* unimplemented: all ones, as for an unsupported request (logged) */
+    return neuron_tpb_read(s, addr, &v) ? v : 0xFFFFFFFF;
 }
 
 static void neuron_bar2_write(void *opaque, hwaddr addr, uint64_t val,
@@ -414,7 +445,7 @@ static void neuron_state_reset(NeuronState *s, bool keep_mailbox)
         }
     }
     neuron_udma_reset(s);
-    neuron_nc_reset(s);
+    neuron_nc_reset(s, (1u << NEURON_NUM_NC) - 1);
     if (s->reset_clears_dram) {
         /* sparse backing: discarding is cheap and reads back as zeroes */
         ram_block_discard_range(s->dram.ram_block, 0, NEURON_DRAM_SIZE);
@@ -424,7 +455,13 @@ static void neuron_state_reset(NeuronState *s, bool keep_mailbox)
 
 static void neuron_reset_complete(NeuronState *s)
 {
-    neuron_state_reset(s, true);
+    if (s->reset_type == RESET_TYPE_TPB) {
+        /* only the mapped cores: UDMA, other cores, DRAM, MISC untouched */
+        neuron_nc_reset(s, s->reset_nc_mask);
+        *apb_word(s, NEURON_MISC_BASE + MISC_RESET_REQ) = 0;
+    } else {
+        neuron_state_reset(s, true);
+    }
     s->resetting = false;
     if (s->fwio_pending) {
         /* FWIO requests that arrived during the reset are answered now */
@@ -438,15 +475,44 @@ static void neuron_reset_timer_cb(void *opaque)
     neuron_reset_complete(opaque);
 }
 
+/*
+ * MISC+0x1EC (§8.1): 1 resets the device, 2 the NeuronCores (TPB) whose
+ * bits are set in MISC+0x1D8 [3:0], 0 meaning all four, which is what
+ * AWS's 2.x driver writes on v1 ([PROJ], device-model.rst).  Anything
+ * else is taken as a device reset.
+ */
 static void neuron_reset_request(NeuronState *s)
 {
+    uint32_t type = *apb_word(s, NEURON_MISC_BASE + MISC_RESET_REQ);
+    uint32_t map = *apb_word(s, NEURON_MISC_BASE + MISC_RESET_TPB_MAP);
+    uint32_t delay;
+
+    if (type == RESET_TYPE_TPB) {
+        s->reset_type = RESET_TYPE_TPB;
+        s->reset_nc_mask = map & RESET_TPB_MAP_NC;
+        if (!s->reset_nc_mask) {
+            s->reset_nc_mask = (1u << NEURON_NUM_NC) - 1;
+        }
+        if (map & ~RESET_TPB_MAP_NC) {
+            qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: TPB reset map 0x%x: "
+                          "bits other than [3:0] ignored\n", map);
+        }
+        delay = s->tpb_reset_delay_ms;
+    } else {
+        if (type != RESET_TYPE_DEVICE) {
+            qemu_log_mask(LOG_GUEST_ERROR, "neuron-v1: reset type 0x%x "
+                          "unknown, resetting the device\n", type);
+        }
+        s->reset_type = RESET_TYPE_DEVICE;
+        s->reset_nc_mask = (1u << NEURON_NUM_NC) - 1;
+        delay = s->reset_delay_ms;
+    }
     s->resetting = true;
-    if (s->reset_delay_ms == 0) {
+    if (delay == 0) {
         neuron_reset_complete(s);
         return;
     }
-    timer_mod(s->reset_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
-              s->reset_delay_ms);
+    timer_mod(s->reset_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + delay);
 }
 
 /*
@@ -512,7 +578,16 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
      * 2 MiB of host memory and make first touches stall on compaction.
      */
     qemu_madvise(s->dram_ptr, NEURON_DRAM_SIZE, QEMU_MADV_NOHUGEPAGE);
-    s->tpb_store = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* core-local memory: sparse too, a core reset drops its pages */
+    s->ncmem = qemu_anon_ram_alloc(NEURON_NUM_NC * NC_SB_SIZE, &align, false,
+                                   true);
+    if (!s->ncmem) {
+        error_setg(errp, "neuron-v1: cannot allocate core-local memory");
+        qemu_anon_ram_free(s->apb, NEURON_BAR0_SIZE);
+        s->apb = NULL;
+        return;
+    }
+    qemu_madvise(s->ncmem, NEURON_NUM_NC * NC_SB_SIZE, QEMU_MADV_NOHUGEPAGE);
     s->bounce = g_malloc(64 * KiB);
     s->dma_bh = qemu_bh_new(neuron_udma_bh, s);
     s->reset_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, neuron_reset_timer_cb, s);
@@ -523,8 +598,16 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
                           "neuron-tpb", NEURON_BAR2_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+    /*
+     * BAR2 prefetchable is an option for hot-plug topologies: behind a
+     * PCIe root port, non-prefetchable windows are 32-bit, and 256 MiB
+     * per device does not fit below 4 GiB more than once.  Its reads have
+     * no side effects, so the attribute is honest either way.
+     */
     pci_register_bar(pdev, 2, PCI_BASE_ADDRESS_SPACE_MEMORY |
-                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar2);
+                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     (s->bar2_prefetchable ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0),
+                     &s->bar2);
     if (s->bar4) {
         pci_register_bar(pdev, 4, PCI_BASE_ADDRESS_SPACE_MEMORY |
                          PCI_BASE_ADDRESS_MEM_TYPE_64 |
@@ -540,7 +623,8 @@ static void neuron_exit(PCIDevice *pdev)
     timer_free(s->reset_timer);
     qemu_bh_delete(s->dma_bh);
     g_free(s->bounce);
-    g_hash_table_destroy(s->tpb_store);
+    qemu_anon_ram_free(s->ncmem, NEURON_NUM_NC * NC_SB_SIZE);
+    s->ncmem = NULL;
     qemu_anon_ram_free(s->apb, NEURON_BAR0_SIZE);
     s->apb = NULL;
 }
@@ -613,6 +697,52 @@ NEURON_BOOL_KNOB(east_down, fault_east_down)
 NEURON_BOOL_KNOB(west_down, fault_west_down)
 NEURON_BOOL_KNOB(not_ready, fault_not_ready)
 
+static void neuron_get_power(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &NEURON_V1(obj)->power_util, errp);
+}
+
+static void neuron_set_power(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    uint32_t val;
+
+    if (!visit_type_uint32(v, name, &val, errp)) {
+        return;
+    }
+    if (val > POWER_UTIL_MAX) {
+        error_setg(errp, "power-util: 0..10000 (basis points)");
+        return;
+    }
+    NEURON_V1(obj)->power_util = val;
+}
+
+/* model-private status of NC n's instruction FIFO (read-only QOM) */
+static void neuron_get_fifo_bytes(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    uint64_t val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_bytes;
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
+static void neuron_get_fifo_writes(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    uint64_t val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_writes;
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
+static void neuron_get_fifo_loaded(Object *obj, Visitor *v, const char *name,
+                                   void *opaque, Error **errp)
+{
+    bool val = NEURON_V1(obj)->nc[(uintptr_t)opaque].fifo_loaded;
+
+    visit_type_bool(v, name, &val, errp);
+}
+
 static void neuron_instance_init(Object *obj)
 {
     NEURON_V1(obj)->fault_stall_queue = -1;
@@ -622,10 +752,16 @@ static Property neuron_properties[] = {
     DEFINE_PROP_UINT16("device-id", NeuronState, device_id, 0x7064),
     DEFINE_PROP_UINT8("revision", NeuronState, revision, 0),
     DEFINE_PROP_BOOL("bar4", NeuronState, bar4, true),
+    DEFINE_PROP_BOOL("bar2-prefetchable", NeuronState, bar2_prefetchable,
+                     false),
     DEFINE_PROP_BOOL("strict-readless", NeuronState, strict_readless, false),
     DEFINE_PROP_BOOL("reset-clears-dram", NeuronState, reset_clears_dram,
                      true),
     DEFINE_PROP_UINT32("reset-delay-ms", NeuronState, reset_delay_ms, 0),
+    DEFINE_PROP_UINT32("tpb-reset-delay-ms", NeuronState, tpb_reset_delay_ms,
+                       0),
+    DEFINE_PROP_UINT32("fw-api-version", NeuronState, fw_api_version,
+                       NEURON_FW_API_VERSION),
     DEFINE_PROP_STRING("east", NeuronState, east),
     DEFINE_PROP_STRING("west", NeuronState, west),
     DEFINE_PROP_END_OF_LIST(),
@@ -640,6 +776,7 @@ static void neuron_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    int i;
 
     k->realize = neuron_realize;
     k->exit = neuron_exit;
@@ -664,6 +801,23 @@ static void neuron_class_init(ObjectClass *klass, void *data)
                                    neuron_get_west_down, neuron_set_west_down);
     object_class_property_add_bool(klass, "fault-not-ready",
                                    neuron_get_not_ready, neuron_set_not_ready);
+    object_class_property_add(klass, "power-util", "uint32",
+                              neuron_get_power, neuron_set_power, NULL, NULL);
+    for (i = 0; i < NEURON_NUM_NC; i++) {
+        g_autofree char *bytes = g_strdup_printf("nc%d-fifo-bytes", i);
+        g_autofree char *writes = g_strdup_printf("nc%d-fifo-writes", i);
+        g_autofree char *loaded = g_strdup_printf("nc%d-fifo-loaded", i);
+
+        object_class_property_add(klass, bytes, "uint64",
+                                  neuron_get_fifo_bytes, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+        object_class_property_add(klass, writes, "uint64",
+                                  neuron_get_fifo_writes, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+        object_class_property_add(klass, loaded, "bool",
+                                  neuron_get_fifo_loaded, NULL, NULL,
+                                  (void *)(uintptr_t)i);
+    }
 }
 
 static const TypeInfo neuron_info = {

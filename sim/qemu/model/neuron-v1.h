@@ -51,7 +51,10 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define MISC_API_VERSION        0x000
 #define MISC_FW_STATUS          0x01C
 #define MISC_DEVICE_ID          0x024
+#define MISC_POWER_UTIL_D0      0x054
+#define MISC_POWER_UTIL_D1      0x058
 #define MISC_METRIC             0x100
+#define MISC_RESET_TPB_MAP      0x1D8
 #define MISC_RESET_REQ          0x1EC
 #define MISC_REQ_HI             0x1F0
 #define MISC_REQ_LO             0x1F4
@@ -62,6 +65,16 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define FW_STATUS_EAST_LINK     (1u << 0)
 #define FW_STATUS_WEST_LINK     (1u << 1)
 #define FW_STATUS_READY         (1u << 31)
+
+/* §8.1 reset types (MISC+0x1EC) and the TPB reset map (MISC+0x1D8) */
+#define RESET_TYPE_DEVICE       1
+#define RESET_TYPE_TPB          2
+#define RESET_TPB_MAP_NC        0xFu    /* [PROJ] one bit per NC; 0 = all */
+
+/* §4.4 [PROJ] firmware API version; >= 3 publishes power utilisation */
+#define NEURON_FW_API_VERSION   3
+#define NEURON_FW_API_POWER     3
+#define POWER_UTIL_MAX          10000   /* basis points of maximum */
 
 /* §4.3 PUTILS: EVENT NQ register group (offsets inside PUTILS(n)) */
 #define PU_EVENT_NQ             0x1094
@@ -81,6 +94,12 @@ OBJECT_DECLARE_SIMPLE_TYPE(NeuronState, NEURON_V1)
 #define NC_SEM_INCR             0x2701200
 #define NC_SEM_DECR             0x2701300
 #define NC_SEM_END              0x2701400
+/* [PROJ] core-local memory: the state buffer (device-model.rst) */
+#define NC_SB_BASE              0x0
+#define NC_SB_SIZE              (16 * MiB)
+/* §3.1 PE instruction FIFO (V1_MMAP_PE_IRAM_FIFO_OFFSET, 2.x) */
+#define NC_IRAM_FIFO            0x265C000
+#define NC_IRAM_FIFO_SIZE       0x4000
 
 /* §6.3 [PROJ] NQ entry */
 #define NQ_ENTRY_SIZE           16
@@ -208,6 +227,10 @@ typedef struct NeuronNC {
     uint32_t nq_dropped;
     bool nq_phase;
     bool nq_logged;                     /* misconfiguration reported */
+    /* PE instruction FIFO: received, never executed ([PROJ]) */
+    uint64_t fifo_bytes;
+    uint64_t fifo_writes;
+    bool fifo_loaded;                   /* first instructions arrived */
 } NeuronNC;
 
 struct NeuronState {
@@ -223,7 +246,7 @@ struct NeuronState {
     uint32_t *apb;                      /* NEURON_BAR0_SIZE / 4 words */
     NeuronEngine eng[NEURON_NUM_ENG];
     NeuronNC nc[NEURON_NUM_NC];
-    GHashTable *tpb_store;              /* other BAR2 offsets -> value */
+    uint8_t *ncmem;                     /* NUM_NC state buffers, sparse */
 
     /* DMA execution */
     QEMUBH *dma_bh;
@@ -235,14 +258,20 @@ struct NeuronState {
     bool resetting;
     bool fwio_pending;
     QEMUTimer *reset_timer;
+    uint32_t reset_type;                /* latched at the request */
+    uint32_t reset_nc_mask;
 
     /* properties */
     uint16_t device_id;
     uint8_t revision;
     bool bar4;
+    bool bar2_prefetchable;
     bool strict_readless;
     bool reset_clears_dram;
     uint32_t reset_delay_ms;
+    uint32_t tpb_reset_delay_ms;
+    uint32_t fw_api_version;
+    uint32_t power_util;                /* runtime knob, basis points */
     char *east;
     char *west;
 
@@ -309,10 +338,14 @@ void neuron_udma_kick_all(NeuronState *s);
 void neuron_udma_bh(void *opaque);
 
 /* neuron-v1-nc.c */
-uint32_t neuron_tpb_read(NeuronState *s, uint32_t off);
-void neuron_tpb_write(NeuronState *s, uint32_t off, uint32_t val);
+bool neuron_tpb_read(NeuronState *s, uint32_t off, uint32_t *val);
+bool neuron_tpb_write(NeuronState *s, uint32_t off, uint32_t val);
+MemTxResult neuron_tpb_dma_read(NeuronState *s, uint32_t off, uint8_t *buf,
+                                uint64_t len);
+MemTxResult neuron_tpb_dma_write(NeuronState *s, uint32_t off,
+                                 const uint8_t *buf, uint64_t len);
 bool neuron_putils_write(NeuronState *s, uint32_t off, uint32_t val);
 bool neuron_putils_read(NeuronState *s, uint32_t off, uint32_t *val);
-void neuron_nc_reset(NeuronState *s);
+void neuron_nc_reset(NeuronState *s, unsigned nc_mask);
 
 #endif

@@ -26,7 +26,10 @@
 #define NV_MISC             0x78E000
 #define NV_DA_MISC          (NV_DA_APB + NV_MISC)
 
+#define MISC_API_VERSION    0x000
 #define MISC_FW_STATUS      0x01C
+#define MISC_POWER_D0       0x054
+#define MISC_RESET_TPB_MAP  0x1D8
 #define MISC_DEVICE_ID      0x024
 #define MISC_RESET_REQ      0x1EC
 #define MISC_REQ_HI         0x1F0
@@ -41,6 +44,9 @@
 #define NC_SEM_SET(i)       (0x2701100 + 4 * (i))
 #define NC_SEM_INCR(i)      (0x2701200 + 4 * (i))
 #define NC_SEM_DECR(i)      (0x2701300 + 4 * (i))
+#define NC_SB               0x0             /* state buffer ([PROJ]) */
+#define NC_SB_SIZE          (16 * MiB)
+#define NC_IRAM_FIFO        0x265C000
 
 #define PUTILS(n)           (0x404000 + (n) * 0x10000)
 #define PU_EVENT_NQ         0x1094

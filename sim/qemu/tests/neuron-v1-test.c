@@ -86,6 +86,15 @@ static void test_pci_bars(void)
     c = nv_start("bar4=off");
     g_assert_cmphex(bar_size(c->dev[0].pdev, 4, &f), ==, 0);
     nv_stop(c);
+
+    /* for hot-plug topologies (behind a PCIe root port) */
+    c = nv_start("bar2-prefetchable=on");
+    g_assert_cmphex(bar_size(c->dev[0].pdev, 2, &f), ==, 256 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                    PCI_BASE_ADDRESS_MEM_PREFETCH);
+    g_assert_cmphex(bar_size(c->dev[0].pdev, 0, &f), ==, 8 * MiB);
+    g_assert_cmphex(f, ==, PCI_BASE_ADDRESS_MEM_TYPE_64);
+    nv_stop(c);
 }
 
 /* registers accept 32-bit writes anywhere and ignore other widths */
@@ -826,9 +835,9 @@ static void test_nc_events(void)
     g_assert_cmpint(v[2], ==, 1);
     nv_wr2(c, 0, NC_EVENT(255), 0);
     g_assert_cmpint(nv_fwio_rd(c, 0, a[1]), ==, 0);
-    /* other TPB offsets (PE instruction FIFO) are storage */
-    nv_wr2(c, 0, NC_STRIDE + 0x265C000, 0x1234);
-    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + 0x265C000), ==, 0x1234);
+    /* core-local memory (state buffer) is memory */
+    nv_wr2(c, 0, NC_STRIDE + NC_SB + 0x40, 0x1234);
+    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + NC_SB + 0x40), ==, 0x1234);
     nv_stop(c);
 }
 
@@ -1450,6 +1459,442 @@ static void test_fuzz(void)
     nv_stop(c);
 }
 
+/* ------------------------------------------- second pass (issue 14) */
+
+static QDict *qom_get(NvCtx *c, const char *dev, const char *prop)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", dev);
+    QDict *rsp = qtest_qmp(c->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", path, prop);
+
+    g_assert(qdict_haskey(rsp, "return"));
+    return rsp;
+}
+
+static int64_t qom_get_int(NvCtx *c, const char *dev, const char *prop)
+{
+    QDict *rsp = qom_get(c, dev, prop);
+    int64_t v = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
+static bool qom_get_bool(NvCtx *c, const char *dev, const char *prop)
+{
+    QDict *rsp = qom_get(c, dev, prop);
+    bool v = qdict_get_bool(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
+static void nv_reset_req(NvCtx *c, int d, uint32_t type, uint32_t map)
+{
+    nv_wr0(c, d, NV_MISC + MISC_RESET_TPB_MAP, map);
+    nv_wr0(c, d, NV_MISC + MISC_RESET_REQ, type);
+    nv_wr0(c, d, NV_MISC + MISC_DOORBELL, 1);
+}
+
+/* Give NC @nc some state of every kind a TPB reset clears. */
+static void nc_dirty(NvCtx *c, int nc, uint64_t nq_da)
+{
+    uint32_t b = nc * NC_STRIDE, pu = PUTILS(nc) + PU_EVENT_NQ;
+
+    nv_wr2(c, 0, b + NC_SEM_SET(4), 40 + nc);
+    nv_wr2(c, 0, b + NC_EVENT(9), 1);
+    nv_wr2(c, 0, b + NC_SB + 0x1000, 0xc0de0000 + nc);
+    nv_wr2(c, 0, b + NC_IRAM_FIFO, 0x11);
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)nq_da);
+    nv_wr0(c, 0, pu + 0x4, nq_da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 256);
+}
+
+static bool nc_is_clean(NvCtx *c, int nc)
+{
+    uint32_t b = nc * NC_STRIDE, pu = PUTILS(nc) + PU_EVENT_NQ;
+    g_autofree char *loaded = g_strdup_printf("nc%d-fifo-loaded", nc);
+    bool sem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_SEM_READ(4)) == 0;
+    bool ev = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_EVENT(9)) == 0;
+    bool mem = nv_fwio_rd(c, 0, NV_DA_TPB + b + NC_SB + 0x1000) == 0;
+    bool nq = nv_fwio_rd(c, 0, NV_DA_APB + pu + 0x8) == 0;
+    bool fifo = !qom_get_bool(c, "neuron0", loaded);
+
+    /* all or nothing: a partial reset of one core is a bug */
+    g_assert_cmpint(sem, ==, ev);
+    g_assert_cmpint(sem, ==, mem);
+    g_assert_cmpint(sem, ==, nq);
+    g_assert_cmpint(sem, ==, fifo);
+    return sem;
+}
+
+/*
+ * §8.1 reset type 2: the NeuronCores in MISC+0x1D8 [3:0] are reset;
+ * UDMA programming, DRAM, MISC RAM (device id) and the other cores stay.
+ */
+static void test_reset_tpb_map(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 5, 3, 32, false, 0);
+    uint64_t nq = guest_alloc(&c->alloc, 256) | NV_HOST;
+    int nc;
+
+    for (nc = 0; nc < 4; nc++) {
+        nc_dirty(c, nc, nq);
+        g_assert_false(nc_is_clean(c, nc));
+    }
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x100, 0xdeadbeef);
+    nv_wr0(c, 0, NV_MISC + MISC_DEVICE_ID, 5);
+
+    nv_reset_req(c, 0, 2, 0x5);                 /* NC0 and NC2 */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_FW_STATUS), ==,
+                    0x80000000);
+    g_assert_true(nc_is_clean(c, 0));
+    g_assert_false(nc_is_clean(c, 1));
+    g_assert_true(nc_is_clean(c, 2));
+    g_assert_false(nc_is_clean(c, 3));
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_SEM_READ(4)),
+                    ==, 41);
+    /* DRAM, the device id and the UDMA queue programming survive */
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==,
+                    0xdeadbeef);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 5);
+    g_assert_cmphex(nv_qreg(Q, false, 0x20), ==, 0x03030000);
+    g_assert_cmphex(nv_qreg(Q, true, 0x30), ==, 32);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(5) + 0x254), ==, 0x010FFFFF);
+
+    /* map 0 = all four cores (what AWS's driver writes on v1) */
+    nv_reset_req(c, 0, 2, 0);
+    for (nc = 0; nc < 4; nc++) {
+        g_assert_true(nc_is_clean(c, nc));
+    }
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==,
+                    0xdeadbeef);
+
+    /* type 1 is still the whole device */
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x100), ==, 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_DEVICE_ID), ==, 0);
+    g_assert_cmphex(nv_qreg(Q, false, 0x20), ==, 0x03000000);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * A TPB reset of NC0 while NC1 works: NC1's DMA queue keeps its ring
+ * position and runs on without re-initialisation, its EVENT notification
+ * queue keeps producing at the next slot, DRAM is intact.
+ */
+static void test_reset_tpb_other_core(void)
+{
+    NvCtx *c = nv_start("tpb-reset-delay-ms=50");
+    NvQueue *Q = nv_queue_new(c, 0, 4, 2, 32, true, 0x10000);
+    uint64_t ring = guest_alloc(&c->alloc, 256);
+    uint64_t h = guest_alloc(&c->alloc, 16);
+    uint32_t pu = PUTILS(1) + PU_EVENT_NQ;
+    uint64_t da = ring | NV_HOST;
+
+    qtest_memset(c->qts, ring, 0, 256);
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)da);
+    nv_wr0(c, 0, pu + 0x4, da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 256);
+    qtest_writel(c->qts, h, 7);
+    qtest_writel(c->qts, c->dev[0].bar4 + 0x200, 0xfeedf00d);
+    nv_wr2(c, 0, NC_SEM_SET(1), 3);                     /* NC0 */
+
+    /* NC1's queue sets event 20 of NC1 */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(20), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring, true, 20, 7);
+
+    nv_reset_req(c, 0, 2, 0x1);                         /* NC0 only */
+    /* during the reset the engines keep running: NC1's queue moves on */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(21), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring + 16, true, 21, 7);
+    qtest_clock_step(c->qts, 60 * 1000 * 1000);
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_RESET_REQ), ==, 0);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SEM_READ(1)), ==, 0);
+    /* and after it, without any re-initialisation */
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_EVENT(22), 4);
+    nv_kick(Q, 1, 1);
+    check_nq_entry(c, ring + 32, true, 22, 7);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 3);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_EVENT(22)),
+                    ==, 1);
+    g_assert_cmphex(qtest_readl(c->qts, c->dev[0].bar4 + 0x200), ==,
+                    0xfeedf00d);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * Events are one bit each ([PROJ], spec §6.1 "a bitmap"): any non-zero
+ * value sets, zero clears, reads return 0/1.  The EVENT notification
+ * carries the raw value that was written.
+ */
+static void test_nc_event_values(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t ring = guest_alloc(&c->alloc, 64);
+    uint32_t pu = PUTILS(2) + PU_EVENT_NQ;
+    uint64_t da = ring | NV_HOST;
+    uint64_t ev = NV_DA_TPB + 2 * NC_STRIDE + NC_EVENT(40);
+
+    nv_wr0(c, 0, pu + 0x0, (uint32_t)da);
+    nv_wr0(c, 0, pu + 0x4, da >> 32);
+    nv_wr0(c, 0, pu + 0x8, 64);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 0xABCD0000);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 1);
+    g_assert_cmphex(nv_rd2(c, 0, 2 * NC_STRIDE + NC_EVENT(40)), ==, 1);
+    check_nq_entry(c, ring, true, 40, 0xABCD0000);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 2);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 1);
+    check_nq_entry(c, ring + 16, true, 40, 2);
+    nv_wr2(c, 0, 2 * NC_STRIDE + NC_EVENT(40), 0);
+    g_assert_cmphex(nv_fwio_rd(c, 0, ev), ==, 0);
+    nv_stop(c);
+}
+
+/* §4.4: firmware API version 3 and the power slot it implies ([PROJ]) */
+static void test_misc_api_version(void)
+{
+    NvCtx *c = nv_start(NULL);
+    uint64_t pw = NV_DA_MISC + MISC_POWER_D0;
+    uint32_t a, b;
+
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    nv_wr0(c, 0, NV_MISC + MISC_API_VERSION, 7);        /* firmware's */
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    QOM_SET(c, "neuron0", "power-util", "4200");
+    a = nv_fwio_rd(c, 0, pw);
+    g_assert_cmpuint(a & 0xffff, ==, 4200);
+    nv_wr0(c, 0, NV_MISC + MISC_POWER_D0, 0);           /* ignored */
+    qtest_clock_step(c->qts, 1000 * 1000 * 1000);
+    b = nv_fwio_rd(c, 0, pw);
+    g_assert_cmpuint(b & 0xffff, ==, 4200);
+    g_assert_cmpuint(b >> 16, ==, ((a >> 16) + 1) & 0xffff);   /* sample */
+    /* single die: no die-1 figure */
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_POWER_D0 + 4), ==, 0);
+    /* survives a device reset: it is the firmware's, not RAM */
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 3);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, pw) & 0xffff, ==, 4200);
+    nv_stop(c);
+
+    /* an older firmware: no power slot, plain MISC RAM */
+    c = nv_start("fw-api-version=2");
+    g_assert_cmpuint(nv_fwio_rd(c, 0, NV_DA_MISC + MISC_API_VERSION), ==, 2);
+    g_assert_cmpuint(nv_fwio_rd(c, 0, pw), ==, 0);
+    nv_stop(c);
+}
+
+/*
+ * An aborted engine stays aborted: further doorbells accumulate on all of
+ * its queues, a TPB reset does not touch it; NORMAL on both sides resumes
+ * the healthy queues, the failed ring needs its queue reset, and a device
+ * reset clears everything.
+ */
+static void test_udma_abort_sticky(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *bad = nv_queue_new(c, 0, 8, 0, 32, false, 0);
+    NvQueue *ok = nv_queue_new(c, 0, 8, 1, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+
+    qtest_writel(c->qts, h, 0x5151);
+    qtest_writel(c->qts, h + 4, 0);
+    nv_push(bad, h | NV_HOST, 0x200000000000ULL, 4);       /* no region */
+    nv_kick(bad, 1, 1);
+    expect_queue_error(bad, true, 2);
+    nv_push(ok, h | NV_HOST, (h + 4) | NV_HOST, 4);
+    nv_kick(ok, 1, 1);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+    g_assert_cmphex(nv_qreg(ok, false, 0x24), ==, 1u << 8);     /* pending */
+
+    nv_reset_req(c, 0, 2, 0);                   /* all cores, not the DMA */
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x2222);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x20200), ==, 0x2222);
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0);
+
+    nv_wr0(c, 0, nv_udma_base(8) + 0x204, 1);
+    nv_wr0(c, 0, nv_udma_base(8) + 0x20204, 1);
+    g_assert(nv_wait_idle(ok));
+    g_assert_cmphex(qtest_readl(c->qts, h + 4), ==, 0x5151);
+    /* the failed ring keeps its error until the queue is reset */
+    g_assert_cmphex(nv_qreg(bad, true, 0x24) & 0xff, ==, 2);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x1111);
+
+    /* an abort command; a device reset clears engine and rings */
+    nv_wr0(c, 0, nv_udma_base(8) + 0x204, 4);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x2222);
+    nv_reset_req(c, 0, 1, 0);
+    g_assert_cmphex(nv_rd0(c, 0, nv_udma_base(8) + 0x200), ==, 0x1111);
+    g_assert_cmphex(nv_qreg(bad, true, 0x24), ==, 0);
+    recover_and_check(bad);
+    g_free(bad);
+    g_free(ok);
+    nv_stop(c);
+}
+
+/*
+ * Reset timing at both extremes: instantaneous (the default) and the
+ * times AWS's driver waits on hardware before its first poll, 7 s for the
+ * device and 3 s for the NeuronCores (virtual time).
+ */
+static void check_reset_timing(NvCtx *c, uint32_t type, int64_t ms)
+{
+    uint64_t a = NV_DA_MISC + MISC_RESET_REQ;
+    uint8_t req[16];
+    size_t len;
+
+    nv_reset_req(c, 0, type, 0);
+    if (ms == 0) {
+        /* complete when the doorbell write returns */
+        g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==,
+                        0x80000000);
+        g_assert_cmphex(nv_fwio_rd(c, 0, a), ==, 0);
+        return;
+    }
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0);
+    len = nv_build_req(c, req, FWIO_READ, &a, 8);
+    nv_fwio_post(c, 0, req, len);
+    qtest_clock_step(c->qts, (ms - 1) * 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_RESET_REQ), ==, type);
+    qtest_clock_step(c->qts, 1000 * 1000);
+    g_assert_cmphex(qtest_readb(c->qts, c->resp_pa), ==, req[0]);
+    g_assert_cmphex(qtest_readl(c->qts, c->resp_pa + 4), ==, 0);
+    g_assert_cmphex(nv_rd0(c, 0, NV_MISC + MISC_FW_STATUS), ==, 0x80000000);
+}
+
+static void test_reset_delay_extremes(void)
+{
+    NvCtx *c = nv_start(NULL);
+
+    check_reset_timing(c, 1, 0);
+    check_reset_timing(c, 2, 0);
+    nv_stop(c);
+    c = nv_start("reset-delay-ms=7000,tpb-reset-delay-ms=3000");
+    check_reset_timing(c, 1, 7000);
+    check_reset_timing(c, 2, 3000);
+    nv_stop(c);
+}
+
+/*
+ * Core-local memory (state buffer, [PROJ] 16 MiB per core at NC + 0):
+ * DMA round trip host -> state buffer -> DRAM -> host, any alignment;
+ * BAR2 and FWIO see the same bytes; a DMA crossing its end fails.
+ */
+static void test_nc_core_memory(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 6, 4, 64, false, 0);
+    const uint32_t n = 64 * KiB;
+    uint64_t src = guest_alloc(&c->alloc, n), dst = guest_alloc(&c->alloc, n);
+    uint64_t sb = NV_DA_TPB + 2 * NC_STRIDE + NC_SB;
+    g_autofree uint8_t *a = g_malloc(n);
+    g_autofree uint8_t *b = g_malloc(n);
+
+    fill_pattern(a, n, 14);
+    qtest_memwrite(c->qts, src, a, n);
+    qtest_memset(c->qts, dst, 0, n);
+    nv_push(Q, src | NV_HOST, sb + NC_SB_SIZE - n, n);      /* last 64K */
+    nv_push(Q, sb + NC_SB_SIZE - n, 0x300000 + 3, n);       /* -> DRAM */
+    nv_push(Q, 0x300000 + 3, dst | NV_HOST, n);
+    nv_kick(Q, 3, 3);
+    g_assert(nv_wait_idle(Q));
+    qtest_memread(c->qts, dst, b, n);
+    g_assert(memcmp(a, b, n) == 0);
+    g_assert_cmphex(nv_rd2(c, 0, 2 * NC_STRIDE + NC_SB_SIZE - n), ==,
+                    (uint32_t)ldl_le_p(a));
+    g_assert_cmphex(nv_fwio_rd(c, 0, sb + NC_SB_SIZE - 4), ==,
+                    (uint32_t)ldl_le_p(a + n - 4));
+    /* unaligned bytes inside the buffer */
+    nv_push(Q, (src + 1) | NV_HOST, sb + 0x10003, 5);
+    nv_kick(Q, 1, 1);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(nv_fwio_rd(c, 0, sb + 0x10004), ==,
+                    (uint32_t)ldl_le_p(a + 2));
+    /* other cores have their own buffer */
+    g_assert_cmphex(nv_fwio_rd(c, 0, NV_DA_TPB + NC_SB + NC_SB_SIZE - 4),
+                    ==, 0);
+    /* crossing the end of the state buffer: decode error, engine aborted */
+    nv_push(Q, src | NV_HOST, sb + NC_SB_SIZE - 4, 8);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * PE instruction FIFO (§3.1, NC + 0x265C000, 16 KiB): takes DMA writes,
+ * counts them (model-private QOM properties), is write-only.
+ */
+static void test_nc_iram_fifo(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 9, 7, 64, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 16 * KiB);
+    uint64_t fifo = NV_DA_TPB + 3 * NC_STRIDE + NC_IRAM_FIFO;
+    uint32_t v = 0;
+
+    g_assert_false(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    qtest_memset(c->qts, src, 0x5a, 16 * KiB);
+    nv_push(Q, src | NV_HOST, fifo, 16 * KiB);
+    nv_push(Q, src | NV_HOST, fifo, 4096);
+    nv_push(Q, src | NV_HOST, fifo + 0x100, 100);
+    nv_kick(Q, 3, 3);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==,
+                    16 * KiB + 4096 + 100);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-writes"), ==, 3);
+    g_assert_true(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    g_assert_false(qom_get_bool(c, "neuron0", "nc2-fifo-loaded"));
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc2-fifo-bytes"), ==, 0);
+    /* write-only: FWIO READ fails, a BAR2 read returns all ones */
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &fifo, 1, &v), ==, 1);
+    g_assert_cmphex(nv_rd2(c, 0, 3 * NC_STRIDE + NC_IRAM_FIFO), ==,
+                    0xffffffff);
+    /* a TPB reset of the core clears the FIFO state */
+    nv_reset_req(c, 0, 2, 1u << 3);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==, 0);
+    g_assert_false(qom_get_bool(c, "neuron0", "nc3-fifo-loaded"));
+    /* past its end: decode error */
+    nv_push(Q, src | NV_HOST, fifo + 16 * KiB - 4, 8);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_assert_cmpint(qom_get_int(c, "neuron0", "nc3-fifo-bytes"), ==, 0);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * Outside the implemented regions of the NC window: BAR2 writes are
+ * dropped, BAR2 reads return all ones, FWIO READ fails, DMA aborts.
+ */
+static void test_nc_unimplemented(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 5, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 8);
+    uint64_t hole = NV_DA_TPB + NC_STRIDE + 0x2000000;
+    uint32_t v = 0;
+
+    nv_wr2(c, 0, NC_STRIDE + 0x2000000, 0x1234);
+    g_assert_cmphex(nv_rd2(c, 0, NC_STRIDE + 0x2000000), ==, 0xffffffff);
+    g_assert_cmpint(nv_fwio_read_n(c, 0, &hole, 1, &v), ==, 1);
+    qtest_writel(c->qts, h, 1);
+    nv_push(Q, h | NV_HOST, hole, 4);
+    nv_kick(Q, 1, 1);
+    expect_queue_error(Q, true, 2);
+    g_free(Q);
+    nv_stop(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1502,6 +1947,17 @@ int main(int argc, char **argv)
                    test_fault_west_link_down);
     qtest_add_func("/neuron-v1/fault/not-ready", test_fault_not_ready);
     qtest_add_func("/neuron-v1/robustness/fuzz", test_fuzz);
+    qtest_add_func("/neuron-v1/s8-reset/tpb-map", test_reset_tpb_map);
+    qtest_add_func("/neuron-v1/s8-reset/tpb-other-core",
+                   test_reset_tpb_other_core);
+    qtest_add_func("/neuron-v1/s6-nc/event-values", test_nc_event_values);
+    qtest_add_func("/neuron-v1/s4-misc/api-version", test_misc_api_version);
+    qtest_add_func("/neuron-v1/s5-udma/abort-sticky", test_udma_abort_sticky);
+    qtest_add_func("/neuron-v1/s8-reset/delay-extremes",
+                   test_reset_delay_extremes);
+    qtest_add_func("/neuron-v1/s6-nc/core-memory", test_nc_core_memory);
+    qtest_add_func("/neuron-v1/s6-nc/iram-fifo", test_nc_iram_fifo);
+    qtest_add_func("/neuron-v1/s6-nc/unimplemented", test_nc_unimplemented);
 
     return g_test_run();
 }
