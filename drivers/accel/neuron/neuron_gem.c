@@ -94,9 +94,14 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 	if (size > (u64)totalram_pages() << PAGE_SHIFT)
 		return ERR_PTR(-ENOMEM);
 
+	/*
+	 * Every failure here is a failed allocation (shmem reports its inode
+	 * allocation as -ENOSPC, a full file table as -ENFILE): -ENOMEM, as
+	 * uAPI documents.
+	 */
 	shmem = drm_gem_shmem_create(&ndev->drm, size);
 	if (IS_ERR(shmem))
-		return ERR_CAST(shmem);
+		return ERR_PTR(-ENOMEM);
 
 	to_neuron_host_bo(&shmem->base)->accounted = true;
 	atomic64_add(shmem->base.size, &ndev->host_bo_bytes);

@@ -1218,6 +1218,8 @@ enum drm_neuron_bo_placement {
  * * -ENOSPC: no allowed DRAM channel has a free range of @size bytes at
  *   @alignment (including a @size larger than a channel).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
+ *   A host BO whose backing store cannot be allocated always fails with
+ *   -ENOMEM (never -ENOSPC, which is about DRAM channels).
  * * -ENODEV: the device was unplugged.
  * * DRAM BOs only, when clearing the range fails: -EIO: the device is
  *   wedged, or a reset or DMA error interrupted the clear; -ETIMEDOUT:
