@@ -330,6 +330,10 @@ mem=${VM_MEM:-2G}
 
 append="console=ttyS0 loglevel=5 panic=-1 rdinit=/init mitigations=off"
 append+=" i8042.noaux i8042.nokbd i8042.nopnp"
+# -cpu max offers LA57, and the debug kernel (CONFIG_X86_5LEVEL, KASAN)
+# then boots with 5-level paging, where KASAN's early shadow set-up under
+# TCG fails before the console is up: the debug guest uses 4-level paging.
+[[ $kernel == debug ]] && append+=" no5lvl"
 # shellcheck disable=SC2054 # the commas belong to QEMU options
 qemu_args=(
 	-machine q35,accel=tcg -cpu max -smp "${VM_SMP:-2}" -m "$mem"
