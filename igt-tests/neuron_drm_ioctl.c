@@ -10,6 +10,8 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -439,13 +441,32 @@ static long ioctl32(int fd, unsigned int cmd, void *arg)
 	return ret;
 }
 
-/* i386 getpid (20): is there a 32-bit system call entry at all? */
+static sigjmp_buf ia32_probe;
+
+static void ia32_probe_fault(int sig __attribute__((unused)))
+{
+	siglongjmp(ia32_probe, 1);
+}
+
+/*
+ * i386 getpid (20): is there a 32-bit system call entry at all? Without
+ * one (a kernel built without IA32_EMULATION, such as the debug guest
+ * kernel) int $0x80 is a general protection fault: SIGSEGV, caught here.
+ */
 static bool have_ia32(void)
 {
-	long ret;
+	struct sigaction sa = { .sa_handler = ia32_probe_fault }, old;
+	volatile long ret = -1;
 
-	asm volatile("int $0x80" : "=a"(ret) : "a"(20L)
-		     : "memory", "r8", "r9", "r10", "r11");
+	sigaction(SIGSEGV, &sa, &old);
+	if (!sigsetjmp(ia32_probe, 1)) {
+		long r;
+
+		asm volatile("int $0x80" : "=a"(r) : "a"(20L)
+			     : "memory", "r8", "r9", "r10", "r11");
+		ret = r;
+	}
+	sigaction(SIGSEGV, &old, NULL);
 	return ret == getpid();
 }
 
