@@ -401,29 +401,6 @@ igt_main
 		neuron_bo_close(fd, h);
 	}
 
-	igt_describe("A host BO that would be bounced (swiotlb=force) is refused for DMA");
-	igt_subtest("dma-map-bounced") {
-		struct drm_neuron_bo_info info = {};
-		char cmdline[4096] = "";
-		FILE *f = fopen("/proc/cmdline", "r");
-		uint32_t h;
-
-		igt_assert(f);
-		igt_assert(fgets(cmdline, sizeof(cmdline), f));
-		fclose(f);
-		igt_require_f(strstr(cmdline, "swiotlb=force"),
-			      "boot with swiotlb=force (VM_APPEND)\n");
-		igt_require_f(!dma_translated(fd), "the IOMMU does not bounce\n");
-
-		h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_HOST);
-		info.handle = h;
-		info.flags = DRM_NEURON_BO_INFO_FLAG_DMA_MAP;
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EOPNOTSUPP);
-		/* Refused every time, not only the first. */
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_BO_INFO, &info, EOPNOTSUPP);
-		neuron_bo_close(fd, h);
-	}
-
 	igt_describe("BO_INFO of DRAM BOs of many sizes: address, channel, mappability");
 	igt_subtest("info-dram") {
 		bool bar = have_dram_bar(fd);

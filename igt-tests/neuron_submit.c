@@ -12,6 +12,8 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -571,6 +573,54 @@ static void roundtrip(int fd, uint64_t size, uint32_t engine, uint32_t queue)
 	bo_close(fd, dram);
 }
 
+/* ---- bounce buffering (swiotlb=force) ---- */
+
+/* Slots of the default swiotlb pool in use, or -1 without its debugfs. */
+static long swiotlb_used(void)
+{
+	char buf[32];
+
+	if (neuron_read_file("/sys/kernel/debug/swiotlb/io_tlb_used", buf,
+			     sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Skip unless the device reaches host BOs through swiotlb bounce buffers:
+ * booted with swiotlb=force, and mapping @h for the device (BO_INFO with
+ * DMA_MAP) took swiotlb slots (an IOMMU would translate instead).
+ */
+static void require_bounced(int fd, uint32_t h, uint64_t size)
+{
+	struct drm_neuron_bo_info i = {
+		.handle = h, .flags = DRM_NEURON_BO_INFO_FLAG_DMA_MAP,
+	};
+	char cmdline[4096] = "", path[128];
+	long before, after;
+	struct stat st;
+
+	neuron_read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	igt_require_f(strstr(cmdline, "swiotlb=force"),
+		      "boot with swiotlb=force (VM_APPEND)\n");
+	before = swiotlb_used();
+	igt_require_f(before >= 0, "no /sys/kernel/debug/swiotlb\n");
+	/* Used to fail with -EOPNOTSUPP: bounced BOs were refused. */
+	do_ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, &i);
+	after = swiotlb_used();
+	igt_info("swiotlb slots in use: %ld before mapping, %ld after\n",
+		 before, after);
+	/* 2 KiB slots; other users may free some meanwhile, hence the half. */
+	if (after - before >= (long)(size / 2048 / 2))
+		return;
+	/* An IOMMU translates instead of bouncing; anything else is a bug. */
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/iommu_group",
+		 major(st.st_rdev), minor(st.st_rdev));
+	igt_require_f(access(path, F_OK) != 0, "the IOMMU translates, no bouncing\n");
+	igt_assert_f(false, "swiotlb=force, no IOMMU, and the BO was not bounced\n");
+}
+
 igt_main
 {
 	int fd = -1;
@@ -1046,6 +1096,57 @@ igt_main
 			igt_info("size %llu\n", (unsigned long long)sizes[i]);
 			roundtrip(fd, sizes[i], 2 + 3 * (i % 4), i % 16);
 		}
+	}
+
+	igt_describe("Bounce buffers: CPU writes reach every later job, job writes reach the CPU at the fence");
+	igt_subtest("bounced-roundtrip") {
+		const uint64_t size = 1 << 20;
+		uint32_t src = bo_create(fd, DRM_NEURON_BO_HOST, size);
+		uint32_t dst = bo_create(fd, DRM_NEURON_BO_HOST, size);
+		uint32_t dram = bo_create(fd, DRM_NEURON_BO_DRAM, size);
+		uint8_t *ps = bo_map(fd, src, size), *pd = bo_map(fd, dst, size);
+		struct drm_neuron_xfer x[2];
+		unsigned int round;
+
+		require_bounced(fd, src, size);
+		require_bounced(fd, dst, size);
+		/*
+		 * Both BOs stay mapped (bounced) across the rounds: only a sync
+		 * at each job's start carries the new contents of src (and of
+		 * the untouched parts of dst) into the bounce buffers, and only
+		 * a sync before each fence carries the job's writes back.
+		 */
+		for (round = 0; round < 4; round++) {
+			uint64_t off = 4096 * round + round, n = size / 2 - off;
+
+			fill(ps, size, round + 1);
+			memset(pd, 0x5a + round, size);
+			x[0] = copy_xfer(src, off, dram, 7, n);
+			x[1] = copy_xfer(dram, 7, dst, off + 1, n);
+			igt_assert_eq(copy_sync(fd, 2 + round, round, x, 2), 0);
+			igt_assert(memcmp(ps + off, pd + off + 1, n) == 0);
+			igt_assert_eq(pd[off], 0x5a + round);
+			for (uint64_t i = off + 1 + n; i < size; i++)
+				igt_assert_eq(pd[i], 0x5a + round);
+		}
+		munmap(ps, size);
+		munmap(pd, size);
+		bo_close(fd, src);
+		bo_close(fd, dst);
+		bo_close(fd, dram);
+	}
+
+	igt_describe("Bounce buffers: a notification queue, written at any time, is refused");
+	igt_subtest("bounced-nq") {
+		uint32_t h = bo_create(fd, DRM_NEURON_BO_HOST, 4096);
+		struct drm_neuron_nq_create c = {
+			.core = 0, .type = DRM_NEURON_NQ_EVENT, .handle = h,
+			.size = 256,
+		};
+
+		require_bounced(fd, h, 4096);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c, EOPNOTSUPP);
+		bo_close(fd, h);
 	}
 
 	igt_describe("Implicit sync: a reader job waits for the writer job of a BO");

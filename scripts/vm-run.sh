@@ -6,7 +6,7 @@
 # Usage: scripts/vm-run.sh [-n DEVICES] [--iommu] [--kernel debian|debug]
 #                          [--timeout SECS] [--log FILE] [--no-module]
 #                          [--module PATH] [--copy HOST:GUEST]... [--no-stage]
-#                          -- COMMAND...
+#                          [--alloc-failures] -- COMMAND...
 #
 # Boots Debian's linux-image-<KVER>-unsigned (the kernel neuron.ko was built
 # against; never installed on this machine: unpacked into $NEURON_CACHE) under
@@ -24,6 +24,9 @@
 # --no-stage leaves out the tools and library staged by "make lib", so that
 # installed ones (--copy /usr/bin/neuron-ls:/usr/bin/neuron-ls) are used.
 # --module takes a .ko or, as DKMS installs it, a .ko.xz.
+# --alloc-failures: allocation failures are expected (fault injection); the
+# stack dumps of warn_alloc() ("page allocation failure:", "vmalloc error:")
+# in the console log are not kernel problems, everything else still is.
 #
 # Exit status: COMMAND's, unless the run itself failed:
 #   124  the guest did not finish within --timeout seconds (hung)
@@ -50,12 +53,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 
 ndev=4 iommu=0 timeout=600 load_module=1 kernel=debian use_stage=1
+alloc_failures=0
 copies=()
 log=$ROOT/build/logs/vm-run.log
 module=
 
 usage() {
-	sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 say() { echo "vm-run: $*" >&2; }
@@ -72,6 +76,7 @@ while [[ $# -gt 0 ]]; do
 	--module) module=${2:?}; shift 2 ;;
 	--copy) copies+=("${2:?}"); shift 2 ;;
 	--no-stage) use_stage=0; shift ;;
+	--alloc-failures) alloc_failures=1; shift ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -373,6 +378,10 @@ while [[ $hole -lt $((ndev * 16)) ]]; do hole=$((hole * 2)); done
 
 append="console=ttyS0 loglevel=5 panic=-1 rdinit=/init mitigations=off"
 append+=" i8042.noaux i8042.nokbd i8042.nopnp"
+# -cpu max offers LA57, and the debug kernel (CONFIG_X86_5LEVEL, KASAN)
+# then boots with 5-level paging, where KASAN's early shadow set-up under
+# TCG fails before the console is up: the debug guest uses 4-level paging.
+[[ $kernel == debug ]] && append+=" no5lvl"
 # shellcheck disable=SC2054 # the commas belong to QEMU options
 qemu_args=(
 	-machine q35,accel=tcg -cpu max -smp "${VM_SMP:-2}" -m "$mem"
@@ -438,7 +447,15 @@ secs=$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))
 status=$(tr -d '\r' <"$log" | sed -n "s/^NEURON-VM-EXIT-STATUS-$nonce: \([0-9]*\)$/\1/p" | tail -n 1)
 # run-igt.sh repeats kernel lines ("    kernel: ...", "run-igt: FAIL ...
 # kernel log: ..."): those are not new problems.
-problems=$(tr -d '\r' <"$log" |
+# With --alloc-failures, each warn_alloc() report is blanked (line numbers
+# kept) from its first line to the end of its stack dump, at most 80 lines.
+# shellcheck disable=SC2016 # awk's $0, not the shell's
+alloc_report_filter='
+	/page allocation failure:|vmalloc error:/ { n = 80 }
+	n > 0 { n--; if ($0 ~ /<\/TASK>/) n = 0; print ""; next }
+	{ print }'
+[[ $alloc_failures -eq 1 ]] || alloc_report_filter='{ print }'
+problems=$(tr -d '\r' <"$log" | awk "$alloc_report_filter" |
 	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall' |
 	grep -vE '^[0-9]+:(    kernel: |run-igt: )' || true)
 

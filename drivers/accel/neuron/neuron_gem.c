@@ -105,10 +105,15 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 	if (ret)
 		return ERR_PTR(ret);
 
+	/*
+	 * Every failure here is a failed allocation (shmem reports its inode
+	 * allocation as -ENOSPC, a full file table as -ENFILE): -ENOMEM, as
+	 * uAPI documents.
+	 */
 	shmem = drm_gem_shmem_create(&ndev->drm, size);
 	if (IS_ERR(shmem)) {
 		neuron_file_uncharge_bo(jf, false, size);
-		return ERR_CAST(shmem);
+		return ERR_PTR(-ENOMEM);
 	}
 
 	bo = to_neuron_host_bo(&shmem->base);
@@ -429,43 +434,130 @@ struct neuron_device *neuron_bo_dram_owner(struct drm_gem_object *obj)
  * maps them for the device through the DMA API, once: the mapping then
  * stays until the BO is freed. Nothing to do for the other kinds.
  *
- * The mapping is never synchronised (no dma_sync_sgtable_*() around jobs):
- * the device snoops host memory, so CPU and device see the same pages.
- * Where the DMA layer needs syncs for a mapping (bounce buffering through
- * swiotlb, e.g. with "swiotlb=force" or a device limited by its DMA mask,
- * or a non-coherent platform), the device would work on a copy: such a BO
- * is refused with -EOPNOTSUPP, every time it is prepared.
+ * Where the DMA layer needs syncs for the mapping (bounce buffering through
+ * swiotlb, e.g. in a confidential VM or with "swiotlb=force"), the jobs
+ * that use the BO sync it: see neuron_bo_sync_for_device().
  *
  * Takes the BO's reservation lock: call it before locking the BO for a job
  * (drm_exec, dma_resv_lock()), not while holding that lock. May sleep.
  *
- * Return: 0, -ENOMEM, -EOPNOTSUPP when the mapping needs syncs, or -EINTR
- * when interrupted by a signal.
+ * Return: 0, -ENOMEM when the pages cannot be allocated or mapped, or
+ * -EINTR when interrupted by a signal.
  */
 int neuron_bo_prepare_dma(struct drm_gem_object *obj)
 {
-	struct drm_gem_shmem_object *shmem;
-	struct device *dev = obj->dev->dev;
-	struct scatterlist *sg;
 	struct sg_table *sgt;
-	int i;
 
 	if (neuron_bo_kind(obj) != NEURON_BO_HOST || drm_gem_is_imported(obj))
 		return 0;
 
-	shmem = to_drm_gem_shmem_obj(obj);
-	sgt = drm_gem_shmem_get_pages_sgt(shmem);
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
-
-	/* Cheap unless the device ever needed a sync (a bounce buffer). */
-	if (!dma_dev_need_sync(dev))
+	sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(obj));
+	if (!IS_ERR(sgt))
 		return 0;
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		if (dma_need_sync(dev, sg_dma_address(sg)))
-			return -EOPNOTSUPP;
 
-	return 0;
+	/*
+	 * shmem reports a failed inode or page allocation as -ENOSPC, and
+	 * the DMA layer a mapping it cannot make (IOVA space, swiotlb slots)
+	 * as -EIO, -EINVAL or -EREMOTEIO: to the caller all of them are
+	 * "no memory for this BO", which uAPI documents as -ENOMEM.
+	 */
+	switch (PTR_ERR(sgt)) {
+	case -EINTR:
+	case -ERESTARTSYS:
+		return PTR_ERR(sgt);
+	default:
+		return -ENOMEM;
+	}
+}
+
+/*
+ * Host BOs this device mapped itself. An imported dma-buf is mapped by its
+ * exporter, whose map_dma_buf callback does whatever the mapping needs.
+ */
+static struct sg_table *neuron_bo_own_sgt(struct drm_gem_object *obj)
+{
+	if (neuron_bo_kind(obj) != NEURON_BO_HOST || drm_gem_is_imported(obj))
+		return NULL;
+
+	return to_drm_gem_shmem_obj(obj)->sgt;
+}
+
+/**
+ * neuron_bo_sync_for_device() - hand a BO's CPU writes to the device
+ * @obj: the BO, prepared with neuron_bo_prepare_dma()
+ *
+ * Called for every BO of a job before its descriptors reach the hardware.
+ * A no-op where device and CPU share the pages (a coherent platform that
+ * does not bounce); with bounce buffering it copies the pages into the
+ * bounce buffers. Whole BOs: the job's implicit dependencies guarantee
+ * that no other job writes the BO meanwhile (see the coherency contract in
+ * include/uapi/drm/neuron_accel.h).
+ *
+ * Runs in the scheduler's run_job(), in the fence-signalling critical
+ * section: a DMA sync neither allocates nor sleeps.
+ */
+void neuron_bo_sync_for_device(struct drm_gem_object *obj)
+{
+	struct sg_table *sgt = neuron_bo_own_sgt(obj);
+
+	if (sgt)
+		dma_sync_sgtable_for_device(obj->dev->dev, sgt,
+					    DMA_BIDIRECTIONAL);
+}
+
+/**
+ * neuron_bo_sync_for_cpu() - make a job's writes to a BO visible to the CPU
+ * @obj: the BO, prepared with neuron_bo_prepare_dma()
+ *
+ * Called for every BO a job may have written, before the job's fence
+ * signals: from the completion poller (softirq, with the queue's spinlock
+ * held) or from reset and unplug handling. A DMA sync neither sleeps nor
+ * allocates, so it may run there; with bounce buffering it copies the
+ * bounce buffers back into the pages.
+ */
+void neuron_bo_sync_for_cpu(struct drm_gem_object *obj)
+{
+	struct sg_table *sgt = neuron_bo_own_sgt(obj);
+
+	if (sgt)
+		dma_sync_sgtable_for_cpu(obj->dev->dev, sgt, DMA_BIDIRECTIONAL);
+}
+
+/**
+ * neuron_bo_dma_bounced() - whether the device reaches a BO through bounce
+ * buffers
+ * @obj: the BO, prepared with neuron_bo_prepare_dma()
+ *
+ * For memory the device writes at any time, with no job boundary to sync
+ * at (notification queues). dma_need_sync() cannot answer that: with an
+ * IOMMU it says "yes" for every mapping once DMA-API debugging is on.
+ * Through an IOMMU DMA domain, a segment is bounced when the DMA layer
+ * marked it so; without one (dma-direct), dma_need_sync() is exact. Neuron
+ * devices sit on coherent PCIe, so bouncing is the only reason left.
+ *
+ * Return: true when some page of the BO is bounced.
+ */
+bool neuron_bo_dma_bounced(struct drm_gem_object *obj)
+{
+	struct sg_table *sgt = neuron_bo_own_sgt(obj);
+	struct device *dev = obj->dev->dev;
+	struct iommu_domain *domain;
+	struct scatterlist *sg;
+	bool translated;
+	int i;
+
+	if (!sgt)
+		return false;
+
+	domain = iommu_get_domain_for_dev(dev);
+	translated = domain && iommu_is_dma_domain(domain);
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (sg_dma_is_swiotlb(sg))
+			return true;
+		if (!translated && dma_need_sync(dev, sg_dma_address(sg)))
+			return true;
+	}
+	return false;
 }
 
 static int neuron_host_bo_segments(struct drm_gem_object *obj, u64 offset,

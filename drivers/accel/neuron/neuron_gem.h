@@ -87,6 +87,9 @@ typedef int (*neuron_bo_segment_fn)(void *priv, u64 dev_addr, u64 len);
 
 enum neuron_bo_kind neuron_bo_kind(const struct drm_gem_object *obj);
 int neuron_bo_prepare_dma(struct drm_gem_object *obj);
+void neuron_bo_sync_for_device(struct drm_gem_object *obj);
+void neuron_bo_sync_for_cpu(struct drm_gem_object *obj);
+bool neuron_bo_dma_bounced(struct drm_gem_object *obj);
 int neuron_bo_dma_segments(struct drm_gem_object *obj, u64 offset, u64 length,
 			   neuron_bo_segment_fn fn, void *priv);
 struct neuron_device *neuron_bo_dram_owner(struct drm_gem_object *obj);

@@ -293,6 +293,20 @@ void neuron_jobs_peer_gone(struct neuron_device *ndev)
 /* Completion polling                                                       */
 
 /*
+ * The job's writes to host BOs become visible to the CPU before its fence
+ * signals (a no-op unless the DMA layer bounces). Also for a failed or
+ * cancelled job: whatever it wrote is in the BO, as without bouncing.
+ */
+static void neuron_job_sync_for_cpu(struct neuron_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->bo_count; i++)
+		if (job->bos[i].write)
+			neuron_bo_sync_for_cpu(job->bos[i].obj);
+}
+
+/*
  * Retire a job whose marker landed (or that is errored): account its busy
  * time and signal its hardware fence. Called with ns->lock held.
  *
@@ -310,6 +324,7 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 			job->start : ns->last_done;
 
 	list_del_init(&job->node);
+	neuron_job_sync_for_cpu(job);
 	neuron_job_put_peers(job);
 	if (ktime_after(now, begin))
 		atomic64_add(ktime_to_ns(ktime_sub(now, begin)), &job->jf->busy_ns);
@@ -427,6 +442,7 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	struct dma_fence *fence = job->hw_fence;
 	unsigned long flags;
 	int idx;
+	u32 i;
 
 	if (job->revoked)
 		return ERR_PTR(-EACCES);
@@ -444,6 +460,14 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 		neuron_job_put_peers(job);
 		return ERR_PTR(-ENODEV);
 	}
+
+	/*
+	 * The CPU's writes reach the device (bounce buffers) now that every
+	 * dependency has signalled, not at submit: an earlier job may still
+	 * have been writing the BO then.
+	 */
+	for (i = 0; i < job->bo_count; i++)
+		neuron_bo_sync_for_device(job->bos[i].obj);
 
 	spin_lock_irqsave(&ns->lock, flags);
 	dma_fence_init(fence, &neuron_hw_fence_ops, &ns->lock,

@@ -340,6 +340,9 @@ static int neuron_nq_bo_dma(struct drm_gem_object *obj, u32 size,
 	ret = neuron_bo_prepare_dma(obj);
 	if (ret)
 		return ret;
+	/* Entries written into a bounce buffer would never reach the CPU. */
+	if (neuron_bo_dma_bounced(obj))
+		return -EOPNOTSUPP;
 
 	ret = neuron_bo_dma_segments(obj, 0, size, neuron_nq_seg, &seg);
 	if (ret)

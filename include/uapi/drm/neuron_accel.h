@@ -906,8 +906,12 @@ enum drm_neuron_nq_type {
  * DRM_NEURON_NQ_MIN_SIZE and DRM_NEURON_NQ_MAX_SIZE or larger than the BO,
  * a BO that is not a host BO or not contiguous for the device, or non-zero
  * @flags or @pad; -ENOENT for an invalid @handle; -EEXIST when the queue is
- * already set up; -EACCES when the caller does not own @core; plus the
- * common errors.
+ * already set up; -EACCES when the caller does not own @core; -ENOMEM
+ * when the BO's pages cannot be allocated or mapped for the device;
+ * -EOPNOTSUPP when the device would reach the BO through bounce buffers
+ * (swiotlb, e.g. in a confidential VM): the device writes a queue at any
+ * time, with no job boundary at which the kernel could copy the entries
+ * back; plus the common errors.
  */
 struct drm_neuron_nq_create {
 	/** @core: NeuronCore. */
@@ -1190,6 +1194,21 @@ struct drm_neuron_wait {
  * because device DRAM has no struct pages and no DMA address on the host
  * bus. Importing the same dma-buf twice in one file gives the same handle.
  *
+ * Coherency of host BOs: a CPU write to a host BO (through its mapping, or
+ * by any other means) is visible to every job submitted after the write;
+ * a job's writes to a host BO are visible to the CPU once the job's
+ * out-fence (its syncobj) signals, whether the job succeeded or failed.
+ * While a job runs, its host BOs must not be written by the CPU, and their
+ * contents as read by the CPU are undefined where the job writes. This
+ * holds on every platform: where the host reaches the device through bounce
+ * buffers (swiotlb, e.g. in a confidential VM), the kernel copies each
+ * host BO of a job into the bounce buffers when the job starts and the BOs
+ * it writes back when it ends. Jobs that use one host BO must therefore be
+ * ordered when one of them writes it: implicit synchronisation does that;
+ * with &DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC it is the caller's job (on a
+ * bouncing platform, unordered jobs may overwrite each other's results even
+ * in disjoint ranges of the BO).
+ *
  * A BO lives until its last handle is closed, its last mapping and dma-buf
  * are gone and no job uses it any more; closing the file closes all its
  * handles. A device reset wipes the contents of DRAM BOs, not the BOs.
@@ -1238,6 +1257,8 @@ enum drm_neuron_bo_placement {
  *   the module parameters file_bo_max, file_host_max_mib and
  *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
+ *   A host BO whose backing store cannot be allocated always fails with
+ *   -ENOMEM (never -ENOSPC, which is about DRAM channels).
  * * -ENODEV: the device was unplugged.
  * * DRAM BOs only, when clearing the range fails: -EIO: the device is
  *   wedged, or a reset or DMA error interrupted the clear; -ETIMEDOUT:
@@ -1331,10 +1352,8 @@ struct drm_neuron_bo_create {
  *
  * Errors: -EINVAL for an unknown flag in @flags or a non-zero @pad,
  * -ENOENT for a handle that does not name a BO of the calling file, -ENOMEM
- * when the pages of a host BO cannot be allocated or mapped, -EOPNOTSUPP
- * when the DMA mapping of a host BO would need cache maintenance or bounce
- * buffering (e.g. swiotlb), which the driver does not do: such a BO can
- * never be used by the device, -EINTR when interrupted by a signal.
+ * when the pages of a host BO cannot be allocated or mapped for the
+ * device, -EINTR when interrupted by a signal.
  */
 struct drm_neuron_bo_info {
 	/** @handle: in: the BO. */
@@ -1666,9 +1685,6 @@ struct drm_neuron_sync {
  * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
  *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
- * * -EOPNOTSUPP: a host BO whose DMA mapping would need CPU/device
- *   syncs (bounce buffering, a non-coherent platform), see
- *   Documentation/accel/neuron/memory.rst;
  * * -EACCES: a user descriptor address is not inside a listed BO; a
  *   SEM_*, EVENT step or a user descriptor writes a semaphore or event of
  *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
@@ -1689,7 +1705,9 @@ struct drm_neuron_sync {
  *   the job starts: the job does not run and its fence error is -ENODEV
  *   (that instance's DRAM may belong to someone else by then); unbinding
  *   the neighbour waits for the jobs already running against it;
- * * -ENOMEM; -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
+ * * -ENOMEM: out of memory, including the pages of a host BO that cannot
+ *   be allocated or mapped for the device;
+ * * -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
  */
 struct drm_neuron_submit {
 	/** @engine: DMA engine, 0..11. */
