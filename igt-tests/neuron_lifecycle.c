@@ -90,6 +90,23 @@ static bool wait_slot(const char *slot, bool present, int ms)
 	return false;
 }
 
+/*
+ * Wait up to @ms for @n accel devices. The "driver" link of a PCI device
+ * appears before its probe runs, so a bound slot may not have its accel
+ * node yet.
+ */
+static bool wait_count(int n, int ms)
+{
+	int i;
+
+	for (i = 0; i < ms / 50; i++) {
+		if (igt_neuron_count() == n)
+			return true;
+		usleep(50 * 1000);
+	}
+	return igt_neuron_count() == n;
+}
+
 /* Does QEMU still have the device "neuron<@qi>"? (Unplug completes there after the guest ejects it.) */
 static bool qdev_exists(int qi)
 {
@@ -673,7 +690,7 @@ igt_main
 		igt_assert_eq(igt_qmp("{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"neuron-v1\", \"id\": \"neuron%d\", \"bus\": \"rp%d\", \"bar2-prefetchable\": true%s}}",
 				      qi, qi, links), 0);
 		igt_assert(wait_slot(slot, true, 30000));
-		igt_assert_eq(igt_neuron_count(), ndev);
+		igt_assert(wait_count(ndev, 30000));
 		fd = open_slot(slot);
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 		igt_assert_eq(fw_status(fd), 0);
