@@ -829,9 +829,8 @@ NEURON_DRM_EXPORT int neuron_drm_core_acquire(int fd, uint32_t core_mask);
  * @fd: neuron file descriptor
  * @core_mask: bit n selects NeuronCore n; all or nothing
  *
- * Destroys the cores' notification queues and cancels their semaphore
- * fences (neuron_drm_sem_fence(): they signal with -ECANCELED).  Semaphore
- * and event values stay; the next neuron_drm_core_acquire() clears them.
+ * Destroys the cores' notification queues.  Semaphore and event values
+ * stay; the next neuron_drm_core_acquire() clears them.
  *
  * Return: 0 on success; -EINVAL if @core_mask is 0 or names a core the
  * device does not have; -EACCES if this file does not own one of them;
@@ -949,37 +948,6 @@ NEURON_DRM_EXPORT int neuron_drm_wait(int fd, uint32_t type, uint32_t core,
 				      uint32_t index, uint32_t engine,
 				      int32_t value, int64_t timeout_ns,
 				      int32_t *result);
-
-/**
- * neuron_drm_sem_fence() - a syncobj fence for "semaphore >= value"
- * @fd: neuron file descriptor owning @core
- * @core: NeuronCore
- * @index: semaphore, 0 .. semaphores_per_nc - 1
- * @value: value to reach (signed comparison: semaphore >= @value)
- * @timeout_ns: absolute CLOCK_MONOTONIC time at which the fence gives up
- *              (see neuron_drm_abs_timeout()); the kernel caps it at
- *              DRM_NEURON_SEM_FENCE_MAX_NS after the call
- * @syncobj: binary syncobj (neuron_drm_syncobj_create()) whose fence is
- *           replaced by the new one
- *
- * Unlike neuron_drm_wait() this does not block: the condition becomes a
- * fence that can gate a DMA job (an in-sync of neuron_drm_submit_xfers()),
- * be waited for with neuron_drm_syncobj_wait(), or be exported as a
- * sync_file.  The kernel polls the semaphore (the device raises no
- * interrupt).  The fence always signals: without error once the condition
- * holds (at once if it already does); with -ETIMEDOUT at @timeout_ns;
- * with -ECANCELED when the core is released or the file closed; with
- * -ENODEV when the device goes away.  A syncobj wait succeeds in every
- * case; neuron_drm_syncobj_status() tells them apart.
- *
- * Return: 0 on success; -EINVAL if @syncobj is 0 (library), or from the
- * kernel for @core or @index out of range; -ENOENT if @syncobj is not a
- * syncobj of this file; -EACCES if the caller does not own @core; -ENOMEM,
- * -ENODEV, -ENOTTY (a driver without semaphore fences), -EBADF.
- */
-NEURON_DRM_EXPORT int neuron_drm_sem_fence(int fd, uint32_t core,
-					   uint32_t index, int32_t value,
-					   int64_t timeout_ns, uint32_t syncobj);
 
 #ifdef __cplusplus
 }

@@ -134,10 +134,8 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 	struct neuron_file *nfile = file->driver_priv;
 
 	/*
-	 * Cores first: that cancels the file's semaphore fences, so that its
-	 * queued jobs gated on them are not held back until the fences time
-	 * out. Jobs still queued or running may write the released cores;
-	 * the next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
+	 * Jobs still queued or running may write the released cores; the
+	 * next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
 	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
 	neuron_job_file_close(nfile->jobs);
@@ -161,7 +159,6 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_DESTROY, neuron_ioctl_nq_destroy, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_ADVANCE, neuron_ioctl_nq_advance, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
-	DRM_IOCTL_DEF_DRV(NEURON_SEM_FENCE, neuron_ioctl_sem_fence, 0),
 };
 
 /*

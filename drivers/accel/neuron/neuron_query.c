@@ -54,8 +54,7 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_CORES |
 			     DRM_NEURON_CAP_SEM_EVENT |
 			     DRM_NEURON_CAP_NQ |
-			     DRM_NEURON_CAP_WAIT |
-			     DRM_NEURON_CAP_SEM_FENCE;
+			     DRM_NEURON_CAP_WAIT;
 	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 

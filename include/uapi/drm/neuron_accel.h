@@ -150,8 +150,13 @@ enum drm_neuron_ioctl_id {
 	/** @DRM_NEURON_WAIT: sleep until a semaphore or a queue is ready. */
 	DRM_NEURON_WAIT = 15,
 
-	/** @DRM_NEURON_SEM_FENCE: a syncobj fence for "semaphore >= value". */
-	DRM_NEURON_SEM_FENCE = 16,
+	/*
+	 * 16: unused. It was SEM_FENCE, a syncobj fence that signalled when
+	 * a semaphore reached a value: a fence whose signalling depends on
+	 * userspace, which Documentation/driver-api/dma-buf.rst ("Indefinite
+	 * DMA Fences") forbids. The number stays unused and fails with
+	 * -EINVAL; wait for a semaphore with DRM_NEURON_WAIT instead.
+	 */
 };
 
 /**
@@ -265,8 +270,7 @@ struct drm_neuron_query {
 #define DRM_NEURON_CAP_NQ		(1ULL << 9)
 /** DRM_NEURON_CAP_WAIT - &DRM_IOCTL_NEURON_WAIT works. */
 #define DRM_NEURON_CAP_WAIT		(1ULL << 10)
-/** DRM_NEURON_CAP_SEM_FENCE - &DRM_IOCTL_NEURON_SEM_FENCE works. */
-#define DRM_NEURON_CAP_SEM_FENCE	(1ULL << 11)
+/* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
 
 /**
  * struct drm_neuron_query_device_info - answer of
@@ -716,8 +720,7 @@ struct drm_neuron_query_cores {
  *
  * RELEASE gives up every core in @core_mask, all or nothing: each must be
  * owned by the calling file (-EACCES otherwise). Releasing a core destroys
- * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY) and cancels
- * its semaphore fences (see &DRM_IOCTL_NEURON_SEM_FENCE).
+ * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY).
  *
  * Closing the file releases its cores the same way, so a crashed or killed
  * process never leaves cores reserved.
@@ -1776,68 +1779,6 @@ struct drm_neuron_submit {
  */
 #define DRM_IOCTL_NEURON_SUBMIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_SUBMIT, struct drm_neuron_submit)
-
-/**
- * DRM_NEURON_SEM_FENCE_MAX_NS - longest life of a semaphore fence, in ns
- * (10 s): the fence always signals, at the latest with -ETIMEDOUT.
- */
-#define DRM_NEURON_SEM_FENCE_MAX_NS	10000000000LL
-
-/**
- * struct drm_neuron_sem_fence - argument of &DRM_IOCTL_NEURON_SEM_FENCE
- *
- * Replaces the fence of the binary syncobj @out_sync with a new fence that
- * signals once semaphore @index of @core is >= @value (signed comparison),
- * so that a condition on the device can gate a job (as an in-sync of
- * &DRM_IOCTL_NEURON_SUBMIT) or be waited for with the syncobj ioctls, poll
- * on an exported sync_file, etc.
- *
- * The device raises no interrupts: the kernel polls the semaphore, with
- * the same backoff as &DRM_IOCTL_NEURON_WAIT, until the fence signals. The
- * fence always signals, so it can never block anything forever: with the
- * error -ETIMEDOUT at @timeout_ns (absolute CLOCK_MONOTONIC) or at most
- * DRM_NEURON_SEM_FENCE_MAX_NS after the call, whichever comes first; with
- * -ECANCELED when the caller releases @core or closes the file; with
- * -ENODEV when the device goes away. The fence's status (an exported
- * sync_file reports it) tells these cases apart.
- *
- * Each fence costs a firmware request per poll, so a file may have at most
- * 64 fences polling at a time; a fence stops counting once it signalled.
- *
- * Errors: -EINVAL for @core or @index out of range, non-zero @flags,
- * @out_sync.flags or @out_sync.point (timeline points are not supported);
- * -ENOENT when @out_sync.handle is not a syncobj of the file; -EACCES when
- * the caller does not own @core; -ENOSPC when the file already has 64
- * fences polling; -ENOMEM.
- */
-struct drm_neuron_sem_fence {
-	/** @core: NeuronCore. */
-	__u32 core;
-
-	/** @index: semaphore, 0 .. semaphores_per_nc - 1. */
-	__u32 index;
-
-	/** @value: value to reach. */
-	__s32 value;
-
-	/** @flags: must be zero. */
-	__u32 flags;
-
-	/** @timeout_ns: absolute CLOCK_MONOTONIC time to give up at. */
-	__s64 timeout_ns;
-
-	/** @out_sync: the syncobj that receives the fence (point 0). */
-	struct drm_neuron_sync out_sync;
-};
-
-/**
- * DRM_IOCTL_NEURON_SEM_FENCE - a syncobj fence for a semaphore condition
- *
- * Takes a &struct drm_neuron_sem_fence.
- */
-#define DRM_IOCTL_NEURON_SEM_FENCE \
-	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_SEM_FENCE, \
-		struct drm_neuron_sem_fence)
 
 #if defined(__cplusplus)
 }
