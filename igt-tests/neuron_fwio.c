@@ -126,27 +126,27 @@ igt_main
 		check_usable();
 	}
 
-	igt_describe("Firmware error responses give EIO after the retries");
+	igt_describe("Firmware error responses give ENXIO (not EIO, which says wedged) after the retries");
 	igt_subtest("error") {
 		unsigned long long fw_errors = stat_value("fw_errors:");
 		char marker[64];
 
 		log_marker(marker, sizeof(marker));
 		set_fwio_fault("error");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
-		igt_assert(kernel_log_has(marker, "FWIO READ failed after 3 attempt(s): -5"));
+		igt_assert(kernel_log_has(marker, "FWIO READ failed after 3 attempt(s): -6"));
 		igt_assert_eq(stat_value("fw_errors:"), fw_errors + 3);
 		check_usable();
 	}
 
-	igt_describe("Requests whose CRC the firmware rejects give EIO");
+	igt_describe("Requests whose CRC the firmware rejects give ENXIO");
 	igt_subtest("bad-crc") {
 		char marker[64];
 
 		log_marker(marker, sizeof(marker));
 		set_fwio_fault("bad-crc");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
 		igt_assert(kernel_log_has(marker, "FWIO READ failed"));
 		check_usable();
@@ -171,15 +171,15 @@ igt_main
 
 		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
 		set_fwio_fault("error");
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, EIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENXIO);
 		q.type = DRM_NEURON_QUERY_TOPOLOGY;
 		q.size = sizeof(topo);
 		q.pointer = (uintptr_t)&topo;
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, EIO);
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s, EIO);
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_POST_METRICS, &m, EIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENXIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s, ENXIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_POST_METRICS, &m, ENXIO);
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/fw_status", slot);
-		igt_assert_eq(read_str(path, buf, sizeof(buf)), -EIO);
+		igt_assert_eq(read_str(path, buf, sizeof(buf)), -ENXIO);
 		/* The size step does not touch the device. */
 		q.size = 0;
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
@@ -211,7 +211,7 @@ igt_main
 		struct drm_neuron_reset r = { 0 };
 
 		set_fwio_fault("error");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
 		check_usable();

@@ -72,6 +72,7 @@ static bool errno_documented(int e)
 	case ENOTTY: case ECANCELED: case ETIMEDOUT: case EIO: case EEXIST:
 	case EOPNOTSUPP: case ENOMEM: case EAGAIN: case EINTR: case EDEADLK:
 	case EMFILE: case EBADF: case EOVERFLOW: case ENODEV: case ETIME:
+	case ENXIO:
 		return true;
 	}
 	return false;

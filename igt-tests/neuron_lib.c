@@ -487,7 +487,7 @@ igt_main
 
 		lib_ok(neuron_drm_post_metrics(fd, blob, sizeof(blob)), "post_metrics");
 		igt_assert_eq(neuron_drm_post_metrics(fd, blob, DRM_NEURON_METRICS_MAX_SIZE + 1),
-			      -E2BIG);
+			      -EINVAL);
 		lib_ok(neuron_drm_device_state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &st),
 		       "device_state");
 		igt_assert_eq(st.count, DRM_NEURON_DMA_ENGINE_COUNT);

@@ -265,8 +265,9 @@ again:
 		dma_fence_put(pending);
 		if (left < 0)
 			return left;
+		/* Not -EBUSY: that says another file owns the core. */
 		if (!left)
-			return -EBUSY;
+			return -ETIMEDOUT;
 		goto again;
 	}
 
@@ -381,7 +382,7 @@ void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
  * @index: semaphore, checked by the caller
  * @val: the value read
  *
- * Return: 0 or a negative errno (-EIO for a firmware error).
+ * Return: 0 or a negative errno (-ENXIO for a firmware error).
  */
 int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
 {
@@ -391,7 +392,7 @@ int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
 	ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(NEURON_NC_SEM_READ(core, index)),
 				 &v);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 	*val = (s32)v;
 	return 0;
@@ -479,8 +480,6 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	switch (args->op) {
 	case DRM_NEURON_EVENT_READ:
 		ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(addr), &args->value);
-		if (ret == -EOPNOTSUPP)
-			ret = -EIO;
 		args->value = !!args->value;
 		break;
 	case DRM_NEURON_EVENT_SET:

@@ -36,6 +36,10 @@
  * @ndev: the device
  * @idx: cookie for neuron_hw_end()
  *
+ * Never waits for a reset: callers hold locks a reset takes. A driver ioctl
+ * that gets -EAGAIN from here is issued again by neuron_ioctl() once the
+ * reset is over, so userspace never sees it.
+ *
  * Return: 0, or -ENODEV after unplug, -EAGAIN while a reset is in progress,
  * -EIO when the device is wedged by a failed reset.
  */
@@ -66,6 +70,30 @@ void neuron_hw_end(struct neuron_device *ndev, int idx)
 }
 
 /**
+ * neuron_reset_block() - a reset (or remove()) is about to take the reset
+ * lock for writing
+ * @ndev: the device
+ *
+ * From here until neuron_reset_unblock(), driver ioctls that need the
+ * hardware sleep in neuron_ioctl() instead of failing.
+ */
+void neuron_reset_block(struct neuron_device *ndev)
+{
+	atomic_inc(&ndev->resets_pending);
+}
+
+/**
+ * neuron_reset_unblock() - the reset started by neuron_reset_block() is over
+ * @ndev: the device
+ */
+void neuron_reset_unblock(struct neuron_device *ndev)
+{
+	atomic_inc(&ndev->reset_seq);
+	if (atomic_dec_and_test(&ndev->resets_pending))
+		wake_up_all(&ndev->reset_wq);
+}
+
+/**
  * neuron_fence_driver_name() - &dma_fence_ops.get_driver_name of every
  * fence the driver creates
  * @fence: the fence
@@ -85,10 +113,9 @@ static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 	u8 blob[DRM_NEURON_METRICS_MAX_SIZE];
 	int idx, ret;
 
-	if (args->flags || !args->size)
+	if (args->flags || !args->size ||
+	    args->size > DRM_NEURON_METRICS_MAX_SIZE)
 		return -EINVAL;
-	if (args->size > DRM_NEURON_METRICS_MAX_SIZE)
-		return -E2BIG;
 	if (copy_from_user(blob, u64_to_user_ptr(args->data), args->size))
 		return -EFAULT;
 
@@ -99,7 +126,7 @@ static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 	ret = neuron_fwio_post_metrics(ndev, blob, args->size);
 	neuron_hw_end(ndev, idx);
 
-	return ret == -EOPNOTSUPP ? -EIO : ret;
+	return ret;
 }
 
 static int neuron_open(struct drm_device *dev, struct drm_file *file)
@@ -286,12 +313,50 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	return ret ? ret : neuron_ioctl_out_check(cmd, uarg);
 }
 
+/*
+ * Driver ioctls that reach the hardware while a reset runs get -EAGAIN from
+ * neuron_hw_begin(), before they changed anything. Rather than handing
+ * that to userspace (drmIoctl() would spin on it for as long as the reset
+ * runs), sleep interruptibly until the reset is over and issue the call
+ * again, as if it had arrived afterwards. A signal ends the sleep with
+ * -ERESTARTSYS: the call is restarted, or fails with -EINTR.
+ */
+static long neuron_ioctl_retry(struct file *filp, unsigned int cmd,
+			       unsigned long arg,
+			       long (*ioctl)(struct file *, unsigned int,
+					     unsigned long))
+{
+	struct drm_file *file = filp->private_data;
+	struct neuron_device *ndev = to_neuron_device(file->minor->dev);
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+	long ret;
+	int seq;
+
+	if (nr < DRM_COMMAND_BASE || nr >= DRM_COMMAND_END)
+		return ioctl(filp, cmd, arg);
+
+	for (;;) {
+		seq = atomic_read(&ndev->reset_seq);
+		ret = ioctl(filp, cmd, arg);
+		if (ret != -EAGAIN)
+			return ret;
+		/* -EAGAIN without a reset: not neuron_hw_begin()'s, pass it. */
+		if (!atomic_read(&ndev->resets_pending) &&
+		    atomic_read(&ndev->reset_seq) == seq)
+			return ret;
+		ret = wait_event_interruptible(ndev->reset_wq,
+					       !atomic_read(&ndev->resets_pending));
+		if (ret)
+			return ret;
+	}
+}
+
 static long neuron_ioctl(struct file *filp, unsigned int cmd,
 			 unsigned long arg)
 {
 	long ret = neuron_ioctl_filter(cmd, (void __user *)arg);
 
-	return ret ? ret : drm_ioctl(filp, cmd, arg);
+	return ret ? ret : neuron_ioctl_retry(filp, cmd, arg, drm_ioctl);
 }
 
 #ifdef CONFIG_COMPAT
@@ -301,7 +366,7 @@ static long neuron_compat_ioctl(struct file *filp, unsigned int cmd,
 {
 	long ret = neuron_ioctl_filter(cmd, compat_ptr(arg));
 
-	return ret ? ret : drm_compat_ioctl(filp, cmd, arg);
+	return ret ? ret : neuron_ioctl_retry(filp, cmd, arg, drm_compat_ioctl);
 }
 #else
 #define neuron_compat_ioctl	NULL
@@ -404,6 +469,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
+	init_waitqueue_head(&ndev->reset_wq);
 	spin_lock_init(&ndev->peer_lock);
 	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
@@ -491,6 +557,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	 * Hold off resets until the device is unplugged, so none of them
 	 * republishes our id after it was cleared.
 	 */
+	neuron_reset_block(ndev);
 	down_write(&ndev->reset_lock);
 
 	/* Neighbours must stop mapping this device to our minor. */
@@ -504,6 +571,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_jobs_unplug(ndev);
 
 	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
 }
 
 static const struct pci_device_id neuron_pci_ids[] = {

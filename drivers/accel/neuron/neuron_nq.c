@@ -526,8 +526,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 			ret = -EINVAL;
 		if (ret) {
 			neuron_hw_end(ndev, idx);
-			if (ret == -EOPNOTSUPP)
-				ret = -EIO;
 			goto out_unlock;
 		}
 
@@ -543,8 +541,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 		ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(regs + NEURON_NQ_DROPPED),
 					 &dropped);
 	neuron_hw_end(ndev, idx);
-	if (ret == -EOPNOTSUPP)
-		ret = -EIO;
 
 	args->head = nq->head;
 	args->phase = nq->phase;

@@ -124,7 +124,7 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 
 	neuron_hw_end(ndev, idx);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 copy:
 	ret = copy_struct_to_user(u64_to_user_ptr(args->pointer),
@@ -258,7 +258,7 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 	if (core_state)
 		mutex_unlock(&ndev->cores.lock);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 	memset(args->values, 0, sizeof(args->values));
 	if (args->type == DRM_NEURON_STATE_DMA_ENGINE) {

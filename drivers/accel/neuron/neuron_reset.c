@@ -179,7 +179,7 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
  * @ndev: the device
  *
  * Waits for running hardware operations to finish and keeps new ones out
- * (they fail with -EAGAIN) until the reset is over. A failed reset leaves
+ * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile. A failed reset leaves
  * the device wedged: everything fails with -EIO until a reset succeeds.
  * Entering and leaving the wedged state is reported to userspace (uevent,
  * sysfs; see neuron_report_wedged()).
@@ -191,9 +191,12 @@ int neuron_reset(struct neuron_device *ndev)
 	bool changed = false;
 	int idx, ret;
 
+	neuron_reset_block(ndev);
 	ret = down_write_killable(&ndev->reset_lock);
-	if (ret)
+	if (ret) {
+		neuron_reset_unblock(ndev);
 		return ret;
+	}
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
@@ -201,6 +204,7 @@ int neuron_reset(struct neuron_device *ndev)
 	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		up_write(&ndev->reset_lock);
+		neuron_reset_unblock(ndev);
 		return -ENODEV;
 	}
 
@@ -223,6 +227,7 @@ int neuron_reset(struct neuron_device *ndev)
 		neuron_report_wedged(ndev, ret != 0);
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
 	return ret;
 }
 

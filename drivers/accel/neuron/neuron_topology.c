@@ -152,7 +152,7 @@ int neuron_topology_read(struct neuron_device *ndev,
 					       NEURON_APB_ADDR(NEURON_MISC_DEVICE_ID),
 					       &id, NEURON_FWIO_NO_RETRY |
 					       NEURON_FWIO_QUIET);
-		if (ret == -EIO)
+		if (ret == -ENXIO)
 			continue;
 		if (ret)
 			return ret;
