@@ -179,8 +179,9 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
  * @ndev: the device
  *
  * Waits for running hardware operations to finish and keeps new ones out
- * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile. A failed reset leaves
- * the device wedged: everything fails with -EIO until a reset succeeds.
+ * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
+ * A failed reset leaves the device wedged: everything fails with -EIO until
+ * a reset succeeds.
  * Entering and leaving the wedged state is reported to userspace (uevent,
  * sysfs; see neuron_report_wedged()).
  *
