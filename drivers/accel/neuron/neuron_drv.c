@@ -209,16 +209,19 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
 				      size_t offset)
 {
-	u32 __user *ucount = (u32 __user *)((u8 __user *)uarg + offset);
-	u32 count;
+	u8 __user *ucount = (u8 __user *)uarg + offset;
+	size_t size = _IOC_SIZE(cmd);
+	u32 count = 0;
 
 	/*
 	 * drm_ioctl() copies _IOC_SIZE(cmd) bytes of a command with IOC_IN and
-	 * zeroes the rest: without the count the core sees 0 and refuses it.
+	 * zeroes the rest: without the count the core sees 0 and refuses it,
+	 * and a size that ends inside the count leaves the core its first
+	 * bytes, which may still make a count far above the bound.
 	 */
-	if (!(cmd & IOC_IN) || _IOC_SIZE(cmd) < offset + sizeof(count))
+	if (!(cmd & IOC_IN) || size <= offset)
 		return 0;
-	if (get_user(count, ucount))
+	if (copy_from_user(&count, ucount, min(size - offset, sizeof(count))))
 		return -EFAULT;
 	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
 }
