@@ -538,6 +538,8 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register DRM device\n");
 
+	neuron_topology_start(ndev);
+
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
 		 ndev->dram_bar ? ", DRAM BAR" : "");

@@ -22,6 +22,7 @@
 #include "neuron_core.h"
 #include "neuron_fwio.h"
 #include "neuron_job.h"
+#include "neuron_topology.h"
 
 struct dma_fence;
 struct neuron_dram;
@@ -59,6 +60,7 @@ struct neuron_dram;
  * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
+ * @topo: firmware status and links as last seen, for sysfs.
  * @dram_mm: allocator of the device DRAM (neuron_dram.c).
  * @host_bo_bytes: bytes of host buffer objects created on this device.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
@@ -96,6 +98,7 @@ struct neuron_device {
 	struct neuron_jobs jobs;
 
 	u32 device_id;
+	struct neuron_topology_cache topo;
 
 	struct neuron_dram *dram_mm;
 	atomic64_t host_bo_bytes;

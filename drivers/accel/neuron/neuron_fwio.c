@@ -325,8 +325,12 @@ int neuron_fwio_read_flags(struct neuron_device *ndev, const u64 *addrs,
 			       flags);
 	if (!ret) {
 		out = fwio->resp + sizeof(struct neuron_fwio_resp_hdr);
-		for (i = 0; i < count; i++)
+		for (i = 0; i < count; i++) {
 			vals[i] = le32_to_cpu(out[i]);
+			/* sysfs shows the status word as last read. */
+			if (addrs[i] == NEURON_APB_ADDR(NEURON_MISC_FW_STATUS))
+				neuron_topology_status_seen(ndev, vals[i]);
+		}
 		fwio->stats.reads += count;
 	}
 

@@ -108,7 +108,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  *        (probe, or @ndev->reset_lock held for writing)
  *
  * On success the device's topology slot holds our id again (the reset
- * clears it).
+ * clears it), and the status and links sysfs shows are read anew.
  *
  * Return: 0; -ENODEV after unplug; -EINTR on a fatal signal; -ETIMEDOUT
  * when the firmware did not take the reset or did not become ready; another
@@ -116,6 +116,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  */
 int neuron_reset_hw(struct neuron_device *ndev)
 {
+	struct drm_neuron_query_topology topo;
 	unsigned long start = jiffies;
 	u32 status = 0;
 	int idx, ret;
@@ -141,6 +142,8 @@ int neuron_reset_hw(struct neuron_device *ndev)
 	}
 
 	neuron_topology_publish_id(ndev);
+	/* What sysfs shows; a failure here leaves the links to a refresh. */
+	neuron_topology_read(ndev, &topo);
 	ndev->reset_count++;
 	drm_dbg_driver(&ndev->drm, "reset done in %u ms, firmware status %#x\n",
 		       jiffies_to_msecs(jiffies - start), status);
@@ -229,6 +232,9 @@ int neuron_reset(struct neuron_device *ndev)
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
+	/* Neighbours read our cleared slot meanwhile: they look again. */
+	if (!ret)
+		neuron_topology_changed();
 	return ret;
 }
 
