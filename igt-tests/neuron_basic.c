@@ -148,8 +148,7 @@ igt_main
 					  DRM_NEURON_CAP_RESET | DRM_NEURON_CAP_TOPOLOGY |
 					  DRM_NEURON_CAP_BO | DRM_NEURON_CAP_SUBMIT |
 					  DRM_NEURON_CAP_CORES | DRM_NEURON_CAP_SEM_EVENT |
-					  DRM_NEURON_CAP_NQ | DRM_NEURON_CAP_WAIT |
-					  DRM_NEURON_CAP_SEM_FENCE);
+					  DRM_NEURON_CAP_NQ | DRM_NEURON_CAP_WAIT);
 			igt_info("accel %d: %s %04x rev %u id %#x fw %#x caps %#llx\n", i,
 				 slot, info.pci_device_id, info.pci_revision,
 				 info.device_id, info.fw_status,
@@ -195,21 +194,26 @@ igt_main
 		igt_assert(sysfs_ulong(slot, "neuron/reset_count") >= 1);
 	}
 
-	igt_describe("fdinfo has every key index.rst documents");
+	igt_describe("fdinfo has every key index.rst documents, each line in the format of "
+		     "drm-usage-stats.rst; the DMA capacity is the engine count, "
+		     "neuron-guilty a count");
 	igt_subtest("fdinfo") {
 		static const char * const keys[] = {
-			"drm-total-host:", "drm-shared-host:", "drm-active-host:",
-			"drm-resident-host:", "drm-total-dram:", "drm-shared-dram:",
-			"drm-active-dram:", "drm-resident-dram:",
-			"drm-engine-dma:", "drm-engine-capacity-dma:\t192\n",
-			"neuron-jobs-submitted:", "neuron-jobs-completed:",
-			"neuron-jobs-failed:", "neuron-guilty:\t0\n",
+			"drm-total-host", "drm-shared-host", "drm-active-host",
+			"drm-resident-host", "drm-total-dram", "drm-shared-dram",
+			"drm-active-dram", "drm-resident-dram",
+			"drm-engine-dma", "drm-engine-capacity-dma",
+			"neuron-jobs-submitted", "neuron-jobs-completed",
+			"neuron-jobs-failed", "neuron-guilty",
 		};
-		char path[64], buf[4096];
+		struct drm_neuron_query_device_info info;
+		unsigned int found[sizeof(keys) / sizeof(keys[0])] = { 0 };
+		char path[64], buf[4096], *line, *save = NULL;
 		unsigned int i;
 		ssize_t n;
 		int ifd;
 
+		neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
 		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 		ifd = open(path, O_RDONLY);
 		igt_assert_fd(ifd);
@@ -220,9 +224,33 @@ igt_main
 		igt_assert_f(strstr(buf, "drm-driver:\tneuron"), "fdinfo:\n%s", buf);
 		igt_assert(strstr(buf, "drm-client-id:"));
 		igt_assert(strstr(buf, "drm-pdev:"));
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *colon = strchr(line, ':'), *end;
+			unsigned long long v;
+
+			/* The core's pos/flags/mnt_id/ino lines come first. */
+			if (strncmp(line, "drm-", 4) && strncmp(line, "neuron-", 7))
+				continue;
+			igt_assert_f(colon, "no ':' in \"%s\"", line);
+			*colon = '\0';
+			igt_assert_f(!strpbrk(line, " \t"), "whitespace in key \"%s\"", line);
+			for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+				if (strcmp(line, keys[i]))
+					continue;
+				found[i]++;
+				/* <uint> with an optional unit. */
+				v = strtoull(colon + 1, &end, 10);
+				igt_assert_f(end != colon + 1, "%s: no number", line);
+				igt_assert_f(!*end || !strcmp(end, " ns") || !strcmp(end, " KiB") ||
+					     !strcmp(end, " MiB"), "%s: unit \"%s\"", line, end);
+				if (!strcmp(line, "drm-engine-capacity-dma"))
+					igt_assert_eq_u64(v, info.dma_engine_count);
+				if (!strcmp(line, "neuron-guilty"))
+					igt_assert_eq_u64(v, 0);
+			}
+		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			igt_assert_f(strstr(buf, keys[i]), "no %s in fdinfo:\n%s",
-				     keys[i], buf);
+			igt_assert_f(found[i] == 1, "%s printed %u times", keys[i], found[i]);
 	}
 
 	igt_describe("Each open file is a distinct DRM client");

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -293,6 +294,7 @@ struct array_ioctl {
 	const char *name;
 	unsigned long cmd;
 	size_t size;
+	size_t count_offset;
 	void (*fill)(void *arg, uint32_t count, uint32_t *handles,
 		     uint64_t *points);
 };
@@ -345,23 +347,32 @@ static void fill_timeline_array(void *arg, uint32_t count, uint32_t *h,
 
 /* In this order, so that the waits find signalled syncobjs. */
 static const struct array_ioctl array_ioctls[] = {
-	{ "reset", DRM_IOCTL_SYNCOBJ_RESET,
-	  sizeof(struct drm_syncobj_array), fill_array },
-	{ "signal", DRM_IOCTL_SYNCOBJ_SIGNAL,
-	  sizeof(struct drm_syncobj_array), fill_array },
+	{ "reset", DRM_IOCTL_SYNCOBJ_RESET, sizeof(struct drm_syncobj_array),
+	  offsetof(struct drm_syncobj_array, count_handles), fill_array },
+	{ "signal", DRM_IOCTL_SYNCOBJ_SIGNAL, sizeof(struct drm_syncobj_array),
+	  offsetof(struct drm_syncobj_array, count_handles), fill_array },
 	{ "timeline-signal", DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL,
-	  sizeof(struct drm_syncobj_timeline_array), fill_timeline_array },
+	  sizeof(struct drm_syncobj_timeline_array),
+	  offsetof(struct drm_syncobj_timeline_array, count_handles),
+	  fill_timeline_array },
 	{ "query", DRM_IOCTL_SYNCOBJ_QUERY,
-	  sizeof(struct drm_syncobj_timeline_array), fill_timeline_array },
-	{ "wait", DRM_IOCTL_SYNCOBJ_WAIT,
-	  sizeof(struct drm_syncobj_wait), fill_wait },
+	  sizeof(struct drm_syncobj_timeline_array),
+	  offsetof(struct drm_syncobj_timeline_array, count_handles),
+	  fill_timeline_array },
+	{ "wait", DRM_IOCTL_SYNCOBJ_WAIT, sizeof(struct drm_syncobj_wait),
+	  offsetof(struct drm_syncobj_wait, count_handles), fill_wait },
 	{ "timeline-wait", DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT,
-	  sizeof(struct drm_syncobj_timeline_wait), fill_timeline_wait },
+	  sizeof(struct drm_syncobj_timeline_wait),
+	  offsetof(struct drm_syncobj_timeline_wait, count_handles),
+	  fill_timeline_wait },
 };
 
 #define N_ARRAY_IOCTLS	(sizeof(array_ioctls) / sizeof(array_ioctls[0]))
 
-/* A count of 2^30 and one above the bound: EINVAL, the core never sees it. */
+/*
+ * A count of 2^30, one above the bound, ~0 and ~0 cut to 3 bytes by the
+ * argument size: EINVAL, the core never sees it.
+ */
 static int check_count_refused(int fd, const struct array_ioctl *t)
 {
 	uint64_t arg[8], points[4] = { 0 };
@@ -375,6 +386,14 @@ static int check_count_refused(int fd, const struct array_ioctl *t)
 	t->fill(arg, ~0u, handles, points);
 	CHECK(ioctl_errno(fd, t->cmd, arg) == EINVAL);
 	/* the same ioctl with one handle still works */
+	/*
+	 * An argument size that ends inside count_handles: the core zeroes
+	 * the missing byte, and 3 bytes of ~0 are still 2^24 - 1 handles.
+	 */
+	t->fill(arg, ~0u, handles, points);
+	CHECK(ioctl_errno(fd, _IOC(_IOC_DIR(t->cmd), _IOC_TYPE(t->cmd),
+				   _IOC_NR(t->cmd), t->count_offset + 3),
+			  arg) == EINVAL);
 	t->fill(arg, 1, handles, points);
 	CHECK(ioctl_errno(fd, t->cmd, arg) == 0);
 	CHECK(syncobj_del(fd, handles[0]) == 0);

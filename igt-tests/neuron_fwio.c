@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <drm/neuron_accel.h>
@@ -21,7 +22,7 @@ IGT_TEST_DESCRIPTION("FWIO fault injection: dropped requests, firmware errors, b
 #define PARAM_DIR "/sys/module/neuron/parameters/"
 
 static int fd = -1, qdev = -1;
-static char saved_attempts[16], saved_timeout[16];
+static char saved_attempts[16], saved_timeout[16], saved_poll[16];
 static int marker_seq;
 
 static int read_str(const char *path, char *buf, size_t len)
@@ -106,9 +107,13 @@ igt_main
 				       sizeof(saved_attempts)), 0);
 		igt_assert_eq(read_str(PARAM_DIR "fwio_timeout_ms", saved_timeout,
 				       sizeof(saved_timeout)), 0);
+		igt_assert_eq(read_str(PARAM_DIR "status_poll_ms", saved_poll,
+				       sizeof(saved_poll)), 0);
 		/* Keep fault runs short: 3 attempts of 200 ms. */
 		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_attempts", "3"), 0);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_timeout_ms", "200"), 0);
+		/* No background status reads: the counts below are exact. */
+		igt_assert_eq(neuron_write_str(PARAM_DIR "status_poll_ms", "0"), 0);
 	}
 
 	igt_describe("Dropped requests time out with ETIMEDOUT and a log line; the device recovers");
@@ -126,27 +131,27 @@ igt_main
 		check_usable();
 	}
 
-	igt_describe("Firmware error responses give EIO after the retries");
+	igt_describe("Firmware error responses give ENXIO (not EIO, which says wedged) after the retries");
 	igt_subtest("error") {
 		unsigned long long fw_errors = stat_value("fw_errors:");
 		char marker[64];
 
 		log_marker(marker, sizeof(marker));
 		set_fwio_fault("error");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
-		igt_assert(kernel_log_has(marker, "FWIO READ failed after 3 attempt(s): -5"));
+		igt_assert(kernel_log_has(marker, "FWIO READ failed after 3 attempt(s): -6"));
 		igt_assert_eq(stat_value("fw_errors:"), fw_errors + 3);
 		check_usable();
 	}
 
-	igt_describe("Requests whose CRC the firmware rejects give EIO");
+	igt_describe("Requests whose CRC the firmware rejects give ENXIO");
 	igt_subtest("bad-crc") {
 		char marker[64];
 
 		log_marker(marker, sizeof(marker));
 		set_fwio_fault("bad-crc");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
 		igt_assert(kernel_log_has(marker, "FWIO READ failed"));
 		check_usable();
@@ -171,20 +176,122 @@ igt_main
 
 		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
 		set_fwio_fault("error");
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, EIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENXIO);
 		q.type = DRM_NEURON_QUERY_TOPOLOGY;
 		q.size = sizeof(topo);
 		q.pointer = (uintptr_t)&topo;
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, EIO);
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s, EIO);
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_POST_METRICS, &m, EIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_QUERY, &q, ENXIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s, ENXIO);
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_POST_METRICS, &m, ENXIO);
+		/* sysfs shows the status last read, without the mailbox. */
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/fw_status", slot);
-		igt_assert_eq(read_str(path, buf, sizeof(buf)), -EIO);
+		igt_assert_eq(read_str(path, buf, sizeof(buf)), 0);
+		igt_assert(strtoul(buf, NULL, 16) & DRM_NEURON_FW_STATUS_READY);
 		/* The size step does not touch the device. */
 		q.size = 0;
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 		set_fwio_fault("none");
 		do_ioctl(fd, DRM_IOCTL_NEURON_POST_METRICS, &m);
+		check_usable();
+	}
+
+	igt_describe("sysfs reads do not wait for the mailbox: they succeed at once while a transaction holds it for seconds");
+	igt_subtest("sysfs-mailbox-busy") {
+		static const char * const attrs[] = {
+			"fw_status", "east_link", "east_peer_id", "east_peer_minor",
+			"west_link", "west_peer_id", "west_peer_minor",
+		};
+		const unsigned int n = sizeof(attrs) / sizeof(attrs[0]);
+		char slot[IGT_PCI_SLOT_LEN], path[128], buf[64];
+		int ret[sizeof(attrs) / sizeof(attrs[0])];
+		unsigned long fw = 0;
+		int64_t t, longest = 0;
+		pid_t pid, busy;
+		int status;
+
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		/* One unanswered attempt holds the mailbox for 3 s. */
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_attempts", "1"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_timeout_ms", "3000"), 0);
+		set_fwio_fault("drop");
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0)
+			_exit(fw_status(fd, NULL) == -ETIMEDOUT ? 0 : 1);
+		usleep(500000);
+
+		for (unsigned int i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/%s",
+				 slot, attrs[i]);
+			t = neuron_now_ns();
+			ret[i] = read_str(path, buf, sizeof(buf));
+			t = neuron_now_ns() - t;
+			if (t > longest)
+				longest = t;
+			if (i == 0)
+				fw = strtoul(buf, NULL, 16);
+		}
+		/* 0: the transaction was still running while we read. */
+		busy = waitpid(pid, &status, WNOHANG);
+
+		/* Put the device back first, so a failure leaves nothing behind. */
+		if (!busy)
+			igt_assert_eq(waitpid(pid, &status, 0), pid);
+		set_fwio_fault("none");
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_attempts", "3"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "fwio_timeout_ms", "200"), 0);
+
+		igt_info("longest sysfs read %.1f ms\n", longest / 1e6);
+		for (unsigned int i = 0; i < n; i++)
+			igt_assert_f(ret[i] == 0, "%s: %s\n", attrs[i], strerror(-ret[i]));
+		igt_assert(fw & DRM_NEURON_FW_STATUS_READY);
+		igt_assert_eq(busy, 0);
+		igt_assert_lt(longest, 500000000);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		check_usable();
+	}
+
+	igt_describe("sysfs reads succeed during a reset instead of failing with EAGAIN");
+	igt_subtest("sysfs-during-reset") {
+		char slot[IGT_PCI_SLOT_LEN], path[128], buf[64];
+		unsigned long resets, during;
+		int status, ret_fw, ret_link;
+		pid_t pid;
+
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
+		igt_assert_eq(read_str(path, buf, sizeof(buf)), 0);
+		resets = strtoul(buf, NULL, 10);
+		/* The reset holds the device for 2 s. */
+		igt_assert_eq(neuron_write_str(PARAM_DIR "reset_initial_wait_ms", "2000"), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_reset r = { 0 };
+
+			_exit(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r) ? 1 : 0);
+		}
+		usleep(500000);
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/fw_status", slot);
+		ret_fw = read_str(path, buf, sizeof(buf));
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/east_link", slot);
+		ret_link = read_str(path, buf, sizeof(buf));
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
+		igt_assert_eq(read_str(path, buf, sizeof(buf)), 0);
+		during = strtoul(buf, NULL, 10);
+
+		/* Put the device back first, so a failure leaves nothing behind. */
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "reset_initial_wait_ms", "10"), 0);
+
+		igt_assert_eq(ret_fw, 0);
+		igt_assert_eq(ret_link, 0);
+		/* The reset was still running when we read. */
+		igt_assert_eq(during, resets);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		igt_assert_eq(read_str(path, buf, sizeof(buf)), 0);
+		igt_assert_eq(strtoul(buf, NULL, 10), resets + 1);
 		check_usable();
 	}
 
@@ -211,7 +318,7 @@ igt_main
 		struct drm_neuron_reset r = { 0 };
 
 		set_fwio_fault("error");
-		igt_assert_eq(fw_status(fd, NULL), -EIO);
+		igt_assert_eq(fw_status(fd, NULL), -ENXIO);
 		set_fwio_fault("none");
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
 		check_usable();
@@ -221,6 +328,7 @@ igt_main
 		set_fwio_fault("none");
 		neuron_write_str(PARAM_DIR "fwio_attempts", saved_attempts);
 		neuron_write_str(PARAM_DIR "fwio_timeout_ms", saved_timeout);
+		neuron_write_str(PARAM_DIR "status_poll_ms", saved_poll);
 		close(fd);
 	}
 }

@@ -844,7 +844,7 @@ igt_main
 	 * host BO's device address is a physical address, and although
 	 * BO_INFO hides it from unprivileged callers, a user descriptor is an
 	 * oracle. Its source address is accepted only inside a listed BO
-	 * (else -EACCES), and copying 4 bytes from it into an owned semaphore
+	 * (else -EINVAL), and copying 4 bytes from it into an owned semaphore
 	 * tells which page of the BO it is. This asserts that the oracle
 	 * (still) works, so that the day it stops the test fails and is
 	 * turned around with the fix.
@@ -903,7 +903,7 @@ igt_main
 				guess = host | ((seed >> 16) % span & ~(PAGE - 1));
 				d.m2s_addr = guess;
 				if (ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub)) {
-					if (errno != EACCES)
+					if (errno != EINVAL)
 						_exit(5);
 					continue;
 				}

@@ -49,7 +49,7 @@ static const struct target targets[] = {
 	T(DRM_IOCTL_NEURON_CORE_RELEASE), T(DRM_IOCTL_NEURON_SEM_OP),
 	T(DRM_IOCTL_NEURON_EVENT_OP), T(DRM_IOCTL_NEURON_NQ_CREATE),
 	T(DRM_IOCTL_NEURON_NQ_DESTROY), T(DRM_IOCTL_NEURON_NQ_ADVANCE),
-	T(DRM_IOCTL_NEURON_WAIT), T(DRM_IOCTL_NEURON_SEM_FENCE),
+	T(DRM_IOCTL_NEURON_WAIT),
 	T(DRM_IOCTL_VERSION), T(DRM_IOCTL_GET_CAP), T(DRM_IOCTL_GEM_CLOSE),
 	T(DRM_IOCTL_PRIME_HANDLE_TO_FD), T(DRM_IOCTL_PRIME_FD_TO_HANDLE),
 	T(DRM_IOCTL_SYNCOBJ_CREATE), T(DRM_IOCTL_SYNCOBJ_DESTROY),
@@ -72,6 +72,7 @@ static bool errno_documented(int e)
 	case ENOTTY: case ECANCELED: case ETIMEDOUT: case EIO: case EEXIST:
 	case EOPNOTSUPP: case ENOMEM: case EAGAIN: case EINTR: case EDEADLK:
 	case EMFILE: case EBADF: case EOVERFLOW: case ENODEV: case ETIME:
+	case ENXIO:
 		return true;
 	}
 	return false;
@@ -185,16 +186,6 @@ static bool template_arg(unsigned long cmd, uint8_t *arg, uint8_t *scratch)
 		a->count = rnd() % 4;
 		return true;
 	}
-	case DRM_IOCTL_NEURON_SEM_FENCE: {
-		struct drm_neuron_sem_fence *f = (void *)arg;
-
-		f->core = rnd() % 4;
-		f->index = rnd() % 32;
-		f->value = rnd() % 4;
-		f->timeout_ns = rnd() % 1000000;	/* in the past: bounded */
-		f->out_sync.handle = rnd() % 9;
-		return true;
-	}
 	case DRM_IOCTL_GET_CAP:
 		((struct drm_get_cap *)arg)->capability = rnd() % 0x20;
 		return true;
@@ -243,7 +234,7 @@ static int fuzz(int fd, uint64_t seed, unsigned int calls)
 			cmd = _IOC(rnd() % 4, _IOC_TYPE(cmd), _IOC_NR(cmd), rnd() % ARG_SIZE);
 		/* Bounded waits: an absolute deadline in the past or soon. */
 		if (cmd == DRM_IOCTL_NEURON_WAIT || cmd == DRM_IOCTL_SYNCOBJ_WAIT ||
-		    cmd == DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT || cmd == DRM_IOCTL_NEURON_SEM_FENCE)
+		    cmd == DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT)
 			alarm(2);
 		ret = ioctl(fd, cmd, arg);
 		e = ret ? errno : 0;

@@ -480,83 +480,6 @@ igt_main
 		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
 	}
 
-	igt_describe("sem_fence: the syncobj signals once sem_op increments reach the value");
-	igt_subtest("sem-fence") {
-		int32_t one = 1, v = -1;
-		uint32_t so;
-		int status = 0, i;
-
-		lib_ok(neuron_drm_core_acquire(fd, 1u << 1), "core_acquire");
-		/* acquire cleared the core: the semaphore starts at 0 */
-		lib_ok(neuron_drm_sem_op(fd, 1, 6, DRM_NEURON_SEM_READ, &v), "sem read");
-		igt_assert_eq(v, 0);
-		lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
-		lib_ok(neuron_drm_sem_fence(fd, 1, 6, 3, neuron_drm_abs_timeout(9 * SEC_NS), so),
-		       "sem_fence");
-		for (i = 0; i < 3; i++) {
-			/* not yet: the semaphore is below 3 */
-			igt_assert_eq(neuron_drm_syncobj_wait(fd, &so, 1,
-							      neuron_drm_abs_timeout(SEC_NS / 50),
-							      0, NULL), -ETIME);
-			lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
-			igt_assert_eq(status, 0);
-			lib_ok(neuron_drm_sem_op(fd, 1, 6, DRM_NEURON_SEM_INCR, &one), "sem incr");
-		}
-		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
-					       0, NULL), "syncobj_wait");
-		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
-		igt_assert_eq(status, 1);
-		lib_ok(neuron_drm_semaphore_read(fd, 1, 6, &v), "semaphore_read");
-		igt_assert_eq(v, 3);
-
-		/* already true (3 >= -2): signals at once, without error */
-		lib_ok(neuron_drm_sem_fence(fd, 1, 6, -2, neuron_drm_abs_timeout(9 * SEC_NS), so),
-		       "sem_fence true");
-		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
-					       0, NULL), "syncobj_wait true");
-		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
-		igt_assert_eq(status, 1);
-
-		/* the kernel's argument errors reach the caller */
-		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 6, 3, 0, 0), -EINVAL);
-		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 32, 3, 0, so), -EINVAL);
-		igt_assert_eq(neuron_drm_sem_fence(fd, 4, 0, 3, 0, so), -EINVAL);
-		igt_assert_eq(neuron_drm_sem_fence(fd, 1, 6, 3, 0, so + 1000), -ENOENT);
-		igt_assert_eq(neuron_drm_sem_fence(fd, 0, 6, 3, 0, so), -EACCES);
-
-		lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
-		lib_ok(neuron_drm_core_release(fd, 1u << 1), "core_release");
-	}
-
-	igt_describe("sem_fence: an unmet condition signals with -ETIMEDOUT at the deadline");
-	igt_subtest("sem-fence-timeout") {
-		int64_t t0, deadline;
-		uint32_t so;
-		int status = 0;
-
-		lib_ok(neuron_drm_core_acquire(fd, 1u << 1), "core_acquire");
-		lib_ok(neuron_drm_syncobj_create(fd, 0, &so), "syncobj_create");
-		t0 = neuron_drm_abs_timeout(0);
-		deadline = t0 + SEC_NS / 10;
-		lib_ok(neuron_drm_sem_fence(fd, 1, 7, 1, deadline, so), "sem_fence");
-		/* the syncobj wait succeeds: the fence signals, with an error */
-		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
-					       0, NULL), "syncobj_wait");
-		igt_assert_lte(deadline, neuron_drm_abs_timeout(0));
-		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
-		igt_assert_eq(status, -ETIMEDOUT);
-
-		/* releasing the core cancels a pending fence */
-		lib_ok(neuron_drm_sem_fence(fd, 1, 7, 1, neuron_drm_abs_timeout(9 * SEC_NS), so),
-		       "sem_fence");
-		lib_ok(neuron_drm_core_release(fd, 1u << 1), "core_release");
-		lib_ok(neuron_drm_syncobj_wait(fd, &so, 1, neuron_drm_abs_timeout(5 * SEC_NS),
-					       0, NULL), "syncobj_wait cancelled");
-		lib_ok(neuron_drm_syncobj_status(fd, so, &status), "syncobj_status");
-		igt_assert_eq(status, -ECANCELED);
-		lib_ok(neuron_drm_syncobj_destroy(fd, so), "syncobj_destroy");
-	}
-
 	igt_describe("post_metrics and device_state reach the firmware");
 	igt_subtest("metrics-state") {
 		struct drm_neuron_device_state st;
@@ -564,7 +487,7 @@ igt_main
 
 		lib_ok(neuron_drm_post_metrics(fd, blob, sizeof(blob)), "post_metrics");
 		igt_assert_eq(neuron_drm_post_metrics(fd, blob, DRM_NEURON_METRICS_MAX_SIZE + 1),
-			      -E2BIG);
+			      -EINVAL);
 		lib_ok(neuron_drm_device_state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &st),
 		       "device_state");
 		igt_assert_eq(st.count, DRM_NEURON_DMA_ENGINE_COUNT);

@@ -296,18 +296,21 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 
-/* ---- semaphore fences ---- */
+/*
+ * Ioctl number 16 was SEM_FENCE (a syncobj fence for "semaphore >= value"),
+ * removed: a fence whose signalling userspace controls. Its old argument,
+ * 40 bytes, to show that a well-formed call fails too.
+ */
+struct old_sem_fence {
+	uint32_t core, index;
+	int32_t value;
+	uint32_t flags;
+	int64_t timeout_ns;
+	struct drm_neuron_sync out_sync;
+};
 
-static int sem_fence(int fd, uint32_t core, uint32_t index, int32_t value,
-		     int64_t timeout_ns, uint32_t syncobj)
-{
-	struct drm_neuron_sem_fence f = {
-		.core = core, .index = index, .value = value,
-		.timeout_ns = timeout_ns, .out_sync = { .handle = syncobj },
-	};
-
-	return igt_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
-}
+#define OLD_IOCTL_NEURON_SEM_FENCE \
+	DRM_IOW(DRM_COMMAND_BASE + 16, struct old_sem_fence)
 
 /* Status of the syncobj's fence: 0 pending, 1 signalled, < 0 error. */
 static int syncobj_status(int fd, uint32_t handle)
@@ -379,9 +382,12 @@ static void acquire_after_job(int fd, int so_fd, uint32_t so)
 	pthread_t th;
 	int64_t t0;
 
-	/* Bounded: fails with EBUSY while the job cannot finish. */
+	/*
+	 * Bounded: fails with ETIMEDOUT while the job cannot finish (EBUSY
+	 * would say another file owns the core).
+	 */
 	t0 = neuron_now_ns();
-	igt_assert_eq(core_ioctl_err(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1), -EBUSY);
+	igt_assert_eq(core_ioctl_err(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x1), -ETIMEDOUT);
 	igt_assert_lte(t0 + 900000000LL, neuron_now_ns());
 	igt_assert_eq(syncobj_status(so_fd, so), 0);
 
@@ -969,204 +975,30 @@ igt_main
 		neuron_bo_close(fd, dst);
 	}
 
-	igt_describe("SEM_FENCE: the syncobj signals once the semaphore reaches the value");
-	igt_subtest("sem-fence-signals") {
+	igt_describe("SEM_FENCE is gone: its number fails with EINVAL even for a "
+		     "call the old driver accepted, and its capability bit is clear");
+	igt_subtest("sem-fence-removed") {
 		uint32_t so = syncobj_create(fd);
-
-		neuron_core_acquire(fd, 0x1);
-		sem_set(fd, 0, 13, 0);
-		igt_assert_eq(sem_fence(fd, 0, 13, 2, neuron_now_ns() + 5000000000LL, so), 0);
-		usleep(20000);
-		igt_assert_eq(syncobj_status(fd, so), 0);
-		sem_set(fd, 0, 13, 1);
-		usleep(20000);
-		igt_assert_eq(syncobj_status(fd, so), 0);
-		sem_set(fd, 0, 13, 2);
-		igt_assert_eq(syncobj_wait(fd, so, neuron_now_ns() + 5000000000LL), 0);
-		igt_assert_eq(syncobj_status(fd, so), 1);
-		/* Already true: signals at once. */
-		igt_assert_eq(sem_fence(fd, 0, 13, -5, neuron_now_ns() + 5000000000LL, so), 0);
-		igt_assert_eq(syncobj_wait(fd, so, neuron_now_ns() + 5000000000LL), 0);
-		igt_assert_eq(syncobj_status(fd, so), 1);
-		sem_set(fd, 0, 13, 0);
-		neuron_core_release(fd, 0x1);
-		syncobj_destroy(fd, so);
-	}
-
-	igt_describe("SEM_FENCE gates a job: the copy waits until the semaphore is set");
-	igt_subtest("sem-fence-gates-job") {
-		uint32_t src = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
-		uint32_t dst = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
-		volatile uint32_t *s = bo_map(fd, src, 4096), *d = bo_map(fd, dst, 4096);
-		uint32_t gate = syncobj_create(fd), out = syncobj_create(fd);
-		struct drm_neuron_xfer x = {
-			.type = DRM_NEURON_XFER_COPY, .src_handle = src, .dst_handle = dst,
-			.size = 4096,
+		struct old_sem_fence f = {
+			.core = 0, .index = 13, .value = 1,
+			.timeout_ns = neuron_now_ns() + 1000000000LL,
+			.out_sync = { .handle = so },
 		};
-		struct drm_neuron_sync in = { .handle = gate };
-		struct drm_neuron_submit sub = {
-			.engine = 1, .queue = 2, .xfer_count = 1, .xfers = (uintptr_t)&x,
-			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
-			.out_sync = { .handle = out },
-		};
+		struct drm_neuron_query_device_info info = {};
 
-		neuron_core_acquire(fd, 0x2);
-		sem_set(fd, 1, 14, 0);
-		for (int i = 0; i < 1024; i++)
-			s[i] = 0xfe11ce00 + i;
-		igt_assert_eq(sem_fence(fd, 1, 14, 1, neuron_now_ns() + 5000000000LL, gate), 0);
-		do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub);
-		usleep(100000);
-		igt_assert_eq(syncobj_status(fd, out), 0);	/* held back */
-		igt_assert_eq_u32(d[0], 0);
-		sem_set(fd, 1, 14, 1);
-		igt_assert_eq(syncobj_wait(fd, out, neuron_now_ns() + 5000000000LL), 0);
-		igt_assert_eq(syncobj_status(fd, out), 1);
-		for (int i = 0; i < 1024; i++)
-			igt_assert_eq_u32(d[i], 0xfe11ce00 + i);
-		sem_set(fd, 1, 14, 0);
-		neuron_core_release(fd, 0x2);
-		syncobj_destroy(fd, gate);
-		syncobj_destroy(fd, out);
-		munmap((void *)s, 4096);
-		munmap((void *)d, 4096);
-		neuron_bo_close(fd, src);
-		neuron_bo_close(fd, dst);
-	}
-
-	igt_describe("SEM_FENCE: an unmet condition signals with -ETIMEDOUT at the deadline");
-	igt_subtest("sem-fence-timeout") {
-		uint32_t so = syncobj_create(fd);
-		int64_t t0 = neuron_now_ns();
-
-		neuron_core_acquire(fd, 0x1);
-		sem_set(fd, 0, 15, 0);
-		igt_assert_eq(sem_fence(fd, 0, 15, 1, t0 + 100000000LL, so), 0);
-		igt_assert_eq(syncobj_final_status(fd, so, t0 + 5000000000LL), -ETIMEDOUT);
-		igt_assert_lte(t0 + 100000000LL, neuron_now_ns());
-		neuron_core_release(fd, 0x1);
-		syncobj_destroy(fd, so);
-	}
-
-	igt_describe("SEM_FENCE: releasing the core or closing the file cancels the fence");
-	igt_subtest("sem-fence-cancel") {
-		uint32_t so = syncobj_create(fd);
 		struct drm_syncobj_handle h = {
+			.handle = so,
 			.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
 		};
-		struct sync_file_info info = {};
-		int tmp;
 
 		neuron_core_acquire(fd, 0x1);
-		sem_set(fd, 0, 16, 0);
-		igt_assert_eq(sem_fence(fd, 0, 16, 1, neuron_now_ns() + 5000000000LL, so), 0);
-		neuron_core_release(fd, 0x1);
-		igt_assert_eq(syncobj_status(fd, so), -ECANCELED);
-		syncobj_destroy(fd, so);
-
-		/* Closing the file: the fence lives on in a sync_file. */
-		tmp = igt_neuron_open(0);
-		neuron_core_acquire(tmp, 0x1);
-		so = syncobj_create(tmp);
-		igt_assert_eq(sem_fence(tmp, 0, 16, 1, neuron_now_ns() + 5000000000LL, so), 0);
-		h.handle = so;
-		do_ioctl(tmp, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
-		close(tmp);
-		igt_assert_eq(ioctl(h.fd, SYNC_IOC_FILE_INFO, &info), 0);
-		igt_assert_eq(info.status, -ECANCELED);
-		close(h.fd);
-	}
-
-	igt_describe("SEM_FENCE: many fences racing with their own signalling and a release");
-	igt_subtest("sem-fence-race") {
-		uint32_t so[8];
-
-		for (int i = 0; i < 8; i++)
-			so[i] = syncobj_create(fd);
-		for (int round = 0; round < 30; round++) {
-			neuron_core_acquire(fd, 0x8);
-			sem_set(fd, 3, 20, 0);
-			for (int i = 0; i < 8; i++)
-				igt_assert_eq(sem_fence(fd, 3, 20, i & 1, neuron_now_ns() + 5000000000LL,
-							so[i]), 0);
-			if (round & 1)
-				sem_set(fd, 3, 20, 1);
-			usleep((round % 5) * 200);
-			neuron_core_release(fd, 0x8);
-			for (int i = 0; i < 8; i++) {
-				int st = syncobj_status(fd, so[i]);
-
-				igt_assert_f(st == 1 || st == -ECANCELED,
-					     "fence %d of round %d: status %d\n", i, round, st);
-				if (!(i & 1))	/* value 0 was reached at once... or cancelled */
-					continue;
-				if (!(round & 1))
-					igt_assert_eq(st, -ECANCELED);
-			}
-		}
-		for (int i = 0; i < 8; i++)
-			syncobj_destroy(fd, so[i]);
-	}
-
-	igt_describe("SEM_FENCE: reserved fields, ranges, unknown syncobj, unowned core");
-	igt_subtest("sem-fence-bad-args") {
-		uint32_t so = syncobj_create(fd);
-		struct drm_neuron_sem_fence f;
-
-		neuron_core_acquire(fd, 0x1);
-#define BAD_FENCE(field, v, err) do { \
-		f = (struct drm_neuron_sem_fence){ .out_sync = { .handle = so } }; \
-		f.field = (v); \
-		do_ioctl_err(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f, err); \
-	} while (0)
-		BAD_FENCE(flags, 1, EINVAL);
-		BAD_FENCE(core, 4, EINVAL);
-		BAD_FENCE(index, 32, EINVAL);
-		BAD_FENCE(out_sync.flags, 1, EINVAL);
-		BAD_FENCE(out_sync.point, 1, EINVAL);
-		BAD_FENCE(out_sync.handle, 0, ENOENT);
-		BAD_FENCE(out_sync.handle, so + 1000, ENOENT);
-		BAD_FENCE(core, 1, EACCES);
-		/* Another file: not the owner; and the syncobj is not its own. */
-		f = (struct drm_neuron_sem_fence){ .out_sync = { .handle = so } };
-		do_ioctl_err(fd2, DRM_IOCTL_NEURON_SEM_FENCE, &f, EACCES);
-		neuron_core_acquire(fd2, 0x4);
-		f = (struct drm_neuron_sem_fence){ .core = 2, .out_sync = { .handle = so } };
-		do_ioctl_err(fd2, DRM_IOCTL_NEURON_SEM_FENCE, &f, ENOENT);
-		neuron_core_release(fd2, 0x4);
+		do_ioctl_err(fd, OLD_IOCTL_NEURON_SEM_FENCE, &f, EINVAL);
+		/* Nothing was put in the syncobj: it has no fence to export. */
+		do_ioctl_err(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h, EINVAL);
 		neuron_core_release(fd, 0x1);
 		syncobj_destroy(fd, so);
-	}
-
-
-	igt_describe("SEM_FENCE: a file has at most 64 fences polling; ENOSPC beyond");
-	igt_subtest("sem-fence-limit") {
-		uint32_t so[65], so2 = syncobj_create(fd2);
-		int64_t deadline = neuron_now_ns() + 5000000000LL;
-
-		for (int i = 0; i < 65; i++)
-			so[i] = syncobj_create(fd);
-		neuron_core_acquire(fd, 0x1);
-		neuron_core_acquire(fd2, 0x2);
-		sem_set(fd, 0, 17, 0);
-		for (int i = 0; i < 64; i++)
-			igt_assert_eq(sem_fence(fd, 0, 17, 1, deadline, so[i]), 0);
-		igt_assert_eq(sem_fence(fd, 0, 17, 1, deadline, so[64]), -1);
-		igt_assert_eq(errno, ENOSPC);
-		/* The limit is per file. */
-		igt_assert_eq(sem_fence(fd2, 1, 17, 0, deadline, so2), 0);
-		igt_assert_eq(syncobj_final_status(fd2, so2, deadline), 1);
-		/* A signalled fence frees its place. */
-		sem_set(fd, 0, 17, 1);
-		igt_assert_eq(syncobj_final_status(fd, so[63], deadline), 1);
-		sem_set(fd, 0, 17, 0);
-		igt_assert_eq(sem_fence(fd, 0, 17, 5, deadline, so[64]), 0);
-		neuron_core_release(fd, 0x1);
-		igt_assert_eq(syncobj_status(fd, so[64]), -ECANCELED);
-		neuron_core_release(fd2, 0x2);
-		for (int i = 0; i < 65; i++)
-			syncobj_destroy(fd, so[i]);
-		syncobj_destroy(fd2, so2);
+		neuron_query(fd, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
+		igt_assert_eq_u64(info.capabilities & (1ULL << 11), 0);
 	}
 
 	igt_describe("A queued job of the old owner does not write a core that changed hands");

@@ -305,6 +305,23 @@ static struct drm_neuron_xfer copy_xfer(uint32_t src, uint64_t soff,
 	return x;
 }
 
+/*
+ * A gate for later jobs: a copy within @bo (8 KiB) on a queue stalled in the
+ * device model, whose fence goes to @syncobj. stall_queue(fd, -1, 0) opens
+ * it; it must open before job_timeout_ms.
+ */
+static void gate_job(int fd, int engine, int queue, uint32_t bo, uint32_t syncobj)
+{
+	struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
+	struct drm_neuron_submit sub = {
+		.engine = engine, .queue = queue, .xfers = (uintptr_t)&x,
+		.xfer_count = 1, .out_sync = { .handle = syncobj },
+	};
+
+	stall_queue(fd, engine, queue);
+	igt_assert_eq(submit(fd, &sub), 0);
+}
+
 static int copy_sync(int fd, uint32_t engine, uint32_t queue,
 		     struct drm_neuron_xfer *x, uint32_t n)
 {
@@ -1256,18 +1273,18 @@ igt_main
 		}
 		s.out_sync.handle = 0;
 
-		/* ranges outside the listed BOs */
+		/* ranges outside the listed BOs: invalid, not a privilege matter */
 		desc.s2m_addr = id2.device_addr + 65536 - 4095;
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		desc.s2m_addr = ifo.device_addr;		/* another process's BO */
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		desc.s2m_addr = 0x4000ull << 32;		/* some host address (rings) */
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		desc.s2m_addr = 0xFFFF0078E800ull;		/* MISC doorbell */
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		desc.s2m_addr = id2.device_addr;
 		s.bo_handle_count = 1;				/* d2 not listed */
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s.bo_handle_count = 2;
 		/* malformed descriptors */
 		desc.m2s_meta = 0;
@@ -1290,7 +1307,7 @@ igt_main
 		desc.s2m_addr = 0xFFFC0000000ull + 0x2701100 + 4 * 7;
 		igt_assert_eq(submit(fd, &s), 0);
 		desc.s2m_addr = 0xFFFC0000000ull + 0x2701000 + 4 * 7; /* READ slot */
-		igt_assert_eq(submit(fd, &s), -EACCES);
+		igt_assert_eq(submit(fd, &s), -EINVAL);
 		/* ... but only of a core the file owns */
 		core_release(fd, 0x2);
 		desc.s2m_addr = 0xFFFC0000000ull + 0x4000000 + 0x2701100 + 4 * 7;
@@ -1394,11 +1411,11 @@ igt_main
 		struct drm_neuron_bo_info a, v;
 		struct drm_prime_handle e = { .flags = DRM_CLOEXEC };
 		struct drm_prime_handle imp = { 0 };
-		struct drm_neuron_sem_fence f = { .core = 0, .index = 5, .value = 1 };
 		struct drm_neuron_sync in;
 		struct drm_neuron_xfer x;
 		struct drm_neuron_submit sub = { .engine = 2, .queue = 3 };
-		uint32_t src, victim, vhost, gate, done;
+		uint32_t src, victim, vhost, gate, done, gbo;
+		char old_timeout[32];
 		uint8_t *p;
 		int fd1, vfd;
 
@@ -1416,16 +1433,19 @@ igt_main
 		close(e.fd);
 		close(fd1);
 
-		/* A copy into it, gated on a semaphore the attacker controls. */
+		/*
+		 * A copy into it, held back behind a job on a stalled queue
+		 * (the rebind below takes seconds: the gate must not time out).
+		 */
 		src = bo_create(fd, DRM_NEURON_BO_HOST, sz);
 		p = bo_map(fd, src, sz);
 		memset(p, 0xee, sz);
-		sem_set_wait(fd, 2, 0, 0, 5, 0);
 		gate = syncobj_create(fd);
 		done = syncobj_create(fd);
-		f.timeout_ns = now_ns() + 60 * SEC_NS;
-		f.out_sync.handle = gate;
-		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
+		snprintf(old_timeout, sizeof(old_timeout), "%ld", param_read("job_timeout_ms"));
+		igt_assert_eq(param_write("job_timeout_ms", "120000"), 0);
+		gate_job(fd, 2, 5, gbo, gate);
 		x = copy_xfer(src, 0, imp.handle, 0, sz);
 		in = (struct drm_neuron_sync){ .handle = gate };
 		sub.xfers = (uintptr_t)&x;
@@ -1451,8 +1471,9 @@ igt_main
 			igt_assert_eq(copy_sync(vfd, 2, 0, &x, 1), 0);
 
 			/* The gate opens: the stale job must not write. */
-			sem_set_wait(fd, 2, 0, 0, 5, 1);
+			stall_queue(fd, -1, 0);
 			igt_assert_eq(syncobj_wait(fd, done, 0, 30 * SEC_NS), 0);
+			igt_assert_eq(param_write("job_timeout_ms", old_timeout), 0);
 
 			memset(vp, 0, sz);
 			x = copy_xfer(victim, 0, vhost, 0, sz);
@@ -1472,22 +1493,19 @@ igt_main
 	igt_subtest("file-jobs-bound") {
 		/*
 		 * A fresh file for the jobs (the fixture's may still have some
-		 * of earlier subtests); the gate is a semaphore of a core the
-		 * fixture's file owns, its syncobj passed over by fd.
+		 * of earlier subtests); the gate is a job of the fixture's file
+		 * on a stalled queue, its syncobj passed over by fd.
 		 */
-		struct drm_neuron_sem_fence f = { .core = 0, .index = 6, .value = 1 };
 		struct drm_syncobj_handle ex = { 0 }, im = { 0 };
 		int jfd = igt_neuron_open(0);
 		uint32_t gate = syncobj_create(fd), done = syncobj_create(jfd);
 		uint32_t bo = bo_create(jfd, DRM_NEURON_BO_HOST, 8192);
+		uint32_t gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
 		struct drm_neuron_sync in = { 0 };
 		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
 		struct drm_neuron_submit sub = {
 			.engine = 2, .queue = 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
 			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
-		};
-		struct drm_neuron_sem_op op = {
-			.core = 0, .index = 6, .op = DRM_NEURON_SEM_SET, .value = 1,
 		};
 		char old[32];
 		int ret = 0;
@@ -1495,10 +1513,7 @@ igt_main
 		igt_require(geteuid() == 0);
 		snprintf(old, sizeof(old), "%ld", param_read("file_jobs_max"));
 		igt_assert_eq(param_write("file_jobs_max", "4"), 0);
-		sem_set_wait(fd, 2, 0, 0, 6, 0);
-		f.timeout_ns = now_ns() + 60 * SEC_NS;
-		f.out_sync.handle = gate;
-		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
+		gate_job(fd, 2, 5, gbo, gate);
 		ex.handle = gate;
 		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
 		im.fd = ex.fd;
@@ -1513,7 +1528,7 @@ igt_main
 		igt_assert_eq(submit(jfd, &sub), -ENOSPC);
 		/* Other files are not bounded by this one's jobs. */
 		sem_set_wait(fd, 2, 0, 0, 7, 0);
-		do_ioctl(fd, DRM_IOCTL_NEURON_SEM_OP, &op);
+		stall_queue(fd, -1, 0);
 		igt_assert_eq(syncobj_wait(jfd, done, 0, 30 * SEC_NS), 0);
 		/* Freed shortly after their fences signal. */
 		for (int i = 0; i < 200; i++) {

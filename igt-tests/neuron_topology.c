@@ -85,6 +85,20 @@ static void sysfs_str(const char *slot, const char *attr, char *buf, size_t len)
 		buf[n - 1] = '\0';
 }
 
+/* Waits up to 2 s for east_peer_minor of @slot to read @want. */
+static bool wait_peer_minor(const char *slot, int want)
+{
+	char buf[32];
+
+	for (int i = 0; i < 200; i++) {
+		sysfs_str(slot, "east_peer_minor", buf, sizeof(buf));
+		if (atoi(buf) == want)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 static void check_link(const struct drm_neuron_topology_link *l, int peer)
 {
 	uint32_t want = DRM_NEURON_LINK_UP | DRM_NEURON_LINK_PEER_ID_VALID |
@@ -197,9 +211,24 @@ igt_main
 			struct drm_neuron_query_topology t;
 			int other = !dir;
 
+			char slot[IGT_PCI_SLOT_LEN], attr[32], buf[64];
+			const char *name = dir == DRM_NEURON_LINK_EAST ? "east" : "west";
+
 			igt_require(ndev > 1);
 			igt_require(igt_qmp_available());
+			igt_assert_eq(igt_neuron_pci_slot(fds[0], slot), 0);
 			igt_assert_eq(neuron_set_fault(qidx[0], prop, true), 0);
+			/*
+			 * Any status read updates what sysfs shows (it reads
+			 * nothing itself): here the device info query's.
+			 */
+			device_id(fds[0]);
+			snprintf(attr, sizeof(attr), "%s_link", name);
+			sysfs_str(slot, attr, buf, sizeof(buf));
+			igt_assert(strcmp(buf, "down") == 0);
+			snprintf(attr, sizeof(attr), "%s_peer_minor", name);
+			sysfs_str(slot, attr, buf, sizeof(buf));
+			igt_assert_eq(atoi(buf), -1);
 			query_topo(fds[0], &t);
 			igt_assert_eq(neuron_set_fault(qidx[0], prop, false), 0);
 			igt_assert_eq_u32(t.links[dir].flags, 0);
@@ -207,23 +236,33 @@ igt_main
 			igt_assert_eq_u32(t.links[dir].peer_device_id, 0);
 			igt_assert(t.links[other].flags & DRM_NEURON_LINK_UP);
 
+			/* A topology query refreshes the links sysfs shows. */
 			query_topo(fds[0], &t);
 			igt_assert(t.links[dir].flags & DRM_NEURON_LINK_PEER_LOCAL);
+			snprintf(attr, sizeof(attr), "%s_link", name);
+			sysfs_str(slot, attr, buf, sizeof(buf));
+			igt_assert(strcmp(buf, "up") == 0);
+			snprintf(attr, sizeof(attr), "%s_peer_minor", name);
+			sysfs_str(slot, attr, buf, sizeof(buf));
+			igt_assert_eq(atoi(buf), t.links[dir].peer_minor);
 		}
 	}
 
 	igt_describe("A peer whose driver is unbound is up but not local; rebinding restores it");
 	igt_subtest("peer-unbound") {
 		struct drm_neuron_query_topology t;
-		char slot[IGT_PCI_SLOT_LEN], buf[32];
+		char slot[IGT_PCI_SLOT_LEN], slot0[IGT_PCI_SLOT_LEN], buf[32];
 		int peer, pfd;
 
 		igt_require(ndev > 1);
 		igt_require(geteuid() == 0);
 		peer = by_qdev((qidx[0] + 1) % ndev);
 		igt_assert_eq(igt_neuron_pci_slot(fds[peer], slot), 0);
+		igt_assert_eq(igt_neuron_pci_slot(fds[0], slot0), 0);
 
 		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/unbind", slot), 0);
+		/* The unbind alone makes the neighbour's sysfs catch up. */
+		igt_assert(wait_peer_minor(slot0, -1));
 		query_topo(fds[0], &t);
 		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/bind", slot), 0);
 
@@ -240,6 +279,8 @@ igt_main
 		close(fds[peer]);
 		fds[peer] = pfd;
 
+		/* And so does the bind. */
+		igt_assert(wait_peer_minor(slot0, fd_minor(pfd)));
 		query_topo(fds[0], &t);
 		check_link(&t.links[DRM_NEURON_LINK_EAST], peer);
 	}

@@ -14,12 +14,12 @@
  *    file descriptor the caller owns.  Calls on different file descriptors
  *    may run concurrently from several threads; calls on the same file
  *    descriptor are as thread-safe as the underlying ioctls are.
- *  - The neuron ioctls are issued through neuron_drm_ioctl(), which
- *    restarts them when the kernel returns EINTR or EAGAIN (the libdrm
- *    drmIoctl() rule; the neuron driver returns EAGAIN while a device reset
- *    runs, so such a call waits for the reset to finish).  The DRM core
- *    operations (version, GEM close, PRIME, syncobjs) are libdrm's calls
- *    (libdrm, -ldrm, is linked), which restart the same way.
+ *  - The neuron ioctls are issued through neuron_drm_ioctl(), libdrm's
+ *    drmIoctl(), which restarts them when the kernel returns EINTR or
+ *    EAGAIN.  A call made while a device reset runs sleeps in the kernel
+ *    until the reset is over.  The DRM core operations (version, GEM
+ *    close, PRIME, syncobjs) are libdrm's calls (libdrm, -ldrm, is
+ *    linked), which restart the same way.
  *  - Structures passed to the kernel are the uAPI structures of
  *    <neuron_accel.h>; wrappers that fill them zero them first so reserved
  *    (must-be-zero) fields stay zero.
@@ -93,12 +93,10 @@ NEURON_DRM_EXPORT unsigned int neuron_drm_lib_version(void);
  *
  * The raw building block of every neuron ioctl wrapper in this library,
  * exported so that a runtime can use a brand-new ioctl before this
- * library wraps it.  (The DRM core ioctls go through libdrm's drmIoctl(),
- * which retries EAGAIN at once: the driver answers EAGAIN during a reset
- * only to neuron ioctls.)
- * EINTR is retried at once; EAGAIN a few times at once and then with a
- * sleep growing from 100 us to 10 ms between tries, because the driver
- * answers EAGAIN for as long as a device reset runs.
+ * library wraps it: libdrm's drmIoctl(), which issues the call again on
+ * EINTR and EAGAIN, with the result as a negative errno.  The driver
+ * never answers EAGAIN for a device reset: a call that needs the device
+ * while a reset runs sleeps in the kernel until the reset is over.
  *
  * Return: the (non-negative) ioctl return value on success;
  * -errno from the kernel on failure (never -EINTR or -EAGAIN: those are
@@ -393,10 +391,10 @@ NEURON_DRM_EXPORT int neuron_drm_event_read(int fd, uint32_t nc,
  *
  * Needs CAP_SYS_ADMIN.
  *
- * Return: 0 on success; -EINVAL if @data is NULL or @size is 0; -E2BIG if
- * @size exceeds what the kernel accepts (DRM_NEURON_METRICS_MAX_SIZE, or
- * UINT32_MAX for the library); -EACCES without CAP_SYS_ADMIN; -EFAULT,
- * -ENOTTY, -EBADF and the common errors (-ENODEV, -EIO, -ETIMEDOUT).
+ * Return: 0 on success; -EINVAL if @data is NULL, @size is 0 or @size
+ * exceeds DRM_NEURON_METRICS_MAX_SIZE; -EACCES without CAP_SYS_ADMIN;
+ * -EFAULT, -ENOTTY, -EBADF and the common errors (-ENODEV, -EIO, -ENXIO,
+ * -ETIMEDOUT).
  */
 NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
 					      size_t size);
@@ -405,8 +403,8 @@ NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
  * neuron_drm_reset() - reset the whole device and wait until it is ready
  * @fd: neuron file descriptor
  *
- * Wipes device DRAM and every engine's state; other users of the device
- * see EAGAIN (retried by this library) while it runs.  Needs
+ * Wipes device DRAM and every engine's state; the calls of other users of
+ * the device that need it sleep in the kernel while it runs.  Needs
  * CAP_SYS_ADMIN.  May take seconds.
  *
  * Return: 0 once the device is ready again; -EACCES without
@@ -589,9 +587,10 @@ neuron_drm_query_memory_usage(int fd,
  * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
  * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
  * work (library), or from the kernel (engine or queue out of range, bad
- * transfer, unknown flag, malformed descriptor); -E2BIG more than
- * DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; -ENOENT unknown BO
- * or syncobj handle; -EACCES a user descriptor outside the listed BOs;
+ * transfer, unknown flag, malformed descriptor, a user descriptor outside
+ * the listed BOs, more than DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware
+ * descriptors); -ENOENT unknown BO or syncobj handle; -EACCES a semaphore
+ * or event of a NeuronCore the file does not own;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
  * neighbour (or the link is down); -EBUSY engine 2, queue 15 (the
  * kernel's own queue); -ECANCELED an earlier job of this file timed out;
@@ -829,9 +828,8 @@ NEURON_DRM_EXPORT int neuron_drm_core_acquire(int fd, uint32_t core_mask);
  * @fd: neuron file descriptor
  * @core_mask: bit n selects NeuronCore n; all or nothing
  *
- * Destroys the cores' notification queues and cancels their semaphore
- * fences (neuron_drm_sem_fence(): they signal with -ECANCELED).  Semaphore
- * and event values stay; the next neuron_drm_core_acquire() clears them.
+ * Destroys the cores' notification queues.  Semaphore and event values
+ * stay; the next neuron_drm_core_acquire() clears them.
  *
  * Return: 0 on success; -EINVAL if @core_mask is 0 or names a core the
  * device does not have; -EACCES if this file does not own one of them;
@@ -949,37 +947,6 @@ NEURON_DRM_EXPORT int neuron_drm_wait(int fd, uint32_t type, uint32_t core,
 				      uint32_t index, uint32_t engine,
 				      int32_t value, int64_t timeout_ns,
 				      int32_t *result);
-
-/**
- * neuron_drm_sem_fence() - a syncobj fence for "semaphore >= value"
- * @fd: neuron file descriptor owning @core
- * @core: NeuronCore
- * @index: semaphore, 0 .. semaphores_per_nc - 1
- * @value: value to reach (signed comparison: semaphore >= @value)
- * @timeout_ns: absolute CLOCK_MONOTONIC time at which the fence gives up
- *              (see neuron_drm_abs_timeout()); the kernel caps it at
- *              DRM_NEURON_SEM_FENCE_MAX_NS after the call
- * @syncobj: binary syncobj (neuron_drm_syncobj_create()) whose fence is
- *           replaced by the new one
- *
- * Unlike neuron_drm_wait() this does not block: the condition becomes a
- * fence that can gate a DMA job (an in-sync of neuron_drm_submit_xfers()),
- * be waited for with neuron_drm_syncobj_wait(), or be exported as a
- * sync_file.  The kernel polls the semaphore (the device raises no
- * interrupt).  The fence always signals: without error once the condition
- * holds (at once if it already does); with -ETIMEDOUT at @timeout_ns;
- * with -ECANCELED when the core is released or the file closed; with
- * -ENODEV when the device goes away.  A syncobj wait succeeds in every
- * case; neuron_drm_syncobj_status() tells them apart.
- *
- * Return: 0 on success; -EINVAL if @syncobj is 0 (library), or from the
- * kernel for @core or @index out of range; -ENOENT if @syncobj is not a
- * syncobj of this file; -EACCES if the caller does not own @core; -ENOMEM,
- * -ENODEV, -ENOTTY (a driver without semaphore fences), -EBADF.
- */
-NEURON_DRM_EXPORT int neuron_drm_sem_fence(int fd, uint32_t core,
-					   uint32_t index, int32_t value,
-					   int64_t timeout_ns, uint32_t syncobj);
 
 #ifdef __cplusplus
 }

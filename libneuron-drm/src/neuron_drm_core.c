@@ -17,42 +17,16 @@ unsigned int neuron_drm_lib_version(void)
 	       (NEURON_DRM_VERSION_MINOR << 8) | NEURON_DRM_VERSION_MICRO;
 }
 
-/* EAGAIN retries issued back to back before the wrapper starts sleeping. */
-#define EAGAIN_SPINS 8
-/* Longest sleep between two EAGAIN retries, in nanoseconds (10 ms). */
-#define EAGAIN_MAX_SLEEP_NS 10000000L
-
 int neuron_drm_ioctl(int fd, unsigned long request, void *arg)
 {
-	long sleep_ns = 100000; /* 100 us, doubled up to the cap */
-	unsigned int again = 0;
-	int ret;
-
 	/*
-	 * Same rule as libdrm's drmIoctl(): a signal (EINTR) or a transient
-	 * "try again" (EAGAIN) means the ioctl had no effect, so it is
-	 * issued again.  Not drmIoctl() itself: the neuron driver answers
-	 * EAGAIN for the whole duration of a device reset (up to seconds),
-	 * and drmIoctl() would retry at once, spinning a CPU; after a few
-	 * immediate retries we back off instead.  The DRM core ioctls never
-	 * answer EAGAIN from this driver: the library leaves them to libdrm.
+	 * libdrm's drmIoctl(): restarts on EINTR and EAGAIN.  The driver
+	 * itself sleeps through a device reset, so neither spins.
 	 */
-	for (;;) {
-		ret = ioctl(fd, request, arg);
-		if (ret != -1)
-			return ret;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
-			break;
-		if (++again > EAGAIN_SPINS) {
-			struct timespec ts = { 0, sleep_ns };
+	int ret = drmIoctl(fd, request, arg);
 
-			nanosleep(&ts, NULL);
-			if (sleep_ns < EAGAIN_MAX_SLEEP_NS)
-				sleep_ns *= 2;
-		}
-	}
+	if (ret != -1)
+		return ret;
 	return errno > 0 ? -errno : -EIO;
 }
 
@@ -100,7 +74,7 @@ const char *neuron_drm_strerror(int err)
 	case ETIMEDOUT:
 		return "timed out waiting for the device";
 	case EIO:
-		return "device I/O error (firmware or DMA failure)";
+		return "device unusable (wedged: a reset failed; reset it again)";
 	case ECANCELED:
 		return "job cancelled (an earlier job of this file timed out, or a device reset)";
 	case EXDEV:
@@ -119,7 +93,8 @@ const char *neuron_drm_strerror(int err)
 	case ERANGE:
 		return "offset or size out of range";
 	case ENXIO:
-		return "device node without a device behind it";
+		/* From an ioctl: FWIO failed; from open(): no device. */
+		return "device firmware reported an error (or no device behind the node)";
 	default:
 		return "unknown error";
 	}

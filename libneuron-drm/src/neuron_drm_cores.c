@@ -164,23 +164,3 @@ int neuron_drm_wait(int fd, uint32_t type, uint32_t core, uint32_t index,
 		*result = w.result;
 	return 0;
 }
-
-int neuron_drm_sem_fence(int fd, uint32_t core, uint32_t index, int32_t value,
-			 int64_t timeout_ns, uint32_t syncobj)
-{
-	struct drm_neuron_sem_fence f;
-	int ret;
-
-	/* Handle 0 never names a syncobj: the kernel would say -ENOENT. */
-	if (syncobj == 0)
-		return -EINVAL;
-	memset(&f, 0, sizeof(f));
-	f.core = core;
-	f.index = index;
-	f.value = value;
-	/* Absolute: a restarted ioctl keeps the caller's deadline. */
-	f.timeout_ns = timeout_ns;
-	f.out_sync.handle = syncobj;
-	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_SEM_FENCE, &f);
-	return ret < 0 ? ret : 0;
-}

@@ -139,7 +139,7 @@ int neuron_drm_post_metrics(int fd, const void *data, size_t size)
 	if (!data || size == 0)
 		return -EINVAL;
 	if (size > UINT32_MAX)
-		return -E2BIG;
+		return -EINVAL;
 	memset(&m, 0, sizeof(m));
 	m.data = (uintptr_t)data;
 	m.size = (uint32_t)size;

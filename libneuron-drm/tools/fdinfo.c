@@ -168,7 +168,7 @@ int fdinfo_parse(const char *text, struct fdinfo *fi)
 				bad = 1;
 			fi->have_jobs = true;
 		} else if (strcmp(buf, "neuron-guilty") == 0) {
-			fi->guilty = atoi(val);
+			fi->guilty = (unsigned int)strtoul(val, NULL, 10);
 		}
 	}
 	if (!neuron)

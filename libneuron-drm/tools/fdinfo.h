@@ -11,7 +11,7 @@
  *   drm-engine-capacity-dma: DMA queues the busy time is summed over
  *   drm-{total,shared,active,resident}-{host,dram}: sizes ("4 KiB")
  *   neuron-jobs-{submitted,completed,failed}: counts
- *   neuron-guilty:           1 once a job of the file timed out
+ *   neuron-guilty:           number of the file's jobs that timed out
  */
 #ifndef NEURON_TOOLS_FDINFO_H
 #define NEURON_TOOLS_FDINFO_H
@@ -36,7 +36,7 @@ struct fdinfo {
 	bool have_mem[FDI_REGIONS][FDI_KINDS];
 	uint64_t jobs_submitted, jobs_completed, jobs_failed;
 	bool have_jobs;
-	int guilty;
+	unsigned int guilty;
 };
 
 /*

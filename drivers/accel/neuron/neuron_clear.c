@@ -147,8 +147,8 @@ err_release:
  * holding @obj.
  *
  * Return: 0; -ETIMEDOUT when a job timed out (or the wait for it, three
- * job timeouts, expired); -EIO when the device is wedged, was reset during
- * the clear or a job failed otherwise; -ENODEV when it is gone;
+ * job timeouts, expired); -EIO when the device is wedged; -ENXIO when it
+ * was reset during the clear or a job failed otherwise; -ENODEV when it is gone;
  * -ERESTARTSYS or -EINTR when interrupted by a signal; -ENOMEM.
  */
 int neuron_jobs_clear_dram(struct neuron_device *ndev,
@@ -204,8 +204,8 @@ int neuron_jobs_clear_dram(struct neuron_device *ndev,
 			ret = -ETIMEDOUT;
 		else if (f->error == -ETIMEDOUT || f->error == -ENODEV)
 			ret = f->error;
-		else if (f->error)
-			ret = -EIO;
+		else if (f->error)	/* -EIO only says "wedged" */
+			ret = READ_ONCE(ndev->wedged) ? -EIO : -ENXIO;
 	}
 
 	if (ret && n) {

@@ -46,8 +46,7 @@ static void neuron_cores_fini(struct drm_device *drm, void *arg)
 	struct neuron_cores *cores = arg;
 	u32 core;
 
-	/* Every file is closed: no fence polls any more. */
-	destroy_workqueue(cores->fence_wq);
+	/* Every file is closed: no job is submitted any more. */
 	for (core = 0; core < NEURON_NC_COUNT; core++)
 		dma_fence_put(cores->core[core].last_job);
 }
@@ -58,16 +57,9 @@ int neuron_cores_init(struct neuron_device *ndev)
 	int ret;
 
 	init_waitqueue_head(&cores->wq);
-	INIT_LIST_HEAD(&cores->fences);
 	ret = drmm_mutex_init(&ndev->drm, &cores->lock);
 	if (ret)
 		return ret;
-
-	/* Semaphore fences poll the firmware here, not on system_wq. */
-	cores->fence_wq = alloc_workqueue("neuron-semfence-%s", WQ_UNBOUND, 0,
-					  dev_name(ndev->drm.dev));
-	if (!cores->fence_wq)
-		return -ENOMEM;
 
 	return drmm_add_action_or_reset(&ndev->drm, neuron_cores_fini, cores);
 }
@@ -112,17 +104,15 @@ bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 }
 
 /*
- * Ends ownership; the core's queues and semaphore fences move to @dead and
- * @dead_fences, to be freed and cancelled once the lock is dropped.
+ * Ends ownership; the core's queues move to @dead, to be freed once the
+ * lock is dropped.
  */
 static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
-				       struct list_head *dead,
-				       struct list_head *dead_fences)
+				       struct list_head *dead)
 {
 	struct neuron_core *nc = &ndev->cores.core[core];
 
 	neuron_nq_detach_core(ndev, core, dead);
-	neuron_sem_fence_detach_core(ndev, core, dead_fences);
 	put_pid(nc->owner_pid);
 	nc->owner_pid = NULL;
 	nc->last_owner = nc->owner;
@@ -275,8 +265,9 @@ again:
 		dma_fence_put(pending);
 		if (left < 0)
 			return left;
+		/* Not -EBUSY: that says another file owns the core. */
 		if (!left)
-			return -EBUSY;
+			return -ETIMEDOUT;
 		goto again;
 	}
 
@@ -308,7 +299,6 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	struct neuron_file *nfile = file->driver_priv;
 	struct drm_neuron_core_acquire *args = data;
 	unsigned long mask = args->core_mask;
-	LIST_HEAD(dead_fences);
 	unsigned int core;
 	LIST_HEAD(dead);
 	int ret = 0;
@@ -326,12 +316,11 @@ int neuron_ioctl_core_release(struct drm_device *dev, void *data,
 	}
 
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
-		neuron_core_release_locked(ndev, core, &dead, &dead_fences);
+		neuron_core_release_locked(ndev, core, &dead);
 	neuron_cores_changed(ndev);
 
 out_unlock:
 	mutex_unlock(&ndev->cores.lock);
-	neuron_sem_fence_cancel_list(&dead_fences);
 	neuron_nq_free_list(ndev, &dead);
 	return ret;
 }
@@ -347,7 +336,6 @@ out_unlock:
 void neuron_cores_file_close(struct neuron_device *ndev,
 			     struct neuron_file *nfile)
 {
-	LIST_HEAD(dead_fences);
 	bool changed = false;
 	LIST_HEAD(dead);
 	u32 core;
@@ -356,14 +344,13 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		if (ndev->cores.core[core].owner != nfile)
 			continue;
-		neuron_core_release_locked(ndev, core, &dead, &dead_fences);
+		neuron_core_release_locked(ndev, core, &dead);
 		changed = true;
 	}
 	if (changed)
 		neuron_cores_changed(ndev);
 	mutex_unlock(&ndev->cores.lock);
 
-	neuron_sem_fence_cancel_list(&dead_fences);
 	neuron_nq_free_list(ndev, &dead);
 }
 
@@ -395,7 +382,7 @@ void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
  * @index: semaphore, checked by the caller
  * @val: the value read
  *
- * Return: 0 or a negative errno (-EIO for a firmware error).
+ * Return: 0 or a negative errno (-ENXIO for a firmware error).
  */
 int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
 {
@@ -405,7 +392,7 @@ int neuron_sem_read(struct neuron_device *ndev, u32 core, u32 index, s32 *val)
 	ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(NEURON_NC_SEM_READ(core, index)),
 				 &v);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 	*val = (s32)v;
 	return 0;
@@ -493,8 +480,6 @@ int neuron_ioctl_event_op(struct drm_device *dev, void *data,
 	switch (args->op) {
 	case DRM_NEURON_EVENT_READ:
 		ret = neuron_fwio_read32(ndev, NEURON_TPB_ADDR(addr), &args->value);
-		if (ret == -EOPNOTSUPP)
-			ret = -EIO;
 		args->value = !!args->value;
 		break;
 	case DRM_NEURON_EVENT_SET:

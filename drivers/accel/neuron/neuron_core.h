@@ -75,16 +75,12 @@ struct neuron_core {
  * @lock: protects @core and the queues hanging off it.
  * @wq: woken when ownership or a queue changes, so waiters re-check.
  * @gen: bumped with every such change.
- * @fences: semaphore fences still polling (neuron_nq.c).
- * @fence_wq: runs the semaphore fences' polling work.
  * @core: per NeuronCore.
  */
 struct neuron_cores {
 	struct mutex lock; /* ownership and NQ state */
 	wait_queue_head_t wq;
 	unsigned int gen;
-	struct list_head fences;
-	struct workqueue_struct *fence_wq;
 	struct neuron_core core[NEURON_NC_COUNT];
 };
 

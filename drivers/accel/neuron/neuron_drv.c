@@ -36,6 +36,10 @@
  * @ndev: the device
  * @idx: cookie for neuron_hw_end()
  *
+ * Never waits for a reset: callers hold locks a reset takes. A driver ioctl
+ * that gets -EAGAIN from here is issued again by neuron_ioctl() once the
+ * reset is over, so userspace never sees it.
+ *
  * Return: 0, or -ENODEV after unplug, -EAGAIN while a reset is in progress,
  * -EIO when the device is wedged by a failed reset.
  */
@@ -66,6 +70,30 @@ void neuron_hw_end(struct neuron_device *ndev, int idx)
 }
 
 /**
+ * neuron_reset_block() - a reset (or remove()) is about to take the reset
+ * lock for writing
+ * @ndev: the device
+ *
+ * From here until neuron_reset_unblock(), driver ioctls that need the
+ * hardware sleep in neuron_ioctl() instead of failing.
+ */
+void neuron_reset_block(struct neuron_device *ndev)
+{
+	atomic_inc(&ndev->resets_pending);
+}
+
+/**
+ * neuron_reset_unblock() - the reset started by neuron_reset_block() is over
+ * @ndev: the device
+ */
+void neuron_reset_unblock(struct neuron_device *ndev)
+{
+	atomic_inc(&ndev->reset_seq);
+	if (atomic_dec_and_test(&ndev->resets_pending))
+		wake_up_all(&ndev->reset_wq);
+}
+
+/**
  * neuron_fence_driver_name() - &dma_fence_ops.get_driver_name of every
  * fence the driver creates
  * @fence: the fence
@@ -85,10 +113,9 @@ static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 	u8 blob[DRM_NEURON_METRICS_MAX_SIZE];
 	int idx, ret;
 
-	if (args->flags || !args->size)
+	if (args->flags || !args->size ||
+	    args->size > DRM_NEURON_METRICS_MAX_SIZE)
 		return -EINVAL;
-	if (args->size > DRM_NEURON_METRICS_MAX_SIZE)
-		return -E2BIG;
 	if (copy_from_user(blob, u64_to_user_ptr(args->data), args->size))
 		return -EFAULT;
 
@@ -99,7 +126,7 @@ static int neuron_ioctl_post_metrics(struct drm_device *dev, void *data,
 	ret = neuron_fwio_post_metrics(ndev, blob, args->size);
 	neuron_hw_end(ndev, idx);
 
-	return ret == -EOPNOTSUPP ? -EIO : ret;
+	return ret;
 }
 
 static int neuron_open(struct drm_device *dev, struct drm_file *file)
@@ -134,10 +161,8 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 	struct neuron_file *nfile = file->driver_priv;
 
 	/*
-	 * Cores first: that cancels the file's semaphore fences, so that its
-	 * queued jobs gated on them are not held back until the fences time
-	 * out. Jobs still queued or running may write the released cores;
-	 * the next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
+	 * Jobs still queued or running may write the released cores; the
+	 * next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
 	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
 	neuron_job_file_close(nfile->jobs);
@@ -161,7 +186,6 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_DESTROY, neuron_ioctl_nq_destroy, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_ADVANCE, neuron_ioctl_nq_advance, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
-	DRM_IOCTL_DEF_DRV(NEURON_SEM_FENCE, neuron_ioctl_sem_fence, 0),
 };
 
 /*
@@ -185,16 +209,19 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 static int neuron_syncobj_count_check(unsigned int cmd, void __user *uarg,
 				      size_t offset)
 {
-	u32 __user *ucount = (u32 __user *)((u8 __user *)uarg + offset);
-	u32 count;
+	u8 __user *ucount = (u8 __user *)uarg + offset;
+	size_t size = _IOC_SIZE(cmd);
+	u32 count = 0;
 
 	/*
 	 * drm_ioctl() copies _IOC_SIZE(cmd) bytes of a command with IOC_IN and
-	 * zeroes the rest: without the count the core sees 0 and refuses it.
+	 * zeroes the rest: without the count the core sees 0 and refuses it,
+	 * and a size that ends inside the count leaves the core its first
+	 * bytes, which may still make a count far above the bound.
 	 */
-	if (!(cmd & IOC_IN) || _IOC_SIZE(cmd) < offset + sizeof(count))
+	if (!(cmd & IOC_IN) || size <= offset)
 		return 0;
-	if (get_user(count, ucount))
+	if (copy_from_user(&count, ucount, min(size - offset, sizeof(count))))
 		return -EFAULT;
 	return count > DRM_NEURON_SYNCOBJ_MAX_HANDLES ? -EINVAL : 0;
 }
@@ -289,12 +316,50 @@ static long neuron_ioctl_filter(unsigned int cmd, void __user *uarg)
 	return ret ? ret : neuron_ioctl_out_check(cmd, uarg);
 }
 
+/*
+ * Driver ioctls that reach the hardware while a reset runs get -EAGAIN from
+ * neuron_hw_begin(), before they changed anything. Rather than handing
+ * that to userspace (drmIoctl() would spin on it for as long as the reset
+ * runs), sleep interruptibly until the reset is over and issue the call
+ * again, as if it had arrived afterwards. A signal ends the sleep with
+ * -ERESTARTSYS: the call is restarted, or fails with -EINTR.
+ */
+static long neuron_ioctl_retry(struct file *filp, unsigned int cmd,
+			       unsigned long arg,
+			       long (*ioctl)(struct file *, unsigned int,
+					     unsigned long))
+{
+	struct drm_file *file = filp->private_data;
+	struct neuron_device *ndev = to_neuron_device(file->minor->dev);
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+	long ret;
+	int seq;
+
+	if (nr < DRM_COMMAND_BASE || nr >= DRM_COMMAND_END)
+		return ioctl(filp, cmd, arg);
+
+	for (;;) {
+		seq = atomic_read(&ndev->reset_seq);
+		ret = ioctl(filp, cmd, arg);
+		if (ret != -EAGAIN)
+			return ret;
+		/* -EAGAIN without a reset: not neuron_hw_begin()'s, pass it. */
+		if (!atomic_read(&ndev->resets_pending) &&
+		    atomic_read(&ndev->reset_seq) == seq)
+			return ret;
+		ret = wait_event_interruptible(ndev->reset_wq,
+					       !atomic_read(&ndev->resets_pending));
+		if (ret)
+			return ret;
+	}
+}
+
 static long neuron_ioctl(struct file *filp, unsigned int cmd,
 			 unsigned long arg)
 {
 	long ret = neuron_ioctl_filter(cmd, (void __user *)arg);
 
-	return ret ? ret : drm_ioctl(filp, cmd, arg);
+	return ret ? ret : neuron_ioctl_retry(filp, cmd, arg, drm_ioctl);
 }
 
 #ifdef CONFIG_COMPAT
@@ -304,7 +369,7 @@ static long neuron_compat_ioctl(struct file *filp, unsigned int cmd,
 {
 	long ret = neuron_ioctl_filter(cmd, compat_ptr(arg));
 
-	return ret ? ret : drm_compat_ioctl(filp, cmd, arg);
+	return ret ? ret : neuron_ioctl_retry(filp, cmd, arg, drm_compat_ioctl);
 }
 #else
 #define neuron_compat_ioctl	NULL
@@ -407,6 +472,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
+	init_waitqueue_head(&ndev->reset_wq);
 	spin_lock_init(&ndev->peer_lock);
 	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
@@ -472,6 +538,8 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register DRM device\n");
 
+	neuron_topology_start(ndev);
+
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
 		 ndev->dram_bar ? ", DRAM BAR" : "");
@@ -494,6 +562,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	 * Hold off resets until the device is unplugged, so none of them
 	 * republishes our id after it was cleared.
 	 */
+	neuron_reset_block(ndev);
 	down_write(&ndev->reset_lock);
 
 	/* Neighbours must stop mapping this device to our minor. */
@@ -507,6 +576,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_jobs_unplug(ndev);
 
 	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
 }
 
 static const struct pci_device_id neuron_pci_ids[] = {

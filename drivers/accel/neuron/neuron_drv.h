@@ -6,6 +6,7 @@
 #ifndef __NEURON_DRV_H__
 #define __NEURON_DRV_H__
 
+#include <linux/atomic.h>
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
@@ -21,6 +22,7 @@
 #include "neuron_core.h"
 #include "neuron_fwio.h"
 #include "neuron_job.h"
+#include "neuron_topology.h"
 
 struct dma_fence;
 struct neuron_dram;
@@ -48,10 +50,17 @@ struct neuron_dram;
  *              device.
  * @wedged: the last reset failed; the device refuses work with -EIO until a
  *          reset succeeds. Protected by @reset_lock.
+ * @resets_pending: resets (and a remove()) waiting for or holding
+ *                  @reset_lock for writing; driver ioctls that run into
+ *                  one wait on @reset_wq until it is zero.
+ * @reset_seq: bumped when each of them ends, to tell a reset that came and
+ *             went from none.
+ * @reset_wq: woken when @resets_pending drops to zero.
  * @reset_count: number of resets done since probe (probe's one included).
  * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
+ * @topo: firmware status and links as last seen, for sysfs.
  * @dram_mm: allocator of the device DRAM (neuron_dram.c).
  * @host_bo_bytes: bytes of host buffer objects created on this device.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
@@ -81,11 +90,15 @@ struct neuron_device {
 
 	struct rw_semaphore reset_lock;
 	bool wedged;
+	atomic_t resets_pending;
+	atomic_t reset_seq;
+	wait_queue_head_t reset_wq;
 	unsigned int reset_count;
 
 	struct neuron_jobs jobs;
 
 	u32 device_id;
+	struct neuron_topology_cache topo;
 
 	struct neuron_dram *dram_mm;
 	atomic64_t host_bo_bytes;
@@ -134,6 +147,8 @@ static inline void neuron_tpb_write(struct neuron_device *ndev, u32 off, u32 val
 
 int neuron_hw_begin(struct neuron_device *ndev, int *idx);
 void neuron_hw_end(struct neuron_device *ndev, int idx);
+void neuron_reset_block(struct neuron_device *ndev);
+void neuron_reset_unblock(struct neuron_device *ndev);
 
 const char *neuron_fence_driver_name(struct dma_fence *fence);
 

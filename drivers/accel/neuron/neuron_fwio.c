@@ -131,8 +131,9 @@ static const char *neuron_fwio_cmd_name(u8 cmd)
 /*
  * One attempt of the request whose payload is already in the request
  * buffer. Returns 0 with the response payload in the response buffer,
- * -ETIMEDOUT, -EIO (firmware failure or malformed response) or -EOPNOTSUPP
- * (the firmware does not know the command).
+ * -ETIMEDOUT, -ENXIO (firmware failure or malformed response: a remote
+ * failure, in drm-uapi.rst's words; -EIO is kept for a wedged device) or
+ * -EOPNOTSUPP (the firmware does not know the command).
  */
 static int neuron_fwio_attempt(struct neuron_device *ndev, u8 cmd,
 			       size_t len, size_t out_len, bool quiet)
@@ -190,7 +191,7 @@ static int neuron_fwio_attempt(struct neuron_device *ndev, u8 cmd,
 		break;
 	case NEURON_FWIO_FAILED:
 		fwio->stats.fw_errors++;
-		return -EIO;
+		return -ENXIO;
 	case NEURON_FWIO_UNKNOWN_CMD:
 		fwio->stats.unsupported++;
 		return -EOPNOTSUPP;
@@ -201,7 +202,7 @@ static int neuron_fwio_attempt(struct neuron_device *ndev, u8 cmd,
 					     "FWIO %s seq %u: unknown error code %u\n",
 					     neuron_fwio_cmd_name(cmd), seq,
 					     resp->error);
-		return -EIO;
+		return -ENXIO;
 	}
 
 	resp_size = le16_to_cpu(resp->size);
@@ -212,7 +213,7 @@ static int neuron_fwio_attempt(struct neuron_device *ndev, u8 cmd,
 					     "FWIO %s seq %u: response of %u bytes, expected %zu\n",
 					     neuron_fwio_cmd_name(cmd), seq,
 					     resp_size, sizeof(*resp) + out_len);
-		return -EIO;
+		return -ENXIO;
 	}
 
 	fwio->stats.max_latency_us = max_t(u64, fwio->stats.max_latency_us,
@@ -230,7 +231,7 @@ static int neuron_fwio_xfer(struct neuron_device *ndev, u8 cmd, size_t len,
 	struct neuron_fwio *fwio = &ndev->fwio;
 	bool quiet = flags & NEURON_FWIO_QUIET;
 	unsigned int attempts, i;
-	int ret = -EIO;
+	int ret = -ENXIO;
 
 	attempts = (flags & NEURON_FWIO_NO_RETRY) ? 1 : max(fwio_attempts, 1U);
 
@@ -238,13 +239,16 @@ static int neuron_fwio_xfer(struct neuron_device *ndev, u8 cmd, size_t len,
 		if (i)
 			fwio->stats.retries++;
 		ret = neuron_fwio_attempt(ndev, cmd, len, out_len, quiet);
-		if (ret != -ETIMEDOUT && ret != -EIO)
+		if (ret != -ETIMEDOUT && ret != -ENXIO)
 			break;
 		/* Do not keep a dying process waiting seconds for retries. */
 		if (fatal_signal_pending(current))
 			break;
 	}
 
+	/* An unknown command is the firmware's failure too. */
+	if (ret == -EOPNOTSUPP)
+		ret = -ENXIO;
 	if (ret) {
 		fwio->stats.failures++;
 		fwio->stats.last_error = ret;
@@ -292,7 +296,7 @@ static void neuron_fwio_unlock(struct neuron_device *ndev, int idx)
  *
  * Return: 0 on success; -EINVAL for a bad @count; -ENODEV after unplug;
  * -EINTR when interrupted while waiting for the mailbox; -ETIMEDOUT when
- * the firmware did not answer; -EIO when it reported a failure (for
+ * the firmware did not answer; -ENXIO when it reported a failure (for
  * example an address it cannot decode or a link that is down) or sent a
  * malformed response.
  */
@@ -321,8 +325,12 @@ int neuron_fwio_read_flags(struct neuron_device *ndev, const u64 *addrs,
 			       flags);
 	if (!ret) {
 		out = fwio->resp + sizeof(struct neuron_fwio_resp_hdr);
-		for (i = 0; i < count; i++)
+		for (i = 0; i < count; i++) {
 			vals[i] = le32_to_cpu(out[i]);
+			/* sysfs shows the status word as last read. */
+			if (addrs[i] == NEURON_APB_ADDR(NEURON_MISC_FW_STATUS))
+				neuron_topology_status_seen(ndev, vals[i]);
+		}
 		fwio->stats.reads += count;
 	}
 

@@ -603,7 +603,7 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 		if (first) {
 			first = false;
 			if (!job->jf->kernel)
-				atomic_set(&job->jf->guilty, 1);
+				atomic_inc(&job->jf->guilty);
 			neuron_job_retire_locked(ns, job, error, now);
 		} else if (atomic_read(&job->jf->guilty)) {
 			neuron_job_retire_locked(ns, job, -ECANCELED, now);
@@ -1106,13 +1106,14 @@ void neuron_job_file_put(struct neuron_job_file *jf)
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf)
 {
 	drm_printf(p, "drm-engine-dma:\t%lld ns\n", atomic64_read(&jf->busy_ns));
-	drm_printf(p, "drm-engine-capacity-dma:\t%u\n", NEURON_HW_QUEUES);
+	/* Jobs run on the 12 engines; their queues only take turns. */
+	drm_printf(p, "drm-engine-capacity-dma:\t%u\n", NEURON_DMA_ENG_COUNT);
 	drm_printf(p, "neuron-jobs-submitted:\t%lld\n",
 		   atomic64_read(&jf->submitted));
 	drm_printf(p, "neuron-jobs-completed:\t%lld\n",
 		   atomic64_read(&jf->completed));
 	drm_printf(p, "neuron-jobs-failed:\t%lld\n", atomic64_read(&jf->failed));
-	drm_printf(p, "neuron-guilty:\t%d\n", atomic_read(&jf->guilty));
+	drm_printf(p, "neuron-guilty:\t%u\n", (u32)atomic_read(&jf->guilty));
 }
 
 /**

@@ -69,7 +69,8 @@ struct neuron_sched {
  * @ndev: the device.
  * @lock: protects @entity.
  * @entity: scheduler entities, created on first use of a queue.
- * @guilty: a job of this file timed out; submits fail with -ECANCELED.
+ * @guilty: number of this file's jobs that timed out (fdinfo
+ *          neuron-guilty); once non-zero, submits fail with -ECANCELED.
  * @busy_ns: time the DMA queues spent on this file's jobs.
  * @submitted: jobs accepted.
  * @completed: jobs whose fence signalled without error.

@@ -18,7 +18,6 @@
  */
 
 #include <linux/delay.h>
-#include <linux/dma-fence.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -27,16 +26,13 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
-#include <linux/workqueue.h>
 
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
-#include <drm/drm_syncobj.h>
 #include <drm/neuron_accel.h>
 
 #include "neuron_core.h"
 #include "neuron_drv.h"
-#include "neuron_fence.h"
 #include "neuron_fwio.h"
 #include "neuron_gem.h"
 #include "neuron_nq.h"
@@ -48,9 +44,6 @@
 /* Polling interval of a waiter: first check interval and its cap. */
 #define NEURON_WAIT_MIN_US	16
 #define NEURON_WAIT_MAX_US	1000
-
-/* Semaphore fences a file may have polling at once. */
-#define NEURON_SEM_FENCES_PER_FILE	64
 
 static_assert(DRM_NEURON_NQ_ERROR + 1 == NEURON_NQ_TYPES);
 static_assert(DRM_NEURON_NQ_ENGINES == NEURON_NQ_ENGINES);
@@ -533,8 +526,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 			ret = -EINVAL;
 		if (ret) {
 			neuron_hw_end(ndev, idx);
-			if (ret == -EOPNOTSUPP)
-				ret = -EIO;
 			goto out_unlock;
 		}
 
@@ -550,8 +541,6 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 		ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(regs + NEURON_NQ_DROPPED),
 					 &dropped);
 	neuron_hw_end(ndev, idx);
-	if (ret == -EOPNOTSUPP)
-		ret = -EIO;
 
 	args->head = nq->head;
 	args->phase = nq->phase;
@@ -663,237 +652,17 @@ int neuron_ioctl_wait(struct drm_device *dev, void *data,
 	}
 }
 
-/*
- * Semaphore fences: a dma_fence that signals once a semaphore reaches a
- * value, for a syncobj. Nobody sleeps here, so the fence polls for
- * itself: an hrtimer kicks a work item that reads the semaphore through
- * the firmware, with the same backoff as WAIT. The fence is bounded in
- * time and dies with its owner's claim on the core: releasing the core
- * (or closing the file) cancels it synchronously, so no timer or work
- * outlives the file that created it.
- */
-struct neuron_sem_fence {
-	struct dma_fence base;
-	spinlock_t lock; /* dma_fence lock */
-	struct neuron_device *ndev;
-	const struct neuron_file *nfile; /* compared only */
-	struct list_head link;
-	bool detached;
-	struct hrtimer timer;
-	struct work_struct work;
-	ktime_t deadline;
-	u32 core;
-	u32 index;
-	s32 value;
-	u32 interval_us;
-};
-
-static const char *neuron_sem_fence_timeline_name(struct dma_fence *f)
-{
-	return "semaphore";
-}
-
-/* The fence may outlive the device and its file: see neuron_fence.c. */
-static void neuron_sem_fence_release(struct dma_fence *f)
-{
-	neuron_fence_free_rcu(f, container_of(f, struct neuron_sem_fence, base));
-}
-
-static const struct dma_fence_ops neuron_sem_fence_ops = {
-	.get_driver_name = neuron_fence_driver_name,
-	.get_timeline_name = neuron_sem_fence_timeline_name,
-	.release = neuron_sem_fence_release,
-};
-
-/* Signal @sf with @err (0 = condition met) and drop the poller's reference. */
-static void neuron_sem_fence_end(struct neuron_sem_fence *sf, int err)
-{
-	if (err)
-		dma_fence_set_error(&sf->base, err);
-	dma_fence_signal(&sf->base);
-	dma_fence_put(&sf->base);
-}
-
-static enum hrtimer_restart neuron_sem_fence_timer(struct hrtimer *timer)
-{
-	struct neuron_sem_fence *sf = container_of(timer, struct neuron_sem_fence, timer);
-
-	queue_work(sf->ndev->cores.fence_wq, &sf->work);
-	return HRTIMER_NORESTART;
-}
-
-static void neuron_sem_fence_work(struct work_struct *work)
-{
-	struct neuron_sem_fence *sf = container_of(work, struct neuron_sem_fence, work);
-	struct neuron_device *ndev = sf->ndev;
-	ktime_t now, next;
-	int idx, ret;
-	s32 val;
-
-	ret = neuron_hw_begin(ndev, &idx);
-	if (!ret) {
-		ret = neuron_sem_read(ndev, sf->core, sf->index, &val);
-		neuron_hw_end(ndev, idx);
-		if (!ret && val >= sf->value)
-			ret = 1;
-	} else if (ret == -EAGAIN) {
-		ret = 0;	/* a reset is running, look again later */
-	}
-
-	now = ktime_get();
-	if (!ret && ktime_compare(now, sf->deadline) >= 0)
-		ret = -ETIMEDOUT;
-
-	mutex_lock(&ndev->cores.lock);
-	if (sf->detached) {
-		/* neuron_sem_fence_cancel_list() ends it. */
-		mutex_unlock(&ndev->cores.lock);
-		return;
-	}
-	if (!ret) {
-		next = min(ktime_sub(sf->deadline, now),
-			   ns_to_ktime((u64)sf->interval_us * NSEC_PER_USEC));
-		sf->interval_us = min(sf->interval_us * 2, NEURON_WAIT_MAX_US);
-		hrtimer_start(&sf->timer, next, HRTIMER_MODE_REL);
-		mutex_unlock(&ndev->cores.lock);
-		return;
-	}
-	list_del(&sf->link);
-	mutex_unlock(&ndev->cores.lock);
-
-	neuron_sem_fence_end(sf, ret < 0 ? ret : 0);
-}
-
-/**
- * neuron_sem_fence_detach_core() - take the semaphore fences of a core
- * @ndev: the device
- * @core: the NeuronCore being released
- * @dead: list the fences move to
- *
- * Called with cores.lock held; the caller cancels the fences with
- * neuron_sem_fence_cancel_list() after dropping it.
- */
-void neuron_sem_fence_detach_core(struct neuron_device *ndev, u32 core,
-				  struct list_head *dead)
-{
-	struct neuron_sem_fence *sf, *tmp;
-
-	lockdep_assert_held(&ndev->cores.lock);
-
-	list_for_each_entry_safe(sf, tmp, &ndev->cores.fences, link) {
-		if (sf->core != core)
-			continue;
-		sf->detached = true;
-		list_move_tail(&sf->link, dead);
-	}
-}
-
-/**
- * neuron_sem_fence_cancel_list() - stop and signal detached fences
- * @dead: fences from neuron_sem_fence_detach_core()
- *
- * Waits for their timers and work items, then signals them with
- * -ECANCELED.
- */
-void neuron_sem_fence_cancel_list(struct list_head *dead)
-{
-	struct neuron_sem_fence *sf, *tmp;
-
-	list_for_each_entry_safe(sf, tmp, dead, link) {
-		list_del(&sf->link);
-		/* A detached fence's work never re-arms the timer. */
-		hrtimer_cancel(&sf->timer);
-		cancel_work_sync(&sf->work);
-		neuron_sem_fence_end(sf, -ECANCELED);
-	}
-}
-
-int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
-			   struct drm_file *file)
-{
-	struct neuron_device *ndev = to_neuron_device(dev);
-	struct drm_neuron_sem_fence *args = data;
-	struct neuron_sem_fence *sf, *other;
-	struct drm_syncobj *syncobj;
-	ktime_t deadline, latest;
-	unsigned int count = 0;
-	int ret = 0;
-
-	if (args->flags || args->out_sync.flags || args->out_sync.point ||
-	    args->core >= NEURON_NC_COUNT || args->index >= NEURON_SEMAPHORES_PER_NC)
-		return -EINVAL;
-
-	if (!neuron_core_file_owns(ndev, args->core, file->driver_priv))
-		return -EACCES;
-
-	syncobj = drm_syncobj_find(file, args->out_sync.handle);
-	if (!syncobj)
-		return -ENOENT;
-
-	sf = kzalloc_obj(*sf);
-	if (!sf) {
-		ret = -ENOMEM;
-		goto out_put;
-	}
-
-	deadline = ns_to_ktime(args->timeout_ns);
-	latest = ktime_add_ns(ktime_get(), DRM_NEURON_SEM_FENCE_MAX_NS);
-	sf->deadline = ktime_before(deadline, latest) ? deadline : latest;
-	sf->ndev = ndev;
-	sf->nfile = file->driver_priv;
-	sf->core = args->core;
-	sf->index = args->index;
-	sf->value = args->value;
-	sf->interval_us = NEURON_WAIT_MIN_US;
-	spin_lock_init(&sf->lock);
-	hrtimer_setup(&sf->timer, neuron_sem_fence_timer, CLOCK_MONOTONIC,
-		      HRTIMER_MODE_REL);
-	INIT_WORK(&sf->work, neuron_sem_fence_work);
-	/* Fences of one context must signal in order: one context each. */
-	dma_fence_init(&sf->base, &neuron_sem_fence_ops, &sf->lock,
-		       dma_fence_context_alloc(1), 1);
-	neuron_fence_pin_module();
-
-	mutex_lock(&ndev->cores.lock);
-	if (!neuron_core_owned_by(ndev, args->core, file->driver_priv)) {
-		ret = -EACCES;
-		goto err_unlock;
-	}
-	/* Each fence polls the firmware: bound what one file can start. */
-	list_for_each_entry(other, &ndev->cores.fences, link) {
-		if (other->nfile == sf->nfile && ++count >= NEURON_SEM_FENCES_PER_FILE) {
-			ret = -ENOSPC;
-			goto err_unlock;
-		}
-	}
-	/* The syncobj takes its own reference; ours is the poller's. */
-	drm_syncobj_replace_fence(syncobj, &sf->base);
-	list_add_tail(&sf->link, &ndev->cores.fences);
-	queue_work(ndev->cores.fence_wq, &sf->work);
-	mutex_unlock(&ndev->cores.lock);
-	goto out_put;
-
-err_unlock:
-	mutex_unlock(&ndev->cores.lock);
-	dma_fence_put(&sf->base);
-
-out_put:
-	drm_syncobj_put(syncobj);
-	return ret;
-}
-
 /**
  * neuron_cores_show() - NeuronCore state for debugfs
  * @ndev: the device
  * @m: the debugfs file
  *
  * Owner (global pid) of each core, its notification queues as the driver
- * programmed them, and the semaphore fences still polling.
+ * programmed them.
  */
 void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m)
 {
 	static const char * const types[] = { "trace", "notify", "event", "error" };
-	struct neuron_sem_fence *sf;
 	struct neuron_nq *nq;
 	unsigned int slot;
 	u32 core;
@@ -912,11 +681,6 @@ void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m)
 				   types[slot / NEURON_NQ_ENGINES],
 				   slot % NEURON_NQ_ENGINES, nq->devaddr, nq->size,
 				   nq->head, nq->phase);
-		}
-		list_for_each_entry(sf, &ndev->cores.fences, link) {
-			if (sf->core == core)
-				seq_printf(m, "  fence: semaphore %u >= %d\n",
-					   sf->index, sf->value);
 		}
 	}
 	mutex_unlock(&ndev->cores.lock);

@@ -18,9 +18,6 @@ void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 			   struct list_head *dead);
 void neuron_nq_free_list(struct neuron_device *ndev, struct list_head *dead);
 void neuron_nq_reset_done(struct neuron_device *ndev);
-void neuron_sem_fence_detach_core(struct neuron_device *ndev, u32 core,
-				  struct list_head *dead);
-void neuron_sem_fence_cancel_list(struct list_head *dead);
 void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m);
 
 int neuron_ioctl_nq_create(struct drm_device *dev, void *data,
@@ -31,7 +28,5 @@ int neuron_ioctl_nq_advance(struct drm_device *dev, void *data,
 			    struct drm_file *file);
 int neuron_ioctl_wait(struct drm_device *dev, void *data,
 		      struct drm_file *file);
-int neuron_ioctl_sem_fence(struct drm_device *dev, void *data,
-			   struct drm_file *file);
 
 #endif /* __NEURON_NQ_H__ */

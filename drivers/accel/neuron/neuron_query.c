@@ -54,8 +54,7 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_CORES |
 			     DRM_NEURON_CAP_SEM_EVENT |
 			     DRM_NEURON_CAP_NQ |
-			     DRM_NEURON_CAP_WAIT |
-			     DRM_NEURON_CAP_SEM_FENCE;
+			     DRM_NEURON_CAP_WAIT;
 	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 
@@ -125,7 +124,7 @@ int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file
 
 	neuron_hw_end(ndev, idx);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 copy:
 	ret = copy_struct_to_user(u64_to_user_ptr(args->pointer),
@@ -259,7 +258,7 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 	if (core_state)
 		mutex_unlock(&ndev->cores.lock);
 	if (ret)
-		return ret == -EOPNOTSUPP ? -EIO : ret;
+		return ret;
 
 	memset(args->values, 0, sizeof(args->values));
 	if (args->type == DRM_NEURON_STATE_DMA_ENGINE) {

@@ -108,7 +108,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  *        (probe, or @ndev->reset_lock held for writing)
  *
  * On success the device's topology slot holds our id again (the reset
- * clears it).
+ * clears it), and the status and links sysfs shows are read anew.
  *
  * Return: 0; -ENODEV after unplug; -EINTR on a fatal signal; -ETIMEDOUT
  * when the firmware did not take the reset or did not become ready; another
@@ -116,6 +116,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  */
 int neuron_reset_hw(struct neuron_device *ndev)
 {
+	struct drm_neuron_query_topology topo;
 	unsigned long start = jiffies;
 	u32 status = 0;
 	int idx, ret;
@@ -141,6 +142,8 @@ int neuron_reset_hw(struct neuron_device *ndev)
 	}
 
 	neuron_topology_publish_id(ndev);
+	/* What sysfs shows; a failure here leaves the links to a refresh. */
+	neuron_topology_read(ndev, &topo);
 	ndev->reset_count++;
 	drm_dbg_driver(&ndev->drm, "reset done in %u ms, firmware status %#x\n",
 		       jiffies_to_msecs(jiffies - start), status);
@@ -179,8 +182,9 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
  * @ndev: the device
  *
  * Waits for running hardware operations to finish and keeps new ones out
- * (they fail with -EAGAIN) until the reset is over. A failed reset leaves
- * the device wedged: everything fails with -EIO until a reset succeeds.
+ * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
+ * A failed reset leaves the device wedged: everything fails with -EIO until
+ * a reset succeeds.
  * Entering and leaving the wedged state is reported to userspace (uevent,
  * sysfs; see neuron_report_wedged()).
  *
@@ -191,9 +195,12 @@ int neuron_reset(struct neuron_device *ndev)
 	bool changed = false;
 	int idx, ret;
 
+	neuron_reset_block(ndev);
 	ret = down_write_killable(&ndev->reset_lock);
-	if (ret)
+	if (ret) {
+		neuron_reset_unblock(ndev);
 		return ret;
+	}
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
@@ -201,6 +208,7 @@ int neuron_reset(struct neuron_device *ndev)
 	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		up_write(&ndev->reset_lock);
+		neuron_reset_unblock(ndev);
 		return -ENODEV;
 	}
 
@@ -223,6 +231,10 @@ int neuron_reset(struct neuron_device *ndev)
 		neuron_report_wedged(ndev, ret != 0);
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
+	/* Neighbours read our cleared slot meanwhile: they look again. */
+	if (!ret)
+		neuron_topology_changed();
 	return ret;
 }
 

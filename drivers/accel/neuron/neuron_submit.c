@@ -45,7 +45,7 @@ static int neuron_seglist_add(void *priv, u64 dev_addr, u64 len)
 	struct neuron_seglist *sl = priv;
 
 	if (sl->count >= sl->max)
-		return -E2BIG;
+		return -EINVAL;
 	sl->addr[sl->count] = dev_addr | sl->route;
 	sl->len[sl->count] = len;
 	sl->count++;
@@ -78,7 +78,7 @@ static int neuron_bo_seg_collect(void *priv, u64 dev_addr, u64 len)
 
 	if (c->seg) {
 		if (c->count >= c->max)
-			return -E2BIG;
+			return -EINVAL;
 		c->seg[c->count].start = dev_addr | c->route;
 		c->seg[c->count].len = len;
 	}
@@ -196,7 +196,7 @@ static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
 	struct neuron_desc_pair *p;
 
 	if (job->pair_count >= ctx->max_pairs)
-		return -E2BIG;
+		return -EINVAL;
 	if (job->pair_count == ctx->pair_alloc) {
 		u32 n = min(max(2 * ctx->pair_alloc, 16u), ctx->max_pairs);
 
@@ -458,7 +458,8 @@ static int neuron_job_find_bo(struct neuron_submit_ctx *ctx, u32 nbos,
 			return 0;
 		}
 	}
-	return -EACCES;
+	/* Not a permission matter (-EACCES): an address nothing listed has. */
+	return -EINVAL;
 }
 
 static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,

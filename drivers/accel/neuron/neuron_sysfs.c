@@ -12,8 +12,6 @@
 #include <drm/neuron_accel.h>
 
 #include "neuron_drv.h"
-#include "neuron_fwio.h"
-#include "neuron_regs.h"
 #include "neuron_topology.h"
 
 static struct neuron_device *neuron_from_dev(struct device *dev)
@@ -49,19 +47,30 @@ static ssize_t wedged_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(wedged);
 
+/*
+ * fw_status and the link attributes show what the driver last saw (see
+ * neuron_topology.c): a read never waits for the mailbox or a reset.
+ */
+static int neuron_sysfs_cached(struct device *dev, u32 *status,
+			       struct drm_neuron_topology_link *links)
+{
+	struct neuron_device *ndev = neuron_from_dev(dev);
+
+	/* What was last seen is stale once a reset failed. */
+	if (READ_ONCE(ndev->wedged))
+		return -EIO;
+	neuron_topology_cached(ndev, status, links);
+	return 0;
+}
+
 static ssize_t fw_status_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	struct neuron_device *ndev = neuron_from_dev(dev);
+	struct drm_neuron_topology_link links[DRM_NEURON_LINK_COUNT];
 	u32 status;
-	int idx, ret;
+	int ret;
 
-	ret = neuron_hw_begin(ndev, &idx);
-	if (ret)
-		return ret;
-	ret = neuron_fwio_read32(ndev, NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
-				 &status);
-	neuron_hw_end(ndev, idx);
+	ret = neuron_sysfs_cached(dev, &status, links);
 	if (ret)
 		return ret;
 
@@ -72,15 +81,15 @@ static DEVICE_ATTR_RO(fw_status);
 static int neuron_sysfs_link(struct device *dev, int which,
 			     struct drm_neuron_topology_link *link)
 {
-	struct neuron_device *ndev = neuron_from_dev(dev);
-	struct drm_neuron_query_topology topo;
+	struct drm_neuron_topology_link links[DRM_NEURON_LINK_COUNT];
+	u32 status;
 	int ret;
 
-	ret = neuron_topology_query(ndev, &topo);
+	ret = neuron_sysfs_cached(dev, &status, links);
 	if (ret)
 		return ret;
 
-	*link = topo.links[which];
+	*link = links[which];
 	return 0;
 }
 

@@ -26,8 +26,14 @@ extern "C" {
  * defined here; the kernel rejects anything else with -EINVAL so that the
  * bits can be given a meaning later.
  *
- * The following errors are common to every ioctl in this file:
+ * Error codes follow Documentation/gpu/drm-uapi.rst ("Recommended IOCTL
+ * Return Values"). Each has one meaning in this file; an ioctl's
+ * kernel-doc names the ones it can return and why:
  *
+ * * -EINVAL: the argument cannot work: a reserved field or pad is not
+ *   zero, a flag is unknown, a value is out of range, a size or count is
+ *   above its documented limit (never -E2BIG), an address is not inside
+ *   the memory the call may use.
  * * -EFAULT: a user pointer (the argument or a pointer inside it) is not
  *   accessible. An ioctl that writes results into its argument (any
  *   _IOR/_IOWR command, the core ones the node passes included) first
@@ -36,17 +42,37 @@ extern "C" {
  *   queued or changed nothing. (A second thread unmapping or protecting
  *   the argument while the call runs still gets -EFAULT after the work
  *   was done.)
- * * -EINVAL: a reserved field is not zero, a flag is unknown or a value is
- *   out of range.
+ * * -ENOENT: a handle (BO, syncobj) or a notification queue does not
+ *   exist.
+ * * -EACCES: the call is valid but needs a privilege the caller lacks:
+ *   CAP_SYS_ADMIN, or ownership of the NeuronCore it acts on (see
+ *   &DRM_IOCTL_NEURON_CORE_ACQUIRE), or a core DRM ioctl the node does not
+ *   pass.
+ * * -EBUSY: the resource is held by another file (a NeuronCore another
+ *   file owns, the kernel's own DMA queue); retrying without that file
+ *   letting go fails again.
+ * * -EEXIST: the object to create exists already (a notification queue).
+ * * -ENOSPC: a per-file or device resource limit is reached (jobs, BOs,
+ *   device DRAM); -ENOMEM: kernel memory ran out.
+ * * -ETIMEDOUT: a bounded wait inside the call expired: the device
+ *   firmware did not answer, or (CORE_ACQUIRE) the previous owner's jobs
+ *   did not finish; -ETIME: the caller's own timeout expired (WAIT).
+ * * -ENXIO: the device firmware reported a failure or answered with a
+ *   malformed response (a remote failure); the device stays usable.
+ * * -EIO: the device is wedged: the last reset failed, and every call that
+ *   needs the device fails so until a &DRM_IOCTL_NEURON_RESET succeeds.
  * * -ENODEV: the device was unplugged or the driver unbound; the file
  *   descriptor stays unusable and should be closed.
- * * -EAGAIN: a device reset is in progress; retry later (libdrm's
- *   drmIoctl() retries automatically).
- * * -EIO: the device firmware reported an error, or the last reset failed
- *   and the device is unusable until a successful &DRM_IOCTL_NEURON_RESET.
- * * -ETIMEDOUT: the device firmware did not answer in time.
- * * -EINTR: a signal arrived while waiting for the device's firmware mailbox;
- *   the call can be restarted (drmIoctl() does).
+ * * -EINTR: a signal arrived while the call slept; it can be restarted
+ *   with the same argument (drmIoctl() does).
+ * * -EOPNOTSUPP, -EXDEV, -ECANCELED: as the ioctls that return them say.
+ *
+ * Calls made while a device reset runs do not fail: those that need the
+ * device sleep, interruptibly, until the reset is over and then run as if
+ * they had been made after it. No driver ioctl returns -EAGAIN (on which
+ * drmIoctl() would spin) or -E2BIG. The common errors of an ioctl that
+ * needs the device are -ENODEV, -EIO, -EINTR, and, for those that ask its
+ * firmware, -ENXIO and -ETIMEDOUT.
  */
 
 /**
@@ -150,8 +176,13 @@ enum drm_neuron_ioctl_id {
 	/** @DRM_NEURON_WAIT: sleep until a semaphore or a queue is ready. */
 	DRM_NEURON_WAIT = 15,
 
-	/** @DRM_NEURON_SEM_FENCE: a syncobj fence for "semaphore >= value". */
-	DRM_NEURON_SEM_FENCE = 16,
+	/*
+	 * 16: unused. It was SEM_FENCE, a syncobj fence that signalled when
+	 * a semaphore reached a value: a fence whose signalling depends on
+	 * userspace, which Documentation/driver-api/dma-buf.rst ("Indefinite
+	 * DMA Fences") forbids. The number stays unused and fails with
+	 * -EINVAL; wait for a semaphore with DRM_NEURON_WAIT instead.
+	 */
 };
 
 /**
@@ -265,8 +296,7 @@ struct drm_neuron_query {
 #define DRM_NEURON_CAP_NQ		(1ULL << 9)
 /** DRM_NEURON_CAP_WAIT - &DRM_IOCTL_NEURON_WAIT works. */
 #define DRM_NEURON_CAP_WAIT		(1ULL << 10)
-/** DRM_NEURON_CAP_SEM_FENCE - &DRM_IOCTL_NEURON_SEM_FENCE works. */
-#define DRM_NEURON_CAP_SEM_FENCE	(1ULL << 11)
+/* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
 
 /**
  * struct drm_neuron_query_device_info - answer of
@@ -564,9 +594,9 @@ struct drm_neuron_device_state {
  * trusts what it receives, so one process of the machine's administrator
  * (the runtime's monitoring daemon) posts for all.
  *
- * Errors: -EACCES without CAP_SYS_ADMIN, -EINVAL for a zero @size or
- * non-zero @flags, -E2BIG when @size exceeds DRM_NEURON_METRICS_MAX_SIZE,
- * -EFAULT when @data is not readable, plus the common errors.
+ * Errors: -EACCES without CAP_SYS_ADMIN, -EINVAL for a zero @size,
+ * a @size above DRM_NEURON_METRICS_MAX_SIZE or non-zero @flags, -EFAULT
+ * when @data is not readable, plus the common errors.
  */
 struct drm_neuron_post_metrics {
 	/** @data: user pointer to the blob. */
@@ -584,15 +614,16 @@ struct drm_neuron_post_metrics {
  *
  * Resets the whole device through its firmware and waits until it is ready
  * again. A reset wipes device DRAM and all engine state. While the reset
- * runs, other ioctls on any file of this device fail with -EAGAIN.
+ * runs, other ioctls on any file of this device that need the device
+ * sleep until it is over (see "neuron uAPI overview").
  *
  * Only a caller with CAP_SYS_ADMIN may reset (-EACCES otherwise).
  *
  * Errors: -EINVAL for non-zero @flags or @pad, -EACCES without
  * CAP_SYS_ADMIN, -EINTR when interrupted by a fatal signal before the reset
  * started, -EIO when the device did not come back (it then stays unusable,
- * every other ioctl fails with -EIO, until a later reset succeeds),
- * -ENODEV after unplug.
+ * every ioctl that needs the device fails with -EIO, until a later reset
+ * succeeds), -ENODEV after unplug.
  */
 struct drm_neuron_reset {
 	/** @flags: must be zero. */
@@ -708,27 +739,26 @@ struct drm_neuron_query_cores {
  * (&DRM_IOCTL_NEURON_SUBMIT) of the core's previous owner may still be
  * queued or running and write it: ACQUIRE first waits for every job that
  * file submitted while it owned the core, interruptibly and for at most
- * one second, and fails with -EBUSY if they are not done by then (nothing
- * changes; try again later). Cores the file already owns are accepted
- * again and left as they are. Ownership
- * belongs to the open file description: a dup()ed or inherited descriptor
- * shares it, another open() does not.
+ * one second, and fails with -ETIMEDOUT if they are not done by then
+ * (nothing changes; try again later). Cores the file already owns are
+ * accepted again and left as they are. Ownership belongs to the open file
+ * description: a dup()ed or inherited descriptor shares it, another open()
+ * does not.
  *
  * RELEASE gives up every core in @core_mask, all or nothing: each must be
  * owned by the calling file (-EACCES otherwise). Releasing a core destroys
- * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY) and cancels
- * its semaphore fences (see &DRM_IOCTL_NEURON_SEM_FENCE).
+ * its notification queues (see &DRM_IOCTL_NEURON_NQ_DESTROY).
  *
  * Closing the file releases its cores the same way, so a crashed or killed
  * process never leaves cores reserved.
  *
  * Errors: -EINVAL for an empty @core_mask, a bit at or above
  * &drm_neuron_query_device_info.nc_count or non-zero @flags or @pad;
- * -EBUSY (ACQUIRE) when a core is owned by another file or the jobs of
- * its previous owner did not finish in time; -EINTR (ACQUIRE) when a
- * signal interrupted that wait; -EACCES (RELEASE) when a core is not
- * owned by the calling file; for ACQUIRE also the common errors of a
- * device that is being reset, wedged or gone.
+ * -EBUSY (ACQUIRE) when a core is owned by another file; -ETIMEDOUT
+ * (ACQUIRE) when the jobs of its previous owner did not finish within one
+ * second; -EINTR (ACQUIRE) when a signal interrupted that wait; -EACCES
+ * (RELEASE) when a core is not owned by the calling file; for ACQUIRE also
+ * the common errors of a device that is wedged or gone.
  */
 struct drm_neuron_core_acquire {
 	/** @core_mask: bit n selects NeuronCore n. */
@@ -1261,7 +1291,8 @@ enum drm_neuron_bo_placement {
  *   -ENOMEM (never -ENOSPC, which is about DRAM channels).
  * * -ENODEV: the device was unplugged.
  * * DRAM BOs only, when clearing the range fails: -EIO: the device is
- *   wedged, or a reset or DMA error interrupted the clear; -ETIMEDOUT:
+ *   wedged; -ENXIO: a device reset or a DMA error interrupted the clear
+ *   (the device stays usable; create the BO again); -ETIMEDOUT:
  *   the clear made no progress (a DMA job timeout); -EINTR: a signal
  *   arrived while waiting for the clear.
  */
@@ -1622,8 +1653,9 @@ struct drm_neuron_xfer {
  *   semaphore or event register of a local NeuronCore (length 4) that the
  *   submitting file owns.
  *
- * Anything else fails the submit with -EINVAL (format) or -EACCES (an
- * address outside the listed BOs). The descriptors are copied once, at
+ * Anything else fails the submit with -EINVAL (format, or an address
+ * outside the listed BOs), or -EACCES (a semaphore or event of a core the
+ * file does not own). The descriptors are copied once, at
  * submit time, into kernel memory; later changes to the user buffer have
  * no effect.
  */
@@ -1674,7 +1706,10 @@ struct drm_neuron_sync {
  *
  * * -EINVAL: unknown @flags bits; non-zero @pad or reserved fields; engine
  *   or queue out of range; no work (@xfer_count and @desc_count both 0);
- *   a count above its DRM_NEURON_SUBMIT_MAX_*; a transfer of size 0, an
+ *   a count above its DRM_NEURON_SUBMIT_MAX_*; a job that needs more than
+ *   DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; a user descriptor
+ *   address that is not inside a listed BO (or is a semaphore READ slot);
+ *   a transfer of size 0, an
  *   offset + size past the end of its BO or overflowing; an unknown
  *   transfer type; a NeuronCore, semaphore or event index out of range; a
  *   malformed user descriptor; an in-sync with no fence (at its timeline
@@ -1682,11 +1717,9 @@ struct drm_neuron_sync {
  *   wait-before-submit;
  * * -EBUSY: @engine 2, @queue 15: the kernel keeps that queue pair for
  *   its own jobs (clearing new device-DRAM BOs);
- * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
- *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
- * * -EACCES: a user descriptor address is not inside a listed BO; a
- *   SEM_*, EVENT step or a user descriptor writes a semaphore or event of
+ * * -EACCES: a SEM_*, EVENT step or a user descriptor writes a semaphore
+ *   or event of
  *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
  *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
  *   accepted then runs even if the file releases the core before the job
@@ -1776,68 +1809,6 @@ struct drm_neuron_submit {
  */
 #define DRM_IOCTL_NEURON_SUBMIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_SUBMIT, struct drm_neuron_submit)
-
-/**
- * DRM_NEURON_SEM_FENCE_MAX_NS - longest life of a semaphore fence, in ns
- * (10 s): the fence always signals, at the latest with -ETIMEDOUT.
- */
-#define DRM_NEURON_SEM_FENCE_MAX_NS	10000000000LL
-
-/**
- * struct drm_neuron_sem_fence - argument of &DRM_IOCTL_NEURON_SEM_FENCE
- *
- * Replaces the fence of the binary syncobj @out_sync with a new fence that
- * signals once semaphore @index of @core is >= @value (signed comparison),
- * so that a condition on the device can gate a job (as an in-sync of
- * &DRM_IOCTL_NEURON_SUBMIT) or be waited for with the syncobj ioctls, poll
- * on an exported sync_file, etc.
- *
- * The device raises no interrupts: the kernel polls the semaphore, with
- * the same backoff as &DRM_IOCTL_NEURON_WAIT, until the fence signals. The
- * fence always signals, so it can never block anything forever: with the
- * error -ETIMEDOUT at @timeout_ns (absolute CLOCK_MONOTONIC) or at most
- * DRM_NEURON_SEM_FENCE_MAX_NS after the call, whichever comes first; with
- * -ECANCELED when the caller releases @core or closes the file; with
- * -ENODEV when the device goes away. The fence's status (an exported
- * sync_file reports it) tells these cases apart.
- *
- * Each fence costs a firmware request per poll, so a file may have at most
- * 64 fences polling at a time; a fence stops counting once it signalled.
- *
- * Errors: -EINVAL for @core or @index out of range, non-zero @flags,
- * @out_sync.flags or @out_sync.point (timeline points are not supported);
- * -ENOENT when @out_sync.handle is not a syncobj of the file; -EACCES when
- * the caller does not own @core; -ENOSPC when the file already has 64
- * fences polling; -ENOMEM.
- */
-struct drm_neuron_sem_fence {
-	/** @core: NeuronCore. */
-	__u32 core;
-
-	/** @index: semaphore, 0 .. semaphores_per_nc - 1. */
-	__u32 index;
-
-	/** @value: value to reach. */
-	__s32 value;
-
-	/** @flags: must be zero. */
-	__u32 flags;
-
-	/** @timeout_ns: absolute CLOCK_MONOTONIC time to give up at. */
-	__s64 timeout_ns;
-
-	/** @out_sync: the syncobj that receives the fence (point 0). */
-	struct drm_neuron_sync out_sync;
-};
-
-/**
- * DRM_IOCTL_NEURON_SEM_FENCE - a syncobj fence for a semaphore condition
- *
- * Takes a &struct drm_neuron_sem_fence.
- */
-#define DRM_IOCTL_NEURON_SEM_FENCE \
-	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_SEM_FENCE, \
-		struct drm_neuron_sem_fence)
 
 #if defined(__cplusplus)
 }
