@@ -551,6 +551,9 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	struct neuron_device *ndev = neuron_from_pdev(pdev);
 	int idx;
 
+	/* A reset polling the firmware gives up rather than hold us up. */
+	WRITE_ONCE(ndev->removing, true);
+
 	/*
 	 * Our DRAM goes to the next instance once we are gone: neighbours'
 	 * jobs that use it must not start any more, and those running end
@@ -574,6 +577,11 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	/* Open files keep failing with -ENODEV from here on. */
 	drm_dev_unplug(&ndev->drm);
 	neuron_jobs_unplug(ndev);
+
+	/* Sleeping WAITs look again now, and return -ENODEV. */
+	mutex_lock(&ndev->cores.lock);
+	neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
 
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);

@@ -57,6 +57,9 @@ struct neuron_dram;
  *             went from none.
  * @reset_wq: woken when @resets_pending drops to zero.
  * @reset_count: number of resets done since probe (probe's one included).
+ * @removing: neuron_pci_remove() started: a reset that is polling the
+ *            firmware gives up (-ENODEV) instead of making remove() wait
+ *            for its timeouts.
  * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
@@ -94,6 +97,7 @@ struct neuron_device {
 	atomic_t reset_seq;
 	wait_queue_head_t reset_wq;
 	unsigned int reset_count;
+	bool removing;
 
 	struct neuron_jobs jobs;
 

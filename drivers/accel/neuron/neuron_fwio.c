@@ -244,6 +244,11 @@ static int neuron_fwio_xfer(struct neuron_device *ndev, u8 cmd, size_t len,
 		/* Do not keep a dying process waiting seconds for retries. */
 		if (fatal_signal_pending(current))
 			break;
+		/* Nor remove(), which waits for us. */
+		if (READ_ONCE(ndev->removing)) {
+			ret = -ENODEV;
+			break;
+		}
 	}
 
 	/* An unknown command is the firmware's failure too. */

@@ -563,6 +563,13 @@ static int neuron_wait_check(struct neuron_device *ndev,
 	s32 val;
 	int idx, ret;
 
+	/*
+	 * A queue lives in host memory, so its check does not enter the
+	 * device: notice here that the device went.
+	 */
+	if (drm_dev_is_unplugged(&ndev->drm))
+		return -ENODEV;
+
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, args->core, nfile)) {
 		mutex_unlock(&ndev->cores.lock);

@@ -72,6 +72,9 @@ static int neuron_reset_wait_taken(struct neuron_device *ndev)
 			return 0;
 		if (ret == -ENODEV || ret == -EINTR)
 			return ret;
+		/* remove() waits for us: do not make it wait for the timeout. */
+		if (READ_ONCE(ndev->removing))
+			return -ENODEV;
 		if (time_after(jiffies, deadline))
 			return ret ? ret : -ETIMEDOUT;
 		if (time_after(jiffies, resend)) {
@@ -96,6 +99,8 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
 			return 0;
 		if (ret == -ENODEV || ret == -EINTR)
 			return ret;
+		if (READ_ONCE(ndev->removing))
+			return -ENODEV;
 		if (time_after(jiffies, deadline))
 			return ret ? ret : -ETIMEDOUT;
 		msleep(NEURON_READY_POLL_MS);
@@ -129,11 +134,16 @@ int neuron_reset_hw(struct neuron_device *ndev)
 
 	ret = neuron_reset_wait_taken(ndev);
 	if (ret) {
-		drm_err(&ndev->drm, "firmware did not take the reset request: %d\n", ret);
+		/* -ENODEV: remove() ended it, nothing went wrong. */
+		if (ret != -ENODEV)
+			drm_err(&ndev->drm, "firmware did not take the reset request: %d\n",
+				ret);
 		goto out;
 	}
 
 	ret = neuron_reset_wait_ready(ndev, &status);
+	if (ret == -ENODEV)
+		goto out;
 	if (ret) {
 		drm_err(&ndev->drm,
 			"device not ready %u ms after reset (firmware status %#x): %d\n",

@@ -1080,7 +1080,9 @@ enum drm_neuron_wait_type {
  * -EINVAL for an unknown @type, indices out of range, or non-zero @flags
  * or @pad; -EACCES when the caller does not own @core (also when it is
  * released during the wait); -ENOENT when the queue does not exist (also
- * when it is destroyed during the wait); plus the common errors.
+ * when it is destroyed during the wait); -ENODEV as soon as the device is
+ * unplugged during the wait (for a queue too, although a queue is read in
+ * host memory); plus the common errors.
  */
 struct drm_neuron_wait {
 	/** @type: one of &enum drm_neuron_wait_type. */
@@ -1214,6 +1216,9 @@ struct drm_neuron_wait {
  * another file's BO fails with -EACCES. Device memory is never
  * executable: mmap(2) of a DRAM BO with PROT_EXEC fails with -EPERM, and
  * mprotect(2) adding PROT_EXEC to such a mapping with -EACCES.
+ * When the device is unplugged (or its driver unbound), existing mappings
+ * of its DRAM BOs are removed: the next access raises SIGBUS. Mappings of
+ * host BOs stay valid (host memory) until unmapped.
  *
  * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
