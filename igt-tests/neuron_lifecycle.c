@@ -30,7 +30,7 @@
 #include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged, "
-		     "hot-unplug under load");
+		     "shutdown, hot-unplug under load");
 
 #define MODULE_PATH	"/lib/modules/neuron.ko"
 #define DRIVER_DIR	"/sys/bus/pci/drivers/neuron/"
@@ -436,6 +436,16 @@ static void copy_bos_close(struct copy_bos *b)
 	munmap((void *)b->d, b->size);
 }
 
+/* Words of @dst that are not 0. */
+static unsigned int dst_written(struct copy_bos *b)
+{
+	unsigned int n = 0;
+
+	for (uint64_t i = 0; i < b->size / 4; i++)
+		n += b->d[i] != 0;
+	return n;
+}
+
 static sigjmp_buf sigbus_jmp;
 
 static void on_sigbus(int sig)
@@ -828,6 +838,67 @@ igt_main
 		fd = open_slot(slot);
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+	}
+
+	igt_describe("The shutdown callback (reboot, kexec; run here through debugfs) stops DMA and "
+		     "notification queues: a stalled job released afterwards writes nothing, its "
+		     "fence fails with EIO, calls fail with ENODEV; rebinding gives a working device");
+	igt_subtest("shutdown-quiesces") {
+		struct copy_bos b;
+		volatile uint32_t *ring;
+		uint32_t nq;
+		char path[128];
+		int fd, sfd;
+
+		igt_require(igt_qmp_available());
+		fd = open_slot(slot0);
+		neuron_core_acquire(fd, 0x1);
+		ring = nq_open(fd, &nq);
+		copy_bos_open(fd, &b);
+
+		/* What is watched works: a job lands, its event gets an entry. */
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 3);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		igt_assert_eq(wait_ioctl(fd, -1, 5000000000LL), 0);
+		igt_assert(ring[NQ_WORDS(0)] & NQ_PHASE);
+		memset((void *)b.d, 0, b.size);
+
+		/* A job the device has taken but not run yet. */
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 4);
+		usleep(200000);
+		igt_assert_eq(fence_status(sfd, 0), 0);
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/shutdown", slot0);
+		igt_assert_eq(neuron_write_str(path, "1"), 0);
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		/* The model now runs whatever the queue still holds. */
+		neuron_stall_queue(fd, -1, 0);
+		usleep(300000);
+		igt_assert_eq(dst_written(&b), 0);
+		igt_assert_eq_u32(ring[NQ_WORDS(1)], 0);
+
+		igt_assert_eq(fw_status(fd), -ENODEV);
+		igt_assert_eq(submit_copy(fd, b.dst), -ENODEV);
+		igt_assert_eq(wait_ioctl(fd, -1, 0), -ENODEV);
+		close(sfd);
+		copy_bos_close(&b);
+		munmap((void *)ring, 4096);
+		close(fd);
+
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
+		bind_dev(slot0);
+		fd = open_slot(slot0);
+		igt_assert_eq(fw_status(fd), 0);
+		copy_bos_open(fd, &b);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		close(sfd);
+		copy_bos_close(&b);
 		close(fd);
 	}
 

@@ -40,8 +40,8 @@
  * that gets -EAGAIN from here is issued again by neuron_ioctl() once the
  * reset is over, so userspace never sees it.
  *
- * Return: 0, or -ENODEV after unplug, -EAGAIN while a reset is in progress,
- * -EIO when the device is wedged by a failed reset.
+ * Return: 0, or -ENODEV after unplug or shutdown, -EAGAIN while a reset is
+ * in progress, -EIO when the device is wedged by a failed reset.
  */
 int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 {
@@ -54,10 +54,11 @@ int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 		return -EAGAIN;
 	}
 
-	if (ndev->wedged) {
+	if (ndev->shut_down || ndev->wedged) {
 		up_read(&ndev->reset_lock);
 		drm_dev_exit(*idx);
-		return -EIO;
+		/* After shutdown the device stays off until the next bind. */
+		return ndev->shut_down ? -ENODEV : -EIO;
 	}
 
 	return 0;
@@ -587,6 +588,21 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_reset_unblock(ndev);
 }
 
+/**
+ * neuron_pci_shutdown() - quiesce the device for reboot, kexec or halt
+ * @pdev: the PCI function
+ *
+ * See neuron_reset_shutdown(). The driver stays bound; remove() still
+ * works afterwards. The debugfs file "shutdown" runs this for tests.
+ */
+void neuron_pci_shutdown(struct pci_dev *pdev)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	neuron_reset_shutdown(ndev);
+	drm_info(&ndev->drm, "shut down: DMA and notification queues stopped\n");
+}
+
 static const struct pci_device_id neuron_pci_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7064) },
 	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7065) },
@@ -601,6 +617,7 @@ static struct pci_driver neuron_pci_driver = {
 	.id_table	= neuron_pci_ids,
 	.probe		= neuron_pci_probe,
 	.remove		= neuron_pci_remove,
+	.shutdown	= neuron_pci_shutdown,
 	.dev_groups	= neuron_sysfs_groups,
 };
 

@@ -57,6 +57,10 @@ struct neuron_dram;
  *             went from none.
  * @reset_wq: woken when @resets_pending drops to zero.
  * @reset_count: number of resets done since probe (probe's one included).
+ * @shut_down: neuron_pci_shutdown() ran: DMA and notification queues are
+ *             off, bus mastering too; calls that need the device fail with
+ *             -ENODEV until the driver is bound again. Protected by
+ *             @reset_lock.
  * @removing: neuron_pci_remove() started: a reset that is polling the
  *            firmware gives up (-ENODEV) instead of making remove() wait
  *            for its timeouts.
@@ -97,6 +101,7 @@ struct neuron_device {
 	atomic_t reset_seq;
 	wait_queue_head_t reset_wq;
 	unsigned int reset_count;
+	bool shut_down;
 	bool removing;
 
 	struct neuron_jobs jobs;
@@ -163,6 +168,8 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 
 /* neuron_sysfs.c */
 extern const struct attribute_group *neuron_sysfs_groups[];
+
+void neuron_pci_shutdown(struct pci_dev *pdev);
 
 /* neuron_debugfs.c */
 void neuron_debugfs_init(struct neuron_device *ndev);

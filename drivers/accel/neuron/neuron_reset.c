@@ -169,7 +169,8 @@ out:
  * used: it sends its event on the primary minor, which accel devices do not
  * have. See Documentation/ABI/testing/sysfs-driver-neuron.
  */
-static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
+static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
+				 const char *why)
 {
 	char *envp[2];
 	int idx;
@@ -179,7 +180,7 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
 	envp[0] = wedged ? "WEDGED=1" : "WEDGED=0";
 	envp[1] = NULL;
 	if (wedged)
-		drm_err(&ndev->drm, "device wedged: the reset failed; reset again or rebind\n");
+		drm_err(&ndev->drm, "device wedged: %s; reset again or rebind\n", why);
 	else
 		drm_info(&ndev->drm, "device recovered by reset\n");
 	kobject_uevent_env(&ndev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
@@ -187,43 +188,58 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
 	drm_dev_exit(idx);
 }
 
-/**
- * neuron_reset() - reset a device that is in use
- * @ndev: the device
- *
- * Waits for running hardware operations to finish and keeps new ones out
- * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
- * A failed reset leaves the device wedged: everything fails with -EIO until
- * a reset succeeds.
- * Entering and leaving the wedged state is reported to userspace (uevent,
- * sysfs; see neuron_report_wedged()).
- *
- * Return: 0, -EINTR, -ENODEV or -EIO.
+/*
+ * Take the device for a reset: driver ioctls that need it sleep in
+ * neuron_ioctl() from here, those running finish first, the schedulers
+ * stop. On success the caller is inside drm_dev_enter() (*@idx) and must
+ * call neuron_reset_end().
  */
-int neuron_reset(struct neuron_device *ndev)
+static int neuron_reset_begin(struct neuron_device *ndev, bool killable,
+			      int *idx)
 {
-	bool changed = false;
-	int idx, ret;
+	int ret = 0;
 
 	neuron_reset_block(ndev);
-	ret = down_write_killable(&ndev->reset_lock);
-	if (ret) {
-		neuron_reset_unblock(ndev);
-		return ret;
-	}
+	if (killable)
+		ret = down_write_killable(&ndev->reset_lock);
+	else
+		down_write(&ndev->reset_lock);
+	if (ret)
+		goto err_unblock;
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
-	 * gone then, and the failed-reset path below would write to them.
+	 * gone then, and the failed-reset path would write to them. After
+	 * shutdown bus mastering is off and must stay off.
 	 */
-	if (!drm_dev_enter(&ndev->drm, &idx)) {
-		up_write(&ndev->reset_lock);
-		neuron_reset_unblock(ndev);
-		return -ENODEV;
+	ret = -ENODEV;
+	if (!drm_dev_enter(&ndev->drm, idx))
+		goto err_unlock;
+	if (ndev->shut_down) {
+		drm_dev_exit(*idx);
+		goto err_unlock;
 	}
 
 	neuron_jobs_reset_prepare(ndev);
-	ret = neuron_reset_hw(ndev);
+	return 0;
+
+err_unlock:
+	up_write(&ndev->reset_lock);
+err_unblock:
+	neuron_reset_unblock(ndev);
+	return ret;
+}
+
+/*
+ * Bring the device back after the hardware reset whose result is @ret:
+ * jobs that were in flight fail with -EIO, queues and notification queues
+ * are set up again, the wedged state follows @ret. Ends what
+ * neuron_reset_begin() started. Returns 0, -ENODEV or -EIO.
+ */
+static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
+{
+	bool changed = false;
+
 	neuron_jobs_reset_done(ndev, ret);
 	if (!ret)
 		neuron_nq_reset_done(ndev);
@@ -238,7 +254,7 @@ int neuron_reset(struct neuron_device *ndev)
 
 	/* Under the lock: events of successive resets stay in order. */
 	if (changed)
-		neuron_report_wedged(ndev, ret != 0);
+		neuron_report_wedged(ndev, ret != 0, "the reset failed");
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
@@ -246,6 +262,75 @@ int neuron_reset(struct neuron_device *ndev)
 	if (!ret)
 		neuron_topology_changed();
 	return ret;
+}
+
+/**
+ * neuron_reset() - reset a device that is in use
+ * @ndev: the device
+ *
+ * Waits for running hardware operations to finish and keeps new ones out
+ * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
+ * A failed reset leaves the device wedged: everything fails with -EIO until
+ * a reset succeeds.
+ * Entering and leaving the wedged state is reported to userspace (uevent,
+ * sysfs; see neuron_report_wedged()).
+ *
+ * Return: 0, -EINTR, -ENODEV (unplugged or shut down) or -EIO.
+ */
+int neuron_reset(struct neuron_device *ndev)
+{
+	int idx, ret;
+
+	ret = neuron_reset_begin(ndev, true, &idx);
+	if (ret)
+		return ret;
+	return neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+}
+
+/*
+ * Stop the device's DMA engines and notification queues and fail the jobs
+ * in flight with -EIO; the schedulers run again. Between
+ * neuron_reset_begin() and neuron_reset_quiet_end().
+ */
+static void neuron_reset_quiesce(struct neuron_device *ndev)
+{
+	/* A non-zero result stops the engines before jobs are failed. */
+	neuron_jobs_reset_done(ndev, -EIO);
+	neuron_nq_quiesce(ndev);
+}
+
+/* Ends neuron_reset_begin() without a hardware reset. */
+static void neuron_reset_quiet_end(struct neuron_device *ndev, int idx)
+{
+	drm_dev_exit(idx);
+	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
+}
+
+/**
+ * neuron_reset_shutdown() - quiesce the device for reboot, kexec or halt
+ * @ndev: the device
+ *
+ * &pci_driver.shutdown: no DMA engine and no notification queue writes
+ * host memory afterwards, and bus mastering is off, so a kexec'd kernel
+ * finds its memory untouched. Jobs in flight or queued fail with -EIO;
+ * calls that need the device fail with -ENODEV from here on. Waits for
+ * running hardware operations and resets to end (each is bounded), never
+ * for a job.
+ */
+void neuron_reset_shutdown(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (neuron_reset_begin(ndev, false, &idx))
+		return;
+	WRITE_ONCE(ndev->shut_down, true);
+	/* run_job() refuses queued jobs of a wedged device: -EIO. */
+	WRITE_ONCE(ndev->wedged, true);
+	neuron_reset_quiesce(ndev);
+	/* Nothing the device still does reaches host memory from here on. */
+	pci_clear_master(ndev->pdev);
+	neuron_reset_quiet_end(ndev, idx);
 }
 
 int neuron_ioctl_reset(struct drm_device *dev, void *data,

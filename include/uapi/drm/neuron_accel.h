@@ -62,7 +62,8 @@ extern "C" {
  * * -EIO: the device is wedged: the last reset failed, and every call that
  *   needs the device fails so until a &DRM_IOCTL_NEURON_RESET succeeds.
  * * -ENODEV: the device was unplugged or the driver unbound; the file
- *   descriptor stays unusable and should be closed.
+ *   descriptor stays unusable and should be closed. Also after the device
+ *   was shut down for a reboot or kexec: until the driver is bound again.
  * * -EINTR: a signal arrived while the call slept; it can be restarted
  *   with the same argument (drmIoctl() does).
  * * -EOPNOTSUPP, -EXDEV, -ECANCELED: as the ioctls that return them say.
@@ -1081,8 +1082,8 @@ enum drm_neuron_wait_type {
  * or @pad; -EACCES when the caller does not own @core (also when it is
  * released during the wait); -ENOENT when the queue does not exist (also
  * when it is destroyed during the wait); -ENODEV as soon as the device is
- * unplugged during the wait (for a queue too, although a queue is read in
- * host memory); plus the common errors.
+ * unplugged or shut down during the wait (for a queue too, although a
+ * queue is read in host memory); plus the common errors.
  */
 struct drm_neuron_wait {
 	/** @type: one of &enum drm_neuron_wait_type. */
@@ -1557,6 +1558,14 @@ struct drm_neuron_query_memory_usage {
  * later submits fail with -ECANCELED and its jobs not yet started are
  * cancelled (fence error -ECANCELED). Closing the file clears the state
  * (a new file starts innocent). See Documentation/accel/neuron/jobs.rst.
+ *
+ * Jobs the device holds (written into its rings, running or not) when
+ * the device is reset fail with fence error -EIO: by
+ * &DRM_IOCTL_NEURON_RESET, or when the system shuts down; jobs queued
+ * behind them run after the reset (after shutdown they fail with -EIO
+ * too). A reset does not make a file guilty. When the device is unplugged
+ * every job not yet finished fails with -ENODEV. See "Lifecycle" in
+ * Documentation/accel/neuron/index.rst.
  */
 
 /** DRM_NEURON_SUBMIT_MAX_XFERS - largest @xfer_count of a submit. */
