@@ -7,6 +7,7 @@
  */
 
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -30,7 +31,7 @@
 #include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged, "
-		     "shutdown, hot-unplug under load");
+		     "shutdown, function reset, PCI error recovery, hot-unplug under load");
 
 #define MODULE_PATH	"/lib/modules/neuron.ko"
 #define DRIVER_DIR	"/sys/bus/pci/drivers/neuron/"
@@ -444,6 +445,73 @@ static unsigned int dst_written(struct copy_bos *b)
 	for (uint64_t i = 0; i < b->size / 4; i++)
 		n += b->d[i] != 0;
 	return n;
+}
+
+/*
+ * A child that streams 4 KiB copy jobs on engine 1 through its own file
+ * for @ms. Every fence must signal without error or with -EIO (a job the
+ * reset caught); every SUBMIT must succeed (calls sleep during a reset,
+ * they do not fail), except with -EIO when @submit_eio (the device is
+ * wedged while a PCI error is handled). Exits 0 when a job completed
+ * after the last failure, or when none failed.
+ */
+static pid_t job_stream(const char *slot, int ms, bool submit_eio)
+{
+	pid_t pid = fork();
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		struct drm_neuron_xfer x = {
+			.type = DRM_NEURON_XFER_COPY, .dst_offset = 4096, .size = 4096,
+		};
+		struct drm_neuron_submit s = {
+			.engine = 1, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		};
+		struct drm_syncobj_handle h = {
+			.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		};
+		struct drm_syncobj_create sc = { 0 };
+		int fd = open_slot(slot), failed = 0, ok = 0, ok_after = 0;
+		int64_t end = neuron_now_ns() + ms * 1000000LL;
+
+		alarm(60);
+		x.src_handle = x.dst_handle = neuron_bo_create(fd, 8192, DRM_NEURON_BO_HOST);
+		if (igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc))
+			_exit(12);
+		s.out_sync.handle = h.handle = sc.handle;
+		while (neuron_now_ns() < end) {
+			int st;
+
+			if (igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s)) {
+				if (errno != EIO || !submit_eio) {
+					igt_info("job_stream: SUBMIT: %d\n", -errno);
+					_exit(13);
+				}
+				failed++;
+				ok_after = 0;
+				usleep(10000);
+				continue;
+			}
+			if (igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+				_exit(14);
+			st = fence_status(h.fd, 20000);
+			close(h.fd);
+			if (st == 1) {
+				ok++;
+				ok_after++;
+			} else if (st == -EIO) {
+				failed++;
+				ok_after = 0;
+			} else {
+				igt_info("job_stream: fence status %d after %d jobs\n", st, ok);
+				_exit(10);
+			}
+		}
+		igt_info("job_stream: %d jobs completed, %d failed with EIO, %d completed after the last\n",
+			 ok, failed, ok_after);
+		_exit(ok_after ? 0 : 11);
+	}
+	return pid;
 }
 
 static sigjmp_buf sigbus_jmp;
@@ -898,6 +966,101 @@ igt_main
 		igt_assert_eq(fence_status(sfd, 10000), 1);
 		igt_assert_eq(dst_written(&b), b.size / 4);
 		close(sfd);
+		copy_bos_close(&b);
+		close(fd);
+	}
+
+	igt_describe("A function reset through sysfs while jobs run: the job in flight fails with EIO, "
+		     "another process's stream of jobs completes or fails with EIO, nothing else; "
+		     "the file, its notification queue and the device work afterwards");
+	igt_subtest("sysfs-reset-busy") {
+		struct copy_bos b;
+		volatile uint32_t *ring;
+		uint32_t nq;
+		char path[128];
+		int fd, sfd;
+		pid_t pid;
+
+		igt_require(igt_qmp_available());
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", slot0);
+		igt_require(access(path, W_OK) == 0);
+		fd = open_slot(slot0);
+		neuron_core_acquire(fd, 0x1);
+		ring = nq_open(fd, &nq);
+		copy_bos_open(fd, &b);
+
+		pid = job_stream(slot0, 3000, false);
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 4);
+		usleep(500000);
+		igt_assert_eq(neuron_write_str(path, "1"), 0);
+		neuron_stall_queue(fd, -1, 0);
+		/* Failed by the reset, not by the job timeout (10 s). */
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		close(sfd);
+		neuron_wait_exit_ok(pid);
+
+		/* Not guilty, queues and notification queue set up again. */
+		igt_assert_eq(fw_status(fd), 0);
+		memset((void *)b.d, 0, b.size);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 5);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		igt_assert_eq(wait_ioctl(fd, -1, 5000000000LL), 0);
+		igt_assert(ring[NQ_WORDS(0)] & NQ_PHASE);
+
+		copy_bos_close(&b);
+		munmap((void *)ring, 4096);
+		close(fd);
+	}
+
+	igt_describe("A fatal PCIe error injected at the root port (AER): the device is stopped and "
+		     "reported wedged, the job in flight fails with EIO, the link reset and the "
+		     "driver's reset recover it (WEDGED=0) and it works afterwards");
+	igt_subtest("aer-fatal-recovers") {
+		struct copy_bos b;
+		char reply[4096], path[PATH_MAX + 64], rp[PATH_MAX];
+		int fd, sfd, ue, minor, i;
+		pid_t pid;
+
+		igt_require(igt_qmp_available());
+		/* The root port's AER service (CONFIG_PCIEAER) handles it. */
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/..", slot0);
+		igt_assert(realpath(path, rp));
+		snprintf(path, sizeof(path), "%s/aer_rootport_total_err_fatal", rp);
+		igt_require_f(access(path, R_OK) == 0, "no AER on the root port\n");
+		fd = open_slot(slot0);
+		minor = read_attr(slot0, "accel_minor");
+		copy_bos_open(fd, &b);
+		ue = uevent_open();
+
+		pid = job_stream(slot0, 4000, true);
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		usleep(500000);
+		igt_assert_eq(igt_qmp_reply(reply, sizeof(reply),
+					    "{\"execute\": \"human-monitor-command\", \"arguments\": "
+					    "{\"command-line\": \"pcie_aer_inject_error rp%d 0x40000\"}}",
+					    qdev0), 0);
+		igt_assert_f(strstr(reply, "\"return\": \"OK"), "injection: %s\n", reply);
+		igt_assert_eq(uevent_wedged(ue, minor), 1);
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		close(sfd);
+		igt_assert_eq(uevent_wedged(ue, minor), 0);
+		/* No QMP while the link is reset: the queue is empty now. */
+		neuron_stall_queue(fd, -1, 0);
+		neuron_wait_exit_ok(pid);
+
+		for (i = 0; i < 100 && fw_status(fd); i++)
+			usleep(50000);
+		igt_assert_eq(fw_status(fd), 0);
+		igt_assert_eq(read_attr(slot0, "wedged"), 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		close(ue);
 		copy_bos_close(&b);
 		close(fd);
 	}

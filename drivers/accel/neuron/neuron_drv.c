@@ -41,7 +41,8 @@
  * reset is over, so userspace never sees it.
  *
  * Return: 0, or -ENODEV after unplug or shutdown, -EAGAIN while a reset is
- * in progress, -EIO when the device is wedged by a failed reset.
+ * in progress, -EIO when the device is wedged by a failed reset or a PCI
+ * error.
  */
 int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 {
@@ -50,6 +51,13 @@ int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 
 	/* Fail rather than wait: a reset can take seconds on hardware. */
 	if (!down_read_trylock(&ndev->reset_lock)) {
+		drm_dev_exit(*idx);
+		return -EAGAIN;
+	}
+
+	/* The PCI core resets the function: as for our own resets. */
+	if (ndev->flr) {
+		up_read(&ndev->reset_lock);
 		drm_dev_exit(*idx);
 		return -EAGAIN;
 	}
@@ -541,6 +549,9 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	neuron_topology_start(ndev);
 
+	/* What slot_reset restores after a PCI error reset the link. */
+	pci_save_state(pdev);
+
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
 		 ndev->dram_bar ? ", DRAM BAR" : "");
@@ -603,6 +614,64 @@ void neuron_pci_shutdown(struct pci_dev *pdev)
 	drm_info(&ndev->drm, "shut down: DMA and notification queues stopped\n");
 }
 
+/*
+ * PCI error recovery (AER, DPC): stop everything and fail what was in
+ * flight, then reset through the firmware once the link is back. See
+ * "Lifecycle" in Documentation/accel/neuron/index.rst.
+ */
+static pci_ers_result_t neuron_pci_error_detected(struct pci_dev *pdev,
+						  pci_channel_state_t state)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	drm_err(&ndev->drm, "PCI error (channel %s): stopping the device\n",
+		state == pci_channel_io_normal ? "normal" :
+		state == pci_channel_io_frozen ? "frozen" : "failed");
+	neuron_reset_stop(ndev);
+	if (state == pci_channel_io_perm_failure) {
+		pci_clear_master(pdev);
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t neuron_pci_slot_reset(struct pci_dev *pdev)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	/* A link reset cleared config space; restore_state forgets it. */
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	pci_set_master(pdev);
+
+	/* Success clears the wedged state set by error_detected. */
+	return neuron_reset(ndev) ? PCI_ERS_RESULT_DISCONNECT :
+				    PCI_ERS_RESULT_RECOVERED;
+}
+
+static void neuron_pci_resume(struct pci_dev *pdev)
+{
+	drm_info(&neuron_from_pdev(pdev)->drm, "recovered from a PCI error\n");
+}
+
+static void neuron_pci_reset_prepare(struct pci_dev *pdev)
+{
+	neuron_reset_flr_prepare(neuron_from_pdev(pdev));
+}
+
+static void neuron_pci_reset_done(struct pci_dev *pdev)
+{
+	neuron_reset_flr_done(neuron_from_pdev(pdev));
+}
+
+static const struct pci_error_handlers neuron_pci_err_handlers = {
+	.error_detected	= neuron_pci_error_detected,
+	.slot_reset	= neuron_pci_slot_reset,
+	.resume		= neuron_pci_resume,
+	.reset_prepare	= neuron_pci_reset_prepare,
+	.reset_done	= neuron_pci_reset_done,
+};
+
 static const struct pci_device_id neuron_pci_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7064) },
 	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7065) },
@@ -618,6 +687,7 @@ static struct pci_driver neuron_pci_driver = {
 	.probe		= neuron_pci_probe,
 	.remove		= neuron_pci_remove,
 	.shutdown	= neuron_pci_shutdown,
+	.err_handler	= &neuron_pci_err_handlers,
 	.dev_groups	= neuron_sysfs_groups,
 };
 

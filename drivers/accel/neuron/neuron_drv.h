@@ -64,6 +64,9 @@ struct neuron_dram;
  * @removing: neuron_pci_remove() started: a reset that is polling the
  *            firmware gives up (-ENODEV) instead of making remove() wait
  *            for its timeouts.
+ * @flr: the PCI core is resetting the function (from reset_prepare to
+ *       reset_done): neuron_hw_begin() fails with -EAGAIN, so driver
+ *       ioctls sleep. Written under @reset_lock.
  * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
@@ -103,6 +106,7 @@ struct neuron_device {
 	unsigned int reset_count;
 	bool shut_down;
 	bool removing;
+	bool flr;
 
 	struct neuron_jobs jobs;
 

@@ -289,8 +289,9 @@ int neuron_reset(struct neuron_device *ndev)
 
 /*
  * Stop the device's DMA engines and notification queues and fail the jobs
- * in flight with -EIO; the schedulers run again. Between
- * neuron_reset_begin() and neuron_reset_quiet_end().
+ * in flight with -EIO; the schedulers run again (jobs they start now fail
+ * when the device is reset). Between neuron_reset_begin() and
+ * neuron_reset_quiet_end().
  */
 static void neuron_reset_quiesce(struct neuron_device *ndev)
 {
@@ -305,6 +306,76 @@ static void neuron_reset_quiet_end(struct neuron_device *ndev, int idx)
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
+}
+
+/**
+ * neuron_reset_flr_prepare() - the PCI core is about to reset the function
+ * @ndev: the device
+ *
+ * &pci_error_handlers.reset_prepare (sysfs "reset", a bus or slot reset).
+ * Stops the device's DMA and notification queues and fails the jobs in
+ * flight with -EIO; until neuron_reset_flr_done() driver ioctls that need
+ * the hardware sleep, as during neuron_reset(). No lock is held across:
+ * the PCI core takes the hot-plug controller's reset lock in between,
+ * which pciehp holds while it removes devices (and so takes ours).
+ */
+void neuron_reset_flr_prepare(struct neuron_device *ndev)
+{
+	int idx;
+
+	neuron_reset_block(ndev);
+	if (neuron_reset_begin(ndev, false, &idx))
+		return;
+	WRITE_ONCE(ndev->flr, true);
+	neuron_reset_quiesce(ndev);
+	neuron_reset_quiet_end(ndev, idx);
+}
+
+/**
+ * neuron_reset_flr_done() - the PCI core reset the function
+ * @ndev: the device
+ *
+ * &pci_error_handlers.reset_done, config space already restored. What a
+ * function reset clears on the hardware is not documented, so the
+ * firmware resets the device as well: afterwards it is in the state every
+ * other reset leaves it in (queues, notification queues and topology slot
+ * set up again, jobs started meanwhile failed with -EIO), or wedged.
+ */
+void neuron_reset_flr_done(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (!neuron_reset_begin(ndev, false, &idx)) {
+		WRITE_ONCE(ndev->flr, false);
+		neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+	} else {
+		WRITE_ONCE(ndev->flr, false);
+	}
+	neuron_reset_unblock(ndev);
+}
+
+/**
+ * neuron_reset_stop() - stop the device after a PCI error
+ * @ndev: the device
+ *
+ * &pci_error_handlers.error_detected: the link may be down and MMIO lost.
+ * Marks the device wedged (reported as for a failed reset), stops every
+ * DMA engine and notification queue the driver started, and fails the
+ * jobs in flight with -EIO; queued jobs fail with -EIO when they would
+ * start. A successful neuron_reset() (from slot_reset) recovers it.
+ */
+void neuron_reset_stop(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (neuron_reset_begin(ndev, false, &idx))
+		return;
+	if (!ndev->wedged) {
+		WRITE_ONCE(ndev->wedged, true);
+		neuron_report_wedged(ndev, true, "PCI error");
+	}
+	neuron_reset_quiesce(ndev);
+	neuron_reset_quiet_end(ndev, idx);
 }
 
 /**

@@ -12,6 +12,9 @@ struct neuron_device;
 
 int neuron_reset_hw(struct neuron_device *ndev);
 int neuron_reset(struct neuron_device *ndev);
+void neuron_reset_flr_prepare(struct neuron_device *ndev);
+void neuron_reset_flr_done(struct neuron_device *ndev);
+void neuron_reset_stop(struct neuron_device *ndev);
 void neuron_reset_shutdown(struct neuron_device *ndev);
 int neuron_ioctl_reset(struct drm_device *dev, void *data,
 		       struct drm_file *file);

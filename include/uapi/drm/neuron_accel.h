@@ -59,8 +59,10 @@ extern "C" {
  *   did not finish; -ETIME: the caller's own timeout expired (WAIT).
  * * -ENXIO: the device firmware reported a failure or answered with a
  *   malformed response (a remote failure); the device stays usable.
- * * -EIO: the device is wedged: the last reset failed, and every call that
- *   needs the device fails so until a &DRM_IOCTL_NEURON_RESET succeeds.
+ * * -EIO: the device is wedged: the last reset failed, or a PCI error
+ *   (AER) is being recovered from, and every call that needs the device
+ *   fails so until a reset succeeds (&DRM_IOCTL_NEURON_RESET, or the
+ *   kernel's own after the PCI error).
  * * -ENODEV: the device was unplugged or the driver unbound; the file
  *   descriptor stays unusable and should be closed. Also after the device
  *   was shut down for a reboot or kexec: until the driver is bound again.
@@ -1561,8 +1563,9 @@ struct drm_neuron_query_memory_usage {
  *
  * Jobs the device holds (written into its rings, running or not) when
  * the device is reset fail with fence error -EIO: by
- * &DRM_IOCTL_NEURON_RESET, or when the system shuts down; jobs queued
- * behind them run after the reset (after shutdown they fail with -EIO
+ * &DRM_IOCTL_NEURON_RESET, by a PCI function reset (sysfs "reset"), after
+ * a PCI error, or when the system shuts down; jobs queued behind them run
+ * after the reset (after a PCI error or shutdown they fail with -EIO
  * too). A reset does not make a file guilty. When the device is unplugged
  * every job not yet finished fails with -ENODEV. See "Lifecycle" in
  * Documentation/accel/neuron/index.rst.
