@@ -244,7 +244,7 @@ static void submit_copy_then_signal(int fd, uint32_t src, uint32_t dst, uint64_t
 		{ .type = DRM_NEURON_XFER_EVENT, .nc = core, .index = ev, .value = 1 },
 	};
 	struct drm_neuron_submit sub = {
-		.engine = 0, .queue = 0, .xfer_count = 3, .xfers = (uintptr_t)x,
+		.engine = 0, .xfer_count = 3, .xfers = (uintptr_t)x,
 		.out_sync = { .handle = out },
 	};
 
@@ -345,7 +345,7 @@ static void submit_sem_set(int fd, uint32_t core, uint32_t sem, int32_t value,
 		.value = value,
 	};
 	struct drm_neuron_submit sub = {
-		.engine = 0, .queue = 0, .xfer_count = 1, .xfers = (uintptr_t)&x,
+		.engine = 0, .xfer_count = 1, .xfers = (uintptr_t)&x,
 		.out_sync = { .handle = out },
 	};
 
@@ -1005,7 +1005,7 @@ igt_main
 		};
 		struct drm_neuron_sync in = { .handle = gate };
 		struct drm_neuron_submit sub = {
-			.engine = 1, .queue = 2, .xfer_count = 1, .xfers = (uintptr_t)&x,
+			.engine = 1, .xfer_count = 1, .xfers = (uintptr_t)&x,
 			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
 			.out_sync = { .handle = out },
 		};
@@ -1179,7 +1179,7 @@ igt_main
 		so = syncobj_create(fd2);
 		neuron_core_acquire(tmp, 0x1);
 		sem_set(tmp, 0, 22, 0);
-		neuron_stall_queue(tmp, 0, 0);
+		neuron_stall_engine(tmp, 0);
 		submit_sem_set(tmp, 0, 22, 5, 0);
 		close(tmp);
 		/* Another file's job on the same queue tells when it ran. */
@@ -1193,7 +1193,7 @@ igt_main
 		/* The owner releases the core with the job stalled. */
 		so = syncobj_create(fd);
 		neuron_core_acquire(fd, 0x1);
-		neuron_stall_queue(fd, 0, 0);
+		neuron_stall_engine(fd, 0);
 		submit_sem_set(fd, 0, 22, 5, so);
 		neuron_core_release(fd, 0x1);
 		acquire_after_job(fd2, fd, so);

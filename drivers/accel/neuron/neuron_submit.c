@@ -639,20 +639,14 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	struct dma_fence *finished, *done;
 	struct neuron_sched *ns;
 	struct neuron_job *job;
-	unsigned int index;
 	u32 i, nobjs;
 	int ret;
 
 	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC || args->pad ||
 	    args->out_sync.flags)
 		return -EINVAL;
-	if (args->engine >= NEURON_DMA_ENG_COUNT ||
-	    args->queue >= NEURON_DMA_QUEUES)
+	if (args->engine >= NEURON_USER_SCHEDS || args->pad0)
 		return -EINVAL;
-	/* The DRAM clear of BO_CREATE must not wait behind user jobs. */
-	if (args->engine == NEURON_KERNEL_ENGINE &&
-	    args->queue == NEURON_KERNEL_QUEUE)
-		return -EBUSY;
 	if (!args->xfer_count && !args->desc_count)
 		return -EINVAL;
 	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
@@ -667,14 +661,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	if (READ_ONCE(ndev->wedged))
 		return -EIO;
 
-	index = args->engine * NEURON_DMA_QUEUES + args->queue;
-	ns = neuron_sched_get(ndev, args->engine, args->queue);
-	if (IS_ERR(ns))
-		return PTR_ERR(ns);
-	entity = neuron_job_file_entity(jf, ns, index);
-	if (IS_ERR(entity))
-		return PTR_ERR(entity);
-
+	ns = neuron_sched_user(ndev, args->engine);
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
@@ -694,6 +681,13 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	kvfree(ctx.bo_segs);
 	if (ret)
 		goto err_free;
+
+	/* Only for a job that passed validation: a few bytes of the file's. */
+	entity = neuron_job_file_entity(jf, ns);
+	if (IS_ERR(entity)) {
+		ret = PTR_ERR(entity);
+		goto err_free;
+	}
 
 	if (args->out_sync.handle) {
 		out_syncobj = drm_syncobj_find(file, args->out_sync.handle);

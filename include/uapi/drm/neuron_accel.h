@@ -323,7 +323,10 @@ struct drm_neuron_query_device_info {
 	/** @dma_engine_count: number of DMA engines (3 per NeuronCore). */
 	__u32 dma_engine_count;
 
-	/** @dma_queues_per_engine: DMA queue pairs per engine (16). */
+	/**
+	 * @dma_queues_per_engine: DMA queue pairs per engine (16), for
+	 * &DRM_NEURON_STATE_DMA_QUEUE; jobs name an engine only.
+	 */
 	__u32 dma_queues_per_engine;
 
 	/** @semaphores_per_nc: semaphores per NeuronCore (32). */
@@ -1672,16 +1675,14 @@ struct drm_neuron_sync {
  *
  * Errors:
  *
- * * -EINVAL: unknown @flags bits; non-zero @pad or reserved fields; engine
- *   or queue out of range; no work (@xfer_count and @desc_count both 0);
+ * * -EINVAL: unknown @flags bits; non-zero @pad0, @pad or reserved fields;
+ *   @engine out of range; no work (@xfer_count and @desc_count both 0);
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a transfer of size 0, an
  *   offset + size past the end of its BO or overflowing; an unknown
  *   transfer type; a NeuronCore, semaphore or event index out of range; a
  *   malformed user descriptor; an in-sync with no fence (at its timeline
  *   point, which may be any 64-bit value) yet: there is no
  *   wait-before-submit;
- * * -EBUSY: @engine 2, @queue 15: the kernel keeps that queue pair for
- *   its own jobs (clearing new device-DRAM BOs);
  * * -E2BIG: the job needs more than DRM_NEURON_SUBMIT_MAX_HW_DESCS
  *   hardware descriptors;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
@@ -1710,14 +1711,18 @@ struct drm_neuron_sync {
  * * -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
  */
 struct drm_neuron_submit {
-	/** @engine: DMA engine, 0..11. */
+	/**
+	 * @engine: DMA engine the job runs on, 0 ..
+	 * &drm_neuron_device_info.dma_engine_count - 1. Jobs of one engine
+	 * start, run and complete in submission order (each file's jobs, and
+	 * across files as the scheduler interleaves them); jobs of different
+	 * engines run concurrently. The kernel picks the engine's hardware
+	 * queue: userspace never names one.
+	 */
 	__u32 engine;
 
-	/**
-	 * @queue: queue pair of @engine, 0..15; engine 2, queue 15 is kept
-	 * for the kernel.
-	 */
-	__u32 queue;
+	/** @pad0: must be zero. */
+	__u32 pad0;
 
 	/** @flags: DRM_NEURON_SUBMIT_* bits. */
 	__u32 flags;
@@ -1763,7 +1768,7 @@ struct drm_neuron_submit {
 	struct drm_neuron_sync out_sync;
 
 	/**
-	 * @seqno: out: sequence number of the job on its queue, as shown in
+	 * @seqno: out: sequence number of the job on its engine, as shown in
 	 * the fence's seqno (for debugging and tracing).
 	 */
 	__u64 seqno;
