@@ -1002,33 +1002,44 @@ igt_main
 		close(f);
 	}
 
-	igt_describe("A stalled queue: the job's fence errors within the timeout, "
-		     "the file is guilty, other files keep working");
+	igt_describe("A stalled queue: the job's fence errors within the timeout "
+		     "(set while the engine was already in use), the file is "
+		     "guilty, another file's job queued behind it in the same "
+		     "ring runs again and succeeds, other engines keep working");
 	igt_subtest("stalled-queue") {
 		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 30, 77);
 		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 30, 77);
+		struct drm_neuron_xfer xi = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 29, 55);
 		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
 		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
+		uint32_t so3 = syncobj_create(good);
 		int64_t t0;
 
 		core_release(fd, 0xc);
 		core_acquire(bad, 0x4);
 		core_acquire(good, 0x8);
+		sem_set_wait(good, 11, 3, 29, 0);
 
-		/* A short timeout, which applies to jobs already running too. */
+		/* A short timeout, which applies to the engine in use too. */
 		write_param("job_timeout_ms", "500");
 		stall_engine(fd, 11);
 		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
 		t0 = now_ns();
+		/* the innocent job, in the ring behind the bad one */
+		igt_assert_eq(sem_submit(good, 11, &xi, 1, so3, 0), 0);
 		/* meanwhile another file on another engine is served */
 		igt_assert_eq(sem_submit(good, 10, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
 		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
+		/* the innocent job is back in the ring, with a fresh 500 ms */
+		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms\n", (long long)(now_ns() - t0) / 1000000);
 		/* 500 ms without progress, a 250 ms watchdog, TCG slack */
 		igt_assert_lt(now_ns() - t0, 3 * SEC_NS);
 		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
-		stall_engine(fd, -1);
+		igt_assert_eq(syncobj_wait(good, so3, 0, 5 * SEC_NS), 0);
+		igt_assert_eq(syncobj_fence_status(good, so3), 1);
+		igt_assert_eq(sem_read(fd, 3, 29), 55);
 		write_param("job_timeout_ms", "10000");
 
 		/* the guilty file is refused, others are not */

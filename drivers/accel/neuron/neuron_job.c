@@ -579,27 +579,10 @@ static void neuron_job_free(struct drm_sched_job *sched_job)
 }
 
 /*
- * After drm_sched_stop() the scheduler has forgotten the hardware fences of
- * the jobs still pending; give them back so that drm_sched_start() waits
- * for (or immediately retires) them instead of cancelling them.
- */
-static void neuron_sched_restore_parents(struct neuron_sched *ns)
-{
-	struct drm_sched_job *s_job;
-
-	list_for_each_entry(s_job, &ns->base.pending_list, list) {
-		struct neuron_job *job = to_neuron_job(s_job);
-
-		if (job->hw_fence_init && !s_job->s_fence->parent)
-			s_job->s_fence->parent = dma_fence_get(job->hw_fence);
-	}
-}
-
-/*
  * Reset the hardware queue and deal with every job that was in the ring:
  * the first one is the culprit (@error), jobs of guilty files are
- * cancelled, the others are written into the ring again.
- * Called with ns->lock held and the scheduler stopped.
+ * cancelled, the others are written into the ring again, keeping their
+ * hardware fences. Called with ns->lock held.
  */
 static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 {
@@ -611,6 +594,8 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 
 	neuron_udma_engine_normal(ndev, ns->ring.engine);
 	neuron_ring_hw_init(&ns->ring);
+	ns->last_head = 0;
+	ns->progress = now;
 
 	list_for_each_entry_safe(job, tmp, &ns->inflight, node) {
 		if (first) {
@@ -631,27 +616,39 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 	}
 }
 
+/*
+ * The scheduler's timeout is a watchdog period (NEURON_WATCHDOG_MS): this
+ * runs every period while a job runs longer than that, and resets the
+ * queue only when it made no progress for job_timeout_ms. The scheduler is
+ * never stopped: the ring and the in-flight list are the driver's, under
+ * ns->lock, and every job in the ring keeps its hardware fence (and with
+ * it the scheduler's callback) across a queue reset.
+ */
 static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_job)
 {
 	struct neuron_job *job = to_neuron_job(sched_job);
 	struct neuron_sched *ns = job->ns;
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct neuron_jobs *jobs = &ndev->jobs;
-	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false;
 	u64 seqno = 0;
-	u32 head = 0;
+	u32 head;
 	int idx;
 
-	mutex_lock(&jobs->recovery);
-	drm_sched_stop(&ns->base, sched_job);
+	/* Completed (or failed in run_job()): freed the usual way. */
+	if (dma_fence_is_signaled(&sched_job->s_fence->finished))
+		return DRM_GPU_SCHED_STAT_NO_HANG;
 
+	mutex_lock(&jobs->recovery);
+	/*
+	 * Unplugged: neuron_jobs_unplug() stops the DMA and then retires every
+	 * job in flight, this one too; the scheduler frees it afterwards.
+	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
-		/* neuron_jobs_unplug() already errored everything in flight. */
-		stat = DRM_GPU_SCHED_STAT_ENODEV;
-		goto restart;
+		mutex_unlock(&jobs->recovery);
+		return DRM_GPU_SCHED_STAT_NO_HANG;
 	}
 
 	spin_lock_irqsave(&ns->lock, flags);
@@ -659,41 +656,44 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
 	spin_unlock_irqrestore(&ns->lock, flags);
 
-	/* A big job that still moves is slow, not stuck. */
-	if (first && !neuron_ring_read_head(&ns->ring, &head) &&
+	/*
+	 * A big job that still moves is slow, not stuck. The mailbox may be
+	 * busy (-EBUSY): no evidence of progress then, which matters only
+	 * for one job that runs longer than job_timeout_ms by itself.
+	 */
+	if (first == job && !neuron_ring_read_head(&ns->ring, &head) &&
 	    head != ns->last_head) {
 		ns->last_head = head;
 		ns->progress = ktime_get();
 	}
-	if (first && ktime_ms_delta(ktime_get(), ns->progress) <
-	    READ_ONCE(job_timeout_ms))
-		first = NULL;
 
 	spin_lock_irqsave(&ns->lock, flags);
-	if (first && first == list_first_entry_or_null(&ns->inflight,
-						       struct neuron_job, node)) {
+	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
+	if (first == job && ktime_ms_delta(ktime_get(), ns->progress) >=
+	    READ_ONCE(job_timeout_ms)) {
 		hung = true;
-		/* Read before the retire: the job is not ours afterwards. */
-		seqno = first->hw_fence->seqno;
+		seqno = job->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
 	}
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
-
-	if (hung) {
-		atomic64_inc(&jobs->timeouts);
-		drm_warn(&ndev->drm,
-			 "DMA engine %u queue %u: job %llu timed out, queue reset\n",
-			 ns->ring.engine, ns->ring.queue, seqno);
-		ns->last_head = 0;
-		neuron_poll_kick(jobs, ns);
-	}
-
-restart:
-	neuron_sched_restore_parents(ns);
-	drm_sched_start(&ns->base, 0);
 	mutex_unlock(&jobs->recovery);
-	return stat;
+
+	if (!hung)
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+
+	atomic64_inc(&jobs->timeouts);
+	drm_warn(&ndev->drm,
+		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
+		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
+	neuron_poll_kick(jobs, ns);
+	/*
+	 * The scheduler took the job off its pending list before calling us
+	 * and keeps it off after a reset, so it is ours to free; its hardware
+	 * fence signalled above, and with it the scheduler's callback ran.
+	 */
+	neuron_job_free(sched_job);
+	return DRM_GPU_SCHED_STAT_RESET;
 }
 
 static const struct drm_sched_backend_ops neuron_sched_ops = {
@@ -1020,7 +1020,10 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
  * neuron_jobs_reset_prepare() - a device reset is about to start
  * @ndev: the device, with the reset lock held for writing
  *
- * Stops every scheduler; neuron_jobs_reset_done() restarts them.
+ * Stops every scheduler's submission (no run_job() writes a ring during
+ * the reset) and keeps timeout handlers out; neuron_jobs_reset_done()
+ * restarts them. The schedulers keep their pending jobs and the callbacks
+ * on their hardware fences.
  */
 void neuron_jobs_reset_prepare(struct neuron_device *ndev)
 {
@@ -1029,7 +1032,7 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev)
 
 	mutex_lock(&jobs->recovery);
 	for (i = 0; i < jobs->sched_count; i++)
-		drm_sched_stop(&jobs->sched[i].base, NULL);
+		drm_sched_wqueue_stop(&jobs->sched[i].base);
 }
 
 /**
@@ -1054,12 +1057,8 @@ void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 	if (!result && neuron_jobs_hw_init(ndev))
 		drm_err(&ndev->drm, "DMA engines did not come back after the reset\n");
 
-	for (i = 0; i < jobs->sched_count; i++) {
-		struct neuron_sched *ns = &jobs->sched[i];
-
-		neuron_sched_restore_parents(ns);
-		drm_sched_start(&ns->base, 0);
-	}
+	for (i = 0; i < jobs->sched_count; i++)
+		drm_sched_wqueue_start(&jobs->sched[i].base);
 	mutex_unlock(&jobs->recovery);
 }
 

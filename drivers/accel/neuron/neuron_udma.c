@@ -435,12 +435,18 @@ bool neuron_ring_marker_done(struct neuron_ring *ring, u32 slot, u32 seqno)
  *
  * Used by the timeout handler to tell a slow job from a stuck one.
  *
- * Return: 0 or an FWIO error.
+ * Return: 0, -EBUSY when the mailbox is in use, or another FWIO error.
  */
 int neuron_ring_read_head(struct neuron_ring *ring, u32 *head)
 {
 	u32 off = neuron_udma_base(ring->engine) + NEURON_UDMA_M2S_Q(ring->queue) +
 		  NEURON_UDMA_Q_HEAD;
 
-	return neuron_fwio_read32(ring->ndev, NEURON_APB_ADDR(off), head);
+	/*
+	 * The timeout handler must not wait behind a user's FWIO request
+	 * (up to fwio_attempts answers, seconds): -EBUSY then. One attempt.
+	 */
+	return neuron_fwio_read32_flags(ring->ndev, NEURON_APB_ADDR(off), head,
+					NEURON_FWIO_TRYLOCK | NEURON_FWIO_NO_RETRY |
+					NEURON_FWIO_QUIET);
 }
