@@ -52,6 +52,16 @@ probe HAVE_DRM_GPU_SCHED_STAT_NO_HANG '
 int p(void);
 int p(void) { return DRM_GPU_SCHED_STAT_NO_HANG; }'
 
+probe HAVE_DRM_SCHED_CANCEL_JOB '
+#include <drm/gpu_scheduler.h>
+static void c(struct drm_sched_job *j) { }
+const struct drm_sched_backend_ops p = { .cancel_job = c };'
+
+probe HAVE_DMA_FENCE_INLINE_LOCK '
+#include <linux/dma-fence.h>
+int p(void);
+int p(void) { return DMA_FENCE_FLAG_INLINE_LOCK_BIT; }'
+
 probe HAVE_COPY_STRUCT_TO_USER '
 #include <linux/uaccess.h>
 int p(void __user *u, size_t us, const void *k, size_t ks);

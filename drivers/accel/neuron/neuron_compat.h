@@ -128,4 +128,32 @@ neuron_compat_sched_no_hang(struct drm_sched_job *job)
 #define DRM_GPU_SCHED_STAT_NO_HANG	neuron_compat_sched_no_hang(sched_job)
 #endif
 
+/*
+ * A NULL lock makes dma_fence_init() use the fence's inline lock in newer
+ * kernels (7.3 has it); 6.12 needs a lock that lives as long as the fence. The driver's
+ * hardware fences then share one lock of the module (held briefly, a few
+ * signals per job).
+ */
+#ifndef HAVE_DMA_FENCE_INLINE_LOCK
+static inline spinlock_t *neuron_compat_fence_lock(void)
+{
+	static DEFINE_SPINLOCK(lock);
+
+	return &lock;
+}
+
+#define dma_fence_init(fence, ops, lock, context, seqno)		\
+	dma_fence_init(fence, ops, (lock) ?: neuron_compat_fence_lock(),	\
+		       context, seqno)
+#endif
+
+/*
+ * drm_sched_backend_ops.cancel_job (newer kernels) does not exist:
+ * drm_sched_fini() of 6.12 cancels nothing. The driver leaves the
+ * callback out.
+ */
+#ifndef HAVE_DRM_SCHED_CANCEL_JOB
+#define NEURON_COMPAT_NO_CANCEL_JOB
+#endif
+
 #endif /* __NEURON_COMPAT_H__ */

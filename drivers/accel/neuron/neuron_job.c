@@ -344,7 +344,7 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 	} else {
 		atomic64_inc(&job->jf->completed);
 	}
-	dma_fence_signal_locked(fence);
+	dma_fence_signal(fence);
 	dma_fence_put(fence);
 }
 
@@ -483,7 +483,8 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 		neuron_bo_sync_for_device(job->bos[i].obj);
 
 	spin_lock_irqsave(&ns->lock, flags);
-	dma_fence_init(fence, &neuron_hw_fence_ops, &ns->lock,
+	/* Its own inline lock: the fence may outlive the device. */
+	dma_fence_init(fence, &neuron_hw_fence_ops, NULL,
 		       ns->fence_context, ++ns->seqno);
 	job->hw_fence_init = true;
 	/* One reference for the in-flight list, dropped when signalled. */
@@ -696,10 +697,33 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	return DRM_GPU_SCHED_STAT_RESET;
 }
 
+#ifndef NEURON_COMPAT_NO_CANCEL_JOB
+/*
+ * drm_sched_fini() cancels the jobs still pending: those in a ring are
+ * retired with -ECANCELED. It runs when the device is released, after
+ * neuron_jobs_unplug() has stopped the DMA and retired every job in
+ * flight, or on a failed probe, before any job: normally there is none.
+ */
+static void neuron_job_cancel(struct drm_sched_job *sched_job)
+{
+	struct neuron_job *job = to_neuron_job(sched_job);
+	struct neuron_sched *ns = job->ns;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ns->lock, flags);
+	if (!list_empty(&job->node))
+		neuron_job_retire_locked(ns, job, -ECANCELED, ktime_get());
+	spin_unlock_irqrestore(&ns->lock, flags);
+}
+#endif
+
 static const struct drm_sched_backend_ops neuron_sched_ops = {
 	.run_job = neuron_job_run,
 	.timedout_job = neuron_job_timedout,
 	.free_job = neuron_job_free,
+#ifndef NEURON_COMPAT_NO_CANCEL_JOB
+	.cancel_job = neuron_job_cancel,
+#endif
 };
 
 /* ------------------------------------------------------------------------ */

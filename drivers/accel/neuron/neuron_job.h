@@ -44,8 +44,9 @@ struct neuron_device;
  * @index: position in &neuron_jobs.sched, also the index of the files'
  *         entities.
  * @ring: the driver-owned descriptor rings.
- * @lock: protects @ring, @inflight, @last_done and @progress; also the
- *        lock of the hardware fences of this queue.
+ * @lock: protects @ring, @inflight, @last_done and @progress. The
+ *        hardware fences have their own (inline) locks: a fence may outlive
+ *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
  * @inflight: jobs written into the ring, oldest first.
  * @poll_node: entry in the device's list of queues with jobs in flight.
