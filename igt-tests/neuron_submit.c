@@ -1054,6 +1054,60 @@ igt_main
 		core_acquire(fd, 0xc);
 	}
 
+	igt_describe("The timeout handler does not wait for the firmware mailbox: "
+		     "with another process's FWIO request hanging for seconds, a "
+		     "stalled job still times out within the timeout");
+	igt_subtest("timeout-fwio-busy") {
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 28, 9);
+		int bad = igt_neuron_open(0), qdev = igt_neuron_qdev_index(fd);
+		uint32_t so = syncobj_create(bad);
+		int64_t t0, dt;
+		pid_t pid;
+
+		igt_require(qdev >= 0);
+		igt_require_f(igt_qmp_available(), "no QMP port\n");
+		core_release(fd, 0x4);
+		core_acquire(bad, 0x4);
+		sem_set_wait(bad, 8, 2, 28, 0);
+		write_param("job_timeout_ms", "500");
+
+		/* The firmware stops answering: a request holds the mailbox. */
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-fwio\",\"value\":\"drop\"}}", qdev), 0);
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			struct drm_neuron_device_state st = {
+				.type = DRM_NEURON_STATE_FW_STATUS,
+			};
+
+			/* fwio_attempts x fwio_timeout_ms: 15 s by default */
+			igt_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &st);
+			_exit(0);
+		}
+		usleep(200000);
+
+		stall_engine(fd, 8);
+		igt_assert_eq(sem_submit(bad, 8, &x, 1, so, 0), 0);
+		t0 = now_ns();
+		igt_assert_eq(syncobj_wait(bad, so, 0, 30 * SEC_NS), 0);
+		dt = now_ns() - t0;
+		igt_info("timed out after %lld ms with the mailbox busy\n",
+			 (long long)dt / 1000000);
+		stall_engine(fd, -1);
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-fwio\",\"value\":\"none\"}}", qdev), 0);
+		igt_assert_eq(waitpid(pid, NULL, 0), pid);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		/* 500 ms, a 250 ms watchdog, TCG slack; not the 15 s request */
+		igt_assert_lt(dt, 3 * SEC_NS);
+		close(bad);
+		core_acquire(fd, 0x4);
+	}
+
 	igt_describe("A process killed with 1000 jobs queued on a stalled queue "
 		     "leaves the device idle and usable");
 	igt_subtest("kill-queued") {

@@ -68,6 +68,7 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 	u64 src = neuron_host_devaddr(jobs->zero_dma);
 	struct neuron_job *job;
 	u32 i, count = DIV_ROUND_UP_ULL(size, NEURON_DESC_MAX_LEN);
+	bool cookie;
 	int ret;
 
 	job = neuron_job_alloc(ns, jf);
@@ -97,10 +98,12 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 		goto err_release;
 
 	mutex_lock(&ns->submit_lock);
+	cookie = dma_fence_begin_signalling();
 	drm_sched_job_arm(&job->base);
 	*done = dma_fence_get(&job->base.s_fence->finished);
 	atomic64_inc(&jf->submitted);
 	drm_sched_entity_push_job(&job->base);
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&ns->submit_lock);
 	return 0;
 

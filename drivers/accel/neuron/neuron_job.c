@@ -375,7 +375,9 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	ktime_t t0 = ktime_get();
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	unsigned long flags;
+	bool cookie;
 
+	cookie = dma_fence_begin_signalling();
 	spin_lock(&jobs->poll_lock);
 	list_for_each_entry_safe(ns, tmp, &jobs->busy, poll_node) {
 		spin_lock_irqsave(&ns->lock, flags);
@@ -400,6 +402,7 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 		ret = HRTIMER_RESTART;
 	}
 	spin_unlock(&jobs->poll_lock);
+	dma_fence_end_signalling(cookie);
 
 	atomic64_inc(&jobs->polls);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)), &jobs->poll_ns);
@@ -454,6 +457,7 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct dma_fence *fence = job->hw_fence;
 	unsigned long flags;
+	bool paused;
 	int idx;
 	u32 i;
 
@@ -489,12 +493,18 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	job->hw_fence_init = true;
 	/* One reference for the in-flight list, dropped when signalled. */
 	dma_fence_get(fence);
-	neuron_job_emit_locked(ns, job);
+	/* During a device reset the job waits for the ring on @held. */
+	paused = ns->paused;
+	if (paused)
+		list_add_tail(&job->node, &ns->held);
+	else
+		neuron_job_emit_locked(ns, job);
 	spin_unlock_irqrestore(&ns->lock, flags);
 
 	drm_dev_exit(idx);
 
-	neuron_poll_kick(&ndev->jobs, ns);
+	if (!paused)
+		neuron_poll_kick(&ndev->jobs, ns);
 	/*
 	 * The job keeps the initial reference until it is freed; the
 	 * scheduler gets its own.
@@ -633,7 +643,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_jobs *jobs = &ndev->jobs;
 	struct neuron_job *first;
 	unsigned long flags;
-	bool hung = false;
+	bool hung = false, cookie;
 	u64 seqno = 0;
 	u32 head;
 	int idx;
@@ -642,6 +652,12 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	if (dma_fence_is_signaled(&sched_job->s_fence->finished))
 		return DRM_GPU_SCHED_STAT_NO_HANG;
 
+	/*
+	 * Every fence in the ring waits for this: nothing in here may wait
+	 * for a fence or allocate memory, nor take a lock that anybody holds
+	 * while doing so (lockdep checks it).
+	 */
+	cookie = dma_fence_begin_signalling();
 	mutex_lock(&jobs->recovery);
 	/*
 	 * Unplugged: neuron_jobs_unplug() stops the DMA and then retires every
@@ -649,6 +665,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		mutex_unlock(&jobs->recovery);
+		dma_fence_end_signalling(cookie);
 		return DRM_GPU_SCHED_STAT_NO_HANG;
 	}
 
@@ -679,6 +696,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
 	mutex_unlock(&jobs->recovery);
+	dma_fence_end_signalling(cookie);
 
 	if (!hung)
 		return DRM_GPU_SCHED_STAT_NO_HANG;
@@ -692,6 +710,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	 * The scheduler took the job off its pending list before calling us
 	 * and keeps it off after a reset, so it is ours to free; its hardware
 	 * fence signalled above, and with it the scheduler's callback ran.
+	 * Outside the signalling section: the last reference on a BO may go.
 	 */
 	neuron_job_free(sched_job);
 	return DRM_GPU_SCHED_STAT_RESET;
@@ -709,11 +728,14 @@ static void neuron_job_cancel(struct drm_sched_job *sched_job)
 	struct neuron_job *job = to_neuron_job(sched_job);
 	struct neuron_sched *ns = job->ns;
 	unsigned long flags;
+	bool cookie;
 
+	cookie = dma_fence_begin_signalling();
 	spin_lock_irqsave(&ns->lock, flags);
 	if (!list_empty(&job->node))
 		neuron_job_retire_locked(ns, job, -ECANCELED, ktime_get());
 	spin_unlock_irqrestore(&ns->lock, flags);
+	dma_fence_end_signalling(cookie);
 }
 #endif
 
@@ -780,6 +802,7 @@ static int neuron_sched_init(struct neuron_device *ndev, unsigned int index)
 	spin_lock_init(&ns->lock);
 	mutex_init(&ns->submit_lock);
 	INIT_LIST_HEAD(&ns->inflight);
+	INIT_LIST_HEAD(&ns->held);
 	INIT_LIST_HEAD(&ns->poll_node);
 	ns->fence_context = dma_fence_context_alloc(1);
 	if (kernel)
@@ -957,14 +980,20 @@ struct neuron_sched *neuron_sched_kernel(struct neuron_device *ndev)
 	return &ndev->jobs.sched[NEURON_KERNEL_SCHED];
 }
 
-/* Error every job in flight on every queue; called with the poller off. */
-static void neuron_jobs_error_all(struct neuron_device *ndev, int error)
+/*
+ * Error every job in a ring (and with @held, every job held back by a
+ * reset too) on every queue, the device's DMA stopped or reset.
+ */
+static void neuron_jobs_error_all(struct neuron_device *ndev, int error,
+				  bool held)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	ktime_t now = ktime_get();
 	unsigned long flags;
 	unsigned int i;
+	bool cookie;
 
+	cookie = dma_fence_begin_signalling();
 	for (i = 0; i < jobs->sched_count; i++) {
 		struct neuron_sched *ns = &jobs->sched[i];
 		struct neuron_job *job, *tmp;
@@ -973,8 +1002,12 @@ static void neuron_jobs_error_all(struct neuron_device *ndev, int error)
 		neuron_sched_poll_locked(ns);
 		list_for_each_entry_safe(job, tmp, &ns->inflight, node)
 			neuron_job_retire_locked(ns, job, error, now);
+		if (held)
+			list_for_each_entry_safe(job, tmp, &ns->held, node)
+				neuron_job_retire_locked(ns, job, error, now);
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
+	dma_fence_end_signalling(cookie);
 }
 
 /*
@@ -1035,7 +1068,7 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
 	neuron_jobs_quiesce(ndev);
 	/* Nothing the device still does reaches host memory from here on. */
 	pci_clear_master(ndev->pdev);
-	neuron_jobs_error_all(ndev, -ENODEV);
+	neuron_jobs_error_all(ndev, -ENODEV, true);
 	neuron_jobs_free_dma(ndev);
 	mutex_unlock(&jobs->recovery);
 }
@@ -1044,19 +1077,26 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
  * neuron_jobs_reset_prepare() - a device reset is about to start
  * @ndev: the device, with the reset lock held for writing
  *
- * Stops every scheduler's submission (no run_job() writes a ring during
- * the reset) and keeps timeout handlers out; neuron_jobs_reset_done()
- * restarts them. The schedulers keep their pending jobs and the callbacks
- * on their hardware fences.
+ * Keeps timeout handlers out and holds back the jobs the schedulers run
+ * from now on: run_job() parks them on &neuron_sched.held instead of the
+ * ring until neuron_jobs_reset_done(). The schedulers are not stopped:
+ * that would wait for their free_job() work, which may take locks held
+ * around allocations, with the lock the timeout handlers take.
  */
 void neuron_jobs_reset_prepare(struct neuron_device *ndev)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned long flags;
 	unsigned int i;
 
 	mutex_lock(&jobs->recovery);
-	for (i = 0; i < jobs->sched_count; i++)
-		drm_sched_wqueue_stop(&jobs->sched[i].base);
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
+
+		spin_lock_irqsave(&ns->lock, flags);
+		ns->paused = true;
+		spin_unlock_irqrestore(&ns->lock, flags);
+	}
 }
 
 /**
@@ -1065,24 +1105,40 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev)
  * @result: 0 when the device is usable again
  *
  * A reset loses everything the engines held: jobs in flight fail with
- * -EIO; engines and queues are set up again and the schedulers restarted.
- * After a failed reset the engines and queues are stopped before the jobs
- * are released (they come back with the next successful reset).
+ * -EIO; engines and queues are set up again, and the jobs held back during
+ * the reset go into the rings. After a failed reset the engines and queues
+ * are stopped before the jobs are released (they come back with the next
+ * successful reset), and the held jobs fail with -EIO too.
  */
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned long flags;
 	unsigned int i;
 
 	/* A failed reset may leave the engines running: stop them first. */
 	if (result)
 		neuron_jobs_quiesce(ndev);
-	neuron_jobs_error_all(ndev, -EIO);
+	neuron_jobs_error_all(ndev, -EIO, result != 0);
 	if (!result && neuron_jobs_hw_init(ndev))
 		drm_err(&ndev->drm, "DMA engines did not come back after the reset\n");
 
-	for (i = 0; i < jobs->sched_count; i++)
-		drm_sched_wqueue_start(&jobs->sched[i].base);
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
+		struct neuron_job *job, *tmp;
+		bool kick;
+
+		spin_lock_irqsave(&ns->lock, flags);
+		ns->paused = false;
+		kick = !list_empty(&ns->held);
+		list_for_each_entry_safe(job, tmp, &ns->held, node) {
+			list_del_init(&job->node);
+			neuron_job_emit_locked(ns, job);
+		}
+		spin_unlock_irqrestore(&ns->lock, flags);
+		if (kick)
+			neuron_poll_kick(jobs, ns);
+	}
 	mutex_unlock(&jobs->recovery);
 }
 

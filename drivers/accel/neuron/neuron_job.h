@@ -44,11 +44,15 @@ struct neuron_device;
  * @index: position in &neuron_jobs.sched, also the index of the files'
  *         entities.
  * @ring: the driver-owned descriptor rings.
- * @lock: protects @ring, @inflight, @last_done and @progress. The
+ * @lock: protects @ring, @inflight, @held, @paused, @last_done and
+ *        @progress. The
  *        hardware fences have their own (inline) locks: a fence may outlive
  *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
  * @inflight: jobs written into the ring, oldest first.
+ * @held: jobs run by the scheduler during a device reset, to be written
+ *        into the ring once it is over.
+ * @paused: a device reset is in progress: run_job() holds jobs back.
  * @poll_node: entry in the device's list of queues with jobs in flight.
  * @fence_context: dma-fence context of the hardware fences.
  * @seqno: last hardware fence seqno used.
@@ -65,6 +69,8 @@ struct neuron_sched {
 	spinlock_t lock; /* ring, in-flight list, fences */
 	struct mutex submit_lock; /* arm to push */
 	struct list_head inflight;
+	struct list_head held;
+	bool paused;
 	struct list_head poll_node;
 	u64 fence_context;
 	u32 seqno;
