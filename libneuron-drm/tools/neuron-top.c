@@ -119,9 +119,9 @@ static void usage(FILE *f)
 		"by busy, memory, pid; any other key refreshes.\n"
 		"\n"
 		"BUSY%% is the busy time of the file's DMA jobs over the time between\n"
-		"readings, counted as top counts CPU time: 100%% is one DMA queue busy\n"
-		"all the time; jobs on several queues at once count more (at most\n"
-		"100%% times the queues, drm-engine-capacity-dma).  Memory\n"
+		"readings, counted as top counts CPU time: 100%% is one DMA engine busy\n"
+		"all the time; jobs on several engines at once count more (at most\n"
+		"100%% times the engines, drm-engine-capacity-dma).  Memory\n"
 		"figures are exact, as the kernel prints them (KiB, MiB: powers of\n"
 		"1024).  Without root, only your own processes are visible.\n"
 		"\n"
@@ -700,7 +700,7 @@ static void render_prometheus(FILE *f, const struct view *v)
 			c->fi.engine_ns % UINT64_C(1000000000));
 	}
 	prom_family(f, "neuron_client_engine_capacity", "gauge",
-		    "DMA queues the busy time is summed over (drm-engine-capacity-dma).");
+		    "DMA engines the busy time is summed over (drm-engine-capacity-dma).");
 	for (i = 0; i < v->cur.n; i++) {
 		const struct client *c = &v->cur.v[i];
 
@@ -711,7 +711,7 @@ static void render_prometheus(FILE *f, const struct view *v)
 		fprintf(f, ",engine=\"dma\"} %" PRIu32 "\n", c->fi.capacity);
 	}
 	prom_family(f, "neuron_client_engine_busy_ratio", "gauge",
-		    "Busy time over the sampling interval: DMA queues busy on average (BUSY% / 100).");
+		    "Busy time over the sampling interval: DMA engines busy on average (BUSY% / 100).");
 	for (i = 0; i < v->cur.n; i++) {
 		const struct client *c = &v->cur.v[i];
 
