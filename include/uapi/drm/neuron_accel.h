@@ -1523,8 +1523,9 @@ struct drm_neuron_query_memory_usage {
 /**
  * DOC: neuron DMA jobs
  *
- * &DRM_IOCTL_NEURON_SUBMIT queues one job on one hardware DMA queue pair
- * (engine 0..11, queue 0..15). A job is a list of transfers, each one of:
+ * &DRM_IOCTL_NEURON_SUBMIT queues one job on one DMA engine (0..11); the
+ * kernel picks the engine's hardware queue. A job is a list of transfers,
+ * each one of:
  *
  * * a copy of @size bytes from (source BO, offset) to (destination BO,
  *   offset): host BOs, device DRAM BOs of this device, and device DRAM BOs
@@ -1538,8 +1539,8 @@ struct drm_neuron_query_memory_usage {
  *
  * The kernel splits copies into descriptors of at most 64 KiB, copies all
  * descriptors into a ring that only the kernel can write, and appends a
- * completion marker. Transfers of a job run in order; jobs on one queue
- * run in submission order; queues run concurrently.
+ * completion marker. Transfers of a job run in order; jobs on one engine
+ * run in submission order; engines run concurrently.
  *
  * Synchronisation: in-fences are syncobjs (binary, or a timeline point);
  * the job also waits for the fences of every BO it uses (implicit sync:
@@ -1548,12 +1549,13 @@ struct drm_neuron_query_memory_usage {
  * fence in the BOs' reservation objects. The out-fence is attached to a
  * syncobj (binary: replaces its fence; timeline: a new point).
  *
- * A job that does not finish within the driver's timeout has its fence
- * signalled with -ETIMEDOUT; its queue is reset, other files' jobs queued
- * behind it are re-queued, and the submitting file is marked guilty: its
- * later submits fail with -ECANCELED and its jobs not yet started are
- * cancelled (fence error -ECANCELED). Closing the file clears the state
- * (a new file starts innocent). See Documentation/accel/neuron/jobs.rst.
+ * A job whose engine makes no progress for the driver's job timeout has
+ * its fence signalled with -ETIMEDOUT; the engine's queue is reset, other
+ * files' jobs queued behind it are re-queued, and the submitting file is
+ * marked guilty: its later submits fail with -ECANCELED and its jobs not
+ * yet started are cancelled (fence error -ECANCELED). Closing the file
+ * clears the state (a new file starts innocent). See
+ * Documentation/accel/neuron/jobs.rst.
  */
 
 /** DRM_NEURON_SUBMIT_MAX_XFERS - largest @xfer_count of a submit. */
