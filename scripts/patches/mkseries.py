@@ -328,6 +328,9 @@ def cut_lines(path, lines, cuts, present):
                 continue
         if make and line.rstrip().endswith('\\') and (nxt is None or not nxt.strip()):
             line = line.rstrip()[:-1].rstrip()
+        if not make and line.strip().startswith('}'):
+            while res and not res[-1].strip():
+                res.pop()
         res.append(line)
     while res and not res[-1].strip():
         res.pop()
