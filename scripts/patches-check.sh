@@ -88,6 +88,8 @@ say "${#patches[@]} patches and a cover letter in ${OUT#"$ROOT"/}/"
 # The configuration and the prepared tree, once per key: the pristine tree
 # (the driver's Kconfig does not exist yet; the first patch adds it).
 # ---------------------------------------------------------------------------
+# A run killed in the middle may have left a "git am" behind.
+kgit am --abort >/dev/null 2>&1 || true
 kgit checkout -q -f --detach base
 kgit clean -q -f -d -x
 kmake() { env -u MAKEFLAGS -u MAKELEVEL "$MAKE" -C "$src" O="$obj" "$@"; }
