@@ -69,6 +69,9 @@ if [[ ! -e $kb/.src-complete ]]; then
 	kbuild_copy_tree "$KB_PRISTINE" "$src"
 	# Debian's .gitignore ignores the whole top level: -f.
 	kgit init -q -b base
+	# No "gc --auto" after git am: it would repack the whole tree in
+	# the background, holding the cache lock.
+	kgit config gc.auto 0
 	kgit add -f -A .
 	GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
 		kgit commit -q -m "linux-source-$SERIES $KB_SRCVER"
@@ -113,6 +116,7 @@ fi
 # The previous run's driver objects must not hide this run's warnings.
 rm -rf "$obj/drivers/accel/neuron"
 cp "$obj/.config.base" "$obj/.config"
+kgit config gc.auto 0
 
 # ---------------------------------------------------------------------------
 # Apply, build and check every patch.
