@@ -100,7 +100,7 @@ def parse_manifest(path):
             if not patches:
                 fail(f'{where}: "files" before any "patch"')
             patches[-1].files += [full_path(p) for p in rest.split()]
-        elif word in ('cut', 'cutall', 'cutline', 'drop'):
+        elif word in ('cut', 'cutall', 'cutline', 'drop', 'dropline'):
             file, _, rx = rest.partition(' ')
             rx = rx.strip()
             rx2 = None
@@ -109,8 +109,8 @@ def parse_manifest(path):
             if not rx:
                 fail(f'{where}: {word} needs FILE REGEX')
             cut = (word, full_path(file), rx, rx2, where)
-            if word == 'drop':
-                hdr['drop'].append(cut)
+            if word in ('drop', 'dropline'):
+                hdr['drop'].append(('cutline' if word == 'dropline' else word,) + cut[1:])
             elif not patches:
                 fail(f'{where}: "{word}" before any "patch"')
             else:
