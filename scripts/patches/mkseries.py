@@ -29,7 +29,12 @@ A unit is found from its first line:
 "A >> B" is the first line B matches after the line A matches; "cutall"
 cuts the unit of every line that matches; "cutline" just the line (an
 operand of a multi-line expression: when the last one goes, its ";"
-moves up).  "drop", at the top of the manifest: never in the series.
+moves up).  "drop" ("dropline": the line), at the top of the manifest:
+never in the series.
+"core PATCH", at the top too: a ready-made patch to the kernel outside
+the driver (scripts/patches/PATCH, a "git format-patch" file by the
+manifest's author), committed as it is before the driver's patches, in
+the order of the manifest.
 Automatic cuts: '#include "X.h"', a Makefile's "X.o" line and a toctree
 entry go with our X.h, X.c, X.rst.  Afterwards, blank lines are not
 doubled, and a braced block left with one single-line statement loses
@@ -79,7 +84,7 @@ def full_path(p):
 
 
 def parse_manifest(path):
-    hdr = {'exclude': [], 'drop': [], 'author': None, 'ignore': []}
+    hdr = {'exclude': [], 'drop': [], 'author': None, 'ignore': [], 'core': []}
     patches = []
     with open(path) as f:
         lines = f.read().split('\n')
@@ -92,6 +97,10 @@ def parse_manifest(path):
         where = f'{path}:{n}'
         if word == 'patch':
             patches.append(Patch(rest, n))
+        elif word == 'core':
+            if patches:
+                fail(f'{where}: "core" patches come before every "patch"')
+            hdr['core'].append(os.path.join(PDIR, rest))
         elif word == 'author':
             hdr['author'] = rest
         elif word == 'exclude':
@@ -404,6 +413,33 @@ def read_message(name):
     return subject, body
 
 
+def core_commit(git, env, parent, path, author):
+    """Commit the ready-made patch @path on @parent (index: env's)."""
+    try:
+        with open(path) as f:
+            mbox = f.read()
+    except OSError:
+        fail(f'no core patch {path}')
+    # As "git am" reads it: the subject without "[PATCH n/m]".
+    msgf = os.path.join(os.path.dirname(env['GIT_INDEX_FILE']), '.msg')
+    info = run(['git', 'mailinfo', msgf, os.devnull], cwd=git, data=mbox)
+    with open(msgf) as f:
+        body = f.read().strip('\n')
+    os.unlink(msgf)
+    head = dict(line.split(': ', 1) for line in info.strip().split('\n') if ': ' in line)
+    who = f"{head.get('Author')} <{head.get('Email')}>"
+    if who != author:
+        fail(f'{path}: from {who}, not from the series\' author {author}')
+    if f'\nSigned-off-by: {author}' not in '\n' + body:
+        fail(f'{path}: no "Signed-off-by: {author}"')
+    run(['git', 'apply', '--cached', '--whitespace=error-all', '-'], cwd=git,
+        env=env, data=mbox)
+    tree = run(['git', 'write-tree'], cwd=git, env=env).strip()
+    msg = f"{head['Subject']}\n\n{body}\n"
+    return run(['git', 'commit-tree', tree, '-p', parent], cwd=git, env=env,
+               data=msg).strip()
+
+
 all_ours = set()
 
 
@@ -468,6 +504,8 @@ def main():
     run(['git', 'read-tree', base], cwd=git, env=env)
 
     parent = base
+    for path in hdr['core']:
+        parent = core_commit(git, env, parent, path, hdr['author'])
     present = set()
     for k, p in enumerate(patches):
         present.update(p.files)
@@ -510,7 +548,8 @@ def main():
     text = text.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***', body)
     with open(cpath, 'w') as f:
         f.write(text)
-    print(f'mkseries: {len(patches)} patches on {base[:12]} in {args.out}', file=sys.stderr)
+    print(f'mkseries: {len(hdr["core"])} core and {len(patches)} driver patches '
+          f'on {base[:12]} in {args.out}', file=sys.stderr)
     print(parent)
 
 
