@@ -4,14 +4,15 @@
  *
  * DMA jobs on the DRM GPU scheduler.
  *
- * One scheduler per hardware queue pair in use (created on first submit),
- * one entity per file per queue, credits = ring slots. The submit ioctl
- * (neuron_submit.c) validates every transfer and turns it into descriptor
- * pairs in kernel memory; run_job() copies them into the driver-owned ring
- * with a completion marker and rings the doorbells. v1 has no interrupts: an
- * adaptive hrtimer polls the markers of the queues that have jobs in
- * flight and signals the hardware fences in order, and stops when nothing
- * is in flight. See Documentation/accel/neuron/jobs.rst.
+ * One scheduler per DMA engine and one for the kernel's own jobs, all
+ * created at probe; one entity per file per engine it uses, credits = ring
+ * slots. The submit ioctl (neuron_submit.c) validates every transfer and
+ * turns it into descriptor pairs in kernel memory; run_job() copies them
+ * into the driver-owned ring with a completion marker and rings the
+ * doorbells. v1 has no interrupts: an adaptive hrtimer polls the markers
+ * of the queues that have jobs in flight and signals the hardware fences
+ * in order, and stops when nothing is in flight. See
+ * Documentation/accel/neuron/jobs.rst.
  */
 
 #include <linux/dma-fence.h>

@@ -202,7 +202,7 @@ struct neuron_job_bo {
  * @start: when the job was written into the ring.
  * @nc_writes: mask of the NeuronCores whose semaphores or events it writes.
  * @revoked: one of @nc_writes changed hands between the ownership check and
- *           neuron_cores_job_fence(); the job does not run (-EACCES).
+ *           neuron_cores_job_begin(); the job does not run (-EACCES).
  */
 struct neuron_job {
 	struct drm_sched_job base;
