@@ -147,7 +147,7 @@ for n in "${!patches[@]}"; do
 		ok=1
 		kmake -j"$JOBS" W=1 "${targets[@]}" >"$slog" 2>&1 || ok=0
 		cat "$slog" >>"$LOG"
-		files_rx=$(sed 's/[.]/[.]/g' <<<"$changed" | paste -sd'|')
+		files_rx=$(paste -sd'|' <<<"${changed//./[.]}")
 		warn=$(grep -E "($files_rx):[0-9]+(:[0-9]+)?: (warning|error)" "$slog" || true)
 		if [[ $ok -eq 1 && -z $warn ]]; then
 			pass=$((pass + 1))
