@@ -37,6 +37,7 @@
 
 #include "fdinfo.h"
 #include "progress.h"
+#include "core-owners.h"
 #include "tool-output.h"
 #include "tool-version.h"
 
@@ -442,28 +443,7 @@ static void link_text(const struct view *v, const struct device *d, int l,
 
 static void owners_text(const struct device *d, char *buf, size_t len)
 {
-	size_t used = 0;
-	uint32_t k;
-
-	snprintf(buf, len, "?");
-	if (!d->have_cores)
-		return;
-	buf[0] = '\0';
-	for (k = 0; k < d->cores.core_count && used < len; k++) {
-		const struct drm_neuron_core_owner *o = &d->cores.cores[k];
-		int w;
-
-		if (!(o->flags & DRM_NEURON_CORE_OWNER_OWNED))
-			w = snprintf(buf + used, len - used, "%s-", k ? "," : "");
-		else if (o->pid > 0)
-			w = snprintf(buf + used, len - used, "%s%d", k ? "," : "",
-				     (int)o->pid);
-		else
-			w = snprintf(buf + used, len - used, "%s?", k ? "," : "");
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
+	format_core_owners(d->have_cores ? &d->cores : NULL, buf, len);
 }
 
 /* The whole view as text: the terminal view and --once print this. */
