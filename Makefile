@@ -63,13 +63,13 @@ DEMO_DATA ?= /usr/share/libonnx-testdata
 STAGE := build/stage
 
 .PHONY: all deps headers module probes tests lib qemu check demo \
-	checkpatch sparse dkms-check mainline debug-kernel clean help bench
+	checkpatch sparse dkms-check mainline debug-kernel patches clean help bench
 
 all: module tests lib
 
 help:
 	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check mainline debug-kernel clean"
+	@echo "Other targets: deps module tests lib qemu bench checkpatch sparse dkms-check mainline debug-kernel patches clean"
 
 deps:
 	@scripts/deps.sh --stage "make deps" $(DEPS_PKGS) linux-headers-$(KVER)
@@ -216,6 +216,13 @@ mainline:
 
 debug-kernel:
 	@MAKE="$(MAKE)" scripts/mainline-build.sh
+
+# The upstream submission: a git format-patch series against 7.3, generated
+# from the tree by scripts/patches/mkseries.py (manifest scripts/patches/series)
+# into build/patches/.  "make check" (stage patches) also applies it with
+# git am and builds every step.
+patches:
+	@MAKE="$(MAKE)" scripts/patches-check.sh --generate-only >/dev/null
 
 clean:
 	@if [ -n "$(HAVE_DRIVER)" ] && [ -e "$$(cat build/kdir 2>/dev/null | cut -d' ' -f1)/Makefile" ]; then \

@@ -325,7 +325,7 @@ igt_main
 		igt_assert_gt(n, 0);
 		buf[n] = '\0';
 		igt_assert(strstr(buf, "polls:"));
-		igt_assert(strstr(buf, "engines_up:"));
+		igt_assert(strstr(buf, "schedulers:"));
 
 		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/cores", slot);
 		dfd = open(path, O_RDONLY);

@@ -358,7 +358,7 @@ static int op_submit(int fd, bool *hit)
 		  .size = size - 2 },
 	};
 	struct drm_neuron_submit s = {
-		.engine = 0, .queue = 1, .xfers = (uintptr_t)x, .xfer_count = 2,
+		.engine = 0, .xfers = (uintptr_t)x, .xfer_count = 2,
 		.out_sync = { .handle = so },
 	};
 	int ret;

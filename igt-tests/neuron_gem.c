@@ -876,7 +876,7 @@ igt_main
 			};
 			uint32_t h, *p, n;
 			struct drm_neuron_submit sub = {
-				.engine = 2, .queue = 6, .descs = (uintptr_t)&d, .desc_count = 1,
+				.engine = 2, .descs = (uintptr_t)&d, .desc_count = 1,
 				.bo_handle_count = 1,
 			};
 			struct drm_neuron_sem_op op = { .core = 0, .index = 9,

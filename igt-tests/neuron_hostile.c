@@ -153,7 +153,7 @@ static bool template_arg(unsigned long cmd, uint8_t *arg, uint8_t *scratch)
 		}
 		sy[0] = (struct drm_neuron_sync){ .handle = rnd() % 9 };
 		sb->engine = rnd() % 12;
-		sb->queue = rnd() % 15;
+		sb->pad0 = rnd() % 16 == 0;
 		sb->xfers = (uintptr_t)x;
 		sb->xfer_count = n;
 		if (rnd() % 4 == 0) {

@@ -382,7 +382,7 @@ igt_main
 		uint32_t h;
 		int ret;
 
-		/* The kernel queue exists once a DRAM BO was created. */
+		/* The kernel queue clears before it is stalled. */
 		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
 		neuron_bo_close(fd, h);
 		used0 = dram_used(fd);

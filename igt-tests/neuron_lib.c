@@ -82,7 +82,7 @@ static int lib_copy(int fd, uint32_t engine, struct drm_neuron_xfer *x,
 	int status = 0;
 
 	lib_ok(neuron_drm_syncobj_create(fd, 0, &out.handle), "syncobj_create");
-	lib_ok(neuron_drm_submit_xfers(fd, engine, 0, 0, x, n, NULL, 0, &out,
+	lib_ok(neuron_drm_submit_xfers(fd, engine, 0, x, n, NULL, 0, &out,
 				       &seqno), "submit_xfers");
 	igt_assert_gt(seqno, 0);
 	lib_ok(neuron_drm_syncobj_wait(fd, &out.handle, 1,
@@ -247,13 +247,13 @@ igt_main
 		struct drm_neuron_xfer x;
 
 		neuron_drm_xfer_copy(&x, h, 0, h + 1000, 0, 16);
-		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, 0, &x, 1, NULL, 0,
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, &x, 1, NULL, 0,
 						      NULL, NULL), -ENOENT);
 		neuron_drm_xfer_copy(&x, h, 0, h, 2048, 16);
-		igt_assert_eq(neuron_drm_submit_xfers(fd, 99, 0, 0, &x, 1, NULL, 0,
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 99, 0, &x, 1, NULL, 0,
 						      NULL, NULL), -EINVAL);
 		neuron_drm_xfer_copy(&x, h, 0, h, 4090, 16);
-		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, 0, &x, 1, NULL, 0,
+		igt_assert_eq(neuron_drm_submit_xfers(fd, 0, 0, &x, 1, NULL, 0,
 						      NULL, NULL), -EINVAL);
 
 		/* the raw form: library checks first, then the kernel's */
@@ -266,9 +266,9 @@ igt_main
 			neuron_drm_xfer_copy(&x, h, 0, h, 2048, 16);
 			sub.xfers = (uintptr_t)&x;
 			sub.xfer_count = 1;
-			sub.queue = 99;
+			sub.pad0 = 1;
 			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
-			sub.queue = 1;
+			sub.pad0 = 0;
 			sub.flags = 0x80000000u;
 			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
 			sub.flags = 0;

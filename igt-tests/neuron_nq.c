@@ -231,7 +231,7 @@ static int syncobj_wait(int fd, uint32_t handle, int64_t timeout_ns)
 }
 
 /*
- * One job on engine 0, queue 0: copy @size bytes from @src to @dst, then
+ * One job on engine 0: copy @size bytes from @src to @dst, then
  * increment semaphore @sem of @core, then set event @ev of @core.
  */
 static void submit_copy_then_signal(int fd, uint32_t src, uint32_t dst, uint64_t size,
@@ -244,7 +244,7 @@ static void submit_copy_then_signal(int fd, uint32_t src, uint32_t dst, uint64_t
 		{ .type = DRM_NEURON_XFER_EVENT, .nc = core, .index = ev, .value = 1 },
 	};
 	struct drm_neuron_submit sub = {
-		.engine = 0, .queue = 0, .xfer_count = 3, .xfers = (uintptr_t)x,
+		.engine = 0, .xfer_count = 3, .xfers = (uintptr_t)x,
 		.out_sync = { .handle = out },
 	};
 
@@ -339,7 +339,7 @@ static int syncobj_final_status(int fd, uint32_t handle, int64_t timeout_ns)
 
 /* ---- cores changing hands with jobs of the old owner queued ---- */
 
-/* One job on engine 0, queue 0: set semaphore @sem of @core to @value. */
+/* One job on engine 0: set semaphore @sem of @core to @value. */
 static void submit_sem_set(int fd, uint32_t core, uint32_t sem, int32_t value,
 			   uint32_t out)
 {
@@ -348,7 +348,7 @@ static void submit_sem_set(int fd, uint32_t core, uint32_t sem, int32_t value,
 		.value = value,
 	};
 	struct drm_neuron_submit sub = {
-		.engine = 0, .queue = 0, .xfer_count = 1, .xfers = (uintptr_t)&x,
+		.engine = 0, .xfer_count = 1, .xfers = (uintptr_t)&x,
 		.out_sync = { .handle = out },
 	};
 
@@ -1011,7 +1011,7 @@ igt_main
 		so = syncobj_create(fd2);
 		neuron_core_acquire(tmp, 0x1);
 		sem_set(tmp, 0, 22, 0);
-		neuron_stall_queue(tmp, 0, 0);
+		neuron_stall_engine(tmp, 0);
 		submit_sem_set(tmp, 0, 22, 5, 0);
 		close(tmp);
 		/* Another file's job on the same queue tells when it ran. */
@@ -1025,7 +1025,7 @@ igt_main
 		/* The owner releases the core with the job stalled. */
 		so = syncobj_create(fd);
 		neuron_core_acquire(fd, 0x1);
-		neuron_stall_queue(fd, 0, 0);
+		neuron_stall_engine(fd, 0);
 		submit_sem_set(fd, 0, 22, 5, so);
 		neuron_core_release(fd, 0x1);
 		acquire_after_job(fd2, fd, so);

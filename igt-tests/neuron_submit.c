@@ -163,12 +163,12 @@ static struct drm_neuron_xfer sem_xfer(uint32_t type, uint32_t nc,
 	return x;
 }
 
-static int sem_submit(int fd, uint32_t engine, uint32_t queue,
+static int sem_submit(int fd, uint32_t engine,
 		      struct drm_neuron_xfer *x, uint32_t count,
 		      uint32_t out, uint64_t point)
 {
 	struct drm_neuron_submit s = {
-		.engine = engine, .queue = queue,
+		.engine = engine,
 		.xfers = (uintptr_t)x, .xfer_count = count,
 		.out_sync = { .handle = out, .point = point },
 	};
@@ -196,13 +196,13 @@ static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
 	return s.values[0];
 }
 
-static void sem_set_wait(int fd, uint32_t engine, uint32_t queue, uint32_t nc,
+static void sem_set_wait(int fd, uint32_t engine, uint32_t nc,
 			 uint32_t idx, uint32_t value)
 {
 	struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, nc, idx, value);
 	uint32_t so = syncobj_create(fd);
 
-	igt_assert_eq(sem_submit(fd, engine, queue, &x, 1, so, 0), 0);
+	igt_assert_eq(sem_submit(fd, engine, &x, 1, so, 0), 0);
 	igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
 	syncobj_destroy(fd, so);
 }
@@ -246,18 +246,39 @@ static void write_param(const char *name, const char *value)
 	close(pfd);
 }
 
-static void stall_queue(int fd, int engine, int queue)
+static void stall_engine(int fd, int engine)
 {
-	int qdev = igt_neuron_qdev_index(fd);
-
-	igt_require(qdev >= 0);
-	igt_require_f(igt_qmp_available(), "no QMP port\n");
-	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-			      "\"/machine/peripheral/neuron%d\",\"property\":"
-			      "\"fault-stall-queue\",\"value\":%d}}",
-			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+	neuron_stall_engine(fd, engine);
 }
 
+
+/* debugfs "jobs" of @fd's device; skips without debugfs. */
+static void jobs_debugfs(int fd, char *buf, size_t len)
+{
+	igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, len),
+		      "no debugfs jobs file\n");
+}
+
+/* The value of "@key: N" in debugfs "jobs", -1 when it is not there. */
+static long long jobs_value(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
+}
+
+/* Scheduler lines of debugfs "jobs", whatever their format. */
+static int jobs_sched_lines(const char *buf)
+{
+	const char *p = buf;
+	int n = 0;
+
+	while ((p = strstr(p, " seqno ")) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
 
 /* ---- buffer objects ---- */
 
@@ -306,27 +327,28 @@ static struct drm_neuron_xfer copy_xfer(uint32_t src, uint64_t soff,
 }
 
 /*
- * A gate for later jobs: a copy within @bo (8 KiB) on a queue stalled in the
- * device model, whose fence goes to @syncobj. stall_queue(fd, -1, 0) opens
- * it; it must open before job_timeout_ms.
+ * A gate for later jobs: a copy within @bo (8 KiB) on @engine, whose queue
+ * is stalled in the device model; its fence goes to @syncobj.
+ * stall_engine(fd, -1) opens it; it must open before job_timeout_ms. The
+ * file's jobs on @engine queue up behind it: use other engines meanwhile.
  */
-static void gate_job(int fd, int engine, int queue, uint32_t bo, uint32_t syncobj)
+static void gate_job(int fd, int engine, uint32_t bo, uint32_t syncobj)
 {
 	struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
 	struct drm_neuron_submit sub = {
-		.engine = engine, .queue = queue, .xfers = (uintptr_t)&x,
+		.engine = engine, .xfers = (uintptr_t)&x,
 		.xfer_count = 1, .out_sync = { .handle = syncobj },
 	};
 
-	stall_queue(fd, engine, queue);
+	stall_engine(fd, engine);
 	igt_assert_eq(submit(fd, &sub), 0);
 }
 
-static int copy_sync(int fd, uint32_t engine, uint32_t queue,
+static int copy_sync(int fd, uint32_t engine,
 		     struct drm_neuron_xfer *x, uint32_t n)
 {
 	uint32_t so = syncobj_create(fd);
-	int ret = sem_submit(fd, engine, queue, x, n, so, 0);
+	int ret = sem_submit(fd, engine, x, n, so, 0);
 
 	if (!ret)
 		ret = syncobj_wait(fd, so, 0, 120 * SEC_NS);
@@ -371,7 +393,7 @@ static void *hammer_thread(void *arg)
 	uint32_t bo = bo_create(h->fd, DRM_NEURON_BO_DRAM, 65536);
 	uint32_t so = syncobj_create(h->fd);
 	struct drm_neuron_submit s = {
-		.engine = 2, .queue = 5, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		.engine = 2, .xfers = (uintptr_t)&x, .xfer_count = 1,
 		.descs = (uintptr_t)d, .desc_count = NDESC,
 		.bo_handles = (uintptr_t)&bo, .bo_handle_count = 1,
 		.out_sync = { .handle = so },
@@ -426,7 +448,7 @@ static void *hammer_thread(void *arg)
 
 struct race_thread {
 	int fd;
-	uint32_t bo, engine, queue;
+	uint32_t bo, engine;
 	int64_t until;
 	long jobs;
 	int error;
@@ -447,7 +469,7 @@ static void slab_poison_note(void)
 static void *race_submitter(void *arg)
 {
 	struct race_thread *t = arg;
-	struct drm_neuron_xfer x = copy_xfer(t->bo, 0, t->bo, 64 + 8 * t->queue, 4);
+	struct drm_neuron_xfer x = copy_xfer(t->bo, 0, t->bo, 64 + 8 * t->engine, 4);
 	struct drm_syncobj_create c = { 0 };
 	struct drm_syncobj_destroy d = { 0 };
 	int i;
@@ -458,7 +480,7 @@ static void *race_submitter(void *arg)
 	}
 	while (!t->error && now_ns() < t->until) {
 		for (i = 0; i < RACE_BATCH && !t->error; i++)
-			t->error = -sem_submit(t->fd, t->engine, t->queue, &x, 1,
+			t->error = -sem_submit(t->fd, t->engine, &x, 1,
 					       c.handle, 0);
 		if (!t->error)
 			t->error = -syncobj_wait(t->fd, c.handle, 0, 60 * SEC_NS);
@@ -496,10 +518,10 @@ static int race_process(int pfd, int p, int64_t until)
 	if (igt_ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
 		return errno;
 	for (i = 0; i < RACE_THREADS; i++) {
-		/* Different engines and queues: one scheduler each. */
+		/* Different engines: one scheduler each. */
 		t[i] = (struct race_thread){
 			.fd = fd, .bo = c.handle, .until = until,
-			.engine = 3 * p + i, .queue = 1 + i,
+			.engine = 3 * p + i,
 		};
 		if (pthread_create(&tid[i], NULL, race_submitter, &t[i]))
 			return EAGAIN;
@@ -537,7 +559,7 @@ static int race_closer(int fd, int p, int64_t until)
 			error = errno;
 		x = copy_xfer(c.handle, 0, c.handle, 128, 4);
 		for (i = 0; i < RACE_BATCH && !error; i++)
-			error = -sem_submit(cfd, 9 + p, 8 + i % 4, &x, 1, 0, 0);
+			error = -sem_submit(cfd, 9 + p, &x, 1, 0, 0);
 		close(cfd);
 		files++;
 	}
@@ -557,7 +579,7 @@ static void fill(uint8_t *p, uint64_t n, uint32_t seed)
 }
 
 /* host -> DRAM -> host of @size bytes at odd offsets, compared bit for bit */
-static void roundtrip(int fd, uint64_t size, uint32_t engine, uint32_t queue)
+static void roundtrip(int fd, uint64_t size, uint32_t engine)
 {
 	uint64_t bsize = size + 8192;
 	uint32_t src = bo_create(fd, DRM_NEURON_BO_HOST, bsize);
@@ -578,7 +600,7 @@ static void roundtrip(int fd, uint64_t size, uint32_t engine, uint32_t queue)
 
 		x[0] = copy_xfer(src, 3 + off, dram, 4097 + off, n);
 		x[1] = copy_xfer(dram, 4097 + off, dst, 1 + off, n);
-		igt_assert_eq(copy_sync(fd, engine, queue, x, 2), 0);
+		igt_assert_eq(copy_sync(fd, engine, x, 2), 0);
 	}
 	igt_assert(memcmp(ps + 3, pd + 1, size) == 0);
 	igt_assert_eq(pd[0], 0xa5);
@@ -650,9 +672,9 @@ igt_main
 
 	igt_describe("A semaphore write job runs and signals its binary syncobj");
 	igt_subtest("sem-set") {
-		sem_set_wait(fd, 0, 0, 0, 3, 0x12345678);
+		sem_set_wait(fd, 0, 0, 3, 0x12345678);
 		igt_assert_eq(sem_read(fd, 0, 3), 0x12345678);
-		sem_set_wait(fd, 0, 0, 0, 3, 0);
+		sem_set_wait(fd, 0, 0, 3, 0);
 		igt_assert_eq(sem_read(fd, 0, 3), 0);
 	}
 
@@ -666,12 +688,12 @@ igt_main
 		};
 		uint32_t so = syncobj_create(fd);
 
-		igt_assert_eq(sem_submit(fd, 3, 2, x, 4, so, 0), 0);
+		igt_assert_eq(sem_submit(fd, 3, x, 4, so, 0), 0);
 		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
 		igt_assert_eq(sem_read(fd, 1, 5), 15);
 		igt_assert_eq(event_read(fd, 1, 200), 1);
 		x[0] = sem_xfer(DRM_NEURON_XFER_EVENT, 1, 200, 0);
-		igt_assert_eq(sem_submit(fd, 3, 2, x, 1, so, 0), 0);
+		igt_assert_eq(sem_submit(fd, 3, x, 1, so, 0), 0);
 		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
 		igt_assert_eq(event_read(fd, 1, 200), 0);
 		syncobj_destroy(fd, so);
@@ -684,9 +706,9 @@ igt_main
 		uint64_t point;
 		int i;
 
-		sem_set_wait(fd, 6, 4, 2, 1, 0);
+		sem_set_wait(fd, 6, 2, 1, 0);
 		for (i = 1; i <= 1000; i++)
-			igt_assert_eq(sem_submit(fd, 6, 4, &x, 1, tl, i), 0);
+			igt_assert_eq(sem_submit(fd, 6, &x, 1, tl, i), 0);
 		igt_assert_eq(syncobj_wait(fd, tl, 1000, 20 * SEC_NS), 0);
 		/* A timeline's payload is the last signalled point. */
 		{
@@ -711,22 +733,22 @@ igt_main
 			{ .handle = bin }, { .handle = tl, .point = 5 },
 		};
 		struct drm_neuron_submit s = {
-			.engine = 1, .queue = 0, .xfers = (uintptr_t)&b,
+			.engine = 0, .xfers = (uintptr_t)&b,
 			.xfer_count = 1, .in_syncs = (uintptr_t)in,
 			.in_sync_count = 2, .out_sync = { .handle = bin },
 		};
 
-		stall_queue(fd, 1, 1);
-		/* a on a stalled queue: b (other queue) must wait for it */
-		igt_assert_eq(sem_submit(fd, 1, 1, &a, 1, bin, 0), 0);
-		igt_assert_eq(sem_submit(fd, 1, 1, &a, 1, tl, 5), 0);
+		stall_engine(fd, 1);
+		/* a on a stalled engine: b (other engine) must wait for it */
+		igt_assert_eq(sem_submit(fd, 1, &a, 1, bin, 0), 0);
+		igt_assert_eq(sem_submit(fd, 1, &a, 1, tl, 5), 0);
 		igt_assert_eq(submit(fd, &s), 0);
 		usleep(200000);
 		igt_assert_eq(sem_read(fd, 0, 9), 0);
-		stall_queue(fd, -1, 0);
+		stall_engine(fd, -1);
 		igt_assert_eq(syncobj_wait(fd, bin, 0, 10 * SEC_NS), 0);
 		igt_assert_eq(sem_read(fd, 0, 9), 2);
-		sem_set_wait(fd, 1, 0, 0, 9, 0);
+		sem_set_wait(fd, 1, 0, 9, 0);
 		syncobj_destroy(fd, bin);
 		syncobj_destroy(fd, tl);
 	}
@@ -739,19 +761,19 @@ igt_main
 		uint32_t bin = syncobj_create(fd), tl = syncobj_create(fd);
 		struct drm_neuron_sync in = { .handle = tl, .point = big };
 		struct drm_neuron_submit s = {
-			.engine = 1, .queue = 3, .xfers = (uintptr_t)&b,
+			.engine = 0, .xfers = (uintptr_t)&b,
 			.xfer_count = 1, .in_syncs = (uintptr_t)&in,
 			.in_sync_count = 1, .out_sync = { .handle = bin },
 		};
 
 		/* no fence at that point yet: no wait-before-submit */
 		igt_assert_eq(submit(fd, &s), -EINVAL);
-		stall_queue(fd, 1, 2);
-		igt_assert_eq(sem_submit(fd, 1, 2, &a, 1, tl, big), 0);
+		stall_engine(fd, 1);
+		igt_assert_eq(sem_submit(fd, 1, &a, 1, tl, big), 0);
 		igt_assert_eq(submit(fd, &s), 0);
 		usleep(200000);
 		igt_assert_eq(sem_read(fd, 0, 10), 0);
-		stall_queue(fd, -1, 0);
+		stall_engine(fd, -1);
 		igt_assert_eq(syncobj_wait(fd, tl, big, 10 * SEC_NS), 0);
 		igt_assert_eq(syncobj_wait(fd, bin, 0, 10 * SEC_NS), 0);
 		igt_assert_eq(sem_read(fd, 0, 10), 2);
@@ -779,8 +801,7 @@ igt_main
 
 				core_acquire(cfd, 1u << p);
 				for (i = 1; i <= 300 && !ret; i++)
-					ret = sem_submit(cfd, 3 * p + i % 3,
-							 (p + i) % 8, &x, 1, tl, i);
+					ret = sem_submit(cfd, 3 * p + i % 3, &x, 1, tl, i);
 				if (!ret)
 					ret = syncobj_wait(cfd, tl, 300, 30 * SEC_NS);
 				_exit(ret ? 1 : 0);
@@ -809,26 +830,26 @@ igt_main
 		struct drm_neuron_xfer x[2];
 		unsigned int t;
 
-		sem_set_wait(fd, 0, 3, 0, 6, 0);
+		sem_set_wait(fd, 0, 0, 6, 0);
 		core_release(fd, 0x2);
 		/* core 1 owned by no one */
 		for (t = 0; t < 4; t++) {
 			x[0] = sem_xfer(types[t], 1, 6, 1);
-			igt_assert_eq(sem_submit(fd, 0, 3, x, 1, 0, 0), -EACCES);
-			igt_assert_eq(sem_submit(other, 0, 3, x, 1, 0, 0), -EACCES);
+			igt_assert_eq(sem_submit(fd, 0, x, 1, 0, 0), -EACCES);
+			igt_assert_eq(sem_submit(other, 0, x, 1, 0, 0), -EACCES);
 		}
 		/* core 1 owned by another file */
 		core_acquire(other, 0x2);
 		for (t = 0; t < 4; t++) {
 			x[0] = sem_xfer(types[t], 1, 6, 1);
-			igt_assert_eq(sem_submit(fd, 0, 3, x, 1, 0, 0), -EACCES);
+			igt_assert_eq(sem_submit(fd, 0, x, 1, 0, 0), -EACCES);
 		}
 		/* an owned core's step does not carry an unowned one */
 		x[0] = sem_xfer(DRM_NEURON_XFER_SEM_SET, 0, 6, 55);
 		x[1] = sem_xfer(DRM_NEURON_XFER_SEM_SET, 1, 6, 66);
-		igt_assert_eq(sem_submit(fd, 0, 3, x, 2, 0, 0), -EACCES);
+		igt_assert_eq(sem_submit(fd, 0, x, 2, 0, 0), -EACCES);
 		/* the owner's steps run */
-		igt_assert_eq(sem_submit(other, 0, 3, &x[1], 1, so, 0), 0);
+		igt_assert_eq(sem_submit(other, 0, &x[1], 1, so, 0), 0);
 		igt_assert_eq(syncobj_wait(other, so, 0, 10 * SEC_NS), 0);
 		igt_assert_eq(syncobj_fence_status(other, so), 1);
 		igt_assert_eq(sem_read(fd, 1, 6), 66);
@@ -836,7 +857,7 @@ igt_main
 		syncobj_destroy(other, so);
 		close(other);
 		core_acquire(fd, 0x2);
-		sem_set_wait(fd, 0, 3, 1, 6, 7);
+		sem_set_wait(fd, 0, 1, 6, 7);
 		igt_assert_eq(sem_read(fd, 1, 6), 7);
 	}
 
@@ -894,14 +915,9 @@ igt_main
 		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s = good; s.engine = 12;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
-		s = good; s.queue = 16;
+		s = good; s.pad0 = 1;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
-		/* 2.15 is the kernel's DRAM-clear queue */
-		s = good; s.engine = 2; s.queue = 15;
-		igt_assert_eq(submit(fd, &s), -EBUSY);
-		s = good; s.engine = 2; s.queue = 14;
-		igt_assert_eq(submit(fd, &s), 0);
-		s = good; s.engine = 3; s.queue = 15;
+		s = good; s.engine = 11;
 		igt_assert_eq(submit(fd, &s), 0);
 		s = good; s.xfer_count = 0;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
@@ -961,43 +977,153 @@ igt_main
 		igt_assert_eq(submit(fd, &good), 0);
 	}
 
-	igt_describe("A stalled queue: the job's fence errors within the timeout, "
-		     "the file is guilty, other files keep working");
+	igt_describe("Every scheduler and ring exists from probe, one per DMA engine "
+		     "plus the kernel's, before this file submitted anything");
+	igt_subtest("sched-topology") {
+		struct drm_neuron_query_device_info info;
+		char buf[4096], key[64];
+		int f = igt_neuron_open(0);
+		uint32_t e;
+
+		neuron_query(f, DRM_NEURON_QUERY_DEVICE_INFO, &info, sizeof(info), 0);
+		jobs_debugfs(f, buf, sizeof(buf));
+		igt_info("%s", buf);
+		igt_assert_eq(jobs_value(buf, "schedulers:"), info.dma_engine_count + 1);
+		igt_assert_eq(jobs_sched_lines(buf), (int)info.dma_engine_count + 1);
+		/* 13 rings of 416 KiB, never more */
+		igt_assert_eq(jobs_value(buf, "ring_bytes:"),
+			      (info.dma_engine_count + 1) * 416LL * 1024);
+		for (e = 0; e < info.dma_engine_count; e++) {
+			snprintf(key, sizeof(key), "neuron-dma%u: engine %u ", e, e);
+			igt_assert_f(strstr(buf, key), "no scheduler for engine %u\n", e);
+		}
+		igt_assert(strstr(buf, "neuron-kernel:"));
+		close(f);
+	}
+
+	igt_describe("A SUBMIT that fails validation, on any engine, creates no "
+		     "scheduler and no ring memory");
+	igt_subtest("invalid-creates-nothing") {
+		struct drm_neuron_xfer x = copy_xfer(0xdead, 0, 0xbeef, 0, 4);
+		char before[4096], after[4096];
+		int f = igt_neuron_open(0);
+		uint32_t e;
+
+		jobs_debugfs(f, before, sizeof(before));
+		for (e = 0; e < 12; e++)
+			igt_assert_eq(sem_submit(f, e, &x, 1, 0, 0), -ENOENT);
+		jobs_debugfs(f, after, sizeof(after));
+		igt_assert_eq(jobs_sched_lines(after), jobs_sched_lines(before));
+		igt_assert_eq(jobs_value(after, "ring_bytes:"),
+			      jobs_value(before, "ring_bytes:"));
+		igt_assert_lte(0, jobs_value(after, "ring_bytes:"));
+		close(f);
+	}
+
+	igt_describe("A stalled queue: the job's fence errors within the timeout "
+		     "(set while the engine was already in use), the file is "
+		     "guilty, another file's job queued behind it in the same "
+		     "ring runs again and succeeds, other engines keep working");
 	igt_subtest("stalled-queue") {
 		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 30, 77);
 		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 30, 77);
+		struct drm_neuron_xfer xi = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 29, 55);
 		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
 		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
+		uint32_t so3 = syncobj_create(good);
 		int64_t t0;
 
 		core_release(fd, 0xc);
 		core_acquire(bad, 0x4);
 		core_acquire(good, 0x8);
+		sem_set_wait(good, 11, 3, 29, 0);
 
-		/* Short timeout for queues first used from now on (11.14, 11.15). */
+		/* A short timeout, which applies to the engine in use too. */
 		write_param("job_timeout_ms", "500");
-		stall_queue(fd, 11, 15);
-		igt_assert_eq(sem_submit(bad, 11, 15, &xb, 1, so, 0), 0);
+		stall_engine(fd, 11);
+		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
 		t0 = now_ns();
-		/* meanwhile another file on another queue is served */
-		igt_assert_eq(sem_submit(good, 11, 14, &x, 1, so2, 0), 0);
+		/* the innocent job, in the ring behind the bad one */
+		igt_assert_eq(sem_submit(good, 11, &xi, 1, so3, 0), 0);
+		/* meanwhile another file on another engine is served */
+		igt_assert_eq(sem_submit(good, 10, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
 		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
+		/* the innocent job is back in the ring, with a fresh 500 ms */
+		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms\n", (long long)(now_ns() - t0) / 1000000);
+		/* 500 ms without progress, a 250 ms watchdog, TCG slack */
+		igt_assert_lt(now_ns() - t0, 3 * SEC_NS);
 		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
-		stall_queue(fd, -1, 0);
+		igt_assert_eq(syncobj_wait(good, so3, 0, 5 * SEC_NS), 0);
+		igt_assert_eq(syncobj_fence_status(good, so3), 1);
+		igt_assert_eq(sem_read(fd, 3, 29), 55);
 		write_param("job_timeout_ms", "10000");
 
 		/* the guilty file is refused, others are not */
-		igt_assert_eq(sem_submit(bad, 11, 12, &xb, 1, so, 0), -ECANCELED);
+		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), -ECANCELED);
 		x.value = 78;
-		igt_assert_eq(sem_submit(good, 11, 15, &x, 1, so2, 0), 0);
+		igt_assert_eq(sem_submit(good, 11, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
 		igt_assert_eq(syncobj_fence_status(good, so2), 1);
 		igt_assert_eq(sem_read(fd, 3, 30), 78);
 		close(bad);
 		close(good);
 		core_acquire(fd, 0xc);
+	}
+
+	igt_describe("The timeout handler does not wait for the firmware mailbox: "
+		     "with another process's FWIO request hanging for seconds, a "
+		     "stalled job still times out within the timeout");
+	igt_subtest("timeout-fwio-busy") {
+		struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 28, 9);
+		int bad = igt_neuron_open(0), qdev = igt_neuron_qdev_index(fd);
+		uint32_t so = syncobj_create(bad);
+		int64_t t0, dt;
+		pid_t pid;
+
+		igt_require(qdev >= 0);
+		igt_require_f(igt_qmp_available(), "no QMP port\n");
+		core_release(fd, 0x4);
+		core_acquire(bad, 0x4);
+		sem_set_wait(bad, 8, 2, 28, 0);
+		write_param("job_timeout_ms", "500");
+
+		/* The firmware stops answering: a request holds the mailbox. */
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-fwio\",\"value\":\"drop\"}}", qdev), 0);
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			struct drm_neuron_device_state st = {
+				.type = DRM_NEURON_STATE_FW_STATUS,
+			};
+
+			/* fwio_attempts x fwio_timeout_ms: 15 s by default */
+			igt_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &st);
+			_exit(0);
+		}
+		usleep(200000);
+
+		stall_engine(fd, 8);
+		igt_assert_eq(sem_submit(bad, 8, &x, 1, so, 0), 0);
+		t0 = now_ns();
+		igt_assert_eq(syncobj_wait(bad, so, 0, 30 * SEC_NS), 0);
+		dt = now_ns() - t0;
+		igt_info("timed out after %lld ms with the mailbox busy\n",
+			 (long long)dt / 1000000);
+		stall_engine(fd, -1);
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-fwio\",\"value\":\"none\"}}", qdev), 0);
+		igt_assert_eq(waitpid(pid, NULL, 0), pid);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		/* 500 ms, a 250 ms watchdog, TCG slack; not the 15 s request */
+		igt_assert_lt(dt, 3 * SEC_NS);
+		close(bad);
+		core_acquire(fd, 0x4);
 	}
 
 	igt_describe("A process killed with 1000 jobs queued on a stalled queue "
@@ -1008,7 +1134,7 @@ igt_main
 		char c;
 
 		igt_assert_eq(pipe(pipefd), 0);
-		stall_queue(fd, 9, 7);
+		stall_engine(fd, 9);
 		core_release(fd, 0x8);
 		pid = fork();
 		if (pid == 0) {
@@ -1019,7 +1145,7 @@ igt_main
 
 			core_acquire(cfd, 0x8);
 			for (i = 0; i < 1000; i++)
-				if (sem_submit(cfd, 9, 7, &x, 1, 0, 0))
+				if (sem_submit(cfd, 9, &x, 1, 0, 0))
 					_exit(1);
 			igt_assert_eq(write(pipefd[1], "x", 1), 1);
 			pause();
@@ -1028,9 +1154,9 @@ igt_main
 		igt_assert_eq(read(pipefd[0], &c, 1), 1);
 		kill(pid, SIGKILL);
 		igt_assert_eq(waitpid(pid, &st, 0), pid);
-		stall_queue(fd, -1, 0);
+		stall_engine(fd, -1);
 		core_acquire(fd, 0x8);
-		sem_set_wait(fd, 9, 7, 3, 31, 5);
+		sem_set_wait(fd, 9, 3, 31, 5);
 		igt_assert_eq(sem_read(fd, 3, 31), 5);
 		close(pipefd[0]);
 		close(pipefd[1]);
@@ -1055,14 +1181,14 @@ igt_main
 			};
 
 			/* Stalled, so that all 16 complete in one poll. */
-			stall_queue(fd, 4, 2);
+			stall_engine(fd, 4);
 			for (i = 0; i < RACE_BATCH - 1; i++)
-				igt_assert_eq(sem_submit(fd, 4, 2, &x, 1, 0, 0), 0);
+				igt_assert_eq(sem_submit(fd, 4, &x, 1, 0, 0), 0);
 			/* Waiting for a fence: each becomes one callback. */
 			for (i = 0; i < RACE_CALLBACKS; i++)
 				do_ioctl(fd, DRM_IOCTL_SYNCOBJ_EVENTFD, &ev);
-			igt_assert_eq(sem_submit(fd, 4, 2, &x, 1, so, 0), 0);
-			stall_queue(fd, -1, 0);
+			igt_assert_eq(sem_submit(fd, 4, &x, 1, so, 0), 0);
+			stall_engine(fd, -1);
 			igt_assert_eq(syncobj_wait(fd, so, 0, 60 * SEC_NS), 0);
 			syncobj_destroy(fd, so);
 			/* The wait ends at the signal, before the callbacks. */
@@ -1097,7 +1223,7 @@ igt_main
 		}
 		for (p = 0; p < RACE_PROCS + RACE_CLOSERS; p++)
 			neuron_wait_exit_ok(pid[p]);
-		sem_set_wait(fd, 0, 0, 0, 3, 7);
+		sem_set_wait(fd, 0, 0, 3, 7);
 		igt_assert_eq(sem_read(fd, 0, 3), 7);
 	}
 
@@ -1111,7 +1237,7 @@ igt_main
 
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			igt_info("size %llu\n", (unsigned long long)sizes[i]);
-			roundtrip(fd, sizes[i], 2 + 3 * (i % 4), i % 16);
+			roundtrip(fd, sizes[i], 2 + 3 * (i % 4));
 		}
 	}
 
@@ -1140,7 +1266,7 @@ igt_main
 			memset(pd, 0x5a + round, size);
 			x[0] = copy_xfer(src, off, dram, 7, n);
 			x[1] = copy_xfer(dram, 7, dst, off + 1, n);
-			igt_assert_eq(copy_sync(fd, 2 + round, round, x, 2), 0);
+			igt_assert_eq(copy_sync(fd, 2 + round, x, 2), 0);
 			igt_assert(memcmp(ps + off, pd + off + 1, n) == 0);
 			igt_assert_eq(pd[off], 0x5a + round);
 			for (uint64_t i = off + 1 + n; i < size; i++)
@@ -1178,14 +1304,14 @@ igt_main
 
 		fill(pa, sz, 7);
 		memset(pb, 0, sz);
-		stall_queue(fd, 4, 3);
+		stall_engine(fd, 4);
 		/* writer on a stalled queue, reader on another queue */
-		igt_assert_eq(sem_submit(fd, 4, 3, &w, 1, 0, 0), 0);
-		igt_assert_eq(sem_submit(fd, 5, 3, &r, 1, 0, 0), 0);
+		igt_assert_eq(sem_submit(fd, 4, &w, 1, 0, 0), 0);
+		igt_assert_eq(sem_submit(fd, 5, &r, 1, 0, 0), 0);
 		usleep(200000);
 		igt_assert_eq(pb[0], 0);
-		stall_queue(fd, -1, 0);
-		igt_assert_eq(copy_sync(fd, 5, 3, &r, 1), 0);
+		stall_engine(fd, -1);
+		igt_assert_eq(copy_sync(fd, 5, &r, 1), 0);
 		igt_assert(memcmp(pa, pb, sz) == 0);
 		munmap(pa, sz);
 		munmap(pb, sz);
@@ -1203,24 +1329,24 @@ igt_main
 		struct drm_neuron_xfer x;
 
 		x = copy_xfer(a, 0, d, 0, 8192);
-		igt_assert_eq(copy_sync(fd, 0, 5, &x, 1), 0);
+		igt_assert_eq(copy_sync(fd, 0, &x, 1), 0);
 		x = copy_xfer(a, 1, d, 0, 8192);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -EINVAL);
 		x = copy_xfer(a, 0, d, 8192, 1);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -EINVAL);
 		x = copy_xfer(a, ~0ull - 2, d, 0, 4);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -EINVAL);
 		x = copy_xfer(a, 0, d, 4, ~0ull);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -EINVAL);
 		/* a handle of another file means nothing here */
 		x = copy_xfer(f + 100, 0, d, 0, 4);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -ENOENT);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -ENOENT);
 		x = copy_xfer(a, 0, d, 0, 4);
 		x.nc = 1;
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -EINVAL);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -EINVAL);
 		bo_close(fd, a);
 		x = copy_xfer(a, 0, d, 0, 4);
-		igt_assert_eq(sem_submit(fd, 0, 5, &x, 1, 0, 0), -ENOENT);
+		igt_assert_eq(sem_submit(fd, 0, &x, 1, 0, 0), -ENOENT);
 		bo_close(fd, d);
 		bo_close(other, f);
 		close(other);
@@ -1239,7 +1365,7 @@ igt_main
 		struct drm_neuron_dma_desc desc;
 		struct drm_neuron_xfer x;
 		struct drm_neuron_submit s = {
-			.engine = 7, .queue = 2, .descs = (uintptr_t)&desc,
+			.engine = 7, .descs = (uintptr_t)&desc,
 			.desc_count = 1, .bo_handles = (uintptr_t)handles,
 			.bo_handle_count = 2,
 		};
@@ -1251,7 +1377,7 @@ igt_main
 		bo_info(fd, h, &ih);
 		fill(ph, 4096, 99);
 		x = copy_xfer(h, 0, d, 0, 4096);
-		igt_assert_eq(copy_sync(fd, 7, 2, &x, 1), 0);
+		igt_assert_eq(copy_sync(fd, 7, &x, 1), 0);
 
 		/* DRAM d -> DRAM d2, 4 KiB, then back to host to check */
 		desc = (struct drm_neuron_dma_desc){
@@ -1264,7 +1390,7 @@ igt_main
 		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
 		memset(ph, 0, 4096);
 		x = copy_xfer(d2, 8192, h, 0, 4096);
-		igt_assert_eq(copy_sync(fd, 7, 2, &x, 1), 0);
+		igt_assert_eq(copy_sync(fd, 7, &x, 1), 0);
 		{
 			uint8_t ref[4096];
 
@@ -1354,7 +1480,7 @@ igt_main
 		{
 			struct drm_neuron_xfer x = copy_xfer(h, 0, dram[0], 0, sz);
 
-			igt_assert_eq(copy_sync(fds[0], 2, 0, &x, 1), 0);
+			igt_assert_eq(copy_sync(fds[0], 2, &x, 1), 0);
 		}
 		/* hop i -> i+1: device i+1 imports i's DRAM BO and pulls it */
 		for (i = 0; i < 3; i++) {
@@ -1367,7 +1493,7 @@ igt_main
 			do_ioctl(fds[i + 1], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp);
 			close(e.fd);
 			x = copy_xfer(imp.handle, 0, dram[i + 1], 0, sz);
-			igt_assert_eq(copy_sync(fds[i + 1], 2, 0, &x, 1), 0);
+			igt_assert_eq(copy_sync(fds[i + 1], 2, &x, 1), 0);
 			if (i == 0) {
 				/* device 2 is not a neighbour of device 0 */
 				struct drm_prime_handle e2 = { .handle = dram[0], .flags = DRM_CLOEXEC };
@@ -1378,7 +1504,7 @@ igt_main
 				do_ioctl(fds[2], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp2);
 				close(e2.fd);
 				x = copy_xfer(imp2.handle, 0, dram[2], 0, sz);
-				igt_assert_eq(sem_submit(fds[2], 2, 0, &x, 1, 0, 0), -EXDEV);
+				igt_assert_eq(sem_submit(fds[2], 2, &x, 1, 0, 0), -EXDEV);
 			}
 		}
 		memset(p, 0, sz);
@@ -1393,7 +1519,7 @@ igt_main
 			do_ioctl(fds[0], DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp);
 			close(e.fd);
 			x = copy_xfer(imp.handle, 0, h, 0, sz);
-			igt_assert_eq(copy_sync(fds[0], 2, 1, &x, 1), 0);
+			igt_assert_eq(copy_sync(fds[0], 2, &x, 1), 0);
 		}
 		igt_assert(memcmp(p, ref, sz) == 0);
 		munmap(p, sz);
@@ -1413,7 +1539,7 @@ igt_main
 		struct drm_prime_handle imp = { 0 };
 		struct drm_neuron_sync in;
 		struct drm_neuron_xfer x;
-		struct drm_neuron_submit sub = { .engine = 2, .queue = 3 };
+		struct drm_neuron_submit sub = { .engine = 2 };
 		uint32_t src, victim, vhost, gate, done, gbo;
 		char old_timeout[32];
 		uint8_t *p;
@@ -1445,7 +1571,7 @@ igt_main
 		gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
 		snprintf(old_timeout, sizeof(old_timeout), "%ld", param_read("job_timeout_ms"));
 		igt_assert_eq(param_write("job_timeout_ms", "120000"), 0);
-		gate_job(fd, 2, 5, gbo, gate);
+		gate_job(fd, 5, gbo, gate);
 		x = copy_xfer(src, 0, imp.handle, 0, sz);
 		in = (struct drm_neuron_sync){ .handle = gate };
 		sub.xfers = (uintptr_t)&x;
@@ -1468,16 +1594,16 @@ igt_main
 
 			memset(vp, 0x11, sz);
 			x = copy_xfer(vhost, 0, victim, 0, sz);
-			igt_assert_eq(copy_sync(vfd, 2, 0, &x, 1), 0);
+			igt_assert_eq(copy_sync(vfd, 2, &x, 1), 0);
 
 			/* The gate opens: the stale job must not write. */
-			stall_queue(fd, -1, 0);
+			stall_engine(fd, -1);
 			igt_assert_eq(syncobj_wait(fd, done, 0, 30 * SEC_NS), 0);
 			igt_assert_eq(param_write("job_timeout_ms", old_timeout), 0);
 
 			memset(vp, 0, sz);
 			x = copy_xfer(victim, 0, vhost, 0, sz);
-			igt_assert_eq(copy_sync(vfd, 2, 0, &x, 1), 0);
+			igt_assert_eq(copy_sync(vfd, 2, &x, 1), 0);
 			for (uint64_t i = 0; i < sz; i++)
 				igt_assert_f(vp[i] == 0x11, "victim byte %llu: %#x\n",
 					     (unsigned long long)i, vp[i]);
@@ -1504,7 +1630,7 @@ igt_main
 		struct drm_neuron_sync in = { 0 };
 		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
 		struct drm_neuron_submit sub = {
-			.engine = 2, .queue = 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
+			.engine = 2, .xfers = (uintptr_t)&x, .xfer_count = 1,
 			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
 		};
 		char old[32];
@@ -1513,7 +1639,7 @@ igt_main
 		igt_require(geteuid() == 0);
 		snprintf(old, sizeof(old), "%ld", param_read("file_jobs_max"));
 		igt_assert_eq(param_write("file_jobs_max", "4"), 0);
-		gate_job(fd, 2, 5, gbo, gate);
+		gate_job(fd, 5, gbo, gate);
 		ex.handle = gate;
 		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
 		im.fd = ex.fd;
@@ -1527,8 +1653,8 @@ igt_main
 		sub.out_sync.handle = 0;
 		igt_assert_eq(submit(jfd, &sub), -ENOSPC);
 		/* Other files are not bounded by this one's jobs. */
-		sem_set_wait(fd, 2, 0, 0, 7, 0);
-		stall_queue(fd, -1, 0);
+		sem_set_wait(fd, 2, 0, 7, 0);
+		stall_engine(fd, -1);
 		igt_assert_eq(syncobj_wait(jfd, done, 0, 30 * SEC_NS), 0);
 		/* Freed shortly after their fences signal. */
 		for (int i = 0; i < 200; i++) {
@@ -1548,7 +1674,7 @@ igt_main
 		char path[64], buf[4096];
 		int ffd, n;
 
-		sem_set_wait(fd, 0, 0, 0, 0, 1);
+		sem_set_wait(fd, 0, 0, 0, 1);
 		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 		ffd = open(path, O_RDONLY);
 		igt_assert_fd(ffd);
@@ -1587,7 +1713,7 @@ igt_main
 				.s2m_addr = id.device_addr + (512 << 10) + i * 128,
 			};
 		s = (struct drm_neuron_submit){
-			.engine = 4, .queue = 1, .descs = (uintptr_t)descs,
+			.engine = 4, .descs = (uintptr_t)descs,
 			.desc_count = DRM_NEURON_SUBMIT_MAX_DESCS,
 			.bo_handles = (uintptr_t)handles, .bo_handle_count = 5,
 			.out_sync.handle = so,
@@ -1622,7 +1748,7 @@ igt_main
 		int qdev = igt_neuron_qdev_index(fd);
 		uint32_t so = syncobj_create(fd);
 		struct drm_neuron_submit s = {
-			.engine = 9, .queue = 3, .xfers = (uintptr_t)&x,
+			.engine = 9, .xfers = (uintptr_t)&x,
 			.xfer_count = 1, .out_sync = { .handle = so },
 		};
 		char ready[32];
@@ -1634,7 +1760,7 @@ igt_main
 		igt_assert_eq(param_write("ready_timeout_ms", "300"), 0);
 		fill(pa, size, 5);
 		memset(pb, 0, size);
-		stall_queue(fd, 9, 3);
+		stall_engine(fd, 9);
 		igt_assert_eq(submit(fd, &s), 0);
 		usleep(100000);
 		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":"
@@ -1645,7 +1771,7 @@ igt_main
 		igt_assert_eq(errno, EIO);
 		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
 		/* the queue would fetch again now, were it not stopped */
-		stall_queue(fd, -1, 0);
+		stall_engine(fd, -1);
 		usleep(300000);
 		for (i = 0; i < size; i++)
 			igt_assert_eq(pb[i], 0);
@@ -1655,7 +1781,7 @@ igt_main
 				      "\"value\":false}}", qdev), 0);
 		igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r), 0);
 		igt_assert_eq(param_write("ready_timeout_ms", ready), 0);
-		igt_assert_eq(copy_sync(fd, 9, 3, &x, 1), 0);
+		igt_assert_eq(copy_sync(fd, 9, &x, 1), 0);
 		igt_assert(memcmp(pa, pb, size) == 0);
 		syncobj_destroy(fd, so);
 		munmap(pa, size);
@@ -1695,7 +1821,7 @@ igt_main
 		/* jobs still complete with the poller at its bounds */
 		igt_assert_eq(param_write("poll_min_us", "0"), 0);
 		igt_assert_eq(param_write("poll_max_us", "0"), 0);
-		sem_set_wait(fd, 0, 0, 0, 0, 1);
+		sem_set_wait(fd, 0, 0, 0, 1);
 		for (i = 0; i < 3; i++)
 			igt_assert_eq(param_write(names[i], saved[i]), 0);
 		igt_assert_eq(param_read("poll_min_us"), strtol(saved[0], NULL, 10));

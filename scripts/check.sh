@@ -26,7 +26,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-1500}
 # Stage order: the host-only checks first, then the VMs on Debian's kernel,
 # then the 7.3 build (which also builds the debug kernel unless cached) and
 # the VMs on it.  What each runs and takes: testing.rst.
-STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms packages igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json mainline-build igt-vm-debug igt-vm-debug-iommu fault-inject}
+STAGES=${CHECK_STAGES:-qtests harness-selftest lib-unit lib-example checkpatch sparse dkms packages igt-vm igt-vm-iommu igt-vm-swiotlb lib-vm-json mainline-build patches igt-vm-debug igt-vm-debug-iommu fault-inject}
 
 total_pass=0 total_fail=0 total_skip=0
 report=()		# one line per stage for the table at the end
@@ -133,6 +133,10 @@ for stage in $STAGES; do
 		# The driver in tree on 7.3 (W=1, sparse); builds the debug
 		# guest kernel too, unless cached.
 		run_stage mainline-build "$MAKE" -s mainline ;;
+	patches)
+		# The upstream series (make patches) applied with git am onto
+		# 7.3 and built patch by patch (W=1), checkpatch on each.
+		run_stage patches scripts/patches-check.sh ;;
 	packages)
 		# The Debian packages: build, lintian, install (DKMS for KVER),
 		# use in a VM, purge (scripts/packages-check.sh).

@@ -32,6 +32,10 @@
 #                        source version and config hash (scripts/mainline-build.sh
 #                        copies our sources in by content, so kbuild rebuilds
 #                        exactly what differs from whoever built it last)
+#   artefacts/patches    the 7.3 tree as a git repository and its prepared
+#                        build directory for the upstream series, keyed by
+#                        source version and config hash (scripts/patches-check.sh
+#                        resets the tree to its base commit before use)
 #   artefacts/sparse     sparse built from Debian's source, keyed by version
 #   artefacts/apt-private  .deb files of the private apt configuration
 #   artefacts/apt        downloaded .deb files, keyed by name and version,
@@ -207,6 +211,7 @@ if [[ $cold -eq 0 ]]; then
 	       "$CI_DIR/artefacts/checkpatch:/var/cache/neuron/checkpatch"
 	       "$CI_DIR/artefacts/linux-source:/var/cache/neuron/linux-source"
 	       "$CI_DIR/artefacts/kbuild:/var/cache/neuron/kbuild"
+	       "$CI_DIR/artefacts/patches:/var/cache/neuron/patches"
 	       "$CI_DIR/artefacts/sparse:/var/cache/neuron/sparse"
 	       "$CI_DIR/artefacts/apt-private:/var/cache/neuron/apt-private/cache/archives"
 	       "$CI_DIR/artefacts/apt:/var/cache/apt/archives")

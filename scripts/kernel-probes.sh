@@ -42,15 +42,25 @@ mkdir -p "$WORK/c" "$WORK/ns"
 
 # Only what Debian's 6.12 lacks and mainline has; the driver uses the
 # mainline form and neuron_compat.h supplies it where a probe fails.
-probe HAVE_DRM_SCHED_START_ERRNO '
-#include <drm/gpu_scheduler.h>
-void p(struct drm_gpu_scheduler *s);
-void p(struct drm_gpu_scheduler *s) { drm_sched_start(s, 0); }'
-
 probe HAVE_DRM_GPU_SCHED_STAT_RESET '
 #include <drm/gpu_scheduler.h>
 int p(void);
 int p(void) { return DRM_GPU_SCHED_STAT_RESET; }'
+
+probe HAVE_DRM_GPU_SCHED_STAT_NO_HANG '
+#include <drm/gpu_scheduler.h>
+int p(void);
+int p(void) { return DRM_GPU_SCHED_STAT_NO_HANG; }'
+
+probe HAVE_DRM_SCHED_CANCEL_JOB '
+#include <drm/gpu_scheduler.h>
+static void c(struct drm_sched_job *j) { }
+const struct drm_sched_backend_ops p = { .cancel_job = c };'
+
+probe HAVE_DMA_FENCE_INLINE_LOCK '
+#include <linux/dma-fence.h>
+int p(void);
+int p(void) { return DMA_FENCE_FLAG_INLINE_LOCK_BIT; }'
 
 probe HAVE_COPY_STRUCT_TO_USER '
 #include <linux/uaccess.h>

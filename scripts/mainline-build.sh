@@ -42,20 +42,19 @@ SERIES=7.3
 FRAGMENT=$ROOT/scripts/kconfig/debug-guest.config
 # How the .config is made from the fragment; part of the cache key.
 KCONFIG_RECIPE="tinyconfig + merge_config.sh -m + olddefconfig"
-# What building the tree needs beyond a C toolchain (libelf: objtool).
-BUILD_PKGS=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev kmod cpio)
 
 check=0
 [[ ${1:-} == --check ]] && check=1
 
 say() { echo "mainline: $*" >&2; }
 die() { say "FAIL: $*"; exit 1; }
+# shellcheck source=scripts/kbuild-lib.sh
+. "$ROOT/scripts/kbuild-lib.sh"
 
-"$ROOT/scripts/deps.sh" --stage mainline "${BUILD_PKGS[@]}"
+"$ROOT/scripts/deps.sh" --stage mainline "${KBUILD_PKGS[@]}"
 
-pristine=$("$ROOT/scripts/kernel-source.sh" "$SERIES" | tail -n 1)
-srcver=$(cut -d' ' -f2 "$(dirname "$pristine")/.version")
-cfghash=$( { cat "$FRAGMENT"; echo "$KCONFIG_RECIPE"; } | sha256sum | cut -c1-12)
+kbuild_source "$SERIES" "$FRAGMENT" "$KCONFIG_RECIPE"
+pristine=$KB_PRISTINE srcver=$KB_SRCVER cfghash=$KB_CFGHASH
 kb=$NEURON_CACHE/kbuild/$srcver-$cfghash
 src=$kb/src obj=$kb/obj
 say "linux-source-$SERIES $srcver, config $cfghash ($KCONFIG_RECIPE" \
@@ -66,13 +65,7 @@ say "linux-source-$SERIES $srcver, config $cfghash ($KCONFIG_RECIPE" \
 # (vm-run.sh) holds the lock already, to read root/ before anyone else
 # rebuilds it.
 mkdir -p "$NEURON_CACHE/kbuild"
-if [[ -z ${NEURON_KBUILD_LOCKED:-} ]]; then
-	exec 8>"$NEURON_CACHE/kbuild/.lock"
-	if ! flock -n 8; then
-		say "waiting for another mainline build"
-		flock 8
-	fi
-fi
+[[ -n ${NEURON_KBUILD_LOCKED:-} ]] || kbuild_lock "$NEURON_CACHE/kbuild/.lock"
 
 # ---------------------------------------------------------------------------
 # The tree: the unpacked source, plus the two hooks of an upstream patch.
@@ -81,11 +74,9 @@ if [[ ! -e $kb/.src-complete ]]; then
 	start=$(date +%s)
 	rm -rf "$kb"
 	mkdir -p "$kb"
-	# Hard links: seconds instead of a minute, and 1.5 GB less.  Nothing
-	# writes into src in place (kbuild writes to O=, the hooks and our
-	# files are new files), so the unpacked tree stays pristine.  Across
-	# file systems (bind mounts), a real copy.
-	cp -al "$pristine" "$src" 2>/dev/null || { rm -rf "$src"; cp -a "$pristine" "$src"; }
+	# Nothing writes into src in place (kbuild writes to O=, the hooks
+	# and our files are new files), so the unpacked tree stays pristine.
+	kbuild_copy_tree "$pristine" "$src"
 	for f in Kconfig Makefile; do
 		rm -f "$src/drivers/accel/$f"
 		cp "$pristine/drivers/accel/$f" "$src/drivers/accel/$f"
@@ -131,33 +122,13 @@ sync_file "$ROOT/include/uapi/drm/neuron_accel.h" "$src/include/uapi/drm/neuron_
 # ---------------------------------------------------------------------------
 kmake() { env -u MAKEFLAGS -u MAKELEVEL "$MAKE" -C "$src" O="$obj" "$@"; }
 
-verify_config() {
-	local line opt want bad=0
-	while IFS= read -r line; do
-		if [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
-			opt=${BASH_REMATCH[1]}
-			if grep -q "^$opt=" "$obj/.config"; then
-				say "config: $opt is $(grep "^$opt=" "$obj/.config"), the fragment wants it unset"
-				bad=1
-			fi
-		elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
-			opt=${BASH_REMATCH[1]} want=$line
-			if ! grep -qxF "$want" "$obj/.config"; then
-				say "config: the fragment wants $want, got: $(grep "^$opt=" "$obj/.config" || echo unset)"
-				bad=1
-			fi
-		fi
-	done <"$FRAGMENT"
-	return $bad
-}
-
 if [[ ! -e $kb/.config-complete ]]; then
 	mkdir -p "$obj"
 	kmake -s tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$FRAGMENT" \
 		>"$kb/merge_config.log" 2>&1 || { cat "$kb/merge_config.log" >&2; die "merge_config.sh failed"; }
 	kmake -s olddefconfig
-	verify_config || die "scripts/kconfig/debug-guest.config does not apply to $SERIES ($srcver)"
+	kbuild_verify_config "$FRAGMENT" "$obj/.config" || die "scripts/kconfig/debug-guest.config does not apply to $SERIES ($srcver)"
 	touch "$kb/.config-complete"
 fi
 # ---------------------------------------------------------------------------

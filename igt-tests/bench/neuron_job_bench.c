@@ -159,7 +159,7 @@ static void syncobj_wait(uint32_t h)
 	xioctl(DRM_IOCTL_SYNCOBJ_WAIT, &w, "SYNCOBJ_WAIT");
 }
 
-/* One COPY job on engine 0, queue 0, its fence into binary syncobj @out. */
+/* One COPY job on engine 0, its fence into binary syncobj @out. */
 static void copy_job(uint32_t src, uint64_t soff, uint32_t dst, uint64_t doff,
 		     uint64_t size, uint32_t out)
 {
@@ -168,7 +168,7 @@ static void copy_job(uint32_t src, uint64_t soff, uint32_t dst, uint64_t doff,
 		.src_offset = soff, .dst_offset = doff, .size = size,
 	};
 	struct drm_neuron_submit s = {
-		.engine = 0, .queue = 0,
+		.engine = 0,
 		.xfers = (uintptr_t)&x, .xfer_count = 1,
 		.out_sync = { .handle = out },
 	};
@@ -456,7 +456,7 @@ int main(int argc, char **argv)
 	for (uint64_t i = 0; i < BW_TOTAL / 8; i++)
 		((uint64_t *)hmap)[i] = i * 0x9e3779b97f4a7c15ull;
 
-	printf("neuron_job_bench: device %d (%s), %.1f s per figure, jobs on DMA engine 0 queue 0\n",
+	printf("neuron_job_bench: device %d (%s), %.1f s per figure, jobs on DMA engine 0\n",
 	       index, jobs_path, seconds);
 
 	poll_read(&a);

@@ -435,6 +435,26 @@ static bool sysfs_says_neuron(unsigned int minor)
 }
 
 /*
+ * Opens a node, waiting out the moments around registration and removal
+ * when it exists but its minor cannot be acquired (-ENODEV): drm_dev_register()
+ * adds the node before it publishes the minor, and a device being removed
+ * keeps its node until the minor is unregistered. Up to 2 s, and only while
+ * sysfs still attributes the node to neuron.
+ */
+static int open_node(const char *path, unsigned int minor)
+{
+	int fd, i;
+
+	for (i = 0; i < 40; i++) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 || errno != ENODEV || !sysfs_says_neuron(minor))
+			return fd;
+		usleep(50 * 1000);
+	}
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/*
  * Walks /dev/accel/accel0.. in minor order and returns an open fd for the
  * index-th neuron node, or -1 and the number of neuron nodes in *count.
  * A node that sysfs attributes to neuron but that cannot be opened is a
@@ -455,7 +475,7 @@ static int scan(int index, int *count)
 			continue;
 		}
 		misses = 0;
-		fd = open(path, O_RDWR | O_CLOEXEC);
+		fd = open_node(path, minor);
 		if (fd < 0) {
 			igt_assert_f(!sysfs_says_neuron(minor),
 				     "cannot open %s: %s\n", path, strerror(errno));

@@ -167,6 +167,42 @@ void neuron_stall_queue(int fd, int engine, int queue)
 			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
 }
 
+int neuron_debugfs_read(int fd, const char *name, char *buf, size_t len)
+{
+	char slot[64], path[160];
+	ssize_t n;
+
+	if (igt_neuron_pci_slot(fd, slot))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s", slot, name);
+	n = neuron_read_file(path, buf, len);
+	return n < 0 ? (int)n : 0;
+}
+
+int neuron_engine_queue(int fd, int engine)
+{
+	char buf[4096], key[32];
+	const char *line;
+	int e, q;
+
+	igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, sizeof(buf)),
+		      "no debugfs jobs file\n");
+	snprintf(key, sizeof(key), "neuron-dma%d:", engine);
+	line = strstr(buf, key);
+	igt_assert_f(line && sscanf(line + strlen(key), " engine %d queue %d",
+				    &e, &q) == 2 && e == engine,
+		     "engine %d not in debugfs jobs\n", engine);
+	return q;
+}
+
+void neuron_stall_engine(int fd, int engine)
+{
+	if (engine < 0)
+		neuron_stall_queue(fd, -1, 0);
+	else
+		neuron_stall_queue(fd, engine, neuron_engine_queue(fd, engine));
+}
+
 void neuron_wait_exit_ok(pid_t pid)
 {
 	int status;

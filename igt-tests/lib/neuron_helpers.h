@@ -112,6 +112,25 @@ int neuron_set_fault(int q, const char *prop, bool on);
 void neuron_stall_queue(int fd, int engine, int queue);
 
 /*
+ * Read debugfs file @name of the device behind @fd into @buf (NUL
+ * terminated).  0, or -errno (-ENOENT also without debugfs).
+ */
+int neuron_debugfs_read(int fd, const char *name, char *buf, size_t len);
+
+/*
+ * The hardware queue the driver picked for user jobs on DMA engine
+ * @engine (debugfs "jobs"; the uAPI never names queues).  Skips without
+ * debugfs.
+ */
+int neuron_engine_queue(int fd, int engine);
+
+/*
+ * neuron_stall_queue() of the queue the driver runs @engine's user jobs
+ * on; @engine < 0 lets it run again.
+ */
+void neuron_stall_engine(int fd, int engine);
+
+/*
  * Reap child @pid (waitpid must return it) and fail the subtest unless it
  * exited normally with status 0.
  */

@@ -25,9 +25,8 @@
 #include <neuron_drm.h>
 
 #define SIZE (1u << 20)
-/* Any engine and queue the device has; jobs of one queue run in order. */
+/* Any engine the device has; jobs of one engine run in order. */
 #define ENGINE 3
-#define QUEUE 0
 
 static double now(void)
 {
@@ -88,17 +87,17 @@ int main(int argc, char **argv)
 		for (i = 0; i < SIZE; i++)
 			in[i] = (uint8_t)(i * 31 + rounds);
 		memset(back, 0, SIZE);
-		/* Two jobs on one queue: they run in order, the second one's
+		/* Two jobs on one engine: they run in order, the second one's
 		 * fence in the syncobj covers both. */
 		neuron_drm_xfer_copy(&x, src, 0, dram, 0, SIZE);
-		ret = neuron_drm_submit_xfers(fd, ENGINE, QUEUE, 0, &x, 1, NULL, 0,
+		ret = neuron_drm_submit_xfers(fd, ENGINE, 0, &x, 1, NULL, 0,
 					      NULL, NULL);
 		if (ret)
 			return fail("submit host -> DRAM", ret);
 		neuron_drm_xfer_copy(&x, dram, 0, dst, 0, SIZE);
 		memset(&out, 0, sizeof(out));
 		out.handle = sync;
-		ret = neuron_drm_submit_xfers(fd, ENGINE, QUEUE, 0, &x, 1, NULL, 0,
+		ret = neuron_drm_submit_xfers(fd, ENGINE, 0, &x, 1, NULL, 0,
 					      &out, NULL);
 		if (ret)
 			return fail("submit DRAM -> host", ret);

@@ -577,23 +577,23 @@ neuron_drm_query_memory_usage(int fd,
  * The library checks the counts against their pointers and the
  * DRM_NEURON_SUBMIT_MAX_* limits before the system call.
  *
- * Which engine and queue: any pair the device has (dma_engine_count x
- * dma_queues_per_engine of DRM_NEURON_QUERY_DEVICE_INFO) except engine 2,
- * queue 15, which the kernel keeps for its own jobs.  Jobs of one queue
- * run and complete in order, so one queue per stream of dependent work
- * needs no syncobj between its jobs; independent streams on different
- * queues run side by side.  examples/dma-jobs.c is a complete program.
+ * Which engine: any of the device's DMA engines (dma_engine_count of
+ * DRM_NEURON_QUERY_DEVICE_INFO); the kernel picks the hardware queue.  Jobs
+ * of one engine run and complete in order, so one engine per stream of
+ * dependent work needs no syncobj between its jobs; independent streams on
+ * different engines run side by side.  examples/dma-jobs.c is a complete
+ * program.
  *
  * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
  * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
- * work (library), or from the kernel (engine or queue out of range, bad
+ * work (library), or from the kernel (engine out of range, bad
  * transfer, unknown flag, malformed descriptor, a user descriptor outside
  * the listed BOs, more than DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware
  * descriptors); -ENOENT unknown BO or syncobj handle; -EACCES a semaphore
  * or event of a NeuronCore the file does not own;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
- * neighbour (or the link is down); -EBUSY engine 2, queue 15 (the
- * kernel's own queue); -ECANCELED an earlier job of this file timed out;
+ * neighbour (or the link is down); -ECANCELED an earlier job of this file
+ * timed out;
  * -ENOSPC the file has file_jobs_max jobs not yet finished; -EIO device
  * wedged; -ENODEV (also a neighbour unbound since the import); -ENOMEM;
  * -EFAULT; -ENOTTY; -EBADF.
@@ -605,7 +605,6 @@ NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
  * neuron_drm_submit_xfers() - queue a job made of transfers
  * @fd: neuron file descriptor
  * @engine: DMA engine, 0 .. dma_engine_count - 1
- * @queue: queue pair, 0 .. dma_queues_per_engine - 1
  * @flags: DRM_NEURON_SUBMIT_* bits
  * @xfers: @count transfers (see neuron_drm_xfer_copy() for copies)
  * @count: 1 .. DRM_NEURON_SUBMIT_MAX_XFERS
@@ -613,15 +612,14 @@ NEURON_DRM_EXPORT int neuron_drm_submit(int fd,
  * @in_count: 0 .. DRM_NEURON_SUBMIT_MAX_SYNCS
  * @out_sync: syncobj (and point, 0 = binary) that receives the job's
  *            fence, or NULL for none
- * @seqno: out: the job's sequence number on its queue, or NULL
+ * @seqno: out: the job's sequence number on its engine, or NULL
  *
  * Return: as neuron_drm_submit().
  */
 NEURON_DRM_EXPORT int
-neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t queue,
-			uint32_t flags, const struct drm_neuron_xfer *xfers,
-			uint32_t count, const struct drm_neuron_sync *in_syncs,
-			uint32_t in_count,
+neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t flags,
+			const struct drm_neuron_xfer *xfers, uint32_t count,
+			const struct drm_neuron_sync *in_syncs, uint32_t in_count,
 			const struct drm_neuron_sync *out_sync,
 			uint64_t *seqno);
 

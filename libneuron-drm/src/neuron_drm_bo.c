@@ -157,9 +157,9 @@ int neuron_drm_submit(int fd, struct drm_neuron_submit *s)
 	return ret < 0 ? ret : 0;
 }
 
-int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t queue,
-			    uint32_t flags, const struct drm_neuron_xfer *xfers,
-			    uint32_t count, const struct drm_neuron_sync *in_syncs,
+int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t flags,
+			    const struct drm_neuron_xfer *xfers, uint32_t count,
+			    const struct drm_neuron_sync *in_syncs,
 			    uint32_t in_count,
 			    const struct drm_neuron_sync *out_sync,
 			    uint64_t *seqno)
@@ -171,7 +171,6 @@ int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t queue,
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
 	s.engine = engine;
-	s.queue = queue;
 	s.flags = flags;
 	s.xfers = (uintptr_t)xfers;
 	s.xfer_count = count;

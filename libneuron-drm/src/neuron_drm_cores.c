@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * libneuron-drm: NeuronCore ownership, semaphores, events, notification
- * queues, waits and semaphore fences (ioctls 8..16).
+ * queues and waits (ioctls 8..15).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>

@@ -432,9 +432,9 @@ static int test_v11_null_args(void)
 	CHECK_EQ(neuron_drm_query_memory_usage(-1, NULL), -EINVAL);
 	CHECK_EQ(neuron_drm_query_cores(-1, NULL), -EINVAL);
 	CHECK_EQ(neuron_drm_submit(-1, NULL), -EINVAL);
-	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, NULL, 1, NULL, 0, NULL, NULL), -EINVAL);
-	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, &x, 0, NULL, 0, NULL, NULL), -EINVAL);
-	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, &x, 1, NULL, 1, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, NULL, 1, NULL, 0, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, &x, 0, NULL, 0, NULL, NULL), -EINVAL);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, &x, 1, NULL, 1, NULL, NULL), -EINVAL);
 	CHECK_EQ(neuron_drm_syncobj_create(-1, 0, NULL), -EINVAL);
 	CHECK_EQ(neuron_drm_syncobj_destroy(-1, 0), -EINVAL);
 	CHECK_EQ(neuron_drm_syncobj_wait(-1, NULL, 1, 0, 0, NULL), -EINVAL);
@@ -497,7 +497,7 @@ static int test_v11_submit_limits(void)
 	/* Valid shape: reaches the kernel, which says -EBADF. */
 	RESET();
 	CHECK_EQ(neuron_drm_submit(-1, &s), -EBADF);
-	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, 0, x, 1, sy, 1, &sy[0], NULL), -EBADF);
+	CHECK_EQ(neuron_drm_submit_xfers(-1, 0, 0, x, 1, sy, 1, &sy[0], NULL), -EBADF);
 #undef RESET
 	return PASS;
 }

@@ -184,7 +184,7 @@ double fdinfo_busy_pct(uint64_t ns0, uint64_t ns1, uint64_t dt_ns,
 	if (dt_ns == 0 || ns1 < ns0)
 		return -1;
 	pct = 100.0 * (double)(ns1 - ns0) / (double)dt_ns;
-	/* Readings are not atomic with the clock: never above every queue busy. */
+	/* Readings are not atomic with the clock: never above every engine busy. */
 	return pct > max ? max : pct;
 }
 

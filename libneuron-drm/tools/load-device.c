@@ -19,7 +19,7 @@
  *    and by CRC-32C with the checksum taken while loading.
  * 5. Free everything, in every case.
  *
- * Jobs of one queue run in order and their fences signal in order, so the
+ * Jobs of one engine run in order and their fences signal in order, so the
  * syncobj of the last job of a batch covers the whole batch.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -52,16 +52,16 @@
 /* Comparison buffer for verification. */
 #define CMP_CHUNK (1u << 20)
 
-/* DMA queue pairs used by the phases (any free pair would do). */
+/* DMA engines used by the phases (any would do). */
 #define ENGINE_LOAD 0
 #define ENGINE_PEER 1
 #define ENGINE_READ 2
 
-/* A batch of transfers being built, flushed as jobs on one queue. */
+/* A batch of transfers being built, flushed as jobs on one engine. */
 struct jobq {
 	struct device *dev;
 	int dev_index;
-	uint32_t engine, queue;
+	uint32_t engine;
 	uint64_t cap;			/* bytes per job */
 	int cur;			/* syncobj (staging half) of new jobs */
 	bool pending[2];		/* jobs submitted since the last wait */
@@ -91,7 +91,6 @@ static void jq_init(struct jobq *q, const struct file_list *fl,
 	q->dev = d;
 	q->dev_index = idx;
 	q->engine = engine;
-	q->queue = 0;
 	q->cap = cap;
 }
 
@@ -111,7 +110,7 @@ static int jq_flush(struct jobq *q)
 
 	if (q->n == 0)
 		return 0;
-	ret = neuron_drm_submit_xfers(q->dev->fd, q->engine, q->queue, 0, q->x,
+	ret = neuron_drm_submit_xfers(q->dev->fd, q->engine, 0, q->x,
 				      q->n, NULL, 0, &out, NULL);
 	/* The job holds its own references: the handles can go now. */
 	jq_close_handles(q);

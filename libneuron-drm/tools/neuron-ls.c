@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 
 #include "neuron_drm.h"
+#include "core-owners.h"
 #include "tool-output.h"
 #include "tool-version.h"
 
@@ -401,29 +402,7 @@ static void dram_used_text(const struct dev *c, char *buf, size_t len)
 /* "-" per free core, the owner's pid otherwise ("?" if not visible). */
 static void owners_text(const struct dev *c, char *buf, size_t len)
 {
-	size_t used = 0;
-	uint32_t k;
-
-	buf[0] = '\0';
-	if (!c->have_cores) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	for (k = 0; k < c->cores.core_count && used < len; k++) {
-		const struct drm_neuron_core_owner *o = &c->cores.cores[k];
-		int w;
-
-		if (!(o->flags & DRM_NEURON_CORE_OWNER_OWNED))
-			w = snprintf(buf + used, len - used, "%s-", k ? "," : "");
-		else if (o->pid > 0)
-			w = snprintf(buf + used, len - used, "%s%d", k ? "," : "",
-				     (int)o->pid);
-		else
-			w = snprintf(buf + used, len - used, "%s?", k ? "," : "");
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
+	format_core_owners(c->have_cores ? &c->cores : NULL, buf, len);
 }
 
 static void print_table(const struct dev *d, int n, bool state)

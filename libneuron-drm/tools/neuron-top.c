@@ -37,6 +37,7 @@
 
 #include "fdinfo.h"
 #include "progress.h"
+#include "core-owners.h"
 #include "tool-output.h"
 #include "tool-version.h"
 
@@ -119,9 +120,9 @@ static void usage(FILE *f)
 		"by busy, memory, pid; any other key refreshes.\n"
 		"\n"
 		"BUSY%% is the busy time of the file's DMA jobs over the time between\n"
-		"readings, counted as top counts CPU time: 100%% is one DMA queue busy\n"
-		"all the time; jobs on several queues at once count more (at most\n"
-		"100%% times the queues, drm-engine-capacity-dma).  Memory\n"
+		"readings, counted as top counts CPU time: 100%% is one DMA engine busy\n"
+		"all the time; jobs on several engines at once count more (at most\n"
+		"100%% times the engines, drm-engine-capacity-dma).  Memory\n"
 		"figures are exact, as the kernel prints them (KiB, MiB: powers of\n"
 		"1024).  Without root, only your own processes are visible.\n"
 		"\n"
@@ -442,28 +443,7 @@ static void link_text(const struct view *v, const struct device *d, int l,
 
 static void owners_text(const struct device *d, char *buf, size_t len)
 {
-	size_t used = 0;
-	uint32_t k;
-
-	snprintf(buf, len, "?");
-	if (!d->have_cores)
-		return;
-	buf[0] = '\0';
-	for (k = 0; k < d->cores.core_count && used < len; k++) {
-		const struct drm_neuron_core_owner *o = &d->cores.cores[k];
-		int w;
-
-		if (!(o->flags & DRM_NEURON_CORE_OWNER_OWNED))
-			w = snprintf(buf + used, len - used, "%s-", k ? "," : "");
-		else if (o->pid > 0)
-			w = snprintf(buf + used, len - used, "%s%d", k ? "," : "",
-				     (int)o->pid);
-		else
-			w = snprintf(buf + used, len - used, "%s?", k ? "," : "");
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
+	format_core_owners(d->have_cores ? &d->cores : NULL, buf, len);
 }
 
 /* The whole view as text: the terminal view and --once print this. */
@@ -700,7 +680,7 @@ static void render_prometheus(FILE *f, const struct view *v)
 			c->fi.engine_ns % UINT64_C(1000000000));
 	}
 	prom_family(f, "neuron_client_engine_capacity", "gauge",
-		    "DMA queues the busy time is summed over (drm-engine-capacity-dma).");
+		    "DMA engines the busy time is summed over (drm-engine-capacity-dma).");
 	for (i = 0; i < v->cur.n; i++) {
 		const struct client *c = &v->cur.v[i];
 
@@ -711,7 +691,7 @@ static void render_prometheus(FILE *f, const struct view *v)
 		fprintf(f, ",engine=\"dma\"} %" PRIu32 "\n", c->fi.capacity);
 	}
 	prom_family(f, "neuron_client_engine_busy_ratio", "gauge",
-		    "Busy time over the sampling interval: DMA queues busy on average (BUSY% / 100).");
+		    "Busy time over the sampling interval: DMA engines busy on average (BUSY% / 100).");
 	for (i = 0; i < v->cur.n; i++) {
 		const struct client *c = &v->cur.v[i];
 

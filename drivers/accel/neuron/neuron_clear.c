@@ -4,7 +4,7 @@
  *
  * Kernel jobs that clear DRAM BOs before userspace sees them: a
  * driver-owned zeroed host buffer copied over the range by the DMA engine,
- * on the kernel queue (%NEURON_KERNEL_ENGINE, %NEURON_KERNEL_QUEUE).
+ * on the kernel's scheduler (%NEURON_KERNEL_SCHED).
  */
 
 #include <linux/dma-fence.h>
@@ -58,24 +58,6 @@ static void neuron_clear_release(struct work_struct *work)
 	drm_dev_put(drm);
 }
 
-/* The kernel queue's scheduler, waiting for a reset in progress. */
-static struct neuron_sched *neuron_kernel_sched(struct neuron_device *ndev)
-{
-	struct neuron_sched *ns;
-	int ret;
-
-	for (;;) {
-		ns = neuron_sched_get(ndev, NEURON_KERNEL_ENGINE,
-				      NEURON_KERNEL_QUEUE);
-		if (!IS_ERR(ns) || PTR_ERR(ns) != -EAGAIN)
-			return ns;
-		ret = down_read_interruptible(&ndev->reset_lock);
-		if (ret)
-			return ERR_PTR(ret);
-		up_read(&ndev->reset_lock);
-	}
-}
-
 /* Build one job that writes zeroes to [addr, addr + size) and queue it. */
 static int neuron_clear_job_push(struct neuron_sched *ns,
 				 struct drm_sched_entity *entity,
@@ -86,6 +68,7 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 	u64 src = neuron_host_devaddr(jobs->zero_dma);
 	struct neuron_job *job;
 	u32 i, count = DIV_ROUND_UP_ULL(size, NEURON_DESC_MAX_LEN);
+	bool cookie;
 	int ret;
 
 	job = neuron_job_alloc(ns, jf);
@@ -115,10 +98,12 @@ static int neuron_clear_job_push(struct neuron_sched *ns,
 		goto err_release;
 
 	mutex_lock(&ns->submit_lock);
+	cookie = dma_fence_begin_signalling();
 	drm_sched_job_arm(&job->base);
 	*done = dma_fence_get(&job->base.s_fence->finished);
 	atomic64_inc(&jf->submitted);
 	drm_sched_entity_push_job(&job->base);
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&ns->submit_lock);
 	return 0;
 
@@ -134,11 +119,11 @@ err_release:
  * @addr: device address of the range to clear
  * @size: bytes to clear, a multiple of PAGE_SIZE
  *
- * Queues kernel jobs on the kernel queue (%NEURON_KERNEL_ENGINE,
- * %NEURON_KERNEL_QUEUE) that copy a driver-owned zeroed host buffer over
- * the range in 64 KiB descriptors, as many per job as a ring holds, and
- * waits for all of them. The device DRAM is never trusted to be clear
- * already, not even right after a reset.
+ * Queues kernel jobs on the kernel's scheduler (%NEURON_KERNEL_SCHED) that
+ * copy a driver-owned zeroed host buffer over the range in 64 KiB
+ * descriptors, as many per job as a ring holds, and waits for all of them.
+ * The device DRAM is never trusted to be clear already, not even right
+ * after a reset.
  *
  * When this fails with jobs still queued (a signal, a timeout), a worker
  * keeps a reference to @obj until they are all done, so the caller just
@@ -167,12 +152,8 @@ int neuron_jobs_clear_dram(struct neuron_device *ndev,
 	if (READ_ONCE(ndev->wedged))
 		return -EIO;
 
-	ns = neuron_kernel_sched(ndev);
-	if (IS_ERR(ns))
-		return PTR_ERR(ns);
-	entity = neuron_job_file_entity(jobs->kernel_jf, ns,
-					NEURON_KERNEL_ENGINE * NEURON_DMA_QUEUES +
-					NEURON_KERNEL_QUEUE);
+	ns = neuron_sched_kernel(ndev);
+	entity = neuron_job_file_entity(jobs->kernel_jf, ns);
 	if (IS_ERR(entity))
 		return PTR_ERR(entity);
 

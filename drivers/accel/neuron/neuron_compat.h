@@ -95,23 +95,65 @@ static inline bool vma_is_cow_mapping(const struct vm_area_struct *vma)
 #define drm_gem_vunmap(obj, map)	drm_gem_vunmap_unlocked(obj, map)
 #endif
 
-/*
- * drm_sched_start() gained an errno for the fences of dropped jobs in 6.13;
- * errno 0 is what the older one does.
- */
-#ifndef HAVE_DRM_SCHED_START_ERRNO
-static inline void neuron_compat_sched_start(struct drm_gpu_scheduler *sched,
-					     int errno)
-{
-	drm_sched_start(sched);
-}
-
-#define drm_sched_start	neuron_compat_sched_start
-#endif
-
 /* The timeout status NOMINAL became RESET in 6.17. */
 #ifndef HAVE_DRM_GPU_SCHED_STAT_RESET
 #define DRM_GPU_SCHED_STAT_RESET	DRM_GPU_SCHED_STAT_NOMINAL
+#endif
+
+/*
+ * DRM_GPU_SCHED_STAT_NO_HANG (6.17): the timeout handler found the job
+ * still running fine. The scheduler took the job off its pending list
+ * before calling the handler; 6.17 puts it back for this status, 6.12
+ * would forget it (never free it, never time it out again). So the shim
+ * does what 6.17's drm_sched_job_reinsert_on_false_timeout() does: back
+ * at the head of the list, and the free work queued in case the job
+ * completed meanwhile. The only place the driver touches the scheduler's
+ * internals, and only on kernels without the status. The handler names
+ * its job @sched_job.
+ */
+#ifndef HAVE_DRM_GPU_SCHED_STAT_NO_HANG
+static inline enum drm_gpu_sched_stat
+neuron_compat_sched_no_hang(struct drm_sched_job *job)
+{
+	struct drm_gpu_scheduler *sched = job->sched;
+
+	spin_lock(&sched->job_list_lock);
+	list_add(&job->list, &sched->pending_list);
+	if (!READ_ONCE(sched->pause_submit))
+		queue_work(sched->submit_wq, &sched->work_free_job);
+	spin_unlock(&sched->job_list_lock);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+#define DRM_GPU_SCHED_STAT_NO_HANG	neuron_compat_sched_no_hang(sched_job)
+#endif
+
+/*
+ * A NULL lock makes dma_fence_init() use the fence's inline lock in newer
+ * kernels (7.3 has it); 6.12 needs a lock that lives as long as the fence. The driver's
+ * hardware fences then share one lock of the module (held briefly, a few
+ * signals per job).
+ */
+#ifndef HAVE_DMA_FENCE_INLINE_LOCK
+static inline spinlock_t *neuron_compat_fence_lock(void)
+{
+	static DEFINE_SPINLOCK(lock);
+
+	return &lock;
+}
+
+#define dma_fence_init(fence, ops, lock, context, seqno)		\
+	dma_fence_init(fence, ops, (lock) ?: neuron_compat_fence_lock(),	\
+		       context, seqno)
+#endif
+
+/*
+ * drm_sched_backend_ops.cancel_job (newer kernels) does not exist:
+ * drm_sched_fini() of 6.12 cancels nothing. The driver leaves the
+ * callback out.
+ */
+#ifndef HAVE_DRM_SCHED_CANCEL_JOB
+#define NEURON_COMPAT_NO_CANCEL_JOB
 #endif
 
 #endif /* __NEURON_COMPAT_H__ */

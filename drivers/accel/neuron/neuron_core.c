@@ -17,7 +17,6 @@
  */
 
 #include <linux/dma-fence.h>
-#include <linux/dma-fence-unwrap.h>
 #include <linux/jiffies.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
@@ -44,11 +43,12 @@ static_assert(NEURON_NC_COUNT <= DRM_NEURON_MAX_CORES);
 static void neuron_cores_fini(struct drm_device *drm, void *arg)
 {
 	struct neuron_cores *cores = arg;
-	u32 core;
+	u32 core, e;
 
 	/* Every file is closed: no job is submitted any more. */
 	for (core = 0; core < NEURON_NC_COUNT; core++)
-		dma_fence_put(cores->core[core].last_job);
+		for (e = 0; e < NEURON_DMA_ENG_COUNT; e++)
+			dma_fence_put(cores->core[core].last_job[e]);
 }
 
 int neuron_cores_init(struct neuron_device *ndev)
@@ -57,6 +57,7 @@ int neuron_cores_init(struct neuron_device *ndev)
 	int ret;
 
 	init_waitqueue_head(&cores->wq);
+	spin_lock_init(&cores->job_lock);
 	ret = drmm_mutex_init(&ndev->drm, &cores->lock);
 	if (ret)
 		return ret;
@@ -120,73 +121,96 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
 }
 
 /**
- * neuron_cores_job_fence() - a job of a file was just armed
+ * neuron_cores_job_begin() - a job of a file is about to be armed
  * @ndev: the device
  * @nfile: the submitting file
- * @fence: the job's finished fence
  * @writes: mask of the cores whose semaphores or events the job writes
+ * @revoked: out: the job must not run
  *
- * Called by SUBMIT once the job has its fence, before it is pushed. A
- * job may write the semaphores and events of the cores its file owns
- * (checked when it was submitted), so its fence becomes the last job of
- * each of them, also of a core the file released meanwhile and nobody
- * acquired since. The next CORE_ACQUIRE of such a core waits for it.
- * Jobs of a file run in submission order only within one DMA queue, so
- * a fence replaces the previous one only once that one has signalled or
- * when it comes later on the same queue; otherwise the two are kept
- * together in a dma_fence_array.
+ * A job may write the semaphores and events of the cores its file owns
+ * (checked when it was submitted), so it becomes the last job of each of
+ * them, also of a core the file released meanwhile and nobody acquired
+ * since; the next CORE_ACQUIRE of such a core waits for it. This
+ * reserves those cores, under the cores' mutex, before the job is armed:
+ * CORE_ACQUIRE also waits for reservations, and neuron_cores_job_end()
+ * records the fence and drops them without sleeping or allocating, as
+ * the time between drm_sched_job_arm() and the push requires.
  *
  * A core of @writes that changed hands since SUBMIT checked ownership
  * (another thread of the file released it, another file acquired it) has
  * been cleared without waiting for this job, so the job must not run:
- * then nothing is recorded and the function returns false.
+ * then *@revoked is set and nothing is reserved.
  *
- * Return: true when the job may run.
+ * Return: the mask of reserved cores, for neuron_cores_job_end().
  */
-bool neuron_cores_job_fence(struct neuron_device *ndev,
-			    const struct neuron_file *nfile,
-			    struct dma_fence *fence, u32 writes)
+u32 neuron_cores_job_begin(struct neuron_device *ndev,
+			   const struct neuron_file *nfile, u32 writes,
+			   bool *revoked)
 {
 	struct neuron_core *nc;
-	u32 core;
+	u32 core, mask = 0;
 
+	*revoked = false;
 	mutex_lock(&ndev->cores.lock);
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		nc = &ndev->cores.core[core];
-		if ((writes & BIT(core)) && nc->owner != nfile &&
-		    (nc->owner || nc->last_owner != nfile)) {
-			mutex_unlock(&ndev->cores.lock);
-			return false;
-		}
-	}
-	for (core = 0; core < NEURON_NC_COUNT; core++) {
-		struct dma_fence *old, *merged;
-
-		nc = &ndev->cores.core[core];
 		if (nc->owner != nfile &&
-		    (nc->owner || nc->last_owner != nfile))
-			continue;
-
-		old = nc->last_job;
-		if (!old || dma_fence_is_signaled(old) ||
-		    (old->context == fence->context &&
-		     dma_fence_is_later(fence, old))) {
-			nc->last_job = dma_fence_get(fence);
-			dma_fence_put(old);
+		    (nc->owner || nc->last_owner != nfile)) {
+			if (writes & BIT(core)) {
+				*revoked = true;
+				mask = 0;
+				break;
+			}
 			continue;
 		}
-
-		/*
-		 * Both unsignalled, different queues: wait for both.
-		 * Without memory, waiting for the newer one alone is the
-		 * best left.
-		 */
-		merged = dma_fence_unwrap_merge(old, fence);
-		dma_fence_put(old);
-		nc->last_job = merged ? merged : dma_fence_get(fence);
+		mask |= BIT(core);
 	}
+	for (core = 0; core < NEURON_NC_COUNT; core++)
+		if (mask & BIT(core))
+			ndev->cores.core[core].submitting++;
 	mutex_unlock(&ndev->cores.lock);
-	return true;
+	return mask;
+}
+
+/**
+ * neuron_cores_job_end() - record an armed job on the cores it reserved
+ * @ndev: the device
+ * @cores: the mask neuron_cores_job_begin() returned
+ * @engine: the DMA engine the job runs on
+ * @fence: the job's finished fence
+ *
+ * Called between drm_sched_job_arm() and the push: takes a spinlock only.
+ * The fence replaces the core's last one on @engine. Both are of the same
+ * file and engine (a core changes hands only once no job of its previous
+ * owner is pending or reserved), so they complete in order.
+ */
+void neuron_cores_job_end(struct neuron_device *ndev, u32 cores,
+			  unsigned int engine, struct dma_fence *fence)
+{
+	struct neuron_cores *nc_all = &ndev->cores;
+	unsigned long flags;
+	bool wake = false;
+	u32 core;
+
+	if (!cores)
+		return;
+	spin_lock_irqsave(&nc_all->job_lock, flags);
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		struct neuron_core *nc = &nc_all->core[core];
+		struct dma_fence *old;
+
+		if (!(cores & BIT(core)))
+			continue;
+		old = nc->last_job[engine];
+		WARN_ON_ONCE(old && old->context != fence->context &&
+			     !dma_fence_is_signaled(old));
+		nc->last_job[engine] = dma_fence_get(fence);
+		dma_fence_put(old);
+		wake |= !--nc->submitting;
+	}
+	spin_unlock_irqrestore(&nc_all->job_lock, flags);
+	if (wake)
+		wake_up_all(&nc_all->wq);
 }
 
 /*
@@ -205,20 +229,29 @@ static void neuron_core_clear(struct neuron_device *ndev, u32 core)
 }
 
 /*
- * The unsignalled last job of a core @nfile is about to take, with a
- * reference, or NULL. The core's own owner's jobs are no obstacle.
+ * An unsignalled last job of a core @nfile is about to take, with a
+ * reference, or NULL. The core's own owner's jobs are no obstacle. Called
+ * with cores.lock held, no SUBMIT reserving the core.
  */
-static struct dma_fence *neuron_core_pending_job(struct neuron_core *nc,
+static struct dma_fence *neuron_core_pending_job(struct neuron_device *ndev,
+						 struct neuron_core *nc,
 						 struct neuron_file *nfile)
 {
-	if (nc->owner == nfile || !nc->last_job)
+	struct dma_fence *pending = NULL;
+	unsigned long flags;
+	unsigned int e;
+
+	if (nc->owner == nfile)
 		return NULL;
-	if (dma_fence_is_signaled(nc->last_job)) {
-		dma_fence_put(nc->last_job);
-		nc->last_job = NULL;
-		return NULL;
+	spin_lock_irqsave(&ndev->cores.job_lock, flags);
+	for (e = 0; e < NEURON_DMA_ENG_COUNT && !pending; e++) {
+		struct dma_fence *f = nc->last_job[e];
+
+		if (f && !dma_fence_is_signaled(f))
+			pending = dma_fence_get(f);
 	}
-	return dma_fence_get(nc->last_job);
+	spin_unlock_irqrestore(&ndev->cores.job_lock, flags);
+	return pending;
 }
 
 int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
@@ -255,7 +288,21 @@ again:
 	 * and handed over, then look again, as anything may have changed.
 	 */
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
-		pending = neuron_core_pending_job(&ndev->cores.core[core], nfile);
+		nc = &ndev->cores.core[core];
+		/* A SUBMIT of the previous owner between arm and push. */
+		if (nc->owner != nfile && nc->submitting) {
+			mutex_unlock(&ndev->cores.lock);
+			left = (long)(deadline - jiffies);
+			left = left > 0 ? wait_event_interruptible_timeout(ndev->cores.wq,
+					!READ_ONCE(nc->submitting), left) : 0;
+			if (left < 0)
+				return left;
+			/* The previous owner's job, as below. */
+			if (!left)
+				return -ETIMEDOUT;
+			goto again;
+		}
+		pending = neuron_core_pending_job(ndev, nc, nfile);
 		if (!pending)
 			continue;
 		mutex_unlock(&ndev->cores.lock);

@@ -9,6 +9,7 @@
 #include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -56,29 +57,39 @@ struct neuron_nq {
  * @nq: notification queues, indexed by neuron_nq_slot().
  * @last_owner: file that owned the core last; only compared, never
  *              dereferenced (the file may be gone).
- * @last_job: finished fence of the last job submitted while @owner (or,
- *            until the core is acquired again, @last_owner) owned the
- *            core, or NULL. CORE_ACQUIRE waits for it before it clears
- *            the core, so no queued job of a previous owner writes the
- *            core of the next one.
+ * @last_job: per DMA engine, finished fence of the last job submitted on
+ *            it while @owner (or, until the core is acquired again,
+ *            @last_owner) owned the core, or NULL. CORE_ACQUIRE waits for
+ *            them before it clears the core, so no queued job of a
+ *            previous owner writes the core of the next one. One slot per
+ *            engine: the jobs of one file on one engine complete in order,
+ *            so a newer fence replaces an older one without allocating.
+ *            Under &neuron_cores.job_lock.
+ * @submitting: SUBMITs between neuron_cores_job_begin() and
+ *              neuron_cores_job_end() for this core (under @lock to
+ *              increment, &neuron_cores.job_lock to decrement).
  */
 struct neuron_core {
 	struct neuron_file *owner;
 	struct pid *owner_pid;
 	struct neuron_nq *nq[NEURON_NQ_SLOTS];
 	const struct neuron_file *last_owner;
-	struct dma_fence *last_job;
+	struct dma_fence *last_job[NEURON_DMA_ENG_COUNT];
+	unsigned int submitting;
 };
 
 /**
  * struct neuron_cores - NeuronCore state of a device
  * @lock: protects @core and the queues hanging off it.
+ * @job_lock: protects &neuron_core.last_job; a spinlock, taken between
+ *            drm_sched_job_arm() and the push.
  * @wq: woken when ownership or a queue changes, so waiters re-check.
  * @gen: bumped with every such change.
  * @core: per NeuronCore.
  */
 struct neuron_cores {
 	struct mutex lock; /* ownership and NQ state */
+	spinlock_t job_lock; /* last_job, submitting decrements */
 	wait_queue_head_t wq;
 	unsigned int gen;
 	struct neuron_core core[NEURON_NC_COUNT];
@@ -92,9 +103,11 @@ bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 			  struct neuron_file *nfile);
 bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 			   struct neuron_file *nfile);
-bool neuron_cores_job_fence(struct neuron_device *ndev,
-			    const struct neuron_file *nfile,
-			    struct dma_fence *fence, u32 writes);
+u32 neuron_cores_job_begin(struct neuron_device *ndev,
+			   const struct neuron_file *nfile, u32 writes,
+			   bool *revoked);
+void neuron_cores_job_end(struct neuron_device *ndev, u32 cores,
+			  unsigned int engine, struct dma_fence *fence);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 			struct drm_neuron_query_cores *q);
 

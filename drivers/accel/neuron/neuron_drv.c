@@ -18,6 +18,7 @@
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/neuron_accel.h>
 
@@ -171,7 +172,7 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 
 	/*
 	 * Jobs still queued or running may write the released cores; the
-	 * next CORE_ACQUIRE waits for them (neuron_cores_job_fence()).
+	 * next CORE_ACQUIRE waits for them (see neuron_core.c).
 	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
 	neuron_job_file_close(nfile->jobs);

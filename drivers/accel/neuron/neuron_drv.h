@@ -128,7 +128,7 @@ struct neuron_device {
  * struct neuron_file - per-open-file state
  * @ndev: the device this file was opened on.
  * @jobs: the file's DMA job state (neuron_job.c): scheduler entities,
- *        fdinfo counters, guilty flag.
+ *        fdinfo counters, guilty count.
  */
 struct neuron_file {
 	struct neuron_device *ndev;

@@ -270,14 +270,20 @@ static int neuron_fwio_xfer(struct neuron_device *ndev, u8 cmd, size_t len,
  * Enters the device (fails once unplugged) and takes the mailbox. Nothing
  * here sleeps forever: the lock holder is bounded by the FWIO timeouts.
  */
-static int neuron_fwio_lock(struct neuron_device *ndev, int *idx)
+static int neuron_fwio_lock(struct neuron_device *ndev, int *idx,
+			    unsigned int flags)
 {
-	int ret;
+	int ret = 0;
 
 	if (!drm_dev_enter(&ndev->drm, idx))
 		return -ENODEV;
 
-	ret = mutex_lock_interruptible(&ndev->fwio.lock);
+	if (flags & NEURON_FWIO_TRYLOCK) {
+		if (!mutex_trylock(&ndev->fwio.lock))
+			ret = -EBUSY;
+	} else {
+		ret = mutex_lock_interruptible(&ndev->fwio.lock);
+	}
 	if (ret)
 		drm_dev_exit(*idx);
 	return ret;
@@ -295,11 +301,12 @@ static void neuron_fwio_unlock(struct neuron_device *ndev, int idx)
  * @addrs: device addresses (may carry east/west routing bits)
  * @vals: values read, in the order of @addrs
  * @count: number of addresses, 1..NEURON_FWIO_MAX_READS
- * @flags: NEURON_FWIO_NO_RETRY, NEURON_FWIO_QUIET
+ * @flags: NEURON_FWIO_NO_RETRY, NEURON_FWIO_QUIET, NEURON_FWIO_TRYLOCK
  *
  * All addresses are read by one READ request.
  *
  * Return: 0 on success; -EINVAL for a bad @count; -ENODEV after unplug;
+ * -EBUSY with NEURON_FWIO_TRYLOCK when another request holds the mailbox;
  * -EINTR when interrupted while waiting for the mailbox; -ETIMEDOUT when
  * the firmware did not answer; -ENXIO when it reported a failure (for
  * example an address it cannot decode or a link that is down) or sent a
@@ -317,7 +324,7 @@ int neuron_fwio_read_flags(struct neuron_device *ndev, const u64 *addrs,
 	if (!count || count > NEURON_FWIO_MAX_READS)
 		return -EINVAL;
 
-	ret = neuron_fwio_lock(ndev, &idx);
+	ret = neuron_fwio_lock(ndev, &idx, flags);
 	if (ret)
 		return ret;
 
@@ -365,7 +372,7 @@ int neuron_fwio_post_metrics(struct neuron_device *ndev, const void *blob,
 	if (!size || size > NEURON_MISC_METRICS_SIZE)
 		return -EINVAL;
 
-	ret = neuron_fwio_lock(ndev, &idx);
+	ret = neuron_fwio_lock(ndev, &idx, 0);
 	if (ret)
 		return ret;
 

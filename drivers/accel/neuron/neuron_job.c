@@ -4,14 +4,15 @@
  *
  * DMA jobs on the DRM GPU scheduler.
  *
- * One scheduler per hardware queue pair in use (created on first submit),
- * one entity per file per queue, credits = ring slots. The submit ioctl
- * (neuron_submit.c) validates every transfer and turns it into descriptor
- * pairs in kernel memory; run_job() copies them into the driver-owned ring
- * with a completion marker and rings the doorbells. v1 has no interrupts: an
- * adaptive hrtimer polls the markers of the queues that have jobs in
- * flight and signals the hardware fences in order, and stops when nothing
- * is in flight. See Documentation/accel/neuron/jobs.rst.
+ * One scheduler per DMA engine and one for the kernel's own jobs, all
+ * created at probe; one entity per file per engine it uses, credits = ring
+ * slots. The submit ioctl (neuron_submit.c) validates every transfer and
+ * turns it into descriptor pairs in kernel memory; run_job() copies them
+ * into the driver-owned ring with a completion marker and rings the
+ * doorbells. v1 has no interrupts: an adaptive hrtimer polls the markers
+ * of the queues that have jobs in flight and signals the hardware fences
+ * in order, and stops when nothing is in flight. See
+ * Documentation/accel/neuron/jobs.rst.
  */
 
 #include <linux/dma-fence.h>
@@ -92,7 +93,15 @@ static unsigned int job_timeout_ms = 10000;
 module_param_cb(job_timeout_ms, &neuron_param_timeout_ops, &job_timeout_ms,
 		0644);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "A DMA job that makes no progress for this long is reset (ms, 100..600000, default 10000; applies to queues first used after a change)");
+		 "A DMA queue that makes no progress for this long is reset (ms, 100..600000, default 10000; applies at once)");
+
+/*
+ * The schedulers' timeout: how often a job that runs that long is looked
+ * at. The handler measures the time without progress against
+ * job_timeout_ms itself, so that the parameter applies to the schedulers
+ * created at probe, and to jobs already running.
+ */
+#define NEURON_WATCHDOG_MS	250
 
 static unsigned int poll_min_us = 10;
 module_param_cb(poll_min_us, &neuron_param_poll_ops, &poll_min_us, 0644);
@@ -336,7 +345,7 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 	} else {
 		atomic64_inc(&job->jf->completed);
 	}
-	dma_fence_signal_locked(fence);
+	dma_fence_signal(fence);
 	dma_fence_put(fence);
 }
 
@@ -354,6 +363,8 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 		neuron_job_retire_locked(ns, job, 0, now);
 		done++;
 	}
+	if (done)
+		ns->progress = now;
 	return done;
 }
 
@@ -365,7 +376,9 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	ktime_t t0 = ktime_get();
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	unsigned long flags;
+	bool cookie;
 
+	cookie = dma_fence_begin_signalling();
 	spin_lock(&jobs->poll_lock);
 	list_for_each_entry_safe(ns, tmp, &jobs->busy, poll_node) {
 		spin_lock_irqsave(&ns->lock, flags);
@@ -390,6 +403,7 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 		ret = HRTIMER_RESTART;
 	}
 	spin_unlock(&jobs->poll_lock);
+	dma_fence_end_signalling(cookie);
 
 	atomic64_inc(&jobs->polls);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)), &jobs->poll_ns);
@@ -430,6 +444,9 @@ static void neuron_job_emit_locked(struct neuron_sched *ns,
 					     job->pair_count,
 					     job->hw_fence->seqno);
 	job->start = ktime_get();
+	/* The queue was idle: its no-progress time starts now. */
+	if (list_empty(&ns->inflight))
+		ns->progress = job->start;
 	list_add_tail(&job->node, &ns->inflight);
 	neuron_ring_kick(&ns->ring, job->pair_count + 1);
 }
@@ -441,6 +458,7 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct dma_fence *fence = job->hw_fence;
 	unsigned long flags;
+	bool paused;
 	int idx;
 	u32 i;
 
@@ -470,17 +488,24 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 		neuron_bo_sync_for_device(job->bos[i].obj);
 
 	spin_lock_irqsave(&ns->lock, flags);
-	dma_fence_init(fence, &neuron_hw_fence_ops, &ns->lock,
+	/* Its own inline lock: the fence may outlive the device. */
+	dma_fence_init(fence, &neuron_hw_fence_ops, NULL,
 		       ns->fence_context, ++ns->seqno);
 	job->hw_fence_init = true;
 	/* One reference for the in-flight list, dropped when signalled. */
 	dma_fence_get(fence);
-	neuron_job_emit_locked(ns, job);
+	/* During a device reset the job waits for the ring on @held. */
+	paused = ns->paused;
+	if (paused)
+		list_add_tail(&job->node, &ns->held);
+	else
+		neuron_job_emit_locked(ns, job);
 	spin_unlock_irqrestore(&ns->lock, flags);
 
 	drm_dev_exit(idx);
 
-	neuron_poll_kick(&ndev->jobs, ns);
+	if (!paused)
+		neuron_poll_kick(&ndev->jobs, ns);
 	/*
 	 * The job keeps the initial reference until it is freed; the
 	 * scheduler gets its own.
@@ -566,27 +591,10 @@ static void neuron_job_free(struct drm_sched_job *sched_job)
 }
 
 /*
- * After drm_sched_stop() the scheduler has forgotten the hardware fences of
- * the jobs still pending; give them back so that drm_sched_start() waits
- * for (or immediately retires) them instead of cancelling them.
- */
-static void neuron_sched_restore_parents(struct neuron_sched *ns)
-{
-	struct drm_sched_job *s_job;
-
-	list_for_each_entry(s_job, &ns->base.pending_list, list) {
-		struct neuron_job *job = to_neuron_job(s_job);
-
-		if (job->hw_fence_init && !s_job->s_fence->parent)
-			s_job->s_fence->parent = dma_fence_get(job->hw_fence);
-	}
-}
-
-/*
  * Reset the hardware queue and deal with every job that was in the ring:
  * the first one is the culprit (@error), jobs of guilty files are
- * cancelled, the others are written into the ring again.
- * Called with ns->lock held and the scheduler stopped.
+ * cancelled, the others are written into the ring again, keeping their
+ * hardware fences. Called with ns->lock held.
  */
 static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 {
@@ -598,6 +606,8 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 
 	neuron_udma_engine_normal(ndev, ns->ring.engine);
 	neuron_ring_hw_init(&ns->ring);
+	ns->last_head = 0;
+	ns->progress = now;
 
 	list_for_each_entry_safe(job, tmp, &ns->inflight, node) {
 		if (first) {
@@ -618,27 +628,46 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 	}
 }
 
+/*
+ * The scheduler's timeout is a watchdog period (NEURON_WATCHDOG_MS): this
+ * runs every period while a job runs longer than that, and resets the
+ * queue only when it made no progress for job_timeout_ms. The scheduler is
+ * never stopped: the ring and the in-flight list are the driver's, under
+ * ns->lock, and every job in the ring keeps its hardware fence (and with
+ * it the scheduler's callback) across a queue reset.
+ */
 static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_job)
 {
 	struct neuron_job *job = to_neuron_job(sched_job);
 	struct neuron_sched *ns = job->ns;
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct neuron_jobs *jobs = &ndev->jobs;
-	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
-	bool hung = false;
+	bool hung = false, cookie;
 	u64 seqno = 0;
-	u32 head = 0;
+	u32 head;
 	int idx;
 
-	mutex_lock(&jobs->recovery);
-	drm_sched_stop(&ns->base, sched_job);
+	/* Completed (or failed in run_job()): freed the usual way. */
+	if (dma_fence_is_signaled(&sched_job->s_fence->finished))
+		return DRM_GPU_SCHED_STAT_NO_HANG;
 
+	/*
+	 * Every fence in the ring waits for this: nothing in here may wait
+	 * for a fence or allocate memory, nor take a lock that anybody holds
+	 * while doing so (lockdep checks it).
+	 */
+	cookie = dma_fence_begin_signalling();
+	mutex_lock(&jobs->recovery);
+	/*
+	 * Unplugged: neuron_jobs_unplug() stops the DMA and then retires every
+	 * job in flight, this one too; the scheduler frees it afterwards.
+	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
-		/* neuron_jobs_unplug() already errored everything in flight. */
-		stat = DRM_GPU_SCHED_STAT_ENODEV;
-		goto restart;
+		mutex_unlock(&jobs->recovery);
+		dma_fence_end_signalling(cookie);
+		return DRM_GPU_SCHED_STAT_NO_HANG;
 	}
 
 	spin_lock_irqsave(&ns->lock, flags);
@@ -646,145 +675,156 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
 	spin_unlock_irqrestore(&ns->lock, flags);
 
-	/* A big job that still moves is slow, not stuck. */
-	if (first && !neuron_ring_read_head(&ns->ring, &head) &&
+	/*
+	 * A big job that still moves is slow, not stuck. The mailbox may be
+	 * busy (-EBUSY): no evidence of progress then, which matters only
+	 * for one job that runs longer than job_timeout_ms by itself.
+	 */
+	if (first == job && !neuron_ring_read_head(&ns->ring, &head) &&
 	    head != ns->last_head) {
 		ns->last_head = head;
-		first = NULL;
+		ns->progress = ktime_get();
 	}
 
 	spin_lock_irqsave(&ns->lock, flags);
-	if (first && first == list_first_entry_or_null(&ns->inflight,
-						       struct neuron_job, node)) {
+	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
+	if (first == job && ktime_ms_delta(ktime_get(), ns->progress) >=
+	    READ_ONCE(job_timeout_ms)) {
 		hung = true;
-		/* Read before the retire: the job is not ours afterwards. */
-		seqno = first->hw_fence->seqno;
+		seqno = job->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
 	}
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
-
-	if (hung) {
-		atomic64_inc(&jobs->timeouts);
-		drm_warn(&ndev->drm,
-			 "DMA engine %u queue %u: job %llu timed out, queue reset\n",
-			 ns->ring.engine, ns->ring.queue, seqno);
-		ns->last_head = 0;
-		neuron_poll_kick(jobs, ns);
-	}
-
-restart:
-	neuron_sched_restore_parents(ns);
-	drm_sched_start(&ns->base, 0);
 	mutex_unlock(&jobs->recovery);
-	return stat;
+	dma_fence_end_signalling(cookie);
+
+	if (!hung)
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+
+	atomic64_inc(&jobs->timeouts);
+	drm_warn(&ndev->drm,
+		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
+		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
+	neuron_poll_kick(jobs, ns);
+	/*
+	 * The scheduler took the job off its pending list before calling us
+	 * and keeps it off after a reset, so it is ours to free; its hardware
+	 * fence signalled above, and with it the scheduler's callback ran.
+	 * Outside the signalling section: the last reference on a BO may go.
+	 */
+	neuron_job_free(sched_job);
+	return DRM_GPU_SCHED_STAT_RESET;
 }
+
+#ifndef NEURON_COMPAT_NO_CANCEL_JOB
+/*
+ * drm_sched_fini() cancels the jobs still pending: those in a ring are
+ * retired with -ECANCELED. It runs when the device is released, after
+ * neuron_jobs_unplug() has stopped the DMA and retired every job in
+ * flight, or on a failed probe, before any job: normally there is none.
+ */
+static void neuron_job_cancel(struct drm_sched_job *sched_job)
+{
+	struct neuron_job *job = to_neuron_job(sched_job);
+	struct neuron_sched *ns = job->ns;
+	unsigned long flags;
+	bool cookie;
+
+	cookie = dma_fence_begin_signalling();
+	spin_lock_irqsave(&ns->lock, flags);
+	if (!list_empty(&job->node))
+		neuron_job_retire_locked(ns, job, -ECANCELED, ktime_get());
+	spin_unlock_irqrestore(&ns->lock, flags);
+	dma_fence_end_signalling(cookie);
+}
+#endif
 
 static const struct drm_sched_backend_ops neuron_sched_ops = {
 	.run_job = neuron_job_run,
 	.timedout_job = neuron_job_timedout,
 	.free_job = neuron_job_free,
+#ifndef NEURON_COMPAT_NO_CANCEL_JOB
+	.cancel_job = neuron_job_cancel,
+#endif
 };
 
 /* ------------------------------------------------------------------------ */
-/* Queue setup                                                              */
+/* Scheduler topology                                                       */
 
-static int neuron_engine_up(struct neuron_device *ndev, unsigned int engine)
-{
-	int ret;
-
-	if (test_bit(engine, &ndev->jobs.engines_up))
-		return 0;
-	ret = neuron_udma_engine_init(ndev, engine);
-	if (!ret)
-		set_bit(engine, &ndev->jobs.engines_up);
-	return ret;
-}
-
-/**
- * neuron_sched_get() - the scheduler of a hardware queue pair
- * @ndev: the device
- * @engine: DMA engine
- * @queue: queue of @engine
- *
- * Creates the scheduler (and initialises the engine) on first use.
- *
- * Return: the scheduler or an ERR_PTR(); -EAGAIN while a reset is in
- * progress.
+/*
+ * Bring every DMA engine up and point the rings at their memory: at probe
+ * and after a device reset, which loses both.
  */
-struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
-				      unsigned int engine, unsigned int queue)
+static int neuron_jobs_hw_init(struct neuron_device *ndev)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
-	unsigned int index = engine * NEURON_DMA_QUEUES + queue;
-	/* The default submit workqueue, every priority, no shared score. */
+	unsigned long flags;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < NEURON_DMA_ENG_COUNT; i++) {
+		ret = neuron_udma_engine_init(ndev, i);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
+
+		spin_lock_irqsave(&ns->lock, flags);
+		neuron_ring_hw_init(&ns->ring);
+		ns->last_head = 0;
+		spin_unlock_irqrestore(&ns->lock, flags);
+	}
+	return 0;
+}
+
+static int neuron_sched_init(struct neuron_device *ndev, unsigned int index)
+{
+	struct neuron_jobs *jobs = &ndev->jobs;
+	struct neuron_sched *ns = &jobs->sched[index];
+	bool kernel = index == NEURON_KERNEL_SCHED;
+	unsigned int engine = kernel ? NEURON_KERNEL_ENGINE : index;
+	unsigned int queue = kernel ? NEURON_KERNEL_QUEUE : NEURON_USER_QUEUE;
+	/* Every priority, no shared score, the device's workqueues. */
 	struct drm_sched_init_args args = {
 		.ops = &neuron_sched_ops,
+		.submit_wq = jobs->submit_wq,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = NEURON_SCHED_CREDITS,
+		.timeout = msecs_to_jiffies(NEURON_WATCHDOG_MS),
+		.timeout_wq = jobs->timeout_wq,
+		.name = ns->name,
+		.dev = ndev->drm.dev,
 	};
-	struct neuron_sched *ns;
-	int ret, idx;
+	int ret;
 
-	ns = READ_ONCE(jobs->sched[index]);
-	if (ns)
-		return ns;
-
-	ret = mutex_lock_interruptible(&jobs->lock);
-	if (ret)
-		return ERR_PTR(ret);
-	ns = jobs->sched[index];
-	if (ns)
-		goto out;
-
-	ret = neuron_hw_begin(ndev, &idx);
-	if (ret)
-		goto err_unlock;
-
-	ns = kzalloc_obj(*ns);
-	if (!ns) {
-		ret = -ENOMEM;
-		goto err_hw;
-	}
+	ns->index = index;
 	spin_lock_init(&ns->lock);
 	mutex_init(&ns->submit_lock);
 	INIT_LIST_HEAD(&ns->inflight);
+	INIT_LIST_HEAD(&ns->held);
 	INIT_LIST_HEAD(&ns->poll_node);
 	ns->fence_context = dma_fence_context_alloc(1);
-	snprintf(ns->name, sizeof(ns->name), "neuron-dma%u.%u", engine, queue);
+	if (kernel)
+		snprintf(ns->name, sizeof(ns->name), "neuron-kernel");
+	else
+		snprintf(ns->name, sizeof(ns->name), "neuron-dma%u", engine);
 
-	ret = neuron_engine_up(ndev, engine);
-	if (ret)
-		goto err_free;
 	ret = neuron_ring_alloc(ndev, &ns->ring, engine, queue);
 	if (ret)
-		goto err_free;
-	neuron_ring_hw_init(&ns->ring);
-
-	args.timeout = msecs_to_jiffies(READ_ONCE(job_timeout_ms));
-	args.timeout_wq = jobs->timeout_wq;
-	args.name = ns->name;
-	args.dev = ndev->drm.dev;
+		goto err;
 	ret = drm_sched_init(&ns->base, &args);
-	if (ret)
-		goto err_ring;
+	if (ret) {
+		neuron_ring_free(&ns->ring);
+		goto err;
+	}
+	jobs->ring_bytes += neuron_ring_bytes();
+	return 0;
 
-	neuron_hw_end(ndev, idx);
-	/* Published last: readers without the lock see a complete object. */
-	smp_store_release(&jobs->sched[index], ns);
-out:
-	mutex_unlock(&jobs->lock);
-	return ns;
-
-err_ring:
-	neuron_ring_free(&ns->ring);
-err_free:
-	kfree(ns);
-err_hw:
-	neuron_hw_end(ndev, idx);
-err_unlock:
-	mutex_unlock(&jobs->lock);
-	return ERR_PTR(ret);
+err:
+	mutex_destroy(&ns->submit_lock);
+	return ret;
 }
 
 static void neuron_jobs_fini(struct drm_device *drm, void *arg)
@@ -794,18 +834,20 @@ static void neuron_jobs_fini(struct drm_device *drm, void *arg)
 	unsigned int i;
 
 	/* The kernel's entities go before the schedulers they feed. */
-	neuron_job_file_close(jobs->kernel_jf);
+	if (jobs->kernel_jf)
+		neuron_job_file_close(jobs->kernel_jf);
 	hrtimer_cancel(&jobs->timer);
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = jobs->sched[i];
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
 
-		if (!ns)
-			continue;
 		drm_sched_fini(&ns->base);
 		neuron_ring_free(&ns->ring);
-		kfree(ns);
+		mutex_destroy(&ns->submit_lock);
 	}
-	destroy_workqueue(jobs->timeout_wq);
+	if (jobs->submit_wq)
+		destroy_workqueue(jobs->submit_wq);
+	if (jobs->timeout_wq)
+		destroy_workqueue(jobs->timeout_wq);
 	if (jobs->zero_buf)
 		dma_free_coherent(drm->dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
 				  jobs->zero_dma);
@@ -821,18 +863,24 @@ static int neuron_debugfs_jobs(struct seq_file *m, void *data)
 	seq_printf(m, "polls: %lld\npoll_ns: %lld\ntimeouts: %lld\n",
 		   atomic64_read(&jobs->polls), atomic64_read(&jobs->poll_ns),
 		   atomic64_read(&jobs->timeouts));
-	seq_printf(m, "engines_up: %#lx\n", jobs->engines_up);
 	seq_printf(m, "dram_clear_bytes: %lld\ndram_clear_ns: %lld\n",
 		   atomic64_read(&jobs->clear_bytes),
 		   atomic64_read(&jobs->clear_ns));
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+	seq_printf(m, "schedulers: %u\nring_bytes: %zu\n", jobs->sched_count,
+		   jobs->ring_bytes);
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
+		struct neuron_job *job;
+		unsigned int n = 0;
+		unsigned long flags;
 
-		if (ns)
-			seq_printf(m, "queue %u.%u: seqno %u credits %d\n",
-				   ns->ring.engine, ns->ring.queue,
-				   READ_ONCE(ns->seqno),
-				   atomic_read(&ns->base.credit_count));
+		spin_lock_irqsave(&ns->lock, flags);
+		list_for_each_entry(job, &ns->inflight, node)
+			n++;
+		spin_unlock_irqrestore(&ns->lock, flags);
+		seq_printf(m, "%s: engine %u queue %u seqno %u in_ring %u\n",
+			   ns->name, ns->ring.engine, ns->ring.queue,
+			   READ_ONCE(ns->seqno), n);
 	}
 	return 0;
 }
@@ -843,19 +891,21 @@ static const struct drm_debugfs_info neuron_jobs_debugfs[] = {
 
 /**
  * neuron_jobs_init() - set up the job machinery of a device
- * @ndev: the device, before drm_dev_register()
+ * @ndev: the device, after its reset, before drm_dev_register()
  *
- * Return: 0 or -ENOMEM.
+ * Creates every scheduler of the device with its rings and brings the DMA
+ * engines up: nothing is created later, so nothing a user does allocates
+ * rings or schedulers.
+ *
+ * Return: 0, -ENOMEM, or an error of the engines' initialisation.
  */
 int neuron_jobs_init(struct neuron_device *ndev)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	struct neuron_job_file *kjf;
+	unsigned int i;
 	int ret;
 
-	ret = drmm_mutex_init(&ndev->drm, &jobs->lock);
-	if (ret)
-		return ret;
 	ret = drmm_mutex_init(&ndev->drm, &jobs->recovery);
 	if (ret)
 		return ret;
@@ -864,75 +914,118 @@ int neuron_jobs_init(struct neuron_device *ndev)
 	hrtimer_setup(&jobs->timer, neuron_poll_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_SOFT);
 
-	/* One ordered queue: a device's recoveries never run concurrently. */
+	/* From here on neuron_jobs_fini() undoes whatever was set up. */
+	ret = drmm_add_action(&ndev->drm, neuron_jobs_fini, NULL);
+	if (ret)
+		return ret;
+
+	/*
+	 * One ordered queue for the timeouts: a device's recoveries never run
+	 * concurrently. One for run_job() and free_job() of all schedulers:
+	 * both are short, and a workqueue per scheduler buys nothing.
+	 */
 	jobs->timeout_wq = alloc_ordered_workqueue("neuron-tdr-%s", 0,
 						   dev_name(ndev->drm.dev));
-	if (!jobs->timeout_wq)
-		return -ENOMEM;
-
+	jobs->submit_wq = alloc_ordered_workqueue("neuron-sched-%s",
+						  WQ_MEM_RECLAIM,
+						  dev_name(ndev->drm.dev));
 	/* dma_alloc_coherent() memory is zeroed. */
 	jobs->zero_buf = dma_alloc_coherent(ndev->drm.dev, NEURON_DESC_MAX_LEN,
 					    &jobs->zero_dma, GFP_KERNEL);
-	ret = jobs->zero_buf ? neuron_job_file_open(ndev, &kjf) : -ENOMEM;
-	if (ret) {
-		if (jobs->zero_buf)
-			dma_free_coherent(ndev->drm.dev, NEURON_DESC_MAX_LEN,
-					  jobs->zero_buf, jobs->zero_dma);
-		destroy_workqueue(jobs->timeout_wq);
-		return ret;
+	if (!jobs->timeout_wq || !jobs->submit_wq || !jobs->zero_buf)
+		return -ENOMEM;
+
+	for (i = 0; i < NEURON_SCHED_COUNT; i++) {
+		ret = neuron_sched_init(ndev, i);
+		if (ret)
+			return ret;
+		jobs->sched_count++;
 	}
+
+	ret = neuron_jobs_hw_init(ndev);
+	if (ret)
+		return ret;
+
+	ret = neuron_job_file_open(ndev, &kjf);
+	if (ret)
+		return ret;
 	kjf->kernel = true;
 	jobs->kernel_jf = kjf;
 
 	drm_debugfs_add_files(&ndev->drm, neuron_jobs_debugfs,
 			      ARRAY_SIZE(neuron_jobs_debugfs));
-
-	return drmm_add_action_or_reset(&ndev->drm, neuron_jobs_fini, NULL);
+	return 0;
 }
 
-/* Error every job in flight on every queue; called with the poller off. */
-static void neuron_jobs_error_all(struct neuron_device *ndev, int error)
+/**
+ * neuron_sched_user() - the scheduler of a DMA engine for user jobs
+ * @ndev: the device
+ * @engine: DMA engine, below %NEURON_USER_SCHEDS
+ *
+ * Return: the scheduler; it lives as long as @ndev.
+ */
+struct neuron_sched *neuron_sched_user(struct neuron_device *ndev,
+				       unsigned int engine)
+{
+	return &ndev->jobs.sched[engine];
+}
+
+/**
+ * neuron_sched_kernel() - the scheduler of the kernel's own jobs
+ * @ndev: the device
+ *
+ * Return: the scheduler; it lives as long as @ndev.
+ */
+struct neuron_sched *neuron_sched_kernel(struct neuron_device *ndev)
+{
+	return &ndev->jobs.sched[NEURON_KERNEL_SCHED];
+}
+
+/*
+ * Error every job in a ring (and with @held, every job held back by a
+ * reset too) on every queue, the device's DMA stopped or reset.
+ */
+static void neuron_jobs_error_all(struct neuron_device *ndev, int error,
+				  bool held)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	ktime_t now = ktime_get();
 	unsigned long flags;
 	unsigned int i;
+	bool cookie;
 
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+	cookie = dma_fence_begin_signalling();
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
 		struct neuron_job *job, *tmp;
 
-		if (!ns)
-			continue;
 		spin_lock_irqsave(&ns->lock, flags);
 		neuron_sched_poll_locked(ns);
 		list_for_each_entry_safe(job, tmp, &ns->inflight, node)
 			neuron_job_retire_locked(ns, job, error, now);
+		if (held)
+			list_for_each_entry_safe(job, tmp, &ns->held, node)
+				neuron_job_retire_locked(ns, job, error, now);
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
+	dma_fence_end_signalling(cookie);
 }
 
 /*
  * Stop the device's DMA before the jobs in flight are signalled: their
  * fences let BOs and rings be freed, and no descriptor may still target
- * that memory. Aborts every engine with a queue in use and disables and
- * resets those queues. Called with jobs->recovery held, the BAR mapped.
+ * that memory. Aborts every engine and disables and resets the driver's
+ * queues. Called with jobs->recovery held, the BAR mapped.
  */
 static void neuron_jobs_quiesce(struct neuron_device *ndev)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
-	unsigned long engines = 0;
 	unsigned int i;
 
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
-
-		if (!ns)
-			continue;
-		if (!__test_and_set_bit(ns->ring.engine, &engines))
-			neuron_udma_engine_abort(ndev, ns->ring.engine);
-		neuron_ring_hw_stop(&ns->ring);
-	}
+	for (i = 0; i < NEURON_DMA_ENG_COUNT; i++)
+		neuron_udma_engine_abort(ndev, i);
+	for (i = 0; i < jobs->sched_count; i++)
+		neuron_ring_hw_stop(&jobs->sched[i].ring);
 }
 
 /*
@@ -946,12 +1039,9 @@ static void neuron_jobs_free_dma(struct neuron_device *ndev)
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned int i;
 
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
-
-		if (ns)
-			neuron_ring_free(&ns->ring);
-	}
+	for (i = 0; i < jobs->sched_count; i++)
+		neuron_ring_free(&jobs->sched[i].ring);
+	jobs->ring_bytes = 0;
 	dma_free_coherent(ndev->drm.dev, NEURON_DESC_MAX_LEN, jobs->zero_buf,
 			  jobs->zero_dma);
 	jobs->zero_buf = NULL;
@@ -979,7 +1069,7 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
 	neuron_jobs_quiesce(ndev);
 	/* Nothing the device still does reaches host memory from here on. */
 	pci_clear_master(ndev->pdev);
-	neuron_jobs_error_all(ndev, -ENODEV);
+	neuron_jobs_error_all(ndev, -ENODEV, true);
 	neuron_jobs_free_dma(ndev);
 	mutex_unlock(&jobs->recovery);
 }
@@ -988,19 +1078,25 @@ void neuron_jobs_unplug(struct neuron_device *ndev)
  * neuron_jobs_reset_prepare() - a device reset is about to start
  * @ndev: the device, with the reset lock held for writing
  *
- * Stops every scheduler; neuron_jobs_reset_done() restarts them.
+ * Keeps timeout handlers out and holds back the jobs the schedulers run
+ * from now on: run_job() parks them on &neuron_sched.held instead of the
+ * ring until neuron_jobs_reset_done(). The schedulers are not stopped:
+ * that would wait for their free_job() work, which may take locks held
+ * around allocations, with the lock the timeout handlers take.
  */
 void neuron_jobs_reset_prepare(struct neuron_device *ndev)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned long flags;
 	unsigned int i;
 
 	mutex_lock(&jobs->recovery);
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
 
-		if (ns)
-			drm_sched_stop(&ns->base, NULL);
+		spin_lock_irqsave(&ns->lock, flags);
+		ns->paused = true;
+		spin_unlock_irqrestore(&ns->lock, flags);
 	}
 }
 
@@ -1010,34 +1106,39 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev)
  * @result: 0 when the device is usable again
  *
  * A reset loses everything the engines held: jobs in flight fail with
- * -EIO; queues are set up again and the schedulers restarted. After a
- * failed reset the engines and queues are stopped before the jobs are
- * released (they come back with the next successful reset).
+ * -EIO; engines and queues are set up again, and the jobs held back during
+ * the reset go into the rings. After a failed reset the engines and queues
+ * are stopped before the jobs are released (they come back with the next
+ * successful reset), and the held jobs fail with -EIO too.
  */
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
+	unsigned long flags;
 	unsigned int i;
 
 	/* A failed reset may leave the engines running: stop them first. */
 	if (result)
 		neuron_jobs_quiesce(ndev);
-	neuron_jobs_error_all(ndev, -EIO);
-	jobs->engines_up = 0;
+	neuron_jobs_error_all(ndev, -EIO, result != 0);
+	if (!result && neuron_jobs_hw_init(ndev))
+		drm_err(&ndev->drm, "DMA engines did not come back after the reset\n");
 
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
-		struct neuron_sched *ns = READ_ONCE(jobs->sched[i]);
-		unsigned long flags;
+	for (i = 0; i < jobs->sched_count; i++) {
+		struct neuron_sched *ns = &jobs->sched[i];
+		struct neuron_job *job, *tmp;
+		bool kick;
 
-		if (!ns)
-			continue;
-		if (!result && !neuron_engine_up(ndev, ns->ring.engine)) {
-			spin_lock_irqsave(&ns->lock, flags);
-			neuron_ring_hw_init(&ns->ring);
-			spin_unlock_irqrestore(&ns->lock, flags);
+		spin_lock_irqsave(&ns->lock, flags);
+		ns->paused = false;
+		kick = !list_empty(&ns->held);
+		list_for_each_entry_safe(job, tmp, &ns->held, node) {
+			list_del_init(&job->node);
+			neuron_job_emit_locked(ns, job);
 		}
-		neuron_sched_restore_parents(ns);
-		drm_sched_start(&ns->base, 0);
+		spin_unlock_irqrestore(&ns->lock, flags);
+		if (kick)
+			neuron_poll_kick(jobs, ns);
 	}
 	mutex_unlock(&jobs->recovery);
 }
@@ -1085,7 +1186,7 @@ void neuron_job_file_close(struct neuron_job_file *jf)
 {
 	unsigned int i;
 
-	for (i = 0; i < NEURON_HW_QUEUES; i++) {
+	for (i = 0; i < NEURON_SCHED_COUNT; i++) {
 		if (!jf->entity[i])
 			continue;
 		drm_sched_entity_destroy(jf->entity[i]);
@@ -1106,8 +1207,8 @@ void neuron_job_file_put(struct neuron_job_file *jf)
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf)
 {
 	drm_printf(p, "drm-engine-dma:\t%lld ns\n", atomic64_read(&jf->busy_ns));
-	/* Jobs run on the 12 engines; their queues only take turns. */
-	drm_printf(p, "drm-engine-capacity-dma:\t%u\n", NEURON_DMA_ENG_COUNT);
+	/* One scheduler per engine: the engines are what run jobs at once. */
+	drm_printf(p, "drm-engine-capacity-dma:\t%u\n", NEURON_USER_SCHEDS);
 	drm_printf(p, "neuron-jobs-submitted:\t%lld\n",
 		   atomic64_read(&jf->submitted));
 	drm_printf(p, "neuron-jobs-completed:\t%lld\n",
@@ -1117,10 +1218,9 @@ void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf)
 }
 
 /**
- * neuron_job_file_entity() - the entity of a file on a queue
+ * neuron_job_file_entity() - the entity of a file on a scheduler
  * @jf: the file's job state
- * @ns: the queue's scheduler
- * @index: the queue, engine * %NEURON_DMA_QUEUES + queue
+ * @ns: the scheduler
  *
  * Creates the entity on first use, with kernel priority for the kernel's
  * own job state.
@@ -1128,9 +1228,9 @@ void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf)
  * Return: the entity or an ERR_PTR().
  */
 struct drm_sched_entity *
-neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
-		       unsigned int index)
+neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns)
 {
+	unsigned int index = ns->index;
 	struct drm_gpu_scheduler *sched = &ns->base;
 	struct drm_sched_entity *entity;
 	int ret;

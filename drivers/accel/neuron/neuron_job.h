@@ -24,42 +24,59 @@ struct drm_gem_object;
 struct drm_printer;
 struct neuron_device;
 
-#define NEURON_HW_QUEUES	(NEURON_DMA_ENG_COUNT * NEURON_DMA_QUEUES)
-
 /*
- * The queue pair of the kernel's own jobs (clearing DRAM BOs): the queue
- * the AWS driver keeps for itself on NeuronCore 0's host-to-device engine.
- * User jobs may use it too; the kernel's entity has kernel priority.
+ * Scheduler topology, fixed at probe (see Documentation/accel/neuron/jobs.rst):
+ * one scheduler per DMA engine for user jobs, on a queue pair the kernel
+ * picks (%NEURON_USER_QUEUE), and one for the kernel's own jobs (clearing
+ * DRAM BOs) on the queue the AWS driver keeps for itself on NeuronCore 0's
+ * host-to-device engine, so that no user job delays a BO_CREATE.
  */
+#define NEURON_USER_SCHEDS	NEURON_DMA_ENG_COUNT
+#define NEURON_KERNEL_SCHED	NEURON_USER_SCHEDS
+#define NEURON_SCHED_COUNT	(NEURON_USER_SCHEDS + 1)
+#define NEURON_USER_QUEUE	0
 #define NEURON_KERNEL_ENGINE	2
 #define NEURON_KERNEL_QUEUE	15
 
 /**
- * struct neuron_sched - one hardware queue pair in use, and its scheduler
+ * struct neuron_sched - one driver-owned hardware queue pair and its scheduler
  * @base: the DRM scheduler; credits are ring slots.
+ * @index: position in &neuron_jobs.sched, also the index of the files'
+ *         entities.
  * @ring: the driver-owned descriptor rings.
- * @lock: protects @ring, @inflight and @last_done; also the lock of the
- *        hardware fences of this queue.
+ * @lock: protects @ring, @inflight, @held, @paused, @last_done and
+ *        @progress. The
+ *        hardware fences have their own (inline) locks: a fence may outlive
+ *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
  * @inflight: jobs written into the ring, oldest first.
+ * @held: jobs run by the scheduler during a device reset, to be written
+ *        into the ring once it is over.
+ * @paused: a device reset is in progress: run_job() holds jobs back.
  * @poll_node: entry in the device's list of queues with jobs in flight.
  * @fence_context: dma-fence context of the hardware fences.
  * @seqno: last hardware fence seqno used.
  * @last_done: when the last job of this queue completed (busy accounting).
  * @last_head: M2S head seen by the last timeout check (progress check).
+ * @progress: when the queue last made progress: a job completed, the M2S
+ *            head moved, or a job was written into the idle ring.
  * @name: scheduler name.
  */
 struct neuron_sched {
 	struct drm_gpu_scheduler base;
+	unsigned int index;
 	struct neuron_ring ring;
 	spinlock_t lock; /* ring, in-flight list, fences */
 	struct mutex submit_lock; /* arm to push */
 	struct list_head inflight;
+	struct list_head held;
+	bool paused;
 	struct list_head poll_node;
 	u64 fence_context;
 	u32 seqno;
 	ktime_t last_done;
 	u32 last_head;
+	ktime_t progress;
 	char name[24];
 };
 
@@ -68,7 +85,8 @@ struct neuron_sched {
  * @refcount: held by the file and by each of its jobs.
  * @ndev: the device.
  * @lock: protects @entity.
- * @entity: scheduler entities, created on first use of a queue.
+ * @entity: scheduler entities, by &neuron_sched.index, created on first use
+ *          of a scheduler.
  * @guilty: number of this file's jobs that timed out (fdinfo
  *          neuron-guilty); once non-zero, submits fail with -ECANCELED.
  * @busy_ns: time the DMA queues spent on this file's jobs.
@@ -89,7 +107,7 @@ struct neuron_job_file {
 	struct kref refcount;
 	struct neuron_device *ndev;
 	struct mutex lock; /* entity creation */
-	struct drm_sched_entity *entity[NEURON_HW_QUEUES];
+	struct drm_sched_entity *entity[NEURON_SCHED_COUNT];
 	atomic_t guilty;
 	atomic64_t busy_ns;
 	atomic64_t submitted;
@@ -104,9 +122,12 @@ struct neuron_job_file {
 
 /**
  * struct neuron_jobs - job state of one device
- * @lock: protects creation of @sched entries and the engine bitmap.
- * @sched: schedulers of the queues in use, by engine * 16 + queue.
- * @engines_up: engines that have been initialised since the last reset.
+ * @sched: the schedulers, all created at probe: index e < %NEURON_USER_SCHEDS
+ *         is DMA engine e, then the kernel's (%NEURON_KERNEL_SCHED).
+ * @sched_count: schedulers initialised (all of them after probe).
+ * @ring_bytes: DMA-coherent host memory of the rings, allocated at probe.
+ * @submit_wq: ordered workqueue that runs run_job() and free_job() of every
+ *             scheduler of the device.
  * @timeout_wq: ordered workqueue of every timeout handler of the device.
  * @recovery: serialises timeout handling and device resets.
  * @poll_lock: protects @busy and the poll period.
@@ -125,9 +146,10 @@ struct neuron_job_file {
  * @clear_ns: time spent clearing DRAM, submit to completion (debugfs).
  */
 struct neuron_jobs {
-	struct mutex lock; /* scheduler creation */
-	struct neuron_sched *sched[NEURON_HW_QUEUES];
-	unsigned long engines_up;
+	struct neuron_sched sched[NEURON_SCHED_COUNT];
+	unsigned int sched_count;
+	size_t ring_bytes;
+	struct workqueue_struct *submit_wq;
 	struct workqueue_struct *timeout_wq;
 	struct mutex recovery; /* timeout handlers vs. device reset */
 	spinlock_t poll_lock; /* busy list, period */
@@ -180,7 +202,7 @@ struct neuron_job_bo {
  * @start: when the job was written into the ring.
  * @nc_writes: mask of the NeuronCores whose semaphores or events it writes.
  * @revoked: one of @nc_writes changed hands between the ownership check and
- *           neuron_cores_job_fence(); the job does not run (-EACCES).
+ *           neuron_cores_job_begin(); the job does not run (-EACCES).
  */
 struct neuron_job {
 	struct drm_sched_job base;
@@ -207,11 +229,11 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev);
 void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
 unsigned int neuron_job_timeout_ms(void);
 
-struct neuron_sched *neuron_sched_get(struct neuron_device *ndev,
-				      unsigned int engine, unsigned int queue);
+struct neuron_sched *neuron_sched_user(struct neuron_device *ndev,
+				       unsigned int engine);
+struct neuron_sched *neuron_sched_kernel(struct neuron_device *ndev);
 struct drm_sched_entity *
-neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns,
-		       unsigned int index);
+neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns);
 struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 				    struct neuron_job_file *jf);
 void neuron_job_release(struct neuron_job *job);

@@ -640,20 +640,15 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	struct dma_fence *finished, *done;
 	struct neuron_sched *ns;
 	struct neuron_job *job;
-	unsigned int index;
-	u32 i, nobjs;
+	u32 i, nobjs, cores;
+	bool cookie;
 	int ret;
 
 	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC || args->pad ||
 	    args->out_sync.flags)
 		return -EINVAL;
-	if (args->engine >= NEURON_DMA_ENG_COUNT ||
-	    args->queue >= NEURON_DMA_QUEUES)
+	if (args->engine >= NEURON_USER_SCHEDS || args->pad0)
 		return -EINVAL;
-	/* The DRAM clear of BO_CREATE must not wait behind user jobs. */
-	if (args->engine == NEURON_KERNEL_ENGINE &&
-	    args->queue == NEURON_KERNEL_QUEUE)
-		return -EBUSY;
 	if (!args->xfer_count && !args->desc_count)
 		return -EINVAL;
 	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
@@ -670,14 +665,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	if (READ_ONCE(ndev->wedged))
 		return -EIO;
 
-	index = args->engine * NEURON_DMA_QUEUES + args->queue;
-	ns = neuron_sched_get(ndev, args->engine, args->queue);
-	if (IS_ERR(ns))
-		return PTR_ERR(ns);
-	entity = neuron_job_file_entity(jf, ns, index);
-	if (IS_ERR(entity))
-		return PTR_ERR(entity);
-
+	ns = neuron_sched_user(ndev, args->engine);
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
@@ -697,6 +685,13 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	kvfree(ctx.bo_segs);
 	if (ret)
 		goto err_free;
+
+	/* Only for a job that passed validation: a few bytes of the file's. */
+	entity = neuron_job_file_entity(jf, ns);
+	if (IS_ERR(entity)) {
+		ret = PTR_ERR(entity);
+		goto err_free;
+	}
 
 	if (args->out_sync.handle) {
 		out_syncobj = drm_syncobj_find(file, args->out_sync.handle);
@@ -752,26 +747,31 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		}
 	}
 
+	/*
+	 * The job may write the file's cores: they wait for it to change
+	 * hands. A core it writes that changed hands since the check above
+	 * (another thread released it, another file acquired it) would not:
+	 * then the job does not run. The cores are reserved here, before the
+	 * arm, which leaves nothing between arm and push that sleeps or
+	 * allocates.
+	 */
+	cores = neuron_cores_job_begin(ndev, nfile, job->nc_writes,
+				       &job->revoked);
+
 	/* Arm to push under one lock: fences of a queue stay in order. */
 	mutex_lock(&ns->submit_lock);
+	cookie = dma_fence_begin_signalling();
 	drm_sched_job_arm(&job->base);
 	finished = &job->base.s_fence->finished;
 	/* What leaves the driver: see neuron_fence.c. */
 	done = neuron_done_fence_attach(df, dev, finished);
 	args->seqno = done->seqno;
-	/*
-	 * The job may write the file's cores: they wait for it to change
-	 * hands. A core it writes that changed hands since the check above
-	 * (another thread released it, another file acquired it) would not:
-	 * then the job does not run.
-	 */
-	if (!neuron_cores_job_fence(ndev, nfile, finished, job->nc_writes))
-		job->revoked = true;
+	neuron_cores_job_end(ndev, cores, ns->index, finished);
 	atomic64_inc(&jf->submitted);
 	/*
 	 * Before the push: from then on the job may run and be freed, and
 	 * with it its references on the BOs, which another thread may be
-	 * closing.
+	 * closing. The fence slots were reserved above.
 	 */
 	nobjs = objs ? job->bo_count : 0;
 	for (i = 0; i < nobjs; i++)
@@ -780,9 +780,10 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 				   DMA_RESV_USAGE_READ);
 	if (objs)
 		drm_gem_unlock_reservations(objs, nobjs, &acquire);
-	kvfree(objs);
 	drm_sched_entity_push_job(&job->base);
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&ns->submit_lock);
+	kvfree(objs);
 
 	if (out_syncobj) {
 		if (chain)

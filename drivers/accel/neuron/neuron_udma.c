@@ -201,12 +201,8 @@ int neuron_ring_alloc(struct neuron_device *ndev, struct neuron_ring *ring,
 {
 	struct device *dev = &ndev->pdev->dev;
 	size_t rsize = NEURON_RING_SIZE * sizeof(struct neuron_desc);
-	/*
-	 * Any user's first SUBMIT on a queue gets here, with higher-order
-	 * allocations: their failure is the caller's -ENOMEM, not a
-	 * page-allocation report in the kernel log.
-	 */
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	/* At probe only, for a fixed number of rings (neuron_jobs_init()). */
+	gfp_t gfp = GFP_KERNEL;
 
 	ring->ndev = ndev;
 	ring->engine = engine;
@@ -225,6 +221,17 @@ int neuron_ring_alloc(struct neuron_device *ndev, struct neuron_ring *ring,
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/**
+ * neuron_ring_bytes() - DMA-coherent host memory of one ring
+ *
+ * Return: bytes allocated by neuron_ring_alloc().
+ */
+size_t neuron_ring_bytes(void)
+{
+	return 2 * NEURON_RING_SIZE * sizeof(struct neuron_desc) +
+	       NEURON_RING_SIZE * (sizeof(struct neuron_marker) + sizeof(__le32));
 }
 
 void neuron_ring_free(struct neuron_ring *ring)
@@ -428,12 +435,18 @@ bool neuron_ring_marker_done(struct neuron_ring *ring, u32 slot, u32 seqno)
  *
  * Used by the timeout handler to tell a slow job from a stuck one.
  *
- * Return: 0 or an FWIO error.
+ * Return: 0, -EBUSY when the mailbox is in use, or another FWIO error.
  */
 int neuron_ring_read_head(struct neuron_ring *ring, u32 *head)
 {
 	u32 off = neuron_udma_base(ring->engine) + NEURON_UDMA_M2S_Q(ring->queue) +
 		  NEURON_UDMA_Q_HEAD;
 
-	return neuron_fwio_read32(ring->ndev, NEURON_APB_ADDR(off), head);
+	/*
+	 * The timeout handler must not wait behind a user's FWIO request
+	 * (up to fwio_attempts answers, seconds): -EBUSY then. One attempt.
+	 */
+	return neuron_fwio_read32_flags(ring->ndev, NEURON_APB_ADDR(off), head,
+					NEURON_FWIO_TRYLOCK | NEURON_FWIO_NO_RETRY |
+					NEURON_FWIO_QUIET);
 }

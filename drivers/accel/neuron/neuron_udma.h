@@ -125,6 +125,7 @@ void neuron_udma_engine_abort(struct neuron_device *ndev, unsigned int engine);
 int neuron_ring_alloc(struct neuron_device *ndev, struct neuron_ring *ring,
 		      unsigned int engine, unsigned int queue);
 void neuron_ring_free(struct neuron_ring *ring);
+size_t neuron_ring_bytes(void);
 void neuron_ring_hw_init(struct neuron_ring *ring);
 void neuron_ring_hw_stop(struct neuron_ring *ring);
 u32 neuron_ring_write(struct neuron_ring *ring,

@@ -49,8 +49,7 @@ extern "C" {
  *   &DRM_IOCTL_NEURON_CORE_ACQUIRE), or a core DRM ioctl the node does not
  *   pass.
  * * -EBUSY: the resource is held by another file (a NeuronCore another
- *   file owns, the kernel's own DMA queue); retrying without that file
- *   letting go fails again.
+ *   file owns); retrying without that file letting go fails again.
  * * -EEXIST: the object to create exists already (a notification queue).
  * * -ENOSPC: a per-file or device resource limit is reached (jobs, BOs,
  *   device DRAM); -ENOMEM: kernel memory ran out.
@@ -356,7 +355,10 @@ struct drm_neuron_query_device_info {
 	/** @dma_engine_count: number of DMA engines (3 per NeuronCore). */
 	__u32 dma_engine_count;
 
-	/** @dma_queues_per_engine: DMA queue pairs per engine (16). */
+	/**
+	 * @dma_queues_per_engine: DMA queue pairs per engine (16), for
+	 * &DRM_NEURON_STATE_DMA_QUEUE; jobs name an engine only.
+	 */
 	__u32 dma_queues_per_engine;
 
 	/** @semaphores_per_nc: semaphores per NeuronCore (32). */
@@ -1529,8 +1531,9 @@ struct drm_neuron_query_memory_usage {
 /**
  * DOC: neuron DMA jobs
  *
- * &DRM_IOCTL_NEURON_SUBMIT queues one job on one hardware DMA queue pair
- * (engine 0..11, queue 0..15). A job is a list of transfers, each one of:
+ * &DRM_IOCTL_NEURON_SUBMIT queues one job on one DMA engine (0..11); the
+ * kernel picks the engine's hardware queue. A job is a list of transfers,
+ * each one of:
  *
  * * a copy of @size bytes from (source BO, offset) to (destination BO,
  *   offset): host BOs, device DRAM BOs of this device, and device DRAM BOs
@@ -1544,8 +1547,8 @@ struct drm_neuron_query_memory_usage {
  *
  * The kernel splits copies into descriptors of at most 64 KiB, copies all
  * descriptors into a ring that only the kernel can write, and appends a
- * completion marker. Transfers of a job run in order; jobs on one queue
- * run in submission order; queues run concurrently.
+ * completion marker. Transfers of a job run in order; jobs on one engine
+ * run in submission order; engines run concurrently.
  *
  * Synchronisation: in-fences are syncobjs (binary, or a timeline point);
  * the job also waits for the fences of every BO it uses (implicit sync:
@@ -1554,12 +1557,13 @@ struct drm_neuron_query_memory_usage {
  * fence in the BOs' reservation objects. The out-fence is attached to a
  * syncobj (binary: replaces its fence; timeline: a new point).
  *
- * A job that does not finish within the driver's timeout has its fence
- * signalled with -ETIMEDOUT; its queue is reset, other files' jobs queued
- * behind it are re-queued, and the submitting file is marked guilty: its
- * later submits fail with -ECANCELED and its jobs not yet started are
- * cancelled (fence error -ECANCELED). Closing the file clears the state
- * (a new file starts innocent). See Documentation/accel/neuron/jobs.rst.
+ * A job whose engine makes no progress for the driver's job timeout has
+ * its fence signalled with -ETIMEDOUT; the engine's queue is reset, other
+ * files' jobs queued behind it are re-queued, and the submitting file is
+ * marked guilty: its later submits fail with -ECANCELED and its jobs not
+ * yet started are cancelled (fence error -ECANCELED). Closing the file
+ * clears the state (a new file starts innocent). See
+ * Documentation/accel/neuron/jobs.rst.
  *
  * Jobs the device holds (written into its rings, running or not) when
  * the device is reset fail with fence error -EIO: by
@@ -1721,28 +1725,25 @@ struct drm_neuron_sync {
  *
  * Errors:
  *
- * * -EINVAL: unknown @flags bits; non-zero @pad or reserved fields; engine
- *   or queue out of range; no work (@xfer_count and @desc_count both 0);
+ * * -EINVAL: unknown @flags bits; non-zero @pad0, @pad or reserved fields;
+ *   @engine out of range; no work (@xfer_count and @desc_count both 0);
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a job that needs more than
  *   DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; a user descriptor
  *   address that is not inside a listed BO (or is a semaphore READ slot);
- *   a transfer of size 0, an
- *   offset + size past the end of its BO or overflowing; an unknown
- *   transfer type; a NeuronCore, semaphore or event index out of range; a
- *   malformed user descriptor; an in-sync with no fence (at its timeline
- *   point, which may be any 64-bit value) yet: there is no
- *   wait-before-submit;
- * * -EBUSY: @engine 2, @queue 15: the kernel keeps that queue pair for
- *   its own jobs (clearing new device-DRAM BOs);
+ *   a transfer of size 0, an offset + size past the end of its BO or
+ *   overflowing; an unknown transfer type; a NeuronCore, semaphore or
+ *   event index out of range; a malformed user descriptor; an in-sync with
+ *   no fence (at its timeline point, which may be any 64-bit value) yet:
+ *   there is no wait-before-submit;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
  * * -EACCES: a SEM_*, EVENT step or a user descriptor writes a semaphore
- *   or event of
- *   a NeuronCore the file does not own (as &DRM_IOCTL_NEURON_SEM_OP and
- *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
- *   accepted then runs even if the file releases the core before the job
- *   does (the core's next CORE_ACQUIRE waits for it). If another thread of
- *   the file releases the core during the submit and another file acquires
- *   it, the job is accepted but does not run: its fence error is -EACCES;
+ *   or event of a NeuronCore the file does not own (as
+ *   &DRM_IOCTL_NEURON_SEM_OP and &DRM_IOCTL_NEURON_EVENT_OP). Ownership is
+ *   checked at submit: a job accepted then runs even if the file releases
+ *   the core before the job does (the core's next CORE_ACQUIRE waits for
+ *   it). If another thread of the file releases the core during the
+ *   submit and another file acquires it, the job is accepted but does not
+ *   run: its fence error is -EACCES;
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
@@ -1760,14 +1761,18 @@ struct drm_neuron_sync {
  * * -EFAULT; -EINTR / -ERESTARTSYS while waiting for locks.
  */
 struct drm_neuron_submit {
-	/** @engine: DMA engine, 0..11. */
+	/**
+	 * @engine: DMA engine the job runs on, 0 ..
+	 * &drm_neuron_device_info.dma_engine_count - 1. Jobs of one engine
+	 * start, run and complete in submission order (each file's jobs, and
+	 * across files as the scheduler interleaves them); jobs of different
+	 * engines run concurrently. The kernel picks the engine's hardware
+	 * queue: userspace never names one.
+	 */
 	__u32 engine;
 
-	/**
-	 * @queue: queue pair of @engine, 0..15; engine 2, queue 15 is kept
-	 * for the kernel.
-	 */
-	__u32 queue;
+	/** @pad0: must be zero. */
+	__u32 pad0;
 
 	/** @flags: DRM_NEURON_SUBMIT_* bits. */
 	__u32 flags;
@@ -1813,7 +1818,7 @@ struct drm_neuron_submit {
 	struct drm_neuron_sync out_sync;
 
 	/**
-	 * @seqno: out: sequence number of the job on its queue, as shown in
+	 * @seqno: out: sequence number of the job on its engine, as shown in
 	 * the fence's seqno (for debugging and tracing).
 	 */
 	__u64 seqno;
