@@ -1072,6 +1072,48 @@ igt_main
 		core_acquire(fd, 0xc);
 	}
 
+	igt_describe("A stalled queue that another file keeps feeding, a job "
+		     "every 100 ms (less than the scheduler's watchdog period), "
+		     "still times out after job_timeout_ms: jobs that start do "
+		     "not push the timeout back");
+	igt_subtest("stalled-queue-fed") {
+		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 27, 5);
+		struct drm_neuron_xfer xi = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 27, 6);
+		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
+		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
+		int64_t t0, dt = -1;
+		int i;
+
+		core_release(fd, 0xc);
+		core_acquire(bad, 0x4);
+		core_acquire(good, 0x8);
+		sem_set_wait(good, 11, 3, 27, 0);
+		write_param("job_timeout_ms", "500");
+		stall_engine(fd, 11);
+		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
+		t0 = now_ns();
+		/* 4 s of feeding: the old watchdog fired only when it stopped */
+		for (i = 0; i < 40 && dt < 0; i++) {
+			igt_assert_eq(sem_submit(good, 11, &xi, 1, so2, 0), 0);
+			if (!syncobj_wait(bad, so, 0, SEC_NS / 10))
+				dt = now_ns() - t0;
+		}
+		stall_engine(fd, -1);
+		igt_info("timed out after %lld ms, %d jobs fed\n",
+			 (long long)dt / 1000000, i);
+		igt_assert_eq(syncobj_wait(good, so2, 0, 10 * SEC_NS), 0);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_lte(0, dt);
+		/* 500 ms without progress, the poller's check, TCG slack */
+		igt_assert_lt(dt, 3 * SEC_NS);
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert_eq(syncobj_fence_status(good, so2), 1);
+		igt_assert_eq(sem_read(fd, 3, 27), 6);
+		close(bad);
+		close(good);
+		core_acquire(fd, 0xc);
+	}
+
 	igt_describe("The timeout handler does not wait for the firmware mailbox: "
 		     "with another process's FWIO request hanging for seconds, a "
 		     "stalled job still times out within the timeout");

@@ -67,10 +67,11 @@ static int neuron_reset_wait_taken(struct neuron_device *ndev)
 		/* The firmware does not answer while it resets; keep asking. */
 		ret = neuron_fwio_read32_flags(ndev, NEURON_APB_ADDR(NEURON_MISC_RESET),
 					       &val, NEURON_FWIO_NO_RETRY |
-					       NEURON_FWIO_QUIET);
+					       NEURON_FWIO_QUIET |
+					       NEURON_FWIO_NOINTR);
 		if (!ret && !val)
 			return 0;
-		if (ret == -ENODEV || ret == -EINTR)
+		if (ret == -ENODEV)
 			return ret;
 		/* remove() waits for us: do not make it wait for the timeout. */
 		if (READ_ONCE(ndev->removing))
@@ -94,10 +95,11 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
 		ret = neuron_fwio_read32_flags(ndev,
 					       NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
 					       status, NEURON_FWIO_NO_RETRY |
-					       NEURON_FWIO_QUIET);
+					       NEURON_FWIO_QUIET |
+					       NEURON_FWIO_NOINTR);
 		if (!ret && (*status & NEURON_FW_STATUS_READY))
 			return 0;
-		if (ret == -ENODEV || ret == -EINTR)
+		if (ret == -ENODEV)
 			return ret;
 		if (READ_ONCE(ndev->removing))
 			return -ENODEV;
@@ -115,7 +117,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  * On success the device's topology slot holds our id again (the reset
  * clears it), and the status and links sysfs shows are read anew.
  *
- * Return: 0; -ENODEV after unplug; -EINTR on a fatal signal; -ETIMEDOUT
+ * Return: 0; -ENODEV after unplug (or remove() started); -ETIMEDOUT
  * when the firmware did not take the reset or did not become ready; another
  * negative errno from the mailbox.
  */
@@ -240,7 +242,7 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
 {
 	bool changed = false;
 
-	neuron_jobs_reset_done(ndev, ret);
+	ret = neuron_jobs_reset_done(ndev, ret);
 	if (!ret)
 		neuron_nq_reset_done(ndev);
 	if (ret && ret != -ENODEV) {
@@ -289,8 +291,8 @@ int neuron_reset(struct neuron_device *ndev)
 
 /*
  * Stop the device's DMA engines and notification queues and fail the jobs
- * in flight with -EIO; the schedulers run again (jobs they start now fail
- * when the device is reset). Between neuron_reset_begin() and
+ * in flight with -EIO; the schedulers run again, and the jobs they start
+ * fail with -EIO until a reset succeeds. Between neuron_reset_begin() and
  * neuron_reset_quiet_end().
  */
 static void neuron_reset_quiesce(struct neuron_device *ndev)
