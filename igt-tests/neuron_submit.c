@@ -196,6 +196,21 @@ static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
 	return s.values[0];
 }
 
+/* The device's sysfs neuron/reset_count. */
+static unsigned int reset_count(int fd)
+{
+	char slot[IGT_PCI_SLOT_LEN], path[128], buf[32] = "";
+	int sfd;
+
+	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
+	sfd = open(path, O_RDONLY);
+	igt_assert_fd(sfd);
+	igt_assert_gt(read(sfd, buf, sizeof(buf) - 1), 0);
+	close(sfd);
+	return strtoul(buf, NULL, 0);
+}
+
 static void sem_set_wait(int fd, uint32_t engine, uint32_t nc,
 			 uint32_t idx, uint32_t value)
 {
@@ -1112,6 +1127,45 @@ igt_main
 		close(bad);
 		close(good);
 		core_acquire(fd, 0xc);
+	}
+
+	igt_describe("A queue that hangs three times in a row, each queue reset "
+		     "removing the job at its head, is recovered by a device "
+		     "reset (one, counted in sysfs); the queue works afterwards");
+	igt_subtest("hang-escalates") {
+		const uint64_t size = 8192;
+		unsigned int before = reset_count(fd);
+		uint32_t bo[3], so[3];
+		int f[3], i;
+
+		write_param("job_timeout_ms", "500");
+		stall_engine(fd, 11);
+		for (i = 0; i < 3; i++) {
+			struct drm_neuron_xfer x;
+			struct drm_neuron_submit s = { .engine = 11, .xfer_count = 1 };
+
+			f[i] = igt_neuron_open(0);
+			bo[i] = bo_create(f[i], DRM_NEURON_BO_HOST, size);
+			so[i] = syncobj_create(f[i]);
+			x = copy_xfer(bo[i], 0, bo[i], 4096, 4096);
+			s.xfers = (uintptr_t)&x;
+			s.out_sync.handle = so[i];
+			igt_assert_eq(submit(f[i], &s), 0);
+		}
+		for (i = 0; i < 3; i++)
+			igt_assert_eq(syncobj_wait(f[i], so[i], 0, 20 * SEC_NS), 0);
+		/* the third hang asks for the reset; it runs after its handler */
+		for (i = 0; i < 100 && reset_count(fd) == before; i++)
+			usleep(50000);
+		stall_engine(fd, -1);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_eq(reset_count(fd), before + 1);
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
+			close(f[i]);
+		}
+		sem_set_wait(fd, 11, 0, 26, 3);
+		igt_assert_eq(sem_read(fd, 0, 26), 3);
 	}
 
 	igt_describe("The timeout handler does not wait for the firmware mailbox: "

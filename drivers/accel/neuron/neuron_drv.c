@@ -20,6 +20,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/neuron_accel.h>
 
 #include "neuron_core.h"
@@ -483,9 +484,16 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
 	init_waitqueue_head(&ndev->reset_wq);
+	INIT_WORK(&ndev->reset_work, neuron_reset_work);
+	spin_lock_init(&ndev->reset_req_lock);
+	INIT_LIST_HEAD(&ndev->host_bos);
 	spin_lock_init(&ndev->peer_lock);
 	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
+
+	ret = drmm_mutex_init(&ndev->drm, &ndev->host_bos_lock);
+	if (ret)
+		return ret;
 
 	ret = neuron_cores_init(ndev);
 	if (ret)
@@ -590,6 +598,8 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	/* Open files keep failing with -ENODEV from here on. */
 	drm_dev_unplug(&ndev->drm);
 	neuron_jobs_unplug(ndev);
+	/* No job runs any more: the BOs' mappings of the device go now. */
+	neuron_bo_unplug(ndev);
 
 	/* Sleeping WAITs look again now, and return -ENODEV. */
 	mutex_lock(&ndev->cores.lock);
@@ -646,8 +656,8 @@ static pci_ers_result_t neuron_pci_slot_reset(struct pci_dev *pdev)
 	pci_set_master(pdev);
 
 	/* Success clears the wedged state set by error_detected. */
-	return neuron_reset(ndev) ? PCI_ERS_RESULT_DISCONNECT :
-				    PCI_ERS_RESULT_RECOVERED;
+	return neuron_reset(ndev, false) ? PCI_ERS_RESULT_DISCONNECT :
+					   PCI_ERS_RESULT_RECOVERED;
 }
 
 static void neuron_pci_resume(struct pci_dev *pdev)

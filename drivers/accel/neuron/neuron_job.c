@@ -38,6 +38,7 @@
 #include "neuron_gem.h"
 #include "neuron_job.h"
 #include "neuron_regs.h"
+#include "neuron_reset.h"
 #include "neuron_topology.h"
 #include "neuron_udma.h"
 
@@ -363,8 +364,10 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 		neuron_job_retire_locked(ns, job, 0, now);
 		done++;
 	}
-	if (done)
+	if (done) {
 		ns->progress = now;
+		ns->hangs = 0;
+	}
 	return done;
 }
 
@@ -672,7 +675,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_jobs *jobs = &ndev->jobs;
 	struct neuron_job *first;
 	unsigned long flags;
-	bool hung = false, head_read, cookie;
+	bool hung = false, escalate = false, head_read, cookie;
 	u64 seqno = 0;
 	u32 head;
 	int idx;
@@ -723,6 +726,9 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		hung = true;
 		seqno = job->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
+		escalate = ++ns->hangs >= NEURON_HANGS_ESCALATE;
+		if (escalate)
+			ns->hangs = 0;
 	}
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
@@ -737,6 +743,13 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
 		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
 	neuron_poll_kick(jobs, ns);
+	if (escalate) {
+		drm_warn(&ndev->drm,
+			 "DMA engine %u queue %u: %u resets in a row without a completed job, resetting the device\n",
+			 ns->ring.engine, ns->ring.queue, NEURON_HANGS_ESCALATE);
+		/* Runs on our workqueue after this handler returns. */
+		neuron_reset_schedule(ndev);
+	}
 	/*
 	 * The scheduler took the job off its pending list before calling us
 	 * and keeps it off after a reset, so it is ours to free; its hardware

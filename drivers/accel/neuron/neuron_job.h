@@ -38,6 +38,13 @@ struct neuron_device;
 #define NEURON_KERNEL_ENGINE	2
 #define NEURON_KERNEL_QUEUE	15
 
+/*
+ * A queue that hangs again and again though each reset removed the job at
+ * its head is not helped by queue resets: the third in a row without a
+ * job completing in between becomes a device reset.
+ */
+#define NEURON_HANGS_ESCALATE	3
+
 /**
  * struct neuron_sched - one driver-owned hardware queue pair and its scheduler
  * @base: the DRM scheduler; credits are ring slots.
@@ -45,7 +52,7 @@ struct neuron_device;
  *         entities.
  * @ring: the driver-owned descriptor rings.
  * @lock: protects @ring, @inflight, @held, @paused, @stopped, @last_done,
- *        @last_head, @progress and @fault_progress. The
+ *        @last_head, @progress, @fault_progress and @hangs. The
  *        hardware fences have their own (inline) locks: a fence may outlive
  *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
@@ -65,6 +72,8 @@ struct neuron_device;
  *            head moved, or a job was written into the idle ring.
  * @fault_progress: @progress when the poller last reported the queue stuck
  *                  with drm_sched_fault(), so that it reports it once.
+ * @hangs: queue resets since a job of this queue last completed; at
+ *         %NEURON_HANGS_ESCALATE the device is reset instead.
  * @name: scheduler name.
  */
 struct neuron_sched {
@@ -84,6 +93,7 @@ struct neuron_sched {
 	u32 last_head;
 	ktime_t progress;
 	ktime_t fault_progress;
+	unsigned int hangs;
 	char name[24];
 };
 

@@ -196,25 +196,17 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
  * stop. On success the caller is inside drm_dev_enter() (*@idx) and must
  * call neuron_reset_end().
  */
-static int neuron_reset_begin(struct neuron_device *ndev, bool killable,
-			      int *idx)
+static int neuron_reset_begin(struct neuron_device *ndev, int *idx)
 {
-	int ret = 0;
-
 	neuron_reset_block(ndev);
-	if (killable)
-		ret = down_write_killable(&ndev->reset_lock);
-	else
-		down_write(&ndev->reset_lock);
-	if (ret)
-		goto err_unblock;
+	/* Holders are bounded: hardware operations, never a fence wait. */
+	down_write(&ndev->reset_lock);
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
 	 * gone then, and the failed-reset path would write to them. After
 	 * shutdown bus mastering is off and must stay off.
 	 */
-	ret = -ENODEV;
 	if (!drm_dev_enter(&ndev->drm, idx))
 		goto err_unlock;
 	if (ndev->shut_down) {
@@ -227,9 +219,8 @@ static int neuron_reset_begin(struct neuron_device *ndev, bool killable,
 
 err_unlock:
 	up_write(&ndev->reset_lock);
-err_unblock:
 	neuron_reset_unblock(ndev);
-	return ret;
+	return -ENODEV;
 }
 
 /*
@@ -267,26 +258,102 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
 }
 
 /**
- * neuron_reset() - reset a device that is in use
- * @ndev: the device
+ * neuron_reset_work() - run a device reset
+ * @work: &neuron_device.reset_work
  *
- * Waits for running hardware operations to finish and keeps new ones out
- * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
- * A failed reset leaves the device wedged: everything fails with -EIO until
- * a reset succeeds.
+ * On the device's ordered timeout workqueue, so a reset never runs
+ * concurrently with a timeout handler (they would both change rings).
+ * Serves every request made before it started: waiters of later ones wait
+ * for the next run, which queue_work() arranges.
+ */
+void neuron_reset_work(struct work_struct *work)
+{
+	struct neuron_device *ndev = container_of(work, struct neuron_device,
+						  reset_work);
+	unsigned int gen;
+	int idx, ret;
+
+	spin_lock(&ndev->reset_req_lock);
+	gen = ndev->reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+
+	ret = neuron_reset_begin(ndev, &idx);
+	if (!ret)
+		ret = neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+
+	spin_lock(&ndev->reset_req_lock);
+	ndev->reset_served = gen;
+	ndev->reset_result = ret;
+	spin_unlock(&ndev->reset_req_lock);
+	wake_up_all(&ndev->reset_wq);
+}
+
+/* Ask for a device reset; returns the generation that serves the request. */
+static unsigned int neuron_reset_request_work(struct neuron_device *ndev)
+{
+	unsigned int gen;
+
+	spin_lock(&ndev->reset_req_lock);
+	gen = ++ndev->reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+	queue_work(ndev->jobs.timeout_wq, &ndev->reset_work);
+	return gen;
+}
+
+/* The reset of generation @gen, or a later one, has finished. */
+static bool neuron_reset_served(struct neuron_device *ndev, unsigned int gen,
+				int *result)
+{
+	bool served;
+
+	spin_lock(&ndev->reset_req_lock);
+	served = (int)(ndev->reset_served - gen) >= 0;
+	*result = ndev->reset_result;
+	spin_unlock(&ndev->reset_req_lock);
+	return served;
+}
+
+/**
+ * neuron_reset() - reset a device that is in use, and wait for it
+ * @ndev: the device
+ * @interruptible: a signal may end the wait (the reset goes on)
+ *
+ * The reset runs in neuron_reset_work(). It waits for running hardware
+ * operations to finish and keeps new ones out until it is over: driver
+ * ioctls sleep in neuron_ioctl() meanwhile. A failed reset leaves the
+ * device wedged: everything fails with -EIO until a reset succeeds.
  * Entering and leaving the wedged state is reported to userspace (uevent,
  * sysfs; see neuron_report_wedged()).
  *
- * Return: 0, -EINTR, -ENODEV (unplugged or shut down) or -EIO.
+ * Return: 0, -EINTR (interrupted; the reset still runs, and is not asked
+ * for again by a restarted call), -ENODEV (unplugged or shut down) or -EIO.
  */
-int neuron_reset(struct neuron_device *ndev)
+int neuron_reset(struct neuron_device *ndev, bool interruptible)
 {
-	int idx, ret;
+	unsigned int gen = neuron_reset_request_work(ndev);
+	int result;
 
-	ret = neuron_reset_begin(ndev, true, &idx);
-	if (ret)
-		return ret;
-	return neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+	if (interruptible) {
+		if (wait_event_interruptible(ndev->reset_wq,
+					     neuron_reset_served(ndev, gen, &result)))
+			return -EINTR;
+	} else {
+		wait_event(ndev->reset_wq, neuron_reset_served(ndev, gen, &result));
+	}
+	return result;
+}
+
+/**
+ * neuron_reset_schedule() - reset the device without waiting
+ * @ndev: the device
+ *
+ * For recovery that escalates (a queue that keeps hanging after queue
+ * resets): safe from a timeout handler, whose workqueue runs the reset
+ * after it.
+ */
+void neuron_reset_schedule(struct neuron_device *ndev)
+{
+	neuron_reset_request_work(ndev);
 }
 
 /*
@@ -326,7 +393,7 @@ void neuron_reset_flr_prepare(struct neuron_device *ndev)
 	int idx;
 
 	neuron_reset_block(ndev);
-	if (neuron_reset_begin(ndev, false, &idx))
+	if (neuron_reset_begin(ndev, &idx))
 		return;
 	WRITE_ONCE(ndev->flr, true);
 	neuron_reset_quiesce(ndev);
@@ -347,7 +414,7 @@ void neuron_reset_flr_done(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (!neuron_reset_begin(ndev, false, &idx)) {
+	if (!neuron_reset_begin(ndev, &idx)) {
 		WRITE_ONCE(ndev->flr, false);
 		neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
 	} else {
@@ -370,7 +437,7 @@ void neuron_reset_stop(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (neuron_reset_begin(ndev, false, &idx))
+	if (neuron_reset_begin(ndev, &idx))
 		return;
 	if (!ndev->wedged) {
 		WRITE_ONCE(ndev->wedged, true);
@@ -395,7 +462,7 @@ void neuron_reset_shutdown(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (neuron_reset_begin(ndev, false, &idx))
+	if (neuron_reset_begin(ndev, &idx))
 		return;
 	WRITE_ONCE(ndev->shut_down, true);
 	/* run_job() refuses queued jobs of a wedged device: -EIO. */
@@ -417,5 +484,5 @@ int neuron_ioctl_reset(struct drm_device *dev, void *data,
 
 	drm_info(dev, "reset requested by %s[%d]\n", current->comm,
 		 task_pid_nr(current));
-	return neuron_reset(ndev);
+	return neuron_reset(ndev, true);
 }

@@ -620,15 +620,19 @@ struct drm_neuron_post_metrics {
  * Resets the whole device through its firmware and waits until it is ready
  * again. A reset wipes device DRAM and all engine state. While the reset
  * runs, other ioctls on any file of this device that need the device
- * sleep until it is over (see "neuron uAPI overview").
+ * sleep until it is over (see "neuron uAPI overview"). The reset runs in
+ * the driver's recovery work, the same that resets the device when a DMA
+ * queue keeps hanging; requests made while one is pending are served by
+ * it.
  *
  * Only a caller with CAP_SYS_ADMIN may reset (-EACCES otherwise).
  *
  * Errors: -EINVAL for non-zero @flags or @pad, -EACCES without
- * CAP_SYS_ADMIN, -EINTR when interrupted by a fatal signal before the reset
- * started, -EIO when the device did not come back (it then stays unusable,
- * every ioctl that needs the device fails with -EIO, until a later reset
- * succeeds), -ENODEV after unplug.
+ * CAP_SYS_ADMIN, -EINTR when a signal ended the wait (the reset still
+ * runs; the call is not restarted, which would ask for another), -EIO
+ * when the device did not come back (it then stays unusable, every ioctl
+ * that needs the device fails with -EIO, until a later reset succeeds),
+ * -ENODEV after unplug.
  */
 struct drm_neuron_reset {
 	/** @flags: must be zero. */
