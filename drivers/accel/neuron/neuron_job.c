@@ -366,7 +366,7 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 	}
 	if (done) {
 		ns->progress = now;
-		ns->hangs = 0;
+		atomic_set(&ns->hangs, 0);
 	}
 	return done;
 }
@@ -675,7 +675,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_jobs *jobs = &ndev->jobs;
 	struct neuron_job *first;
 	unsigned long flags;
-	bool hung = false, escalate = false, head_read, cookie;
+	bool hung = false, head_read, cookie;
 	u64 seqno = 0;
 	u32 head;
 	int idx;
@@ -726,9 +726,6 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		hung = true;
 		seqno = job->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
-		escalate = ++ns->hangs >= NEURON_HANGS_ESCALATE;
-		if (escalate)
-			ns->hangs = 0;
 	}
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
@@ -743,7 +740,9 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
 		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
 	neuron_poll_kick(jobs, ns);
-	if (escalate) {
+	/* Queue resets do not help a queue that keeps hanging. */
+	if (atomic_inc_return(&ns->hangs) >= NEURON_HANGS_ESCALATE) {
+		atomic_set(&ns->hangs, 0);
 		drm_warn(&ndev->drm,
 			 "DMA engine %u queue %u: %u resets in a row without a completed job, resetting the device\n",
 			 ns->ring.engine, ns->ring.queue, NEURON_HANGS_ESCALATE);

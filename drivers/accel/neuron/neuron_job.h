@@ -52,7 +52,7 @@ struct neuron_device;
  *         entities.
  * @ring: the driver-owned descriptor rings.
  * @lock: protects @ring, @inflight, @held, @paused, @stopped, @last_done,
- *        @last_head, @progress, @fault_progress and @hangs. The
+ *        @last_head, @progress and @fault_progress. The
  *        hardware fences have their own (inline) locks: a fence may outlive
  *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
@@ -93,7 +93,7 @@ struct neuron_sched {
 	u32 last_head;
 	ktime_t progress;
 	ktime_t fault_progress;
-	unsigned int hangs;
+	atomic_t hangs;
 	char name[24];
 };
 
