@@ -7,10 +7,13 @@
  */
 
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -27,7 +30,8 @@
 #include "igt.h"
 #include "neuron_helpers.h"
 
-IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged");
+IGT_TEST_DESCRIPTION("Device and module lifecycle: unbind with open files, reload, not-ready, wedged, "
+		     "shutdown, function reset, PCI error recovery, hot-unplug under load");
 
 #define MODULE_PATH	"/lib/modules/neuron.ko"
 #define DRIVER_DIR	"/sys/bus/pci/drivers/neuron/"
@@ -329,6 +333,230 @@ static void check_sync_file(int sfd, int status)
 	igt_assert_eq(info.num_fences, 1);
 	igt_assert_eq(fi.status, status);
 	igt_assert(fi.driver_name[0] && fi.obj_name[0]);
+}
+
+/*
+ * A job on engine @engine, queue 0: copy @size bytes from @src to @dst,
+ * then (@ev >= 0) set event @ev of NeuronCore 0. Returns a sync_file of
+ * its fence.
+ */
+static int submit_copy_event(int fd, int engine, uint32_t src, uint32_t dst,
+			     uint64_t size, int ev)
+{
+	struct drm_neuron_xfer x[2] = {
+		{ .type = DRM_NEURON_XFER_COPY, .src_handle = src, .dst_handle = dst,
+		  .size = size },
+		{ .type = DRM_NEURON_XFER_EVENT, .nc = 0, .index = ev, .value = 1 },
+	};
+	struct drm_neuron_submit s = {
+		.engine = engine, .xfers = (uintptr_t)x, .xfer_count = ev >= 0 ? 2 : 1,
+	};
+	struct drm_syncobj_create sc = { 0 };
+	struct drm_syncobj_handle h = {
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	struct drm_syncobj_destroy sd = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+	s.out_sync.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s);
+	h.handle = sd.handle = sc.handle;
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+	return h.fd;
+}
+
+/*
+ * Status of the one fence of sync_file @sfd after waiting up to @ms for
+ * it: 1 signalled, 0 pending, a negative errno signalled with an error.
+ */
+static int fence_status(int sfd, int ms)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	struct sync_fence_info fi = { };
+	struct sync_file_info info = { .num_fences = 1,
+				       .sync_fence_info = (uintptr_t)&fi };
+
+	poll(&p, 1, ms);
+	do_ioctl(sfd, SYNC_IOC_FILE_INFO, &info);
+	return fi.status;
+}
+
+/* An EVENT notification queue of 4 KiB on NeuronCore 0, mapped. */
+static volatile uint32_t *nq_open(int fd, uint32_t *handle)
+{
+	struct drm_neuron_nq_create c = {
+		.core = 0, .type = DRM_NEURON_NQ_EVENT, .size = 4096,
+	};
+	volatile uint32_t *map;
+
+	*handle = neuron_bo_create(fd, 4096, DRM_NEURON_BO_HOST);
+	map = neuron_bo_mmap(fd, *handle, 4096);
+	c.handle = *handle;
+	do_ioctl(fd, DRM_IOCTL_NEURON_NQ_CREATE, &c);
+	return map;
+}
+
+/* WAIT for the EVENT queue of NeuronCore 0 (@sem < 0) or semaphore @sem >= 1. */
+static int wait_ioctl(int fd, int sem, int64_t timeout_ns)
+{
+	struct drm_neuron_wait w = {
+		.type = sem < 0 ? DRM_NEURON_WAIT_NQ : DRM_NEURON_WAIT_SEMAPHORE,
+		.index = sem < 0 ? DRM_NEURON_NQ_EVENT : sem,
+		.value = sem < 0 ? 0 : 1,
+		.timeout_ns = neuron_now_ns() + timeout_ns,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w) ? -errno : 0;
+}
+
+#define NQ_PHASE	(1u << 31)
+#define NQ_WORDS(n)	((n) * DRM_NEURON_NQ_ENTRY_SIZE / 4)
+
+/* The host BOs of the quiesce tests: @src filled with 0xa5, @dst zeroed. */
+struct copy_bos {
+	uint64_t size;
+	uint32_t src, dst;
+	volatile uint32_t *s, *d;
+};
+
+static void copy_bos_open(int fd, struct copy_bos *b)
+{
+	b->size = 65536;
+	b->src = neuron_bo_create(fd, b->size, DRM_NEURON_BO_HOST);
+	b->dst = neuron_bo_create(fd, b->size, DRM_NEURON_BO_HOST);
+	b->s = neuron_bo_mmap(fd, b->src, b->size);
+	b->d = neuron_bo_mmap(fd, b->dst, b->size);
+	memset((void *)b->s, 0xa5, b->size);
+	memset((void *)b->d, 0, b->size);
+}
+
+static void copy_bos_close(struct copy_bos *b)
+{
+	munmap((void *)b->s, b->size);
+	munmap((void *)b->d, b->size);
+}
+
+/* Words of @dst that are not 0. */
+static unsigned int dst_written(struct copy_bos *b)
+{
+	unsigned int n = 0;
+
+	for (uint64_t i = 0; i < b->size / 4; i++)
+		n += b->d[i] != 0;
+	return n;
+}
+
+/*
+ * A child that streams 4 KiB copy jobs on engine 1 through its own file
+ * for @ms. Every fence must signal without error or with -EIO (a job the
+ * reset caught); every SUBMIT must succeed (calls sleep during a reset,
+ * they do not fail), except with -EIO when @submit_eio (the device is
+ * wedged while a PCI error is handled). Exits 0 when a job completed
+ * after the last failure, or when none failed.
+ */
+static pid_t job_stream(const char *slot, int ms, bool submit_eio)
+{
+	pid_t pid = fork();
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		struct drm_neuron_xfer x = {
+			.type = DRM_NEURON_XFER_COPY, .dst_offset = 4096, .size = 4096,
+		};
+		struct drm_neuron_submit s = {
+			.engine = 1, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		};
+		struct drm_syncobj_handle h = {
+			.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		};
+		struct drm_syncobj_create sc = { 0 };
+		int fd = open_slot(slot), failed = 0, ok = 0, ok_after = 0;
+		int64_t end = neuron_now_ns() + ms * 1000000LL;
+
+		alarm(60);
+		x.src_handle = x.dst_handle = neuron_bo_create(fd, 8192, DRM_NEURON_BO_HOST);
+		if (igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc))
+			_exit(12);
+		s.out_sync.handle = h.handle = sc.handle;
+		while (neuron_now_ns() < end) {
+			int st;
+
+			if (igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &s)) {
+				if (errno != EIO || !submit_eio) {
+					igt_info("job_stream: SUBMIT: %d\n", -errno);
+					_exit(13);
+				}
+				failed++;
+				ok_after = 0;
+				usleep(10000);
+				continue;
+			}
+			if (igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+				_exit(14);
+			st = fence_status(h.fd, 20000);
+			close(h.fd);
+			if (st == 1) {
+				ok++;
+				ok_after++;
+			} else if (st == -EIO) {
+				failed++;
+				ok_after = 0;
+			} else {
+				igt_info("job_stream: fence status %d after %d jobs\n", st, ok);
+				_exit(10);
+			}
+		}
+		igt_info("job_stream: %d jobs completed, %d failed with EIO, %d completed after the last\n",
+			 ok, failed, ok_after);
+		_exit(ok_after ? 0 : 11);
+	}
+	return pid;
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* device_del of QEMU device neuron<@qi>; waits until the guest and QEMU dropped it. */
+static void hot_unplug(int qi, const char *slot, int ndev)
+{
+	int i;
+
+	/* vm-run.sh: neuron<i> alone behind root port rp<i> */
+	igt_assert_eq(igt_qmp("{\"execute\": \"device_del\", \"arguments\": {\"id\": \"neuron%d\"}}",
+			      qi), 0);
+	/* pciehp powers the slot off 5 s after the attention button */
+	igt_assert(wait_slot(slot, false, 30000));
+	igt_assert_eq(igt_neuron_count(), ndev - 1);
+	for (i = 0; i < 200 && qdev_exists(qi); i++)
+		usleep(50 * 1000);
+	igt_assert(!qdev_exists(qi));
+}
+
+/* device_add of neuron<@qi> on its root port, linked as vm-run.sh links it. */
+static void hot_plug(int qi, const char *slot, int ndev)
+{
+	char links[64] = "", path[128];
+	int i;
+
+	if (ndev > 1)
+		snprintf(links, sizeof(links),
+			 ", \"east\": \"neuron%d\", \"west\": \"neuron%d\"",
+			 (qi + 1) % ndev, (qi - 1 + ndev) % ndev);
+	igt_assert_eq(igt_qmp("{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"neuron-v1\", \"id\": \"neuron%d\", \"bus\": \"rp%d\", \"bar2-prefetchable\": true%s}}",
+			      qi, qi, links), 0);
+	igt_assert(wait_slot(slot, true, 30000));
+	igt_assert(wait_count(ndev, 30000));
+	/* The driver's sysfs group comes after probe, with the node. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/accel_minor", slot);
+	for (i = 0; i < 600 && access(path, R_OK); i++)
+		usleep(50 * 1000);
+	igt_assert_eq(access(path, R_OK), 0);
 }
 
 igt_main
@@ -661,8 +889,8 @@ igt_main
 			.type = DRM_NEURON_QUERY_DEVICE_INFO,
 			.size = sizeof(info), .pointer = (uintptr_t)&info,
 		};
-		char slot[IGT_PCI_SLOT_LEN], links[64] = "";
-		int fd, qi, i;
+		char slot[IGT_PCI_SLOT_LEN];
+		int fd, qi;
 
 		igt_require(igt_qmp_available());
 		/* The last device: the other subtests use the first. */
@@ -673,26 +901,311 @@ igt_main
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 		close(fd);
 
-		/* vm-run.sh: neuron<i> alone behind root port rp<i> */
-		igt_assert_eq(igt_qmp("{\"execute\": \"device_del\", \"arguments\": {\"id\": \"neuron%d\"}}",
-				      qi), 0);
-		/* pciehp powers the slot off 5 s after the attention button */
-		igt_assert(wait_slot(slot, false, 30000));
-		igt_assert_eq(igt_neuron_count(), ndev - 1);
-		for (i = 0; i < 200 && qdev_exists(qi); i++)
-			usleep(50 * 1000);
-		igt_assert(!qdev_exists(qi));
-
-		if (ndev > 1)
-			snprintf(links, sizeof(links),
-				 ", \"east\": \"neuron%d\", \"west\": \"neuron%d\"",
-				 (qi + 1) % ndev, (qi - 1 + ndev) % ndev);
-		igt_assert_eq(igt_qmp("{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"neuron-v1\", \"id\": \"neuron%d\", \"bus\": \"rp%d\", \"bar2-prefetchable\": true%s}}",
-				      qi, qi, links), 0);
-		igt_assert(wait_slot(slot, true, 30000));
-		igt_assert(wait_count(ndev, 30000));
+		hot_unplug(qi, slot, ndev);
+		hot_plug(qi, slot, ndev);
 		fd = open_slot(slot);
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
+		igt_assert_eq(fw_status(fd), 0);
+		close(fd);
+	}
+
+	igt_describe("The shutdown callback (reboot, kexec; run here through debugfs) stops DMA and "
+		     "notification queues: a stalled job released afterwards writes nothing, its "
+		     "fence fails with EIO, calls fail with ENODEV; rebinding gives a working device");
+	igt_subtest("shutdown-quiesces") {
+		struct copy_bos b;
+		volatile uint32_t *ring;
+		uint32_t nq;
+		char path[128];
+		int fd, sfd;
+
+		igt_require(igt_qmp_available());
+		fd = open_slot(slot0);
+		neuron_core_acquire(fd, 0x1);
+		ring = nq_open(fd, &nq);
+		copy_bos_open(fd, &b);
+
+		/* What is watched works: a job lands, its event gets an entry. */
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 3);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		igt_assert_eq(wait_ioctl(fd, -1, 5000000000LL), 0);
+		igt_assert(ring[NQ_WORDS(0)] & NQ_PHASE);
+		memset((void *)b.d, 0, b.size);
+
+		/* A job the device has taken but not run yet. */
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 4);
+		usleep(200000);
+		igt_assert_eq(fence_status(sfd, 0), 0);
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/shutdown", slot0);
+		igt_assert_eq(neuron_write_str(path, "1"), 0);
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		/* The model now runs whatever the queue still holds. */
+		neuron_stall_queue(fd, -1, 0);
+		usleep(300000);
+		igt_assert_eq(dst_written(&b), 0);
+		igt_assert_eq_u32(ring[NQ_WORDS(1)], 0);
+
+		igt_assert_eq(fw_status(fd), -ENODEV);
+		igt_assert_eq(submit_copy(fd, b.dst), -ENODEV);
+		igt_assert_eq(wait_ioctl(fd, -1, 0), -ENODEV);
+		close(sfd);
+		copy_bos_close(&b);
+		munmap((void *)ring, 4096);
+		close(fd);
+
+		igt_assert_eq(neuron_write_str(DRIVER_DIR "unbind", slot0), 0);
+		bind_dev(slot0);
+		fd = open_slot(slot0);
+		igt_assert_eq(fw_status(fd), 0);
+		copy_bos_open(fd, &b);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		close(sfd);
+		copy_bos_close(&b);
+		close(fd);
+	}
+
+	igt_describe("A function reset through sysfs while jobs run: the job in flight fails with EIO, "
+		     "another process's stream of jobs completes or fails with EIO, nothing else; "
+		     "the file, its notification queue and the device work afterwards");
+	igt_subtest("sysfs-reset-busy") {
+		struct copy_bos b;
+		volatile uint32_t *ring;
+		uint32_t nq;
+		char path[128];
+		int fd, sfd;
+		pid_t pid;
+
+		igt_require(igt_qmp_available());
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", slot0);
+		igt_require(access(path, W_OK) == 0);
+		fd = open_slot(slot0);
+		neuron_core_acquire(fd, 0x1);
+		ring = nq_open(fd, &nq);
+		copy_bos_open(fd, &b);
+
+		pid = job_stream(slot0, 3000, false);
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 4);
+		usleep(500000);
+		igt_assert_eq(neuron_write_str(path, "1"), 0);
+		neuron_stall_queue(fd, -1, 0);
+		/* Failed by the reset, not by the job timeout (10 s). */
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		close(sfd);
+		neuron_wait_exit_ok(pid);
+
+		/* Not guilty, queues and notification queue set up again. */
+		igt_assert_eq(fw_status(fd), 0);
+		memset((void *)b.d, 0, b.size);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, 5);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		igt_assert_eq(wait_ioctl(fd, -1, 5000000000LL), 0);
+		igt_assert(ring[NQ_WORDS(0)] & NQ_PHASE);
+
+		copy_bos_close(&b);
+		munmap((void *)ring, 4096);
+		close(fd);
+	}
+
+	igt_describe("A fatal PCIe error injected at the root port (AER): the device is stopped and "
+		     "reported wedged, the job in flight fails with EIO, the link reset and the "
+		     "driver's reset recover it (WEDGED=0) and it works afterwards");
+	igt_subtest("aer-fatal-recovers") {
+		struct copy_bos b;
+		char reply[4096], path[PATH_MAX + 64], rp[PATH_MAX];
+		int fd, sfd, ue, minor, i;
+		pid_t pid;
+
+		igt_require(igt_qmp_available());
+		/* The root port's AER service (CONFIG_PCIEAER) handles it. */
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/..", slot0);
+		igt_assert(realpath(path, rp));
+		snprintf(path, sizeof(path), "%s/aer_rootport_total_err_fatal", rp);
+		igt_require_f(access(path, R_OK) == 0, "no AER on the root port\n");
+		fd = open_slot(slot0);
+		minor = read_attr(slot0, "accel_minor");
+		copy_bos_open(fd, &b);
+		ue = uevent_open();
+
+		pid = job_stream(slot0, 4000, true);
+		neuron_stall_queue(fd, 0, 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		usleep(500000);
+		igt_assert_eq(igt_qmp_reply(reply, sizeof(reply),
+					    "{\"execute\": \"human-monitor-command\", \"arguments\": "
+					    "{\"command-line\": \"pcie_aer_inject_error rp%d 0x40000\"}}",
+					    qdev0), 0);
+		igt_assert_f(strstr(reply, "\"return\": \"OK"), "injection: %s\n", reply);
+		igt_assert_eq(uevent_wedged(ue, minor), 1);
+		igt_assert_eq(fence_status(sfd, 5000), -EIO);
+		close(sfd);
+		igt_assert_eq(uevent_wedged(ue, minor), 0);
+		/* No QMP while the link is reset: the queue is empty now. */
+		neuron_stall_queue(fd, -1, 0);
+		neuron_wait_exit_ok(pid);
+
+		for (i = 0; i < 100 && fw_status(fd); i++)
+			usleep(50000);
+		igt_assert_eq(fw_status(fd), 0);
+		igt_assert_eq(read_attr(slot0, "wedged"), 0);
+		sfd = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		igt_assert_eq(fence_status(sfd, 10000), 1);
+		close(sfd);
+		igt_assert_eq(dst_written(&b), b.size / 4);
+		close(ue);
+		copy_bos_close(&b);
+		close(fd);
+	}
+
+	igt_describe("QMP device_del while processes have jobs queued, a DRAM BO mapped and WAITs "
+		     "sleeping: fences fail with ENODEV, WAITs return ENODEV at once, the mapping "
+		     "gives SIGBUS, no splat; device_add brings a working device back");
+	igt_subtest("hot-unplug-busy") {
+		struct copy_bos b;
+		volatile uint32_t *ring, *dram;
+		uint32_t nq, dbo;
+		char slot[IGT_PCI_SLOT_LEN];
+		int fd, qi, sfd[3], i, status;
+		pid_t nqw, semw, mapper;
+		int64_t t0;
+
+		igt_require(igt_qmp_available());
+		/* The last device: the other subtests use the first. */
+		fd = igt_neuron_open(ndev - 1);
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		qi = igt_neuron_qdev_index(fd);
+		igt_require(qi >= 0);
+		neuron_core_acquire(fd, 0x1);
+		ring = nq_open(fd, &nq);
+		copy_bos_open(fd, &b);
+		dbo = neuron_bo_create(fd, 65536, DRM_NEURON_BO_DRAM);
+		dram = neuron_bo_mmap(fd, dbo, 65536);
+		dram[0] = 0x1234;
+
+		/* One job the device holds, two queued behind it. */
+		neuron_stall_queue(fd, 0, 0);
+		for (i = 0; i < 3; i++)
+			sfd[i] = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+
+		/* Children share the file, so they own core 0 too. */
+		nqw = fork();
+		igt_assert(nqw >= 0);
+		if (nqw == 0) {
+			int64_t t = neuron_now_ns();
+			int ret = wait_ioctl(fd, -1, 60000000000LL);
+
+			igt_info("NQ WAIT: %d after %.1f s\n", ret, (neuron_now_ns() - t) / 1e9);
+			_exit(ret == -ENODEV ? 0 : 1);
+		}
+		semw = fork();
+		igt_assert(semw >= 0);
+		if (semw == 0) {
+			int64_t t = neuron_now_ns();
+			int ret = wait_ioctl(fd, 20, 60000000000LL);
+
+			igt_info("semaphore WAIT: %d after %.1f s\n", ret,
+				 (neuron_now_ns() - t) / 1e9);
+			_exit(ret == -ENODEV ? 0 : 1);
+		}
+		mapper = fork();
+		igt_assert(mapper >= 0);
+		if (mapper == 0) {
+			alarm(60);
+			signal(SIGBUS, on_sigbus);
+			if (sigsetjmp(sigbus_jmp, 1))
+				_exit(0);
+			for (;;) {
+				if (dram[0] != 0x1234)
+					_exit(2);
+				usleep(10000);
+			}
+		}
+		usleep(500000);
+
+		t0 = neuron_now_ns();
+		hot_unplug(qi, slot, ndev);
+		igt_info("device gone %.1f s after device_del\n", (neuron_now_ns() - t0) / 1e9);
+
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(fence_status(sfd[i], 5000), -ENODEV);
+			close(sfd[i]);
+		}
+		neuron_wait_exit_ok(nqw);
+		neuron_wait_exit_ok(semw);
+		neuron_wait_exit_ok(mapper);
+		igt_assert_eq(fw_status(fd), -ENODEV);
+		igt_assert_eq(wait_ioctl(fd, -1, 0), -ENODEV);
+		/* Host BOs are host memory: their mappings stay usable. */
+		igt_assert_eq_u32(b.s[0], 0xa5a5a5a5);
+		copy_bos_close(&b);
+		munmap((void *)ring, 4096);
+		/* The DRAM mapping is gone: SIGBUS here too. */
+		signal(SIGBUS, on_sigbus);
+		status = 0;
+		if (!sigsetjmp(sigbus_jmp, 1))
+			status = dram[0];
+		signal(SIGBUS, SIG_DFL);
+		igt_assert_eq(status, 0);
+		munmap((void *)dram, 65536);
+		close(fd);
+
+		hot_plug(qi, slot, ndev);
+		fd = open_slot(slot);
+		igt_assert_eq(fw_status(fd), 0);
+		copy_bos_open(fd, &b);
+		sfd[0] = submit_copy_event(fd, 0, b.src, b.dst, b.size, -1);
+		igt_assert_eq(fence_status(sfd[0], 10000), 1);
+		close(sfd[0]);
+		copy_bos_close(&b);
+		close(fd);
+	}
+
+	igt_describe("remove() is bounded: device_del while a reset polls a firmware that never "
+		     "answers ends the reset with ENODEV within seconds, not its 120 s timeout");
+	igt_subtest("hot-unplug-during-reset") {
+		char slot[IGT_PCI_SLOT_LEN];
+		int fd, qi;
+		pid_t pid;
+		int64_t t0;
+
+		igt_require(igt_qmp_available());
+		fd = igt_neuron_open(ndev - 1);
+		igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+		qi = igt_neuron_qdev_index(fd);
+		igt_require(qi >= 0);
+
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-fwio\",\"value\":\"drop\"}}", qi), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_neuron_reset r = { 0 };
+			int ret = igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r) ? -errno : 0;
+
+			igt_info("RESET: %d\n", ret);
+			_exit(ret == -ENODEV ? 0 : 1);
+		}
+		sleep(2);
+
+		t0 = neuron_now_ns();
+		hot_unplug(qi, slot, ndev);
+		/* pciehp waits 5 s before it powers the slot off */
+		igt_info("device gone %.1f s after device_del\n", (neuron_now_ns() - t0) / 1e9);
+		igt_assert_lt(neuron_now_ns() - t0, 15000000000LL);
+		neuron_wait_exit_ok(pid);
+		close(fd);
+
+		hot_plug(qi, slot, ndev);
+		fd = open_slot(slot);
 		igt_assert_eq(fw_status(fd), 0);
 		close(fd);
 	}

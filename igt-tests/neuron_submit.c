@@ -196,6 +196,21 @@ static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
 	return s.values[0];
 }
 
+/* The device's sysfs neuron/reset_count. */
+static unsigned int reset_count(int fd)
+{
+	char slot[IGT_PCI_SLOT_LEN], path[128], buf[32] = "";
+	int sfd;
+
+	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
+	sfd = open(path, O_RDONLY);
+	igt_assert_fd(sfd);
+	igt_assert_gt(read(sfd, buf, sizeof(buf) - 1), 0);
+	close(sfd);
+	return strtoul(buf, NULL, 0);
+}
+
 static void sem_set_wait(int fd, uint32_t engine, uint32_t nc,
 			 uint32_t idx, uint32_t value)
 {
@@ -1070,6 +1085,87 @@ igt_main
 		close(bad);
 		close(good);
 		core_acquire(fd, 0xc);
+	}
+
+	igt_describe("A stalled queue that another file keeps feeding, a job "
+		     "every 100 ms (less than the scheduler's watchdog period), "
+		     "still times out after job_timeout_ms: jobs that start do "
+		     "not push the timeout back");
+	igt_subtest("stalled-queue-fed") {
+		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 27, 5);
+		struct drm_neuron_xfer xi = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 27, 6);
+		int bad = igt_neuron_open(0), good = igt_neuron_open(0);
+		uint32_t so = syncobj_create(bad), so2 = syncobj_create(good);
+		int64_t t0, dt = -1;
+		int i;
+
+		core_release(fd, 0xc);
+		core_acquire(bad, 0x4);
+		core_acquire(good, 0x8);
+		sem_set_wait(good, 11, 3, 27, 0);
+		write_param("job_timeout_ms", "500");
+		stall_engine(fd, 11);
+		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
+		t0 = now_ns();
+		/* 4 s of feeding: the old watchdog fired only when it stopped */
+		for (i = 0; i < 40 && dt < 0; i++) {
+			igt_assert_eq(sem_submit(good, 11, &xi, 1, so2, 0), 0);
+			if (!syncobj_wait(bad, so, 0, SEC_NS / 10))
+				dt = now_ns() - t0;
+		}
+		stall_engine(fd, -1);
+		igt_info("timed out after %lld ms, %d jobs fed\n",
+			 (long long)dt / 1000000, i);
+		igt_assert_eq(syncobj_wait(good, so2, 0, 10 * SEC_NS), 0);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_lte(0, dt);
+		/* 500 ms without progress, the poller's check, TCG slack */
+		igt_assert_lt(dt, 3 * SEC_NS);
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert_eq(syncobj_fence_status(good, so2), 1);
+		igt_assert_eq(sem_read(fd, 3, 27), 6);
+		close(bad);
+		close(good);
+		core_acquire(fd, 0xc);
+	}
+
+	igt_describe("A queue that hangs three times in a row, each queue reset "
+		     "removing the job at its head, is recovered by a device "
+		     "reset (one, counted in sysfs); the queue works afterwards");
+	igt_subtest("hang-escalates") {
+		const uint64_t size = 8192;
+		unsigned int before = reset_count(fd);
+		uint32_t bo[3], so[3];
+		int f[3], i;
+
+		write_param("job_timeout_ms", "500");
+		stall_engine(fd, 11);
+		for (i = 0; i < 3; i++) {
+			struct drm_neuron_xfer x;
+			struct drm_neuron_submit s = { .engine = 11, .xfer_count = 1 };
+
+			f[i] = igt_neuron_open(0);
+			bo[i] = bo_create(f[i], DRM_NEURON_BO_HOST, size);
+			so[i] = syncobj_create(f[i]);
+			x = copy_xfer(bo[i], 0, bo[i], 4096, 4096);
+			s.xfers = (uintptr_t)&x;
+			s.out_sync.handle = so[i];
+			igt_assert_eq(submit(f[i], &s), 0);
+		}
+		for (i = 0; i < 3; i++)
+			igt_assert_eq(syncobj_wait(f[i], so[i], 0, 20 * SEC_NS), 0);
+		/* the third hang asks for the reset; it runs after its handler */
+		for (i = 0; i < 100 && reset_count(fd) == before; i++)
+			usleep(50000);
+		stall_engine(fd, -1);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_eq(reset_count(fd), before + 1);
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
+			close(f[i]);
+		}
+		sem_set_wait(fd, 11, 0, 26, 3);
+		igt_assert_eq(sem_read(fd, 0, 26), 3);
 	}
 
 	igt_describe("The timeout handler does not wait for the firmware mailbox: "

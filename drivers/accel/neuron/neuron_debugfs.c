@@ -9,6 +9,9 @@
  * fences); neuron_job.c adds "jobs".
  */
 
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
@@ -117,8 +120,42 @@ static const struct drm_debugfs_info neuron_debugfs_list[] = {
 	{ "cores", neuron_debugfs_cores, 0 },
 };
 
+/*
+ * Writing "shutdown" runs the driver's &pci_driver.shutdown as a reboot or
+ * kexec would, with the system still up, so a test can check that the
+ * device writes no host memory afterwards. Under the device lock, as
+ * device_shutdown() calls it; a trylock because remove() may hold that
+ * lock while it waits for this file's writers to go.
+ */
+static ssize_t neuron_debugfs_shutdown_write(struct file *f,
+					     const char __user *buf,
+					     size_t len, loff_t *pos)
+{
+	struct neuron_device *ndev = file_inode(f)->i_private;
+	struct device *dev = &ndev->pdev->dev;
+	ssize_t ret = len;
+
+	if (!device_trylock(dev))
+		return -EBUSY;
+	/* Under the device lock no remove() starts: no drm_dev_enter(). */
+	if (drm_dev_is_unplugged(&ndev->drm))
+		ret = -ENODEV;
+	else
+		neuron_pci_shutdown(ndev->pdev);
+	device_unlock(dev);
+	return ret;
+}
+
+static const struct file_operations neuron_debugfs_shutdown_fops = {
+	.owner = THIS_MODULE,
+	.write = neuron_debugfs_shutdown_write,
+	.llseek = noop_llseek,
+};
+
 void neuron_debugfs_init(struct neuron_device *ndev)
 {
 	drm_debugfs_add_files(&ndev->drm, neuron_debugfs_list,
 			      ARRAY_SIZE(neuron_debugfs_list));
+	debugfs_create_file("shutdown", 0200, ndev->drm.debugfs_root, ndev,
+			    &neuron_debugfs_shutdown_fops);
 }

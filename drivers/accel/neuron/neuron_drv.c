@@ -20,6 +20,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/neuron_accel.h>
 
 #include "neuron_core.h"
@@ -41,8 +42,9 @@
  * that gets -EAGAIN from here is issued again by neuron_ioctl() once the
  * reset is over, so userspace never sees it.
  *
- * Return: 0, or -ENODEV after unplug, -EAGAIN while a reset is in progress,
- * -EIO when the device is wedged by a failed reset.
+ * Return: 0, or -ENODEV after unplug or shutdown, -EAGAIN while a reset is
+ * in progress, -EIO when the device is wedged by a failed reset or a PCI
+ * error.
  */
 int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 {
@@ -55,10 +57,18 @@ int neuron_hw_begin(struct neuron_device *ndev, int *idx)
 		return -EAGAIN;
 	}
 
-	if (ndev->wedged) {
+	/* The PCI core resets the function: as for our own resets. */
+	if (ndev->flr) {
 		up_read(&ndev->reset_lock);
 		drm_dev_exit(*idx);
-		return -EIO;
+		return -EAGAIN;
+	}
+
+	if (ndev->shut_down || ndev->wedged) {
+		up_read(&ndev->reset_lock);
+		drm_dev_exit(*idx);
+		/* After shutdown the device stays off until the next bind. */
+		return ndev->shut_down ? -ENODEV : -EIO;
 	}
 
 	return 0;
@@ -474,9 +484,16 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	ndev->pdev = pdev;
 	init_rwsem(&ndev->reset_lock);
 	init_waitqueue_head(&ndev->reset_wq);
+	INIT_WORK(&ndev->reset_work, neuron_reset_work);
+	spin_lock_init(&ndev->reset_req_lock);
+	INIT_LIST_HEAD(&ndev->host_bos);
 	spin_lock_init(&ndev->peer_lock);
 	init_waitqueue_head(&ndev->peer_wq);
 	pci_set_drvdata(pdev, ndev);
+
+	ret = drmm_mutex_init(&ndev->drm, &ndev->host_bos_lock);
+	if (ret)
+		return ret;
 
 	ret = neuron_cores_init(ndev);
 	if (ret)
@@ -541,6 +558,9 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	neuron_topology_start(ndev);
 
+	/* What slot_reset restores after a PCI error reset the link. */
+	pci_save_state(pdev);
+
 	drm_info(&ndev->drm, "Neuron v1 %04x rev %u, device id %#x%s\n",
 		 pdev->device, pdev->revision, ndev->device_id,
 		 ndev->dram_bar ? ", DRAM BAR" : "");
@@ -551,6 +571,9 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 {
 	struct neuron_device *ndev = neuron_from_pdev(pdev);
 	int idx;
+
+	/* A reset polling the firmware gives up rather than hold us up. */
+	WRITE_ONCE(ndev->removing, true);
 
 	/*
 	 * Our DRAM goes to the next instance once we are gone: neighbours'
@@ -575,10 +598,90 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	/* Open files keep failing with -ENODEV from here on. */
 	drm_dev_unplug(&ndev->drm);
 	neuron_jobs_unplug(ndev);
+	/* No job runs any more: the BOs' mappings of the device go now. */
+	neuron_bo_unplug(ndev);
+
+	/* Sleeping WAITs look again now, and return -ENODEV. */
+	mutex_lock(&ndev->cores.lock);
+	neuron_cores_changed(ndev);
+	mutex_unlock(&ndev->cores.lock);
 
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
 }
+
+/**
+ * neuron_pci_shutdown() - quiesce the device for reboot, kexec or halt
+ * @pdev: the PCI function
+ *
+ * See neuron_reset_shutdown(). The driver stays bound; remove() still
+ * works afterwards. The debugfs file "shutdown" runs this for tests.
+ */
+void neuron_pci_shutdown(struct pci_dev *pdev)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	neuron_reset_shutdown(ndev);
+	drm_info(&ndev->drm, "shut down: DMA and notification queues stopped\n");
+}
+
+/*
+ * PCI error recovery (AER, DPC): stop everything and fail what was in
+ * flight, then reset through the firmware once the link is back. See
+ * "Lifecycle" in Documentation/accel/neuron/index.rst.
+ */
+static pci_ers_result_t neuron_pci_error_detected(struct pci_dev *pdev,
+						  pci_channel_state_t state)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	drm_err(&ndev->drm, "PCI error (channel %s): stopping the device\n",
+		state == pci_channel_io_normal ? "normal" :
+		state == pci_channel_io_frozen ? "frozen" : "failed");
+	neuron_reset_stop(ndev);
+	if (state == pci_channel_io_perm_failure) {
+		pci_clear_master(pdev);
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t neuron_pci_slot_reset(struct pci_dev *pdev)
+{
+	struct neuron_device *ndev = neuron_from_pdev(pdev);
+
+	/* A link reset cleared config space; restore_state forgets it. */
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	pci_set_master(pdev);
+
+	/* Success clears the wedged state set by error_detected. */
+	return neuron_reset(ndev, false) ? PCI_ERS_RESULT_DISCONNECT :
+					   PCI_ERS_RESULT_RECOVERED;
+}
+
+static void neuron_pci_resume(struct pci_dev *pdev)
+{
+	drm_info(&neuron_from_pdev(pdev)->drm, "recovered from a PCI error\n");
+}
+
+static void neuron_pci_reset_prepare(struct pci_dev *pdev)
+{
+	neuron_reset_flr_prepare(neuron_from_pdev(pdev));
+}
+
+static void neuron_pci_reset_done(struct pci_dev *pdev)
+{
+	neuron_reset_flr_done(neuron_from_pdev(pdev));
+}
+
+static const struct pci_error_handlers neuron_pci_err_handlers = {
+	.error_detected	= neuron_pci_error_detected,
+	.slot_reset	= neuron_pci_slot_reset,
+	.resume		= neuron_pci_resume,
+	.reset_prepare	= neuron_pci_reset_prepare,
+	.reset_done	= neuron_pci_reset_done,
+};
 
 static const struct pci_device_id neuron_pci_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_AMAZON, 0x7064) },
@@ -594,6 +697,8 @@ static struct pci_driver neuron_pci_driver = {
 	.id_table	= neuron_pci_ids,
 	.probe		= neuron_pci_probe,
 	.remove		= neuron_pci_remove,
+	.shutdown	= neuron_pci_shutdown,
+	.err_handler	= &neuron_pci_err_handlers,
 	.dev_groups	= neuron_sysfs_groups,
 };
 

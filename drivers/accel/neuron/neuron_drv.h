@@ -57,12 +57,33 @@ struct neuron_dram;
  *             went from none.
  * @reset_wq: woken when @resets_pending drops to zero.
  * @reset_count: number of resets done since probe (probe's one included).
+ * @reset_work: runs device resets on the timeout workqueue (neuron_reset.c).
+ * @reset_req_lock: protects @reset_requested, @reset_served, @reset_result.
+ * @reset_requested: generation of the last reset asked for.
+ * @reset_served: generation the last finished reset work started with:
+ *                every request up to it is served.
+ * @reset_result: result of that reset (0, -ENODEV or -EIO).
+ * @shut_down: neuron_pci_shutdown() ran: DMA and notification queues are
+ *             off, bus mastering too; calls that need the device fail with
+ *             -ENODEV until the driver is bound again. Protected by
+ *             @reset_lock.
+ * @removing: neuron_pci_remove() started: a reset that is polling the
+ *            firmware gives up (-ENODEV) instead of making remove() wait
+ *            for its timeouts.
+ * @flr: the PCI core is resetting the function (from reset_prepare to
+ *       reset_done): neuron_hw_begin() fails with -EAGAIN, so driver
+ *       ioctls sleep. Written under @reset_lock.
  * @jobs: DMA job scheduling and completion polling (neuron_job.c).
  * @device_id: host-unique id written into the device's MISC topology slot,
  *             read back by neighbours (see neuron_topology.c).
  * @topo: firmware status and links as last seen, for sysfs.
  * @dram_mm: allocator of the device DRAM (neuron_dram.c).
  * @host_bo_bytes: bytes of host buffer objects created on this device.
+ * @host_bos_lock: protects @host_bos and @host_bos_unmapped.
+ * @host_bos: host BOs this device mapped for DMA (neuron_bo_prepare_dma()),
+ *            by &neuron_host_bo.dev_node; unmapped when the device goes
+ *            away (neuron_bo_unplug()).
+ * @host_bos_unmapped: the device went away: no BO gets mapped any more.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
  * @peer_lock: protects @peer_jobs and @peer_gone.
@@ -94,6 +115,14 @@ struct neuron_device {
 	atomic_t reset_seq;
 	wait_queue_head_t reset_wq;
 	unsigned int reset_count;
+	struct work_struct reset_work;
+	spinlock_t reset_req_lock; /* reset generations */
+	unsigned int reset_requested;
+	unsigned int reset_served;
+	int reset_result;
+	bool shut_down;
+	bool removing;
+	bool flr;
 
 	struct neuron_jobs jobs;
 
@@ -102,6 +131,9 @@ struct neuron_device {
 
 	struct neuron_dram *dram_mm;
 	atomic64_t host_bo_bytes;
+	struct mutex host_bos_lock; /* host_bos, host_bos_unmapped */
+	struct list_head host_bos;
+	bool host_bos_unmapped;
 
 	struct neuron_cores cores;
 
@@ -159,6 +191,8 @@ int neuron_ioctl_device_state(struct drm_device *dev, void *data,
 
 /* neuron_sysfs.c */
 extern const struct attribute_group *neuron_sysfs_groups[];
+
+void neuron_pci_shutdown(struct pci_dev *pdev);
 
 /* neuron_debugfs.c */
 void neuron_debugfs_init(struct neuron_device *ndev);

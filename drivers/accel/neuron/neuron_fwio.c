@@ -244,6 +244,11 @@ static int neuron_fwio_xfer(struct neuron_device *ndev, u8 cmd, size_t len,
 		/* Do not keep a dying process waiting seconds for retries. */
 		if (fatal_signal_pending(current))
 			break;
+		/* Nor remove(), which waits for us. */
+		if (READ_ONCE(ndev->removing)) {
+			ret = -ENODEV;
+			break;
+		}
 	}
 
 	/* An unknown command is the firmware's failure too. */
@@ -276,6 +281,8 @@ static int neuron_fwio_lock(struct neuron_device *ndev, int *idx,
 	if (flags & NEURON_FWIO_TRYLOCK) {
 		if (!mutex_trylock(&ndev->fwio.lock))
 			ret = -EBUSY;
+	} else if (flags & NEURON_FWIO_NOINTR) {
+		mutex_lock(&ndev->fwio.lock);
 	} else {
 		ret = mutex_lock_interruptible(&ndev->fwio.lock);
 	}
@@ -296,7 +303,9 @@ static void neuron_fwio_unlock(struct neuron_device *ndev, int idx)
  * @addrs: device addresses (may carry east/west routing bits)
  * @vals: values read, in the order of @addrs
  * @count: number of addresses, 1..NEURON_FWIO_MAX_READS
- * @flags: NEURON_FWIO_NO_RETRY, NEURON_FWIO_QUIET, NEURON_FWIO_TRYLOCK
+ * @flags: NEURON_FWIO_NO_RETRY, NEURON_FWIO_QUIET, NEURON_FWIO_TRYLOCK,
+ *         NEURON_FWIO_NOINTR (for a device reset, which a signal must not
+ *         cut short: the wait is bounded by the holder's FWIO timeouts)
  *
  * All addresses are read by one READ request.
  *

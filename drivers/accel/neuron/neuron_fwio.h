@@ -71,6 +71,7 @@ int neuron_fwio_init(struct neuron_device *ndev);
 #define NEURON_FWIO_NO_RETRY	BIT(0)	/* one attempt; the caller polls */
 #define NEURON_FWIO_QUIET	BIT(1)	/* failure is expected, do not log */
 #define NEURON_FWIO_TRYLOCK	BIT(2)	/* -EBUSY rather than wait for the mailbox */
+#define NEURON_FWIO_NOINTR	BIT(3)	/* wait for the mailbox even if signalled */
 
 int neuron_fwio_read_flags(struct neuron_device *ndev, const u64 *addrs,
 			   u32 *vals, unsigned int count, unsigned int flags);

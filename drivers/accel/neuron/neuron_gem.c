@@ -40,9 +40,15 @@
 static void neuron_host_bo_free(struct drm_gem_object *obj)
 {
 	struct neuron_host_bo *bo = to_neuron_host_bo(obj);
+	struct neuron_device *ndev = to_neuron_device(obj->dev);
 
+	if (!list_empty(&bo->dev_node)) {
+		mutex_lock(&ndev->host_bos_lock);
+		list_del(&bo->dev_node);
+		mutex_unlock(&ndev->host_bos_lock);
+	}
 	if (bo->accounted)
-		atomic64_sub(obj->size, &to_neuron_device(obj->dev)->host_bo_bytes);
+		atomic64_sub(obj->size, &ndev->host_bo_bytes);
 	if (bo->creator) {
 		neuron_file_uncharge_bo(bo->creator, false, obj->size);
 		neuron_job_file_put(bo->creator);
@@ -83,6 +89,7 @@ struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
 		return ERR_PTR(-ENOMEM);
 
 	bo->base.base.funcs = &neuron_host_bo_funcs;
+	INIT_LIST_HEAD(&bo->dev_node);
 	/* The device may write to any page of the BO at any time. */
 	bo->base.pages_mark_dirty_on_put = true;
 
@@ -441,17 +448,30 @@ struct neuron_device *neuron_bo_dram_owner(struct drm_gem_object *obj)
  * Takes the BO's reservation lock: call it before locking the BO for a job
  * (drm_exec, dma_resv_lock()), not while holding that lock. May sleep.
  *
- * Return: 0, -ENOMEM when the pages cannot be allocated or mapped, or
- * -EINTR when interrupted by a signal.
+ * Return: 0, -ENOMEM when the pages cannot be allocated or mapped,
+ * -EINTR when interrupted by a signal, or -ENODEV after the device went
+ * away.
  */
 int neuron_bo_prepare_dma(struct drm_gem_object *obj)
 {
+	struct neuron_device *ndev = to_neuron_device(obj->dev);
+	struct neuron_host_bo *bo;
 	struct sg_table *sgt;
 
 	if (neuron_bo_kind(obj) != NEURON_BO_HOST || drm_gem_is_imported(obj))
 		return 0;
 
-	sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(obj));
+	bo = to_neuron_host_bo(obj);
+	/* Under the lock neuron_bo_unplug() takes: no mapping after it. */
+	mutex_lock(&ndev->host_bos_lock);
+	if (ndev->host_bos_unmapped) {
+		mutex_unlock(&ndev->host_bos_lock);
+		return -ENODEV;
+	}
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (!IS_ERR(sgt) && list_empty(&bo->dev_node))
+		list_add_tail(&bo->dev_node, &ndev->host_bos);
+	mutex_unlock(&ndev->host_bos_lock);
 	if (!IS_ERR(sgt))
 		return 0;
 
@@ -468,6 +488,39 @@ int neuron_bo_prepare_dma(struct drm_gem_object *obj)
 	default:
 		return -ENOMEM;
 	}
+}
+
+/**
+ * neuron_bo_unplug() - the device is going away: unmap every host BO
+ * @ndev: the device, its DMA stopped (neuron_jobs_unplug())
+ *
+ * A DMA mapping must not outlive its device's binding (the IOMMU domain
+ * goes with it, and DMA-API debugging reports the leak), but the BOs may
+ * live on in open files and mappings: their pages stay, only the device's
+ * mapping goes. The page reference the mapping held is left to the BO's
+ * free, which drops it as it would have with the mapping.
+ */
+void neuron_bo_unplug(struct neuron_device *ndev)
+{
+	struct neuron_host_bo *bo, *tmp;
+
+	mutex_lock(&ndev->host_bos_lock);
+	ndev->host_bos_unmapped = true;
+	list_for_each_entry_safe(bo, tmp, &ndev->host_bos, dev_node) {
+		struct drm_gem_shmem_object *shmem = &bo->base;
+
+		dma_resv_lock(shmem->base.resv, NULL);
+		if (shmem->sgt) {
+			dma_unmap_sgtable(ndev->drm.dev, shmem->sgt,
+					  DMA_BIDIRECTIONAL, 0);
+			sg_free_table(shmem->sgt);
+			kfree(shmem->sgt);
+			shmem->sgt = NULL;
+		}
+		dma_resv_unlock(shmem->base.resv);
+		list_del_init(&bo->dev_node);
+	}
+	mutex_unlock(&ndev->host_bos_lock);
 }
 
 /*

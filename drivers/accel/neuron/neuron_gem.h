@@ -40,6 +40,7 @@ enum neuron_bo_kind {
  * struct neuron_host_bo - a host-memory buffer object
  * @base: the shmem object; for an imported dma-buf, @base.sgt is the
  *        importer's mapping of the exporter's pages.
+ * @dev_node: entry in &neuron_device.host_bos once mapped for DMA.
  * @accounted: the BO is counted in the device's host usage (created by
  *             the BO_CREATE ioctl, not imported).
  * @creator: the creating file's state, whose bounds count the BO
@@ -47,6 +48,7 @@ enum neuron_bo_kind {
  */
 struct neuron_host_bo {
 	struct drm_gem_shmem_object base;
+	struct list_head dev_node;
 	bool accounted;
 	struct neuron_job_file *creator;
 };
@@ -87,6 +89,7 @@ typedef int (*neuron_bo_segment_fn)(void *priv, u64 dev_addr, u64 len);
 
 enum neuron_bo_kind neuron_bo_kind(const struct drm_gem_object *obj);
 int neuron_bo_prepare_dma(struct drm_gem_object *obj);
+void neuron_bo_unplug(struct neuron_device *ndev);
 void neuron_bo_sync_for_device(struct drm_gem_object *obj);
 void neuron_bo_sync_for_cpu(struct drm_gem_object *obj);
 bool neuron_bo_dma_bounced(struct drm_gem_object *obj);

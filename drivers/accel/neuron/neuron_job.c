@@ -38,6 +38,7 @@
 #include "neuron_gem.h"
 #include "neuron_job.h"
 #include "neuron_regs.h"
+#include "neuron_reset.h"
 #include "neuron_topology.h"
 #include "neuron_udma.h"
 
@@ -363,9 +364,30 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 		neuron_job_retire_locked(ns, job, 0, now);
 		done++;
 	}
-	if (done)
+	if (done) {
 		ns->progress = now;
+		atomic_set(&ns->hangs, 0);
+	}
 	return done;
+}
+
+/*
+ * drm_sched restarts its timeout whenever one of its jobs starts, so on a
+ * queue fed more often than the watchdog period the timeout handler would
+ * not run until the ring is full. The poller sees every busy queue: it
+ * reports one that made no progress for job_timeout_ms itself, once per
+ * stall. Called with ns->lock held.
+ */
+static void neuron_sched_check_stall_locked(struct neuron_sched *ns,
+					    ktime_t now)
+{
+	if (list_empty(&ns->inflight) || ns->paused || ns->stopped)
+		return;
+	if (ktime_compare(ns->progress, ns->fault_progress) == 0 ||
+	    ktime_ms_delta(now, ns->progress) < READ_ONCE(job_timeout_ms))
+		return;
+	ns->fault_progress = ns->progress;
+	drm_sched_fault(&ns->base);
 }
 
 static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
@@ -385,6 +407,8 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 		done += neuron_sched_poll_locked(ns);
 		if (list_empty(&ns->inflight))
 			list_del_init(&ns->poll_node);
+		else
+			neuron_sched_check_stall_locked(ns, ktime_get());
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
 
@@ -458,7 +482,7 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct dma_fence *fence = job->hw_fence;
 	unsigned long flags;
-	bool paused;
+	bool paused, stopped;
 	int idx;
 	u32 i;
 
@@ -494,17 +518,24 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	job->hw_fence_init = true;
 	/* One reference for the in-flight list, dropped when signalled. */
 	dma_fence_get(fence);
-	/* During a device reset the job waits for the ring on @held. */
+	/*
+	 * During a device reset the job waits for the ring on @held; with the
+	 * engines stopped it fails here, under the lock the reset paths
+	 * change both under: nothing is written into a stopped ring.
+	 */
 	paused = ns->paused;
+	stopped = ns->stopped;
 	if (paused)
 		list_add_tail(&job->node, &ns->held);
+	else if (stopped)
+		neuron_job_retire_locked(ns, job, -EIO, ktime_get());
 	else
 		neuron_job_emit_locked(ns, job);
 	spin_unlock_irqrestore(&ns->lock, flags);
 
 	drm_dev_exit(idx);
 
-	if (!paused)
+	if (!paused && !stopped)
 		neuron_poll_kick(&ndev->jobs, ns);
 	/*
 	 * The job keeps the initial reference until it is freed; the
@@ -644,7 +675,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_jobs *jobs = &ndev->jobs;
 	struct neuron_job *first;
 	unsigned long flags;
-	bool hung = false, cookie;
+	bool hung = false, head_read, cookie;
 	u64 seqno = 0;
 	u32 head;
 	int idx;
@@ -680,15 +711,17 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	 * busy (-EBUSY): no evidence of progress then, which matters only
 	 * for one job that runs longer than job_timeout_ms by itself.
 	 */
-	if (first == job && !neuron_ring_read_head(&ns->ring, &head) &&
-	    head != ns->last_head) {
+	head_read = first == job && !neuron_ring_read_head(&ns->ring, &head);
+
+	spin_lock_irqsave(&ns->lock, flags);
+	if (head_read && head != ns->last_head) {
 		ns->last_head = head;
 		ns->progress = ktime_get();
 	}
-
-	spin_lock_irqsave(&ns->lock, flags);
 	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
-	if (first == job && ktime_ms_delta(ktime_get(), ns->progress) >=
+	/* Stopped engines: the reset that stopped them failed the job. */
+	if (first == job && !ns->stopped &&
+	    ktime_ms_delta(ktime_get(), ns->progress) >=
 	    READ_ONCE(job_timeout_ms)) {
 		hung = true;
 		seqno = job->hw_fence->seqno;
@@ -707,6 +740,15 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
 		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
 	neuron_poll_kick(jobs, ns);
+	/* Queue resets do not help a queue that keeps hanging. */
+	if (atomic_inc_return(&ns->hangs) >= NEURON_HANGS_ESCALATE) {
+		atomic_set(&ns->hangs, 0);
+		drm_warn(&ndev->drm,
+			 "DMA engine %u queue %u: %u resets in a row without a completed job, resetting the device\n",
+			 ns->ring.engine, ns->ring.queue, NEURON_HANGS_ESCALATE);
+		/* Runs on our workqueue after this handler returns. */
+		neuron_reset_schedule(ndev);
+	}
 	/*
 	 * The scheduler took the job off its pending list before calling us
 	 * and keeps it off after a reset, so it is ours to free; its hardware
@@ -1101,46 +1143,68 @@ void neuron_jobs_reset_prepare(struct neuron_device *ndev)
 }
 
 /**
- * neuron_jobs_reset_done() - a device reset finished
+ * neuron_jobs_reset_done() - a device reset finished, or the device stops
  * @ndev: the device, with the reset lock held for writing
- * @result: 0 when the device is usable again
+ * @result: 0 when the device was reset successfully; else the negative
+ *          errno of the failed reset, or -EIO when the device is stopped
+ *          without a reset (PCI error, function reset, shutdown)
  *
  * A reset loses everything the engines held: jobs in flight fail with
  * -EIO; engines and queues are set up again, and the jobs held back during
- * the reset go into the rings. After a failed reset the engines and queues
- * are stopped before the jobs are released (they come back with the next
- * successful reset), and the held jobs fail with -EIO too.
+ * the reset go into the rings. If the reset failed, or the engines do not
+ * come back, the engines and queues are stopped before any job is
+ * released, and every queue stays stopped until a reset succeeds: the
+ * held jobs and those the schedulers run meanwhile fail with -EIO.
+ *
+ * Return: 0 when the engines run again; else @result, or the error of the
+ * engines' set-up (the caller must then treat the device as wedged).
  */
-void neuron_jobs_reset_done(struct neuron_device *ndev, int result)
+int neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 {
 	struct neuron_jobs *jobs = &ndev->jobs;
 	unsigned long flags;
 	unsigned int i;
+	bool cookie;
 
+	if (!result) {
+		neuron_jobs_error_all(ndev, -EIO, false);
+		result = neuron_jobs_hw_init(ndev);
+		if (result)
+			drm_err(&ndev->drm, "DMA engines did not come back after the reset: %d\n",
+				result);
+	}
 	/* A failed reset may leave the engines running: stop them first. */
-	if (result)
+	if (result) {
 		neuron_jobs_quiesce(ndev);
-	neuron_jobs_error_all(ndev, -EIO, result != 0);
-	if (!result && neuron_jobs_hw_init(ndev))
-		drm_err(&ndev->drm, "DMA engines did not come back after the reset\n");
+		neuron_jobs_error_all(ndev, -EIO, false);
+	}
 
+	cookie = dma_fence_begin_signalling();
 	for (i = 0; i < jobs->sched_count; i++) {
 		struct neuron_sched *ns = &jobs->sched[i];
 		struct neuron_job *job, *tmp;
-		bool kick;
+		bool kick = false;
 
+		/* Held jobs too, up to the moment run_job() sees the change. */
 		spin_lock_irqsave(&ns->lock, flags);
 		ns->paused = false;
-		kick = !list_empty(&ns->held);
+		ns->stopped = result != 0;
 		list_for_each_entry_safe(job, tmp, &ns->held, node) {
+			if (result) {
+				neuron_job_retire_locked(ns, job, -EIO, ktime_get());
+				continue;
+			}
 			list_del_init(&job->node);
 			neuron_job_emit_locked(ns, job);
+			kick = true;
 		}
 		spin_unlock_irqrestore(&ns->lock, flags);
 		if (kick)
 			neuron_poll_kick(jobs, ns);
 	}
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&jobs->recovery);
+	return result;
 }
 
 /* ------------------------------------------------------------------------ */

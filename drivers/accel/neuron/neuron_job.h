@@ -38,14 +38,21 @@ struct neuron_device;
 #define NEURON_KERNEL_ENGINE	2
 #define NEURON_KERNEL_QUEUE	15
 
+/*
+ * A queue that hangs again and again though each reset removed the job at
+ * its head is not helped by queue resets: the third in a row without a
+ * job completing in between becomes a device reset.
+ */
+#define NEURON_HANGS_ESCALATE	3
+
 /**
  * struct neuron_sched - one driver-owned hardware queue pair and its scheduler
  * @base: the DRM scheduler; credits are ring slots.
  * @index: position in &neuron_jobs.sched, also the index of the files'
  *         entities.
  * @ring: the driver-owned descriptor rings.
- * @lock: protects @ring, @inflight, @held, @paused, @last_done and
- *        @progress. The
+ * @lock: protects @ring, @inflight, @held, @paused, @stopped, @last_done,
+ *        @last_head, @progress and @fault_progress. The
  *        hardware fences have their own (inline) locks: a fence may outlive
  *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
@@ -53,6 +60,9 @@ struct neuron_device;
  * @held: jobs run by the scheduler during a device reset, to be written
  *        into the ring once it is over.
  * @paused: a device reset is in progress: run_job() holds jobs back.
+ * @stopped: the engines are stopped (failed reset, PCI error, function
+ *           reset, shutdown): run_job() fails jobs with -EIO instead of
+ *           writing them into the ring. Cleared by a successful reset.
  * @poll_node: entry in the device's list of queues with jobs in flight.
  * @fence_context: dma-fence context of the hardware fences.
  * @seqno: last hardware fence seqno used.
@@ -60,6 +70,10 @@ struct neuron_device;
  * @last_head: M2S head seen by the last timeout check (progress check).
  * @progress: when the queue last made progress: a job completed, the M2S
  *            head moved, or a job was written into the idle ring.
+ * @fault_progress: @progress when the poller last reported the queue stuck
+ *                  with drm_sched_fault(), so that it reports it once.
+ * @hangs: queue resets since a job of this queue last completed; at
+ *         %NEURON_HANGS_ESCALATE the device is reset instead.
  * @name: scheduler name.
  */
 struct neuron_sched {
@@ -71,12 +85,15 @@ struct neuron_sched {
 	struct list_head inflight;
 	struct list_head held;
 	bool paused;
+	bool stopped;
 	struct list_head poll_node;
 	u64 fence_context;
 	u32 seqno;
 	ktime_t last_done;
 	u32 last_head;
 	ktime_t progress;
+	ktime_t fault_progress;
+	atomic_t hangs;
 	char name[24];
 };
 
@@ -226,7 +243,7 @@ void neuron_jobs_unplug(struct neuron_device *ndev);
 void neuron_jobs_peer_gone(struct neuron_device *ndev);
 bool neuron_jobs_peer_alive(struct neuron_device *owner);
 void neuron_jobs_reset_prepare(struct neuron_device *ndev);
-void neuron_jobs_reset_done(struct neuron_device *ndev, int result);
+int neuron_jobs_reset_done(struct neuron_device *ndev, int result);
 unsigned int neuron_job_timeout_ms(void);
 
 struct neuron_sched *neuron_sched_user(struct neuron_device *ndev,

@@ -261,6 +261,31 @@ void neuron_nq_free_list(struct neuron_device *ndev, struct list_head *dead)
 }
 
 /**
+ * neuron_nq_quiesce() - turn every queue off in the device
+ * @ndev: the device, reset_lock held for writing
+ *
+ * For shutdown and PCI errors: the device stops writing entries, the
+ * driver keeps the queues (their owners still destroy them, or
+ * neuron_nq_reset_done() programs them again). Not drained: the rings
+ * stay allocated until neuron_nq_free_list() drains them.
+ */
+void neuron_nq_quiesce(struct neuron_device *ndev)
+{
+	unsigned int slot;
+	u32 core;
+
+	mutex_lock(&ndev->cores.lock);
+	for (core = 0; core < NEURON_NC_COUNT; core++)
+		for (slot = 0; slot < NEURON_NQ_SLOTS; slot++)
+			if (ndev->cores.core[core].nq[slot])
+				neuron_nq_disable(ndev,
+						  neuron_nq_regs(core,
+								 slot / NEURON_NQ_ENGINES,
+								 slot % NEURON_NQ_ENGINES));
+	mutex_unlock(&ndev->cores.lock);
+}
+
+/**
  * neuron_nq_reset_done() - set the queues up again after a device reset
  * @ndev: the device, just reset successfully, reset_lock held for writing
  *
@@ -562,6 +587,13 @@ static int neuron_wait_check(struct neuron_device *ndev,
 	struct neuron_nq *nq;
 	s32 val;
 	int idx, ret;
+
+	/*
+	 * A queue lives in host memory, so its check does not enter the
+	 * device: notice here that the device went (or was shut down).
+	 */
+	if (drm_dev_is_unplugged(&ndev->drm) || READ_ONCE(ndev->shut_down))
+		return -ENODEV;
 
 	mutex_lock(&ndev->cores.lock);
 	if (!neuron_core_owned_by(ndev, args->core, nfile)) {

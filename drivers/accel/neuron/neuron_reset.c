@@ -67,11 +67,15 @@ static int neuron_reset_wait_taken(struct neuron_device *ndev)
 		/* The firmware does not answer while it resets; keep asking. */
 		ret = neuron_fwio_read32_flags(ndev, NEURON_APB_ADDR(NEURON_MISC_RESET),
 					       &val, NEURON_FWIO_NO_RETRY |
-					       NEURON_FWIO_QUIET);
+					       NEURON_FWIO_QUIET |
+					       NEURON_FWIO_NOINTR);
 		if (!ret && !val)
 			return 0;
-		if (ret == -ENODEV || ret == -EINTR)
+		if (ret == -ENODEV)
 			return ret;
+		/* remove() waits for us: do not make it wait for the timeout. */
+		if (READ_ONCE(ndev->removing))
+			return -ENODEV;
 		if (time_after(jiffies, deadline))
 			return ret ? ret : -ETIMEDOUT;
 		if (time_after(jiffies, resend)) {
@@ -91,11 +95,14 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
 		ret = neuron_fwio_read32_flags(ndev,
 					       NEURON_APB_ADDR(NEURON_MISC_FW_STATUS),
 					       status, NEURON_FWIO_NO_RETRY |
-					       NEURON_FWIO_QUIET);
+					       NEURON_FWIO_QUIET |
+					       NEURON_FWIO_NOINTR);
 		if (!ret && (*status & NEURON_FW_STATUS_READY))
 			return 0;
-		if (ret == -ENODEV || ret == -EINTR)
+		if (ret == -ENODEV)
 			return ret;
+		if (READ_ONCE(ndev->removing))
+			return -ENODEV;
 		if (time_after(jiffies, deadline))
 			return ret ? ret : -ETIMEDOUT;
 		msleep(NEURON_READY_POLL_MS);
@@ -110,7 +117,7 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
  * On success the device's topology slot holds our id again (the reset
  * clears it), and the status and links sysfs shows are read anew.
  *
- * Return: 0; -ENODEV after unplug; -EINTR on a fatal signal; -ETIMEDOUT
+ * Return: 0; -ENODEV after unplug (or remove() started); -ETIMEDOUT
  * when the firmware did not take the reset or did not become ready; another
  * negative errno from the mailbox.
  */
@@ -129,11 +136,16 @@ int neuron_reset_hw(struct neuron_device *ndev)
 
 	ret = neuron_reset_wait_taken(ndev);
 	if (ret) {
-		drm_err(&ndev->drm, "firmware did not take the reset request: %d\n", ret);
+		/* -ENODEV: remove() ended it, nothing went wrong. */
+		if (ret != -ENODEV)
+			drm_err(&ndev->drm, "firmware did not take the reset request: %d\n",
+				ret);
 		goto out;
 	}
 
 	ret = neuron_reset_wait_ready(ndev, &status);
+	if (ret == -ENODEV)
+		goto out;
 	if (ret) {
 		drm_err(&ndev->drm,
 			"device not ready %u ms after reset (firmware status %#x): %d\n",
@@ -159,7 +171,8 @@ out:
  * used: it sends its event on the primary minor, which accel devices do not
  * have. See Documentation/ABI/testing/sysfs-driver-neuron.
  */
-static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
+static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
+				 const char *why)
 {
 	char *envp[2];
 	int idx;
@@ -169,7 +182,7 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
 	envp[0] = wedged ? "WEDGED=1" : "WEDGED=0";
 	envp[1] = NULL;
 	if (wedged)
-		drm_err(&ndev->drm, "device wedged: the reset failed; reset again or rebind\n");
+		drm_err(&ndev->drm, "device wedged: %s; reset again or rebind\n", why);
 	else
 		drm_info(&ndev->drm, "device recovered by reset\n");
 	kobject_uevent_env(&ndev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
@@ -177,44 +190,50 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged)
 	drm_dev_exit(idx);
 }
 
-/**
- * neuron_reset() - reset a device that is in use
- * @ndev: the device
- *
- * Waits for running hardware operations to finish and keeps new ones out
- * until the reset is over: driver ioctls sleep in neuron_ioctl() meanwhile.
- * A failed reset leaves the device wedged: everything fails with -EIO until
- * a reset succeeds.
- * Entering and leaving the wedged state is reported to userspace (uevent,
- * sysfs; see neuron_report_wedged()).
- *
- * Return: 0, -EINTR, -ENODEV or -EIO.
+/*
+ * Take the device for a reset: driver ioctls that need it sleep in
+ * neuron_ioctl() from here, those running finish first, the schedulers
+ * stop. On success the caller is inside drm_dev_enter() (*@idx) and must
+ * call neuron_reset_end().
  */
-int neuron_reset(struct neuron_device *ndev)
+static int neuron_reset_begin(struct neuron_device *ndev, int *idx)
 {
-	bool changed = false;
-	int idx, ret;
-
 	neuron_reset_block(ndev);
-	ret = down_write_killable(&ndev->reset_lock);
-	if (ret) {
-		neuron_reset_unblock(ndev);
-		return ret;
-	}
+	/* Holders are bounded: hardware operations, never a fence wait. */
+	down_write(&ndev->reset_lock);
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
-	 * gone then, and the failed-reset path below would write to them.
+	 * gone then, and the failed-reset path would write to them. After
+	 * shutdown bus mastering is off and must stay off.
 	 */
-	if (!drm_dev_enter(&ndev->drm, &idx)) {
-		up_write(&ndev->reset_lock);
-		neuron_reset_unblock(ndev);
-		return -ENODEV;
+	if (!drm_dev_enter(&ndev->drm, idx))
+		goto err_unlock;
+	if (ndev->shut_down) {
+		drm_dev_exit(*idx);
+		goto err_unlock;
 	}
 
 	neuron_jobs_reset_prepare(ndev);
-	ret = neuron_reset_hw(ndev);
-	neuron_jobs_reset_done(ndev, ret);
+	return 0;
+
+err_unlock:
+	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
+	return -ENODEV;
+}
+
+/*
+ * Bring the device back after the hardware reset whose result is @ret:
+ * jobs that were in flight fail with -EIO, queues and notification queues
+ * are set up again, the wedged state follows @ret. Ends what
+ * neuron_reset_begin() started. Returns 0, -ENODEV or -EIO.
+ */
+static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
+{
+	bool changed = false;
+
+	ret = neuron_jobs_reset_done(ndev, ret);
 	if (!ret)
 		neuron_nq_reset_done(ndev);
 	if (ret && ret != -ENODEV) {
@@ -228,7 +247,7 @@ int neuron_reset(struct neuron_device *ndev)
 
 	/* Under the lock: events of successive resets stay in order. */
 	if (changed)
-		neuron_report_wedged(ndev, ret != 0);
+		neuron_report_wedged(ndev, ret != 0, "the reset failed");
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
@@ -236,6 +255,222 @@ int neuron_reset(struct neuron_device *ndev)
 	if (!ret)
 		neuron_topology_changed();
 	return ret;
+}
+
+/**
+ * neuron_reset_work() - run a device reset
+ * @work: &neuron_device.reset_work
+ *
+ * On the device's ordered timeout workqueue, so a reset never runs
+ * concurrently with a timeout handler (they would both change rings).
+ * Serves every request made before it started: waiters of later ones wait
+ * for the next run, which queue_work() arranges.
+ */
+void neuron_reset_work(struct work_struct *work)
+{
+	struct neuron_device *ndev = container_of(work, struct neuron_device,
+						  reset_work);
+	unsigned int gen;
+	int idx, ret;
+
+	spin_lock(&ndev->reset_req_lock);
+	gen = ndev->reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+
+	ret = neuron_reset_begin(ndev, &idx);
+	if (!ret)
+		ret = neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+
+	spin_lock(&ndev->reset_req_lock);
+	ndev->reset_served = gen;
+	ndev->reset_result = ret;
+	spin_unlock(&ndev->reset_req_lock);
+	wake_up_all(&ndev->reset_wq);
+}
+
+/* Ask for a device reset; returns the generation that serves the request. */
+static unsigned int neuron_reset_request_work(struct neuron_device *ndev)
+{
+	unsigned int gen;
+
+	spin_lock(&ndev->reset_req_lock);
+	gen = ++ndev->reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+	queue_work(ndev->jobs.timeout_wq, &ndev->reset_work);
+	return gen;
+}
+
+/* The reset of generation @gen, or a later one, has finished. */
+static bool neuron_reset_served(struct neuron_device *ndev, unsigned int gen,
+				int *result)
+{
+	bool served;
+
+	spin_lock(&ndev->reset_req_lock);
+	served = (int)(ndev->reset_served - gen) >= 0;
+	*result = ndev->reset_result;
+	spin_unlock(&ndev->reset_req_lock);
+	return served;
+}
+
+/**
+ * neuron_reset() - reset a device that is in use, and wait for it
+ * @ndev: the device
+ * @interruptible: a signal may end the wait (the reset goes on)
+ *
+ * The reset runs in neuron_reset_work(). It waits for running hardware
+ * operations to finish and keeps new ones out until it is over: driver
+ * ioctls sleep in neuron_ioctl() meanwhile. A failed reset leaves the
+ * device wedged: everything fails with -EIO until a reset succeeds.
+ * Entering and leaving the wedged state is reported to userspace (uevent,
+ * sysfs; see neuron_report_wedged()).
+ *
+ * Return: 0, -EINTR (interrupted; the reset still runs, and is not asked
+ * for again by a restarted call), -ENODEV (unplugged or shut down) or -EIO.
+ */
+int neuron_reset(struct neuron_device *ndev, bool interruptible)
+{
+	unsigned int gen = neuron_reset_request_work(ndev);
+	int result;
+
+	if (interruptible) {
+		if (wait_event_interruptible(ndev->reset_wq,
+					     neuron_reset_served(ndev, gen, &result)))
+			return -EINTR;
+	} else {
+		wait_event(ndev->reset_wq, neuron_reset_served(ndev, gen, &result));
+	}
+	return result;
+}
+
+/**
+ * neuron_reset_schedule() - reset the device without waiting
+ * @ndev: the device
+ *
+ * For recovery that escalates (a queue that keeps hanging after queue
+ * resets): safe from a timeout handler, whose workqueue runs the reset
+ * after it.
+ */
+void neuron_reset_schedule(struct neuron_device *ndev)
+{
+	neuron_reset_request_work(ndev);
+}
+
+/*
+ * Stop the device's DMA engines and notification queues and fail the jobs
+ * in flight with -EIO; the schedulers run again, and the jobs they start
+ * fail with -EIO until a reset succeeds. Between neuron_reset_begin() and
+ * neuron_reset_quiet_end().
+ */
+static void neuron_reset_quiesce(struct neuron_device *ndev)
+{
+	/* A non-zero result stops the engines before jobs are failed. */
+	neuron_jobs_reset_done(ndev, -EIO);
+	neuron_nq_quiesce(ndev);
+}
+
+/* Ends neuron_reset_begin() without a hardware reset. */
+static void neuron_reset_quiet_end(struct neuron_device *ndev, int idx)
+{
+	drm_dev_exit(idx);
+	up_write(&ndev->reset_lock);
+	neuron_reset_unblock(ndev);
+}
+
+/**
+ * neuron_reset_flr_prepare() - the PCI core is about to reset the function
+ * @ndev: the device
+ *
+ * &pci_error_handlers.reset_prepare (sysfs "reset", a bus or slot reset).
+ * Stops the device's DMA and notification queues and fails the jobs in
+ * flight with -EIO; until neuron_reset_flr_done() driver ioctls that need
+ * the hardware sleep, as during neuron_reset(). No lock is held across:
+ * the PCI core takes the hot-plug controller's reset lock in between,
+ * which pciehp holds while it removes devices (and so takes ours).
+ */
+void neuron_reset_flr_prepare(struct neuron_device *ndev)
+{
+	int idx;
+
+	neuron_reset_block(ndev);
+	if (neuron_reset_begin(ndev, &idx))
+		return;
+	WRITE_ONCE(ndev->flr, true);
+	neuron_reset_quiesce(ndev);
+	neuron_reset_quiet_end(ndev, idx);
+}
+
+/**
+ * neuron_reset_flr_done() - the PCI core reset the function
+ * @ndev: the device
+ *
+ * &pci_error_handlers.reset_done, config space already restored. What a
+ * function reset clears on the hardware is not documented, so the
+ * firmware resets the device as well: afterwards it is in the state every
+ * other reset leaves it in (queues, notification queues and topology slot
+ * set up again, jobs started meanwhile failed with -EIO), or wedged.
+ */
+void neuron_reset_flr_done(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (!neuron_reset_begin(ndev, &idx)) {
+		WRITE_ONCE(ndev->flr, false);
+		neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
+	} else {
+		WRITE_ONCE(ndev->flr, false);
+	}
+	neuron_reset_unblock(ndev);
+}
+
+/**
+ * neuron_reset_stop() - stop the device after a PCI error
+ * @ndev: the device
+ *
+ * &pci_error_handlers.error_detected: the link may be down and MMIO lost.
+ * Marks the device wedged (reported as for a failed reset), stops every
+ * DMA engine and notification queue the driver started, and fails the
+ * jobs in flight with -EIO; queued jobs fail with -EIO when they would
+ * start. A successful neuron_reset() (from slot_reset) recovers it.
+ */
+void neuron_reset_stop(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (neuron_reset_begin(ndev, &idx))
+		return;
+	if (!ndev->wedged) {
+		WRITE_ONCE(ndev->wedged, true);
+		neuron_report_wedged(ndev, true, "PCI error");
+	}
+	neuron_reset_quiesce(ndev);
+	neuron_reset_quiet_end(ndev, idx);
+}
+
+/**
+ * neuron_reset_shutdown() - quiesce the device for reboot, kexec or halt
+ * @ndev: the device
+ *
+ * &pci_driver.shutdown: no DMA engine and no notification queue writes
+ * host memory afterwards, and bus mastering is off, so a kexec'd kernel
+ * finds its memory untouched. Jobs in flight or queued fail with -EIO;
+ * calls that need the device fail with -ENODEV from here on. Waits for
+ * running hardware operations and resets to end (each is bounded), never
+ * for a job.
+ */
+void neuron_reset_shutdown(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (neuron_reset_begin(ndev, &idx))
+		return;
+	WRITE_ONCE(ndev->shut_down, true);
+	/* run_job() refuses queued jobs of a wedged device: -EIO. */
+	WRITE_ONCE(ndev->wedged, true);
+	neuron_reset_quiesce(ndev);
+	/* Nothing the device still does reaches host memory from here on. */
+	pci_clear_master(ndev->pdev);
+	neuron_reset_quiet_end(ndev, idx);
 }
 
 int neuron_ioctl_reset(struct drm_device *dev, void *data,
@@ -249,5 +484,5 @@ int neuron_ioctl_reset(struct drm_device *dev, void *data,
 
 	drm_info(dev, "reset requested by %s[%d]\n", current->comm,
 		 task_pid_nr(current));
-	return neuron_reset(ndev);
+	return neuron_reset(ndev, true);
 }

@@ -9,9 +9,16 @@
 struct drm_device;
 struct drm_file;
 struct neuron_device;
+struct work_struct;
 
 int neuron_reset_hw(struct neuron_device *ndev);
-int neuron_reset(struct neuron_device *ndev);
+int neuron_reset(struct neuron_device *ndev, bool interruptible);
+void neuron_reset_schedule(struct neuron_device *ndev);
+void neuron_reset_work(struct work_struct *work);
+void neuron_reset_flr_prepare(struct neuron_device *ndev);
+void neuron_reset_flr_done(struct neuron_device *ndev);
+void neuron_reset_stop(struct neuron_device *ndev);
+void neuron_reset_shutdown(struct neuron_device *ndev);
 int neuron_ioctl_reset(struct drm_device *dev, void *data,
 		       struct drm_file *file);
 

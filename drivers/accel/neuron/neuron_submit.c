@@ -660,6 +660,8 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		return -EINVAL;
 	if (atomic_read(&jf->guilty))
 		return -ECANCELED;
+	if (READ_ONCE(ndev->shut_down))
+		return -ENODEV;
 	if (READ_ONCE(ndev->wedged))
 		return -EIO;
 

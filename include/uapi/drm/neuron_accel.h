@@ -58,10 +58,13 @@ extern "C" {
  *   did not finish; -ETIME: the caller's own timeout expired (WAIT).
  * * -ENXIO: the device firmware reported a failure or answered with a
  *   malformed response (a remote failure); the device stays usable.
- * * -EIO: the device is wedged: the last reset failed, and every call that
- *   needs the device fails so until a &DRM_IOCTL_NEURON_RESET succeeds.
+ * * -EIO: the device is wedged: the last reset failed, or a PCI error
+ *   (AER) is being recovered from, and every call that needs the device
+ *   fails so until a reset succeeds (&DRM_IOCTL_NEURON_RESET, or the
+ *   kernel's own after the PCI error).
  * * -ENODEV: the device was unplugged or the driver unbound; the file
- *   descriptor stays unusable and should be closed.
+ *   descriptor stays unusable and should be closed. Also after the device
+ *   was shut down for a reboot or kexec: until the driver is bound again.
  * * -EINTR: a signal arrived while the call slept; it can be restarted
  *   with the same argument (drmIoctl() does).
  * * -EOPNOTSUPP, -EXDEV, -ECANCELED: as the ioctls that return them say.
@@ -617,15 +620,19 @@ struct drm_neuron_post_metrics {
  * Resets the whole device through its firmware and waits until it is ready
  * again. A reset wipes device DRAM and all engine state. While the reset
  * runs, other ioctls on any file of this device that need the device
- * sleep until it is over (see "neuron uAPI overview").
+ * sleep until it is over (see "neuron uAPI overview"). The reset runs in
+ * the driver's recovery work, the same that resets the device when a DMA
+ * queue keeps hanging; requests made while one is pending are served by
+ * it.
  *
  * Only a caller with CAP_SYS_ADMIN may reset (-EACCES otherwise).
  *
  * Errors: -EINVAL for non-zero @flags or @pad, -EACCES without
- * CAP_SYS_ADMIN, -EINTR when interrupted by a fatal signal before the reset
- * started, -EIO when the device did not come back (it then stays unusable,
- * every ioctl that needs the device fails with -EIO, until a later reset
- * succeeds), -ENODEV after unplug.
+ * CAP_SYS_ADMIN, -EINTR when a signal ended the wait (the reset still
+ * runs; the call is not restarted, which would ask for another), -EIO
+ * when the device did not come back (it then stays unusable, every ioctl
+ * that needs the device fails with -EIO, until a later reset succeeds),
+ * -ENODEV after unplug.
  */
 struct drm_neuron_reset {
 	/** @flags: must be zero. */
@@ -1082,7 +1089,9 @@ enum drm_neuron_wait_type {
  * -EINVAL for an unknown @type, indices out of range, or non-zero @flags
  * or @pad; -EACCES when the caller does not own @core (also when it is
  * released during the wait); -ENOENT when the queue does not exist (also
- * when it is destroyed during the wait); plus the common errors.
+ * when it is destroyed during the wait); -ENODEV as soon as the device is
+ * unplugged or shut down during the wait (for a queue too, although a
+ * queue is read in host memory); plus the common errors.
  */
 struct drm_neuron_wait {
 	/** @type: one of &enum drm_neuron_wait_type. */
@@ -1216,6 +1225,9 @@ struct drm_neuron_wait {
  * another file's BO fails with -EACCES. Device memory is never
  * executable: mmap(2) of a DRAM BO with PROT_EXEC fails with -EPERM, and
  * mprotect(2) adding PROT_EXEC to such a mapping with -EACCES.
+ * When the device is unplugged (or its driver unbound), existing mappings
+ * of its DRAM BOs are removed: the next access raises SIGBUS. Mappings of
+ * host BOs stay valid (host memory) until unmapped.
  *
  * BOs are shared with PRIME (&DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * &DRM_IOCTL_PRIME_FD_TO_HANDLE). Host BOs are ordinary dma-bufs that any
@@ -1556,6 +1568,15 @@ struct drm_neuron_query_memory_usage {
  * yet started are cancelled (fence error -ECANCELED). Closing the file
  * clears the state (a new file starts innocent). See
  * Documentation/accel/neuron/jobs.rst.
+ *
+ * Jobs the device holds (written into its rings, running or not) when
+ * the device is reset fail with fence error -EIO: by
+ * &DRM_IOCTL_NEURON_RESET, by a PCI function reset (sysfs "reset"), after
+ * a PCI error, or when the system shuts down; jobs queued behind them run
+ * after the reset (after a PCI error or shutdown they fail with -EIO
+ * too). A reset does not make a file guilty. When the device is unplugged
+ * every job not yet finished fails with -ENODEV. See "Lifecycle" in
+ * Documentation/accel/neuron/index.rst.
  */
 
 /** DRM_NEURON_SUBMIT_MAX_XFERS - largest @xfer_count of a submit. */
