@@ -11,8 +11,8 @@
  *
  * - The scheduler's fences name their timeline through their scheduler
  *   (on 6.12, sync_file reads &drm_gpu_scheduler.name even once they are
- *   signalled), and the hardware fences use a lock in the per-queue
- *   object: neither ever leaves the driver. A job's fence outside the
+ *   signalled), and the hardware fences' names come from their queue:
+ *   neither ever leaves the driver. A job's fence outside the
  *   driver is a "done fence" instead: its lock is its own, its names are
  *   static strings, and it holds the scheduler's finished fence only until
  *   that signals, then copies the error and signals itself.

@@ -1822,8 +1822,9 @@ struct drm_neuron_submit {
 	struct drm_neuron_sync out_sync;
 
 	/**
-	 * @seqno: out: sequence number of the job on its engine, as shown in
-	 * the fence's seqno (for debugging and tracing).
+	 * @seqno: out: sequence number of the job among this file's jobs on
+	 * @engine (each file has its own fence timeline per engine), as
+	 * shown in the fence's seqno; for debugging and tracing.
 	 */
 	__u64 seqno;
 };
