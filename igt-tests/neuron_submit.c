@@ -1129,6 +1129,66 @@ igt_main
 		core_acquire(fd, 0xc);
 	}
 
+	igt_describe("A queue reset caused by one process leaves another "
+		     "process intact: its job queued behind the hung one runs "
+		     "after the reset, its NeuronCore's semaphores keep their "
+		     "values and its DRAM BO its bytes");
+	igt_subtest("reset-isolation") {
+		const uint64_t size = 65536;
+		struct drm_neuron_xfer xb = sem_xfer(DRM_NEURON_XFER_SEM_SET, 2, 25, 1);
+		int bad = igt_neuron_open(0), to_child[2], to_parent[2], st;
+		uint32_t so = syncobj_create(bad);
+		pid_t pid;
+		char c;
+
+		core_release(fd, 0xc);
+		core_acquire(bad, 0x4);
+		igt_assert_eq(pipe(to_child), 0);
+		igt_assert_eq(pipe(to_parent), 0);
+		write_param("job_timeout_ms", "500");
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			int v = igt_neuron_open(0), ok;
+			uint32_t h = bo_create(v, DRM_NEURON_BO_HOST, size);
+			uint32_t d = bo_create(v, DRM_NEURON_BO_DRAM, size);
+			uint32_t vso = syncobj_create(v);
+			uint8_t *p = bo_map(v, h, size);
+			struct drm_neuron_xfer in = copy_xfer(h, 0, d, 0, size);
+			struct drm_neuron_xfer out = copy_xfer(d, 0, h, 0, size);
+			struct drm_neuron_xfer xs = sem_xfer(DRM_NEURON_XFER_SEM_SET, 3, 25, 42);
+			uint8_t *want = malloc(size);
+
+			core_acquire(v, 0x8);
+			sem_set_wait(v, 10, 3, 24, 7);
+			fill(p, size, 9);
+			memcpy(want, p, size);
+			igt_assert_eq(copy_sync(v, 10, &in, 1), 0);
+			igt_assert_eq(write(to_parent[1], "r", 1), 1);
+			/* the parent's job hangs engine 11 now: queue behind it */
+			igt_assert_eq(read(to_child[0], &c, 1), 1);
+			igt_assert_eq(sem_submit(v, 11, &xs, 1, vso, 0), 0);
+			ok = !syncobj_wait(v, vso, 0, 20 * SEC_NS) &&
+			     syncobj_fence_status(v, vso) == 1 &&
+			     sem_read(v, 3, 25) == 42 && sem_read(v, 3, 24) == 7;
+			memset(p, 0, size);
+			ok = ok && !copy_sync(v, 10, &out, 1) && !memcmp(p, want, size);
+			_exit(ok ? 0 : 1);
+		}
+		igt_assert_eq(read(to_parent[0], &c, 1), 1);
+		stall_engine(fd, 11);
+		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
+		igt_assert_eq(write(to_child[1], "g", 1), 1);
+		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
+		stall_engine(fd, -1);
+		igt_assert_eq(waitpid(pid, &st, 0), pid);
+		write_param("job_timeout_ms", "10000");
+		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		close(bad);
+		core_acquire(fd, 0xc);
+	}
+
 	igt_describe("A queue that hangs three times in a row, each queue reset "
 		     "removing the job at its head, is recovered by a device "
 		     "reset (one, counted in sysfs); the queue works afterwards");
