@@ -80,6 +80,38 @@ static inline bool queue_stalled(NeuronState *s, int e, int q)
     return s->fault_stall_queue == e * NEURON_NUM_Q + q;
 }
 
+static inline bool queue_slowed(NeuronState *s, int e, int q)
+{
+    return s->fault_slow_queue == e * NEURON_NUM_Q + q;
+}
+
+/*
+ * fault-slow-queue: the queue runs one packet per fault-slow-packet-us of
+ * virtual time.  Returns true when its next packet is not due yet; the
+ * timer kicks it when it is.
+ */
+static bool slow_queue_wait(NeuronState *s, int e, int q)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    if (!queue_slowed(s, e, q) || now >= s->slow_next_ns) {
+        return false;
+    }
+    timer_mod(s->slow_timer, s->slow_next_ns);
+    return true;
+}
+
+void neuron_udma_slow_timer_cb(void *opaque)
+{
+    NeuronState *s = opaque;
+    int64_t sq = s->fault_slow_queue;
+
+    if (sq >= 0) {
+        s->eng[sq / NEURON_NUM_Q].kick |= 1u << (sq % NEURON_NUM_Q);
+        qemu_bh_schedule(s->dma_bh);
+    }
+}
+
 static inline bool engine_running(NeuronEngine *eng)
 {
     return eng->m2s_state == ENG_NORMAL && eng->s2m_state == ENG_NORMAL;
@@ -469,10 +501,18 @@ static bool udma_run(NeuronState *s)
                 if (descs >= UDMA_BUDGET_DESCS || bytes >= UDMA_BUDGET_BYTES) {
                     return true;
                 }
+                if (slow_queue_wait(s, e, q)) {
+                    eng->kick &= ~(1u << q);    /* the timer kicks it */
+                    continue;
+                }
                 if (udma_step(s, e, q, &nd, &nb) == STEP_DONE) {
                     descs += nd;
                     bytes += nb;
                     progress = true;
+                    if (queue_slowed(s, e, q)) {
+                        s->slow_next_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                                          s->fault_slow_packet_us * 1000LL;
+                    }
                 } else {
                     eng->kick &= ~(1u << q);    /* idle, blocked or failed */
                 }

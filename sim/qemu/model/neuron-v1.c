@@ -538,6 +538,7 @@ static void neuron_qdev_reset(DeviceState *dev)
     NeuronState *s = NEURON_V1(dev);
 
     timer_del(s->reset_timer);
+    timer_del(s->slow_timer);
     s->resetting = false;
     s->fwio_pending = false;
     neuron_state_reset(s, false);
@@ -591,6 +592,7 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
     s->bounce = g_malloc(64 * KiB);
     s->dma_bh = qemu_bh_new(neuron_udma_bh, s);
     s->reset_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, neuron_reset_timer_cb, s);
+    s->slow_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, neuron_udma_slow_timer_cb, s);
 
     memory_region_init_io(&s->bar0, OBJECT(s), &neuron_bar0_ops, s,
                           "neuron-apb", NEURON_BAR0_SIZE);
@@ -621,6 +623,7 @@ static void neuron_exit(PCIDevice *pdev)
     NeuronState *s = NEURON_V1(pdev);
 
     timer_free(s->reset_timer);
+    timer_free(s->slow_timer);
     qemu_bh_delete(s->dma_bh);
     g_free(s->bounce);
     qemu_anon_ram_free(s->ncmem, NEURON_NUM_NC * NC_SB_SIZE);
@@ -743,9 +746,62 @@ static void neuron_get_fifo_loaded(Object *obj, Visitor *v, const char *name,
     visit_type_bool(v, name, &val, errp);
 }
 
+static void neuron_get_slow(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    NeuronState *s = NEURON_V1(obj);
+
+    visit_type_int64(v, name, &s->fault_slow_queue, errp);
+}
+
+static void neuron_set_slow(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    NeuronState *s = NEURON_V1(obj);
+    int64_t val;
+
+    if (!visit_type_int64(v, name, &val, errp)) {
+        return;
+    }
+    if (val < -1 || val >= NEURON_NUM_ENG * NEURON_NUM_Q) {
+        error_setg(errp, "fault-slow-queue: -1 or engine*16+queue (0..191)");
+        return;
+    }
+    s->fault_slow_queue = val;
+    s->slow_next_ns = 0;
+    /* a queue back at full speed runs what it was waiting with */
+    if (DEVICE(obj)->realized) {
+        timer_del(s->slow_timer);
+        neuron_udma_kick_all(s);
+    }
+}
+
+static void neuron_get_slow_us(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &NEURON_V1(obj)->fault_slow_packet_us, errp);
+}
+
+static void neuron_set_slow_us(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    uint32_t val;
+
+    if (!visit_type_uint32(v, name, &val, errp)) {
+        return;
+    }
+    if (val < 1 || val > 10 * 1000 * 1000) {
+        error_setg(errp, "fault-slow-packet-us: 1..10000000");
+        return;
+    }
+    NEURON_V1(obj)->fault_slow_packet_us = val;
+}
+
 static void neuron_instance_init(Object *obj)
 {
     NEURON_V1(obj)->fault_stall_queue = -1;
+    NEURON_V1(obj)->fault_slow_queue = -1;
+    NEURON_V1(obj)->fault_slow_packet_us = 10000;
 }
 
 static Property neuron_properties[] = {
@@ -793,6 +849,11 @@ static void neuron_class_init(ObjectClass *klass, void *data)
 
     object_class_property_add(klass, "fault-stall-queue", "int",
                               neuron_get_stall, neuron_set_stall, NULL, NULL);
+    object_class_property_add(klass, "fault-slow-queue", "int",
+                              neuron_get_slow, neuron_set_slow, NULL, NULL);
+    object_class_property_add(klass, "fault-slow-packet-us", "uint32",
+                              neuron_get_slow_us, neuron_set_slow_us,
+                              NULL, NULL);
     object_class_property_add_str(klass, "fault-fwio", neuron_get_fault_fwio,
                                   neuron_set_fault_fwio);
     object_class_property_add_bool(klass, "fault-east-link-down",

@@ -277,6 +277,10 @@ struct NeuronState {
 
     /* fault injection (runtime QOM properties, see CONTRACT) */
     int64_t fault_stall_queue;
+    int64_t fault_slow_queue;
+    uint32_t fault_slow_packet_us;
+    int64_t slow_next_ns;               /* virtual time of its next packet */
+    QEMUTimer *slow_timer;
     int fault_fwio;
     bool fault_east_down;
     bool fault_west_down;
@@ -336,6 +340,7 @@ bool neuron_udma_write(NeuronState *s, uint32_t off, uint32_t val);
 void neuron_udma_reset(NeuronState *s);
 void neuron_udma_kick_all(NeuronState *s);
 void neuron_udma_bh(void *opaque);
+void neuron_udma_slow_timer_cb(void *opaque);
 
 /* neuron-v1-nc.c */
 bool neuron_tpb_read(NeuronState *s, uint32_t off, uint32_t *val);

@@ -1198,6 +1198,43 @@ static void test_fault_stall_queue(void)
     nv_stop(c);
 }
 
+static void test_fault_slow_queue(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 4, 3, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 16);
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        qtest_writel(c->qts, h + 4 * i, 0x50 + i);
+    }
+    qtest_writel(c->qts, h + 12, 0);
+    QOM_SET(c, "neuron0", "fault-slow-packet-us", "2000");
+    QOM_SET(c, "neuron0", "fault-slow-queue", "67");        /* 4*16+3 */
+    for (i = 0; i < 3; i++) {
+        nv_push(Q, (h + 4 * i) | NV_HOST, (h + 12) | NV_HOST, 4);
+    }
+    nv_kick(Q, 3, 3);
+    /* one packet now, then one per 2 ms of virtual time */
+    g_assert_cmphex(qtest_readl(c->qts, h + 12), ==, 0x50);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34) & 0xffff, ==, 1);
+    qtest_clock_step(c->qts, 1000 * 1000);
+    g_assert_cmphex(qtest_readl(c->qts, h + 12), ==, 0x50);
+    qtest_clock_step(c->qts, 1000 * 1000);
+    /* the timer's kick runs in a bottom half: wait for it in real time */
+    for (i = 0; i < 20000 && qtest_readl(c->qts, h + 12) != 0x51; i++) {
+        g_usleep(100);
+    }
+    g_assert_cmphex(qtest_readl(c->qts, h + 12), ==, 0x51);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34) & 0xffff, ==, 2);
+    /* full speed again: the rest runs at once */
+    QOM_SET(c, "neuron0", "fault-slow-queue", "-1");
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(qtest_readl(c->qts, h + 12), ==, 0x52);
+    g_free(Q);
+    nv_stop(c);
+}
+
 static void test_fault_fwio_drop(void)
 {
     NvCtx *c = nv_start(NULL);
@@ -1938,6 +1975,7 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s9-topology/ring", test_topology_ring);
     qtest_add_func("/neuron-v1/s9-topology/peer-dma", test_topology_peer_dma);
     qtest_add_func("/neuron-v1/fault/stall-queue", test_fault_stall_queue);
+    qtest_add_func("/neuron-v1/fault/slow-queue", test_fault_slow_queue);
     qtest_add_func("/neuron-v1/fault/fwio-drop", test_fault_fwio_drop);
     qtest_add_func("/neuron-v1/fault/fwio-error", test_fault_fwio_error);
     qtest_add_func("/neuron-v1/fault/fwio-bad-crc", test_fault_fwio_bad_crc);
