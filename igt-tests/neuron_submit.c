@@ -1129,6 +1129,49 @@ igt_main
 		core_acquire(fd, 0xc);
 	}
 
+	igt_describe("A job that runs for several times job_timeout_ms but keeps "
+		     "moving (the model runs its queue one packet per 100 ms) "
+		     "is slow, not stuck: it completes and no queue is reset");
+	igt_subtest("slow-progress") {
+		const uint64_t size = 1 << 20;	/* 16 packets of 64 KiB */
+		int qdev = igt_neuron_qdev_index(fd);
+		uint32_t a = bo_create(fd, DRM_NEURON_BO_DRAM, size);
+		uint32_t b = bo_create(fd, DRM_NEURON_BO_DRAM, size);
+		struct drm_neuron_xfer x = copy_xfer(a, 0, b, 0, size);
+		char buf[4096];
+		long long before;
+		int64_t t0, dt;
+		int ret;
+
+		igt_require(qdev >= 0 && igt_qmp_available());
+		jobs_debugfs(fd, buf, sizeof(buf));
+		before = jobs_value(buf, "timeouts");
+		write_param("job_timeout_ms", "500");
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-slow-packet-us\",\"value\":100000}}", qdev), 0);
+		/* engine 5, the user queue (0) */
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-slow-queue\",\"value\":80}}", qdev), 0);
+		t0 = now_ns();
+		ret = copy_sync(fd, 5, &x, 1);
+		dt = now_ns() - t0;
+		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+				      "\"/machine/peripheral/neuron%d\",\"property\":"
+				      "\"fault-slow-queue\",\"value\":-1}}", qdev), 0);
+		write_param("job_timeout_ms", "10000");
+		igt_info("1 MiB copy: %lld ms with a 500 ms job timeout\n",
+			 (long long)dt / 1000000);
+		igt_assert_eq(ret, 0);
+		jobs_debugfs(fd, buf, sizeof(buf));
+		igt_assert_eq(jobs_value(buf, "timeouts"), before);
+		/* it did outlast the timeout several times over */
+		igt_assert_lt(SEC_NS, dt);
+		bo_close(fd, a);
+		bo_close(fd, b);
+	}
+
 	igt_describe("A queue reset caused by one process leaves another "
 		     "process intact: its job queued behind the hung one runs "
 		     "after the reset, its NeuronCore's semaphores keep their "
