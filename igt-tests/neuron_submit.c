@@ -1669,6 +1669,76 @@ igt_main
 		close(jfd);
 	}
 
+	igt_describe("All files of a device together have at most device_jobs_max jobs "
+		     "queued or running: opening more files does not get around it; "
+		     "SUBMIT works again once they finish");
+	igt_subtest("device-jobs-bound") {
+		struct drm_syncobj_handle ex = { 0 };
+		uint32_t gate = syncobj_create(fd), done = 0;
+		uint32_t gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_sync in = { 0 };
+		struct drm_neuron_submit sub = {
+			.engine = 2, .xfer_count = 1,
+			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
+		};
+		struct drm_neuron_xfer x;
+		int jfd[4], last = -1, ret = 0;
+		uint32_t bo[4];
+		char old[32];
+
+		igt_require(geteuid() == 0);
+		snprintf(old, sizeof(old), "%ld", param_read("device_jobs_max"));
+		/* The gate and 7 jobs, over 4 files of 2 jobs each at most. */
+		igt_assert_eq(param_write("device_jobs_max", "8"), 0);
+		gate_job(fd, 5, gbo, gate);
+		ex.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		for (int f = 0; f < 4; f++) {
+			struct drm_syncobj_handle im = { .fd = ex.fd };
+
+			jfd[f] = igt_neuron_open(0);
+			bo[f] = bo_create(jfd[f], DRM_NEURON_BO_HOST, 8192);
+			do_ioctl(jfd[f], DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im);
+			in.handle = im.handle;
+			x = copy_xfer(bo[f], 0, bo[f], 4096, 4096);
+			sub.xfers = (uintptr_t)&x;
+			for (int j = 0; j < 2; j++) {
+				ret = submit(jfd[f], &sub);
+				if (ret)
+					break;
+				last = f;
+			}
+			if (ret)
+				break;
+		}
+		close(ex.fd);
+		/* 7 jobs got in (the last file's second one did not). */
+		igt_assert_eq(ret, -ENOSPC);
+		igt_assert_eq(last, 3);
+		done = syncobj_create(jfd[0]);
+		in.handle = 0;
+		sub.in_sync_count = 0;
+		x = copy_xfer(bo[0], 0, bo[0], 4096, 4096);
+		sub.xfers = (uintptr_t)&x;
+		igt_assert_eq(submit(jfd[0], &sub), -ENOSPC);
+
+		stall_engine(fd, -1);
+		/* Freed shortly after their fences signal. */
+		sub.out_sync.handle = done;
+		for (int i = 0; i < 500; i++) {
+			ret = submit(jfd[0], &sub);
+			if (ret != -ENOSPC)
+				break;
+			usleep(10000);
+		}
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(syncobj_wait(jfd[0], done, 0, 30 * SEC_NS), 0);
+		igt_assert_eq(param_write("device_jobs_max", old), 0);
+		syncobj_destroy(fd, gate);
+		for (int f = 0; f < 4; f++)
+			close(jfd[f]);
+	}
+
 	igt_describe("fdinfo reports DMA busy time and job counts");
 	igt_subtest("fdinfo") {
 		char path[64], buf[4096];

@@ -63,6 +63,9 @@ struct neuron_dram;
  * @topo: firmware status and links as last seen, for sysfs.
  * @dram_mm: allocator of the device DRAM (neuron_dram.c).
  * @host_bo_bytes: bytes of host buffer objects created on this device.
+ * @host_offset_bytes: bytes of host buffer objects created on or imported
+ *                     into this device (their mmap offsets; bounded by
+ *                     the module parameter device_host_max_gib).
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
  * @peer_lock: protects @peer_jobs and @peer_gone.
@@ -102,6 +105,7 @@ struct neuron_device {
 
 	struct neuron_dram *dram_mm;
 	atomic64_t host_bo_bytes;
+	atomic64_t host_offset_bytes;
 
 	struct neuron_cores cores;
 

@@ -19,6 +19,7 @@ struct drm_neuron_query_memory_usage;
 struct drm_printer;
 struct neuron_device;
 struct neuron_job_file;
+struct user_struct;
 
 /**
  * enum neuron_bo_kind - what a neuron GEM object is
@@ -44,11 +45,17 @@ enum neuron_bo_kind {
  *             the BO_CREATE ioctl, not imported).
  * @creator: the creating file's state, whose bounds count the BO
  *           (referenced; NULL for an imported BO).
+ * @user: the creating user, whose locked memory counts @user_pages
+ *        (referenced; NULL when not charged: imported, or created beyond
+ *        RLIMIT_MEMLOCK with CAP_IPC_LOCK).
+ * @user_pages: pages charged to @user.
  */
 struct neuron_host_bo {
 	struct drm_gem_shmem_object base;
 	bool accounted;
 	struct neuron_job_file *creator;
+	struct user_struct *user;
+	unsigned long user_pages;
 };
 
 /**

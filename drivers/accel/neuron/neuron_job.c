@@ -126,6 +126,16 @@ module_param(file_jobs_max, uint, 0644);
 MODULE_PARM_DESC(file_jobs_max,
 		 "Jobs a file may have queued or running (SUBMIT fails with ENOSPC beyond; default 4096)");
 
+/*
+ * Jobs of all files of a device together: a user who opens many files gets
+ * file_jobs_max each, and queued jobs (a few KiB of kernel memory each)
+ * can wait behind a fence for ever.
+ */
+static unsigned int device_jobs_max = 65536;
+module_param(device_jobs_max, uint, 0644);
+MODULE_PARM_DESC(device_jobs_max,
+		 "Jobs all files of a device may have queued or running together (SUBMIT fails with ENOSPC beyond; default 65536)");
+
 static unsigned int file_bo_max = 65536;
 module_param(file_bo_max, uint, 0644);
 MODULE_PARM_DESC(file_bo_max,
@@ -538,6 +548,7 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 	kref_get(&jf->refcount);
 	job->jf = jf;
 	atomic_inc(&jf->jobs);
+	atomic_inc(&jf->ndev->jobs.job_count);
 	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
@@ -567,13 +578,15 @@ void neuron_job_release(struct neuron_job *job)
 	else
 		kfree(job->hw_fence);
 
+	atomic_dec(&job->jf->ndev->jobs.job_count);
 	atomic_dec(&job->jf->jobs);
 	kref_put(&job->jf->refcount, neuron_job_file_release);
 	kfree(job);
 }
 
 /**
- * neuron_job_file_full() - the file has as many jobs as it may
+ * neuron_job_file_full() - the file, or all files of its device, have as
+ * many jobs as they may
  * @jf: the file's job state, with the job being submitted counted
  *
  * Return: true when SUBMIT must fail with -ENOSPC.
@@ -581,7 +594,9 @@ void neuron_job_release(struct neuron_job *job)
 bool neuron_job_file_full(struct neuron_job_file *jf)
 {
 	return !jf->kernel &&
-	       (unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max);
+	       ((unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max) ||
+		(unsigned int)atomic_read(&jf->ndev->jobs.job_count) >
+		READ_ONCE(device_jobs_max));
 }
 
 static void neuron_job_free(struct drm_sched_job *sched_job)

@@ -144,6 +144,8 @@ struct neuron_job_file {
  * @zero_dma: bus address of @zero_buf.
  * @clear_bytes: bytes of DRAM cleared (debugfs).
  * @clear_ns: time spent clearing DRAM, submit to completion (debugfs).
+ * @job_count: jobs of every file (the kernel's included) allocated and not
+ *             yet freed; bounded by the module parameter device_jobs_max.
  */
 struct neuron_jobs {
 	struct neuron_sched sched[NEURON_SCHED_COUNT];
@@ -165,6 +167,7 @@ struct neuron_jobs {
 	dma_addr_t zero_dma;
 	atomic64_t clear_bytes;
 	atomic64_t clear_ns;
+	atomic_t job_count;
 };
 
 /* Credits of a scheduler: what the ring holds, minus the reserve. */
