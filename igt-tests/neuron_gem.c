@@ -354,6 +354,41 @@ static pid_t memlock_child(uid_t uid, uint64_t limit, int nfiles, int ready,
 	_exit(n);
 }
 
+/*
+ * A child as @uid with 4 files on device 0: 256 KiB DRAM BOs round-robin
+ * until one fails, then page-sized host BOs until one fails; exits with
+ * dram * 16 + host (both failures ENOSPC), else 255, after writing it to
+ * @ready (if >= 0) and waiting for @hold to be closed (if >= 0).
+ */
+static pid_t user_bounds_child(uid_t uid, int ready, int hold)
+{
+	pid_t pid = fork();
+	int fds[4], dram = 0, host = 0, ret, code;
+	uint32_t h;
+	char c;
+
+	igt_assert_gte(pid, 0);
+	if (pid)
+		return pid;
+	for (int i = 0; i < 4; i++)
+		fds[i] = igt_neuron_open(0);
+	if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		_exit(254);
+	while (!(ret = __bo_create(fds[dram % 4], 256 * KiB, DRM_NEURON_BO_DRAM, 0, 0, &h)))
+		dram++;
+	code = ret == -ENOSPC ? dram * 16 : 255;
+	while (!(ret = __bo_create(fds[host % 4], PAGE, DRM_NEURON_BO_HOST, 0, 0, &h)))
+		host++;
+	if (code != 255)
+		code = ret == -ENOSPC && host < 16 ? code + host : 255;
+	if (ready >= 0)
+		igt_assert_eq(write(ready, &code, sizeof(code)), (int)sizeof(code));
+	if (hold >= 0)
+		while (read(hold, &c, 1) > 0)
+			;
+	_exit(code);
+}
+
 static int memlock_child_wait(pid_t pid)
 {
 	int st;
@@ -925,6 +960,45 @@ igt_main
 			usleep(20000);
 		}
 		igt_assert_eq(n, 8);
+	}
+
+	igt_describe("The per-user bounds on BOs and DRAM (user_bo_max, user_dram_max_mib) "
+		     "hold over all of a user's files: ENOSPC beyond; another user and root "
+		     "are not affected; a killed user's BOs give their share back");
+	igt_subtest("user-bounds") {
+		int ready[2], hold[2], code;
+		uint32_t a, b;
+		pid_t hog;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_bo_max", "8"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_dram_max_mib", "1"), 0);
+		igt_assert_eq(pipe(ready), 0);
+		igt_assert_eq(pipe(hold), 0);
+		hog = user_bounds_child(65533, ready[1], hold[0]);
+		close(hold[0]);
+		close(ready[1]);
+		igt_assert_eq(read(ready[0], &code, sizeof(code)), (int)sizeof(code));
+		close(ready[0]);
+		/* 4 DRAM BOs of 256 KiB (1 MiB), then 4 host BOs (8 BOs). */
+		igt_assert_eq(code, 4 * 16 + 4);
+		igt_assert_eq(memlock_child_wait(user_bounds_child(65532, -1, -1)), 4 * 16 + 4);
+		a = bo_create(fd, MiB, DRM_NEURON_BO_DRAM);
+		b = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, a);
+		neuron_bo_close(fd, b);
+		kill(hog, SIGKILL);
+		igt_assert_eq(waitpid(hog, NULL, 0), hog);
+		close(hold[1]);
+		for (int i = 0; i < 100; i++) {
+			code = memlock_child_wait(user_bounds_child(65533, -1, -1));
+			if (code == 4 * 16 + 4)
+				break;
+			usleep(20000);
+		}
+		igt_assert_eq(code, 4 * 16 + 4);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_bo_max", "65536"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_dram_max_mib", "0"), 0);
 	}
 
 	igt_describe("Host BOs created on or imported into a device are bounded by "

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
@@ -66,6 +67,8 @@ struct neuron_dram;
  * @host_offset_bytes: bytes of host buffer objects created on or imported
  *                     into this device (their mmap offsets; bounded by
  *                     the module parameter device_host_max_gib).
+ * @tenants: &struct neuron_tenant of each user with BOs or jobs on the
+ *           device, by kuid value; its lock guards their last reference.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
  * @peer_lock: protects @peer_jobs and @peer_gone.
@@ -106,6 +109,7 @@ struct neuron_device {
 	struct neuron_dram *dram_mm;
 	atomic64_t host_bo_bytes;
 	atomic64_t host_offset_bytes;
+	struct xarray tenants;
 
 	struct neuron_cores cores;
 

@@ -93,7 +93,7 @@ static void neuron_host_bo_free(struct drm_gem_object *obj)
 		free_uid(bo->user);
 	}
 	if (bo->creator) {
-		neuron_file_uncharge_bo(bo->creator, false, obj->size);
+		neuron_file_uncharge_bo(bo->creator, bo->tenant, false, obj->size);
 		neuron_job_file_put(bo->creator);
 	}
 
@@ -154,6 +154,7 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 						    struct neuron_job_file *jf)
 {
 	struct drm_gem_shmem_object *shmem;
+	struct neuron_tenant *tenant;
 	struct neuron_host_bo *bo;
 	int ret;
 
@@ -161,7 +162,7 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 	if (size > (u64)totalram_pages() << PAGE_SHIFT)
 		return ERR_PTR(-ENOMEM);
 
-	ret = neuron_file_charge_bo(jf, false, size);
+	ret = neuron_file_charge_bo(jf, false, size, &tenant);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -173,13 +174,14 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 	 */
 	shmem = drm_gem_shmem_create(&ndev->drm, size);
 	if (IS_ERR(shmem)) {
-		neuron_file_uncharge_bo(jf, false, size);
+		neuron_file_uncharge_bo(jf, tenant, false, size);
 		return ERR_PTR(PTR_ERR(shmem) == -EDQUOT ? -ENOSPC : -ENOMEM);
 	}
 
 	bo = to_neuron_host_bo(&shmem->base);
 	kref_get(&jf->refcount);
 	bo->creator = jf;
+	bo->tenant = tenant;
 	bo->accounted = true;
 	atomic64_add(shmem->base.size, &ndev->host_bo_bytes);
 
@@ -206,7 +208,7 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
 	if (drm_mm_node_allocated(&bo->node))
 		neuron_dram_free(bo->owner, &bo->node, bo->channel);
 	if (bo->creator) {
-		neuron_file_uncharge_bo(bo->creator, true, obj->size);
+		neuron_file_uncharge_bo(bo->creator, bo->tenant, true, obj->size);
 		neuron_job_file_put(bo->creator);
 	}
 
@@ -319,17 +321,18 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 						    u32 channel_mask,
 						    struct neuron_job_file *jf)
 {
+	struct neuron_tenant *tenant;
 	struct neuron_dram_bo *bo;
 	struct drm_gem_object *obj;
 	int ret;
 
-	ret = neuron_file_charge_bo(jf, true, size);
+	ret = neuron_file_charge_bo(jf, true, size, &tenant);
 	if (ret)
 		return ERR_PTR(ret);
 
 	bo = neuron_dram_bo_alloc(ndev, size);
 	if (!bo) {
-		neuron_file_uncharge_bo(jf, true, size);
+		neuron_file_uncharge_bo(jf, tenant, true, size);
 		return ERR_PTR(-ENOMEM);
 	}
 
@@ -338,6 +341,7 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 	/* From here on the BO's free gives the charge back. */
 	kref_get(&jf->refcount);
 	bo->creator = jf;
+	bo->tenant = tenant;
 
 	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
 				&bo->channel);
@@ -979,6 +983,7 @@ int neuron_gem_init(struct neuron_device *ndev)
 {
 	atomic64_set(&ndev->host_bo_bytes, 0);
 	atomic64_set(&ndev->host_offset_bytes, 0);
+	xa_init(&ndev->tenants);
 	return neuron_dram_init(ndev);
 }
 

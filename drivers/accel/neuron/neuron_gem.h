@@ -19,6 +19,7 @@ struct drm_neuron_query_memory_usage;
 struct drm_printer;
 struct neuron_device;
 struct neuron_job_file;
+struct neuron_tenant;
 struct user_struct;
 
 /**
@@ -49,11 +50,13 @@ enum neuron_bo_kind {
  *        (referenced; NULL when not charged: imported, or created beyond
  *        RLIMIT_MEMLOCK with CAP_IPC_LOCK).
  * @user_pages: pages charged to @user.
+ * @tenant: the creating user's counters on the device (with @creator).
  */
 struct neuron_host_bo {
 	struct drm_gem_shmem_object base;
 	bool accounted;
 	struct neuron_job_file *creator;
+	struct neuron_tenant *tenant;
 	struct user_struct *user;
 	unsigned long user_pages;
 };
@@ -71,6 +74,7 @@ struct neuron_host_bo {
  * @channel: DRAM channel.
  * @creator: the creating file's state, whose bounds count the BO
  *           (referenced; NULL for a peer BO).
+ * @tenant: the creating user's counters on the device (with @creator).
  */
 struct neuron_dram_bo {
 	struct drm_gem_object base;
@@ -78,6 +82,7 @@ struct neuron_dram_bo {
 	struct drm_mm_node node;
 	struct dma_buf *peer_dmabuf;
 	struct neuron_job_file *creator;
+	struct neuron_tenant *tenant;
 	u64 addr;
 	u32 channel;
 };

@@ -51,8 +51,8 @@ extern "C" {
  * * -EBUSY: the resource is held by another file (a NeuronCore another
  *   file owns); retrying without that file letting go fails again.
  * * -EEXIST: the object to create exists already (a notification queue).
- * * -ENOSPC: a per-file or device resource limit is reached (jobs, BOs,
- *   device DRAM, the device's host BO bytes); -ENOMEM: kernel memory ran
+ * * -ENOSPC: a per-file, per-user or device resource limit is reached
+ *   (jobs, BOs, device DRAM, the device's host BO bytes); -ENOMEM: kernel memory ran
  *   out, or a host BO would exceed the caller's RLIMIT_MEMLOCK (as for
  *   mlock(2)).
  * * -ETIMEDOUT: a bounded wait inside the call expired: the device
@@ -1292,9 +1292,11 @@ enum drm_neuron_bo_placement {
  *   mmap-offset space is full; or the BO would exceed one of the calling
  *   file's bounds (BOs created and not freed, host BO bytes, DRAM bytes:
  *   the module parameters file_bo_max, file_host_max_mib and
- *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst), or a
- *   host BO would exceed the device's bound on host BOs created or
- *   imported by all files (device_host_max_gib).
+ *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst) or of
+ *   the calling user's bounds on the device over all its files
+ *   (user_bo_max, user_dram_max_mib), or a host BO would exceed the
+ *   device's bound on host BOs created or imported by all files
+ *   (device_host_max_gib).
  * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM,
  *   or a host BO that would take the calling user's locked memory beyond
  *   the caller's RLIMIT_MEMLOCK without CAP_IPC_LOCK: a host BO is
@@ -1746,8 +1748,10 @@ struct drm_neuron_sync {
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
  * * -ENOSPC: the file has as many jobs queued or running (not yet freed)
- *   as it may (the module parameter file_jobs_max, default 4096), or all
- *   files of the device together have (device_jobs_max, default 65536);
+ *   as it may (the module parameter file_jobs_max, default 4096), or the
+ *   calling user over all its files on the device (user_jobs_max, default
+ *   16384), or all files of the device together (device_jobs_max,
+ *   default 65536);
  *   retry once some have finished;
  * * -EIO: the device is wedged; -ENODEV: the device is gone, or a
  *   neighbour whose DRAM a BO lives in was unbound since the BO was
