@@ -1112,17 +1112,18 @@ igt_main
 		close(fds[1]);
 	}
 
-	igt_describe("Exhaustion then recovery: one user takes its whole RLIMIT_MEMLOCK over "
-		     "8 files and the device bound of queued jobs; other users still create "
-		     "host BOs and the kernel's own jobs still run; once the hog is killed "
-		     "everything is freed and uncharged and every user works again");
+	igt_describe("Exhaustion then recovery: one user takes its whole RLIMIT_MEMLOCK and "
+		     "its bound of queued jobs over 8 files on every device; other users still "
+		     "create BOs and run jobs, the kernel's own jobs still run, the device bound "
+		     "holds; once the hog is killed everything is freed and uncharged and every "
+		     "user works again");
 	igt_subtest("exhaust-recover") {
 		int ndev = igt_neuron_count() > 1 ? 2 : 1, fds[2], ready[2], got[2];
 		struct drm_syncobj_create gs = { 0 };
 		struct drm_syncobj_handle ex = { 0 };
 		struct drm_syncobj_wait w = { .count_handles = 1,
 					      .timeout_nsec = INT64_MAX };
-		char old_jobs[32] = "65536", old_timeout[32] = "10000";
+		char old_jobs[32] = "65536", old_user[32] = "16384", old_timeout[32] = "10000";
 		uint32_t gbo, dram;
 		uint64_t base[2];
 		pid_t pid;
@@ -1133,8 +1134,10 @@ igt_main
 		for (int d = 0; d < ndev; d++)
 			base[d] = device_used(fds[d]);
 		neuron_read_file(PARAM_DIR "device_jobs_max", old_jobs, sizeof(old_jobs));
+		neuron_read_file(PARAM_DIR "user_jobs_max", old_user, sizeof(old_user));
 		neuron_read_file(PARAM_DIR "job_timeout_ms", old_timeout, sizeof(old_timeout));
 		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max", "256"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_jobs_max", "200"), 0);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "job_timeout_ms", "120000"), 0);
 
 		/* The gate: a job on a stalled queue; its syncobj goes to the hog. */
@@ -1164,24 +1167,26 @@ igt_main
 		close(ready[0]);
 		igt_info("the hog got %d MiB of host BOs and %d jobs\n", got[0], got[1]);
 		igt_assert_eq(got[0], 8);
-		/* The device bound, less the gate, on each device. */
-		igt_assert_eq(got[1], 256 * ndev - 1);
+		/* The user bound on each device. */
+		igt_assert_eq(got[1], 200 * ndev);
 
-		/* Meanwhile: another user's BOs, the kernel's clearing jobs. */
-		{
-			pid_t t = fork();
-
-			igt_assert_gte(t, 0);
-			if (t == 0) {
-				int tfd = igt_neuron_open(0);
-				struct drm_neuron_bo_create c = { .size = 8 << 20 };
-
-				_exit(!become(TENANT) ||
-				      ioctl(tfd, DRM_IOCTL_NEURON_BO_CREATE, &c));
-			}
-			neuron_wait_exit_ok(t);
-		}
+		/*
+		 * Meanwhile: another user's BOs and jobs, the kernel's clearing
+		 * jobs; then the device bound, which nobody passes.
+		 */
+		assert_uid_can_work(0, TENANT);
 		dram = neuron_bo_create(fd, 1 << 20, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max", "201"), 0);
+		{
+			struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+						     .src_handle = gbo, .dst_handle = gbo,
+						     .dst_offset = 4096, .size = 4096 };
+			struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x,
+							 .xfer_count = 1 };
+
+			igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub), -1);
+			igt_assert_eq(errno, ENOSPC);
+		}
 		neuron_bo_close(fd, dram);
 
 		kill(pid, SIGKILL);
@@ -1192,6 +1197,8 @@ igt_main
 		neuron_bo_close(fd, gbo);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max",
 					       strtok(old_jobs, "\n")), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_jobs_max",
+					       strtok(old_user, "\n")), 0);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "job_timeout_ms",
 					       strtok(old_timeout, "\n")), 0);
 
