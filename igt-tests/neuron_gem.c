@@ -8,11 +8,13 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -309,6 +311,91 @@ static int fill_dram(int fd, struct dbo *bos, int n, int max)
 					 info.dram_channel };
 	}
 	return n;
+}
+
+/*
+ * A child that runs as @uid with an RLIMIT_MEMLOCK of @limit bytes and
+ * @nfiles files opened before dropping root, and creates 1 MiB host BOs
+ * round-robin over them until one fails: exits with how many it created
+ * (at most 250; 254 when none failed with ENOMEM), after writing that
+ * count to @ready (if >= 0) and waiting for @hold to be closed (if >= 0),
+ * with its BOs held.
+ */
+static pid_t memlock_child(uid_t uid, uint64_t limit, int nfiles, int ready,
+			   int hold)
+{
+	struct rlimit rl = { .rlim_cur = limit, .rlim_max = limit };
+	pid_t pid = fork();
+	int fds[16], n = 0, ret = 0;
+	uint32_t h;
+	char c;
+
+	igt_assert_gte(pid, 0);
+	if (pid)
+		return pid;
+	for (int i = 0; i < nfiles; i++)
+		fds[i] = igt_neuron_open(i % igt_neuron_count());
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid))
+		_exit(255);
+	while (n < 250) {
+		ret = __bo_create(fds[n % nfiles], MiB, DRM_NEURON_BO_HOST, 0, 0, &h);
+		if (ret)
+			break;
+		n++;
+	}
+	if (ready >= 0)
+		igt_assert_eq(write(ready, &n, sizeof(n)), (int)sizeof(n));
+	if (ret != -ENOMEM)
+		_exit(254);
+	if (hold >= 0)
+		while (read(hold, &c, 1) > 0)
+			;
+	_exit(n);
+}
+
+/*
+ * A child as @uid with 4 files on device 0: 256 KiB DRAM BOs round-robin
+ * until one fails, then page-sized host BOs until one fails; exits with
+ * dram * 16 + host (both failures ENOSPC), else 255, after writing it to
+ * @ready (if >= 0) and waiting for @hold to be closed (if >= 0).
+ */
+static pid_t user_bounds_child(uid_t uid, int ready, int hold)
+{
+	pid_t pid = fork();
+	int fds[4], dram = 0, host = 0, ret, code;
+	uint32_t h;
+	char c;
+
+	igt_assert_gte(pid, 0);
+	if (pid)
+		return pid;
+	for (int i = 0; i < 4; i++)
+		fds[i] = igt_neuron_open(0);
+	if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		_exit(254);
+	while (!(ret = __bo_create(fds[dram % 4], 256 * KiB, DRM_NEURON_BO_DRAM, 0, 0, &h)))
+		dram++;
+	code = ret == -ENOSPC ? dram * 16 : 255;
+	while (!(ret = __bo_create(fds[host % 4], PAGE, DRM_NEURON_BO_HOST, 0, 0, &h)))
+		host++;
+	if (code != 255)
+		code = ret == -ENOSPC && host < 16 ? code + host : 255;
+	if (ready >= 0)
+		igt_assert_eq(write(ready, &code, sizeof(code)), (int)sizeof(code));
+	if (hold >= 0)
+		while (read(hold, &c, 1) > 0)
+			;
+	_exit(code);
+}
+
+static int memlock_child_wait(pid_t pid)
+{
+	int st;
+
+	igt_assert_eq(waitpid(pid, &st, 0), pid);
+	igt_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
 }
 
 igt_main
@@ -836,6 +923,121 @@ igt_main
 		close(fd2);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "file_host_max_mib", "0"), 0);
 		igt_assert_eq(neuron_write_str(PARAM_DIR "file_dram_max_mib", "0"), 0);
+	}
+
+	igt_describe("Host BOs are charged to their creating user's locked memory across files, "
+		     "processes and devices, bounded by RLIMIT_MEMLOCK (ENOMEM beyond); root and "
+		     "other users still allocate; a killed hog's charge is given back");
+	igt_subtest("user-memlock-bound") {
+		int ready[2], hold[2], n;
+		pid_t hog;
+		uint32_t big;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(pipe(ready), 0);
+		igt_assert_eq(pipe(hold), 0);
+		/* The hog: 16 files (over every device), 8 MiB: 8 BOs in all. */
+		hog = memlock_child(65533, 8 * MiB, 16, ready[1], hold[0]);
+		close(hold[0]);
+		close(ready[1]);
+		igt_assert_eq(read(ready[0], &n, sizeof(n)), (int)sizeof(n));
+		igt_assert_eq(n, 8);
+		/* Another process of the same user gets nothing more. */
+		igt_assert_eq(memlock_child_wait(memlock_child(65533, 8 * MiB, 1, -1, -1)), 0);
+		/* Another user gets its own 8 MiB, root more than that. */
+		igt_assert_eq(memlock_child_wait(memlock_child(65532, 8 * MiB, 2, -1, -1)), 8);
+		big = bo_create(fd, 64 * MiB, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, big);
+		/* Killing the hog frees its BOs and gives the charge back. */
+		kill(hog, SIGKILL);
+		igt_assert_eq(waitpid(hog, NULL, 0), hog);
+		close(hold[1]);
+		close(ready[0]);
+		for (int i = 0; i < 100; i++) {
+			n = memlock_child_wait(memlock_child(65533, 8 * MiB, 3, -1, -1));
+			if (n == 8)
+				break;
+			usleep(20000);
+		}
+		igt_assert_eq(n, 8);
+	}
+
+	igt_describe("The per-user bounds on BOs and DRAM (user_bo_max, user_dram_max_mib) "
+		     "hold over all of a user's files: ENOSPC beyond; another user and root "
+		     "are not affected; a killed user's BOs give their share back");
+	igt_subtest("user-bounds") {
+		int ready[2], hold[2], code;
+		uint32_t a, b;
+		pid_t hog;
+
+		igt_require(geteuid() == 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_bo_max", "8"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_dram_max_mib", "1"), 0);
+		igt_assert_eq(pipe(ready), 0);
+		igt_assert_eq(pipe(hold), 0);
+		hog = user_bounds_child(65533, ready[1], hold[0]);
+		close(hold[0]);
+		close(ready[1]);
+		igt_assert_eq(read(ready[0], &code, sizeof(code)), (int)sizeof(code));
+		close(ready[0]);
+		/* 4 DRAM BOs of 256 KiB (1 MiB), then 4 host BOs (8 BOs). */
+		igt_assert_eq(code, 4 * 16 + 4);
+		igt_assert_eq(memlock_child_wait(user_bounds_child(65532, -1, -1)), 4 * 16 + 4);
+		a = bo_create(fd, MiB, DRM_NEURON_BO_DRAM);
+		b = bo_create(fd, PAGE, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, a);
+		neuron_bo_close(fd, b);
+		kill(hog, SIGKILL);
+		igt_assert_eq(waitpid(hog, NULL, 0), hog);
+		close(hold[1]);
+		for (int i = 0; i < 100; i++) {
+			code = memlock_child_wait(user_bounds_child(65533, -1, -1));
+			if (code == 4 * 16 + 4)
+				break;
+			usleep(20000);
+		}
+		igt_assert_eq(code, 4 * 16 + 4);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_bo_max", "65536"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_dram_max_mib", "0"), 0);
+	}
+
+	igt_describe("Host BOs created on or imported into a device are bounded by "
+		     "device_host_max_gib (the mmap-offset space): ENOSPC beyond, for "
+		     "BO_CREATE and PRIME import; freed BOs give it back");
+	igt_subtest("device-host-bound") {
+		struct drm_prime_handle ex = { .flags = DRM_CLOEXEC }, im = { 0 };
+		uint32_t a, b;
+		int fd1, fd2;
+
+		igt_require(geteuid() == 0);
+		igt_require(igt_neuron_count() >= 2);
+		fd1 = igt_neuron_open(1);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_host_max_gib", "1"), 0);
+		a = bo_create(fd, GiB - 2 * MiB, DRM_NEURON_BO_HOST);
+		igt_assert_eq(__bo_create(fd, 4 * MiB, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		/* Another file of the device: the bound is the device's. */
+		fd2 = igt_neuron_open(0);
+		igt_assert_eq(__bo_create(fd2, 4 * MiB, DRM_NEURON_BO_HOST, 0, 0, &b), -ENOSPC);
+		close(fd2);
+		/* DRAM BOs are not bounded by it. */
+		b = bo_create(fd, MiB, DRM_NEURON_BO_DRAM);
+		neuron_bo_close(fd, b);
+		/* An import into the full device: its size counts there. */
+		b = bo_create(fd1, 4 * MiB, DRM_NEURON_BO_HOST);
+		ex.handle = b;
+		do_ioctl(fd1, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ex);
+		im.fd = ex.fd;
+		igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &im), -1);
+		igt_assert_eq(errno, ENOSPC);
+		neuron_bo_close(fd, a);
+		do_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &im);
+		a = bo_create(fd, GiB - 8 * MiB, DRM_NEURON_BO_HOST);
+		neuron_bo_close(fd, a);
+		neuron_bo_close(fd, im.handle);
+		close(ex.fd);
+		neuron_bo_close(fd1, b);
+		close(fd1);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_host_max_gib", "512"), 0);
 	}
 
 	/*

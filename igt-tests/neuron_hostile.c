@@ -2,7 +2,9 @@
 /*
  * neuron_hostile - a seeded, bounded hostile user: struct fuzzing of every
  * driver ioctl and of the core ioctls, as nobody, with canaries of another
- * tenant checked afterwards (issue #13)
+ * tenant checked afterwards; handle abuse across processes and users,
+ * close/kill races against jobs in flight, exhaustion then recovery
+ * (issue #13)
  *
  * Every call must succeed or fail with an errno the uAPI documents; the
  * victim's host and DRAM canaries must be intact; the node must still work
@@ -15,10 +17,13 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -265,6 +270,653 @@ static int fuzz(int fd, uint64_t seed, unsigned int calls)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Across processes and users: handles, dma-bufs, closes, kills, exhaustion  */
+
+#define TENANT		65533	/* the victim / owner in these subtests */
+#define ATTACKER	65534
+#define MEMLOCK		(8ull << 20)
+
+/* Everything allocated on @fd's device, host and DRAM, in bytes. */
+static uint64_t device_used(int fd)
+{
+	struct drm_neuron_query_memory_usage u;
+	uint64_t sum = 0;
+
+	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, &u, sizeof(u), 0);
+	for (unsigned int i = 0; i < u.region_count; i++)
+		sum += u.regions[i].used;
+	return sum;
+}
+
+/* The memory usage of every device back to @base within ~5 s. */
+static void assert_used_back(const int *fds, int n, const uint64_t *base)
+{
+	for (int d = 0; d < n; d++) {
+		uint64_t used = 0;
+
+		for (int i = 0; i < 250; i++) {
+			used = device_used(fds[d]);
+			if (used == base[d])
+				break;
+			usleep(20000);
+		}
+		igt_assert_f(used == base[d], "device %d: %llu bytes used, %llu before\n",
+			     d, (unsigned long long)used, (unsigned long long)base[d]);
+	}
+}
+
+/* Drops root for @uid with an RLIMIT_MEMLOCK of MEMLOCK; false on failure. */
+static bool become(uid_t uid)
+{
+	struct rlimit rl = { .rlim_cur = MEMLOCK, .rlim_max = MEMLOCK };
+
+	return !setrlimit(RLIMIT_MEMLOCK, &rl) && !setresgid(uid, uid, uid) &&
+	       !setresuid(uid, uid, uid);
+}
+
+/*
+ * In a child as @uid: 1 MiB host BOs on a fresh file until one fails, a
+ * job that copies the first into the last and its fence; exits 0 when it
+ * got its whole RLIMIT_MEMLOCK (8 BOs) and the job succeeded.
+ */
+static int uid_can_work(int dev, uid_t uid)
+{
+	pid_t pid = fork();
+
+	igt_assert_gte(pid, 0);
+	if (pid == 0) {
+		int fd = igt_neuron_open(dev), n = 0;
+		struct drm_neuron_bo_create c = { .size = 1 << 20 };
+		struct drm_syncobj_create s = { 0 };
+		struct drm_syncobj_wait w = { .count_handles = 1,
+					      .timeout_nsec = INT64_MAX };
+		struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+					     .src_handle = 1, .size = 4096 };
+		struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x,
+						 .xfer_count = 1 };
+
+		if (!become(uid))
+			_exit(2);
+		while (n < 64 && !ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c)) {
+			x.dst_handle = c.handle;
+			n++;
+		}
+		if (n != 8 || errno != ENOMEM)
+			_exit(3);
+		if (ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &s))
+			_exit(4);
+		sub.out_sync.handle = s.handle;
+		w.handles = (uintptr_t)&s.handle;
+		if (ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub) ||
+		    ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w))
+			_exit(5);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void assert_uid_can_work(int dev, uid_t uid)
+{
+	int st = 0;
+
+	/* A killed process's BOs are freed shortly after it is reaped. */
+	for (int i = 0; i < 100; i++) {
+		pid_t pid = uid_can_work(dev, uid);
+
+		igt_assert_eq(waitpid(pid, &st, 0), pid);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			return;
+		usleep(50000);
+	}
+	igt_assert_f(0, "uid %u on device %d: child status %#x\n", uid, dev, st);
+}
+
+static void send_fds(int sock, const int *fds, int n, const void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(8 * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf,
+			      .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	igt_assert_eq(sendmsg(sock, &msg, 0), (ssize_t)len);
+}
+
+static bool recv_fds(int sock, int *fds, int n, void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(8 * sizeof(int))];
+	struct iovec iov = { .iov_base = data, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+
+	if (recvmsg(sock, &msg, 0) != (ssize_t)len)
+		return false;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(n * sizeof(int)))
+		return false;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	return true;
+}
+
+/* What the owner tells the attacker, with 3 fds: host, DRAM, syncobj. */
+struct owner_msg {
+	uint32_t host, dram, priv, syncobj, core;
+};
+
+#define OWNER_CANARY	(64 * 1024)
+
+/*
+ * The owner (TENANT): core 0 and a notification queue on it, a shared host
+ * BO and DRAM BO and a syncobj with a job's fence, sent to the attacker as
+ * fds over @sock with its own handle numbers, and a private host BO whose
+ * canary it checks once the attacker says "close" (one byte), before it
+ * closes everything and exits while the attacker goes on.
+ */
+static int owner(int sock)
+{
+	int fd = igt_neuron_open(0), fds[3];
+	struct owner_msg m = { .core = 0 };
+	struct drm_neuron_bo_create c = { .size = OWNER_CANARY };
+	struct drm_neuron_core_acquire ca = { .core_mask = 1 };
+	struct drm_neuron_nq_create nq = { .size = 4096 };
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct drm_syncobj_create sc = { 0 };
+	struct drm_syncobj_handle sh = { 0 };
+	struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY, .size = 4096 };
+	struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x, .xfer_count = 1 };
+	struct drm_neuron_bo_info bi = { 0 };
+	uint8_t *p;
+	char cmd;
+
+	if (!become(TENANT))
+		return 2;
+	if (ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &ca) ||
+	    ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	m.priv = c.handle;
+	c.placement = DRM_NEURON_BO_HOST;
+	if (ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	m.host = c.handle;
+	c.placement = DRM_NEURON_BO_DRAM;
+	if (ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	m.dram = c.handle;
+	nq.handle = m.host;
+	if (ioctl(fd, DRM_IOCTL_NEURON_NQ_CREATE, &nq) ||
+	    ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc))
+		return 4;
+	m.syncobj = sc.handle;
+	x.src_handle = m.host;
+	x.dst_handle = m.dram;
+	sub.out_sync.handle = sc.handle;
+	if (ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub))
+		return 5;
+	bi.handle = m.priv;
+	if (ioctl(fd, DRM_IOCTL_NEURON_BO_INFO, &bi))
+		return 6;
+	p = mmap(NULL, OWNER_CANARY, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 bi.mmap_offset);
+	if (p == MAP_FAILED)
+		return 6;
+	for (unsigned int i = 0; i < OWNER_CANARY; i++)
+		p[i] = (uint8_t)(i * 13 + 5);
+
+	ph.handle = m.host;
+	if (ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph))
+		return 7;
+	fds[0] = ph.fd;
+	ph.handle = m.dram;
+	if (ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph))
+		return 7;
+	fds[1] = ph.fd;
+	sh.handle = sc.handle;
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh))
+		return 7;
+	fds[2] = sh.fd;
+	send_fds(sock, fds, 3, &m, sizeof(m));
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+
+	if (read(sock, &cmd, 1) != 1)
+		return 8;
+	for (unsigned int i = 0; i < OWNER_CANARY; i++)
+		if (p[i] != (uint8_t)(i * 13 + 5)) {
+			igt_info("owner: private canary byte %u changed\n", i);
+			return 9;
+		}
+	return 0;	/* exit closes the file, its BOs, queue and core */
+}
+
+/* An attacker's handle: valid in its file, or a number it does not hold. */
+static uint32_t pick(const uint32_t *mine, int n, const struct owner_msg *m)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return n ? mine[rnd() % n] : 1;
+	case 1:
+		return (&m->host)[rnd() % 4];
+	default:
+		return rnd() % 12;
+	}
+}
+
+static bool holds(const uint32_t *mine, int n, uint32_t h)
+{
+	for (int i = 0; i < n; i++)
+		if (mine[i] == h)
+			return true;
+	return false;
+}
+
+/*
+ * The attacker (ATTACKER), with its own files on devices 0 and (if there
+ * is one) 1: @calls seeded calls that name the owner's handle numbers, NQ
+ * and core, import the owner's dma-bufs and syncobj and use them, close
+ * them and use the stale handles; halfway it tells the owner to check its
+ * canary and go, and uses the imports after the owner is gone. Any handle
+ * it does not hold must give ENOENT, the owner's core EACCES or EBUSY.
+ */
+static int attacker(int sock, uint64_t seed, unsigned int calls, int ndev)
+{
+	int fd[2], rfds[3], n = 0;
+	uint32_t mine[64], syncs[16];
+	int nsyncs = 0;
+	unsigned int per[10] = { 0 }, ok[10] = { 0 };
+	struct owner_msg m;
+
+	rng = seed;
+	fd[0] = igt_neuron_open(0);
+	fd[1] = ndev > 1 ? igt_neuron_open(1) : fd[0];
+	if (!become(ATTACKER))
+		return 2;
+	if (!recv_fds(sock, rfds, 3, &m, sizeof(m)))
+		return 3;
+
+	for (unsigned int i = 0; i < calls; i++) {
+		unsigned int op = rnd() % 10;
+		int f = fd[0], ret, e;
+		uint32_t h = pick(mine, n, &m);
+		bool held = holds(mine, n, h);
+		const char *what;
+
+		if (i == calls / 2 && write(sock, "c", 1) != 1)
+			return 4;
+		per[op]++;
+		switch (op) {
+		case 0: {	/* import a dma-buf of the owner, on either device */
+			struct drm_prime_handle ph = { .fd = rfds[rnd() % 2] };
+
+			what = "PRIME_FD_TO_HANDLE";
+			f = fd[rnd() % 2];
+			ret = ioctl(f, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph);
+			if (!ret && f == fd[0] && n < 64 && !holds(mine, n, ph.handle))
+				mine[n++] = ph.handle;
+			if (!ret && f != fd[0])		/* only device 0's are tracked */
+				ioctl(f, DRM_IOCTL_GEM_CLOSE,
+				      &(struct drm_gem_close){ .handle = ph.handle });
+			break;
+		}
+		case 1: {	/* a BO of its own */
+			struct drm_neuron_bo_create c = { .size = 4096 << (rnd() % 4),
+							  .placement = rnd() % 2 };
+
+			what = "BO_CREATE";
+			ret = ioctl(f, DRM_IOCTL_NEURON_BO_CREATE, &c);
+			if (!ret && n < 64)
+				mine[n++] = c.handle;
+			else if (!ret)
+				ioctl(f, DRM_IOCTL_GEM_CLOSE,
+				      &(struct drm_gem_close){ .handle = c.handle });
+			break;
+		}
+		case 2: {
+			struct drm_neuron_bo_info bi = { .handle = h };
+
+			what = "BO_INFO";
+			ret = ioctl(f, DRM_IOCTL_NEURON_BO_INFO, &bi);
+			break;
+		}
+		case 3: {	/* copy between two handles, maybe not its own */
+			uint32_t h2 = pick(mine, n, &m);
+			struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+						     .src_handle = h, .dst_handle = h2,
+						     .size = 4096 };
+			struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x,
+							 .xfer_count = 1,
+							 .engine = rnd() % 4 };
+
+			what = "SUBMIT";
+			if (nsyncs && rnd() % 2)
+				sub.out_sync.handle = syncs[rnd() % nsyncs];
+			ret = ioctl(f, DRM_IOCTL_NEURON_SUBMIT, &sub);
+			e = ret ? errno : 0;
+			if (ret && (!held || !holds(mine, n, h2)) &&
+			    e != ENOENT && e != EINVAL && e != ENOSPC && e != ENOMEM) {
+				igt_info("SUBMIT %u -> %u: errno %d\n", h, h2, e);
+				return 10;
+			}
+			if (!ret && (!held || !holds(mine, n, h2))) {
+				igt_info("SUBMIT with handles %u, %u it does not hold\n", h, h2);
+				return 11;
+			}
+			continue;
+		}
+		case 4: {	/* close, then the stale handle is checked below */
+			what = "GEM_CLOSE";
+			ret = ioctl(f, DRM_IOCTL_GEM_CLOSE, &(struct drm_gem_close){ .handle = h });
+			if (!ret)
+				for (int k = 0; k < n; k++)
+					if (mine[k] == h)
+						mine[k] = mine[--n];
+			break;
+		}
+		case 5: {	/* the owner's syncobj: its number, or imported */
+			struct drm_syncobj_handle sh = { .fd = rfds[2] };
+
+			what = "SYNCOBJ_FD_TO_HANDLE";
+			ret = ioctl(f, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &sh);
+			if (!ret && nsyncs < 16)
+				syncs[nsyncs++] = sh.handle;
+			else if (!ret)
+				ioctl(f, DRM_IOCTL_SYNCOBJ_DESTROY,
+				      &(struct drm_syncobj_destroy){ .handle = sh.handle });
+			break;
+		}
+		case 6: {
+			uint32_t s = rnd() % 2 && nsyncs ? syncs[rnd() % nsyncs] :
+				     (rnd() % 2 ? m.syncobj : rnd() % 8);
+			struct drm_syncobj_wait w = { .handles = (uintptr_t)&s,
+						      .count_handles = 1 };
+
+			what = "SYNCOBJ_WAIT";
+			ret = ioctl(f, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+			e = ret ? errno : 0;
+			if (e == ENOENT || e == EINVAL || e == ETIME || !e)
+				continue;
+			break;
+		}
+		case 7: {	/* the owner's notification queue and core */
+			struct drm_neuron_nq_advance a = { .core = m.core, .count = 1 };
+			struct drm_neuron_nq_destroy d = { .core = m.core };
+
+			what = "NQ_ADVANCE/NQ_DESTROY";
+			ret = rnd() % 2 ? ioctl(f, DRM_IOCTL_NEURON_NQ_ADVANCE, &a) :
+					  ioctl(f, DRM_IOCTL_NEURON_NQ_DESTROY, &d);
+			e = ret ? errno : 0;
+			/* Its own core 0 after the owner left: ENOENT (no queue). */
+			if (e != EACCES && e != ENOENT) {
+				igt_info("NQ op on the owner's core: ret %d errno %d\n", ret, e);
+				return 12;
+			}
+			continue;
+		}
+		case 8: {
+			struct drm_neuron_core_acquire ca = { .core_mask = 1u << m.core };
+
+			what = "CORE_ACQUIRE";
+			ret = ioctl(f, DRM_IOCTL_NEURON_CORE_ACQUIRE, &ca);
+			e = ret ? errno : 0;
+			if (e && e != EBUSY && e != ETIMEDOUT) {
+				igt_info("CORE_ACQUIRE of the owner's core: errno %d\n", e);
+				return 13;
+			}
+			continue;
+		}
+		default: {	/* map a handle (own or not) or a dma-buf */
+			struct drm_neuron_bo_info bi = { .handle = h };
+			void *p;
+
+			what = "mmap";
+			if (rnd() % 2) {
+				p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					 rfds[0], 0);
+				if (p == MAP_FAILED)
+					return 14;
+				((volatile uint8_t *)p)[rnd() % 4096]++;
+				munmap(p, 4096);
+				continue;
+			}
+			ret = ioctl(f, DRM_IOCTL_NEURON_BO_INFO, &bi);
+			if (!ret && bi.mmap_offset) {
+				p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, f, bi.mmap_offset);
+				if (p != MAP_FAILED)
+					munmap(p, 4096);
+			}
+			break;
+		}
+		}
+		e = ret ? errno : 0;
+		ok[op] += !e;
+		if (!errno_documented(e)) {
+			igt_info("seed %llu call %u: %s -> errno %d\n",
+				 (unsigned long long)seed, i, what, e);
+			return 15;
+		}
+		/*
+		 * A number it does not hold: BO_INFO ENOENT, GEM_CLOSE EINVAL
+		 * (the core's answer); one it just closed is stale at once.
+		 */
+		if (!held && op == 2 && e != ENOENT) {
+			igt_info("BO_INFO of handle %u it does not hold: errno %d\n", h, e);
+			return 16;
+		}
+		if (!held && op == 4 && e != EINVAL && e != ENOENT) {
+			igt_info("GEM_CLOSE of handle %u it does not hold: errno %d\n", h, e);
+			return 16;
+		}
+		if (held && op == 4) {
+			struct drm_neuron_bo_info bi = { .handle = h };
+
+			if (e || !ioctl(f, DRM_IOCTL_NEURON_BO_INFO, &bi) || errno != ENOENT) {
+				igt_info("GEM_CLOSE of its handle %u: errno %d, then still there\n",
+					 h, e);
+				return 17;
+			}
+		}
+	}
+	igt_info("seed %llu: calls per kind (import, create, info, submit, close, "
+		 "syncobj import, wait, nq, acquire, mmap): %u %u %u %u %u %u %u %u %u %u; "
+		 "imports %u, creates %u, infos %u, closes %u succeeded\n",
+		 (unsigned long long)seed, per[0], per[1], per[2], per[3], per[4],
+		 per[5], per[6], per[7], per[8], per[9], ok[0], ok[1], ok[2], ok[4]);
+	for (int i = 0; i < 3; i++)
+		close(rfds[i]);
+	return 0;
+}
+
+struct race_state {
+	int fd[2];
+	uint32_t bo[4];		/* host, DRAM, peer DRAM (or DRAM), host on fd[1] */
+	uint32_t sync[4];
+	uint64_t seed;
+};
+
+/* Closes handles, syncobjs and, last, maybe a file, while jobs go in. */
+static void *race_closer(void *arg)
+{
+	struct race_state *st = arg;
+	uint64_t r = st->seed * 0x9e3779b97f4a7c15ull + 1;
+
+	for (int i = 0; i < 6; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		usleep((r >> 33) % 1500);
+		switch ((r >> 20) % 4) {
+		case 0:
+			ioctl(st->fd[0], DRM_IOCTL_GEM_CLOSE,
+			      &(struct drm_gem_close){ .handle = st->bo[(r >> 40) % 3] });
+			break;
+		case 1:
+			ioctl(st->fd[0], DRM_IOCTL_SYNCOBJ_DESTROY,
+			      &(struct drm_syncobj_destroy){ .handle = st->sync[(r >> 40) % 4] });
+			break;
+		case 2:
+			if (i == 5)
+				close(st->fd[1]);
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static uint32_t race_import(int from, uint32_t h, int to)
+{
+	struct drm_prime_handle ex = { .handle = h, .flags = DRM_CLOEXEC };
+	struct drm_prime_handle im = { 0 };
+
+	if (ioctl(from, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ex))
+		return 0;
+	im.fd = ex.fd;
+	if (ioctl(to, DRM_IOCTL_PRIME_FD_TO_HANDLE, &im))
+		im.handle = 0;
+	close(ex.fd);
+	return im.handle;
+}
+
+/*
+ * One round, in a child as ATTACKER: BOs of every kind shared between two
+ * files (on two devices when there are two), chains of copies through
+ * them, a thread that closes handles, syncobjs and a file meanwhile; then
+ * by the seed the child exits with its jobs in flight or waits for them.
+ * The parent may kill it at any moment. Exit 0, or the failed check.
+ */
+static int race_child(uint64_t seed, int ndev)
+{
+	struct race_state st = { .seed = seed };
+	struct drm_neuron_bo_create c = { .size = 256 << 10 };
+	pthread_t tid;
+
+	rng = seed;
+	st.fd[0] = igt_neuron_open(0);
+	st.fd[1] = igt_neuron_open(ndev > 1 ? 1 : 0);
+	if (!become(ATTACKER))
+		return 2;
+	if (ioctl(st.fd[0], DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	st.bo[0] = c.handle;
+	c.placement = DRM_NEURON_BO_DRAM;
+	if (ioctl(st.fd[0], DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	st.bo[1] = c.handle;
+	if (ioctl(st.fd[1], DRM_IOCTL_NEURON_BO_CREATE, &c))
+		return 3;
+	st.bo[2] = race_import(st.fd[1], c.handle, st.fd[0]);
+	st.bo[3] = race_import(st.fd[0], st.bo[0], st.fd[1]);
+	if (!st.bo[2] || !st.bo[3])
+		return 4;
+	for (int i = 0; i < 4; i++) {
+		struct drm_syncobj_create s = { 0 };
+
+		if (ioctl(st.fd[0], DRM_IOCTL_SYNCOBJ_CREATE, &s))
+			return 5;
+		st.sync[i] = s.handle;
+	}
+	if (pthread_create(&tid, NULL, race_closer, &st))
+		return 6;
+
+	for (int i = 0; i < 48; i++) {
+		bool other = rnd() % 4 == 0;
+		struct drm_neuron_xfer x = {
+			.type = DRM_NEURON_XFER_COPY, .size = 64 << 10,
+			.src_handle = other ? st.bo[3] : st.bo[rnd() % 3],
+			.dst_handle = other ? st.bo[3] : st.bo[rnd() % 3],
+			.dst_offset = other ? 128 << 10 : 0,
+		};
+		struct drm_neuron_sync in = { .handle = st.sync[(i + 3) % 4] };
+		struct drm_neuron_submit sub = {
+			.engine = rnd() % 4, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		};
+		int e;
+
+		if (!other) {
+			sub.out_sync.handle = st.sync[i % 4];
+			if (i && rnd() % 2) {
+				sub.in_syncs = (uintptr_t)&in;
+				sub.in_sync_count = 1;
+			}
+		}
+		if (!ioctl(st.fd[other], DRM_IOCTL_NEURON_SUBMIT, &sub))
+			continue;
+		e = errno;
+		if (e == EBADF)
+			break;
+		/* Closed handles and syncobjs: ENOENT; an unsignalled in-sync
+		 * whose fence was dropped: EINVAL (drm_syncobj_find_fence). */
+		if (!errno_documented(e)) {
+			igt_info("race seed %llu submit %d: errno %d\n",
+				 (unsigned long long)seed, i, e);
+			return 7;
+		}
+	}
+	if (rnd() % 2)
+		_exit(0);	/* jobs in flight, the thread too */
+	pthread_join(tid, NULL);
+	return 0;
+}
+
+/*
+ * Exhaustion as ATTACKER over 8 files on every device: its whole
+ * RLIMIT_MEMLOCK of host BOs and jobs behind a gate until the device
+ * bound; writes the counts to @ready and waits to be killed.
+ */
+static int hog(int ready, int gate_fd, int ndev)
+{
+	int fds[8], bos = 0, jobs = 0, ret = 0;
+	uint32_t h[8] = { 0 };
+
+	for (int i = 0; i < 8; i++)
+		fds[i] = igt_neuron_open(i % ndev);
+	if (!become(ATTACKER))
+		return 2;
+	for (int i = 0; ; i++) {
+		struct drm_neuron_bo_create c = { .size = 1 << 20 };
+
+		if (ioctl(fds[i % 8], DRM_IOCTL_NEURON_BO_CREATE, &c)) {
+			ret = errno;
+			break;
+		}
+		h[i % 8] = c.handle;
+		bos++;
+	}
+	if (ret != ENOMEM)
+		return 3;
+	for (int i = 0; i < 8; i++) {
+		struct drm_syncobj_handle im = { .fd = gate_fd };
+		struct drm_neuron_sync in;
+		struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+					     .src_handle = h[i], .dst_handle = h[i],
+					     .dst_offset = 4096, .size = 4096 };
+		struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x,
+						 .xfer_count = 1,
+						 .in_syncs = (uintptr_t)&in,
+						 .in_sync_count = 1 };
+
+		if (!h[i] || ioctl(fds[i], DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im))
+			return 4;
+		in = (struct drm_neuron_sync){ .handle = im.handle };
+		while (!ioctl(fds[i], DRM_IOCTL_NEURON_SUBMIT, &sub)) {
+			sub.engine = (sub.engine + 1) % 4;
+			jobs++;
+		}
+		if (errno != ENOSPC)
+			return 5;
+	}
+	if (write(ready, (int[2]){ bos, jobs }, 2 * sizeof(int)) != 2 * sizeof(int))
+		return 6;
+	pause();
+	return 0;
+}
+
 static void handler(int sig)
 {
 	(void)sig;
@@ -362,6 +1014,199 @@ igt_main
 		igt_assert(memcmp(b, h, CANARY) == 0);
 		munmap(h, CANARY);
 		munmap(b, CANARY);
+	}
+
+	igt_describe("Handles across processes and users: the owner's GEM, syncobj and NQ "
+		     "names are nothing in another file (ENOENT/EACCES/EBUSY), its dma-bufs "
+		     "and syncobj passed over a UNIX socket to another uid work and keep "
+		     "working after the owner is gone; its private canary is intact, "
+		     "everything is freed and uncharged afterwards");
+	igt_subtest("handle-abuse") {
+		int ndev = igt_neuron_count() > 1 ? 2 : 1, fds[2];
+		uint64_t base[2];
+		unsigned int nseeds = 0;
+		char s[128];
+
+		igt_require(geteuid() == 0);
+		fds[0] = fd;
+		fds[1] = igt_neuron_open(ndev - 1);
+		for (int d = 0; d < ndev; d++)
+			base[d] = device_used(fds[d]);
+		snprintf(s, sizeof(s), "%s", seeds);
+		for (char *tok = strtok(s, " "); tok; tok = strtok(NULL, " ")) {
+			uint64_t seed = strtoull(tok, NULL, 0);
+			int sv[2];
+			pid_t o, a;
+
+			igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+			o = fork();
+			igt_assert_gte(o, 0);
+			if (o == 0) {
+				close(sv[1]);
+				_exit(owner(sv[0]));
+			}
+			a = fork();
+			igt_assert_gte(a, 0);
+			if (a == 0) {
+				close(sv[0]);
+				_exit(attacker(sv[1], seed, calls / 4, ndev));
+			}
+			close(sv[0]);
+			close(sv[1]);
+			neuron_wait_exit_ok(o);
+			neuron_wait_exit_ok(a);
+			nseeds++;
+		}
+		igt_info("%u seeds x %u calls of handle abuse\n", nseeds, calls / 4);
+		assert_used_back(fds, ndev, base);
+		assert_uid_can_work(0, TENANT);
+		assert_uid_can_work(ndev - 1, ATTACKER);
+		close(fds[1]);
+	}
+
+	igt_describe("Close and kill races against jobs in flight: handles, syncobjs and "
+		     "files closed while jobs go in, processes that exit or are killed with "
+		     "jobs queued and running over shared and peer BOs; afterwards nothing is "
+		     "left allocated or charged and the device works");
+	igt_subtest("close-kill-race") {
+		int ndev = igt_neuron_count() > 1 ? 2 : 1, fds[2], killed = 0;
+		unsigned int rounds = 0;
+		uint64_t base[2];
+		char s[128];
+
+		igt_require(geteuid() == 0);
+		fds[0] = fd;
+		fds[1] = igt_neuron_open(ndev - 1);
+		for (int d = 0; d < ndev; d++)
+			base[d] = device_used(fds[d]);
+		snprintf(s, sizeof(s), "%s", seeds);
+		for (char *tok = strtok(s, " "); tok; tok = strtok(NULL, " ")) {
+			uint64_t seed = strtoull(tok, NULL, 0);
+
+			for (unsigned int r = 0; r < calls / 1000; r++, rounds++) {
+				uint64_t rs = seed * 1000 + r;
+				pid_t pid;
+				int st;
+
+				rng = rs ^ 0x5bd1e995;
+				pid = fork();
+				igt_assert_gte(pid, 0);
+				if (pid == 0)
+					_exit(race_child(rs, ndev));
+				if (rnd() % 2) {
+					usleep(rnd() % 20000);
+					kill(pid, SIGKILL);
+				}
+				igt_assert_eq(waitpid(pid, &st, 0), pid);
+				igt_assert_f((WIFEXITED(st) && WEXITSTATUS(st) == 0) ||
+					     (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL),
+					     "round %llu: child status %#x\n",
+					     (unsigned long long)rs, st);
+				killed += WIFSIGNALED(st);
+			}
+		}
+		igt_info("%u rounds, %d killed\n", rounds, killed);
+		assert_used_back(fds, ndev, base);
+		assert_uid_can_work(0, ATTACKER);
+		assert_uid_can_work(ndev - 1, TENANT);
+		close(fds[1]);
+	}
+
+	igt_describe("Exhaustion then recovery: one user takes its whole RLIMIT_MEMLOCK and "
+		     "its bound of queued jobs over 8 files on every device; other users still "
+		     "create BOs and run jobs, the kernel's own jobs still run, the device bound "
+		     "holds; once the hog is killed everything is freed and uncharged and every "
+		     "user works again");
+	igt_subtest("exhaust-recover") {
+		int ndev = igt_neuron_count() > 1 ? 2 : 1, fds[2], ready[2], got[2];
+		struct drm_syncobj_create gs = { 0 };
+		struct drm_syncobj_handle ex = { 0 };
+		struct drm_syncobj_wait w = { .count_handles = 1,
+					      .timeout_nsec = INT64_MAX };
+		char old_jobs[32] = "65536", old_user[32] = "16384", old_timeout[32] = "10000";
+		uint32_t gbo, dram;
+		uint64_t base[2];
+		pid_t pid;
+
+		igt_require(geteuid() == 0);
+		fds[0] = fd;
+		fds[1] = igt_neuron_open(ndev - 1);
+		for (int d = 0; d < ndev; d++)
+			base[d] = device_used(fds[d]);
+		neuron_read_file(PARAM_DIR "device_jobs_max", old_jobs, sizeof(old_jobs));
+		neuron_read_file(PARAM_DIR "user_jobs_max", old_user, sizeof(old_user));
+		neuron_read_file(PARAM_DIR "job_timeout_ms", old_timeout, sizeof(old_timeout));
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max", "256"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_jobs_max", "200"), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "job_timeout_ms", "120000"), 0);
+
+		/* The gate: a job on a stalled queue; its syncobj goes to the hog. */
+		gbo = neuron_bo_create(fd, 8192, DRM_NEURON_BO_HOST);
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &gs);
+		{
+			struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+						     .src_handle = gbo, .dst_handle = gbo,
+						     .dst_offset = 4096, .size = 4096 };
+			struct drm_neuron_submit sub = { .engine = 5, .xfers = (uintptr_t)&x,
+							 .xfer_count = 1,
+							 .out_sync.handle = gs.handle };
+
+			neuron_stall_engine(fd, 5);
+			do_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub);
+		}
+		ex.handle = gs.handle;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		igt_assert_eq(pipe(ready), 0);
+		pid = fork();
+		igt_assert_gte(pid, 0);
+		if (pid == 0)
+			_exit(hog(ready[1], ex.fd, ndev));
+		close(ready[1]);
+		close(ex.fd);
+		igt_assert_eq(read(ready[0], got, sizeof(got)), (int)sizeof(got));
+		close(ready[0]);
+		igt_info("the hog got %d MiB of host BOs and %d jobs\n", got[0], got[1]);
+		igt_assert_eq(got[0], 8);
+		/* The user bound on each device. */
+		igt_assert_eq(got[1], 200 * ndev);
+
+		/*
+		 * Meanwhile: another user's BOs and jobs, the kernel's clearing
+		 * jobs; then the device bound, which nobody passes.
+		 */
+		assert_uid_can_work(0, TENANT);
+		dram = neuron_bo_create(fd, 1 << 20, DRM_NEURON_BO_DRAM);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max", "201"), 0);
+		{
+			struct drm_neuron_xfer x = { .type = DRM_NEURON_XFER_COPY,
+						     .src_handle = gbo, .dst_handle = gbo,
+						     .dst_offset = 4096, .size = 4096 };
+			struct drm_neuron_submit sub = { .xfers = (uintptr_t)&x,
+							 .xfer_count = 1 };
+
+			igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, &sub), -1);
+			igt_assert_eq(errno, ENOSPC);
+		}
+		neuron_bo_close(fd, dram);
+
+		kill(pid, SIGKILL);
+		igt_assert_eq(waitpid(pid, NULL, 0), pid);
+		neuron_stall_engine(fd, -1);
+		w.handles = (uintptr_t)&gs.handle;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+		neuron_bo_close(fd, gbo);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "device_jobs_max",
+					       strtok(old_jobs, "\n")), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "user_jobs_max",
+					       strtok(old_user, "\n")), 0);
+		igt_assert_eq(neuron_write_str(PARAM_DIR "job_timeout_ms",
+					       strtok(old_timeout, "\n")), 0);
+
+		assert_uid_can_work(0, ATTACKER);
+		assert_uid_can_work(ndev - 1, ATTACKER);
+		assert_uid_can_work(0, TENANT);
+		assert_used_back(fds, ndev, base);
+		close(fds[1]);
 	}
 
 	igt_fixture

@@ -5,6 +5,7 @@
  * Copyright (c) 2025 The neuron project authors
  */
 
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -398,6 +399,69 @@ struct hammer {
 	volatile int stop;
 	int accepted, refused, error;
 };
+
+/*
+ * A child as @uid with 3 files: jobs gated on the syncobj @gate_fd, two a
+ * file, until SUBMIT fails; writes how many got in to @ready, waits for
+ * @hold to close, then waits until a SUBMIT gets in again (the gated jobs
+ * were freed). Exits 0, or the failed step. Without @ready it needs only
+ * 4 jobs in and no ENOSPC. @hold_w: the other end of @hold, closed.
+ */
+static pid_t user_jobs_child(uid_t uid, int gate_fd, int ready, int hold,
+			     int hold_w)
+{
+	int fds[3], n = 0, ret = 0;
+	pid_t pid = fork();
+	char c;
+
+	igt_assert_gte(pid, 0);
+	if (pid)
+		return pid;
+	if (hold_w >= 0)
+		close(hold_w);
+	for (int i = 0; i < 3; i++)
+		fds[i] = igt_neuron_open(0);
+	if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		_exit(2);
+	for (int f = 0; f < 3 && !ret; f++) {
+		struct drm_syncobj_handle im = { .fd = gate_fd };
+		uint32_t bo = bo_create(fds[f], DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_xfer x = copy_xfer(bo, 0, bo, 4096, 4096);
+		struct drm_neuron_sync in = { 0 };
+		struct drm_neuron_submit sub = {
+			.engine = 2, .xfers = (uintptr_t)&x, .xfer_count = 1,
+			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
+		};
+
+		if (ioctl(fds[f], DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im))
+			_exit(3);
+		in.handle = im.handle;
+		for (int j = 0; j < 2 && !ret; j++) {
+			ret = submit(fds[f], &sub);
+			n += !ret;
+		}
+		if (ready < 0 && n == 4)
+			_exit(0);
+	}
+	if (ready < 0 || ret != -ENOSPC)
+		_exit(4);
+	if (write(ready, &n, sizeof(n)) != sizeof(n))
+		_exit(5);
+	while (read(hold, &c, 1) > 0)
+		;
+	for (int i = 0; i < 500; i++) {
+		struct drm_neuron_xfer x = copy_xfer(1, 0, 1, 4096, 4096);
+		struct drm_neuron_submit sub = {
+			.engine = 2, .xfers = (uintptr_t)&x, .xfer_count = 1,
+		};
+
+		ret = submit(fds[0], &sub);
+		if (ret != -ENOSPC)
+			_exit(ret ? 6 : 0);
+		usleep(10000);
+	}
+	_exit(7);
+}
 
 static void *hammer_thread(void *arg)
 {
@@ -1866,6 +1930,113 @@ igt_main
 		igt_assert_eq(param_write("file_jobs_max", old), 0);
 		syncobj_destroy(fd, gate);
 		close(jfd);
+	}
+
+	igt_describe("All files of a device together have at most device_jobs_max jobs "
+		     "queued or running: opening more files does not get around it; "
+		     "SUBMIT works again once they finish");
+	igt_subtest("device-jobs-bound") {
+		struct drm_syncobj_handle ex = { 0 };
+		uint32_t gate = syncobj_create(fd), done = 0;
+		uint32_t gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
+		struct drm_neuron_sync in = { 0 };
+		struct drm_neuron_submit sub = {
+			.engine = 2, .xfer_count = 1,
+			.in_syncs = (uintptr_t)&in, .in_sync_count = 1,
+		};
+		struct drm_neuron_xfer x;
+		int jfd[4], last = -1, ret = 0;
+		uint32_t bo[4];
+		char old[32];
+
+		igt_require(geteuid() == 0);
+		snprintf(old, sizeof(old), "%ld", param_read("device_jobs_max"));
+		/* The gate and 7 jobs, over 4 files of 2 jobs each at most. */
+		igt_assert_eq(param_write("device_jobs_max", "8"), 0);
+		gate_job(fd, 5, gbo, gate);
+		ex.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		for (int f = 0; f < 4; f++) {
+			struct drm_syncobj_handle im = { .fd = ex.fd };
+
+			jfd[f] = igt_neuron_open(0);
+			bo[f] = bo_create(jfd[f], DRM_NEURON_BO_HOST, 8192);
+			do_ioctl(jfd[f], DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im);
+			in.handle = im.handle;
+			x = copy_xfer(bo[f], 0, bo[f], 4096, 4096);
+			sub.xfers = (uintptr_t)&x;
+			for (int j = 0; j < 2; j++) {
+				ret = submit(jfd[f], &sub);
+				if (ret)
+					break;
+				last = f;
+			}
+			if (ret)
+				break;
+		}
+		close(ex.fd);
+		/* 7 jobs got in (the last file's second one did not). */
+		igt_assert_eq(ret, -ENOSPC);
+		igt_assert_eq(last, 3);
+		done = syncobj_create(jfd[0]);
+		in.handle = 0;
+		sub.in_sync_count = 0;
+		x = copy_xfer(bo[0], 0, bo[0], 4096, 4096);
+		sub.xfers = (uintptr_t)&x;
+		igt_assert_eq(submit(jfd[0], &sub), -ENOSPC);
+
+		stall_engine(fd, -1);
+		/* Freed shortly after their fences signal. */
+		sub.out_sync.handle = done;
+		for (int i = 0; i < 500; i++) {
+			ret = submit(jfd[0], &sub);
+			if (ret != -ENOSPC)
+				break;
+			usleep(10000);
+		}
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(syncobj_wait(jfd[0], done, 0, 30 * SEC_NS), 0);
+		igt_assert_eq(param_write("device_jobs_max", old), 0);
+		syncobj_destroy(fd, gate);
+		for (int f = 0; f < 4; f++)
+			close(jfd[f]);
+	}
+
+	igt_describe("A user has at most user_jobs_max jobs queued or running on a device "
+		     "over all its files: SUBMIT fails with ENOSPC beyond, another user's "
+		     "do not, and the user's work again once they finish");
+	igt_subtest("user-jobs-bound") {
+		struct drm_syncobj_handle ex = { 0 };
+		uint32_t gate = syncobj_create(fd);
+		uint32_t gbo = bo_create(fd, DRM_NEURON_BO_HOST, 8192);
+		int ready[2], hold[2], got = -1;
+		char old[32];
+		pid_t hog, other;
+
+		igt_require(geteuid() == 0);
+		snprintf(old, sizeof(old), "%ld", param_read("user_jobs_max"));
+		igt_assert_eq(param_write("user_jobs_max", "4"), 0);
+		gate_job(fd, 5, gbo, gate);
+		ex.handle = gate;
+		do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex);
+		igt_assert_eq(pipe(ready), 0);
+		igt_assert_eq(pipe(hold), 0);
+		hog = user_jobs_child(65533, ex.fd, ready[1], hold[0], hold[1]);
+		close(ready[1]);
+		close(hold[0]);
+		igt_assert_eq(read(ready[0], &got, sizeof(got)), (int)sizeof(got));
+		close(ready[0]);
+		/* Over 3 files: 2, 2, then ENOSPC. */
+		igt_assert_eq(got, 4);
+		other = user_jobs_child(65532, ex.fd, -1, -1, hold[1]);
+		neuron_wait_exit_ok(other);
+		close(ex.fd);
+		stall_engine(fd, -1);
+		close(hold[1]);
+		/* The hog's jobs run and are freed; then it submits again. */
+		neuron_wait_exit_ok(hog);
+		igt_assert_eq(param_write("user_jobs_max", old), 0);
+		syncobj_destroy(fd, gate);
 	}
 
 	igt_describe("fdinfo reports DMA busy time and job counts");

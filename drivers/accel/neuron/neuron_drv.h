@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
@@ -84,6 +85,11 @@ struct neuron_dram;
  *            by &neuron_host_bo.dev_node; unmapped when the device goes
  *            away (neuron_bo_unplug()).
  * @host_bos_unmapped: the device went away: no BO gets mapped any more.
+ * @host_offset_bytes: bytes of host buffer objects created on or imported
+ *                     into this device (their mmap offsets; bounded by
+ *                     the module parameter device_host_max_gib).
+ * @tenants: &struct neuron_tenant of each user with BOs or jobs on the
+ *           device, by kuid value; its lock guards their last reference.
  * @cores: NeuronCore ownership, semaphores/events, notification queues
  *         (neuron_core.c, neuron_nq.c).
  * @peer_lock: protects @peer_jobs and @peer_gone.
@@ -134,6 +140,8 @@ struct neuron_device {
 	struct mutex host_bos_lock; /* host_bos, host_bos_unmapped */
 	struct list_head host_bos;
 	bool host_bos_unmapped;
+	atomic64_t host_offset_bytes;
+	struct xarray tenants;
 
 	struct neuron_cores cores;
 

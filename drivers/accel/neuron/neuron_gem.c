@@ -16,6 +16,8 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
@@ -37,6 +39,47 @@
 /* Host BOs                                                               */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Host BOs may reserve at most this much of a device's mmap-offset space
+ * (1 TiB on 64-bit, DRM_FILE_PAGE_OFFSET_SIZE), created and imported ones
+ * together, so that whatever users with a large RLIMIT_MEMLOCK do, the
+ * rest stays for the device's DRAM BOs (at most its DRAM) and for other
+ * users. 0: no bound but the space itself.
+ */
+static unsigned int device_host_max_gib = 512;
+module_param(device_host_max_gib, uint, 0644);
+MODULE_PARM_DESC(device_host_max_gib,
+		 "GiB of host BOs, created or imported, a device may have (BO_CREATE and PRIME import fail with ENOSPC beyond; default 512, 0: no bound)");
+
+/*
+ * The pages of a host BO are pinned once a job or a notification queue
+ * uses it (neuron_bo_prepare_dma()) and stay so until it is freed: like
+ * io_uring's registered buffers, the whole BO is charged at creation to
+ * the creating user's locked memory (&user_struct.locked_vm, shared by
+ * all the user's processes, files and devices) and bounded by the
+ * creator's RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK.
+ */
+static int neuron_host_bo_charge_user(struct neuron_host_bo *bo, u64 size)
+{
+	struct user_struct *user = current_user();
+	unsigned long pages = size >> PAGE_SHIFT, limit, cur;
+
+	limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		if (pages > limit || cur > limit - pages) {
+			/* Asked only when needed: no capability log otherwise. */
+			if (capable(CAP_IPC_LOCK))
+				return 0;
+			return -ENOMEM;
+		}
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + pages));
+
+	bo->user = get_uid(user);
+	bo->user_pages = pages;
+	return 0;
+}
+
 static void neuron_host_bo_free(struct drm_gem_object *obj)
 {
 	struct neuron_host_bo *bo = to_neuron_host_bo(obj);
@@ -47,10 +90,15 @@ static void neuron_host_bo_free(struct drm_gem_object *obj)
 		list_del(&bo->dev_node);
 		mutex_unlock(&ndev->host_bos_lock);
 	}
+	atomic64_sub(obj->size, &ndev->host_offset_bytes);
 	if (bo->accounted)
 		atomic64_sub(obj->size, &ndev->host_bo_bytes);
+	if (bo->user) {
+		atomic_long_sub(bo->user_pages, &bo->user->locked_vm);
+		free_uid(bo->user);
+	}
 	if (bo->creator) {
-		neuron_file_uncharge_bo(bo->creator, false, obj->size);
+		neuron_file_uncharge_bo(bo->creator, bo->tenant, false, obj->size);
 		neuron_job_file_put(bo->creator);
 	}
 
@@ -75,18 +123,29 @@ static const struct drm_gem_object_funcs neuron_host_bo_funcs = {
  * @size: size of the object
  *
  * Allocates the host BO structure for drm_gem_shmem_create() and for the
- * import of a foreign dma-buf.
+ * import of a foreign dma-buf, and counts @size against the device's bound
+ * on host BOs (device_host_max_gib); the BO's free gives it back.
  *
- * Return: the GEM object or an ERR_PTR().
+ * Return: the GEM object or an ERR_PTR(): -EDQUOT beyond the bound (its
+ * callers in this file tell it from shmem's -ENOSPC and return -ENOSPC).
  */
 struct drm_gem_object *neuron_gem_create_object(struct drm_device *dev,
 						size_t size)
 {
+	struct neuron_device *ndev = to_neuron_device(dev);
+	u64 max = (u64)READ_ONCE(device_host_max_gib) << 30;
 	struct neuron_host_bo *bo;
 
+	if ((u64)atomic64_add_return(size, &ndev->host_offset_bytes) > max && max) {
+		atomic64_sub(size, &ndev->host_offset_bytes);
+		return ERR_PTR(-EDQUOT);
+	}
+
 	bo = kzalloc_obj(*bo);
-	if (!bo)
+	if (!bo) {
+		atomic64_sub(size, &ndev->host_offset_bytes);
 		return ERR_PTR(-ENOMEM);
+	}
 
 	bo->base.base.funcs = &neuron_host_bo_funcs;
 	INIT_LIST_HEAD(&bo->dev_node);
@@ -101,6 +160,7 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 						    struct neuron_job_file *jf)
 {
 	struct drm_gem_shmem_object *shmem;
+	struct neuron_tenant *tenant;
 	struct neuron_host_bo *bo;
 	int ret;
 
@@ -108,26 +168,34 @@ static struct drm_gem_object *neuron_host_bo_create(struct neuron_device *ndev,
 	if (size > (u64)totalram_pages() << PAGE_SHIFT)
 		return ERR_PTR(-ENOMEM);
 
-	ret = neuron_file_charge_bo(jf, false, size);
+	ret = neuron_file_charge_bo(jf, false, size, &tenant);
 	if (ret)
 		return ERR_PTR(ret);
 
 	/*
-	 * Every failure here is a failed allocation (shmem reports its inode
-	 * allocation as -ENOSPC, a full file table as -ENFILE): -ENOMEM, as
-	 * uAPI documents.
+	 * Every other failure here is a failed allocation (shmem reports its
+	 * inode allocation as -ENOSPC, a full file table as -ENFILE):
+	 * -ENOMEM, as uAPI documents; -EDQUOT is the device's bound on host
+	 * BOs (neuron_gem_create_object()): -ENOSPC.
 	 */
 	shmem = drm_gem_shmem_create(&ndev->drm, size);
 	if (IS_ERR(shmem)) {
-		neuron_file_uncharge_bo(jf, false, size);
-		return ERR_PTR(-ENOMEM);
+		neuron_file_uncharge_bo(jf, tenant, false, size);
+		return ERR_PTR(PTR_ERR(shmem) == -EDQUOT ? -ENOSPC : -ENOMEM);
 	}
 
 	bo = to_neuron_host_bo(&shmem->base);
 	kref_get(&jf->refcount);
 	bo->creator = jf;
+	bo->tenant = tenant;
 	bo->accounted = true;
 	atomic64_add(shmem->base.size, &ndev->host_bo_bytes);
+
+	ret = neuron_host_bo_charge_user(bo, size);
+	if (ret) {
+		drm_gem_object_put(&shmem->base);
+		return ERR_PTR(ret);
+	}
 
 	return &shmem->base;
 }
@@ -146,7 +214,7 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
 	if (drm_mm_node_allocated(&bo->node))
 		neuron_dram_free(bo->owner, &bo->node, bo->channel);
 	if (bo->creator) {
-		neuron_file_uncharge_bo(bo->creator, true, obj->size);
+		neuron_file_uncharge_bo(bo->creator, bo->tenant, true, obj->size);
 		neuron_job_file_put(bo->creator);
 	}
 
@@ -168,8 +236,9 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
  * dma-buf, which drm_gem_prime_mmap() maps in the owner's address space).
  * A peer DRAM BO is mapped through the importer's file, whose address space
  * the owner's unplug does not zap: such a mapping would outlive the BAR.
- * So peer DRAM is never mapped through the importer (-EOPNOTSUPP, and
- * BO_INFO does not report it mappable); the dma-buf itself can be mapped.
+ * So peer DRAM is never mapped through the importer (it has no mmap
+ * offset, -EOPNOTSUPP here as a second line, and BO_INFO does not report
+ * it mappable); the dma-buf itself can be mapped.
  */
 static int neuron_dram_bo_mmap(struct drm_gem_object *obj,
 			       struct vm_area_struct *vma)
@@ -258,17 +327,18 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 						    u32 channel_mask,
 						    struct neuron_job_file *jf)
 {
+	struct neuron_tenant *tenant;
 	struct neuron_dram_bo *bo;
 	struct drm_gem_object *obj;
 	int ret;
 
-	ret = neuron_file_charge_bo(jf, true, size);
+	ret = neuron_file_charge_bo(jf, true, size, &tenant);
 	if (ret)
 		return ERR_PTR(ret);
 
 	bo = neuron_dram_bo_alloc(ndev, size);
 	if (!bo) {
-		neuron_file_uncharge_bo(jf, true, size);
+		neuron_file_uncharge_bo(jf, tenant, true, size);
 		return ERR_PTR(-ENOMEM);
 	}
 
@@ -277,6 +347,7 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 	/* From here on the BO's free gives the charge back. */
 	kref_get(&jf->refcount);
 	bo->creator = jf;
+	bo->tenant = tenant;
 
 	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
 				&bo->channel);
@@ -342,7 +413,6 @@ neuron_dram_bo_import_peer(struct neuron_device *ndev, struct dma_buf *dma_buf)
 	struct neuron_dram_bo *src = to_neuron_dram_bo(dma_buf->priv);
 	struct neuron_dram_bo *bo;
 	struct drm_gem_object *obj;
-	int ret;
 
 	bo = neuron_dram_bo_alloc(ndev, dma_buf->size);
 	if (!bo)
@@ -358,12 +428,11 @@ neuron_dram_bo_import_peer(struct neuron_device *ndev, struct dma_buf *dma_buf)
 	bo->addr = src->addr;
 	bo->channel = src->channel;
 
-	ret = drm_gem_create_mmap_offset(obj);
-	if (ret) {
-		drm_gem_object_put(obj);
-		return ERR_PTR(ret);
-	}
-
+	/*
+	 * No mmap offset: the importer never maps it (neuron_dram_bo_mmap()),
+	 * and each import of a large exporter's BO into another file would
+	 * otherwise take its size of the device's offset space again.
+	 */
 	return obj;
 }
 
@@ -382,9 +451,10 @@ neuron_dram_bo_import_peer(struct neuron_device *ndev, struct dma_buf *dma_buf)
 struct drm_gem_object *neuron_gem_prime_import(struct drm_device *dev,
 					       struct dma_buf *dma_buf)
 {
-	if (dma_buf->ops == &neuron_dram_dmabuf_ops) {
-		struct drm_gem_object *obj = dma_buf->priv;
+	struct drm_gem_object *obj;
 
+	if (dma_buf->ops == &neuron_dram_dmabuf_ops) {
+		obj = dma_buf->priv;
 		if (obj->dev == dev) {
 			drm_gem_object_get(obj);
 			return obj;
@@ -392,7 +462,11 @@ struct drm_gem_object *neuron_gem_prime_import(struct drm_device *dev,
 		return neuron_dram_bo_import_peer(to_neuron_device(dev), dma_buf);
 	}
 
-	return drm_gem_prime_import(dev, dma_buf);
+	obj = drm_gem_prime_import(dev, dma_buf);
+	/* The device's bound on host BOs (neuron_gem_create_object()). */
+	if (obj == ERR_PTR(-EDQUOT))
+		return ERR_PTR(-ENOSPC);
+	return obj;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -960,6 +1034,8 @@ void neuron_gem_query_memory_usage(struct neuron_device *ndev,
 int neuron_gem_init(struct neuron_device *ndev)
 {
 	atomic64_set(&ndev->host_bo_bytes, 0);
+	atomic64_set(&ndev->host_offset_bytes, 0);
+	xa_init(&ndev->tenants);
 	return neuron_dram_init(ndev);
 }
 

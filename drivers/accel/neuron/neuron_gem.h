@@ -19,6 +19,8 @@ struct drm_neuron_query_memory_usage;
 struct drm_printer;
 struct neuron_device;
 struct neuron_job_file;
+struct neuron_tenant;
+struct user_struct;
 
 /**
  * enum neuron_bo_kind - what a neuron GEM object is
@@ -45,12 +47,20 @@ enum neuron_bo_kind {
  *             the BO_CREATE ioctl, not imported).
  * @creator: the creating file's state, whose bounds count the BO
  *           (referenced; NULL for an imported BO).
+ * @user: the creating user, whose locked memory counts @user_pages
+ *        (referenced; NULL when not charged: imported, or created beyond
+ *        RLIMIT_MEMLOCK with CAP_IPC_LOCK).
+ * @user_pages: pages charged to @user.
+ * @tenant: the creating user's counters on the device (with @creator).
  */
 struct neuron_host_bo {
 	struct drm_gem_shmem_object base;
 	struct list_head dev_node;
 	bool accounted;
 	struct neuron_job_file *creator;
+	struct neuron_tenant *tenant;
+	struct user_struct *user;
+	unsigned long user_pages;
 };
 
 /**
@@ -66,6 +76,7 @@ struct neuron_host_bo {
  * @channel: DRAM channel.
  * @creator: the creating file's state, whose bounds count the BO
  *           (referenced; NULL for a peer BO).
+ * @tenant: the creating user's counters on the device (with @creator).
  */
 struct neuron_dram_bo {
 	struct drm_gem_object base;
@@ -73,6 +84,7 @@ struct neuron_dram_bo {
 	struct drm_mm_node node;
 	struct dma_buf *peer_dmabuf;
 	struct neuron_job_file *creator;
+	struct neuron_tenant *tenant;
 	u64 addr;
 	u32 channel;
 };

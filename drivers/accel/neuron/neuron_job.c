@@ -15,6 +15,7 @@
  * Documentation/accel/neuron/jobs.rst.
  */
 
+#include <linux/cred.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/hrtimer.h>
@@ -23,6 +24,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
@@ -127,6 +129,16 @@ module_param(file_jobs_max, uint, 0644);
 MODULE_PARM_DESC(file_jobs_max,
 		 "Jobs a file may have queued or running (SUBMIT fails with ENOSPC beyond; default 4096)");
 
+/*
+ * Jobs of all files of a device together: a user who opens many files gets
+ * file_jobs_max each, and queued jobs (a few KiB of kernel memory each)
+ * can wait behind a fence for ever.
+ */
+static unsigned int device_jobs_max = 65536;
+module_param(device_jobs_max, uint, 0644);
+MODULE_PARM_DESC(device_jobs_max,
+		 "Jobs all files of a device may have queued or running together (SUBMIT fails with ENOSPC beyond; default 65536)");
+
 static unsigned int file_bo_max = 65536;
 module_param(file_bo_max, uint, 0644);
 MODULE_PARM_DESC(file_bo_max,
@@ -142,43 +154,144 @@ module_param(file_dram_max_mib, uint, 0644);
 MODULE_PARM_DESC(file_dram_max_mib,
 		 "MiB of device DRAM a file may have allocated (ENOSPC beyond; default 0: no bound)");
 
+/*
+ * Per-user bounds on a device: the per-file ones above do not hold across
+ * files, and a user may open as many as RLIMIT_NOFILE allows, in as many
+ * processes as it likes. A user is the creating task's real uid (the one
+ * RLIMIT_MEMLOCK and the host BO charge go by as well).
+ */
+static unsigned int user_bo_max = 65536;
+module_param(user_bo_max, uint, 0644);
+MODULE_PARM_DESC(user_bo_max,
+		 "BOs a user may have created on a device and not freed, over all its files (BO_CREATE fails with ENOSPC beyond; default 65536)");
+
+static unsigned int user_jobs_max = 16384;
+module_param(user_jobs_max, uint, 0644);
+MODULE_PARM_DESC(user_jobs_max,
+		 "Jobs a user may have queued or running on a device, over all its files (SUBMIT fails with ENOSPC beyond; default 16384)");
+
+static unsigned int user_dram_max_mib;
+module_param(user_dram_max_mib, uint, 0644);
+MODULE_PARM_DESC(user_dram_max_mib,
+		 "MiB of device DRAM a user may have allocated on a device, over all its files (ENOSPC beyond; default 0: no bound)");
+
 /**
- * neuron_file_charge_bo() - count a new BO against its file's bounds
+ * neuron_tenant_get() - the calling user's counters on a device
+ * @ndev: the device
+ *
+ * Return: the counters, referenced (neuron_tenant_put()), or NULL when out
+ * of memory.
+ */
+struct neuron_tenant *neuron_tenant_get(struct neuron_device *ndev)
+{
+	unsigned long id = __kuid_val(current_uid());
+	struct neuron_tenant *t, *new;
+
+	/* An entry is erased under the lock when its count drops to zero. */
+	xa_lock(&ndev->tenants);
+	t = xa_load(&ndev->tenants, id);
+	if (t)
+		refcount_inc(&t->ref);
+	xa_unlock(&ndev->tenants);
+	if (t)
+		return t;
+
+	new = kzalloc_obj(*new);
+	if (!new)
+		return NULL;
+	refcount_set(&new->ref, 1);
+	new->id = id;
+
+	xa_lock(&ndev->tenants);
+	t = __xa_cmpxchg(&ndev->tenants, id, NULL, new, GFP_KERNEL);
+	if (t && !xa_is_err(t))
+		refcount_inc(&t->ref);
+	xa_unlock(&ndev->tenants);
+	if (!t)
+		return new;
+	kfree(new);
+	return xa_is_err(t) ? NULL : t;
+}
+
+/**
+ * neuron_tenant_put() - drop a reference from neuron_tenant_get()
+ * @ndev: the device
+ * @t: the counters, or NULL
+ */
+void neuron_tenant_put(struct neuron_device *ndev, struct neuron_tenant *t)
+{
+	bool last;
+
+	/* refcount_dec_and_lock(), spelt out for sparse's lock context. */
+	if (!t || refcount_dec_not_one(&t->ref))
+		return;
+	xa_lock(&ndev->tenants);
+	last = refcount_dec_and_test(&t->ref);
+	if (last)
+		__xa_erase(&ndev->tenants, t->id);
+	xa_unlock(&ndev->tenants);
+	if (last)
+		kfree(t);
+}
+
+/**
+ * neuron_file_charge_bo() - count a new BO against its file's and its
+ * user's bounds
  * @jf: the creating file's state
  * @dram: a DRAM BO (else a host BO)
  * @size: its size in bytes
+ * @tenant: out: the calling user's counters, referenced; give them to
+ *          neuron_file_uncharge_bo() with the BO
  *
- * Return: 0, or -ENOSPC (nothing counted) when a bound would be exceeded.
+ * Return: 0, -ENOSPC (nothing counted) when a bound would be exceeded, or
+ * -ENOMEM.
  */
-int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size,
+			  struct neuron_tenant **tenant)
 {
 	u64 max = (u64)(dram ? READ_ONCE(file_dram_max_mib) :
 			 READ_ONCE(file_host_max_mib)) << 20;
+	u64 umax = (u64)READ_ONCE(user_dram_max_mib) << 20;
 	atomic64_t *bytes = dram ? &jf->dram_bytes : &jf->host_bytes;
+	struct neuron_tenant *t;
 
+	t = neuron_tenant_get(jf->ndev);
+	if (!t)
+		return -ENOMEM;
 	if (!dram && !max)
 		max = (u64)totalram_pages() << PAGE_SHIFT;
-	if (atomic_inc_return(&jf->bo_count) > READ_ONCE(file_bo_max)) {
-		atomic_dec(&jf->bo_count);
+	atomic_inc(&jf->bo_count);
+	atomic_inc(&t->bos);
+	atomic64_add(size, bytes);
+	if (dram)
+		atomic64_add(size, &t->dram_bytes);
+	if ((unsigned int)atomic_read(&jf->bo_count) > READ_ONCE(file_bo_max) ||
+	    (unsigned int)atomic_read(&t->bos) > READ_ONCE(user_bo_max) ||
+	    ((u64)atomic64_read(bytes) > max && max) ||
+	    (dram && umax && (u64)atomic64_read(&t->dram_bytes) > umax)) {
+		neuron_file_uncharge_bo(jf, t, dram, size);
 		return -ENOSPC;
 	}
-	if ((u64)atomic64_add_return(size, bytes) > max && max) {
-		neuron_file_uncharge_bo(jf, dram, size);
-		return -ENOSPC;
-	}
+	*tenant = t;
 	return 0;
 }
 
 /**
  * neuron_file_uncharge_bo() - a BO counted by neuron_file_charge_bo() is gone
  * @jf: the creating file's state
+ * @t: the user's counters neuron_file_charge_bo() gave (reference dropped)
  * @dram: a DRAM BO (else a host BO)
  * @size: its size in bytes
  */
-void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size)
+void neuron_file_uncharge_bo(struct neuron_job_file *jf,
+			     struct neuron_tenant *t, bool dram, u64 size)
 {
 	atomic64_sub(size, dram ? &jf->dram_bytes : &jf->host_bytes);
 	atomic_dec(&jf->bo_count);
+	if (dram)
+		atomic64_sub(size, &t->dram_bytes);
+	atomic_dec(&t->bos);
+	neuron_tenant_put(jf->ndev, t);
 }
 
 static inline struct neuron_job *to_neuron_job(struct drm_sched_job *job)
@@ -569,6 +682,15 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 	kref_get(&jf->refcount);
 	job->jf = jf;
 	atomic_inc(&jf->jobs);
+	atomic_inc(&jf->ndev->jobs.job_count);
+	if (!jf->kernel) {
+		job->tenant = neuron_tenant_get(jf->ndev);
+		if (!job->tenant) {
+			neuron_job_release(job);
+			return NULL;
+		}
+		atomic_inc(&job->tenant->jobs);
+	}
 	job->hw_fence = kzalloc_obj(*job->hw_fence);
 	if (!job->hw_fence) {
 		neuron_job_release(job);
@@ -598,21 +720,33 @@ void neuron_job_release(struct neuron_job *job)
 	else
 		kfree(job->hw_fence);
 
+	if (job->tenant) {
+		atomic_dec(&job->tenant->jobs);
+		neuron_tenant_put(job->jf->ndev, job->tenant);
+	}
+	atomic_dec(&job->jf->ndev->jobs.job_count);
 	atomic_dec(&job->jf->jobs);
 	kref_put(&job->jf->refcount, neuron_job_file_release);
 	kfree(job);
 }
 
 /**
- * neuron_job_file_full() - the file has as many jobs as it may
- * @jf: the file's job state, with the job being submitted counted
+ * neuron_job_file_full() - the file, its user or all files of its device
+ * have as many jobs as they may
+ * @job: the job being submitted, counted
  *
  * Return: true when SUBMIT must fail with -ENOSPC.
  */
-bool neuron_job_file_full(struct neuron_job_file *jf)
+bool neuron_job_file_full(struct neuron_job *job)
 {
-	return !jf->kernel &&
-	       (unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max);
+	struct neuron_job_file *jf = job->jf;
+
+	return job->tenant &&
+	       ((unsigned int)atomic_read(&jf->jobs) > READ_ONCE(file_jobs_max) ||
+		(unsigned int)atomic_read(&job->tenant->jobs) >
+		READ_ONCE(user_jobs_max) ||
+		(unsigned int)atomic_read(&jf->ndev->jobs.job_count) >
+		READ_ONCE(device_jobs_max));
 }
 
 static void neuron_job_free(struct drm_sched_job *sched_job)

@@ -10,6 +10,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -98,6 +99,26 @@ struct neuron_sched {
 };
 
 /**
+ * struct neuron_tenant - what one user has on one device
+ * @ref: references: the user's BOs and jobs on the device.
+ * @id: the user's kuid value, its index in &neuron_device.tenants.
+ * @bos: BOs the user created and that are not freed yet.
+ * @jobs: jobs the user submitted that are not freed yet.
+ * @dram_bytes: bytes of the DRAM BOs among @bos.
+ *
+ * The per-user bounds (module parameters user_bo_max, user_jobs_max,
+ * user_dram_max_mib) are checked against these, whatever file the user
+ * creates or submits through.
+ */
+struct neuron_tenant {
+	refcount_t ref;
+	unsigned long id;
+	atomic_t bos;
+	atomic_t jobs;
+	atomic64_t dram_bytes;
+};
+
+/**
  * struct neuron_job_file - the job state of one open file
  * @refcount: held by the file and by each of its jobs.
  * @ndev: the device.
@@ -161,6 +182,8 @@ struct neuron_job_file {
  * @zero_dma: bus address of @zero_buf.
  * @clear_bytes: bytes of DRAM cleared (debugfs).
  * @clear_ns: time spent clearing DRAM, submit to completion (debugfs).
+ * @job_count: jobs of every file (the kernel's included) allocated and not
+ *             yet freed; bounded by the module parameter device_jobs_max.
  */
 struct neuron_jobs {
 	struct neuron_sched sched[NEURON_SCHED_COUNT];
@@ -182,6 +205,7 @@ struct neuron_jobs {
 	dma_addr_t zero_dma;
 	atomic64_t clear_bytes;
 	atomic64_t clear_ns;
+	atomic_t job_count;
 };
 
 /* Credits of a scheduler: what the ring holds, minus the reserve. */
@@ -206,6 +230,8 @@ struct neuron_job_bo {
  * struct neuron_job - one submitted job
  * @base: scheduler job.
  * @jf: the submitting file's job state (referenced).
+ * @tenant: the submitting user's counters (referenced; NULL for the
+ *          kernel's own jobs).
  * @ns: the queue it runs on.
  * @hw_fence: completion fence, allocated at submit, initialised in
  *            run_job(); freed by its last reference.
@@ -224,6 +250,7 @@ struct neuron_job_bo {
 struct neuron_job {
 	struct drm_sched_job base;
 	struct neuron_job_file *jf;
+	struct neuron_tenant *tenant;
 	struct neuron_sched *ns;
 	struct dma_fence *hw_fence;
 	bool hw_fence_init;
@@ -254,14 +281,18 @@ neuron_job_file_entity(struct neuron_job_file *jf, struct neuron_sched *ns);
 struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 				    struct neuron_job_file *jf);
 void neuron_job_release(struct neuron_job *job);
-bool neuron_job_file_full(struct neuron_job_file *jf);
+bool neuron_job_file_full(struct neuron_job *job);
 
 int neuron_job_file_open(struct neuron_device *ndev,
 			 struct neuron_job_file **out);
 void neuron_job_file_close(struct neuron_job_file *jf);
 void neuron_job_file_put(struct neuron_job_file *jf);
-int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size);
-void neuron_file_uncharge_bo(struct neuron_job_file *jf, bool dram, u64 size);
+struct neuron_tenant *neuron_tenant_get(struct neuron_device *ndev);
+void neuron_tenant_put(struct neuron_device *ndev, struct neuron_tenant *t);
+int neuron_file_charge_bo(struct neuron_job_file *jf, bool dram, u64 size,
+			  struct neuron_tenant **tenant);
+void neuron_file_uncharge_bo(struct neuron_job_file *jf,
+			     struct neuron_tenant *t, bool dram, u64 size);
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
 
 int neuron_jobs_clear_dram(struct neuron_device *ndev,

@@ -669,7 +669,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
-	if (neuron_job_file_full(jf)) {
+	if (neuron_job_file_full(job)) {
 		ret = -ENOSPC;
 		goto err_free;
 	}

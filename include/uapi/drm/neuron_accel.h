@@ -51,8 +51,10 @@ extern "C" {
  * * -EBUSY: the resource is held by another file (a NeuronCore another
  *   file owns); retrying without that file letting go fails again.
  * * -EEXIST: the object to create exists already (a notification queue).
- * * -ENOSPC: a per-file or device resource limit is reached (jobs, BOs,
- *   device DRAM); -ENOMEM: kernel memory ran out.
+ * * -ENOSPC: a per-file, per-user or device resource limit is reached
+ *   (jobs, BOs, device DRAM, the device's host BO bytes); -ENOMEM: kernel memory ran
+ *   out, or a host BO would exceed the caller's RLIMIT_MEMLOCK (as for
+ *   mlock(2)).
  * * -ETIMEDOUT: a bounded wait inside the call expired: the device
  *   firmware did not answer, or (CORE_ACQUIRE) the previous owner's jobs
  *   did not finish; -ETIME: the caller's own timeout expired (WAIT).
@@ -1237,6 +1239,9 @@ struct drm_neuron_wait {
  * Neuron-Pipe links; other importers fail to attach with -EOPNOTSUPP,
  * because device DRAM has no struct pages and no DMA address on the host
  * bus. Importing the same dma-buf twice in one file gives the same handle.
+ * A host dma-buf imported into another device counts against that device's
+ * bound on host BOs (device_host_max_gib): PRIME_FD_TO_HANDLE fails with
+ * -ENOSPC beyond it.
  *
  * Coherency of host BOs: a CPU write to a host BO (through its mapping, or
  * by any other means) is visible to every job submitted after the write;
@@ -1299,8 +1304,16 @@ enum drm_neuron_bo_placement {
  *   mmap-offset space is full; or the BO would exceed one of the calling
  *   file's bounds (BOs created and not freed, host BO bytes, DRAM bytes:
  *   the module parameters file_bo_max, file_host_max_mib and
- *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst).
- * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM.
+ *   file_dram_max_mib, see Documentation/accel/neuron/memory.rst) or of
+ *   the calling user's bounds on the device over all its files
+ *   (user_bo_max, user_dram_max_mib), or a host BO would exceed the
+ *   device's bound on host BOs created or imported by all files
+ *   (device_host_max_gib).
+ * * -ENOMEM: out of host memory, or a host BO larger than the host's RAM,
+ *   or a host BO that would take the calling user's locked memory beyond
+ *   the caller's RLIMIT_MEMLOCK without CAP_IPC_LOCK: a host BO is
+ *   charged whole at creation to its creator's user (shared by all the
+ *   user's processes, like io_uring's buffers) until it is freed.
  *   A host BO whose backing store cannot be allocated always fails with
  *   -ENOMEM (never -ENOSPC, which is about DRAM channels).
  * * -ENODEV: the device was unplugged.
@@ -1410,7 +1423,11 @@ struct drm_neuron_bo_info {
 	/** @size: out: size in bytes, a multiple of the page size. */
 	__u64 size;
 
-	/** @mmap_offset: out: offset to pass to mmap(2) on the device file. */
+	/**
+	 * @mmap_offset: out: offset to pass to mmap(2) on the device file;
+	 * 0 for a neighbour's DRAM (%DRM_NEURON_BO_INFO_PEER), which is never
+	 * mapped through the importing file.
+	 */
 	__u64 mmap_offset;
 
 	/**
@@ -1752,8 +1769,11 @@ struct drm_neuron_sync {
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
  * * -ENOSPC: the file has as many jobs queued or running (not yet freed)
- *   as it may (the module parameter file_jobs_max, default 4096); retry
- *   once some have finished;
+ *   as it may (the module parameter file_jobs_max, default 4096), or the
+ *   calling user over all its files on the device (user_jobs_max, default
+ *   16384), or all files of the device together (device_jobs_max,
+ *   default 65536);
+ *   retry once some have finished;
  * * -EIO: the device is wedged; -ENODEV: the device is gone, or a
  *   neighbour whose DRAM a BO lives in was unbound since the BO was
  *   imported. A neighbour unbound after the submit is checked again when
