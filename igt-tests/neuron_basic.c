@@ -336,6 +336,16 @@ igt_main
 		buf[n] = '\0';
 		igt_assert(strstr(buf, "core 0: owner pid"));
 		igt_assert(strstr(buf, "core 3: owner pid"));
+
+		/* "dram": a new DRAM BO's range, found by its mmap offset */
+		{
+			uint32_t h = neuron_bo_create(fd, 3 * 4096, DRM_NEURON_BO_DRAM);
+			struct neuron_dram_range r = neuron_bo_dram_range(fd, h);
+
+			igt_assert_eq_u64(r.size, 3 * 4096);
+			igt_assert_lt(r.channel, 2);
+			neuron_bo_close(fd, h);
+		}
 	}
 
 	igt_fixture

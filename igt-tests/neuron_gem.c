@@ -31,6 +31,7 @@ IGT_TEST_DESCRIPTION("BO_CREATE, BO_INFO, mmap, DRAM allocation, fdinfo and memo
 #define MiB		(1024ull * KiB)
 #define GiB		(1024ull * MiB)
 #define PAGE		4096ull
+#define SEC_NS		1000000000LL
 #define PARAM_DIR	"/sys/module/neuron/parameters/"
 #define DRAM1_BASE	0x1000000000ull
 #define CHANNEL_SIZE	(4 * GiB)
@@ -244,7 +245,33 @@ struct dbo {
 	uint32_t handle;
 	uint64_t addr, size;
 	uint32_t channel;
+	uint64_t mmap_offset;
 };
+
+static int cmp_range_offset(const void *a, const void *b)
+{
+	const struct neuron_dram_range *x = a, *y = b;
+
+	return x->mmap_offset < y->mmap_offset ? -1 : x->mmap_offset > y->mmap_offset;
+}
+
+/* Where each BO is, from debugfs "dram" (the uAPI never says). */
+static void locate_dbos(int fd, struct dbo *bos, int n)
+{
+	struct neuron_dram_range *r, key, *hit;
+	int count = neuron_dram_ranges(fd, &r);
+
+	qsort(r, count, sizeof(*r), cmp_range_offset);
+	for (int i = 0; i < n; i++) {
+		key.mmap_offset = bos[i].mmap_offset;
+		hit = bsearch(&key, r, count, sizeof(*r), cmp_range_offset);
+		igt_assert_f(hit, "BO %u not in debugfs dram\n", bos[i].handle);
+		igt_assert_eq_u64(hit->size, bos[i].size);
+		igt_assert_eq(hit->channel, bos[i].channel);
+		bos[i].addr = hit->addr;
+	}
+	free(r);
+}
 
 static int cmp_dbo(const void *a, const void *b)
 {
@@ -254,11 +281,12 @@ static int cmp_dbo(const void *a, const void *b)
 }
 
 /* Every BO inside its channel, none overlapping another, none at 0. */
-static void check_no_overlap(struct dbo *bos, int n)
+static void check_no_overlap(int fd, struct dbo *bos, int n)
 {
 	struct dbo *sorted = malloc(n * sizeof(*sorted));
 
 	igt_assert(sorted);
+	locate_dbos(fd, bos, n);
 	memcpy(sorted, bos, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_dbo);
 	for (int i = 0; i < n; i++) {
@@ -307,8 +335,8 @@ static int fill_dram(int fd, struct dbo *bos, int n, int max)
 			continue;
 		}
 		neuron_bo_info(fd, h, &info);
-		bos[n++] = (struct dbo){ h, info.device_addr, info.size,
-					 info.dram_channel };
+		bos[n++] = (struct dbo){ h, 0, info.size, info.dram_channel,
+					 info.mmap_offset };
 	}
 	return n;
 }
@@ -425,7 +453,7 @@ igt_main
 			/* Not mapped for the device yet: no layout. */
 			neuron_bo_info(fd, h, &info);
 			igt_assert_eq(info.dma_segments, 0);
-			igt_assert_eq_u64(info.device_addr, 0);
+			igt_assert_eq_u64(info.reserved, 0);
 			igt_assert(!(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS));
 
 			bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &info);
@@ -440,9 +468,8 @@ igt_main
 			igt_assert_lte(info.dma_segments, info.size / PAGE);
 			igt_assert_eq(!!(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS),
 				      info.dma_segments == 1);
-			/* Host address: bit 46 set, bit 47 clear, page aligned. */
-			igt_assert_eq_u64(info.device_addr >> 46, 1);
-			igt_assert_eq_u64(info.device_addr & (PAGE - 1), 0);
+			/* Where it is for the device is never told. */
+			igt_assert_eq_u64(info.reserved, 0);
 			igt_assert_neq_u64(info.mmap_offset, 0);
 			if (info.size == PAGE)
 				igt_assert_eq(info.dma_segments, 1);
@@ -450,51 +477,38 @@ igt_main
 		}
 	}
 
-	igt_describe("Host device addresses (physical without an IOMMU) are hidden from unprivileged callers");
-	igt_subtest("info-addr-unprivileged") {
-		bool iova = dma_translated(fd);
+	igt_describe("BO_INFO tells nobody, root or not, IOMMU or not, where a BO is for the device");
+	igt_subtest("info-no-addr") {
 		struct drm_neuron_bo_info root, user;
 		uint32_t h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_HOST);
 		uint32_t d = bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM);
 
-		/* The tests run as root: CAP_SYS_ADMIN sees the address. */
+		igt_info("DMA translated by an IOMMU: %s\n", dma_translated(fd) ? "yes" : "no");
 		bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &root);
-		igt_assert(!(root.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
-		igt_assert_eq_u64(root.device_addr >> 46, 1);
-
 		bo_info_unprivileged(fd, h, &user);
-		igt_assert_eq_u64(user.size, root.size);
-		igt_assert_eq(user.dma_segments, root.dma_segments);
-		igt_assert_eq_u64(user.mmap_offset, root.mmap_offset);
-		if (iova) {
-			igt_assert(!(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
-			igt_assert_eq_u64(user.device_addr, root.device_addr);
-		} else {
-			igt_assert(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN);
-			igt_assert_eq_u64(user.device_addr, 0);
-		}
-		igt_assert_eq(user.info_flags & ~DRM_NEURON_BO_INFO_ADDR_HIDDEN,
-			      root.info_flags);
+		igt_assert_eq_u64(root.reserved, 0);
+		igt_assert(memcmp(&root, &user, sizeof(root)) == 0);
+		igt_assert(!(root.info_flags & (1u << 4)));	/* was ADDR_HIDDEN */
 
-		/* DRAM addresses are the device's own: never hidden. */
-		neuron_bo_info(fd, d, &root);
+		bo_info_flags(fd, d, 0, &root);
 		bo_info_unprivileged(fd, d, &user);
-		igt_assert_eq(user.info_flags, root.info_flags);
-		igt_assert(!(user.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN));
-		igt_assert_eq_u64(user.device_addr, root.device_addr);
-		igt_assert_neq_u64(user.device_addr, 0);
+		igt_assert_eq_u64(root.reserved, 0);
+		user.flags = 0;
+		igt_assert(memcmp(&root, &user, sizeof(root)) == 0);
 
 		neuron_bo_close(fd, d);
 		neuron_bo_close(fd, h);
 	}
 
-	igt_describe("BO_INFO of DRAM BOs of many sizes: address, channel, mappability");
+	igt_describe("BO_INFO of DRAM BOs of many sizes: channel, mappability; "
+		     "the range (debugfs) inside the channel");
 	igt_subtest("info-dram") {
 		bool bar = have_dram_bar(fd);
 
 		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			struct drm_neuron_bo_info info;
 			uint32_t h = bo_create(fd, sizes[i], DRM_NEURON_BO_DRAM);
+			struct neuron_dram_range r;
 			uint64_t base;
 
 			neuron_bo_info(fd, h, &info);
@@ -504,11 +518,15 @@ igt_main
 			igt_assert_eq(info.dma_segments, 1);
 			igt_assert(info.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS);
 			igt_assert_eq(!!(info.info_flags & DRM_NEURON_BO_INFO_MAPPABLE), bar);
+			igt_assert_eq_u64(info.reserved, 0);
+			r = neuron_bo_dram_range(fd, h);
+			igt_assert_eq(r.channel, info.dram_channel);
+			igt_assert_eq_u64(r.size, info.size);
 			base = info.dram_channel ? DRAM1_BASE : 0;
-			igt_assert_neq_u64(info.device_addr, 0);
-			igt_assert_lte_u64(base, info.device_addr);
-			igt_assert_lte_u64(info.device_addr + info.size, base + CHANNEL_SIZE);
-			igt_assert_eq_u64(info.device_addr & (PAGE - 1), 0);
+			igt_assert_neq_u64(r.addr, 0);
+			igt_assert_lte_u64(base, r.addr);
+			igt_assert_lte_u64(r.addr + r.size, base + CHANNEL_SIZE);
+			igt_assert_eq_u64(r.addr & (PAGE - 1), 0);
 			neuron_bo_close(fd, h);
 		}
 	}
@@ -567,15 +585,17 @@ igt_main
 		for (uint32_t mask = 1; mask <= 3; mask++) {
 			for (unsigned int a = 0; a < sizeof(aligns) / sizeof(aligns[0]); a++) {
 				struct drm_neuron_bo_info info;
+				uint64_t addr;
 				uint32_t h;
 
 				igt_assert_eq(__bo_create(fd, 8 * KiB, DRM_NEURON_BO_DRAM,
 							  aligns[a], mask, &h), 0);
 				neuron_bo_info(fd, h, &info);
 				igt_assert(mask & (1u << info.dram_channel));
+				addr = neuron_bo_dram_range(fd, h).addr;
 				if (aligns[a])
-					igt_assert_eq_u64(info.device_addr % aligns[a], 0);
-				igt_assert_neq_u64(info.device_addr, 0);
+					igt_assert_eq_u64(addr % aligns[a], 0);
+				igt_assert_neq_u64(addr, 0);
 				neuron_bo_close(fd, h);
 			}
 		}
@@ -623,7 +643,7 @@ igt_main
 
 		n = fill_dram(fd, bos, 0, max);
 		igt_assert_lt(n, max);
-		check_no_overlap(bos, n);
+		check_no_overlap(fd, bos, n);
 		memory_usage(fd, &full);
 		igt_info("first fill: %d BOs, %llu + %llu MiB used\n", n,
 			 (unsigned long long)full.regions[1].used / MiB,
@@ -640,7 +660,7 @@ igt_main
 		}
 		n = fill_dram(fd, bos, kept, max);
 		igt_assert_lt(n, max);
-		check_no_overlap(bos, n);
+		check_no_overlap(fd, bos, n);
 		memory_usage(fd, &full);
 		igt_info("refill: %d BOs (%d kept), %llu + %llu MiB used\n",
 			 n, kept, (unsigned long long)full.regions[1].used / MiB,
@@ -1041,29 +1061,20 @@ igt_main
 	}
 
 	/*
-	 * Issue #13 finding 5, kept as a test until the inference-path
-	 * redesign removes device addresses from the ABI: without an IOMMU a
-	 * host BO's device address is a physical address, and although
-	 * BO_INFO hides it from unprivileged callers, a user descriptor is an
-	 * oracle. Its source address is accepted only inside a listed BO
-	 * (else -EINVAL), and copying 4 bytes from it into an owned semaphore
-	 * tells which page of the BO it is. This asserts that the oracle
-	 * (still) works, so that the day it stops the test fails and is
-	 * turned around with the fix.
+	 * Issue #13 finding 5, closed: without an IOMMU a host BO's device
+	 * address is a physical address, and user descriptors that carried
+	 * device addresses were an oracle for it (an address was accepted only
+	 * inside a listed BO). Descriptors now name (BO index, offset): no
+	 * guess can be expressed, and what a descriptor reads is the BO's own
+	 * page, whatever the physical layout.
 	 */
-	igt_describe("Documents finding 5 (#13): without an IOMMU an unprivileged user "
-		     "learns physical addresses of its host BO pages through user descriptors");
-	igt_subtest("phys-addr-probe") {
-		const uint64_t bo_size = 64 * MiB, host = 1ull << 46;
-		const uint64_t span = (uint64_t)neuron_meminfo_kb("MemTotal") * KiB * 2 +
-				      (2ull << 30);
-		uint32_t *result;
+	igt_describe("Finding 5 (#13) closed: an unprivileged user names host BO pages by "
+		     "offset only, each descriptor reads its own page, and nothing else");
+	igt_subtest("no-phys-addr") {
+		const uint64_t bo_size = 64 * MiB;
 		pid_t pid;
 
 		igt_require(geteuid() == 0);
-		igt_require_f(!dma_translated(fd), "DMA is translated: no physical address to learn\n");
-		result = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		igt_assert(result != MAP_FAILED);
 		pid = fork();
 		igt_assert_gte(pid, 0);
 		if (pid == 0) {
@@ -1071,11 +1082,14 @@ igt_main
 			struct drm_neuron_core_acquire ca = { .core_mask = 1 };
 			struct drm_neuron_bo_info info = { 0 };
 			struct drm_neuron_dma_desc d = {
-				.m2s_len_ctrl = 4 | (3u << 26), .m2s_meta = 0x01080003,
-				.s2m_len_ctrl = 4,
+				.src = { .kind = DRM_NEURON_MEM_BO },
 				/* SET slot of semaphore 9 of core 0 */
-				.s2m_addr = 0xFFFC0000000ull + 0x2701100 + 4 * 9,
+				.dst = { .kind = DRM_NEURON_MEM_CORE,
+					 .region = DRM_NEURON_CORE_SEM_SET, .offset = 4 * 9 },
+				.size = 4,
 			};
+			struct drm_syncobj_create sc = { 0 };
+			struct drm_syncobj_wait w = { .count_handles = 1 };
 			uint32_t h, *p, n;
 			struct drm_neuron_submit sub = {
 				.engine = 2, .descs = (uintptr_t)&d, .desc_count = 1,
@@ -1086,52 +1100,45 @@ igt_main
 			uint64_t seed = 13;
 
 			if (__bo_create(ufd, bo_size, DRM_NEURON_BO_HOST, 0, 0, &h) ||
-			    ioctl(ufd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &ca))
+			    ioctl(ufd, DRM_IOCTL_NEURON_CORE_ACQUIRE, &ca) ||
+			    ioctl(ufd, DRM_IOCTL_SYNCOBJ_CREATE, &sc))
 				_exit(2);
 			sub.bo_handles = (uintptr_t)&h;
+			sub.out_sync.handle = sc.handle;
+			w.handles = (uintptr_t)&sc.handle;
 			p = neuron_bo_mmap(ufd, h, bo_size);
 			for (n = 0; n < bo_size / PAGE; n++)
 				p[n * PAGE / 4] = 0x5a000000u | n;
 			if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 				_exit(3);
 			info.handle = h;
-			if (ioctl(ufd, DRM_IOCTL_NEURON_BO_INFO, &info) ||
-			    !(info.info_flags & DRM_NEURON_BO_INFO_ADDR_HIDDEN))
+			info.flags = DRM_NEURON_BO_INFO_FLAG_DMA_MAP;
+			if (ioctl(ufd, DRM_IOCTL_NEURON_BO_INFO, &info) || info.reserved ||
+			    info.dma_segments < 1)
 				_exit(4);
-			for (n = 1; n <= 4096; n++) {
-				uint64_t guess;
-
+			for (int i = 0; i < 64; i++) {
 				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-				guess = host | ((seed >> 16) % span & ~(PAGE - 1));
-				d.m2s_addr = guess;
-				if (ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub)) {
-					if (errno != EINVAL)
-						_exit(5);
-					continue;
-				}
-				/* Inside the BO: which page? (the job may still run) */
-				for (int t = 0; t < 1000; t++) {
-					if (ioctl(ufd, DRM_IOCTL_NEURON_SEM_OP, &op))
-						_exit(6);
-					if ((op.value & 0xff000000) == 0x5a000000)
-						break;
-					usleep(1000);
-				}
-				result[0] = n;
-				result[1] = op.value & 0xffffff;
-				result[2] = guess >> 32;
-				result[3] = (uint32_t)guess;
-				_exit((op.value & 0xff000000) == 0x5a000000 ? 0 : 7);
+				n = (seed >> 33) % (bo_size / PAGE);
+				d.src.offset = (uint64_t)n * PAGE;
+				w.timeout_nsec = neuron_now_ns() + 30 * SEC_NS;
+				if (ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub) ||
+				    ioctl(ufd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ||
+				    ioctl(ufd, DRM_IOCTL_NEURON_SEM_OP, &op))
+					_exit(5);
+				if ((uint32_t)op.value != (0x5a000000u | n))
+					_exit(6);
 			}
-			_exit(8);
+			/* Past the BO, or a BO that is not listed: nothing to read. */
+			d.src.offset = bo_size - 2;
+			if (!ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub) || errno != EINVAL)
+				_exit(7);
+			d.src.offset = 0;
+			d.src.index = 1;
+			if (!ioctl(ufd, DRM_IOCTL_NEURON_SUBMIT, &sub) || errno != EINVAL)
+				_exit(8);
+			_exit(0);
 		}
 		neuron_wait_exit_ok(pid);
-		igt_info("page %u of the BO is at physical %#llx, found in %u probes\n",
-			 result[1], (unsigned long long)(((uint64_t)result[2] << 32 |
-							  result[3]) & ~(1ull << 46)),
-			 result[0]);
-		igt_assert_lt(result[1], bo_size / PAGE);
-		munmap(result, 4096);
 	}
 
 	igt_describe("A mapping keeps its BO alive after the handle and the file are closed");

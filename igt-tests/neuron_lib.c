@@ -207,7 +207,7 @@ igt_main
 		lib_ok(neuron_drm_bo_info(fd, dram, 0, &bi), "bo_info");
 		igt_assert_eq(bi.placement, DRM_NEURON_BO_DRAM);
 		igt_assert_eq_u64(bi.size, sz);
-		igt_assert(bi.device_addr != 0);
+		igt_assert_eq_u64(bi.reserved, 0);
 		igt_assert(bi.info_flags & DRM_NEURON_BO_INFO_CONTIGUOUS);
 		lib_ok(neuron_drm_bo_info(fd, src, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &bi),
 		       "bo_info dma map");

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,52 @@ void neuron_stall_engine(int fd, int engine)
 		neuron_stall_queue(fd, -1, 0);
 	else
 		neuron_stall_queue(fd, engine, neuron_engine_queue(fd, engine));
+}
+
+int neuron_dram_ranges(int fd, struct neuron_dram_range **out)
+{
+	char slot[64], path[160], line[128];
+	struct neuron_dram_range *r = NULL;
+	int n = 0, cap = 0;
+	FILE *f;
+
+	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/dram", slot);
+	f = fopen(path, "r");
+	igt_require_f(f, "no debugfs dram file\n");
+	while (fgets(line, sizeof(line), f)) {
+		struct neuron_dram_range x;
+
+		igt_assert_f(sscanf(line, "%u %" SCNx64 " %" SCNx64 " %" SCNx64,
+				    &x.channel, &x.addr, &x.size,
+				    &x.mmap_offset) == 4,
+			     "debugfs dram: bad line %s", line);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			r = realloc(r, cap * sizeof(*r));
+			igt_assert(r);
+		}
+		r[n++] = x;
+	}
+	fclose(f);
+	*out = r;
+	return n;
+}
+
+struct neuron_dram_range neuron_bo_dram_range(int fd, uint32_t handle)
+{
+	struct drm_neuron_bo_info info;
+	struct neuron_dram_range *r, found = { 0 };
+	int n, i;
+
+	neuron_bo_info(fd, handle, &info);
+	n = neuron_dram_ranges(fd, &r);
+	for (i = 0; i < n; i++)
+		if (r[i].mmap_offset == info.mmap_offset)
+			found = r[i];
+	free(r);
+	igt_assert_f(found.size, "BO %u not in debugfs dram\n", handle);
+	return found;
 }
 
 void neuron_wait_exit_ok(pid_t pid)

@@ -17,6 +17,7 @@
  *             neuron_slab_shrink
  *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
  *             neuron_stall_queue
+ *   DRAM:     neuron_dram_ranges / neuron_bo_dram_range (debugfs "dram")
  *   Children: neuron_wait_exit_ok
  *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
  */
@@ -129,6 +130,25 @@ int neuron_engine_queue(int fd, int engine);
  * on; @engine < 0 lets it run again.
  */
 void neuron_stall_engine(int fd, int engine);
+
+/* One allocated DRAM range, as debugfs "dram" lists it. */
+struct neuron_dram_range {
+	uint32_t channel;
+	uint64_t addr, size, mmap_offset;
+};
+
+/*
+ * Every allocated DRAM range of the device behind @fd (debugfs "dram": the
+ * uAPI never says where a BO is), in a malloc()ed array stored in *@out
+ * (free() it).  Returns the count; skips without debugfs.
+ */
+int neuron_dram_ranges(int fd, struct neuron_dram_range **out);
+
+/*
+ * Where DRAM BO @handle of @fd is: its range, found by the BO's mmap
+ * offset in debugfs "dram".  Fails the subtest when it is not listed.
+ */
+struct neuron_dram_range neuron_bo_dram_range(int fd, uint32_t handle);
 
 /*
  * Reap child @pid (waitpid must return it) and fail the subtest unless it

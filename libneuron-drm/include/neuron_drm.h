@@ -427,8 +427,9 @@ NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
  * @fd: neuron file descriptor
  * @size: size in bytes, at least 1; the kernel rounds it up to the page size
  * @placement: DRM_NEURON_BO_HOST or DRM_NEURON_BO_DRAM
- * @alignment: DRAM: alignment of the device address in bytes (a power of
- *             two up to the channel size, 0 = page size); host: must be 0
+ * @alignment: DRAM: alignment of the BO's start in its DRAM channel, in
+ *             bytes (a power of two up to the channel size, 0 = page
+ *             size); host: must be 0
  * @dram_channel_mask: DRAM: bit c allows channel c, 0 = any; host: 0
  * @handle: out: the new BO's handle (free with neuron_drm_gem_close())
  *
@@ -457,9 +458,10 @@ NEURON_DRM_EXPORT int neuron_drm_bo_create(int fd, uint64_t size,
  * @handle: the BO
  * @flags: 0, or DRM_NEURON_BO_INFO_FLAG_DMA_MAP to map a host BO for the
  *         device first so that its DMA layout is reported
- * @info: filled on success (zeroed first): size, mmap offset, device
- *        address, placement, channel, DRM_NEURON_BO_INFO_* flags, DMA
- *        segments, peer device id
+ * @info: filled on success (zeroed first): size, mmap offset,
+ *        placement, channel, DRM_NEURON_BO_INFO_* flags, DMA segments,
+ *        peer device id.  Where the BO is for the device is never told:
+ *        jobs name BOs (see neuron_drm_desc_copy())
  *
  * Return: 0 on success; -EINVAL if @info is NULL or from the kernel for an
  * unknown flag; -ENOENT if @handle names no BO of this file; -ENOMEM when
@@ -587,10 +589,11 @@ neuron_drm_query_memory_usage(int fd,
  * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
  * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
  * work (library), or from the kernel (engine out of range, bad
- * transfer, unknown flag, malformed descriptor, a user descriptor outside
- * the listed BOs, more than DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware
- * descriptors); -ENOENT unknown BO or syncobj handle; -EACCES a semaphore
- * or event of a NeuronCore the file does not own;
+ * transfer, unknown flag, a descriptor field out of range: BO index,
+ * NeuronCore, region, offset + size; more than
+ * DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors); -ENOENT unknown
+ * BO or syncobj handle; -EACCES a semaphore, event or descriptor end of a
+ * NeuronCore the file does not own;
  * -EXDEV a DRAM BO of a device that is not this one or a linked
  * neighbour (or the link is down); -ECANCELED an earlier job of this file
  * timed out;
@@ -651,6 +654,90 @@ static inline void neuron_drm_xfer_copy(struct drm_neuron_xfer *x,
 	x->index = 0;
 	x->value = 0;
 	x->pad = 0;
+}
+
+/**
+ * neuron_drm_mem_bo() - a descriptor end in a BO of the job's BO list
+ * @index: position of the BO in drm_neuron_submit.bo_handles
+ * @offset: byte offset in the BO
+ *
+ * A helper, not an ioctl: it always succeeds.
+ *
+ * Return: the &struct drm_neuron_mem_ref, every other field zero.
+ */
+static inline struct drm_neuron_mem_ref neuron_drm_mem_bo(uint32_t index,
+							  uint64_t offset)
+{
+	struct drm_neuron_mem_ref r;
+
+	/* Assignments, not an initializer: the header is also C++. */
+	r.kind = DRM_NEURON_MEM_BO;
+	r.index = index;
+	r.region = 0;
+	r.pad = 0;
+	r.offset = offset;
+	return r;
+}
+
+/**
+ * neuron_drm_mem_core() - a descriptor end in a NeuronCore's window
+ * @nc: the NeuronCore, which the file must own (neuron_drm_core_acquire())
+ * @region: DRM_NEURON_CORE_STATE_BUF (read and write), _INSTR_FIFO,
+ *          _SEM_SET, _SEM_INCR, _SEM_DECR or _EVENT (write-only)
+ * @offset: byte offset in the region (4 * index for semaphores and events)
+ *
+ * A helper, not an ioctl: it always succeeds.
+ *
+ * Return: the &struct drm_neuron_mem_ref, every other field zero.
+ */
+static inline struct drm_neuron_mem_ref neuron_drm_mem_core(uint32_t nc,
+							    uint32_t region,
+							    uint64_t offset)
+{
+	struct drm_neuron_mem_ref r;
+
+	r.kind = DRM_NEURON_MEM_CORE;
+	r.index = nc;
+	r.region = region;
+	r.pad = 0;
+	r.offset = offset;
+	return r;
+}
+
+/**
+ * neuron_drm_desc_copy() - fill a descriptor
+ * @d: the descriptor (every field set)
+ * @src: where to read (neuron_drm_mem_bo() or neuron_drm_mem_core())
+ * @dst: where to write
+ * @size: bytes, at least 1; the kernel splits it into 64 KiB pieces
+ * @flags: 0 or DRM_NEURON_DESC_BARRIER (start once every earlier copy of
+ *         the job has written its data: before a semaphore, event or FIFO
+ *         write that announces the data)
+ *
+ * Pass the descriptors in drm_neuron_submit.descs, the BOs they name by
+ * position in drm_neuron_submit.bo_handles, to neuron_drm_submit().  For
+ * example, a tensor into core 0's state buffer, then instructions into its
+ * FIFO, behind a barrier:
+ *
+ *	neuron_drm_desc_copy(&d[0], neuron_drm_mem_bo(0, 0),
+ *			     neuron_drm_mem_core(0, DRM_NEURON_CORE_STATE_BUF, 0),
+ *			     tensor_size, 0);
+ *	neuron_drm_desc_copy(&d[1], neuron_drm_mem_bo(1, 0),
+ *			     neuron_drm_mem_core(0, DRM_NEURON_CORE_INSTR_FIFO, 0),
+ *			     program_size, DRM_NEURON_DESC_BARRIER);
+ *
+ * A helper, not an ioctl: it always succeeds.  The kernel checks every
+ * field (see struct drm_neuron_dma_desc for the errors).
+ */
+static inline void neuron_drm_desc_copy(struct drm_neuron_dma_desc *d,
+					struct drm_neuron_mem_ref src,
+					struct drm_neuron_mem_ref dst,
+					uint32_t size, uint32_t flags)
+{
+	d->src = src;
+	d->dst = dst;
+	d->size = size;
+	d->flags = flags;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -587,6 +587,33 @@ static int test_v11_helpers(void)
 	return PASS;
 }
 
+/* The descriptor helpers set every field, the reserved ones to zero. */
+static int test_desc_helpers(void)
+{
+	struct drm_neuron_dma_desc d;
+
+	memset(&d, 0xff, sizeof(d));
+	neuron_drm_desc_copy(&d, neuron_drm_mem_bo(2, 1ull << 40),
+			     neuron_drm_mem_core(3, DRM_NEURON_CORE_INSTR_FIFO, 64),
+			     4096, DRM_NEURON_DESC_BARRIER);
+	CHECK_EQ(d.src.kind, DRM_NEURON_MEM_BO);
+	CHECK_EQ(d.src.index, 2);
+	CHECK_EQ(d.src.region, 0);
+	CHECK_EQ(d.src.pad, 0);
+	CHECK_EQ(d.src.offset, 1ull << 40);
+	CHECK_EQ(d.dst.kind, DRM_NEURON_MEM_CORE);
+	CHECK_EQ(d.dst.index, 3);
+	CHECK_EQ(d.dst.region, DRM_NEURON_CORE_INSTR_FIFO);
+	CHECK_EQ(d.dst.pad, 0);
+	CHECK_EQ(d.dst.offset, 64);
+	CHECK_EQ(d.size, 4096);
+	CHECK_EQ(d.flags, DRM_NEURON_DESC_BARRIER);
+	/* 32-bit and 64-bit userspace share the layout. */
+	CHECK_EQ(sizeof(struct drm_neuron_mem_ref), 24);
+	CHECK_EQ(sizeof(struct drm_neuron_dma_desc), 56);
+	return PASS;
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const struct unit_test tests[] = {
@@ -613,6 +640,7 @@ static const struct unit_test tests[] = {
 	{ "v11-submit-limits", test_v11_submit_limits },
 	{ "v11-error-mapping", test_v11_error_mapping },
 	{ "v11-helpers", test_v11_helpers },
+	{ "desc-helpers", test_desc_helpers },
 };
 
 int main(int argc, char **argv)

@@ -53,7 +53,8 @@ static void neuron_clear_release(struct work_struct *work)
 		dma_fence_wait(clr->fences[i], false);
 		dma_fence_put(clr->fences[i]);
 	}
-	drm_gem_object_put(clr->obj);
+	if (clr->obj)
+		drm_gem_object_put(clr->obj);
 	kfree(clr);
 	drm_dev_put(drm);
 }
@@ -115,7 +116,8 @@ err_release:
 /**
  * neuron_jobs_clear_dram() - write zeroes over a DRAM BO with the DMA engine
  * @ndev: the device whose DRAM holds the BO
- * @obj: the BO, not yet visible to userspace
+ * @obj: the BO, not yet visible to userspace; NULL for a range no BO
+ *       holds (a NeuronCore's state buffer)
  * @addr: device address of the range to clear
  * @size: bytes to clear, a multiple of PAGE_SIZE
  *
@@ -126,7 +128,7 @@ err_release:
  * after a reset.
  *
  * When this fails with jobs still queued (a signal, a timeout), a worker
- * keeps a reference to @obj until they are all done, so the caller just
+ * keeps a reference to @obj (if any) until they are all done, so the caller just
  * drops its own: the range goes back to the allocator only once no
  * clearing job can write into it any more. On success nothing is left
  * holding @obj.
@@ -192,7 +194,8 @@ int neuron_jobs_clear_dram(struct neuron_device *ndev,
 	if (ret && n) {
 		/* Some jobs may still write into the range: keep it. */
 		drm_dev_get(&ndev->drm);
-		drm_gem_object_get(obj);
+		if (obj)
+			drm_gem_object_get(obj);
 		clr->ndev = ndev;
 		clr->obj = obj;
 		INIT_WORK(&clr->work, neuron_clear_release);

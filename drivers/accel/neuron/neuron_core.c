@@ -30,6 +30,7 @@
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
+#include "neuron_job.h"
 #include "neuron_nq.h"
 #include "neuron_regs.h"
 
@@ -124,11 +125,13 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
  * neuron_cores_job_begin() - a job of a file is about to be armed
  * @ndev: the device
  * @nfile: the submitting file
- * @writes: mask of the cores whose semaphores or events the job writes
+ * @writes: mask of the cores whose window (semaphores, events, state
+ *          buffer, instruction FIFO) the job reads or writes
+ * @sb_writes: mask of the cores whose state buffer the job writes
  * @revoked: out: the job must not run
  *
- * A job may write the semaphores and events of the cores its file owns
- * (checked when it was submitted), so it becomes the last job of each of
+ * A job may use the windows of the cores its file owns (checked when it
+ * was submitted), so it becomes the last job of each of
  * them, also of a core the file released meanwhile and nobody acquired
  * since; the next CORE_ACQUIRE of such a core waits for it. This
  * reserves those cores, under the cores' mutex, before the job is armed:
@@ -141,11 +144,14 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
  * been cleared without waiting for this job, so the job must not run:
  * then *@revoked is set and nothing is reserved.
  *
+ * Otherwise the cores of @sb_writes are marked: their next CORE_ACQUIRE
+ * clears the state buffer (after this job, which it waits for).
+ *
  * Return: the mask of reserved cores, for neuron_cores_job_end().
  */
 u32 neuron_cores_job_begin(struct neuron_device *ndev,
 			   const struct neuron_file *nfile, u32 writes,
-			   bool *revoked)
+			   u32 sb_writes, bool *revoked)
 {
 	struct neuron_core *nc;
 	u32 core, mask = 0;
@@ -165,9 +171,14 @@ u32 neuron_cores_job_begin(struct neuron_device *ndev,
 		}
 		mask |= BIT(core);
 	}
-	for (core = 0; core < NEURON_NC_COUNT; core++)
-		if (mask & BIT(core))
-			ndev->cores.core[core].submitting++;
+	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		if (!(mask & BIT(core)))
+			continue;
+		nc = &ndev->cores.core[core];
+		nc->submitting++;
+		if (sb_writes & BIT(core))
+			nc->sb_dirty = true;
+	}
 	mutex_unlock(&ndev->cores.lock);
 	return mask;
 }
@@ -226,6 +237,45 @@ static void neuron_core_clear(struct neuron_device *ndev, u32 core)
 		neuron_tpb_write(ndev, NEURON_NC_SEM_SET(core, i), 0);
 	for (i = 0; i < NEURON_EVENTS_PER_NC; i++)
 		neuron_tpb_write(ndev, NEURON_NC_EVENT(core, i), 0);
+}
+
+/*
+ * A core's state buffer is its owner's memory: zero by DMA that of a core
+ * of @mask nobody owns that a job may have written since the last clear.
+ * Called with cores.lock held, after the previous owner's jobs are done;
+ * drops it for the clear (its fence must not be waited for under a lock
+ * that a reset takes), marking the core so that nobody takes it meanwhile,
+ * and takes it again. The caller looks at everything again then.
+ *
+ * Return: 1 if it cleared one (cores.lock was dropped), 0 if none needed
+ * it, or the clear's error.
+ */
+static int neuron_cores_clear_state_buf(struct neuron_device *ndev,
+					unsigned long mask)
+{
+	struct neuron_core *nc;
+	unsigned int core;
+	int ret;
+
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		nc = &ndev->cores.core[core];
+		if (nc->owner || !nc->sb_dirty)
+			continue;
+		/* A job that begins meanwhile marks it again. */
+		nc->sb_dirty = false;
+		nc->sb_clearing = true;
+		mutex_unlock(&ndev->cores.lock);
+		ret = neuron_jobs_clear_dram(ndev, NULL,
+					     NEURON_TPB_ADDR(NEURON_NC_STATE_BUF(core)),
+					     NEURON_NC_STATE_BUF_SIZE);
+		mutex_lock(&ndev->cores.lock);
+		nc->sb_clearing = false;
+		if (ret)
+			nc->sb_dirty = true;
+		neuron_cores_changed(ndev);
+		return ret ? ret : 1;
+	}
+	return 0;
 }
 
 /*
@@ -289,6 +339,18 @@ again:
 	 */
 	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
 		nc = &ndev->cores.core[core];
+		/* Another CORE_ACQUIRE clears its state buffer. */
+		if (!nc->owner && nc->sb_clearing) {
+			mutex_unlock(&ndev->cores.lock);
+			left = (long)(deadline - jiffies);
+			left = left > 0 ? wait_event_interruptible_timeout(ndev->cores.wq,
+					!READ_ONCE(nc->sb_clearing), left) : 0;
+			if (left < 0)
+				return left;
+			if (!left)
+				return -ETIMEDOUT;
+			goto again;
+		}
 		/* A SUBMIT of the previous owner between arm and push. */
 		if (nc->owner != nfile && nc->submitting) {
 			mutex_unlock(&ndev->cores.lock);
@@ -315,6 +377,14 @@ again:
 		/* Not -EBUSY: that says another file owns the core. */
 		if (!left)
 			return -ETIMEDOUT;
+		goto again;
+	}
+
+	ret = neuron_cores_clear_state_buf(ndev, mask);
+	if (ret) {
+		mutex_unlock(&ndev->cores.lock);
+		if (ret < 0)
+			return ret;
 		goto again;
 	}
 

@@ -68,6 +68,10 @@ struct neuron_nq {
  * @submitting: SUBMITs between neuron_cores_job_begin() and
  *              neuron_cores_job_end() for this core (under @lock to
  *              increment, &neuron_cores.job_lock to decrement).
+ * @sb_dirty: a job may have written the state buffer since CORE_ACQUIRE
+ *            last cleared it (under &neuron_cores.lock).
+ * @sb_clearing: a CORE_ACQUIRE clears the state buffer; nobody takes the
+ *               core meanwhile (under &neuron_cores.lock).
  */
 struct neuron_core {
 	struct neuron_file *owner;
@@ -76,6 +80,8 @@ struct neuron_core {
 	const struct neuron_file *last_owner;
 	struct dma_fence *last_job[NEURON_DMA_ENG_COUNT];
 	unsigned int submitting;
+	bool sb_dirty;
+	bool sb_clearing;
 };
 
 /**
@@ -105,7 +111,7 @@ bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 			   struct neuron_file *nfile);
 u32 neuron_cores_job_begin(struct neuron_device *ndev,
 			   const struct neuron_file *nfile, u32 writes,
-			   bool *revoked);
+			   u32 sb_writes, bool *revoked);
 void neuron_cores_job_end(struct neuron_device *ndev, u32 cores,
 			  unsigned int engine, struct dma_fence *fence);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,

@@ -5,8 +5,8 @@
  * debugfs (root only, under /sys/kernel/debug/accel/<PCI address>/, e.g.
  * accel/0000:00:10.0/): mailbox statistics, a dump of the registers the
  * driver knows about, read through the firmware like every other register
- * read, and the NeuronCores (owners, notification queues, semaphore
- * fences); neuron_job.c adds "jobs".
+ * read, the NeuronCores (owners, notification queues, semaphore fences)
+ * and where each DRAM buffer object is; neuron_job.c adds "jobs".
  */
 
 #include <linux/debugfs.h>
@@ -17,6 +17,7 @@
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 
+#include "neuron_dram.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_nq.h"
@@ -114,10 +115,17 @@ static int neuron_debugfs_cores(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int neuron_debugfs_dram(struct seq_file *m, void *data)
+{
+	neuron_dram_show(neuron_from_seq(m), m);
+	return 0;
+}
+
 static const struct drm_debugfs_info neuron_debugfs_list[] = {
 	{ "fwio_stats", neuron_debugfs_fwio_stats, 0 },
 	{ "registers", neuron_debugfs_registers, 0 },
 	{ "cores", neuron_debugfs_cores, 0 },
+	{ "dram", neuron_debugfs_dram, 0 },
 };
 
 /*

@@ -8,12 +8,15 @@
  */
 
 #include <linux/log2.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <drm/drm_managed.h>
+#include <drm/drm_vma_manager.h>
 
 #include "neuron_drv.h"
 #include "neuron_dram.h"
+#include "neuron_gem.h"
 
 static void neuron_dram_fini(struct drm_device *drm, void *data)
 {
@@ -162,5 +165,37 @@ void neuron_dram_usage(struct neuron_device *ndev, u32 channel,
 	usage->largest_free = 0;
 	drm_mm_for_each_hole(pos, &dram->mm[channel], start, end)
 		usage->largest_free = max(usage->largest_free, end - start);
+	mutex_unlock(&dram->lock);
+}
+
+/**
+ * neuron_dram_show() - debugfs "dram": where each DRAM buffer object is
+ * @ndev: the device
+ * @m: the seq_file
+ *
+ * One line per allocated range: channel, device address and size, and the
+ * mmap offset of its BO (&drm_neuron_bo_info.mmap_offset, which the owner
+ * knows; 0 for a BO not yet published). The uAPI never says where a BO
+ * is; tests of the allocator and of DRAM isolation (root) ask here. The
+ * BOs stay alive while the lock is held: a BO leaves the allocator before
+ * it is freed.
+ */
+void neuron_dram_show(struct neuron_device *ndev, struct seq_file *m)
+{
+	struct neuron_dram *dram = ndev->dram_mm;
+	struct drm_mm_node *node;
+	u32 ch;
+
+	mutex_lock(&dram->lock);
+	for (ch = 0; ch < NEURON_DRAM_CHANNELS; ch++) {
+		drm_mm_for_each_node(node, &dram->mm[ch]) {
+			struct neuron_dram_bo *bo =
+				container_of(node, struct neuron_dram_bo, node);
+
+			seq_printf(m, "%u 0x%llx 0x%llx 0x%llx\n", ch, node->start,
+				   node->size,
+				   drm_vma_node_offset_addr(&bo->base.vma_node));
+		}
+	}
 	mutex_unlock(&dram->lock);
 }

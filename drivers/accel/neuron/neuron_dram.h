@@ -14,6 +14,7 @@
 #include "neuron_regs.h"
 
 struct neuron_device;
+struct seq_file;
 
 /**
  * struct neuron_dram - allocator of one device's DRAM
@@ -52,6 +53,7 @@ void neuron_dram_free(struct neuron_device *ndev, struct drm_mm_node *node,
 		      u32 channel);
 void neuron_dram_usage(struct neuron_device *ndev, u32 channel,
 		       struct neuron_dram_usage *usage);
+void neuron_dram_show(struct neuron_device *ndev, struct seq_file *m);
 
 static inline u64 neuron_dram_channel_base(u32 channel)
 {

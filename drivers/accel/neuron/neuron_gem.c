@@ -818,37 +818,13 @@ int neuron_ioctl_bo_create(struct drm_device *dev, void *data,
 	return ret;
 }
 
-struct neuron_bo_layout {
-	u64 first;
-	u32 count;
-};
-
+/* Counts the device-contiguous pieces of a BO; where they are stays inside. */
 static int neuron_bo_count_segment(void *priv, u64 dev_addr, u64 len)
 {
-	struct neuron_bo_layout *layout = priv;
+	u32 *count = priv;
 
-	if (!layout->count++)
-		layout->first = dev_addr;
+	(*count)++;
 	return 0;
-}
-
-/*
- * Whether BO_INFO may tell the caller the DMA address of a host BO. Without
- * an IOMMU translating the device's DMA through a DMA-API domain, a DMA
- * address is a host physical address, which unprivileged users must not
- * learn (it helps Rowhammer-style attacks and defeats the randomisation of
- * the physical memory layout). With such a domain it is an I/O virtual
- * address private to this device. capable() is only asked when needed, so
- * that an unprivileged caller with an IOMMU logs no capability denial.
- */
-static bool neuron_host_addr_visible(struct drm_device *dev)
-{
-	struct iommu_domain *domain = iommu_get_domain_for_dev(dev->dev);
-
-	if (domain && iommu_is_dma_domain(domain))
-		return true;
-
-	return capable(CAP_SYS_ADMIN);
 }
 
 /* Whether the DMA layout of a BO is known without mapping it. */
@@ -874,7 +850,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 			 struct drm_file *file)
 {
 	struct drm_neuron_bo_info *args = data;
-	struct neuron_bo_layout layout = {};
+	u32 segments = 0;
 	struct drm_gem_object *obj;
 	enum neuron_bo_kind kind;
 	struct neuron_dram_bo *dbo;
@@ -900,7 +876,7 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 
 	if (mapped) {
 		ret = neuron_bo_dma_segments(obj, 0, obj->size,
-					     neuron_bo_count_segment, &layout);
+					     neuron_bo_count_segment, &segments);
 		if (ret)
 			goto out_put;
 	}
@@ -908,12 +884,12 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 	kind = neuron_bo_kind(obj);
 	args->size = obj->size;
 	args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
-	args->device_addr = layout.first;
-	args->dma_segments = layout.count;
+	args->reserved = 0;
+	args->dma_segments = segments;
 	args->info_flags = 0;
 	args->dram_channel = 0;
 	args->peer_device_id = 0;
-	if (layout.count == 1)
+	if (segments == 1)
 		args->info_flags |= DRM_NEURON_BO_INFO_CONTIGUOUS;
 
 	if (kind == NEURON_BO_HOST) {
@@ -921,10 +897,6 @@ int neuron_ioctl_bo_info(struct drm_device *dev, void *data,
 		args->info_flags |= DRM_NEURON_BO_INFO_MAPPABLE;
 		if (drm_gem_is_imported(obj))
 			args->info_flags |= DRM_NEURON_BO_INFO_IMPORTED;
-		if (!neuron_host_addr_visible(dev)) {
-			args->device_addr = 0;
-			args->info_flags |= DRM_NEURON_BO_INFO_ADDR_HIDDEN;
-		}
 	} else {
 		dbo = to_neuron_dram_bo(obj);
 		args->placement = DRM_NEURON_BO_DRAM;

@@ -243,8 +243,10 @@ struct neuron_job_bo {
  * @node: entry in the queue's in-flight list.
  * @marker_slot: ring slot of the job's marker.
  * @start: when the job was written into the ring.
- * @nc_writes: mask of the NeuronCores whose semaphores or events it writes.
- * @revoked: one of @nc_writes changed hands between the ownership check and
+ * @nc_used: mask of the NeuronCores whose window it reads or writes
+ *           (semaphores, events, state buffer, instruction FIFO).
+ * @nc_sb_writes: mask of the NeuronCores whose state buffer it writes.
+ * @revoked: one of @nc_used changed hands between the ownership check and
  *           neuron_cores_job_begin(); the job does not run (-EACCES).
  */
 struct neuron_job {
@@ -261,7 +263,8 @@ struct neuron_job {
 	struct list_head node;
 	u32 marker_slot;
 	ktime_t start;
-	u32 nc_writes;
+	u32 nc_used;
+	u32 nc_sb_writes;
 	bool revoked;
 };
 

@@ -104,6 +104,10 @@ static inline u32 neuron_tdma_base(unsigned int engine)
 
 /* NeuronCore n window (BAR2) */
 #define NEURON_NC_BASE(n)		((n) * 0x4000000)
+#define NEURON_NC_STATE_BUF(n)		(NEURON_NC_BASE(n) + 0x0)
+#define NEURON_NC_STATE_BUF_SIZE	SZ_16M
+#define NEURON_NC_INSTR_FIFO(n)		(NEURON_NC_BASE(n) + 0x265C000)
+#define NEURON_NC_INSTR_FIFO_SIZE	SZ_16K
 #define NEURON_NC_EVENT(n, i)		(NEURON_NC_BASE(n) + 0x2700000 + 4 * (i))
 #define NEURON_NC_SEM_READ(n, i)	(NEURON_NC_BASE(n) + 0x2701000 + 4 * (i))
 #define NEURON_NC_SEM_SET(n, i)		(NEURON_NC_BASE(n) + 0x2701100 + 4 * (i))

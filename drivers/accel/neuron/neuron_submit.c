@@ -2,18 +2,17 @@
 /*
  * Copyright (C) 2025 The neuron driver authors
  *
- * DRM_IOCTL_NEURON_SUBMIT: copies the transfers, user descriptors, BO list
- * and syncobjs in, validates every address against the BOs and NeuronCores
- * the file may use, builds the job's descriptor pairs in kernel memory and
- * queues the job on the DRM scheduler (neuron_job.c). See
- * Documentation/accel/neuron/jobs.rst.
+ * DRM_IOCTL_NEURON_SUBMIT: copies the transfers, descriptors, BO list and
+ * syncobjs in, validates every range against the BOs and NeuronCores the
+ * file may use, translates them into the job's hardware descriptor pairs
+ * in kernel memory and queues the job on the DRM scheduler (neuron_job.c).
+ * See Documentation/accel/neuron/jobs.rst.
  */
 
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-resv.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_file.h>
@@ -52,13 +51,14 @@ static int neuron_seglist_add(void *priv, u64 dev_addr, u64 len)
 	return 0;
 }
 
-/* One contiguous DMA piece of a listed BO, as the device addresses it. */
+/* One device-contiguous piece of a listed BO. */
 struct neuron_bo_seg {
-	u64 start;
+	u64 offset;	/* in the BO */
+	u64 addr;	/* for the device, routing bits included */
 	u64 len;
 };
 
-/* The pieces of one listed BO, sorted by @start, for user descriptors. */
+/* The pieces of one listed BO in BO order, for descriptors. */
 struct neuron_bo_segs {
 	struct neuron_bo_seg *seg;
 	u32 count;
@@ -68,6 +68,7 @@ struct neuron_bo_seg_collect {
 	struct neuron_bo_seg *seg;
 	u32 count;
 	u32 max;
+	u64 offset;
 	u64 route;
 };
 
@@ -79,25 +80,18 @@ static int neuron_bo_seg_collect(void *priv, u64 dev_addr, u64 len)
 	if (c->seg) {
 		if (c->count >= c->max)
 			return -EINVAL;
-		c->seg[c->count].start = dev_addr | c->route;
+		c->seg[c->count].offset = c->offset;
+		c->seg[c->count].addr = dev_addr | c->route;
 		c->seg[c->count].len = len;
 	}
+	c->offset += len;
 	c->count++;
 	return 0;
 }
 
-static int neuron_bo_seg_cmp(const void *a, const void *b)
-{
-	const struct neuron_bo_seg *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return 0;
-}
-
 /*
- * Collect the DMA pieces of @bo once per submit, sorted, so that each user
- * descriptor costs a binary search instead of a walk of the BO's sg table.
+ * Collect the pieces of @bo once per submit, so that each descriptor costs
+ * a binary search instead of a walk of the BO's sg table.
  */
 static int neuron_bo_segs_init(struct neuron_bo_segs *segs,
 			       const struct neuron_job_bo *bo)
@@ -114,40 +108,16 @@ static int neuron_bo_segs_init(struct neuron_bo_segs *segs,
 		return -ENOMEM;
 	c.max = c.count;
 	c.count = 0;
+	c.offset = 0;
 	ret = neuron_bo_dma_segments(bo->obj, 0, bo->obj->size,
 				     neuron_bo_seg_collect, &c);
 	if (ret) {
 		kvfree(c.seg);
 		return ret;
 	}
-	sort(c.seg, c.count, sizeof(*c.seg), neuron_bo_seg_cmp, NULL);
 	segs->seg = c.seg;
 	segs->count = c.count;
 	return 0;
-}
-
-/*
- * Is [addr, addr + len) inside one contiguous piece of the BO? The pieces
- * do not overlap: only the last one starting at or below @addr can hold it.
- */
-static bool neuron_bo_segs_contain(const struct neuron_bo_segs *segs,
-				   u64 addr, u64 len)
-{
-	const struct neuron_bo_seg *seg;
-	u32 lo = 0, hi = segs->count;
-
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (segs->seg[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return false;
-	seg = &segs->seg[lo - 1];
-	return len <= seg->len && addr - seg->start <= seg->len - len;
 }
 
 /*
@@ -185,6 +155,8 @@ struct neuron_submit_ctx {
 	u32 pair_alloc;
 	u32 max_bos;
 	struct neuron_seglist segs[2];
+	u32 *listed;
+	u32 listed_count;
 	struct neuron_bo_segs *bo_segs;
 	u32 bo_segs_count;
 };
@@ -275,9 +247,8 @@ static int neuron_job_check_range(struct drm_gem_object *obj, u64 offset,
 	return 0;
 }
 
-static int neuron_job_collect(struct neuron_seglist *sl,
-			      const struct neuron_job_bo *bo, u64 offset,
-			      u64 size)
+/* Empty @sl, allocated once per submit: a job's pieces are bounded. */
+static int neuron_seglist_reset(struct neuron_seglist *sl, u64 route)
 {
 	if (!sl->addr) {
 		sl->max = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
@@ -287,18 +258,64 @@ static int neuron_job_collect(struct neuron_seglist *sl,
 			return -ENOMEM;
 	}
 	sl->count = 0;
-	sl->route = bo->route;
+	sl->route = route;
+	return 0;
+}
+
+static int neuron_job_collect(struct neuron_seglist *sl,
+			      const struct neuron_job_bo *bo, u64 offset,
+			      u64 size)
+{
+	int ret;
+
+	ret = neuron_seglist_reset(sl, bo->route);
+	if (ret)
+		return ret;
 	return neuron_bo_dma_segments(bo->obj, offset, size, neuron_seglist_add,
 				      sl);
+}
+
+/*
+ * Emit one descriptor pair per piece that lies inside one source and one
+ * destination segment and is at most 64 KiB: the splitting of every copy,
+ * whatever named its two ends. @flags go on the first pair only (a DMB
+ * orders the copy as a whole).
+ */
+static int neuron_job_add_span(struct neuron_submit_ctx *ctx,
+			       const struct neuron_seglist *s,
+			       const struct neuron_seglist *d, u16 flags)
+{
+	u64 soff = 0, doff = 0;
+	u32 si = 0, di = 0;
+	int ret;
+
+	while (si < s->count && di < d->count) {
+		u64 len = min3(s->len[si] - soff, d->len[di] - doff,
+			       (u64)NEURON_DESC_MAX_LEN);
+
+		ret = neuron_job_add_pair(ctx, s->addr[si] + soff,
+					  d->addr[di] + doff, len, flags, 0);
+		if (ret)
+			return ret;
+		flags = 0;
+		soff += len;
+		doff += len;
+		if (soff == s->len[si]) {
+			si++;
+			soff = 0;
+		}
+		if (doff == d->len[di]) {
+			di++;
+			doff = 0;
+		}
+	}
+	return 0;
 }
 
 static int neuron_job_add_copy(struct neuron_submit_ctx *ctx,
 			       const struct drm_neuron_xfer *x)
 {
 	struct neuron_job_bo *src, *dst;
-	struct neuron_seglist *s = &ctx->segs[0], *d = &ctx->segs[1];
-	u64 soff = 0, doff = 0;
-	u32 si = 0, di = 0;
 	int ret;
 
 	if (x->flags || x->nc || x->index || x->value || x->pad || !x->size)
@@ -317,34 +334,13 @@ static int neuron_job_add_copy(struct neuron_submit_ctx *ctx,
 	if (ret)
 		return ret;
 
-	ret = neuron_job_collect(s, src, x->src_offset, x->size);
+	ret = neuron_job_collect(&ctx->segs[0], src, x->src_offset, x->size);
 	if (ret)
 		return ret;
-	ret = neuron_job_collect(d, dst, x->dst_offset, x->size);
+	ret = neuron_job_collect(&ctx->segs[1], dst, x->dst_offset, x->size);
 	if (ret)
 		return ret;
-
-	/* Merge: each piece stays inside one source and one destination segment. */
-	while (si < s->count && di < d->count) {
-		u64 len = min3(s->len[si] - soff, d->len[di] - doff,
-			       (u64)NEURON_DESC_MAX_LEN);
-
-		ret = neuron_job_add_pair(ctx, s->addr[si] + soff,
-					  d->addr[di] + doff, len, 0, 0);
-		if (ret)
-			return ret;
-		soff += len;
-		doff += len;
-		if (soff == s->len[si]) {
-			si++;
-			soff = 0;
-		}
-		if (doff == d->len[di]) {
-			di++;
-			doff = 0;
-		}
-	}
-	return 0;
+	return neuron_job_add_span(ctx, &ctx->segs[0], &ctx->segs[1], 0);
 }
 
 static u64 neuron_tpb_devaddr(u32 off)
@@ -389,7 +385,7 @@ static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
 	 */
 	if (!neuron_core_file_owns(ctx->ndev, x->nc, ctx->file->driver_priv))
 		return -EACCES;
-	ctx->job->nc_writes |= BIT(x->nc);
+	ctx->job->nc_used |= BIT(x->nc);
 
 	/* DMB: the write signals that the transfers before it are done. */
 	return neuron_job_add_pair(ctx, 0, neuron_tpb_devaddr(off), sizeof(u32),
@@ -397,105 +393,163 @@ static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
 }
 
 /*
- * Is @addr a semaphore or event register of a local NeuronCore? If so,
- * *@core is that core.
+ * The NeuronCore regions a descriptor may name, relative to the core's
+ * window. @word: 32-bit registers, one per 4 bytes, written one at a time.
  */
-static bool neuron_addr_is_nc_sync(u64 addr, u64 len, u32 *core)
+struct neuron_core_region {
+	u32 start;
+	u32 size;
+	bool readable;
+	bool word;
+};
+
+static const struct neuron_core_region neuron_core_regions[] = {
+	[DRM_NEURON_CORE_STATE_BUF] = {
+		NEURON_NC_STATE_BUF(0), NEURON_NC_STATE_BUF_SIZE, true, false },
+	[DRM_NEURON_CORE_INSTR_FIFO] = {
+		NEURON_NC_INSTR_FIFO(0), NEURON_NC_INSTR_FIFO_SIZE, false, false },
+	[DRM_NEURON_CORE_SEM_SET] = {
+		NEURON_NC_SEM_SET(0, 0), 4 * NEURON_SEMAPHORES_PER_NC, false, true },
+	[DRM_NEURON_CORE_SEM_INCR] = {
+		NEURON_NC_SEM_INC(0, 0), 4 * NEURON_SEMAPHORES_PER_NC, false, true },
+	[DRM_NEURON_CORE_SEM_DECR] = {
+		NEURON_NC_SEM_DEC(0, 0), 4 * NEURON_SEMAPHORES_PER_NC, false, true },
+	[DRM_NEURON_CORE_EVENT] = {
+		NEURON_NC_EVENT(0, 0), 4 * NEURON_EVENTS_PER_NC, false, true },
+};
+
+static_assert(NEURON_NC_STATE_BUF_SIZE == DRM_NEURON_CORE_STATE_BUF_SIZE);
+static_assert(NEURON_NC_INSTR_FIFO_SIZE == DRM_NEURON_CORE_INSTR_FIFO_SIZE);
+
+/* A descriptor's NeuronCore end: one device-contiguous range. */
+static int neuron_job_core_end(struct neuron_submit_ctx *ctx,
+			       const struct drm_neuron_mem_ref *ref, u32 size,
+			       bool write, struct neuron_seglist *sl)
 {
-	u64 off;
-	u32 in_nc;
-
-	if (len != sizeof(u32) || !IS_ALIGNED(addr, sizeof(u32)) ||
-	    addr < NEURON_DEVADDR_TPB_BASE)
-		return false;
-	off = addr - NEURON_DEVADDR_TPB_BASE;
-	if (off >= (u64)NEURON_NC_COUNT * NEURON_NC_BASE(1))
-		return false;
-	in_nc = off % NEURON_NC_BASE(1);
-	*core = off / NEURON_NC_BASE(1);
-	if (in_nc >= NEURON_NC_EVENT(0, 0) &&
-	    in_nc < NEURON_NC_EVENT(0, NEURON_EVENTS_PER_NC))
-		return true;
-	/* SET, INCR and DECR slots; the READ slot is not a target. */
-	return in_nc >= NEURON_NC_SEM_SET(0, 0) &&
-	       in_nc < NEURON_NC_SEM_DEC(0, NEURON_SEMAPHORES_PER_NC) &&
-	       (in_nc - NEURON_NC_SEM_SET(0, 0)) % 0x100 <
-	       4 * NEURON_SEMAPHORES_PER_NC;
-}
-
-#define NEURON_UDESC_M2S_ALLOWED	(NEURON_DESC_LEN_MASK | \
-					 NEURON_DESC_RING_ID_MASK | \
-					 NEURON_DESC_FIRST | NEURON_DESC_LAST | \
-					 NEURON_DESC_DMB)
-#define NEURON_UDESC_S2M_ALLOWED	(NEURON_DESC_LEN_MASK | \
-					 NEURON_DESC_RING_ID_MASK)
-
-static int neuron_job_find_bo(struct neuron_submit_ctx *ctx, u32 nbos,
-			      u64 addr, u64 len, bool write)
-{
-	struct neuron_job *job = ctx->job;
-	u32 i;
+	const struct neuron_core_region *r;
+	u32 off;
 	int ret;
 
-	if (nbos && !ctx->bo_segs) {
-		ctx->bo_segs = kvcalloc(nbos, sizeof(*ctx->bo_segs),
-					GFP_KERNEL);
-		if (!ctx->bo_segs)
-			return -ENOMEM;
-		for (i = 0; i < nbos; i++) {
-			ret = neuron_bo_segs_init(&ctx->bo_segs[i],
-						  &job->bos[i]);
-			if (ret)
-				return ret;
-			ctx->bo_segs_count++;
-			cond_resched();
-		}
-	}
-
-	for (i = 0; i < nbos; i++) {
-		if (neuron_bo_segs_contain(&ctx->bo_segs[i], addr, len)) {
-			job->bos[i].write |= write;
-			return 0;
-		}
-	}
-	/* Not a permission matter (-EACCES): an address nothing listed has. */
-	return -EINVAL;
-}
-
-static int neuron_job_add_udesc(struct neuron_submit_ctx *ctx, u32 nbos,
-				const struct drm_neuron_dma_desc *d)
-{
-	u32 len = d->m2s_len_ctrl & NEURON_DESC_LEN_MASK;
-	u16 flags = 0;
-	u32 core;
-	int ret;
-
-	if ((d->m2s_len_ctrl & ~NEURON_UDESC_M2S_ALLOWED) ||
-	    (d->m2s_len_ctrl & (NEURON_DESC_FIRST | NEURON_DESC_LAST)) !=
-	    (NEURON_DESC_FIRST | NEURON_DESC_LAST) ||
-	    d->m2s_meta != NEURON_DESC_META_COPY ||
-	    (d->s2m_len_ctrl & ~NEURON_UDESC_S2M_ALLOWED) ||
-	    (d->s2m_len_ctrl & NEURON_DESC_LEN_MASK) != len || d->pad)
+	if (ref->index >= NEURON_NC_COUNT ||
+	    ref->region >= ARRAY_SIZE(neuron_core_regions))
 		return -EINVAL;
-	if (!len)
-		len = NEURON_DESC_MAX_LEN;
-	if (d->m2s_len_ctrl & NEURON_DESC_DMB)
-		flags |= NEURON_PAIR_DMB;
+	r = &neuron_core_regions[ref->region];
+	if (!write && !r->readable)
+		return -EINVAL;
+	if (ref->offset > r->size || size > r->size - ref->offset)
+		return -EINVAL;
+	if (r->word && (size != sizeof(u32) ||
+			!IS_ALIGNED(ref->offset, sizeof(u32))))
+		return -EINVAL;
+	/*
+	 * As SEM_OP and EVENT_OP: a core's window is its owner's. Checked
+	 * again before the job is queued (neuron_cores_job_begin()).
+	 */
+	if (!neuron_core_file_owns(ctx->ndev, ref->index,
+				   ctx->file->driver_priv))
+		return -EACCES;
+	ctx->job->nc_used |= BIT(ref->index);
+	/* The next owner gets it cleared (CORE_ACQUIRE). */
+	if (write && ref->region == DRM_NEURON_CORE_STATE_BUF)
+		ctx->job->nc_sb_writes |= BIT(ref->index);
 
-	ret = neuron_job_find_bo(ctx, nbos, d->m2s_addr, len, false);
+	ret = neuron_seglist_reset(sl, 0);
 	if (ret)
 		return ret;
-	if (neuron_addr_is_nc_sync(d->s2m_addr, len, &core)) {
-		if (!neuron_core_file_owns(ctx->ndev, core,
-					   ctx->file->driver_priv))
-			return -EACCES;
-		ctx->job->nc_writes |= BIT(core);
-	} else {
-		ret = neuron_job_find_bo(ctx, nbos, d->s2m_addr, len, true);
+	off = NEURON_NC_BASE(ref->index) + r->start + ref->offset;
+	return neuron_seglist_add(sl, neuron_tpb_devaddr(off), size);
+}
+
+/* A descriptor's BO end: the pieces of the range, by binary search. */
+static int neuron_job_bo_end(struct neuron_submit_ctx *ctx,
+			     const struct drm_neuron_mem_ref *ref, u32 size,
+			     bool write, struct neuron_seglist *sl)
+{
+	struct neuron_job_bo *bo;
+	struct neuron_bo_segs *segs;
+	u32 lo = 0, hi, idx;
+	u64 pos, end;
+	int ret;
+
+	if (ref->region || ref->index >= ctx->listed_count)
+		return -EINVAL;
+	idx = ctx->listed[ref->index];
+	bo = &ctx->job->bos[idx];
+	ret = neuron_job_check_range(bo->obj, ref->offset, size);
+	if (ret)
+		return ret;
+
+	segs = &ctx->bo_segs[idx];
+	if (!segs->seg) {
+		ret = neuron_bo_segs_init(segs, bo);
 		if (ret)
 			return ret;
 	}
-	return neuron_job_add_pair(ctx, d->m2s_addr, d->s2m_addr, len, flags, 0);
+	bo->write |= write;
+
+	/* The last piece starting at or below the offset holds it. */
+	hi = segs->count;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (segs->seg[mid].offset <= ref->offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (WARN_ON_ONCE(!lo))
+		return -EINVAL;
+
+	ret = neuron_seglist_reset(sl, 0);
+	if (ret)
+		return ret;
+	pos = ref->offset;
+	end = ref->offset + size;
+	for (idx = lo - 1; pos < end && idx < segs->count; idx++) {
+		const struct neuron_bo_seg *seg = &segs->seg[idx];
+		u64 len = min(seg->offset + seg->len, end) - pos;
+
+		ret = neuron_seglist_add(sl, seg->addr + (pos - seg->offset),
+					 len);
+		if (ret)
+			return ret;
+		pos += len;
+	}
+	return 0;
+}
+
+static int neuron_job_desc_end(struct neuron_submit_ctx *ctx,
+			       const struct drm_neuron_mem_ref *ref, u32 size,
+			       bool write, struct neuron_seglist *sl)
+{
+	if (ref->pad)
+		return -EINVAL;
+	switch (ref->kind) {
+	case DRM_NEURON_MEM_BO:
+		return neuron_job_bo_end(ctx, ref, size, write, sl);
+	case DRM_NEURON_MEM_CORE:
+		return neuron_job_core_end(ctx, ref, size, write, sl);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int neuron_job_add_desc(struct neuron_submit_ctx *ctx,
+			       const struct drm_neuron_dma_desc *d)
+{
+	int ret;
+
+	if (d->flags & ~DRM_NEURON_DESC_BARRIER || !d->size)
+		return -EINVAL;
+	ret = neuron_job_desc_end(ctx, &d->src, d->size, false, &ctx->segs[0]);
+	if (ret)
+		return ret;
+	ret = neuron_job_desc_end(ctx, &d->dst, d->size, true, &ctx->segs[1]);
+	if (ret)
+		return ret;
+	return neuron_job_add_span(ctx, &ctx->segs[0], &ctx->segs[1],
+				   d->flags & DRM_NEURON_DESC_BARRIER ?
+				   NEURON_PAIR_DMB : 0);
 }
 
 static int neuron_job_build(struct neuron_submit_ctx *ctx,
@@ -505,7 +559,7 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 	struct drm_neuron_dma_desc __user *udescs = u64_to_user_ptr(args->descs);
 	u32 __user *uhandles = u64_to_user_ptr(args->bo_handles);
 	struct neuron_job *job = ctx->job;
-	u32 i, nbos;
+	u32 i;
 	int ret;
 
 	ctx->max_pairs = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
@@ -517,7 +571,13 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 			return -ENOMEM;
 	}
 
-	/* The listed BOs come first, so user descriptors search only them. */
+	/* The listed BOs come first: descriptors name them by position. */
+	if (args->bo_handle_count) {
+		ctx->listed = kvmalloc_array(args->bo_handle_count,
+					     sizeof(*ctx->listed), GFP_KERNEL);
+		if (!ctx->listed)
+			return -ENOMEM;
+	}
 	for (i = 0; i < args->bo_handle_count; i++) {
 		struct neuron_job_bo *bo;
 		u32 handle;
@@ -527,8 +587,16 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 		ret = neuron_job_add_bo(ctx, handle, false, &bo);
 		if (ret)
 			return ret;
+		ctx->listed[i] = bo - job->bos;
 	}
-	nbos = job->bo_count;
+	ctx->listed_count = args->bo_handle_count;
+	if (job->bo_count) {
+		ctx->bo_segs = kvcalloc(job->bo_count, sizeof(*ctx->bo_segs),
+					GFP_KERNEL);
+		if (!ctx->bo_segs)
+			return -ENOMEM;
+		ctx->bo_segs_count = job->bo_count;
+	}
 
 	for (i = 0; i < args->xfer_count; i++) {
 		struct drm_neuron_xfer x;
@@ -549,7 +617,7 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 
 		if (copy_from_user(&d, &udescs[i], sizeof(d)))
 			return -EFAULT;
-		ret = neuron_job_add_udesc(ctx, nbos, &d);
+		ret = neuron_job_add_desc(ctx, &d);
 		if (ret)
 			return ret;
 		cond_resched();
@@ -683,6 +751,7 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	for (i = 0; i < ctx.bo_segs_count; i++)
 		kvfree(ctx.bo_segs[i].seg);
 	kvfree(ctx.bo_segs);
+	kvfree(ctx.listed);
 	if (ret)
 		goto err_free;
 
@@ -755,8 +824,8 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	 * arm, which leaves nothing between arm and push that sleeps or
 	 * allocates.
 	 */
-	cores = neuron_cores_job_begin(ndev, nfile, job->nc_writes,
-				       &job->revoked);
+	cores = neuron_cores_job_begin(ndev, nfile, job->nc_used,
+				       job->nc_sb_writes, &job->revoked);
 
 	/* Arm to push under one lock: fences of a queue stay in order. */
 	mutex_lock(&ns->submit_lock);

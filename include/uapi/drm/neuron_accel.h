@@ -32,8 +32,8 @@ extern "C" {
  *
  * * -EINVAL: the argument cannot work: a reserved field or pad is not
  *   zero, a flag is unknown, a value is out of range, a size or count is
- *   above its documented limit (never -E2BIG), an address is not inside
- *   the memory the call may use.
+ *   above its documented limit (never -E2BIG), a range is not inside the
+ *   memory the call may use.
  * * -EFAULT: a user pointer (the argument or a pointer inside it) is not
  *   accessible. An ioctl that writes results into its argument (any
  *   _IOR/_IOWR command, the core ones the node passes included) first
@@ -550,7 +550,7 @@ enum drm_neuron_state_type {
  * &DRM_IOCTL_NEURON_DEVICE_STATE
  *
  * Reads one item of device state from an allow-list of typed items. There
- * is no way to read an arbitrary device or host address. The read is done
+ * is no way to read arbitrary device or host memory. The read is done
  * by the device firmware, so it observes the state at the time of the call.
  *
  * The semaphores and events of a NeuronCore are its owner's business (see
@@ -746,7 +746,10 @@ struct drm_neuron_query_cores {
  * ACQUIRE makes the calling file the exclusive owner of every NeuronCore in
  * @core_mask, all or nothing: when one of them is owned by another file
  * nothing changes and the call fails with -EBUSY. A core changes hands
- * clean: ACQUIRE sets its semaphores to 0 and clears its events. Jobs
+ * clean: ACQUIRE sets its semaphores to 0, clears its events, and, when a
+ * job may have written it since it was last cleared, overwrites its state
+ * buffer with zeroes by DMA (which a failure of that DMA job makes fail
+ * with its error, see "neuron DMA jobs"; nothing changes). Jobs
  * (&DRM_IOCTL_NEURON_SUBMIT) of the core's previous owner may still be
  * queued or running and write it: ACQUIRE first waits for every job that
  * file submitted while it owned the core, interruptibly and for at most
@@ -767,7 +770,10 @@ struct drm_neuron_query_cores {
  * &drm_neuron_query_device_info.nc_count or non-zero @flags or @pad;
  * -EBUSY (ACQUIRE) when a core is owned by another file; -ETIMEDOUT
  * (ACQUIRE) when the jobs of its previous owner did not finish within one
- * second; -EINTR (ACQUIRE) when a signal interrupted that wait; -EACCES
+ * second, or the clearing of a state buffer made no progress within the
+ * job timeout; -ENXIO (ACQUIRE) when a device reset or a DMA error
+ * interrupted that clearing; -EINTR (ACQUIRE) when a signal interrupted
+ * one of these waits; -ENOMEM (ACQUIRE); -EACCES
  * (RELEASE) when a core is not owned by the calling file; for ACQUIRE also
  * the common errors of a device that is wedged or gone.
  */
@@ -1206,14 +1212,15 @@ struct drm_neuron_wait {
  * * &DRM_NEURON_BO_HOST: host memory (shmem), allocated when first mapped by
  *   the CPU or the device, then resident until freed.
  *   The device reaches it through the DMA API (and so through an IOMMU when
- *   there is one), at "DMA address | bit 46". Its pages are generally not
- *   contiguous in DMA address space: &drm_neuron_bo_info.dma_segments says
- *   how many device-contiguous pieces it is made of (with
- *   &DRM_NEURON_BO_INFO_FLAG_DMA_MAP), and &drm_neuron_bo_info.device_addr
- *   covers the whole BO only when there is exactly one. Descriptors name
- *   host BOs by (handle, offset); the kernel translates.
- * * &DRM_NEURON_BO_DRAM: device DRAM, in one of the two DRAM channels, at a
- *   fixed device address (&drm_neuron_bo_info.device_addr), never 0.
+ *   there is one). Its pages are generally not contiguous for the device:
+ *   &drm_neuron_bo_info.dma_segments says how many device-contiguous
+ *   pieces it is made of (with &DRM_NEURON_BO_INFO_FLAG_DMA_MAP).
+ * * &DRM_NEURON_BO_DRAM: device DRAM, in one of the two DRAM channels, one
+ *   contiguous range fixed at creation.
+ *
+ * Userspace never learns where a BO is for the device: transfers name a BO
+ * by (handle, byte offset) and descriptors by (index in the job's BO list,
+ * byte offset), and the kernel translates (see "neuron DMA jobs").
  *
  * Sizes are rounded up to a multiple of the CPU page size. Both placements
  * can be mapped with mmap(2) on the device file at
@@ -1237,8 +1244,8 @@ struct drm_neuron_wait {
  * devices: the importing device sees it as "DRAM of the exporting device",
  * usable as the source or destination of peer transfers over the
  * Neuron-Pipe links; other importers fail to attach with -EOPNOTSUPP,
- * because device DRAM has no struct pages and no DMA address on the host
- * bus. Importing the same dma-buf twice in one file gives the same handle.
+ * because device DRAM has no struct pages another device could reach by
+ * DMA. Importing the same dma-buf twice in one file gives the same handle.
  * A host dma-buf imported into another device counts against that device's
  * bound on host BOs (device_host_max_gib): PRIME_FD_TO_HANDLE fails with
  * -ENOSPC beyond it.
@@ -1331,9 +1338,10 @@ struct drm_neuron_bo_create {
 	__u64 size;
 
 	/**
-	 * @alignment: in: DRAM BOs: alignment of the device address in bytes,
-	 * a power of two up to the channel size; 0 or anything below the page
-	 * size means the page size. Host BOs: must be 0.
+	 * @alignment: in: DRAM BOs: alignment in bytes of the BO's start in
+	 * its DRAM channel, a power of two up to the channel size; 0 or
+	 * anything below the page size means the page size. Host BOs: must
+	 * be 0.
 	 */
 	__u64 alignment;
 
@@ -1357,7 +1365,7 @@ struct drm_neuron_bo_create {
 
 /**
  * DRM_NEURON_BO_INFO_CONTIGUOUS - the BO is one device-contiguous range
- * starting at &drm_neuron_bo_info.device_addr.
+ * (&drm_neuron_bo_info.dma_segments is 1).
  */
 #define DRM_NEURON_BO_INFO_CONTIGUOUS	(1U << 0)
 /**
@@ -1371,22 +1379,13 @@ struct drm_neuron_bo_create {
 #define DRM_NEURON_BO_INFO_IMPORTED	(1U << 2)
 /**
  * DRM_NEURON_BO_INFO_PEER - a DRAM BO of another neuron device, imported
- * from its dma-buf; &drm_neuron_bo_info.device_addr is the address in that
- * device's DRAM and &drm_neuron_bo_info.peer_device_id names the device.
+ * from its dma-buf; &drm_neuron_bo_info.peer_device_id names the device.
  */
 #define DRM_NEURON_BO_INFO_PEER		(1U << 3)
-/**
- * DRM_NEURON_BO_INFO_ADDR_HIDDEN - a host BO whose device address is not
- * told to the caller: &drm_neuron_bo_info.device_addr is 0. Without an
- * IOMMU translating the device's DMA, the device address of host memory is
- * its physical address, which only a caller with CAP_SYS_ADMIN may learn;
- * with an IOMMU (a DMA-API domain) it is an I/O virtual address private to
- * the device and everybody sees it. Descriptors built by userspace that
- * point into host BOs therefore need an IOMMU or CAP_SYS_ADMIN; transfers
- * that name host BOs by (handle, offset) work for every caller. Never set
- * for DRAM BOs, whose device addresses are internal to the devices.
+/*
+ * Bit 4: unused, never set. It was set when BO_INFO still told where a BO
+ * was for the device, and did not tell an unprivileged caller.
  */
-#define DRM_NEURON_BO_INFO_ADDR_HIDDEN	(1U << 4)
 
 /**
  * DRM_NEURON_BO_INFO_FLAG_DMA_MAP - input flag of &drm_neuron_bo_info: make
@@ -1398,15 +1397,12 @@ struct drm_neuron_bo_create {
 /**
  * struct drm_neuron_bo_info - argument of &DRM_IOCTL_NEURON_BO_INFO
  *
- * Describes a buffer object. The DMA layout of a host BO (@device_addr,
- * @dma_segments, &DRM_NEURON_BO_INFO_CONTIGUOUS) is only known once the BO
- * is mapped for the device: by a job, or by this ioctl with
- * &DRM_NEURON_BO_INFO_FLAG_DMA_MAP. Until then @device_addr and
- * @dma_segments are 0. DRAM BOs always report their layout.
- *
- * The device address of a host BO is only reported to callers allowed to
- * know it (see &DRM_NEURON_BO_INFO_ADDR_HIDDEN); the other fields are
- * reported to everybody.
+ * Describes a buffer object. The DMA layout of a host BO (@dma_segments,
+ * &DRM_NEURON_BO_INFO_CONTIGUOUS) is only known once the BO is mapped for
+ * the device: by a job, or by this ioctl with
+ * &DRM_NEURON_BO_INFO_FLAG_DMA_MAP. Until then @dma_segments is 0. DRAM
+ * BOs always report their layout. No field tells where the BO is for the
+ * device: jobs name BOs, the kernel translates.
  *
  * Errors: -EINVAL for an unknown flag in @flags or a non-zero @pad,
  * -ENOENT for a handle that does not name a BO of the calling file, -ENOMEM
@@ -1431,14 +1427,11 @@ struct drm_neuron_bo_info {
 	__u64 mmap_offset;
 
 	/**
-	 * @device_addr: out: DRAM BOs: device address of the first byte, in
-	 * the exporting device's DRAM for &DRM_NEURON_BO_INFO_PEER BOs. Host
-	 * BOs: "DMA address | bit 46" of the first byte, the address the
-	 * device uses to reach it; it covers the whole BO only when
-	 * &DRM_NEURON_BO_INFO_CONTIGUOUS is set. 0 when
-	 * &DRM_NEURON_BO_INFO_ADDR_HIDDEN is set.
+	 * @reserved: out: always 0. (It told where the BO was for the
+	 * device; the field stays so that the structure, and the ioctl
+	 * number, keep their size.)
 	 */
-	__u64 device_addr;
+	__u64 reserved;
 
 	/** @placement: out: one of &enum drm_neuron_bo_placement. */
 	__u32 placement;
@@ -1563,13 +1556,21 @@ struct drm_neuron_query_memory_usage {
  * * a write of a 32-bit value to a NeuronCore semaphore (set, increment,
  *   decrement) or event.
  *
- * and/or a list of hardware descriptor pairs built by userspace, which the
- * kernel copies and validates (see &struct drm_neuron_dma_desc).
+ * and/or a list of descriptors (&struct drm_neuron_dma_desc), run after the
+ * transfers, each a copy of @size bytes between two places named as (index
+ * in the job's BO list, offset) or (NeuronCore the file owns, region of its
+ * window, offset): its state buffer (core-local memory), its PE
+ * instruction FIFO, its semaphores and events. This is how a runtime moves
+ * tensors into and out of a core's memory and loads instructions into it.
  *
- * The kernel splits copies into descriptors of at most 64 KiB, copies all
- * descriptors into a ring that only the kernel can write, and appends a
- * completion marker. Transfers of a job run in order; jobs on one engine
- * run in submission order; engines run concurrently.
+ * Userspace never says where memory is for the device, nor learns it: the
+ * kernel validates every range against the BOs and core regions the file
+ * may use, translates it, splits copies into hardware descriptors of at
+ * most 64 KiB that never cross a device-contiguous piece of a BO (a page
+ * of a host BO, in general), copies them into a ring that only the kernel
+ * can write, and appends a completion marker. Transfers and descriptors of
+ * a job run in order; jobs on one engine run in submission order; engines
+ * run concurrently.
  *
  * Synchronisation: in-fences are syncobjs (binary, or a timeline point);
  * the job also waits for the fences of every BO it uses (implicit sync:
@@ -1677,48 +1678,174 @@ struct drm_neuron_xfer {
 };
 
 /**
- * struct drm_neuron_dma_desc - a descriptor pair built by userspace
+ * enum drm_neuron_mem_kind - what a &struct drm_neuron_mem_ref names
  *
- * The hardware format of one M2S (source) and one S2M (destination)
- * descriptor (spec 5.9), as the Neuron runtime builds them. The kernel
- * accepts single-descriptor packets only and checks:
- *
- * * @m2s_len_ctrl: bits 15:0 length (0 = 64 KiB), FIRST (bit 26) and LAST
- *   (bit 27) both set, DMB (bit 30) allowed; the ring id (bits 25:24) is
- *   ignored and replaced; every other bit must be zero;
- * * @m2s_meta: 0x01080003 (plain copy);
- * * @s2m_len_ctrl: the same length; ring id ignored; other bits zero;
- * * @pad: zero;
- * * @m2s_addr and @s2m_addr: device addresses (as returned by the BO info
- *   ioctl) such that the whole range lies in one contiguous piece of a BO
- *   listed in &drm_neuron_submit.bo_handles; @s2m_addr may instead be a
- *   semaphore or event register of a local NeuronCore (length 4) that the
- *   submitting file owns.
- *
- * Anything else fails the submit with -EINVAL (format, or an address
- * outside the listed BOs), or -EACCES (a semaphore or event of a core the
- * file does not own). The descriptors are copied once, at
- * submit time, into kernel memory; later changes to the user buffer have
- * no effect.
+ * Values are ABI; new kinds are appended.
  */
-struct drm_neuron_dma_desc {
-	/** @m2s_len_ctrl: source descriptor word 0. */
-	__u32 m2s_len_ctrl;
+enum drm_neuron_mem_kind {
+	/**
+	 * @DRM_NEURON_MEM_BO: a buffer object of the job's BO list:
+	 * &drm_neuron_mem_ref.index is its position in
+	 * &drm_neuron_submit.bo_handles, &drm_neuron_mem_ref.offset a byte
+	 * offset in the BO.
+	 */
+	DRM_NEURON_MEM_BO = 0,
 
-	/** @m2s_meta: source descriptor word 1. */
-	__u32 m2s_meta;
+	/**
+	 * @DRM_NEURON_MEM_CORE: a region of a NeuronCore's window:
+	 * &drm_neuron_mem_ref.index is the NeuronCore,
+	 * &drm_neuron_mem_ref.region one of &enum drm_neuron_core_region,
+	 * &drm_neuron_mem_ref.offset a byte offset in that region.
+	 */
+	DRM_NEURON_MEM_CORE = 1,
+};
 
-	/** @m2s_addr: device address read. */
-	__u64 m2s_addr;
+/**
+ * enum drm_neuron_core_region - the parts of a NeuronCore a descriptor
+ * may name
+ *
+ * Values are ABI; new regions are appended. Each region is read, written
+ * or both, as listed; a descriptor that reads a write-only region fails
+ * with -EINVAL. Documentation/accel/neuron/device-model.rst says what the
+ * device model does with each.
+ */
+enum drm_neuron_core_region {
+	/**
+	 * @DRM_NEURON_CORE_STATE_BUF: the core's state buffer, its local
+	 * memory for tensors: &DRM_NEURON_CORE_STATE_BUF_SIZE bytes, read
+	 * and written, any offset and size inside it.
+	 */
+	DRM_NEURON_CORE_STATE_BUF = 0,
 
-	/** @s2m_len_ctrl: destination descriptor word 0. */
-	__u32 s2m_len_ctrl;
+	/**
+	 * @DRM_NEURON_CORE_INSTR_FIFO: the core's PE instruction FIFO:
+	 * &DRM_NEURON_CORE_INSTR_FIFO_SIZE bytes, write-only, any offset
+	 * and size inside it.
+	 */
+	DRM_NEURON_CORE_INSTR_FIFO = 1,
 
-	/** @pad: destination descriptor word 1, must be zero. */
+	/**
+	 * @DRM_NEURON_CORE_SEM_SET: semaphore i := the 32-bit value written
+	 * at offset 4 * i, i in 0 ..
+	 * &drm_neuron_query_device_info.semaphores_per_nc - 1; write-only,
+	 * size 4.
+	 */
+	DRM_NEURON_CORE_SEM_SET = 2,
+
+	/**
+	 * @DRM_NEURON_CORE_SEM_INCR: as @DRM_NEURON_CORE_SEM_SET, but the
+	 * semaphore is incremented by the value (wrapping).
+	 */
+	DRM_NEURON_CORE_SEM_INCR = 3,
+
+	/**
+	 * @DRM_NEURON_CORE_SEM_DECR: as @DRM_NEURON_CORE_SEM_SET, but the
+	 * semaphore is decremented by the value (wrapping).
+	 */
+	DRM_NEURON_CORE_SEM_DECR = 4,
+
+	/**
+	 * @DRM_NEURON_CORE_EVENT: event i := (the 32-bit value written at
+	 * offset 4 * i is not 0), i in 0 ..
+	 * &drm_neuron_query_device_info.events_per_nc - 1; write-only,
+	 * size 4.
+	 */
+	DRM_NEURON_CORE_EVENT = 5,
+};
+
+/** DRM_NEURON_CORE_STATE_BUF_SIZE - bytes of a NeuronCore's state buffer. */
+#define DRM_NEURON_CORE_STATE_BUF_SIZE	(16U << 20)
+/** DRM_NEURON_CORE_INSTR_FIFO_SIZE - bytes of a PE instruction FIFO. */
+#define DRM_NEURON_CORE_INSTR_FIFO_SIZE	(16U << 10)
+
+/**
+ * struct drm_neuron_mem_ref - one end of a descriptor: a BO of the job or
+ * a region of an owned NeuronCore, and a byte offset in it
+ *
+ * The range [@offset, @offset + &drm_neuron_dma_desc.size) must lie inside
+ * the BO, or inside the region: it never runs from one region into the
+ * next.
+ */
+struct drm_neuron_mem_ref {
+	/** @kind: one of &enum drm_neuron_mem_kind. */
+	__u32 kind;
+
+	/**
+	 * @index: &DRM_NEURON_MEM_BO: position in
+	 * &drm_neuron_submit.bo_handles, 0 ..
+	 * &drm_neuron_submit.bo_handle_count - 1. &DRM_NEURON_MEM_CORE: the
+	 * NeuronCore, 0 .. &drm_neuron_query_device_info.nc_count - 1, which
+	 * the submitting file must own (&DRM_IOCTL_NEURON_CORE_ACQUIRE), else
+	 * -EACCES.
+	 */
+	__u32 index;
+
+	/**
+	 * @region: &DRM_NEURON_MEM_CORE: one of &enum drm_neuron_core_region.
+	 * &DRM_NEURON_MEM_BO: must be zero.
+	 */
+	__u32 region;
+
+	/** @pad: must be zero. */
 	__u32 pad;
 
-	/** @s2m_addr: device address written. */
-	__u64 s2m_addr;
+	/**
+	 * @offset: byte offset in the BO or the region; any alignment,
+	 * except a multiple of 4 in the semaphore and event regions.
+	 */
+	__u64 offset;
+};
+
+/**
+ * DRM_NEURON_DESC_BARRIER - &drm_neuron_dma_desc.flags: the descriptor
+ * starts only once every earlier descriptor and transfer of the job has
+ * completed its writes (the hardware's DMB bit, on its first piece). Use it
+ * before a semaphore, event or FIFO write that must not overtake the data
+ * it announces.
+ */
+#define DRM_NEURON_DESC_BARRIER		(1U << 0)
+
+/**
+ * struct drm_neuron_dma_desc - one copy of a job, between BOs of its BO
+ * list and regions of NeuronCores the submitting file owns
+ *
+ * Copies @size bytes from @src to @dst. The kernel validates both ends,
+ * translates them for the device and splits the copy into hardware
+ * descriptors (see "neuron DMA jobs"); descriptors run in order, after the
+ * job's transfers. Errors, each failing the whole submit:
+ *
+ * * -EINVAL: unknown @flags bits; @size 0; an unknown
+ *   &drm_neuron_mem_ref.kind; a non-zero &drm_neuron_mem_ref.pad, or a
+ *   non-zero &drm_neuron_mem_ref.region of a BO end; a BO index at or
+ *   above &drm_neuron_submit.bo_handle_count; a NeuronCore index at or
+ *   above &drm_neuron_query_device_info.nc_count; an unknown region; @src
+ *   in a write-only region; offset + @size overflowing or past the end of
+ *   the BO or the region; in the semaphore and event regions, @size not 4
+ *   or an offset not a multiple of 4; more hardware descriptors in the job
+ *   than &DRM_NEURON_SUBMIT_MAX_HW_DESCS.
+ * * -EACCES: a NeuronCore end of a core the file does not own (nobody
+ *   owns it, or another file does). As for transfers, ownership is checked
+ *   at submit and again just before the job is queued (see &struct
+ *   drm_neuron_submit).
+ *
+ * The descriptors are copied once, at submit time, into kernel memory;
+ * later changes to the user buffer have no effect.
+ */
+struct drm_neuron_dma_desc {
+	/** @src: where the bytes are read. */
+	struct drm_neuron_mem_ref src;
+
+	/** @dst: where the bytes are written. */
+	struct drm_neuron_mem_ref dst;
+
+	/**
+	 * @size: bytes to copy, at least 1; the job's hardware descriptor
+	 * limit bounds it (each piece is at most 64 KiB).
+	 */
+	__u32 size;
+
+	/** @flags: DRM_NEURON_DESC_* bits. */
+	__u32 flags;
 };
 
 /**
@@ -1749,22 +1876,22 @@ struct drm_neuron_sync {
  * * -EINVAL: unknown @flags bits; non-zero @pad0, @pad or reserved fields;
  *   @engine out of range; no work (@xfer_count and @desc_count both 0);
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a job that needs more than
- *   DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; a user descriptor
- *   address that is not inside a listed BO (or is a semaphore READ slot);
- *   a transfer of size 0, an offset + size past the end of its BO or
- *   overflowing; an unknown transfer type; a NeuronCore, semaphore or
- *   event index out of range; a malformed user descriptor; an in-sync with
+ *   DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; a transfer of
+ *   size 0, an offset + size past the end of its BO or overflowing; an
+ *   unknown transfer type; a NeuronCore, semaphore or event index out of
+ *   range; a descriptor that is not valid (see &struct
+ *   drm_neuron_dma_desc); an in-sync with
  *   no fence (at its timeline point, which may be any 64-bit value) yet:
  *   there is no wait-before-submit;
  * * -ENOENT: a BO or syncobj handle does not exist in this file;
- * * -EACCES: a SEM_*, EVENT step or a user descriptor writes a semaphore
- *   or event of a NeuronCore the file does not own (as
- *   &DRM_IOCTL_NEURON_SEM_OP and &DRM_IOCTL_NEURON_EVENT_OP). Ownership is
- *   checked at submit: a job accepted then runs even if the file releases
- *   the core before the job does (the core's next CORE_ACQUIRE waits for
- *   it). If another thread of the file releases the core during the
- *   submit and another file acquires it, the job is accepted but does not
- *   run: its fence error is -EACCES;
+ * * -EACCES: a SEM_*, EVENT step or a descriptor uses a NeuronCore the file
+ *   does not own (as &DRM_IOCTL_NEURON_SEM_OP and
+ *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
+ *   accepted then runs even if the file releases the core before the job
+ *   does (the core's next CORE_ACQUIRE waits for it). If another thread of
+ *   the file releases the core during the submit and another file
+ *   acquires it, the job is accepted but does not run: its fence error is
+ *   -EACCES;
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
  * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
@@ -1820,9 +1947,10 @@ struct drm_neuron_submit {
 	__u32 bo_handle_count;
 
 	/**
-	 * @bo_handles: user pointer to __u32 BO handles that @descs may
-	 * point into. A BO written by a user descriptor counts as written
-	 * for implicit sync, the others as read.
+	 * @bo_handles: user pointer to __u32 BO handles, the job's BO list
+	 * that @descs name by position (&DRM_NEURON_MEM_BO). A handle may
+	 * appear more than once. A BO written by a descriptor counts as
+	 * written for implicit sync, the others as read.
 	 */
 	__u64 bo_handles;
 
