@@ -201,6 +201,11 @@ udev_rule() {
 	echo "/lib/udev/rules.d/70-neuron.rules: $(grep -v '^#' /lib/udev/rules.d/70-neuron.rules)"
 }
 check "udev rule installed" udev_rule
+limits_snippet() {
+	cmp security/90-neuron.conf /etc/security/limits.d/90-neuron.conf &&
+	echo "/etc/security/limits.d/90-neuron.conf: $(grep -v '^#' /etc/security/limits.d/90-neuron.conf | tr '\t\n' '  ')"
+}
+check "memlock limit for group neuron installed" limits_snippet
 system_group() {
 	local gid
 	gid=$(getent group neuron | cut -d: -f3)
