@@ -49,20 +49,6 @@ static void state_err(int fd, uint32_t type, uint32_t i0, uint32_t i1, int err)
 	do_ioctl_err(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s, err);
 }
 
-static unsigned int reset_count(int fd)
-{
-	char slot[IGT_PCI_SLOT_LEN], path[128], buf[32] = "";
-	int sfd;
-
-	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
-	sfd = open(path, O_RDONLY);
-	igt_assert_fd(sfd);
-	igt_assert_gt(read(sfd, buf, sizeof(buf) - 1), 0);
-	close(sfd);
-	return strtoul(buf, NULL, 0);
-}
-
 igt_main
 {
 	struct drm_neuron_query_device_info info;
@@ -427,11 +413,11 @@ igt_main
 			.size = sizeof(after), .pointer = (uintptr_t)&after,
 		};
 		struct drm_neuron_device_state s;
-		unsigned int before = reset_count(fd);
+		unsigned int before = neuron_reset_count(fd);
 
 		igt_require(geteuid() == 0);
 		do_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
-		igt_assert_eq(reset_count(fd), before + 1);
+		igt_assert_eq(neuron_reset_count(fd), before + 1);
 		do_ioctl(fd, DRM_IOCTL_NEURON_QUERY, &q);
 		igt_assert(after.fw_status & DRM_NEURON_FW_STATUS_READY);
 		igt_assert_eq(after.device_id, info.device_id);

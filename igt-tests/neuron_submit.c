@@ -197,21 +197,6 @@ static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
 	return s.values[0];
 }
 
-/* The device's sysfs neuron/reset_count. */
-static unsigned int reset_count(int fd)
-{
-	char slot[IGT_PCI_SLOT_LEN], path[128], buf[32] = "";
-	int sfd;
-
-	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
-	sfd = open(path, O_RDONLY);
-	igt_assert_fd(sfd);
-	igt_assert_gt(read(sfd, buf, sizeof(buf) - 1), 0);
-	close(sfd);
-	return strtoul(buf, NULL, 0);
-}
-
 static void sem_set_wait(int fd, uint32_t engine, uint32_t nc,
 			 uint32_t idx, uint32_t value)
 {
@@ -1309,7 +1294,7 @@ igt_main
 		     "reset (one, counted in sysfs); the queue works afterwards");
 	igt_subtest("hang-escalates") {
 		const uint64_t size = 8192;
-		unsigned int before = reset_count(fd);
+		unsigned int before = neuron_reset_count(fd);
 		uint32_t bo[3], so[3];
 		int f[3], i;
 
@@ -1330,11 +1315,11 @@ igt_main
 		for (i = 0; i < 3; i++)
 			igt_assert_eq(syncobj_wait(f[i], so[i], 0, 20 * SEC_NS), 0);
 		/* the third hang asks for the reset; it runs after its handler */
-		for (i = 0; i < 100 && reset_count(fd) == before; i++)
+		for (i = 0; i < 100 && neuron_reset_count(fd) == before; i++)
 			usleep(50000);
 		stall_engine(fd, -1);
 		write_param("job_timeout_ms", "10000");
-		igt_assert_eq(reset_count(fd), before + 1);
+		igt_assert_eq(neuron_reset_count(fd), before + 1);
 		for (i = 0; i < 3; i++) {
 			igt_assert_eq(syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
 			close(f[i]);

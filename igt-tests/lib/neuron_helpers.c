@@ -102,6 +102,16 @@ ssize_t neuron_read_file(const char *path, char *buf, size_t len)
 	return n;
 }
 
+unsigned int neuron_reset_count(int fd)
+{
+	char slot[IGT_PCI_SLOT_LEN], path[128], buf[32];
+
+	igt_assert_eq(igt_neuron_pci_slot(fd, slot), 0);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/neuron/reset_count", slot);
+	igt_assert_lt(0, neuron_read_file(path, buf, sizeof(buf)));
+	return strtoul(buf, NULL, 0);
+}
+
 int neuron_write_str(const char *path, const char *s)
 {
 	int f = open(path, O_WRONLY);

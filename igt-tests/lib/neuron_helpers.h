@@ -84,6 +84,9 @@ ssize_t neuron_read_file(const char *path, char *buf, size_t len);
 /* Write @s (no newline added) to @path. Returns 0 or -errno. */
 int neuron_write_str(const char *path, const char *s);
 
+/* The sysfs neuron/reset_count of @fd's device: resets since probe. */
+unsigned int neuron_reset_count(int fd);
+
 /*
  * The value, in KiB, of the /proc/meminfo line "@key:", or -1 when there is
  * no such line.  Fails the subtest when /proc/meminfo cannot be opened.
