@@ -1121,7 +1121,11 @@ igt_main
 		igt_assert_eq(sem_submit(good, 10, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
 		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
-		/* the innocent job is back in the ring, with a fresh 500 ms */
+		/*
+		 * The innocent job is back in the ring. Lift the timeout before
+		 * the (slow, QMP) release: with 500 ms it could time out too.
+		 */
+		write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms\n", (long long)(now_ns() - t0) / 1000000);
 		/* 500 ms without progress, a 250 ms watchdog, TCG slack */
@@ -1130,7 +1134,6 @@ igt_main
 		igt_assert_eq(syncobj_wait(good, so3, 0, 5 * SEC_NS), 0);
 		igt_assert_eq(syncobj_fence_status(good, so3), 1);
 		igt_assert_eq(sem_read(fd, 3, 29), 55);
-		write_param("job_timeout_ms", "10000");
 
 		/* the guilty file is refused, others are not */
 		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), -ECANCELED);
@@ -1170,11 +1173,12 @@ igt_main
 			if (!syncobj_wait(bad, so, 0, SEC_NS / 10))
 				dt = now_ns() - t0;
 		}
+		/* the fed jobs are back in the ring: not 500 ms for the release */
+		write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms, %d jobs fed\n",
 			 (long long)dt / 1000000, i);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 10 * SEC_NS), 0);
-		write_param("job_timeout_ms", "10000");
 		igt_assert_lte(0, dt);
 		/* 500 ms without progress, the poller's check, TCG slack */
 		igt_assert_lt(dt, 3 * SEC_NS);
@@ -1280,9 +1284,10 @@ igt_main
 		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
 		igt_assert_eq(write(to_child[1], "g", 1), 1);
 		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
+		/* the child's job is back in the ring: not 500 ms for the release */
+		write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_assert_eq(waitpid(pid, &st, 0), pid);
-		write_param("job_timeout_ms", "10000");
 		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
 		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		close(bad);
