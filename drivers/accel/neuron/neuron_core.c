@@ -105,6 +105,43 @@ bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 	return owned;
 }
 
+/**
+ * neuron_cores_owned_since() - whether a file still holds the ownership of
+ * NeuronCores it had at some point
+ * @ndev: the device
+ * @nfile: the file
+ * @mask: the cores
+ * @acquired: per core, &neuron_core.acquired at that point
+ * @record: fill @acquired with the current values instead of comparing
+ *
+ * Return: true when @nfile owns every core of @mask and (unless @record)
+ * has not released any of them since @acquired was recorded.
+ */
+bool neuron_cores_owned_since(struct neuron_device *ndev,
+			      const struct neuron_file *nfile, u32 mask,
+			      u32 *acquired, bool record)
+{
+	unsigned long bits = mask;
+	bool owned = true;
+	u32 core;
+
+	mutex_lock(&ndev->cores.lock);
+	for_each_set_bit(core, &bits, NEURON_NC_COUNT) {
+		struct neuron_core *nc = &ndev->cores.core[core];
+
+		if (nc->owner != nfile) {
+			owned = false;
+			break;
+		}
+		if (record)
+			acquired[core] = nc->acquired;
+		else if (acquired[core] != nc->acquired)
+			owned = false;
+	}
+	mutex_unlock(&ndev->cores.lock);
+	return owned;
+}
+
 /*
  * Ends ownership; the core's queues move to @dead, to be freed once the
  * lock is dropped.
@@ -397,6 +434,7 @@ again:
 		if (nc->owner)
 			continue;
 		neuron_core_clear(ndev, core);
+		nc->acquired++;
 		nc->owner = nfile;
 		nc->owner_pid = get_pid(task_tgid(current));
 		nc->last_owner = NULL;

@@ -72,6 +72,9 @@ struct neuron_nq {
  *            last cleared it (under &neuron_cores.lock).
  * @sb_clearing: a CORE_ACQUIRE clears the state buffer; nobody takes the
  *               core meanwhile (under &neuron_cores.lock).
+ * @acquired: number of times the core was acquired (under
+ *            &neuron_cores.lock): a program records it to tell the
+ *            ownership it was created under from a later one.
  */
 struct neuron_core {
 	struct neuron_file *owner;
@@ -82,6 +85,7 @@ struct neuron_core {
 	unsigned int submitting;
 	bool sb_dirty;
 	bool sb_clearing;
+	u32 acquired;
 };
 
 /**
@@ -107,6 +111,9 @@ void neuron_cores_file_close(struct neuron_device *ndev,
 void neuron_cores_changed(struct neuron_device *ndev);
 bool neuron_core_owned_by(struct neuron_device *ndev, u32 core,
 			  struct neuron_file *nfile);
+bool neuron_cores_owned_since(struct neuron_device *ndev,
+			      const struct neuron_file *nfile, u32 mask,
+			      u32 *acquired, bool record);
 bool neuron_core_file_owns(struct neuron_device *ndev, u32 core,
 			   struct neuron_file *nfile);
 u32 neuron_cores_job_begin(struct neuron_device *ndev,

@@ -29,6 +29,7 @@
 #include "neuron_job.h"
 #include "neuron_gem.h"
 #include "neuron_nq.h"
+#include "neuron_program.h"
 #include "neuron_regs.h"
 #include "neuron_reset.h"
 #include "neuron_topology.h"
@@ -155,6 +156,7 @@ static int neuron_open(struct drm_device *dev, struct drm_file *file)
 		kfree(nfile);
 		return ret;
 	}
+	neuron_programs_file_open(nfile);
 	file->driver_priv = nfile;
 	return 0;
 }
@@ -176,6 +178,7 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 	 * next CORE_ACQUIRE waits for them (see neuron_core.c).
 	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
+	neuron_programs_file_close(nfile);
 	neuron_job_file_close(nfile->jobs);
 	kfree(file->driver_priv);
 }
@@ -197,6 +200,9 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_DESTROY, neuron_ioctl_nq_destroy, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_NQ_ADVANCE, neuron_ioctl_nq_advance, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_PROGRAM_CREATE, neuron_ioctl_program_create, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_PROGRAM_DESTROY, neuron_ioctl_program_destroy,
+			  0),
 };
 
 /*

@@ -156,10 +156,12 @@ struct neuron_device {
  * @ndev: the device this file was opened on.
  * @jobs: the file's DMA job state (neuron_job.c): scheduler entities,
  *        fdinfo counters, guilty count.
+ * @programs: the file's programs by handle (neuron_program.c).
  */
 struct neuron_file {
 	struct neuron_device *ndev;
 	struct neuron_job_file *jobs;
+	struct xarray programs;
 };
 
 #define to_neuron_device(dev)	container_of(dev, struct neuron_device, drm)

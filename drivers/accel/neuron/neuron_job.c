@@ -39,6 +39,7 @@
 #include "neuron_drv.h"
 #include "neuron_gem.h"
 #include "neuron_job.h"
+#include "neuron_program.h"
 #include "neuron_regs.h"
 #include "neuron_reset.h"
 #include "neuron_topology.h"
@@ -713,7 +714,10 @@ void neuron_job_release(struct neuron_job *job)
 	for (i = 0; i < job->bo_count; i++)
 		drm_gem_object_put(job->bos[i].obj);
 	kvfree(job->bos);
-	kvfree(job->pairs);
+	if (job->program)
+		neuron_program_put(job->program);
+	else
+		kvfree(job->pairs);
 
 	if (job->hw_fence_init)
 		dma_fence_put(job->hw_fence);

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include <drm/gpu_scheduler.h>
@@ -24,6 +25,7 @@ struct drm_file;
 struct drm_gem_object;
 struct drm_printer;
 struct neuron_device;
+struct neuron_program;
 
 /*
  * Scheduler topology, fixed at probe (see Documentation/accel/neuron/jobs.rst):
@@ -214,6 +216,8 @@ struct neuron_jobs {
 /**
  * struct neuron_job_bo - a BO used by a job
  * @obj: the GEM object, referenced until the job is freed.
+ * @handle: the handle the submit (or the program) named it by, in the
+ *          submitting file.
  * @write: the job writes it (implicit sync).
  * @route: routing bits of a neighbour's DRAM (0 for local memory).
  * @peer_held: the job is counted in the neighbour's &neuron_device.peer_jobs
@@ -221,9 +225,49 @@ struct neuron_jobs {
  */
 struct neuron_job_bo {
 	struct drm_gem_object *obj;
+	u32 handle;
 	bool write;
 	bool peer_held;
 	u64 route;
+};
+
+/**
+ * struct neuron_payload - a job's work, validated and translated
+ * @pairs: hardware descriptor pairs, without the job's marker.
+ * @pair_count: number of @pairs.
+ * @bos: the BOs the pairs reach, each referenced once.
+ * @bo_count: number of @bos.
+ * @nc_used: mask of the NeuronCores whose window the pairs reach.
+ * @nc_sb_writes: mask of the NeuronCores whose state buffer they write.
+ *
+ * Built by neuron_payload_build() for one job, or once for a program
+ * (neuron_program.c) whose runs share its pairs.
+ */
+struct neuron_payload {
+	struct neuron_desc_pair *pairs;
+	u32 pair_count;
+	struct neuron_job_bo *bos;
+	u32 bo_count;
+	u32 nc_used;
+	u32 nc_sb_writes;
+};
+
+/**
+ * struct neuron_payload_args - the user's description of a job's work
+ * @xfers: user pointer to &struct drm_neuron_xfer[@xfer_count].
+ * @descs: user pointer to &struct drm_neuron_dma_desc[@desc_count].
+ * @bo_handles: user pointer to u32[@bo_handle_count].
+ * @xfer_count: number of transfers.
+ * @desc_count: number of descriptors.
+ * @bo_handle_count: number of listed BOs.
+ */
+struct neuron_payload_args {
+	u64 xfers;
+	u64 descs;
+	u64 bo_handles;
+	u32 xfer_count;
+	u32 desc_count;
+	u32 bo_handle_count;
 };
 
 /**
@@ -248,6 +292,8 @@ struct neuron_job_bo {
  * @nc_sb_writes: mask of the NeuronCores whose state buffer it writes.
  * @revoked: one of @nc_used changed hands between the ownership check and
  *           neuron_cores_job_begin(); the job does not run (-EACCES).
+ * @program: the program the job runs (referenced), whose @pairs it
+ *           borrows; NULL when the job owns them.
  */
 struct neuron_job {
 	struct drm_sched_job base;
@@ -266,7 +312,21 @@ struct neuron_job {
 	u32 nc_used;
 	u32 nc_sb_writes;
 	bool revoked;
+	struct neuron_program *program;
 };
+
+/* The job takes over @p (now empty): its pairs, BOs and core masks. */
+static inline void neuron_job_take_payload(struct neuron_job *job,
+					   struct neuron_payload *p)
+{
+	job->pairs = p->pairs;
+	job->pair_count = p->pair_count;
+	job->bos = p->bos;
+	job->bo_count = p->bo_count;
+	job->nc_used = p->nc_used;
+	job->nc_sb_writes = p->nc_sb_writes;
+	memset(p, 0, sizeof(*p));
+}
 
 int neuron_jobs_init(struct neuron_device *ndev);
 void neuron_jobs_unplug(struct neuron_device *ndev);
@@ -301,6 +361,10 @@ void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
 int neuron_jobs_clear_dram(struct neuron_device *ndev,
 			   struct drm_gem_object *obj, u64 addr, u64 size);
 
+int neuron_payload_build(struct neuron_device *ndev, struct drm_file *file,
+			 const struct neuron_payload_args *args, gfp_t gfp,
+			 struct neuron_payload *p);
+void neuron_payload_fini(struct neuron_payload *p);
 int neuron_ioctl_submit(struct drm_device *dev, void *data,
 			struct drm_file *file);
 

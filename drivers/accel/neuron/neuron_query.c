@@ -54,7 +54,8 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_CORES |
 			     DRM_NEURON_CAP_SEM_EVENT |
 			     DRM_NEURON_CAP_NQ |
-			     DRM_NEURON_CAP_WAIT;
+			     DRM_NEURON_CAP_WAIT |
+			     DRM_NEURON_CAP_PROGRAM;
 	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 

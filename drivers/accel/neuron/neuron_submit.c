@@ -26,6 +26,7 @@
 #include "neuron_fence.h"
 #include "neuron_gem.h"
 #include "neuron_job.h"
+#include "neuron_program.h"
 #include "neuron_regs.h"
 #include "neuron_topology.h"
 #include "neuron_udma.h"
@@ -150,7 +151,8 @@ static int neuron_job_peer_route(struct neuron_device *ndev,
 struct neuron_submit_ctx {
 	struct neuron_device *ndev;
 	struct drm_file *file;
-	struct neuron_job *job;
+	struct neuron_payload p;
+	gfp_t gfp;
 	u32 max_pairs;
 	u32 pair_alloc;
 	u32 max_bos;
@@ -164,24 +166,24 @@ struct neuron_submit_ctx {
 static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
 			       u32 len, u16 flags, u32 imm)
 {
-	struct neuron_job *job = ctx->job;
+	struct neuron_payload *pl = &ctx->p;
 	struct neuron_desc_pair *p;
 
-	if (job->pair_count >= ctx->max_pairs)
+	if (pl->pair_count >= ctx->max_pairs)
 		return -EINVAL;
-	if (job->pair_count == ctx->pair_alloc) {
+	if (pl->pair_count == ctx->pair_alloc) {
 		u32 n = min(max(2 * ctx->pair_alloc, 16u), ctx->max_pairs);
 
-		p = kvmalloc_array(n, sizeof(*p), GFP_KERNEL);
+		p = kvmalloc_array(n, sizeof(*p), ctx->gfp);
 		if (!p)
 			return -ENOMEM;
-		if (job->pairs)
-			memcpy(p, job->pairs, job->pair_count * sizeof(*p));
-		kvfree(job->pairs);
-		job->pairs = p;
+		if (pl->pairs)
+			memcpy(p, pl->pairs, pl->pair_count * sizeof(*p));
+		kvfree(pl->pairs);
+		pl->pairs = p;
 		ctx->pair_alloc = n;
 	}
-	p = &job->pairs[job->pair_count++];
+	p = &pl->pairs[pl->pair_count++];
 	p->src = src;
 	p->dst = dst;
 	p->len = len;
@@ -195,7 +197,7 @@ static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
 static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 			     bool write, struct neuron_job_bo **out)
 {
-	struct neuron_job *job = ctx->job;
+	struct neuron_payload *job = &ctx->p;
 	struct neuron_job_bo *bo;
 	struct drm_gem_object *obj;
 	u32 i;
@@ -219,6 +221,7 @@ static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 	}
 	bo = &job->bos[job->bo_count++];
 	bo->obj = obj;
+	bo->handle = handle;
 	bo->write = write;
 	bo->route = 0;
 	*out = bo;
@@ -385,7 +388,7 @@ static int neuron_job_add_nc_write(struct neuron_submit_ctx *ctx,
 	 */
 	if (!neuron_core_file_owns(ctx->ndev, x->nc, ctx->file->driver_priv))
 		return -EACCES;
-	ctx->job->nc_used |= BIT(x->nc);
+	ctx->p.nc_used |= BIT(x->nc);
 
 	/* DMB: the write signals that the transfers before it are done. */
 	return neuron_job_add_pair(ctx, 0, neuron_tpb_devaddr(off), sizeof(u32),
@@ -448,10 +451,10 @@ static int neuron_job_core_end(struct neuron_submit_ctx *ctx,
 	if (!neuron_core_file_owns(ctx->ndev, ref->index,
 				   ctx->file->driver_priv))
 		return -EACCES;
-	ctx->job->nc_used |= BIT(ref->index);
+	ctx->p.nc_used |= BIT(ref->index);
 	/* The next owner gets it cleared (CORE_ACQUIRE). */
 	if (write && ref->region == DRM_NEURON_CORE_STATE_BUF)
-		ctx->job->nc_sb_writes |= BIT(ref->index);
+		ctx->p.nc_sb_writes |= BIT(ref->index);
 
 	ret = neuron_seglist_reset(sl, 0);
 	if (ret)
@@ -474,7 +477,7 @@ static int neuron_job_bo_end(struct neuron_submit_ctx *ctx,
 	if (ref->region || ref->index >= ctx->listed_count)
 		return -EINVAL;
 	idx = ctx->listed[ref->index];
-	bo = &ctx->job->bos[idx];
+	bo = &ctx->p.bos[idx];
 	ret = neuron_job_check_range(bo->obj, ref->offset, size);
 	if (ret)
 		return ret;
@@ -552,13 +555,25 @@ static int neuron_job_add_desc(struct neuron_submit_ctx *ctx,
 				   NEURON_PAIR_DMB : 0);
 }
 
-static int neuron_job_build(struct neuron_submit_ctx *ctx,
-			    const struct drm_neuron_submit *args)
+/* Free what a build put in @p; the BO references with it. */
+void neuron_payload_fini(struct neuron_payload *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->bo_count; i++)
+		drm_gem_object_put(p->bos[i].obj);
+	kvfree(p->bos);
+	kvfree(p->pairs);
+	memset(p, 0, sizeof(*p));
+}
+
+static int neuron_payload_build_ctx(struct neuron_submit_ctx *ctx,
+				    const struct neuron_payload_args *args)
 {
 	struct drm_neuron_xfer __user *uxfers = u64_to_user_ptr(args->xfers);
 	struct drm_neuron_dma_desc __user *udescs = u64_to_user_ptr(args->descs);
 	u32 __user *uhandles = u64_to_user_ptr(args->bo_handles);
-	struct neuron_job *job = ctx->job;
+	struct neuron_payload *job = &ctx->p;
 	u32 i;
 	int ret;
 
@@ -566,7 +581,7 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 	/* A copy uses two BOs, the descriptor list its own. */
 	ctx->max_bos = 2 * args->xfer_count + args->bo_handle_count;
 	if (ctx->max_bos) {
-		job->bos = kvcalloc(ctx->max_bos, sizeof(*job->bos), GFP_KERNEL);
+		job->bos = kvcalloc(ctx->max_bos, sizeof(*job->bos), ctx->gfp);
 		if (!job->bos)
 			return -ENOMEM;
 	}
@@ -623,6 +638,44 @@ static int neuron_job_build(struct neuron_submit_ctx *ctx,
 		cond_resched();
 	}
 	return 0;
+}
+
+/**
+ * neuron_payload_build() - validate and translate a job's work
+ * @ndev: the device
+ * @file: the file whose BOs and NeuronCores the work may use
+ * @args: the user's transfers, descriptors and BO list (counts already
+ *        checked against their DRM_NEURON_SUBMIT_MAX_*)
+ * @gfp: allocation flags of what @p keeps (GFP_KERNEL_ACCOUNT for memory
+ *       that outlives the ioctl)
+ * @p: out: the hardware descriptor pairs, the BOs (referenced) and the
+ *     cores used; neuron_payload_fini() frees them
+ *
+ * Return: 0, or a negative errno as documented for &struct
+ * drm_neuron_submit; on failure @p holds nothing.
+ */
+int neuron_payload_build(struct neuron_device *ndev, struct drm_file *file,
+			 const struct neuron_payload_args *args, gfp_t gfp,
+			 struct neuron_payload *p)
+{
+	struct neuron_submit_ctx ctx = { .ndev = ndev, .file = file, .gfp = gfp };
+	u32 i;
+	int ret;
+
+	ret = neuron_payload_build_ctx(&ctx, args);
+	for (i = 0; i < ARRAY_SIZE(ctx.segs); i++) {
+		kvfree(ctx.segs[i].addr);
+		kvfree(ctx.segs[i].len);
+	}
+	for (i = 0; i < ctx.bo_segs_count; i++)
+		kvfree(ctx.bo_segs[i].seg);
+	kvfree(ctx.bo_segs);
+	kvfree(ctx.listed);
+	if (ret)
+		neuron_payload_fini(&ctx.p);
+	else
+		*p = ctx.p;
+	return ret;
 }
 
 static int neuron_job_add_in_syncs(struct neuron_job *job,
@@ -698,7 +751,6 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	struct neuron_file *nfile = file->driver_priv;
 	struct neuron_job_file *jf = nfile->jobs;
 	struct drm_neuron_submit *args = data;
-	struct neuron_submit_ctx ctx = { .ndev = ndev, .file = file };
 	struct drm_syncobj *out_syncobj = NULL;
 	struct dma_fence_chain *chain = NULL;
 	struct neuron_done_fence *df = NULL;
@@ -712,12 +764,16 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	bool cookie;
 	int ret;
 
-	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC || args->pad ||
+	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC ||
 	    args->out_sync.flags)
 		return -EINVAL;
 	if (args->engine >= NEURON_USER_SCHEDS || args->pad0)
 		return -EINVAL;
-	if (!args->xfer_count && !args->desc_count)
+	/* A program is the whole job; anything else needs some work. */
+	if (args->program && (args->xfer_count || args->desc_count ||
+			      args->bo_handle_count))
+		return -EINVAL;
+	if (!args->program && !args->xfer_count && !args->desc_count)
 		return -EINVAL;
 	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
 	    args->desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
@@ -742,16 +798,21 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 		goto err_free;
 	}
 
-	ctx.job = job;
-	ret = neuron_job_build(&ctx, args);
-	for (i = 0; i < ARRAY_SIZE(ctx.segs); i++) {
-		kvfree(ctx.segs[i].addr);
-		kvfree(ctx.segs[i].len);
+	if (args->program) {
+		ret = neuron_program_job(file, args->program, job);
+	} else {
+		struct neuron_payload_args pa = {
+			.xfers = args->xfers, .xfer_count = args->xfer_count,
+			.descs = args->descs, .desc_count = args->desc_count,
+			.bo_handles = args->bo_handles,
+			.bo_handle_count = args->bo_handle_count,
+		};
+		struct neuron_payload p;
+
+		ret = neuron_payload_build(ndev, file, &pa, GFP_KERNEL, &p);
+		if (!ret)
+			neuron_job_take_payload(job, &p);
 	}
-	for (i = 0; i < ctx.bo_segs_count; i++)
-		kvfree(ctx.bo_segs[i].seg);
-	kvfree(ctx.bo_segs);
-	kvfree(ctx.listed);
 	if (ret)
 		goto err_free;
 

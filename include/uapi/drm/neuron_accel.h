@@ -69,6 +69,9 @@ extern "C" {
  *   was shut down for a reboot or kexec: until the driver is bound again.
  * * -EINTR: a signal arrived while the call slept; it can be restarted
  *   with the same argument (drmIoctl() does).
+ * * -ESTALE: a program (&DRM_IOCTL_NEURON_PROGRAM_CREATE) can no longer
+ *   run: a BO it uses was closed, or a NeuronCore it uses was released,
+ *   since it was created. Destroy it and create it again.
  * * -EOPNOTSUPP, -EXDEV, -ECANCELED: as the ioctls that return them say.
  *
  * Calls made while a device reset runs do not fail: those that need the
@@ -187,6 +190,15 @@ enum drm_neuron_ioctl_id {
 	 * DMA Fences") forbids. The number stays unused and fails with
 	 * -EINVAL; wait for a semaphore with DRM_NEURON_WAIT instead.
 	 */
+
+	/**
+	 * @DRM_NEURON_PROGRAM_CREATE: validate and translate a descriptor
+	 * program once, for many runs.
+	 */
+	DRM_NEURON_PROGRAM_CREATE = 17,
+
+	/** @DRM_NEURON_PROGRAM_DESTROY: free a program. */
+	DRM_NEURON_PROGRAM_DESTROY = 18,
 };
 
 /**
@@ -300,6 +312,11 @@ struct drm_neuron_query {
 #define DRM_NEURON_CAP_NQ		(1ULL << 9)
 /** DRM_NEURON_CAP_WAIT - &DRM_IOCTL_NEURON_WAIT works. */
 #define DRM_NEURON_CAP_WAIT		(1ULL << 10)
+/**
+ * DRM_NEURON_CAP_PROGRAM - programs: &DRM_IOCTL_NEURON_PROGRAM_CREATE,
+ * &DRM_IOCTL_NEURON_PROGRAM_DESTROY and &drm_neuron_submit.program work.
+ */
+#define DRM_NEURON_CAP_PROGRAM		(1ULL << 11)
 /* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
 
 /**
@@ -1873,8 +1890,10 @@ struct drm_neuron_sync {
  *
  * Errors:
  *
- * * -EINVAL: unknown @flags bits; non-zero @pad0, @pad or reserved fields;
- *   @engine out of range; no work (@xfer_count and @desc_count both 0);
+ * * -EINVAL: unknown @flags bits; non-zero @pad0 or reserved fields;
+ *   @engine out of range; no work (@xfer_count and @desc_count both 0,
+ *   and no @program); a @program with a non-zero @xfer_count,
+ *   @desc_count or @bo_handle_count;
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a job that needs more than
  *   DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors; a transfer of
  *   size 0, an offset + size past the end of its BO or overflowing; an
@@ -1883,7 +1902,12 @@ struct drm_neuron_sync {
  *   drm_neuron_dma_desc); an in-sync with
  *   no fence (at its timeline point, which may be any 64-bit value) yet:
  *   there is no wait-before-submit;
- * * -ENOENT: a BO or syncobj handle does not exist in this file;
+ * * -ENOENT: a BO, syncobj or program handle does not exist in this file;
+ * * -ESTALE: the @program can no longer run: one of its BOs was closed in
+ *   this file (&DRM_IOCTL_GEM_CLOSE, its handle may since name another
+ *   BO), or the file released one of its NeuronCores (even if it acquired
+ *   it again), since &DRM_IOCTL_NEURON_PROGRAM_CREATE. It stays so:
+ *   destroy it;
  * * -EACCES: a SEM_*, EVENT step or a descriptor uses a NeuronCore the file
  *   does not own (as &DRM_IOCTL_NEURON_SEM_OP and
  *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
@@ -1960,8 +1984,16 @@ struct drm_neuron_submit {
 	/** @in_sync_count: number of entries at @in_syncs. */
 	__u32 in_sync_count;
 
-	/** @pad: must be zero. */
-	__u32 pad;
+	/**
+	 * @program: 0, or the handle of a program of this file
+	 * (&DRM_IOCTL_NEURON_PROGRAM_CREATE) that the job runs: then
+	 * @xfer_count, @desc_count and @bo_handle_count must be 0, the job
+	 * is the program's translated descriptors and uses its BOs. Nothing
+	 * of the program is validated or translated again: the submit checks
+	 * that its BOs are still open in the file and that the file still
+	 * owns its NeuronCores, then queues it.
+	 */
+	__u32 program;
 
 	/**
 	 * @out_sync: syncobj that receives the job's fence; handle 0 for
@@ -1984,6 +2016,135 @@ struct drm_neuron_submit {
  */
 #define DRM_IOCTL_NEURON_SUBMIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_SUBMIT, struct drm_neuron_submit)
+
+/**
+ * DOC: neuron programs
+ *
+ * An inference repeats the same DMA: inputs into a NeuronCore's state
+ * buffer, instructions into its instruction FIFO, results back out, a
+ * semaphore or event to say it is done. A program is such a list of
+ * descriptors (&struct drm_neuron_dma_desc, with the BO list they name),
+ * validated and translated for the device once by
+ * &DRM_IOCTL_NEURON_PROGRAM_CREATE into memory only the kernel writes.
+ * &DRM_IOCTL_NEURON_SUBMIT with &drm_neuron_submit.program set runs it as
+ * a job, as often as needed: a run costs the same whatever the program's
+ * length, apart from the time the device takes to move its bytes.
+ *
+ * A program holds a reference on each of its BOs: their memory stays
+ * allocated while the program exists, even after their handles are
+ * closed. It names cores by their index and records which ownership of
+ * each core it was created under. Runs check both: once a BO of the
+ * program is closed in the file, or a core it uses is released (whether
+ * or not the file acquires it again), the program fails every SUBMIT with
+ * -ESTALE, never reaching memory or a core the file no longer holds. Each run waits for
+ * the program's BOs as a job that lists them does (implicit sync, unless
+ * &DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC), and writes the same state buffers
+ * (the cores' next CORE_ACQUIRE clears them).
+ *
+ * Programs belong to the file: &DRM_IOCTL_NEURON_PROGRAM_DESTROY or
+ * closing the file frees them; runs already submitted finish first.
+ */
+
+/**
+ * DRM_NEURON_PROGRAM_MAX_PER_FILE - programs a file may have at once.
+ */
+#define DRM_NEURON_PROGRAM_MAX_PER_FILE	1024
+
+/**
+ * struct drm_neuron_program_create - argument of
+ * &DRM_IOCTL_NEURON_PROGRAM_CREATE
+ *
+ * Validates @desc_count descriptors against the BOs of @bo_handles and the
+ * NeuronCores the file owns, exactly as &DRM_IOCTL_NEURON_SUBMIT does,
+ * and keeps their translation. The kernel memory it takes (at most about
+ * 32 bytes per hardware descriptor) is charged to the caller's memory
+ * cgroup.
+ *
+ * Errors:
+ *
+ * * -EINVAL: non-zero @flags or @pad; @desc_count 0 or above
+ *   &DRM_NEURON_SUBMIT_MAX_DESCS; @bo_handle_count above
+ *   &DRM_NEURON_SUBMIT_MAX_BOS; a descriptor that is not valid (see
+ *   &struct drm_neuron_dma_desc), including more hardware descriptors
+ *   than &DRM_NEURON_SUBMIT_MAX_HW_DESCS;
+ * * -ENOENT: a BO handle does not exist in this file;
+ * * -EACCES: a descriptor names a NeuronCore the file does not own;
+ * * -EXDEV: a BO lives in the DRAM of a device that is not this device
+ *   or a directly linked neighbour;
+ * * -ENOSPC: the file has &DRM_NEURON_PROGRAM_MAX_PER_FILE programs;
+ * * -ENOMEM: out of memory (or over the memory cgroup's limit), including
+ *   host BO pages that cannot be allocated or mapped for the device;
+ * * -ENODEV: the device, or a neighbour whose DRAM a BO is, is gone;
+ * * -EFAULT; -EINTR.
+ */
+struct drm_neuron_program_create {
+	/** @descs: user pointer to &struct drm_neuron_dma_desc[@desc_count]. */
+	__u64 descs;
+
+	/**
+	 * @bo_handles: user pointer to __u32 BO handles[@bo_handle_count],
+	 * the program's BO list that @descs name by position
+	 * (&DRM_NEURON_MEM_BO); a handle may appear more than once.
+	 */
+	__u64 bo_handles;
+
+	/** @desc_count: 1 .. &DRM_NEURON_SUBMIT_MAX_DESCS. */
+	__u32 desc_count;
+
+	/** @bo_handle_count: 0 .. &DRM_NEURON_SUBMIT_MAX_BOS. */
+	__u32 bo_handle_count;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @handle: out: the program, never 0; for &drm_neuron_submit.program. */
+	__u32 handle;
+
+	/**
+	 * @hw_desc_count: out: hardware descriptors a run puts in its ring
+	 * (the job's marker not included), for information.
+	 */
+	__u32 hw_desc_count;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_neuron_program_destroy - argument of
+ * &DRM_IOCTL_NEURON_PROGRAM_DESTROY
+ *
+ * Frees the program's handle; runs already submitted still complete, and
+ * the program's BO references go with the last of them.
+ *
+ * Errors: -EINVAL for a non-zero @pad, -ENOENT when @handle is not a
+ * program of this file.
+ */
+struct drm_neuron_program_destroy {
+	/** @handle: the program. */
+	__u32 handle;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * DRM_IOCTL_NEURON_PROGRAM_CREATE - validate and translate a program
+ *
+ * Takes a &struct drm_neuron_program_create.
+ */
+#define DRM_IOCTL_NEURON_PROGRAM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_PROGRAM_CREATE, \
+		 struct drm_neuron_program_create)
+
+/**
+ * DRM_IOCTL_NEURON_PROGRAM_DESTROY - free a program
+ *
+ * Takes a &struct drm_neuron_program_destroy.
+ */
+#define DRM_IOCTL_NEURON_PROGRAM_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_PROGRAM_DESTROY, \
+		struct drm_neuron_program_destroy)
 
 #if defined(__cplusplus)
 }
