@@ -587,8 +587,9 @@ neuron_drm_query_memory_usage(int fd,
  * program.
  *
  * Return: 0 on success; -EINVAL if @submit is NULL, a non-zero count has a
- * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, or there is no
- * work (library), or from the kernel (engine out of range, bad
+ * NULL pointer, a count exceeds its DRM_NEURON_SUBMIT_MAX_*, there is no
+ * work, or a @submit->program comes with transfers, descriptors or BOs
+ * (library), or from the kernel (engine out of range, bad
  * transfer, unknown flag, a descriptor field out of range: BO index,
  * NeuronCore, region, offset + size; more than
  * DRM_NEURON_SUBMIT_MAX_HW_DESCS hardware descriptors); -ENOENT unknown
@@ -739,6 +740,100 @@ static inline void neuron_drm_desc_copy(struct drm_neuron_dma_desc *d,
 	d->size = size;
 	d->flags = flags;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Programs (DRM_IOCTL_NEURON_PROGRAM_*): descriptors validated once        */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * neuron_drm_program_create() - validate and translate a descriptor program
+ * @fd: neuron file descriptor
+ * @descs: @desc_count descriptors (neuron_drm_desc_copy()), as for a job
+ * @desc_count: 1 .. DRM_NEURON_SUBMIT_MAX_DESCS
+ * @bo_handles: the program's BO list, that @descs name by position
+ *              (neuron_drm_mem_bo()); NULL when @bo_handle_count is 0
+ * @bo_handle_count: 0 .. DRM_NEURON_SUBMIT_MAX_BOS
+ * @program: out: the program's handle (never 0)
+ * @hw_desc_count: out: hardware descriptors one run puts in its ring, or
+ *                 NULL
+ *
+ * The kernel checks every descriptor once, here, against the BOs and the
+ * NeuronCores the file owns; each neuron_drm_program_run() then costs the
+ * same whatever the program's length.  The program keeps its BOs alive;
+ * closing one of their handles (neuron_drm_gem_close()) or releasing one
+ * of its cores (neuron_drm_core_release()) makes every later run fail
+ * with -ESTALE.  Free it with neuron_drm_program_destroy() (or by closing
+ * the file).  A typical inference program: inputs into a core's state
+ * buffer, instructions into its FIFO, results out, then behind a barrier a
+ * semaphore increment and an event (whose notification queue entry tells
+ * a poller it is done):
+ *
+ *	neuron_drm_desc_copy(&d[0], neuron_drm_mem_bo(IN, 0),
+ *			     neuron_drm_mem_core(nc, DRM_NEURON_CORE_STATE_BUF, 0),
+ *			     in_size, 0);
+ *	neuron_drm_desc_copy(&d[1], neuron_drm_mem_bo(CODE, 0),
+ *			     neuron_drm_mem_core(nc, DRM_NEURON_CORE_INSTR_FIFO, 0),
+ *			     code_size, 0);
+ *	neuron_drm_desc_copy(&d[2], neuron_drm_mem_core(nc, DRM_NEURON_CORE_STATE_BUF, 0),
+ *			     neuron_drm_mem_bo(OUT, 0), out_size, DRM_NEURON_DESC_BARRIER);
+ *	neuron_drm_desc_copy(&d[3], neuron_drm_mem_bo(ONE, 0),
+ *			     neuron_drm_mem_core(nc, DRM_NEURON_CORE_SEM_INCR, 4 * sem),
+ *			     4, DRM_NEURON_DESC_BARRIER);
+ *
+ * Documentation/accel/neuron/programs.rst walks through a whole runtime
+ * loop; tools/neuron-bench-infer.c is one.
+ *
+ * Return: 0 on success; -EINVAL if @descs or @program is NULL, a count is
+ * 0 or above its limit, or @bo_handles is NULL with a non-zero count
+ * (library), or a descriptor is not valid (kernel, see struct
+ * drm_neuron_dma_desc); -ENOENT unknown BO handle; -EACCES a NeuronCore
+ * the file does not own; -EXDEV a DRAM BO of a device that is neither this
+ * one nor a linked neighbour; -ENOSPC the file has
+ * DRM_NEURON_PROGRAM_MAX_PER_FILE programs; -ENOMEM; -ENODEV; -EFAULT;
+ * -ENOTTY (a driver without programs); -EBADF.
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_program_create(int fd, const struct drm_neuron_dma_desc *descs,
+			  uint32_t desc_count, const uint32_t *bo_handles,
+			  uint32_t bo_handle_count, uint32_t *program,
+			  uint32_t *hw_desc_count);
+
+/**
+ * neuron_drm_program_destroy() - free a program
+ * @fd: neuron file descriptor
+ * @program: handle from neuron_drm_program_create()
+ *
+ * Runs already submitted complete; the program's BO references go with
+ * the last of them.
+ *
+ * Return: 0 on success; -ENOENT not a program of this file; -EBADF;
+ * -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_program_destroy(int fd, uint32_t program);
+
+/**
+ * neuron_drm_program_run() - queue one run of a program as a DMA job
+ * @fd: neuron file descriptor
+ * @engine: DMA engine, 0 .. dma_engine_count - 1 (as for any job: runs on
+ *          one engine run in order)
+ * @flags: DRM_NEURON_SUBMIT_* bits (DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC
+ *         when the caller orders its runs with syncobjs)
+ * @program: handle from neuron_drm_program_create()
+ * @in_syncs: @in_count syncobjs (and timeline points) to wait for, or NULL
+ * @in_count: 0 .. DRM_NEURON_SUBMIT_MAX_SYNCS
+ * @out_sync: syncobj (and point, 0 = binary) that receives the run's
+ *            fence, or NULL
+ * @seqno: out: the job's sequence number on its engine, or NULL
+ *
+ * Return: as neuron_drm_submit(), plus -ENOENT for an unknown program and
+ * -ESTALE for a program that can no longer run (destroy it, create it
+ * again).
+ */
+NEURON_DRM_EXPORT int
+neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
+		       uint32_t program, const struct drm_neuron_sync *in_syncs,
+		       uint32_t in_count, const struct drm_neuron_sync *out_sync,
+		       uint64_t *seqno);
 
 /* ------------------------------------------------------------------------ */
 /* Syncobjs (core DRM_IOCTL_SYNCOBJ_*), the fences of DMA jobs              */

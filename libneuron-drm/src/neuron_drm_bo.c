@@ -151,7 +151,8 @@ int neuron_drm_submit(int fd, struct drm_neuron_submit *s)
 	    s->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
 	    s->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
 		return -EINVAL;
-	if (s->xfer_count == 0 && s->desc_count == 0)
+	if (s->program ? s->xfer_count || s->desc_count || s->bo_handle_count :
+			 s->xfer_count == 0 && s->desc_count == 0)
 		return -EINVAL;
 	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_SUBMIT, s);
 	return ret < 0 ? ret : 0;
@@ -174,6 +175,70 @@ int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t flags,
 	s.flags = flags;
 	s.xfers = (uintptr_t)xfers;
 	s.xfer_count = count;
+	s.in_syncs = (uintptr_t)in_syncs;
+	s.in_sync_count = in_count;
+	if (out_sync)
+		s.out_sync = *out_sync;
+	ret = neuron_drm_submit(fd, &s);
+	if (ret == 0 && seqno)
+		*seqno = s.seqno;
+	return ret;
+}
+
+int neuron_drm_program_create(int fd, const struct drm_neuron_dma_desc *descs,
+			      uint32_t desc_count, const uint32_t *bo_handles,
+			      uint32_t bo_handle_count, uint32_t *program,
+			      uint32_t *hw_desc_count)
+{
+	struct drm_neuron_program_create c;
+	int ret;
+
+	if (!descs || !program || desc_count == 0 ||
+	    desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
+	    (bo_handle_count && !bo_handles) ||
+	    bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.descs = (uintptr_t)descs;
+	c.desc_count = desc_count;
+	c.bo_handles = (uintptr_t)bo_handles;
+	c.bo_handle_count = bo_handle_count;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_PROGRAM_CREATE, &c);
+	if (ret < 0)
+		return ret;
+	*program = c.handle;
+	if (hw_desc_count)
+		*hw_desc_count = c.hw_desc_count;
+	return 0;
+}
+
+int neuron_drm_program_destroy(int fd, uint32_t program)
+{
+	struct drm_neuron_program_destroy d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.handle = program;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_PROGRAM_DESTROY, &d);
+	return ret < 0 ? ret : 0;
+}
+
+int neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
+			   uint32_t program,
+			   const struct drm_neuron_sync *in_syncs,
+			   uint32_t in_count,
+			   const struct drm_neuron_sync *out_sync,
+			   uint64_t *seqno)
+{
+	struct drm_neuron_submit s;
+	int ret;
+
+	if (program == 0 || (in_count && !in_syncs))
+		return -EINVAL;
+	memset(&s, 0, sizeof(s));
+	s.engine = engine;
+	s.flags = flags;
+	s.program = program;
 	s.in_syncs = (uintptr_t)in_syncs;
 	s.in_sync_count = in_count;
 	if (out_sync)
