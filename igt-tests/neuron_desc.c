@@ -32,64 +32,10 @@ IGT_TEST_DESCRIPTION("SUBMIT descriptors: BO and NeuronCore ends, the core windo
 #define SB_SIZE		DRM_NEURON_CORE_STATE_BUF_SIZE
 #define FIFO_SIZE	DRM_NEURON_CORE_INSTR_FIFO_SIZE
 
-/* ---- small helpers (the guest has no libdrm) ---- */
-
-static uint32_t syncobj_create(int fd)
-{
-	struct drm_syncobj_create c = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
-	return c.handle;
-}
-
-static void syncobj_destroy(int fd, uint32_t h)
-{
-	struct drm_syncobj_destroy d = { .handle = h };
-
-	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
-}
-
-static void syncobj_wait(int fd, uint32_t h)
-{
-	struct drm_syncobj_wait w = {
-		.handles = (uintptr_t)&h, .count_handles = 1,
-		.timeout_nsec = neuron_now_ns() + 30 * SEC_NS,
-		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
-}
-
-static struct drm_neuron_mem_ref mbo(uint32_t index, uint64_t offset)
-{
-	struct drm_neuron_mem_ref r = {
-		.kind = DRM_NEURON_MEM_BO, .index = index, .offset = offset,
-	};
-
-	return r;
-}
-
-static struct drm_neuron_mem_ref mcore(uint32_t nc, uint32_t region,
-				       uint64_t offset)
-{
-	struct drm_neuron_mem_ref r = {
-		.kind = DRM_NEURON_MEM_CORE, .index = nc, .region = region,
-		.offset = offset,
-	};
-
-	return r;
-}
-
-static struct drm_neuron_dma_desc desc(struct drm_neuron_mem_ref src,
-				       struct drm_neuron_mem_ref dst,
-				       uint32_t size, uint32_t flags)
-{
-	struct drm_neuron_dma_desc d = {
-		.src = src, .dst = dst, .size = size, .flags = flags,
-	};
-
-	return d;
-}
+/* Short names: descriptors are spelled out a lot below. */
+#define mbo		neuron_mem_bo
+#define mcore		neuron_mem_core
+#define desc		neuron_desc
 
 /* SUBMIT of @n descriptors over the BO list @bos[@nbos]; 0 or -errno. */
 static int submit_descs(int fd, const uint32_t *bos, uint32_t nbos,
@@ -109,11 +55,11 @@ static int submit_descs(int fd, const uint32_t *bos, uint32_t nbos,
 static void run_descs(int fd, const uint32_t *bos, uint32_t nbos,
 		      const struct drm_neuron_dma_desc *d, uint32_t n)
 {
-	uint32_t so = syncobj_create(fd);
+	uint32_t so = neuron_syncobj_create(fd);
 
 	igt_assert_eq(submit_descs(fd, bos, nbos, d, n, so), 0);
-	syncobj_wait(fd, so);
-	syncobj_destroy(fd, so);
+	neuron_syncobj_wait(fd, so);
+	neuron_syncobj_destroy(fd, so);
 }
 
 static int core_ioctl(int fd, unsigned long req, uint32_t mask)
@@ -140,52 +86,6 @@ static void core_acquire(int fd, uint32_t mask)
 	igt_assert_eq(ret, 0);
 }
 
-static int32_t sem_read(int fd, uint32_t nc, uint32_t idx)
-{
-	struct drm_neuron_device_state s = {
-		.type = DRM_NEURON_STATE_SEMAPHORE, .index0 = nc, .index1 = idx,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
-	return (int32_t)s.values[0];
-}
-
-static uint32_t event_read(int fd, uint32_t nc, uint32_t idx)
-{
-	struct drm_neuron_device_state s = {
-		.type = DRM_NEURON_STATE_EVENT, .index0 = nc, .index1 = idx,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
-	return s.values[0];
-}
-
-static void fill(uint8_t *p, uint64_t n, uint32_t seed)
-{
-	for (uint64_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		p[i] = seed >> 16;
-	}
-}
-
-/* The model's QOM property nc<nc>-@what of the device behind @fd. */
-static uint64_t fifo_counter(int fd, int nc, const char *what)
-{
-	char reply[512];
-	const char *v;
-	int qdev = igt_neuron_qdev_index(fd);
-
-	igt_require(qdev >= 0);
-	igt_require_f(igt_qmp_available(), "no QMP port\n");
-	igt_assert_eq(igt_qmp_reply(reply, sizeof(reply),
-				    "{\"execute\":\"qom-get\",\"arguments\":{\"path\":"
-				    "\"/machine/peripheral/neuron%d\",\"property\":"
-				    "\"nc%d-fifo-%s\"}}", qdev, nc, what), 0);
-	v = strstr(reply, "\"return\":");
-	igt_assert_f(v, "qom-get: %s\n", reply);
-	return strtoull(v + strlen("\"return\":"), NULL, 10);
-}
-
 /*
  * Core 1 changes hands while a thread of the old owner keeps submitting
  * jobs whose only NeuronCore access is a descriptor: 1024 BO copies (to
@@ -205,7 +105,7 @@ static void *hammer_thread(void *arg)
 	struct hammer *h = arg;
 	uint32_t bo = neuron_bo_create(h->fd, 64 * KiB, DRM_NEURON_BO_HOST);
 	uint32_t *p = neuron_bo_mmap(h->fd, bo, 64 * KiB);
-	uint32_t so = syncobj_create(h->fd);
+	uint32_t so = neuron_syncobj_create(h->fd);
 
 	p[0] = 1;
 	for (int i = 0; i < NDESC - 1; i++)
@@ -222,11 +122,11 @@ static void *hammer_thread(void *arg)
 		else
 			h->error = ret;
 		if (!ret && h->accepted % 8 == 0)
-			syncobj_wait(h->fd, so);
+			neuron_syncobj_wait(h->fd, so);
 	}
 	if (h->accepted)
-		syncobj_wait(h->fd, so);
-	syncobj_destroy(h->fd, so);
+		neuron_syncobj_wait(h->fd, so);
+	neuron_syncobj_destroy(h->fd, so);
 	munmap(p, 64 * KiB);
 	neuron_bo_close(h->fd, bo);
 	return NULL;
@@ -256,7 +156,7 @@ igt_main
 		dst = neuron_bo_mmap(fd, bos[1], 4 * MiB);
 		ref = malloc(2 * MiB);
 		igt_assert(ref);
-		fill(src, 2 * MiB, 7);
+		neuron_fill(src, 2 * MiB, 7);
 		memcpy(ref, src, 2 * MiB);
 		memset(dst, 0xa5, 4 * MiB);
 
@@ -301,8 +201,8 @@ igt_main
 		struct drm_neuron_dma_desc d[4];
 		uint64_t bytes0, writes0;
 
-		bytes0 = fifo_counter(fd, 2, "bytes");
-		writes0 = fifo_counter(fd, 2, "writes");
+		bytes0 = neuron_fifo_counter(fd, 2, "bytes");
+		writes0 = neuron_fifo_counter(fd, 2, "writes");
 		/* DRAM is contiguous: one hardware descriptor per descriptor */
 		d[0] = desc(mbo(0, 0), mcore(2, DRM_NEURON_CORE_INSTR_FIFO, 0), FIFO_SIZE, 0);
 		d[1] = desc(mbo(0, 7), mcore(2, DRM_NEURON_CORE_INSTR_FIFO, 0), 100,
@@ -311,12 +211,12 @@ igt_main
 		d[3] = desc(mbo(0, 0), mcore(2, DRM_NEURON_CORE_INSTR_FIFO, FIFO_SIZE - 100),
 			    100, 0);
 		run_descs(fd, &bo, 1, d, 4);
-		igt_assert_eq_u64(fifo_counter(fd, 2, "bytes") - bytes0, FIFO_SIZE + 300);
-		igt_assert_eq_u64(fifo_counter(fd, 2, "writes") - writes0, 4);
+		igt_assert_eq_u64(neuron_fifo_counter(fd, 2, "bytes") - bytes0, FIFO_SIZE + 300);
+		igt_assert_eq_u64(neuron_fifo_counter(fd, 2, "writes") - writes0, 4);
 		/* another core's FIFO saw nothing of it */
-		bytes0 = fifo_counter(fd, 1, "bytes");
+		bytes0 = neuron_fifo_counter(fd, 1, "bytes");
 		run_descs(fd, &bo, 1, d, 1);
-		igt_assert_eq_u64(fifo_counter(fd, 1, "bytes"), bytes0);
+		igt_assert_eq_u64(neuron_fifo_counter(fd, 1, "bytes"), bytes0);
 		neuron_bo_close(fd, bo);
 	}
 
@@ -335,14 +235,14 @@ igt_main
 		d[2] = desc(mbo(0, 8), mcore(1, DRM_NEURON_CORE_SEM_DECR, 4 * 31), 4, 0);
 		d[3] = desc(mbo(0, 8), mcore(1, DRM_NEURON_CORE_EVENT, 4 * 255), 4, 0);
 		run_descs(fd, &bo, 1, d, 4);
-		igt_assert_eq(sem_read(fd, 1, 31), 1006);
-		igt_assert_eq(event_read(fd, 1, 255), 1);
+		igt_assert_eq(neuron_sem_read(fd, 1, 31), 1006);
+		igt_assert_eq(neuron_event_read(fd, 1, 255), 1);
 		p[2] = 0;
 		d[0] = desc(mbo(0, 8), mcore(1, DRM_NEURON_CORE_SEM_SET, 4 * 31), 4, 0);
 		d[1] = desc(mbo(0, 8), mcore(1, DRM_NEURON_CORE_EVENT, 4 * 255), 4, 0);
 		run_descs(fd, &bo, 1, d, 2);
-		igt_assert_eq(sem_read(fd, 1, 31), 0);
-		igt_assert_eq(event_read(fd, 1, 255), 0);
+		igt_assert_eq(neuron_sem_read(fd, 1, 31), 0);
+		igt_assert_eq(neuron_event_read(fd, 1, 255), 0);
 		munmap(p, 4096);
 		neuron_bo_close(fd, bo);
 	}
@@ -390,7 +290,7 @@ igt_main
 		/* a good job sets semaphore 3 of core 0 to 5 */
 		good = desc(mbo(0, 0), mcore(0, DRM_NEURON_CORE_SEM_SET, 4 * 3), 4, 0);
 		run_descs(fd, bos, 2, &good, 1);
-		igt_assert_eq(sem_read(fd, 0, 3), 5);
+		igt_assert_eq(neuron_sem_read(fd, 0, 3), 5);
 		p[0] = 9;
 
 #define BAD(w, ...) do { d = good; __VA_ARGS__; bad[n].what = w; bad[n++].d = d; } while (0)
@@ -447,7 +347,7 @@ igt_main
 		/* and so is a descriptor naming the BO list when there is none */
 		igt_assert_eq(submit_descs(fd, NULL, 0, &good, 1, 0), -EINVAL);
 		usleep(100000);
-		igt_assert_eq(sem_read(fd, 0, 3), 5);
+		igt_assert_eq(neuron_sem_read(fd, 0, 3), 5);
 		igt_info("%d malformed descriptors refused\n", n);
 
 		munmap(p, 64 * KiB);
@@ -582,11 +482,11 @@ igt_main
 			neuron_core_release(a, 0x2);
 			/* waits for a's jobs, then zeroes the semaphores */
 			core_acquire(b, 0x2);
-			v0 = sem_read(b, 1, 8);
+			v0 = neuron_sem_read(b, 1, 8);
 			usleep(20000);
 			h.stop = 1;
 			igt_assert_eq(pthread_join(th, NULL), 0);
-			v1 = sem_read(b, 1, 8);
+			v1 = neuron_sem_read(b, 1, 8);
 			igt_assert_eq(h.error, 0);
 			igt_assert_eq(v0, 0);
 			igt_assert_eq(v1, 0);

@@ -983,7 +983,8 @@ igt_main
 		igt_assert_eq(submit(fd, &good), 0);
 		s = good; s.flags = 0x80;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
-		s = good; s.pad = 1;
+		/* a program is the whole job: not beside transfers */
+		s = good; s.program = 1;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s = good; s.engine = 12;
 		igt_assert_eq(submit(fd, &s), -EINVAL);

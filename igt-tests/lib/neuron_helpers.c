@@ -296,3 +296,105 @@ void neuron_disarm_alarm(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	signal(SIGALRM, SIG_DFL);
 }
+
+uint32_t neuron_syncobj_create(int fd)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	return c.handle;
+}
+
+void neuron_syncobj_destroy(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy d = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+void neuron_syncobj_wait(int fd, uint32_t handle)
+{
+	struct drm_syncobj_wait w = {
+		.handles = (uintptr_t)&handle, .count_handles = 1,
+		.timeout_nsec = neuron_now_ns() + 30 * 1000000000LL,
+		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
+struct drm_neuron_mem_ref neuron_mem_bo(uint32_t index, uint64_t offset)
+{
+	struct drm_neuron_mem_ref r = {
+		.kind = DRM_NEURON_MEM_BO, .index = index, .offset = offset,
+	};
+
+	return r;
+}
+
+struct drm_neuron_mem_ref neuron_mem_core(uint32_t nc, uint32_t region,
+					  uint64_t offset)
+{
+	struct drm_neuron_mem_ref r = {
+		.kind = DRM_NEURON_MEM_CORE, .index = nc, .region = region,
+		.offset = offset,
+	};
+
+	return r;
+}
+
+struct drm_neuron_dma_desc neuron_desc(struct drm_neuron_mem_ref src,
+				       struct drm_neuron_mem_ref dst,
+				       uint32_t size, uint32_t flags)
+{
+	struct drm_neuron_dma_desc d = {
+		.src = src, .dst = dst, .size = size, .flags = flags,
+	};
+
+	return d;
+}
+
+int32_t neuron_sem_read(int fd, uint32_t nc, uint32_t idx)
+{
+	struct drm_neuron_device_state s = {
+		.type = DRM_NEURON_STATE_SEMAPHORE, .index0 = nc, .index1 = idx,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
+	return (int32_t)s.values[0];
+}
+
+uint32_t neuron_event_read(int fd, uint32_t nc, uint32_t idx)
+{
+	struct drm_neuron_device_state s = {
+		.type = DRM_NEURON_STATE_EVENT, .index0 = nc, .index1 = idx,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NEURON_DEVICE_STATE, &s);
+	return s.values[0];
+}
+
+uint64_t neuron_fifo_counter(int fd, int nc, const char *what)
+{
+	char reply[512];
+	const char *v;
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp_reply(reply, sizeof(reply),
+				    "{\"execute\":\"qom-get\",\"arguments\":{\"path\":"
+				    "\"/machine/peripheral/neuron%d\",\"property\":"
+				    "\"nc%d-fifo-%s\"}}", qdev, nc, what), 0);
+	v = strstr(reply, "\"return\":");
+	igt_assert_f(v, "qom-get: %s\n", reply);
+	return strtoull(v + strlen("\"return\":"), NULL, 10);
+}
+
+void neuron_fill(uint8_t *p, uint64_t n, uint32_t seed)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = seed >> 16;
+	}
+}

@@ -20,6 +20,11 @@
  *   DRAM:     neuron_dram_ranges / neuron_bo_dram_range (debugfs "dram")
  *   Children: neuron_wait_exit_ok
  *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
+ *   Syncobjs: neuron_syncobj_create / _destroy / _wait
+ *   Descriptors: neuron_mem_bo / neuron_mem_core / neuron_desc
+ *   NeuronCores: neuron_sem_read / neuron_event_read /
+ *             neuron_fifo_counter (QMP qom-get of the model's nc<n>-fifo-*)
+ *   Data:     neuron_fill
  */
 #ifndef NEURON_HELPERS_H
 #define NEURON_HELPERS_H
@@ -171,5 +176,40 @@ void neuron_arm_alarm(bool restart, int ms);
 
 /* Stop the timer and restore the default SIGALRM disposition. */
 void neuron_disarm_alarm(void);
+
+/* SYNCOBJ_CREATE (binary, unsignalled) / _DESTROY; fail on error. */
+uint32_t neuron_syncobj_create(int fd);
+void neuron_syncobj_destroy(int fd, uint32_t handle);
+
+/*
+ * SYNCOBJ_WAIT for @handle (WAIT_FOR_SUBMIT) for up to 30 s; fail the
+ * subtest when it times out or fails.
+ */
+void neuron_syncobj_wait(int fd, uint32_t handle);
+
+/* A descriptor end in BO @index of the job's (or program's) BO list. */
+struct drm_neuron_mem_ref neuron_mem_bo(uint32_t index, uint64_t offset);
+
+/* A descriptor end in @region of NeuronCore @nc. */
+struct drm_neuron_mem_ref neuron_mem_core(uint32_t nc, uint32_t region,
+					  uint64_t offset);
+
+/* A descriptor copying @size bytes from @src to @dst. */
+struct drm_neuron_dma_desc neuron_desc(struct drm_neuron_mem_ref src,
+				       struct drm_neuron_mem_ref dst,
+				       uint32_t size, uint32_t flags);
+
+/* Semaphore @idx / event @idx of core @nc (DEVICE_STATE); fail on error. */
+int32_t neuron_sem_read(int fd, uint32_t nc, uint32_t idx);
+uint32_t neuron_event_read(int fd, uint32_t nc, uint32_t idx);
+
+/*
+ * The model's counter nc<nc>-fifo-@what ("bytes", "writes") of the device
+ * behind @fd, over QMP; skips without QMP.
+ */
+uint64_t neuron_fifo_counter(int fd, int nc, const char *what);
+
+/* @n pseudo-random bytes from @seed (the same seed gives the same bytes). */
+void neuron_fill(uint8_t *p, uint64_t n, uint32_t seed);
 
 #endif /* NEURON_HELPERS_H */
