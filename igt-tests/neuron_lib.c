@@ -448,6 +448,95 @@ igt_main
 		igt_assert_eq(neuron_drm_core_acquire(fd, 1u << 31), -EINVAL);
 	}
 
+	igt_describe("Programs through the library: create, run with syncobjs, the "
+		     "output, semaphore and EVENT notification of each run, -ESTALE "
+		     "after a BO is closed, destroy");
+	igt_subtest("programs") {
+		enum { TENSOR = 12288, RUNS = 5 };
+		struct drm_neuron_dma_desc d[5];
+		struct drm_neuron_sync out;
+		uint32_t bos[4], prog = 0, hw = 0, ring_bo, *ring, *one;
+		uint8_t *in, *res_out;
+		uint64_t lin, lout, lone, lring, seq = 0;
+		int32_t v = -1, res = 0;
+
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 2), "core_acquire");
+		bos[0] = lib_bo(fd, TENSOR, DRM_NEURON_BO_HOST);
+		bos[1] = lib_bo(fd, 4096, DRM_NEURON_BO_DRAM);
+		bos[2] = lib_bo(fd, TENSOR, DRM_NEURON_BO_HOST);
+		bos[3] = lib_bo(fd, 4096, DRM_NEURON_BO_HOST);
+		lib_ok(neuron_drm_bo_map(fd, bos[0], (void **)&in, &lin), "bo_map in");
+		lib_ok(neuron_drm_bo_map(fd, bos[2], (void **)&res_out, &lout), "bo_map out");
+		lib_ok(neuron_drm_bo_map(fd, bos[3], (void **)&one, &lone), "bo_map one");
+		one[0] = 1;
+		ring_bo = lib_bo(fd, 4096, DRM_NEURON_BO_HOST);
+		lib_ok(neuron_drm_bo_map(fd, ring_bo, (void **)&ring, &lring), "bo_map ring");
+		lib_ok(neuron_drm_nq_create(fd, 2, DRM_NEURON_NQ_EVENT, 0, ring_bo, 4096),
+		       "nq_create");
+
+		neuron_drm_desc_copy(&d[0], neuron_drm_mem_bo(0, 0),
+				     neuron_drm_mem_core(2, DRM_NEURON_CORE_STATE_BUF, 0),
+				     TENSOR, 0);
+		neuron_drm_desc_copy(&d[1], neuron_drm_mem_bo(1, 0),
+				     neuron_drm_mem_core(2, DRM_NEURON_CORE_INSTR_FIFO, 0),
+				     4096, 0);
+		neuron_drm_desc_copy(&d[2], neuron_drm_mem_core(2, DRM_NEURON_CORE_STATE_BUF, 0),
+				     neuron_drm_mem_bo(2, 0), TENSOR, DRM_NEURON_DESC_BARRIER);
+		neuron_drm_desc_copy(&d[3], neuron_drm_mem_bo(3, 0),
+				     neuron_drm_mem_core(2, DRM_NEURON_CORE_SEM_INCR, 4 * 6),
+				     4, DRM_NEURON_DESC_BARRIER);
+		neuron_drm_desc_copy(&d[4], neuron_drm_mem_bo(3, 0),
+				     neuron_drm_mem_core(2, DRM_NEURON_CORE_EVENT, 4 * 6), 4, 0);
+		igt_assert_eq(neuron_drm_program_create(fd, d, 0, bos, 4, &prog, NULL), -EINVAL);
+		igt_assert_eq(neuron_drm_program_create(fd, d, 5, NULL, 4, &prog, NULL), -EINVAL);
+		lib_ok(neuron_drm_program_create(fd, d, 5, bos, 4, &prog, &hw), "program_create");
+		igt_assert_neq(prog, 0);
+		igt_assert_lte(5, hw);
+
+		memset(&out, 0, sizeof(out));
+		lib_ok(neuron_drm_syncobj_create(fd, 0, &out.handle), "syncobj_create");
+		for (int i = 0; i < RUNS; i++) {
+			for (int j = 0; j < TENSOR; j++)
+				in[j] = (uint8_t)(j * 7 + i);
+			lib_ok(neuron_drm_program_run(fd, 5, 0, prog, NULL, 0, &out, &seq),
+			       "program_run");
+			lib_ok(neuron_drm_syncobj_wait(fd, &out.handle, 1,
+						       neuron_drm_abs_timeout(30 * SEC_NS),
+						       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL),
+			       "syncobj_wait");
+			igt_assert(memcmp(in, res_out, TENSOR) == 0);
+			/* the run's event reached the notification queue */
+			lib_ok(neuron_drm_wait(fd, DRM_NEURON_WAIT_NQ, 2, DRM_NEURON_NQ_EVENT, 0, 0,
+					       neuron_drm_abs_timeout(5 * SEC_NS), &res),
+			       "wait nq");
+			igt_assert_eq_u32(ring[4 * i] & 0x00ffffffu, 6);
+			lib_ok(neuron_drm_nq_advance(fd, 2, DRM_NEURON_NQ_EVENT, 0, 1, NULL),
+			       "nq_advance");
+		}
+		igt_assert_lt(0, (int)seq);
+		lib_ok(neuron_drm_semaphore_read(fd, 2, 6, &v), "semaphore_read");
+		igt_assert_eq(v, RUNS);
+
+		igt_assert_eq(neuron_drm_program_run(fd, 5, 0, 0, NULL, 0, NULL, NULL), -EINVAL);
+		lib_ok(neuron_drm_gem_close(fd, bos[1]), "gem_close");
+		igt_assert_eq(neuron_drm_program_run(fd, 5, 0, prog, NULL, 0, NULL, NULL), -ESTALE);
+		igt_assert(strstr(neuron_drm_strerror(-ESTALE), "program"));
+		lib_ok(neuron_drm_program_destroy(fd, prog), "program_destroy");
+		igt_assert_eq(neuron_drm_program_destroy(fd, prog), -ENOENT);
+
+		neuron_drm_syncobj_destroy(fd, out.handle);
+		lib_ok(neuron_drm_nq_destroy(fd, 2, DRM_NEURON_NQ_EVENT, 0), "nq_destroy");
+		neuron_drm_bo_unmap(ring, lring);
+		neuron_drm_bo_unmap(in, lin);
+		neuron_drm_bo_unmap(res_out, lout);
+		neuron_drm_bo_unmap(one, lone);
+		neuron_drm_gem_close(fd, ring_bo);
+		neuron_drm_gem_close(fd, bos[0]);
+		neuron_drm_gem_close(fd, bos[2]);
+		neuron_drm_gem_close(fd, bos[3]);
+		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
+	}
+
 	igt_describe("acquire hands over a clean core: semaphores 0, events clear");
 	igt_subtest("acquire-clears") {
 		uint32_t ev = 7;
