@@ -714,10 +714,12 @@ void neuron_job_release(struct neuron_job *job)
 	for (i = 0; i < job->bo_count; i++)
 		drm_gem_object_put(job->bos[i].obj);
 	kvfree(job->bos);
-	if (job->program)
+	/* A program's job borrows its pairs. */
+	if (job->program) {
 		neuron_program_put(job->program);
-	else
-		kvfree(job->pairs);
+		job->pairs = NULL;
+	}
+	kvfree(job->pairs);
 
 	if (job->hw_fence_init)
 		dma_fence_put(job->hw_fence);
