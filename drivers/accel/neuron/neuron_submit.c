@@ -6,6 +6,8 @@
  * syncobjs in, validates every range against the BOs and NeuronCores the
  * file may use, translates them into the job's hardware descriptor pairs
  * in kernel memory and queues the job on the DRM scheduler (neuron_job.c).
+ * The same builder (neuron_payload_build()) translates a program once
+ * (neuron_program.c); a job that runs a program skips it.
  * See Documentation/accel/neuron/jobs.rst.
  */
 
@@ -197,7 +199,7 @@ static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
 static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 			     bool write, struct neuron_job_bo **out)
 {
-	struct neuron_payload *job = &ctx->p;
+	struct neuron_payload *pl = &ctx->p;
 	struct neuron_job_bo *bo;
 	struct drm_gem_object *obj;
 	u32 i;
@@ -207,19 +209,19 @@ static int neuron_job_add_bo(struct neuron_submit_ctx *ctx, u32 handle,
 	if (!obj)
 		return -ENOENT;
 
-	for (i = 0; i < job->bo_count; i++) {
-		if (job->bos[i].obj == obj) {
+	for (i = 0; i < pl->bo_count; i++) {
+		if (pl->bos[i].obj == obj) {
 			drm_gem_object_put(obj);
-			job->bos[i].write |= write;
-			*out = &job->bos[i];
+			pl->bos[i].write |= write;
+			*out = &pl->bos[i];
 			return 0;
 		}
 	}
-	if (job->bo_count >= ctx->max_bos) {
+	if (pl->bo_count >= ctx->max_bos) {
 		drm_gem_object_put(obj);
 		return -EINVAL;
 	}
-	bo = &job->bos[job->bo_count++];
+	bo = &pl->bos[pl->bo_count++];
 	bo->obj = obj;
 	bo->handle = handle;
 	bo->write = write;
@@ -573,7 +575,7 @@ static int neuron_payload_build_ctx(struct neuron_submit_ctx *ctx,
 	struct drm_neuron_xfer __user *uxfers = u64_to_user_ptr(args->xfers);
 	struct drm_neuron_dma_desc __user *udescs = u64_to_user_ptr(args->descs);
 	u32 __user *uhandles = u64_to_user_ptr(args->bo_handles);
-	struct neuron_payload *job = &ctx->p;
+	struct neuron_payload *pl = &ctx->p;
 	u32 i;
 	int ret;
 
@@ -581,8 +583,8 @@ static int neuron_payload_build_ctx(struct neuron_submit_ctx *ctx,
 	/* A copy uses two BOs, the descriptor list its own. */
 	ctx->max_bos = 2 * args->xfer_count + args->bo_handle_count;
 	if (ctx->max_bos) {
-		job->bos = kvcalloc(ctx->max_bos, sizeof(*job->bos), ctx->gfp);
-		if (!job->bos)
+		pl->bos = kvcalloc(ctx->max_bos, sizeof(*pl->bos), ctx->gfp);
+		if (!pl->bos)
 			return -ENOMEM;
 	}
 
@@ -602,15 +604,15 @@ static int neuron_payload_build_ctx(struct neuron_submit_ctx *ctx,
 		ret = neuron_job_add_bo(ctx, handle, false, &bo);
 		if (ret)
 			return ret;
-		ctx->listed[i] = bo - job->bos;
+		ctx->listed[i] = bo - pl->bos;
 	}
 	ctx->listed_count = args->bo_handle_count;
-	if (job->bo_count) {
-		ctx->bo_segs = kvcalloc(job->bo_count, sizeof(*ctx->bo_segs),
+	if (pl->bo_count) {
+		ctx->bo_segs = kvcalloc(pl->bo_count, sizeof(*ctx->bo_segs),
 					GFP_KERNEL);
 		if (!ctx->bo_segs)
 			return -ENOMEM;
-		ctx->bo_segs_count = job->bo_count;
+		ctx->bo_segs_count = pl->bo_count;
 	}
 
 	for (i = 0; i < args->xfer_count; i++) {
