@@ -23,6 +23,7 @@
 #include <drm/drm_managed.h>
 #include <drm/neuron_accel.h>
 
+#include "neuron_context.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
@@ -157,6 +158,7 @@ static int neuron_open(struct drm_device *dev, struct drm_file *file)
 		return ret;
 	}
 	neuron_programs_file_open(nfile);
+	neuron_contexts_file_open(nfile);
 	file->driver_priv = nfile;
 	return 0;
 }
@@ -178,6 +180,7 @@ static void neuron_postclose(struct drm_device *dev, struct drm_file *file)
 	 * next CORE_ACQUIRE waits for them (see neuron_core.c).
 	 */
 	neuron_cores_file_close(to_neuron_device(dev), file->driver_priv);
+	neuron_contexts_file_close(nfile);
 	neuron_programs_file_close(nfile);
 	neuron_job_file_close(nfile->jobs);
 	kfree(file->driver_priv);
@@ -202,6 +205,9 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_WAIT, neuron_ioctl_wait, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_PROGRAM_CREATE, neuron_ioctl_program_create, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_PROGRAM_DESTROY, neuron_ioctl_program_destroy,
+			  0),
+	DRM_IOCTL_DEF_DRV(NEURON_CONTEXT_CREATE, neuron_ioctl_context_create, 0),
+	DRM_IOCTL_DEF_DRV(NEURON_CONTEXT_DESTROY, neuron_ioctl_context_destroy,
 			  0),
 };
 

@@ -157,11 +157,13 @@ struct neuron_device {
  * @jobs: the file's DMA job state (neuron_job.c): scheduler entities,
  *        fdinfo counters, guilty count.
  * @programs: the file's programs by handle (neuron_program.c).
+ * @contexts: the file's contexts by handle (neuron_context.c).
  */
 struct neuron_file {
 	struct neuron_device *ndev;
 	struct neuron_job_file *jobs;
 	struct xarray programs;
+	struct xarray contexts;
 };
 
 #define to_neuron_device(dev)	container_of(dev, struct neuron_device, drm)

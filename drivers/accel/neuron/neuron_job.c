@@ -35,6 +35,7 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/neuron_accel.h>
 
+#include "neuron_context.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
@@ -602,8 +603,8 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 
 	if (job->revoked)
 		return ERR_PTR(-EACCES);
-	/* Jobs queued behind a timed-out job of the same file never run. */
-	if (atomic_read(&job->jf->guilty))
+	/* Jobs queued behind a timed-out job of the same context never run. */
+	if (atomic_read(job->guilty))
 		return ERR_PTR(-ECANCELED);
 	if (unlikely(sched_job->s_fence->finished.error))
 		return ERR_PTR(sched_job->s_fence->finished.error);
@@ -682,6 +683,7 @@ struct neuron_job *neuron_job_alloc(struct neuron_sched *ns,
 	job->ns = ns;
 	kref_get(&jf->refcount);
 	job->jf = jf;
+	job->guilty = &jf->guilty;
 	atomic_inc(&jf->jobs);
 	atomic_inc(&jf->ndev->jobs.job_count);
 	if (!jf->kernel) {
@@ -714,6 +716,8 @@ void neuron_job_release(struct neuron_job *job)
 	for (i = 0; i < job->bo_count; i++)
 		drm_gem_object_put(job->bos[i].obj);
 	kvfree(job->bos);
+	if (job->ctx)
+		neuron_context_put(job->ctx);
 	/* A program's job borrows its pairs. */
 	if (job->program) {
 		neuron_program_put(job->program);
@@ -783,10 +787,12 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 	list_for_each_entry_safe(job, tmp, &ns->inflight, node) {
 		if (first) {
 			first = false;
-			if (!job->jf->kernel)
-				atomic_inc(&job->jf->guilty);
+			if (!job->jf->kernel) {
+				atomic_inc(job->guilty);
+				atomic_inc(&job->jf->timeouts);
+			}
 			neuron_job_retire_locked(ns, job, error, now);
-		} else if (atomic_read(&job->jf->guilty)) {
+		} else if (atomic_read(job->guilty)) {
 			neuron_job_retire_locked(ns, job, -ECANCELED, now);
 		} else {
 			list_move_tail(&job->node, &requeue);
@@ -1418,7 +1424,7 @@ void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf)
 	drm_printf(p, "neuron-jobs-completed:\t%lld\n",
 		   atomic64_read(&jf->completed));
 	drm_printf(p, "neuron-jobs-failed:\t%lld\n", atomic64_read(&jf->failed));
-	drm_printf(p, "neuron-guilty:\t%u\n", (u32)atomic_read(&jf->guilty));
+	drm_printf(p, "neuron-guilty:\t%u\n", (u32)atomic_read(&jf->timeouts));
 }
 
 /**

@@ -25,6 +25,7 @@ struct drm_file;
 struct drm_gem_object;
 struct drm_printer;
 struct neuron_device;
+struct neuron_context;
 struct neuron_program;
 
 /*
@@ -127,8 +128,11 @@ struct neuron_tenant {
  * @lock: protects @entity.
  * @entity: scheduler entities, by &neuron_sched.index, created on first use
  *          of a scheduler.
- * @guilty: number of this file's jobs that timed out (fdinfo
- *          neuron-guilty); once non-zero, submits fail with -ECANCELED.
+ * @guilty: number of the jobs of the file's default context (submitted
+ *          without a context) that timed out; once non-zero, such submits
+ *          fail with -ECANCELED.
+ * @timeouts: number of this file's jobs that timed out, in any context
+ *            (fdinfo neuron-guilty).
  * @busy_ns: time the DMA queues spent on this file's jobs.
  * @submitted: jobs accepted.
  * @completed: jobs whose fence signalled without error.
@@ -149,6 +153,7 @@ struct neuron_job_file {
 	struct mutex lock; /* entity creation */
 	struct drm_sched_entity *entity[NEURON_SCHED_COUNT];
 	atomic_t guilty;
+	atomic_t timeouts;
 	atomic64_t busy_ns;
 	atomic64_t submitted;
 	atomic64_t completed;
@@ -294,6 +299,9 @@ struct neuron_payload_args {
  *           neuron_cores_job_begin(); the job does not run (-EACCES).
  * @program: the program the job runs (referenced), whose @pairs it
  *           borrows; NULL when the job owns them.
+ * @ctx: the context the job was submitted to (referenced), or NULL for
+ *       the file's default context.
+ * @guilty: the guilt of @ctx, or of the file's default context.
  */
 struct neuron_job {
 	struct drm_sched_job base;
@@ -313,6 +321,8 @@ struct neuron_job {
 	u32 nc_sb_writes;
 	bool revoked;
 	struct neuron_program *program;
+	struct neuron_context *ctx;
+	atomic_t *guilty;
 };
 
 /* The job takes over @p (now empty): its pairs, BOs and core masks. */

@@ -55,7 +55,8 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_SEM_EVENT |
 			     DRM_NEURON_CAP_NQ |
 			     DRM_NEURON_CAP_WAIT |
-			     DRM_NEURON_CAP_PROGRAM;
+			     DRM_NEURON_CAP_PROGRAM |
+			     DRM_NEURON_CAP_CONTEXT;
 	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 

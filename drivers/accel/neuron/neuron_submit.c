@@ -23,6 +23,7 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/neuron_accel.h>
 
+#include "neuron_context.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fence.h"
@@ -738,63 +739,44 @@ static int neuron_job_add_implicit(struct neuron_job *job,
 /* ------------------------------------------------------------------------ */
 /* Submit: the ioctl                                                        */
 
-/**
- * neuron_ioctl_submit() - DRM_IOCTL_NEURON_SUBMIT
- * @dev: DRM device
- * @data: &struct drm_neuron_submit
- * @file: the caller's file
- *
- * Return: 0 or a negative errno, see &struct drm_neuron_submit.
+/*
+ * Queue the job of a checked @args on @ns through @entity; @ctx (held
+ * open) is the job's context, or NULL for the file's default context.
  */
-int neuron_ioctl_submit(struct drm_device *dev, void *data,
-			struct drm_file *file)
+static int neuron_submit_job(struct drm_file *file,
+			     struct drm_neuron_submit *args,
+			     struct neuron_sched *ns,
+			     struct drm_sched_entity *entity,
+			     struct neuron_context *ctx)
 {
+	struct drm_device *dev = file->minor->dev;
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct neuron_file *nfile = file->driver_priv;
 	struct neuron_job_file *jf = nfile->jobs;
-	struct drm_neuron_submit *args = data;
 	struct drm_syncobj *out_syncobj = NULL;
 	struct dma_fence_chain *chain = NULL;
 	struct neuron_done_fence *df = NULL;
 	struct drm_gem_object **objs = NULL;
-	struct drm_sched_entity *entity;
 	struct ww_acquire_ctx acquire;
 	struct dma_fence *finished, *done;
-	struct neuron_sched *ns;
 	struct neuron_job *job;
 	u32 i, nobjs, cores;
 	bool cookie;
 	int ret;
 
-	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC ||
-	    args->out_sync.flags)
-		return -EINVAL;
-	if (args->engine >= NEURON_USER_SCHEDS || args->pad0)
-		return -EINVAL;
-	/* A program is the whole job; anything else needs some work. */
-	if (args->program && (args->xfer_count || args->desc_count ||
-			      args->bo_handle_count))
-		return -EINVAL;
-	if (!args->program && !args->xfer_count && !args->desc_count)
-		return -EINVAL;
-	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
-	    args->desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
-	    args->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
-	    args->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
-		return -EINVAL;
-	if (args->out_sync.point && !args->out_sync.handle)
-		return -EINVAL;
-	if (atomic_read(&jf->guilty))
-		return -ECANCELED;
 	if (READ_ONCE(ndev->shut_down))
 		return -ENODEV;
 	if (READ_ONCE(ndev->wedged))
 		return -EIO;
 
-	ns = neuron_sched_user(ndev, args->engine);
 	job = neuron_job_alloc(ns, jf);
 	if (!job)
 		return -ENOMEM;
+	if (ctx) {
+		kref_get(&ctx->ref);
+		job->ctx = ctx;
+		job->guilty = &ctx->guilty;
+	}
 	if (neuron_job_file_full(job)) {
 		ret = -ENOSPC;
 		goto err_free;
@@ -817,9 +799,15 @@ int neuron_ioctl_submit(struct drm_device *dev, void *data,
 	}
 	if (ret)
 		goto err_free;
+	/* A context's jobs reach its cores only. */
+	if (ctx && job->nc_used & ~ctx->core_mask) {
+		ret = -EINVAL;
+		goto err_free;
+	}
 
 	/* Only for a job that passed validation: a few bytes of the file's. */
-	entity = neuron_job_file_entity(jf, ns);
+	if (!entity)
+		entity = neuron_job_file_entity(jf, ns);
 	if (IS_ERR(entity)) {
 		ret = PTR_ERR(entity);
 		goto err_free;
@@ -947,5 +935,68 @@ err_free:
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
 	neuron_job_release(job);
+	return ret;
+}
+
+/**
+ * neuron_ioctl_submit() - DRM_IOCTL_NEURON_SUBMIT
+ * @dev: DRM device
+ * @data: &struct drm_neuron_submit
+ * @file: the caller's file
+ *
+ * Return: 0 or a negative errno, see &struct drm_neuron_submit.
+ */
+int neuron_ioctl_submit(struct drm_device *dev, void *data,
+			struct drm_file *file)
+{
+	struct neuron_device *ndev = to_neuron_device(dev);
+	struct neuron_file *nfile = file->driver_priv;
+	struct drm_neuron_submit *args = data;
+	struct drm_sched_entity *entity = NULL;
+	struct neuron_context *ctx = NULL;
+	struct neuron_sched *ns;
+	int ret;
+
+	if (args->flags & ~DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC ||
+	    args->out_sync.flags)
+		return -EINVAL;
+	if (args->engine >= NEURON_USER_SCHEDS)
+		return -EINVAL;
+	/* A program is the whole job; anything else needs some work. */
+	if (args->program && (args->xfer_count || args->desc_count ||
+			      args->bo_handle_count))
+		return -EINVAL;
+	if (!args->program && !args->xfer_count && !args->desc_count)
+		return -EINVAL;
+	if (args->xfer_count > DRM_NEURON_SUBMIT_MAX_XFERS ||
+	    args->desc_count > DRM_NEURON_SUBMIT_MAX_DESCS ||
+	    args->bo_handle_count > DRM_NEURON_SUBMIT_MAX_BOS ||
+	    args->in_sync_count > DRM_NEURON_SUBMIT_MAX_SYNCS)
+		return -EINVAL;
+	if (args->out_sync.point && !args->out_sync.handle)
+		return -EINVAL;
+
+	if (!args->context) {
+		if (atomic_read(&nfile->jobs->guilty))
+			return -ECANCELED;
+		ns = neuron_sched_user(ndev, args->engine);
+		return neuron_submit_job(file, args, ns, NULL, NULL);
+	}
+
+	/* Held open until the job is pushed to its entity. */
+	ret = neuron_context_get(nfile, args->context, &ctx);
+	if (ret)
+		return ret;
+	if (args->engine >= ctx->engine_count) {
+		ret = -EINVAL;
+	} else if (atomic_read(&ctx->guilty)) {
+		ret = -ECANCELED;
+	} else {
+		ns = neuron_sched_user(ndev, ctx->engine[args->engine]);
+		entity = &ctx->entity[args->engine];
+		ret = neuron_submit_job(file, args, ns, entity, ctx);
+	}
+	neuron_context_unlock(ctx);
+	neuron_context_put(ctx);
 	return ret;
 }

@@ -71,7 +71,9 @@ extern "C" {
  *   with the same argument (drmIoctl() does).
  * * -ESTALE: a program (&DRM_IOCTL_NEURON_PROGRAM_CREATE) can no longer
  *   run: a BO it uses was closed, or a NeuronCore it uses was released,
- *   since it was created. Destroy it and create it again.
+ *   since it was created; or a context
+ *   (&DRM_IOCTL_NEURON_CONTEXT_CREATE) lost one of its NeuronCores.
+ *   Destroy it and create it again.
  * * -EOPNOTSUPP, -EXDEV, -ECANCELED: as the ioctls that return them say.
  *
  * Calls made while a device reset runs do not fail: those that need the
@@ -199,6 +201,15 @@ enum drm_neuron_ioctl_id {
 
 	/** @DRM_NEURON_PROGRAM_DESTROY: free a program. */
 	DRM_NEURON_PROGRAM_DESTROY = 18,
+
+	/**
+	 * @DRM_NEURON_CONTEXT_CREATE: bind owned NeuronCores to the DMA
+	 * engines that feed them.
+	 */
+	DRM_NEURON_CONTEXT_CREATE = 19,
+
+	/** @DRM_NEURON_CONTEXT_DESTROY: free a context. */
+	DRM_NEURON_CONTEXT_DESTROY = 20,
 };
 
 /**
@@ -317,6 +328,11 @@ struct drm_neuron_query {
  * &DRM_IOCTL_NEURON_PROGRAM_DESTROY and &drm_neuron_submit.program work.
  */
 #define DRM_NEURON_CAP_PROGRAM		(1ULL << 11)
+/**
+ * DRM_NEURON_CAP_CONTEXT - contexts: &DRM_IOCTL_NEURON_CONTEXT_CREATE,
+ * &DRM_IOCTL_NEURON_CONTEXT_DESTROY and &drm_neuron_submit.context work.
+ */
+#define DRM_NEURON_CAP_CONTEXT		(1ULL << 12)
 /* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
 
 /**
@@ -1890,8 +1906,9 @@ struct drm_neuron_sync {
  *
  * Errors:
  *
- * * -EINVAL: unknown @flags bits; non-zero @pad0 or reserved fields;
- *   @engine out of range; no work (@xfer_count and @desc_count both 0,
+ * * -EINVAL: unknown @flags bits; non-zero reserved fields; @engine out
+ *   of range (of the device, or of the @context); a job of a @context
+ *   that uses a NeuronCore outside the context; no work (@xfer_count and @desc_count both 0,
  *   and no @program); a @program with a non-zero @xfer_count,
  *   @desc_count or @bo_handle_count;
  *   a count above its DRM_NEURON_SUBMIT_MAX_*; a job that needs more than
@@ -1902,12 +1919,14 @@ struct drm_neuron_sync {
  *   drm_neuron_dma_desc); an in-sync with
  *   no fence (at its timeline point, which may be any 64-bit value) yet:
  *   there is no wait-before-submit;
- * * -ENOENT: a BO, syncobj or program handle does not exist in this file;
+ * * -ENOENT: a BO, syncobj, program or context handle does not exist in
+ *   this file;
  * * -ESTALE: the @program can no longer run: one of its BOs was closed in
  *   this file (&DRM_IOCTL_GEM_CLOSE, its handle may since name another
  *   BO), or the file released one of its NeuronCores (even if it acquired
  *   it again), since &DRM_IOCTL_NEURON_PROGRAM_CREATE. It stays so:
- *   destroy it;
+ *   destroy it. The same for a @context whose NeuronCores the file
+ *   released since &DRM_IOCTL_NEURON_CONTEXT_CREATE;
  * * -EACCES: a SEM_*, EVENT step or a descriptor uses a NeuronCore the file
  *   does not own (as &DRM_IOCTL_NEURON_SEM_OP and
  *   &DRM_IOCTL_NEURON_EVENT_OP). Ownership is checked at submit: a job
@@ -1918,7 +1937,8 @@ struct drm_neuron_sync {
  *   -EACCES;
  * * -EXDEV: a BO lives in device DRAM of a device that is not this device
  *   or one of its two direct Neuron-Pipe neighbours (or its link is down);
- * * -ECANCELED: an earlier job of this file timed out (the file is guilty);
+ * * -ECANCELED: an earlier job of this file's default context (no
+ *   @context), or of the @context, timed out: it is guilty;
  * * -ENOSPC: the file has as many jobs queued or running (not yet freed)
  *   as it may (the module parameter file_jobs_max, default 4096), or the
  *   calling user over all its files on the device (user_jobs_max, default
@@ -1937,8 +1957,10 @@ struct drm_neuron_sync {
  */
 struct drm_neuron_submit {
 	/**
-	 * @engine: DMA engine the job runs on, 0 ..
-	 * &drm_neuron_device_info.dma_engine_count - 1. Jobs of one engine
+	 * @engine: DMA engine the job runs on. Without a @context: a device
+	 * engine, 0 .. &drm_neuron_device_info.dma_engine_count - 1. With a
+	 * @context: one of the context's engines, 0 ..
+	 * &drm_neuron_context_create.engine_count - 1. Jobs of one engine
 	 * start, run and complete in submission order (each file's jobs, and
 	 * across files as the scheduler interleaves them); jobs of different
 	 * engines run concurrently. The kernel picks the engine's hardware
@@ -1946,8 +1968,13 @@ struct drm_neuron_submit {
 	 */
 	__u32 engine;
 
-	/** @pad0: must be zero. */
-	__u32 pad0;
+	/**
+	 * @context: 0 for the file's default context, or a context of this
+	 * file (&DRM_IOCTL_NEURON_CONTEXT_CREATE). A job of a context may
+	 * only use the context's NeuronCores, and its timeout makes only the
+	 * context guilty.
+	 */
+	__u32 context;
 
 	/** @flags: DRM_NEURON_SUBMIT_* bits. */
 	__u32 flags;
@@ -2145,6 +2172,98 @@ struct drm_neuron_program_destroy {
 #define DRM_IOCTL_NEURON_PROGRAM_DESTROY \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_PROGRAM_DESTROY, \
 		struct drm_neuron_program_destroy)
+
+/**
+ * DOC: neuron contexts
+ *
+ * A context binds NeuronCores the file owns to the DMA engines that feed
+ * them: the three engines of each core (engine 3 * n + e, e = 0..2, sits
+ * in NeuronCore n's block of BAR 0: section 4.2 of the hardware
+ * specification). Its jobs (&drm_neuron_submit.context) name one of the
+ * context's engines by index, may only reach its cores' windows, and are scheduled as a
+ * stream of their own, beside the file's other contexts and its default
+ * context (jobs submitted without one). A job of a context that times out
+ * makes the context guilty, not the file: the context's later submits
+ * fail with -ECANCELED and its jobs not yet started are cancelled, while
+ * the file's other contexts go on. A runtime that serves several models
+ * on different cores, or a model and its warm-up, keeps them apart so.
+ *
+ * A context is bound to the ownership of its cores at creation: once the
+ * file releases one of them (even to acquire it again), its submits fail
+ * with -ESTALE. &DRM_IOCTL_NEURON_CONTEXT_DESTROY, or closing the file,
+ * frees it, after its queued jobs have reached the hardware (they still
+ * complete).
+ */
+
+/**
+ * DRM_NEURON_CONTEXT_MAX_PER_FILE - contexts a file may have at once.
+ */
+#define DRM_NEURON_CONTEXT_MAX_PER_FILE	64
+
+/**
+ * struct drm_neuron_context_create - argument of
+ * &DRM_IOCTL_NEURON_CONTEXT_CREATE
+ *
+ * Errors: -EINVAL for non-zero @flags, an empty @core_mask or one naming
+ * a core the device does not have; -EACCES when the file does not own
+ * every core of @core_mask; -ENOSPC when the file has
+ * &DRM_NEURON_CONTEXT_MAX_PER_FILE contexts; -ENOMEM; -ENODEV.
+ */
+struct drm_neuron_context_create {
+	/**
+	 * @core_mask: in: the context's NeuronCores, bit n for core n, at
+	 * least one; the file must own them (&DRM_IOCTL_NEURON_CORE_ACQUIRE).
+	 */
+	__u32 core_mask;
+
+	/** @flags: must be zero. */
+	__u32 flags;
+
+	/** @handle: out: the context, never 0; for &drm_neuron_submit.context. */
+	__u32 handle;
+
+	/**
+	 * @engine_count: out: the context's DMA engines, 3 per core; a job
+	 * names one as &drm_neuron_submit.engine, 0 .. @engine_count - 1:
+	 * the engines of the lowest core of @core_mask first.
+	 */
+	__u32 engine_count;
+};
+
+/**
+ * struct drm_neuron_context_destroy - argument of
+ * &DRM_IOCTL_NEURON_CONTEXT_DESTROY
+ *
+ * Waits (killably) for the context's queued jobs to reach the hardware;
+ * they complete. Errors: -EINVAL for a non-zero @pad, -ENOENT when
+ * @handle is not a context of this file.
+ */
+struct drm_neuron_context_destroy {
+	/** @handle: the context. */
+	__u32 handle;
+
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+/**
+ * DRM_IOCTL_NEURON_CONTEXT_CREATE - bind owned NeuronCores to their DMA
+ * engines
+ *
+ * Takes a &struct drm_neuron_context_create.
+ */
+#define DRM_IOCTL_NEURON_CONTEXT_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NEURON_CONTEXT_CREATE, \
+		 struct drm_neuron_context_create)
+
+/**
+ * DRM_IOCTL_NEURON_CONTEXT_DESTROY - free a context
+ *
+ * Takes a &struct drm_neuron_context_destroy.
+ */
+#define DRM_IOCTL_NEURON_CONTEXT_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_NEURON_CONTEXT_DESTROY, \
+		struct drm_neuron_context_destroy)
 
 #if defined(__cplusplus)
 }
