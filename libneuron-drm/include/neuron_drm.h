@@ -814,8 +814,11 @@ NEURON_DRM_EXPORT int neuron_drm_program_destroy(int fd, uint32_t program);
 /**
  * neuron_drm_program_run() - queue one run of a program as a DMA job
  * @fd: neuron file descriptor
- * @engine: DMA engine, 0 .. dma_engine_count - 1 (as for any job: runs on
- *          one engine run in order)
+ * @context: 0 for the file's default context, or a context from
+ *           neuron_drm_context_create() whose cores the program uses
+ * @engine: DMA engine: without a context 0 .. dma_engine_count - 1, with
+ *          one 0 .. its engine_count - 1 (as for any job: runs on one
+ *          engine run in order)
  * @flags: DRM_NEURON_SUBMIT_* bits (DRM_NEURON_SUBMIT_NO_IMPLICIT_SYNC
  *         when the caller orders its runs with syncobjs)
  * @program: handle from neuron_drm_program_create()
@@ -825,15 +828,53 @@ NEURON_DRM_EXPORT int neuron_drm_program_destroy(int fd, uint32_t program);
  *            fence, or NULL
  * @seqno: out: the job's sequence number on its engine, or NULL
  *
- * Return: as neuron_drm_submit(), plus -ENOENT for an unknown program and
- * -ESTALE for a program that can no longer run (destroy it, create it
- * again).
+ * Return: as neuron_drm_submit(), plus -ENOENT for an unknown program or
+ * context and -ESTALE for a program (or context) that can no longer run
+ * (destroy it, create it again); -EINVAL also for a program that uses a
+ * core outside @context.
  */
 NEURON_DRM_EXPORT int
-neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
-		       uint32_t program, const struct drm_neuron_sync *in_syncs,
-		       uint32_t in_count, const struct drm_neuron_sync *out_sync,
-		       uint64_t *seqno);
+neuron_drm_program_run(int fd, uint32_t context, uint32_t engine,
+		       uint32_t flags, uint32_t program,
+		       const struct drm_neuron_sync *in_syncs, uint32_t in_count,
+		       const struct drm_neuron_sync *out_sync, uint64_t *seqno);
+
+/**
+ * neuron_drm_context_create() - bind owned NeuronCores to their DMA engines
+ * @fd: neuron file descriptor
+ * @core_mask: the context's NeuronCores (bit n: core n), which the file
+ *             owns (neuron_drm_core_acquire())
+ * @context: out: the context's handle (never 0), for
+ *           drm_neuron_submit.context and neuron_drm_program_run()
+ * @engine_count: out: its engines (3 per core, the lowest core's first),
+ *                or NULL
+ *
+ * A context's jobs run on its cores' own engines, may only reach its
+ * cores, and are scheduled and made guilty on their own: a job of the
+ * context that times out makes later submits to it fail with -ECANCELED,
+ * not the file's other contexts'.  Releasing one of its cores makes its
+ * submits fail with -ESTALE.
+ *
+ * Return: 0 on success; -EINVAL a @core_mask of 0 (library) or naming a
+ * core the device lacks, or @context NULL; -EACCES a core the file does
+ * not own; -ENOSPC the file has DRM_NEURON_CONTEXT_MAX_PER_FILE contexts;
+ * -ENOMEM; -ENODEV; -ENOTTY; -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_context_create(int fd, uint32_t core_mask,
+						uint32_t *context,
+						uint32_t *engine_count);
+
+/**
+ * neuron_drm_context_destroy() - free a context
+ * @fd: neuron file descriptor
+ * @context: handle from neuron_drm_context_create()
+ *
+ * Waits for the context's queued jobs to reach the device; they complete.
+ *
+ * Return: 0 on success; -ENOENT not a context of this file; -EBADF;
+ * -ENOTTY.
+ */
+NEURON_DRM_EXPORT int neuron_drm_context_destroy(int fd, uint32_t context);
 
 /* ------------------------------------------------------------------------ */
 /* Syncobjs (core DRM_IOCTL_SYNCOBJ_*), the fences of DMA jobs              */

@@ -223,8 +223,8 @@ int neuron_drm_program_destroy(int fd, uint32_t program)
 	return ret < 0 ? ret : 0;
 }
 
-int neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
-			   uint32_t program,
+int neuron_drm_program_run(int fd, uint32_t context, uint32_t engine,
+			   uint32_t flags, uint32_t program,
 			   const struct drm_neuron_sync *in_syncs,
 			   uint32_t in_count,
 			   const struct drm_neuron_sync *out_sync,
@@ -236,6 +236,7 @@ int neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
 	if (program == 0 || (in_count && !in_syncs))
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
+	s.context = context;
 	s.engine = engine;
 	s.flags = flags;
 	s.program = program;
@@ -247,4 +248,34 @@ int neuron_drm_program_run(int fd, uint32_t engine, uint32_t flags,
 	if (ret == 0 && seqno)
 		*seqno = s.seqno;
 	return ret;
+}
+
+int neuron_drm_context_create(int fd, uint32_t core_mask, uint32_t *context,
+			      uint32_t *engine_count)
+{
+	struct drm_neuron_context_create c;
+	int ret;
+
+	if (!context || core_mask == 0)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.core_mask = core_mask;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_CONTEXT_CREATE, &c);
+	if (ret < 0)
+		return ret;
+	*context = c.handle;
+	if (engine_count)
+		*engine_count = c.engine_count;
+	return 0;
+}
+
+int neuron_drm_context_destroy(int fd, uint32_t context)
+{
+	struct drm_neuron_context_destroy d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.handle = context;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_CONTEXT_DESTROY, &d);
+	return ret < 0 ? ret : 0;
 }

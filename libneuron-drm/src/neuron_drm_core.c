@@ -80,7 +80,7 @@ const char *neuron_drm_strerror(int err)
 	case EXDEV:
 		return "buffer in the DRAM of a device that is not this one or a linked neighbour, or the Neuron-Pipe link is down";
 	case ESTALE:
-		return "program can no longer run (a buffer it uses was closed, or a NeuronCore it uses released): create it again";
+		return "program or context can no longer run (a buffer it uses was closed, or a NeuronCore it uses released): create it again";
 	case ETIME:
 		return "timed out waiting";
 	case EEXIST:
