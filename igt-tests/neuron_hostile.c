@@ -54,7 +54,9 @@ static const struct target targets[] = {
 	T(DRM_IOCTL_NEURON_CORE_RELEASE), T(DRM_IOCTL_NEURON_SEM_OP),
 	T(DRM_IOCTL_NEURON_EVENT_OP), T(DRM_IOCTL_NEURON_NQ_CREATE),
 	T(DRM_IOCTL_NEURON_NQ_DESTROY), T(DRM_IOCTL_NEURON_NQ_ADVANCE),
-	T(DRM_IOCTL_NEURON_WAIT),
+	T(DRM_IOCTL_NEURON_WAIT), T(DRM_IOCTL_NEURON_PROGRAM_CREATE),
+	T(DRM_IOCTL_NEURON_PROGRAM_DESTROY), T(DRM_IOCTL_NEURON_CONTEXT_CREATE),
+	T(DRM_IOCTL_NEURON_CONTEXT_DESTROY),
 	T(DRM_IOCTL_VERSION), T(DRM_IOCTL_GET_CAP), T(DRM_IOCTL_GEM_CLOSE),
 	T(DRM_IOCTL_PRIME_HANDLE_TO_FD), T(DRM_IOCTL_PRIME_FD_TO_HANDLE),
 	T(DRM_IOCTL_SYNCOBJ_CREATE), T(DRM_IOCTL_SYNCOBJ_DESTROY),
@@ -77,7 +79,7 @@ static bool errno_documented(int e)
 	case ENOTTY: case ECANCELED: case ETIMEDOUT: case EIO: case EEXIST:
 	case EOPNOTSUPP: case ENOMEM: case EAGAIN: case EINTR: case EDEADLK:
 	case EMFILE: case EBADF: case EOVERFLOW: case ENODEV: case ETIME:
-	case ENXIO:
+	case ENXIO: case ESTALE:
 		return true;
 	}
 	return false;
@@ -158,7 +160,12 @@ static bool template_arg(unsigned long cmd, uint8_t *arg, uint8_t *scratch)
 		}
 		sy[0] = (struct drm_neuron_sync){ .handle = rnd() % 9 };
 		sb->engine = rnd() % 12;
-		sb->pad0 = rnd() % 16 == 0;
+		/* contexts and programs 1..4 exist now and then */
+		sb->context = rnd() % 4 ? 0 : rnd() % 5;
+		if (rnd() % 4 == 0) {
+			sb->program = rnd() % 5;
+			return true;
+		}
 		sb->xfers = (uintptr_t)x;
 		sb->xfer_count = n;
 		if (rnd() % 4 == 0) {
@@ -191,6 +198,41 @@ static bool template_arg(unsigned long cmd, uint8_t *arg, uint8_t *scratch)
 		a->count = rnd() % 4;
 		return true;
 	}
+	case DRM_IOCTL_NEURON_PROGRAM_CREATE: {
+		struct drm_neuron_program_create *c = (void *)arg;
+		struct drm_neuron_dma_desc *d = (void *)scratch;
+		uint32_t *h = (void *)(scratch + 4096);
+		uint32_t n = rnd() % 4 + 1;
+
+		for (uint32_t i = 0; i < n; i++) {
+			memset(&d[i], 0, sizeof(d[i]));
+			d[i].src.kind = rnd() % 3;
+			d[i].src.index = rnd() % 4;
+			d[i].src.region = d[i].src.kind ? rnd() % 7 : 0;
+			d[i].src.offset = (rnd() % 4) << 10;
+			d[i].dst.kind = rnd() % 3;
+			d[i].dst.index = rnd() % 4;
+			d[i].dst.region = d[i].dst.kind ? rnd() % 7 : 0;
+			d[i].dst.offset = (rnd() % 4) << 2;
+			d[i].size = rnd() % 2 ? 4 : (rnd() % 8 + 1) << 8;
+			d[i].flags = rnd() % 8 == 0;
+			h[i] = rnd() % 9;
+		}
+		c->descs = (uintptr_t)d;
+		c->desc_count = n;
+		c->bo_handles = (uintptr_t)h;
+		c->bo_handle_count = n;
+		return true;
+	}
+	case DRM_IOCTL_NEURON_PROGRAM_DESTROY:
+		((struct drm_neuron_program_destroy *)arg)->handle = rnd() % 5;
+		return true;
+	case DRM_IOCTL_NEURON_CONTEXT_CREATE:
+		((struct drm_neuron_context_create *)arg)->core_mask = rnd() % 17;
+		return true;
+	case DRM_IOCTL_NEURON_CONTEXT_DESTROY:
+		((struct drm_neuron_context_destroy *)arg)->handle = rnd() % 5;
+		return true;
 	case DRM_IOCTL_GET_CAP:
 		((struct drm_get_cap *)arg)->capability = rnd() % 0x20;
 		return true;

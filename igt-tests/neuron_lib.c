@@ -266,9 +266,9 @@ igt_main
 			neuron_drm_xfer_copy(&x, h, 0, h, 2048, 16);
 			sub.xfers = (uintptr_t)&x;
 			sub.xfer_count = 1;
-			sub.pad0 = 1;
-			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
-			sub.pad0 = 0;
+			sub.context = 0xdead;
+			igt_assert_eq(neuron_drm_submit(fd, &sub), -ENOENT);
+			sub.context = 0;
 			sub.flags = 0x80000000u;
 			igt_assert_eq(neuron_drm_submit(fd, &sub), -EINVAL);
 			sub.flags = 0;
@@ -498,7 +498,7 @@ igt_main
 		for (int i = 0; i < RUNS; i++) {
 			for (int j = 0; j < TENSOR; j++)
 				in[j] = (uint8_t)(j * 7 + i);
-			lib_ok(neuron_drm_program_run(fd, 5, 0, prog, NULL, 0, &out, &seq),
+			lib_ok(neuron_drm_program_run(fd, 0, 5, 0, prog, NULL, 0, &out, &seq),
 			       "program_run");
 			lib_ok(neuron_drm_syncobj_wait(fd, &out.handle, 1,
 						       neuron_drm_abs_timeout(30 * SEC_NS),
@@ -517,9 +517,9 @@ igt_main
 		lib_ok(neuron_drm_semaphore_read(fd, 2, 6, &v), "semaphore_read");
 		igt_assert_eq(v, RUNS);
 
-		igt_assert_eq(neuron_drm_program_run(fd, 5, 0, 0, NULL, 0, NULL, NULL), -EINVAL);
+		igt_assert_eq(neuron_drm_program_run(fd, 0, 5, 0, 0, NULL, 0, NULL, NULL), -EINVAL);
 		lib_ok(neuron_drm_gem_close(fd, bos[1]), "gem_close");
-		igt_assert_eq(neuron_drm_program_run(fd, 5, 0, prog, NULL, 0, NULL, NULL), -ESTALE);
+		igt_assert_eq(neuron_drm_program_run(fd, 0, 5, 0, prog, NULL, 0, NULL, NULL), -ESTALE);
 		igt_assert(strstr(neuron_drm_strerror(-ESTALE), "program"));
 		lib_ok(neuron_drm_program_destroy(fd, prog), "program_destroy");
 		igt_assert_eq(neuron_drm_program_destroy(fd, prog), -ENOENT);

@@ -988,8 +988,8 @@ igt_main
 		igt_assert_eq(submit(fd, &s), -EINVAL);
 		s = good; s.engine = 12;
 		igt_assert_eq(submit(fd, &s), -EINVAL);
-		s = good; s.pad0 = 1;
-		igt_assert_eq(submit(fd, &s), -EINVAL);
+		s = good; s.context = 1;
+		igt_assert_eq(submit(fd, &s), -ENOENT);
 		s = good; s.engine = 11;
 		igt_assert_eq(submit(fd, &s), 0);
 		s = good; s.xfer_count = 0;

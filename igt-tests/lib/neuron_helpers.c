@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -397,4 +398,47 @@ void neuron_fill(uint8_t *p, uint64_t n, uint32_t seed)
 		seed = seed * 1103515245u + 12345u;
 		p[i] = seed >> 16;
 	}
+}
+
+int neuron_syncobj_fence_status(int fd, uint32_t handle)
+{
+	struct drm_syncobj_handle e = {
+		.handle = handle,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	/* struct sync_fence_info and struct sync_file_info (linux/sync_file.h) */
+	struct {
+		char obj_name[32];
+		char driver_name[32];
+		int32_t status;
+		uint32_t flags;
+		uint64_t timestamp_ns;
+	} info;
+	struct {
+		char name[32];
+		int32_t status;
+		uint32_t flags;
+		uint32_t num_fences;
+		uint32_t pad;
+		uint64_t sync_fence_info;
+	} fi;
+
+	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &e);
+	memset(&fi, 0, sizeof(fi));
+	memset(&info, 0, sizeof(info));
+	fi.num_fences = 1;
+	fi.sync_fence_info = (uintptr_t)&info;
+	/* SYNC_IOC_FILE_INFO = _IOWR('>', 4, struct sync_file_info) */
+	igt_assert_eq(ioctl(e.fd, _IOWR('>', 4, fi), &fi), 0);
+	close(e.fd);
+	return info.status;
+}
+
+void neuron_write_param(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/neuron/parameters/%s", name);
+	igt_assert_eq(neuron_write_str(path, value), 0);
 }

@@ -177,6 +177,15 @@ void neuron_arm_alarm(bool restart, int ms);
 /* Stop the timer and restore the default SIGALRM disposition. */
 void neuron_disarm_alarm(void);
 
+/*
+ * Status of the fence in syncobj @handle, through a sync_file: 1 signalled
+ * without error, 0 not yet, a negative errno: signalled with that error.
+ */
+int neuron_syncobj_fence_status(int fd, uint32_t handle);
+
+/* Write @value into /sys/module/neuron/parameters/@name; fail on error. */
+void neuron_write_param(const char *name, const char *value);
+
 /* SYNCOBJ_CREATE (binary, unsignalled) / _DESTROY; fail on error. */
 uint32_t neuron_syncobj_create(int fd);
 void neuron_syncobj_destroy(int fd, uint32_t handle);
