@@ -456,6 +456,8 @@ igt_main
 		struct drm_neuron_dma_desc d[5];
 		struct drm_neuron_sync out;
 		uint32_t bos[4], prog = 0, hw = 0, ring_bo, *ring, *one;
+		uint32_t ctx = 0, nengines = 0;
+		int st = 0;
 		uint8_t *in, *res_out;
 		uint64_t lin, lout, lone, lring, seq = 0;
 		int32_t v = -1, res = 0;
@@ -516,6 +518,26 @@ igt_main
 		igt_assert_lt(0, (int)seq);
 		lib_ok(neuron_drm_semaphore_read(fd, 2, 6, &v), "semaphore_read");
 		igt_assert_eq(v, RUNS);
+
+		/* the same program in a context over core 2, on its engine 2 */
+		igt_assert_eq(neuron_drm_context_create(fd, 0, &ctx, NULL), -EINVAL);
+		lib_ok(neuron_drm_context_create(fd, 1u << 2, &ctx, &nengines),
+		       "context_create");
+		igt_assert_eq(nengines, 3);
+		lib_ok(neuron_drm_program_run(fd, ctx, 2, 0, prog, NULL, 0, &out, NULL),
+		       "program_run in a context");
+		lib_ok(neuron_drm_syncobj_wait(fd, &out.handle, 1,
+					       neuron_drm_abs_timeout(30 * SEC_NS),
+					       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL),
+		       "syncobj_wait");
+		lib_ok(neuron_drm_syncobj_status(fd, out.handle, &st), "syncobj_status");
+		igt_assert_eq(st, 1);
+		igt_assert_eq(neuron_drm_program_run(fd, ctx, 3, 0, prog, NULL, 0, NULL, NULL),
+			      -EINVAL);
+		lib_ok(neuron_drm_context_destroy(fd, ctx), "context_destroy");
+		igt_assert_eq(neuron_drm_context_destroy(fd, ctx), -ENOENT);
+		lib_ok(neuron_drm_nq_advance(fd, 2, DRM_NEURON_NQ_EVENT, 0, 1, NULL),
+		       "nq_advance");
 
 		igt_assert_eq(neuron_drm_program_run(fd, 0, 5, 0, 0, NULL, 0, NULL, NULL), -EINVAL);
 		lib_ok(neuron_drm_gem_close(fd, bos[1]), "gem_close");
