@@ -323,7 +323,9 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
  * waits for anything that may: the reset lock's readers, the mailbox lock
  * and the core lock are never held around an allocation or a page fault,
  * and what userspace learns from a reset is sent by
- * neuron_reset_notify_work(). Lockdep checks it.
+ * neuron_reset_notify_work(). Lockdep checks what runs outside
+ * drm_dev_enter() sections only: their SRCU read lock is a recursive
+ * read lock to lockdep, which hides the section's dependencies behind it.
  */
 void neuron_reset_work(struct work_struct *work)
 {
