@@ -497,6 +497,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	init_rwsem(&ndev->reset_lock);
 	init_waitqueue_head(&ndev->reset_wq);
 	INIT_WORK(&ndev->reset_work, neuron_reset_work);
+	INIT_WORK(&ndev->reset_notify_work, neuron_reset_notify_work);
 	spin_lock_init(&ndev->reset_req_lock);
 	INIT_LIST_HEAD(&ndev->host_bos);
 	spin_lock_init(&ndev->peer_lock);
@@ -595,17 +596,21 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_jobs_peer_gone(ndev);
 
 	/*
-	 * Hold off resets until the device is unplugged, so none of them
-	 * republishes our id after it was cleared.
+	 * Wait for a running reset, which may publish our id again; those
+	 * that take the lock after us see @removing and do nothing. Not held
+	 * any longer: unplugging allocates (device_del() sends a uevent), and
+	 * a reset waits for this lock inside a fence signalling path. The
+	 * unplug waits for resets and hardware operations that have entered
+	 * the device, and keeps every later one out.
 	 */
 	neuron_reset_block(ndev);
 	down_write(&ndev->reset_lock);
-
 	/* Neighbours must stop mapping this device to our minor. */
 	if (drm_dev_enter(&ndev->drm, &idx)) {
 		neuron_apb_write(ndev, NEURON_MISC_DEVICE_ID, 0);
 		drm_dev_exit(idx);
 	}
+	up_write(&ndev->reset_lock);
 
 	/* Open files keep failing with -ENODEV from here on. */
 	drm_dev_unplug(&ndev->drm);
@@ -618,8 +623,9 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_cores_changed(ndev);
 	mutex_unlock(&ndev->cores.lock);
 
-	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
+	/* No reset reports anything after the unplug: send what is left. */
+	flush_work(&ndev->reset_notify_work);
 }
 
 /**

@@ -59,10 +59,18 @@ struct neuron_dram;
  * @reset_wq: woken when @resets_pending drops to zero.
  * @reset_count: number of resets done since probe (probe's one included).
  * @reset_work: runs device resets on the timeout workqueue (neuron_reset.c).
- * @reset_req_lock: protects @reset_requested, @reset_served, @reset_result.
+ * @reset_notify_work: tells userspace and the neighbours what a reset
+ *                     changed, outside the reset's fence signalling path
+ *                     (uevents allocate; see neuron_reset.c).
+ * @reset_req_lock: protects @reset_requested, @reset_served, @reset_result,
+ *                  @wedged_events and @topology_dirty.
  * @reset_requested: generation of the last reset asked for.
  * @reset_served: generation the last finished reset work started with:
  *                every request up to it is served.
+ * @wedged_events: changes of @wedged not yet reported; they alternate,
+ *                 the first one ever is to wedged.
+ * @wedged_reported: the last change reported (@reset_notify_work only).
+ * @topology_dirty: a reset succeeded: the neighbours are to look again.
  * @reset_result: result of that reset (0, -ENODEV or -EIO).
  * @shut_down: neuron_pci_shutdown() ran: DMA and notification queues are
  *             off, bus mastering too; calls that need the device fail with
@@ -122,9 +130,13 @@ struct neuron_device {
 	wait_queue_head_t reset_wq;
 	unsigned int reset_count;
 	struct work_struct reset_work;
-	spinlock_t reset_req_lock; /* reset generations */
+	struct work_struct reset_notify_work;
+	spinlock_t reset_req_lock; /* reset generations, notifications */
 	unsigned int reset_requested;
 	unsigned int reset_served;
+	unsigned int wedged_events;
+	bool wedged_reported;
+	bool topology_dirty;
 	int reset_result;
 	bool shut_down;
 	bool removing;

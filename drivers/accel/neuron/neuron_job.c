@@ -806,12 +806,41 @@ static void neuron_sched_recover_locked(struct neuron_sched *ns, int error)
 }
 
 /*
+ * Free the jobs timeout handlers took over (neuron_jobs.dead), on the
+ * scheduler's submit workqueue where free_job() runs too. Not in the
+ * handler: the last reference on a BO may go with the job, and freeing a
+ * BO takes its reservation lock, which others hold while they allocate.
+ */
+static void neuron_jobs_free_dead(struct work_struct *work)
+{
+	struct neuron_jobs *jobs = container_of(work, struct neuron_jobs,
+						free_work);
+	struct neuron_job *job, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&jobs->dead_lock);
+	list_splice_init(&jobs->dead, &dead);
+	spin_unlock(&jobs->dead_lock);
+
+	list_for_each_entry_safe(job, tmp, &dead, node) {
+		list_del(&job->node);
+		neuron_job_free(&job->base);
+	}
+}
+
+/*
  * The scheduler's timeout is a watchdog period (NEURON_WATCHDOG_MS): this
  * runs every period while a job runs longer than that, and resets the
  * queue only when it made no progress for job_timeout_ms. The scheduler is
  * never stopped: the ring and the in-flight list are the driver's, under
  * ns->lock, and every job in the ring keeps its hardware fence (and with
  * it the scheduler's callback) across a queue reset.
+ *
+ * A dma-fence signalling path from start to end: the fences of the jobs
+ * in the ring signal only once it ran, and so do those of a device reset,
+ * which the ordered timeout workqueue runs after it. Nothing in here waits
+ * for a fence or allocates memory, nor takes a lock anybody holds while
+ * doing so (lockdep checks it); the timed-out job is freed elsewhere.
  */
 static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_job)
 {
@@ -819,6 +848,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_sched *ns = job->ns;
 	struct neuron_device *ndev = ns->ring.ndev;
 	struct neuron_jobs *jobs = &ndev->jobs;
+	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false, head_read, cookie;
@@ -826,16 +856,14 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	u32 head;
 	int idx;
 
-	/* Completed (or failed in run_job()): freed the usual way. */
-	if (dma_fence_is_signaled(&sched_job->s_fence->finished))
-		return DRM_GPU_SCHED_STAT_NO_HANG;
-
-	/*
-	 * Every fence in the ring waits for this: nothing in here may wait
-	 * for a fence or allocate memory, nor take a lock that anybody holds
-	 * while doing so (lockdep checks it).
-	 */
 	cookie = dma_fence_begin_signalling();
+
+	/* Completed (or failed in run_job()): freed the usual way. */
+	if (dma_fence_is_signaled(&sched_job->s_fence->finished)) {
+		stat = DRM_GPU_SCHED_STAT_NO_HANG;
+		goto out;
+	}
+
 	mutex_lock(&jobs->recovery);
 	/*
 	 * Unplugged: neuron_jobs_unplug() stops the DMA and then retires every
@@ -843,8 +871,8 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	 */
 	if (!drm_dev_enter(&ndev->drm, &idx)) {
 		mutex_unlock(&jobs->recovery);
-		dma_fence_end_signalling(cookie);
-		return DRM_GPU_SCHED_STAT_NO_HANG;
+		stat = DRM_GPU_SCHED_STAT_NO_HANG;
+		goto out;
 	}
 
 	spin_lock_irqsave(&ns->lock, flags);
@@ -876,10 +904,11 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	spin_unlock_irqrestore(&ns->lock, flags);
 	drm_dev_exit(idx);
 	mutex_unlock(&jobs->recovery);
-	dma_fence_end_signalling(cookie);
 
-	if (!hung)
-		return DRM_GPU_SCHED_STAT_NO_HANG;
+	if (!hung) {
+		stat = DRM_GPU_SCHED_STAT_NO_HANG;
+		goto out;
+	}
 
 	atomic64_inc(&jobs->timeouts);
 	drm_warn(&ndev->drm,
@@ -899,10 +928,15 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	 * The scheduler took the job off its pending list before calling us
 	 * and keeps it off after a reset, so it is ours to free; its hardware
 	 * fence signalled above, and with it the scheduler's callback ran.
-	 * Outside the signalling section: the last reference on a BO may go.
+	 * The queue reset retired it: its node is free.
 	 */
-	neuron_job_free(sched_job);
-	return DRM_GPU_SCHED_STAT_RESET;
+	spin_lock(&jobs->dead_lock);
+	list_add_tail(&job->node, &jobs->dead);
+	spin_unlock(&jobs->dead_lock);
+	queue_work(jobs->submit_wq, &jobs->free_work);
+out:
+	dma_fence_end_signalling(cookie);
+	return stat;
 }
 
 #ifndef NEURON_COMPAT_NO_CANCEL_JOB
@@ -1032,6 +1066,7 @@ static void neuron_jobs_fini(struct drm_device *drm, void *arg)
 		neuron_ring_free(&ns->ring);
 		mutex_destroy(&ns->submit_lock);
 	}
+	/* Also runs the last free_work: no timeout handler queues it now. */
 	if (jobs->submit_wq)
 		destroy_workqueue(jobs->submit_wq);
 	if (jobs->timeout_wq)
@@ -1099,6 +1134,9 @@ int neuron_jobs_init(struct neuron_device *ndev)
 		return ret;
 	spin_lock_init(&jobs->poll_lock);
 	INIT_LIST_HEAD(&jobs->busy);
+	spin_lock_init(&jobs->dead_lock);
+	INIT_LIST_HEAD(&jobs->dead);
+	INIT_WORK(&jobs->free_work, neuron_jobs_free_dead);
 	hrtimer_setup(&jobs->timer, neuron_poll_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_SOFT);
 

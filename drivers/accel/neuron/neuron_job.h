@@ -191,6 +191,11 @@ struct neuron_job_file {
  * @clear_ns: time spent clearing DRAM, submit to completion (debugfs).
  * @job_count: jobs of every file (the kernel's included) allocated and not
  *             yet freed; bounded by the module parameter device_jobs_max.
+ * @dead_lock: protects @dead.
+ * @dead: jobs a timeout handler reset the queue for, by &neuron_job.node,
+ *        freed by @free_work.
+ * @free_work: frees @dead on @submit_wq, where free_job() runs: freeing
+ *             may take BO locks, which a timeout handler must not.
  */
 struct neuron_jobs {
 	struct neuron_sched sched[NEURON_SCHED_COUNT];
@@ -213,6 +218,9 @@ struct neuron_jobs {
 	atomic64_t clear_bytes;
 	atomic64_t clear_ns;
 	atomic_t job_count;
+	spinlock_t dead_lock; /* dead */
+	struct list_head dead;
+	struct work_struct free_work;
 };
 
 /* Credits of a scheduler: what the ring holds, minus the reserve. */
@@ -289,7 +297,8 @@ struct neuron_payload_args {
  * @pair_count: number of @pairs.
  * @bos: BOs the job uses.
  * @bo_count: number of @bos.
- * @node: entry in the queue's in-flight list.
+ * @node: entry in the queue's in-flight or held list; after a timeout, in
+ *        &neuron_jobs.dead.
  * @marker_slot: ring slot of the job's marker.
  * @start: when the job was written into the ring.
  * @nc_used: mask of the NeuronCores whose window it reads or writes

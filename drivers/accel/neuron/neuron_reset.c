@@ -12,10 +12,12 @@
  */
 
 #include <linux/delay.h>
+#include <linux/dma-fence.h>
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/moduleparam.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -164,30 +166,75 @@ out:
 	return ret;
 }
 
+/**
+ * neuron_reset_notify_work() - report what resets changed
+ * @work: &neuron_device.reset_notify_work
+ *
+ * Tells userspace that the device became wedged or recovered: a
+ * KOBJ_CHANGE uevent on the accel node with WEDGED=1 or WEDGED=0, and a
+ * sysfs_notify() of the neuron/wedged attribute; every change, in order.
+ * drm_dev_wedged_event() (6.14+) is not used: it sends its event on the
+ * primary minor, which accel devices do not have. See
+ * Documentation/ABI/testing/sysfs-driver-neuron. After a successful reset
+ * the neighbours read our topology slot again.
+ *
+ * Not in the reset: a uevent allocates memory, sysfs_notify() takes
+ * kernfs locks held around allocations, and the topology lock is held
+ * around one; memory reclaim may wait for fences that only the reset
+ * signals.
+ */
+void neuron_reset_notify_work(struct work_struct *work)
+{
+	struct neuron_device *ndev = container_of(work, struct neuron_device,
+						  reset_notify_work);
+	bool topology, event;
+	char *envp[2];
+	int idx;
+
+	spin_lock(&ndev->reset_req_lock);
+	topology = ndev->topology_dirty;
+	ndev->topology_dirty = false;
+	spin_unlock(&ndev->reset_req_lock);
+	if (topology)
+		neuron_topology_changed();
+
+	for (;;) {
+		spin_lock(&ndev->reset_req_lock);
+		event = ndev->wedged_events;
+		if (event)
+			ndev->wedged_events--;
+		spin_unlock(&ndev->reset_req_lock);
+		if (!event)
+			break;
+
+		/* The changes alternate: wedged, recovered, wedged... */
+		ndev->wedged_reported = !ndev->wedged_reported;
+		if (!drm_dev_enter(&ndev->drm, &idx))
+			continue;
+		envp[0] = ndev->wedged_reported ? "WEDGED=1" : "WEDGED=0";
+		envp[1] = NULL;
+		kobject_uevent_env(&ndev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+		sysfs_notify(&ndev->pdev->dev.kobj, "neuron", "wedged");
+		drm_dev_exit(idx);
+	}
+}
+
 /*
- * Tell userspace that the device became wedged or recovered: a KOBJ_CHANGE
- * uevent on the accel node with WEDGED=1 or WEDGED=0, and a sysfs_notify()
- * of the neuron/wedged attribute. drm_dev_wedged_event() (6.14+) is not
- * used: it sends its event on the primary minor, which accel devices do not
- * have. See Documentation/ABI/testing/sysfs-driver-neuron.
+ * The device became wedged or recovered: say so in the log, and have
+ * neuron_reset_notify_work() tell userspace. Called under the reset lock,
+ * so the changes are counted in order.
  */
 static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
 				 const char *why)
 {
-	char *envp[2];
-	int idx;
-
-	if (!drm_dev_enter(&ndev->drm, &idx))
-		return;
-	envp[0] = wedged ? "WEDGED=1" : "WEDGED=0";
-	envp[1] = NULL;
 	if (wedged)
 		drm_err(&ndev->drm, "device wedged: %s; reset again or rebind\n", why);
 	else
 		drm_info(&ndev->drm, "device recovered by reset\n");
-	kobject_uevent_env(&ndev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
-	sysfs_notify(&ndev->pdev->dev.kobj, "neuron", "wedged");
-	drm_dev_exit(idx);
+	spin_lock(&ndev->reset_req_lock);
+	ndev->wedged_events++;
+	spin_unlock(&ndev->reset_req_lock);
+	queue_work(system_unbound_wq, &ndev->reset_notify_work);
 }
 
 /*
@@ -204,12 +251,13 @@ static int neuron_reset_begin(struct neuron_device *ndev, int *idx)
 
 	/*
 	 * remove() may have run while we waited for the lock: its BARs are
-	 * gone then, and the failed-reset path would write to them. After
-	 * shutdown bus mastering is off and must stay off.
+	 * gone then, and the failed-reset path would write to them; or it
+	 * cleared our topology slot, which a reset must not publish again.
+	 * After shutdown bus mastering is off and must stay off.
 	 */
 	if (!drm_dev_enter(&ndev->drm, idx))
 		goto err_unlock;
-	if (ndev->shut_down) {
+	if (ndev->shut_down || READ_ONCE(ndev->removing)) {
 		drm_dev_exit(*idx);
 		goto err_unlock;
 	}
@@ -248,12 +296,16 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
 	/* Under the lock: events of successive resets stay in order. */
 	if (changed)
 		neuron_report_wedged(ndev, ret != 0, "the reset failed");
+	/* Neighbours read our cleared slot meanwhile: they look again. */
+	if (!ret) {
+		spin_lock(&ndev->reset_req_lock);
+		ndev->topology_dirty = true;
+		spin_unlock(&ndev->reset_req_lock);
+		queue_work(system_unbound_wq, &ndev->reset_notify_work);
+	}
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);
 	neuron_reset_unblock(ndev);
-	/* Neighbours read our cleared slot meanwhile: they look again. */
-	if (!ret)
-		neuron_topology_changed();
 	return ret;
 }
 
@@ -265,14 +317,25 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
  * concurrently with a timeout handler (they would both change rings).
  * Serves every request made before it started: waiters of later ones wait
  * for the next run, which queue_work() arranges.
+ *
+ * A dma-fence signalling path as a whole: the jobs in flight and those
+ * held back signal only once it ran. So it never allocates memory nor
+ * waits for anything that may: the reset lock's readers, the mailbox lock
+ * and the core lock are never held around an allocation or a page fault,
+ * and what userspace learns from a reset is sent by
+ * neuron_reset_notify_work(). Lockdep checks what runs outside
+ * drm_dev_enter() sections only: their SRCU read lock is a recursive
+ * read lock to lockdep, which hides the section's dependencies behind it.
  */
 void neuron_reset_work(struct work_struct *work)
 {
 	struct neuron_device *ndev = container_of(work, struct neuron_device,
 						  reset_work);
 	unsigned int gen;
+	bool cookie;
 	int idx, ret;
 
+	cookie = dma_fence_begin_signalling();
 	spin_lock(&ndev->reset_req_lock);
 	gen = ndev->reset_requested;
 	spin_unlock(&ndev->reset_req_lock);
@@ -286,6 +349,7 @@ void neuron_reset_work(struct work_struct *work)
 	ndev->reset_result = ret;
 	spin_unlock(&ndev->reset_req_lock);
 	wake_up_all(&ndev->reset_wq);
+	dma_fence_end_signalling(cookie);
 }
 
 /* Ask for a device reset; returns the generation that serves the request. */
@@ -323,7 +387,7 @@ static bool neuron_reset_served(struct neuron_device *ndev, unsigned int gen,
  * ioctls sleep in neuron_ioctl() meanwhile. A failed reset leaves the
  * device wedged: everything fails with -EIO until a reset succeeds.
  * Entering and leaving the wedged state is reported to userspace (uevent,
- * sysfs; see neuron_report_wedged()).
+ * sysfs; see neuron_reset_notify_work()).
  *
  * Return: 0, -EINTR (interrupted; the reset still runs, and is not asked
  * for again by a restarted call), -ENODEV (unplugged or shut down) or -EIO.

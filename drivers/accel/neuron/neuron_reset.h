@@ -15,6 +15,7 @@ int neuron_reset_hw(struct neuron_device *ndev);
 int neuron_reset(struct neuron_device *ndev, bool interruptible);
 void neuron_reset_schedule(struct neuron_device *ndev);
 void neuron_reset_work(struct work_struct *work);
+void neuron_reset_notify_work(struct work_struct *work);
 void neuron_reset_flr_prepare(struct neuron_device *ndev);
 void neuron_reset_flr_done(struct neuron_device *ndev);
 void neuron_reset_stop(struct neuron_device *ndev);
