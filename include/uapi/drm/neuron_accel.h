@@ -323,17 +323,17 @@ struct drm_neuron_query {
 #define DRM_NEURON_CAP_NQ		(1ULL << 9)
 /** DRM_NEURON_CAP_WAIT - &DRM_IOCTL_NEURON_WAIT works. */
 #define DRM_NEURON_CAP_WAIT		(1ULL << 10)
+/* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
 /**
  * DRM_NEURON_CAP_PROGRAM - programs: &DRM_IOCTL_NEURON_PROGRAM_CREATE,
  * &DRM_IOCTL_NEURON_PROGRAM_DESTROY and &drm_neuron_submit.program work.
  */
-#define DRM_NEURON_CAP_PROGRAM		(1ULL << 11)
+#define DRM_NEURON_CAP_PROGRAM		(1ULL << 12)
 /**
  * DRM_NEURON_CAP_CONTEXT - contexts: &DRM_IOCTL_NEURON_CONTEXT_CREATE,
  * &DRM_IOCTL_NEURON_CONTEXT_DESTROY and &drm_neuron_submit.context work.
  */
-#define DRM_NEURON_CAP_CONTEXT		(1ULL << 12)
-/* Bit 11: unused, never set (it was SEM_FENCE, see ioctl number 16). */
+#define DRM_NEURON_CAP_CONTEXT		(1ULL << 13)
 
 /**
  * struct drm_neuron_query_device_info - answer of
