@@ -344,7 +344,7 @@ def t_bench_infer():
     rc = section("bench-infer.rc")
     assert rc.rstrip().endswith("exit 0"), rc
     j = json.loads(section("bench-infer.json"))
-    kinds = ["xfer4", "program", "program16", "submit", "submit16"]
+    kinds = ["xfer4", "program", "program_long", "submit", "submit_long"]
     figs = j["figures"]
     assert [(f["kind"], f["in_flight"]) for f in figs] == \
         [(k, d) for k in kinds for d in (1, 8, 64)], figs
@@ -352,7 +352,8 @@ def t_bench_infer():
         assert f["round_trips"] == 20 and f["per_s"] > 0, f
         if f["in_flight"] == 1:
             assert 0 < f["p50_us"] <= f["p99_us"], f
-    assert j["program"]["descs"] * 16 == j["program16"]["descs"], j
+    # the long program: about 16 times the hardware descriptors
+    assert j["program_long"]["hw_descs"] >= 15 * j["program"]["hw_descs"], j
     goals = [r for r in j["summary"] if r["goal_min_ratio"] is not None]
     assert len(goals) == 3 and all(r["goal_min_ratio"] == 0.5 for r in goals), goals
     for r in j["summary"]:

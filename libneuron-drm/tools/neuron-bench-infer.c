@@ -18,9 +18,10 @@
  *
  * run with an out syncobj that the loop waits for.  The same loop runs
  * 4-byte host->DRAM jobs (neuron_drm_submit_xfers()), a program 16 times
- * as long (its copies cut into 16 times as many descriptors, the same
- * bytes), and both descriptor lists as plain submits (validated every
- * time), each with 1, 8 and 64 in flight (a ring of binary syncobjs, as
+ * as long (its copies cut into pieces until it has 16 times the hardware
+ * descriptors; the same bytes), and both descriptor lists as plain
+ * submits (validated every time), each with 1, 8 and 64 in flight (a
+ * ring of binary syncobjs, as
  * igt-tests/bench/neuron_job_bench.c does).  Baselines: a no-op QUERY and
  * a 10 us nanosleep (one timer wake-up).
  *
@@ -56,11 +57,14 @@
 #define SEC_NS		1000000000LL
 #define MAX_INFLIGHT	64
 #define WARMUP		20
-/* The long program: 16 times the descriptors of the short one (5). */
+/*
+ * The long program: its copies cut into pieces until it has 16 times the
+ * hardware descriptors of the short one (what a run puts in the ring),
+ * within the limits of one job.
+ */
 #define LONG_FACTOR	16
-#define LONG_PIECES	26	/* 3 * 26 copies + semaphore + event = 80 */
 #define SHORT_DESCS	5
-#define LONG_DESCS	(3 * LONG_PIECES + 2)
+#define MAX_PIECES	((DRM_NEURON_SUBMIT_MAX_DESCS - 2) / 3)
 /* No-op QUERY and nanosleep baselines: round trips measured. */
 #define QUERY_N		4000
 #define SLEEP_N		500
@@ -72,17 +76,17 @@ static const int depths[] = { 1, 8, MAX_INFLIGHT };
 enum kind {
 	K_XFER,		/* a 4-byte host->DRAM transfer */
 	K_PROG,		/* the inference program */
-	K_PROG_LONG,	/* the program with 16 times the descriptors */
+	K_PROG_LONG,	/* the program with 16 times the hardware descriptors */
 	K_DESC,		/* the program's descriptors as a plain submit */
 	K_DESC_LONG,	/* the long program's descriptors as a plain submit */
 	K_COUNT,
 };
 
 static const char *const kind_name[K_COUNT] = {
-	"4-byte job", "program", "16x program", "plain submit", "16x plain submit",
+	"4-byte job", "program", "long program", "plain submit", "long plain submit",
 };
 static const char *const kind_key[K_COUNT] = {
-	"xfer4", "program", "program16", "submit", "submit16",
+	"xfer4", "program", "program_long", "submit", "submit_long",
 };
 
 enum bo_index { BO_IN, BO_CODE, BO_OUT, BO_ONE, BO_COUNT };
@@ -105,8 +109,8 @@ static struct {
 	uint32_t bo[BO_COUNT], dram, so[MAX_INFLIGHT];
 	uint8_t *in, *out;
 	uint64_t in_map, out_map;
-	struct drm_neuron_dma_desc descs[SHORT_DESCS], long_descs[LONG_DESCS];
-	uint32_t prog, prog_long, hw_short, hw_long;
+	struct drm_neuron_dma_desc descs[SHORT_DESCS], *long_descs;
+	uint32_t long_count, prog, prog_long, hw_short, hw_long;
 	unsigned long runs[K_COUNT];	/* every submit, warm-up included */
 
 	/* the EVENT notification queue, if it could be set up */
@@ -130,7 +134,7 @@ static void usage(FILE *f)
 		"(input -> NeuronCore state buffer, instructions -> instruction\n"
 		"FIFO, state buffer -> output, semaphore +1, event), then run and\n"
 		"waited for again and again, with 1, 8 and 64 in flight; beside\n"
-		"4-byte DMA jobs, a 16x longer program, the same descriptors as\n"
+		"4-byte DMA jobs, a program 16x as long, the same descriptors as\n"
 		"plain submits, a no-op ioctl and a 10 us sleep, all in the same run.\n"
 		"\n"
 		"  -d, --device N      device index (neuron-ls order, default 0)\n"
@@ -201,7 +205,7 @@ static void submit_one(enum kind k, uint32_t so)
 		memset(&s, 0, sizeof(s));
 		s.engine = b.engine;
 		s.descs = (uintptr_t)(k == K_DESC ? b.descs : b.long_descs);
-		s.desc_count = k == K_DESC ? SHORT_DESCS : LONG_DESCS;
+		s.desc_count = k == K_DESC ? SHORT_DESCS : b.long_count;
 		s.bo_handles = (uintptr_t)b.bo;
 		s.bo_handle_count = BO_COUNT;
 		s.out_sync = out;
@@ -436,6 +440,52 @@ static unsigned int build_descs(struct drm_neuron_dma_desc *d, unsigned int piec
 	return n;
 }
 
+/*
+ * How many hardware descriptors a copy becomes depends on how the BOs'
+ * pages lie for the device, which only the kernel knows: cut the copies
+ * finer until the long program has LONG_FACTOR times the short one's.
+ */
+static void create_long(void)
+{
+	uint64_t target = (uint64_t)LONG_FACTOR * b.hw_short, pieces = 16, good = 0;
+	uint64_t max = b.code_size < b.in_size ? b.code_size : b.in_size;
+	int tries, ret;
+
+	/* No piece of 0 bytes, no more descriptors than a job takes. */
+	if (max > MAX_PIECES)
+		max = MAX_PIECES;
+	if (target > DRM_NEURON_SUBMIT_MAX_HW_DESCS)
+		target = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
+	b.long_descs = calloc(3 * max + 2, sizeof(*b.long_descs));
+	if (!b.long_descs)
+		die("long program", -ENOMEM);
+	for (tries = 0; tries < 8; tries++) {
+		b.long_count = build_descs(b.long_descs, (unsigned int)pieces);
+		ret = neuron_drm_program_create(b.fd, b.long_descs, b.long_count, b.bo,
+						BO_COUNT, &b.prog_long, &b.hw_long);
+		if (ret == -EINVAL && good) {
+			/* past the job's hardware descriptor limit: back off */
+			pieces = good + (pieces - good) / 2;
+			if (pieces == good)
+				break;
+			continue;
+		}
+		check(ret, "long program");
+		if (b.hw_long >= target * 15 / 16 || pieces == max)
+			return;
+		check(neuron_drm_program_destroy(b.fd, b.prog_long), "long program");
+		good = pieces;
+		/* Each piece adds at least one hardware descriptor. */
+		pieces += (target - b.hw_long + 2) / 3;
+		if (pieces > max)
+			pieces = max;
+	}
+	/* Not there in a few steps: the finest cut that was accepted. */
+	b.long_count = build_descs(b.long_descs, (unsigned int)good);
+	check(neuron_drm_program_create(b.fd, b.long_descs, b.long_count, b.bo, BO_COUNT,
+					&b.prog_long, &b.hw_long), "long program");
+}
+
 static void setup(void)
 {
 	struct drm_neuron_query_device_info info;
@@ -473,11 +523,9 @@ static void setup(void)
 
 	/* Validated and translated once each; a run costs the same whatever their length. */
 	build_descs(b.descs, 1);
-	build_descs(b.long_descs, LONG_PIECES);
 	check(neuron_drm_program_create(b.fd, b.descs, SHORT_DESCS, b.bo, BO_COUNT,
 					&b.prog, &b.hw_short), "program");
-	check(neuron_drm_program_create(b.fd, b.long_descs, LONG_DESCS, b.bo, BO_COUNT,
-					&b.prog_long, &b.hw_long), "16x program");
+	create_long();
 }
 
 /* ---- baselines ---- */
@@ -641,9 +689,13 @@ static void print_details(void)
 	printf("neuron-bench-infer: device %u, NeuronCore %u, DMA engine %u; input/output "
 	       "%" PRIu64 " B, instructions %" PRIu64 " B\n", b.index, b.core, b.engine,
 	       b.in_size, b.code_size);
-	printf("program: %d descriptors (%u hardware); 16x program: %d descriptors "
-	       "(%u hardware); event queue: %s\n", SHORT_DESCS, b.hw_short, LONG_DESCS,
-	       b.hw_long, b.nq ? "yes" : "no");
+	printf("program: %d descriptors (%u hardware); long program: %u descriptors "
+	       "(%u hardware, %.1fx); event queue: ", SHORT_DESCS, b.hw_short, b.long_count,
+	       b.hw_long, (double)b.hw_long / b.hw_short);
+	if (b.nq)
+		printf("%u entries\n", b.nq_size / DRM_NEURON_NQ_ENTRY_SIZE - 1);
+	else
+		printf("none\n");
 	printf("baseline   no-op QUERY        p50 %8.2f us  p99 %8.2f us  %9.0f /s\n",
 	       b.query_p50, b.query_p99, b.query_per_s);
 	printf("baseline   nanosleep(10 us)   p50 %8.1f us  p99 %8.1f us\n",
@@ -670,7 +722,7 @@ static void print_json(const struct verdict *v, bool ok)
 	       b.in_size, b.code_size);
 	printf("  \"program\": { \"descs\": %d, \"hw_descs\": %u },\n", SHORT_DESCS,
 	       b.hw_short);
-	printf("  \"program16\": { \"descs\": %d, \"hw_descs\": %u },\n", LONG_DESCS,
+	printf("  \"program_long\": { \"descs\": %u, \"hw_descs\": %u },\n", b.long_count,
 	       b.hw_long);
 	printf("  \"baseline\": { \"noop_query_p50_us\": %.3f, \"noop_query_p99_us\": %.3f, "
 	       "\"noop_query_per_s\": %.1f, \"nanosleep_10us_p50_us\": %.3f, "
@@ -847,9 +899,9 @@ int main(int argc, char **argv)
 		printf("\nverify: output = input bit-exact: %s; semaphore %" PRId32
 		       " (expected %lu)", v.data_ok ? "yes" : "NO", v.sem, v.sem_expected);
 		if (b.nq)
-			printf("; event queue %" PRIu64 " entries + %" PRIu64
-			       " dropped (ring full; expected %lu)", b.nq_seen, b.nq_dropped,
-			       v.nq_expected);
+			printf("; event queue %" PRIu64 " entries read + %" PRIu64
+			       " dropped by the full ring (expected %lu)", b.nq_seen,
+			       b.nq_dropped, v.nq_expected);
 		printf("; %s\n", ok ? "OK" : "FAILED");
 	}
 
