@@ -352,6 +352,9 @@ def t_bench_infer():
         assert f["round_trips"] == 20 and f["per_s"] > 0, f
         if f["in_flight"] == 1:
             assert 0 < f["p50_us"] <= f["p99_us"], f
+            # the submit call is part of its round trip, sample by sample
+            assert 0 < f["call_p50_us"] <= f["p50_us"], f
+            assert f["call_p50_us"] <= f["call_p99_us"] <= f["p99_us"], f
     # the long program: about 16 times the hardware descriptors
     assert j["program_long"]["hw_descs"] >= 15 * j["program"]["hw_descs"], j
     goals = [r for r in j["summary"] if r["goal_min_ratio"] is not None]

@@ -94,7 +94,8 @@ enum bo_index { BO_IN, BO_CODE, BO_OUT, BO_ONE, BO_COUNT };
 struct figure {
 	long n;			/* round trips timed */
 	double per_s;		/* round trips per second */
-	double p50_us, p99_us;	/* 1 in flight only */
+	double p50_us, p99_us;	/* 1 in flight only: the round trip */
+	double call_p50_us, call_p99_us;	/* ... and the submit call alone */
 };
 
 static struct {
@@ -120,8 +121,10 @@ static struct {
 	struct figure fig[K_COUNT][N_DEPTHS];
 	double query_p50, query_p99, query_per_s, sleep_p50, sleep_p99;
 
-	int64_t *lat;
-	size_t lat_cap;
+	struct samples {
+		int64_t *v;
+		size_t cap;
+	} lat, call;
 } b = {
 	.in_size = 64 << 10, .code_size = 4 << 10, .seconds = 2.0,
 };
@@ -237,18 +240,18 @@ static void job_status(uint32_t so, enum kind k)
 	}
 }
 
-static void lat_store(long n, int64_t v)
+static void store(struct samples *sm, long n, int64_t v)
 {
-	if ((size_t)n >= b.lat_cap) {
-		size_t cap = b.lat_cap ? 2 * b.lat_cap : 4096;
-		int64_t *p = realloc(b.lat, cap * sizeof(*p));
+	if ((size_t)n >= sm->cap) {
+		size_t cap = sm->cap ? 2 * sm->cap : 4096;
+		int64_t *p = realloc(sm->v, cap * sizeof(*p));
 
 		if (!p)
 			die("latencies", -ENOMEM);
-		b.lat = p;
-		b.lat_cap = cap;
+		sm->v = p;
+		sm->cap = cap;
 	}
-	b.lat[n] = v;
+	sm->v[n] = v;
 }
 
 static int cmp_i64(const void *x, const void *y)
@@ -279,7 +282,8 @@ static bool phase_done(long n, int64_t t0)
 /*
  * Round trips of kind @k with @depth in flight: before reusing a syncobj
  * of the ring, wait for the job it holds.  With one in flight every round
- * trip (submit -> fence signalled -> waiter awake) is timed.
+ * trip (submit -> fence signalled -> waiter awake) is timed, and the
+ * submit call alone: that is where a plain submit validates.
  */
 static void run_phase(enum kind k, int depth, struct figure *f)
 {
@@ -299,8 +303,9 @@ static void run_phase(enum kind k, int depth, struct figure *f)
 		t = now_ns();
 		submit_one(k, so);
 		if (depth == 1) {
+			store(&b.call, n, now_ns() - t);
 			wait_one(so);
-			lat_store(n, now_ns() - t);
+			store(&b.lat, n, now_ns() - t);
 		}
 		n++;
 	} while (!phase_done(n, t0));
@@ -312,8 +317,10 @@ static void run_phase(enum kind k, int depth, struct figure *f)
 
 	f->n = n;
 	f->per_s = (double)n / ((double)(t - t0) / 1e9);
-	if (depth == 1)
-		percentiles(b.lat, n, &f->p50_us, &f->p99_us);
+	if (depth == 1) {
+		percentiles(b.lat.v, n, &f->p50_us, &f->p99_us);
+		percentiles(b.call.v, n, &f->call_p50_us, &f->call_p99_us);
+	}
 }
 
 /* ---- the EVENT queue ---- */
@@ -542,10 +549,10 @@ static void baselines(void)
 		t = now_ns();
 		/* The size step of QUERY: validates, touches no hardware. */
 		check(neuron_drm_query(b.fd, DRM_NEURON_QUERY_DEVICE_INFO, NULL, 0), "QUERY");
-		lat_store(n, now_ns() - t);
+		store(&b.lat, n, now_ns() - t);
 	}
 	b.query_per_s = QUERY_N / ((double)(now_ns() - t0) / 1e9);
-	percentiles(b.lat, QUERY_N, &b.query_p50, &b.query_p99);
+	percentiles(b.lat.v, QUERY_N, &b.query_p50, &b.query_p99);
 
 	/* One timer wake-up: what every sleeping wait pays at least. */
 	for (n = 0; n < SLEEP_N; n++) {
@@ -553,9 +560,9 @@ static void baselines(void)
 
 		t = now_ns();
 		nanosleep(&ts, NULL);
-		lat_store(n, now_ns() - t);
+		store(&b.lat, n, now_ns() - t);
 	}
-	percentiles(b.lat, SLEEP_N, &b.sleep_p50, &b.sleep_p99);
+	percentiles(b.lat.v, SLEEP_N, &b.sleep_p50, &b.sleep_p99);
 }
 
 /* ---- verification ---- */
@@ -643,6 +650,15 @@ static void build_rows(void)
 	    "no-op QUERY p50", b.query_p50, 0);
 	row("inference round trip p50", p[0].p50_us, "us",
 	    "nanosleep(10 us) p50", b.sleep_p50, 0);
+	/* The submit call alone: where validation would be paid. */
+	row("program run call p50", p[0].call_p50_us, "us",
+	    "4-byte job submit call p50", x[0].call_p50_us, 0);
+	row("long program run call p50", b.fig[K_PROG_LONG][0].call_p50_us, "us",
+	    "program run call p50", p[0].call_p50_us, 0);
+	row("plain submit call p50", b.fig[K_DESC][0].call_p50_us, "us",
+	    "program run call p50", p[0].call_p50_us, 0);
+	row("long plain submit call p50", b.fig[K_DESC_LONG][0].call_p50_us, "us",
+	    "long program run call p50", b.fig[K_PROG_LONG][0].call_p50_us, 0);
 	for (d = 0; d < N_DEPTHS; d++, r++) {
 		snprintf(names[r][0], sizeof(names[r][0]),
 			 "inference round trips/s, %d in flight", depths[d]);
@@ -707,7 +723,9 @@ static void print_details(void)
 			printf("%-18s %2d in flight %9.0f /s (%ld)", kind_name[k], depths[d],
 			       f->per_s, f->n);
 			if (depths[d] == 1)
-				printf("   p50 %8.1f us  p99 %8.1f us", f->p50_us, f->p99_us);
+				printf("   p50 %8.1f us  p99 %8.1f us   submit call p50 %7.1f us"
+				       "  p99 %7.1f us", f->p50_us, f->p99_us, f->call_p50_us,
+				       f->call_p99_us);
 			printf("\n");
 		}
 }
@@ -737,7 +755,9 @@ static void print_json(const struct verdict *v, bool ok)
 			       "\"per_s\": %.1f", k || d ? "," : "", kind_key[k], depths[d], f->n,
 			       f->per_s);
 			if (depths[d] == 1)
-				printf(", \"p50_us\": %.3f, \"p99_us\": %.3f", f->p50_us, f->p99_us);
+				printf(", \"p50_us\": %.3f, \"p99_us\": %.3f, \"call_p50_us\": %.3f, "
+				       "\"call_p99_us\": %.3f", f->p50_us, f->p99_us, f->call_p50_us,
+				       f->call_p99_us);
 			printf(" }");
 		}
 	printf("\n  ],\n  \"summary\": [");
@@ -907,7 +927,9 @@ int main(int argc, char **argv)
 
 	neuron_drm_program_destroy(b.fd, b.prog);
 	neuron_drm_program_destroy(b.fd, b.prog_long);
-	free(b.lat);
+	free(b.lat.v);
+	free(b.call.v);
+	free(b.long_descs);
 	neuron_drm_close(b.fd);	/* frees BOs, syncobjs, the queue and the core */
 	return ok ? 0 : EXIT_ERROR;
 }
