@@ -14,16 +14,15 @@
  *   instructions BO -> NeuronCore instruction FIFO
  *   state buffer    -> output BO                 (barrier)
  *   constant 1 BO   -> semaphore INCR            (barrier)
- *   constant 1 BO   -> event SET                 (an EVENT queue entry)
+ *   constant 1 BO   -> event SET                 (barrier; a queue entry)
  *
  * run with an out syncobj that the loop waits for.  The same loop runs
  * 4-byte host->DRAM jobs (neuron_drm_submit_xfers()), a program 16 times
  * as long (its copies cut into pieces until it has 16 times the hardware
  * descriptors; the same bytes), and both descriptor lists as plain
- * submits (validated every time), each with 1, 8 and 64 in flight (a
- * ring of binary syncobjs, as
- * igt-tests/bench/neuron_job_bench.c does).  Baselines: a no-op QUERY and
- * a 10 us nanosleep (one timer wake-up).
+ * submits (validated every time), each with 1, 8 and 64 in flight (a ring
+ * of binary syncobjs, as igt-tests/bench/neuron_job_bench.c does).
+ * Baselines: a no-op QUERY and a 10 us nanosleep (one timer wake-up).
  *
  * Exit status:
  *   0  figures printed, the data verified (output = input bit-exact after
