@@ -220,7 +220,7 @@ versions() {
 	v=$(pkg-config --modversion libneuron-drm)
 	echo "pkg-config --modversion libneuron-drm: $v"
 	[[ $v == "$ver" ]] || return 1
-	for t in neuron-ls neuron-load neuron-top; do
+	for t in neuron-ls neuron-load neuron-top neuron-bench-infer; do
 		[[ $(command -v $t) == /usr/bin/$t ]] || return 1
 		$t --version | sed "s/^/$t --version: /"
 		[[ $($t --version | sed -n 1p) == "$t $ver" ]] || return 1

@@ -14,6 +14,8 @@ echo "=== neuron_job_bench (DMA jobs)"
 neuron_job_bench -r "$raw" || status=1
 echo "=== neuron_gem_bench (buffer objects)"
 neuron_gem_bench || status=1
+echo "=== neuron-bench-infer (inference round trips through a program, libneuron-drm)"
+neuron-bench-infer || status=1
 echo "=== neuron_core wake-latency (semaphore wait wake-up)"
 neuron_core --run-subtest wake-latency || status=1
 echo "=== neuron_nq job-wake-latency (job-issued semaphore increment -> waiter, beside submit -> fence)"

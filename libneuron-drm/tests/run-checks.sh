@@ -241,6 +241,35 @@ if [ -x "$B/neuron-load" ]; then
 	rm -rf "$d"
 fi
 
+# 6b. neuron-bench-infer command line (its figures need a device: the VM
+#     tools check and "make bench" run it)
+if [ -x "$B/neuron-bench-infer" ]; then
+	bi_expect() { # NAME STATUS ARGS...
+		name=$1 want=$2
+		shift 2
+		"$B/neuron-bench-infer" "$@" >"$log" 2>&1
+		got=$?
+		if [ $got -eq "$want" ]; then
+			result "$name" 0
+		else
+			echo "exit status $got, expected $want" >>"$log"
+			result "$name" 1
+		fi
+	}
+	bi_expect neuron-bench-infer-help 0 --help
+	bi_expect neuron-bench-infer-usage 2 --no-such-option
+	bi_expect neuron-bench-infer-bad-size 2 -s 16
+	bi_expect neuron-bench-infer-bad-instr 2 -i 16385
+	bi_expect neuron-bench-infer-bad-count 2 -n 0
+	bi_expect neuron-bench-infer-bad-time 2 -t -1
+	write_error neuron-bench-infer-help-write-error "$B/neuron-bench-infer" --help
+	if "$B/neuron-ls" >/dev/null 2>&1 || [ $? -ne 3 ]; then
+		result neuron-bench-infer-no-device 77 "this host has neuron devices"
+	else
+		bi_expect neuron-bench-infer-no-device 3 -n 1
+	fi
+fi
+
 # 7. example built against the installed library through pkg-config
 $MAKE -s example-check >"$log" 2>&1
 result example-check $?

@@ -340,6 +340,36 @@ def t_write_errors():
         assert "exit 0" not in t, t
 
 
+def t_bench_infer():
+    rc = section("bench-infer.rc")
+    assert rc.rstrip().endswith("exit 0"), rc
+    j = json.loads(section("bench-infer.json"))
+    kinds = ["xfer4", "program", "program_long", "submit", "submit_long"]
+    figs = j["figures"]
+    assert [(f["kind"], f["in_flight"]) for f in figs] == \
+        [(k, d) for k in kinds for d in (1, 8, 64)], figs
+    for f in figs:
+        assert f["round_trips"] == 20 and f["per_s"] > 0, f
+        if f["in_flight"] == 1:
+            assert 0 < f["p50_us"] <= f["p99_us"], f
+            # the submit call is part of its round trip, sample by sample
+            assert 0 < f["call_p50_us"] <= f["p50_us"], f
+            assert f["call_p50_us"] <= f["call_p99_us"] <= f["p99_us"], f
+    # the long program: about 16 times the hardware descriptors
+    assert j["program_long"]["hw_descs"] >= 15 * j["program"]["hw_descs"], j
+    goals = [r for r in j["summary"] if r["goal_min_ratio"] is not None]
+    assert len(goals) == 3 and all(r["goal_min_ratio"] == 0.5 for r in goals), goals
+    for r in j["summary"]:
+        assert r["value"] > 0 and r["baseline_value"] > 0, r
+        assert math.isclose(r["ratio"], r["value"] / r["baseline_value"], rel_tol=1e-2, abs_tol=1e-3), r
+    v = j["verify"]
+    # 20 warm-up and 20 timed round trips per figure; the 12 figures of the
+    # programs and plain submits each add 1 to the semaphore and write the event.
+    assert v["ok"] and v["data_bit_exact"], v
+    assert v["semaphore"] == v["semaphore_expected"] == 12 * 40, v
+    assert v["nq_entries"] + v["nq_dropped"] == v["nq_expected"] == 12 * 40, v
+
+
 check("vm-tools-jobs", t_jobs_ran)
 check("vm-tools-top-once", t_top_once)
 check("vm-tools-top-unprivileged", t_top_nobody)
@@ -348,5 +378,6 @@ check("vm-tools-prometheus", t_prometheus)
 check("vm-tools-cdi", t_cdi)
 check("vm-tools-load-messages", t_load_messages)
 check("vm-tools-write-errors", t_write_errors)
+check("vm-tools-bench-infer", t_bench_infer)
 print("%d passed, %d failed, 0 skipped" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -20,7 +20,8 @@
 #                       over one channel, 8 GiB against 8 GiB less the
 #                       reserved page, plurals, MiB/s, /proc and /sys files)
 #   write errors        neuron-ls, neuron-top, neuron-ls --cdi > /dev/full
-# and, in a 1-device VM, neuron-load's words for one device.
+# and, in a 1-device VM, neuron-load's words for one device and a short
+# neuron-bench-infer --json run (exit 0, its data verified, every figure).
 #
 # Prints one PASS/FAIL line per check and "N passed, N failed, N skipped".
 # Exit status: 0 all passed, 1 a check or the VM run failed.
@@ -51,7 +52,11 @@ tr -d '\r' <"$tmp/console.log" | grep -v '^\[ *[0-9]*\.[0-9]*\] ' >"$tmp/out.txt
 if ! "$vmrun" -n 1 --timeout 300 --log "$tmp/console1.log" -- \
 	'printf a >/tmp/a; printf b >/tmp/b; echo @@BEGIN load-1dev.txt@@;
 	 neuron-load --no-progress /tmp/a; neuron-load --no-progress /tmp/a /tmp/b;
-	 echo @@END load-1dev.txt@@' >"$tmp/vm1.out" 2>&1; then
+	 echo @@END load-1dev.txt@@;
+	 neuron-bench-infer -n 20 --json >/tmp/bi.json 2>/tmp/bi.err; rc=$?;
+	 echo @@BEGIN bench-infer.json@@; cat /tmp/bi.json; echo @@END bench-infer.json@@;
+	 echo @@BEGIN bench-infer.rc@@; cat /tmp/bi.err; echo "exit $rc"; echo @@END bench-infer.rc@@' \
+	>"$tmp/vm1.out" 2>&1; then
 	cat "$tmp/vm1.out" >&2
 	echo "FAIL vm-tools (the 1-device VM run failed)"
 	echo "0 passed, 1 failed, 0 skipped"
