@@ -198,7 +198,7 @@ static void submit_one(enum kind k, uint32_t so)
 		break;
 	case K_PROG:
 	case K_PROG_LONG:
-		ret = neuron_drm_program_run(b.fd, b.engine, 0,
+		ret = neuron_drm_program_run(b.fd, 0, b.engine, 0,
 					     k == K_PROG ? b.prog : b.prog_long,
 					     NULL, 0, &out, NULL);
 		break;
