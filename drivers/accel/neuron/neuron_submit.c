@@ -34,21 +34,55 @@
 #include "neuron_topology.h"
 #include "neuron_udma.h"
 
-/* Segments of one BO range, collected for splitting a copy. */
+/*
+ * Segments of one BO range, collected for splitting a copy. The arrays
+ * grow as needed, up to the job's bound on pieces: most copies are one
+ * or a few segments, and a submit should not pay for the largest job.
+ */
 struct neuron_seglist {
 	u64 *addr;
 	u64 *len;
 	u32 count;
-	u32 max;
+	u32 alloc;
 	u64 route;
 };
+
+static int neuron_seglist_grow(struct neuron_seglist *sl)
+{
+	u32 n = min(max(2 * sl->alloc, 16u), DRM_NEURON_SUBMIT_MAX_HW_DESCS);
+	u64 *addr, *len;
+
+	if (sl->alloc >= DRM_NEURON_SUBMIT_MAX_HW_DESCS)
+		return -EINVAL;
+	addr = kvmalloc_array(n, sizeof(u64), GFP_KERNEL);
+	len = kvmalloc_array(n, sizeof(u64), GFP_KERNEL);
+	if (!addr || !len) {
+		kvfree(addr);
+		kvfree(len);
+		return -ENOMEM;
+	}
+	if (sl->count) {
+		memcpy(addr, sl->addr, sl->count * sizeof(u64));
+		memcpy(len, sl->len, sl->count * sizeof(u64));
+	}
+	kvfree(sl->addr);
+	kvfree(sl->len);
+	sl->addr = addr;
+	sl->len = len;
+	sl->alloc = n;
+	return 0;
+}
 
 static int neuron_seglist_add(void *priv, u64 dev_addr, u64 len)
 {
 	struct neuron_seglist *sl = priv;
+	int ret;
 
-	if (sl->count >= sl->max)
-		return -EINVAL;
+	if (sl->count == sl->alloc) {
+		ret = neuron_seglist_grow(sl);
+		if (ret)
+			return ret;
+	}
 	sl->addr[sl->count] = dev_addr | sl->route;
 	sl->len[sl->count] = len;
 	sl->count++;
@@ -253,30 +287,18 @@ static int neuron_job_check_range(struct drm_gem_object *obj, u64 offset,
 	return 0;
 }
 
-/* Empty @sl, allocated once per submit: a job's pieces are bounded. */
-static int neuron_seglist_reset(struct neuron_seglist *sl, u64 route)
+/* Empty @sl, keeping its arrays for the next copy of the submit. */
+static void neuron_seglist_reset(struct neuron_seglist *sl, u64 route)
 {
-	if (!sl->addr) {
-		sl->max = DRM_NEURON_SUBMIT_MAX_HW_DESCS;
-		sl->addr = kvmalloc_array(sl->max, sizeof(u64), GFP_KERNEL);
-		sl->len = kvmalloc_array(sl->max, sizeof(u64), GFP_KERNEL);
-		if (!sl->addr || !sl->len)
-			return -ENOMEM;
-	}
 	sl->count = 0;
 	sl->route = route;
-	return 0;
 }
 
 static int neuron_job_collect(struct neuron_seglist *sl,
 			      const struct neuron_job_bo *bo, u64 offset,
 			      u64 size)
 {
-	int ret;
-
-	ret = neuron_seglist_reset(sl, bo->route);
-	if (ret)
-		return ret;
+	neuron_seglist_reset(sl, bo->route);
 	return neuron_bo_dma_segments(bo->obj, offset, size, neuron_seglist_add,
 				      sl);
 }
@@ -434,7 +456,6 @@ static int neuron_job_core_end(struct neuron_submit_ctx *ctx,
 {
 	const struct neuron_core_region *r;
 	u32 off;
-	int ret;
 
 	if (ref->index >= NEURON_NC_COUNT ||
 	    ref->region >= ARRAY_SIZE(neuron_core_regions))
@@ -459,9 +480,7 @@ static int neuron_job_core_end(struct neuron_submit_ctx *ctx,
 	if (write && ref->region == DRM_NEURON_CORE_STATE_BUF)
 		ctx->p.nc_sb_writes |= BIT(ref->index);
 
-	ret = neuron_seglist_reset(sl, 0);
-	if (ret)
-		return ret;
+	neuron_seglist_reset(sl, 0);
 	off = NEURON_NC_BASE(ref->index) + r->start + ref->offset;
 	return neuron_seglist_add(sl, neuron_tpb_devaddr(off), size);
 }
@@ -506,9 +525,7 @@ static int neuron_job_bo_end(struct neuron_submit_ctx *ctx,
 	if (WARN_ON_ONCE(!lo))
 		return -EINVAL;
 
-	ret = neuron_seglist_reset(sl, 0);
-	if (ret)
-		return ret;
+	neuron_seglist_reset(sl, 0);
 	pos = ref->offset;
 	end = ref->offset + size;
 	for (idx = lo - 1; pos < end && idx < segs->count; idx++) {
