@@ -158,6 +158,27 @@ int neuron_drm_submit(int fd, struct drm_neuron_submit *s)
 	return ret < 0 ? ret : 0;
 }
 
+/* Submit @s with its syncobjs; the job's seqno into @seqno (may be NULL). */
+static int submit_with_syncs(int fd, struct drm_neuron_submit *s,
+			     const struct drm_neuron_sync *in_syncs,
+			     uint32_t in_count,
+			     const struct drm_neuron_sync *out_sync,
+			     uint64_t *seqno)
+{
+	int ret;
+
+	if (in_count && !in_syncs)
+		return -EINVAL;
+	s->in_syncs = (uintptr_t)in_syncs;
+	s->in_sync_count = in_count;
+	if (out_sync)
+		s->out_sync = *out_sync;
+	ret = neuron_drm_submit(fd, s);
+	if (ret == 0 && seqno)
+		*seqno = s->seqno;
+	return ret;
+}
+
 int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t flags,
 			    const struct drm_neuron_xfer *xfers, uint32_t count,
 			    const struct drm_neuron_sync *in_syncs,
@@ -166,23 +187,15 @@ int neuron_drm_submit_xfers(int fd, uint32_t engine, uint32_t flags,
 			    uint64_t *seqno)
 {
 	struct drm_neuron_submit s;
-	int ret;
 
-	if (!xfers || count == 0 || (in_count && !in_syncs))
+	if (!xfers || count == 0)
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
 	s.engine = engine;
 	s.flags = flags;
 	s.xfers = (uintptr_t)xfers;
 	s.xfer_count = count;
-	s.in_syncs = (uintptr_t)in_syncs;
-	s.in_sync_count = in_count;
-	if (out_sync)
-		s.out_sync = *out_sync;
-	ret = neuron_drm_submit(fd, &s);
-	if (ret == 0 && seqno)
-		*seqno = s.seqno;
-	return ret;
+	return submit_with_syncs(fd, &s, in_syncs, in_count, out_sync, seqno);
 }
 
 int neuron_drm_program_create(int fd, const struct drm_neuron_dma_desc *descs,
@@ -231,23 +244,15 @@ int neuron_drm_program_run(int fd, uint32_t context, uint32_t engine,
 			   uint64_t *seqno)
 {
 	struct drm_neuron_submit s;
-	int ret;
 
-	if (program == 0 || (in_count && !in_syncs))
+	if (program == 0)
 		return -EINVAL;
 	memset(&s, 0, sizeof(s));
 	s.context = context;
 	s.engine = engine;
 	s.flags = flags;
 	s.program = program;
-	s.in_syncs = (uintptr_t)in_syncs;
-	s.in_sync_count = in_count;
-	if (out_sync)
-		s.out_sync = *out_sync;
-	ret = neuron_drm_submit(fd, &s);
-	if (ret == 0 && seqno)
-		*seqno = s.seqno;
-	return ret;
+	return submit_with_syncs(fd, &s, in_syncs, in_count, out_sync, seqno);
 }
 
 int neuron_drm_context_create(int fd, uint32_t core_mask, uint32_t *context,
