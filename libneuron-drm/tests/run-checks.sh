@@ -117,6 +117,19 @@ if [ $? -eq 2 ]; then result neuron-ls-usage 0; else result neuron-ls-usage 1; f
 
 # 5b. write errors: output that could not be written is a failure (1), and
 #     says so, whatever the tool would have returned otherwise
+exit_status() { # NAME STATUS COMMAND ARGS...: COMMAND exits with STATUS
+	name=$1 want=$2
+	shift 2
+	"$@" >"$log" 2>&1
+	got=$?
+	if [ $got -eq "$want" ]; then
+		result "$name" 0
+	else
+		echo "exit status $got, expected $want" >>"$log"
+		result "$name" 1
+	fi
+}
+
 write_error() { # NAME ARGS...
 	name=$1
 	shift
@@ -189,16 +202,9 @@ if [ -x "$B/neuron-load" ]; then
 	printf 'tensor' >"$d/tree/sub/b.pb"
 	: >"$d/empty.pb"
 	expect() { # NAME STATUS ARGS...
-		name=$1 want=$2
+		n=$1 w=$2
 		shift 2
-		"$B/neuron-load" "$@" >"$log" 2>&1
-		got=$?
-		if [ $got -eq "$want" ]; then
-			result "$name" 0
-		else
-			echo "exit status $got, expected $want" >>"$log"
-			result "$name" 1
-		fi
+		exit_status "$n" "$w" "$B/neuron-load" "$@"
 	}
 	expect neuron-load-usage 2
 	expect neuron-load-help 0 --help
@@ -245,16 +251,9 @@ fi
 #     tools check and "make bench" run it)
 if [ -x "$B/neuron-bench-infer" ]; then
 	bi_expect() { # NAME STATUS ARGS...
-		name=$1 want=$2
+		n=$1 w=$2
 		shift 2
-		"$B/neuron-bench-infer" "$@" >"$log" 2>&1
-		got=$?
-		if [ $got -eq "$want" ]; then
-			result "$name" 0
-		else
-			echo "exit status $got, expected $want" >>"$log"
-			result "$name" 1
-		fi
+		exit_status "$n" "$w" "$B/neuron-bench-infer" "$@"
 	}
 	bi_expect neuron-bench-infer-help 0 --help
 	bi_expect neuron-bench-infer-usage 2 --no-such-option
