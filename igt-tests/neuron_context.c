@@ -82,27 +82,6 @@ static int run_descs(int fd, uint32_t ctx, uint32_t engine, const uint32_t *bos,
 	return status;
 }
 
-static int core_ioctl(int fd, unsigned long req, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	return igt_ioctl(fd, req, &a) ? -errno : 0;
-}
-
-/* CORE_ACQUIRE, retried while a closing file lets go (as neuron_desc). */
-static void core_acquire(int fd, uint32_t mask)
-{
-	int ret;
-
-	for (int i = 0; i < 500; i++) {
-		ret = core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
-		if (ret != -EBUSY && ret != -ETIMEDOUT)
-			break;
-		usleep(10000);
-	}
-	igt_assert_eq(ret, 0);
-}
-
 struct racer {
 	int fd;
 	uint32_t ctx, bo;
@@ -171,7 +150,7 @@ igt_main
 		igt_assert_eq(ctx_create(cfd, 0x1, &h, NULL), -EACCES);
 		neuron_core_release(fd, 0x8);
 		igt_assert_eq(ctx_create(fd, 0x9, &h, NULL), -EACCES);
-		core_acquire(fd, 0x8);
+		neuron_core_acquire_wait(fd, 0x8);
 
 		for (uint32_t mask = 1; mask < 16; mask++) {
 			igt_assert_eq(ctx_create(fd, mask, &h, &n), 0);
@@ -188,7 +167,7 @@ igt_main
 		close(cfd);
 		cfd = igt_neuron_open(0);
 		neuron_core_release(fd, 0x1);
-		core_acquire(cfd, 0x1);
+		neuron_core_acquire_wait(cfd, 0x1);
 		while (!(ret = ctx_create(cfd, 0x1, &h, NULL))) {
 			if (!first)
 				first = h;
@@ -201,7 +180,7 @@ igt_main
 		igt_assert_eq_u32(h, first);
 		/* closing the file frees them all */
 		close(cfd);
-		core_acquire(fd, 0x1);
+		neuron_core_acquire_wait(fd, 0x1);
 	}
 
 	igt_describe("A context's jobs run on its engines (index 0..engine_count - 1), "
@@ -340,7 +319,7 @@ igt_main
 		igt_assert_eq(run_descs(fd, ctx, 4, &bo, 1, &d, 1), 1);
 		neuron_core_release(fd, 0x2);
 		igt_assert_eq(submit_descs(fd, ctx, 0, &bo, 1, &d, 1, 0), -ESTALE);
-		core_acquire(fd, 0x2);
+		neuron_core_acquire_wait(fd, 0x2);
 		igt_assert_eq(submit_descs(fd, ctx, 0, &bo, 1, &d, 1, 0), -ESTALE);
 		igt_assert_eq(ctx_destroy(fd, ctx), 0);
 		neuron_bo_close(fd, bo);

@@ -62,30 +62,6 @@ static void run_descs(int fd, const uint32_t *bos, uint32_t nbos,
 	neuron_syncobj_destroy(fd, so);
 }
 
-static int core_ioctl(int fd, unsigned long req, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	return igt_ioctl(fd, req, &a) ? -errno : 0;
-}
-
-/*
- * CORE_ACQUIRE of @mask, retried for up to 5 s while a closing file lets
- * go of it (-EBUSY) or its last jobs finish (-ETIMEDOUT, one second each).
- */
-static void core_acquire(int fd, uint32_t mask)
-{
-	int ret;
-
-	for (int i = 0; i < 500; i++) {
-		ret = core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
-		if (ret != -EBUSY && ret != -ETIMEDOUT)
-			break;
-		usleep(10000);
-	}
-	igt_assert_eq(ret, 0);
-}
-
 /*
  * Core 1 changes hands while a thread of the old owner keeps submitting
  * jobs whose only NeuronCore access is a descriptor: 1024 BO copies (to
@@ -369,7 +345,7 @@ igt_main
 		char c = 0;
 		pid_t pid;
 
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
 		/* another process owns core 2 */
 		igt_assert_eq(pipe(pipes[0]), 0);
 		igt_assert_eq(pipe(pipes[1]), 0);
@@ -378,7 +354,7 @@ igt_main
 		if (pid == 0) {
 			int cfd = igt_neuron_open(0);
 
-			if (core_ioctl(cfd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x4))
+			if (neuron_core_ioctl(cfd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x4))
 				_exit(2);
 			if (write(pipes[0][1], &c, 1) != 1 || read(pipes[1][0], &c, 1) != 1)
 				_exit(3);
@@ -406,7 +382,7 @@ igt_main
 			close(pipes[i][0]);
 			close(pipes[i][1]);
 		}
-		core_acquire(fd, 0x4);
+		neuron_core_acquire_wait(fd, 0x4);
 		d = desc(mbo(0, 0), mcore(2, DRM_NEURON_CORE_STATE_BUF, 0), 4, 0);
 		igt_assert_eq(submit_descs(fd, &bo, 1, &d, 1, 0), 0);
 		neuron_bo_close(fd, bo);
@@ -419,7 +395,7 @@ igt_main
 		uint32_t bo, *q;
 		pid_t pid;
 
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
 		pid = fork();
 		igt_assert_gte(pid, 0);
 		if (pid == 0) {
@@ -440,7 +416,7 @@ igt_main
 			_exit(0);
 		}
 		neuron_wait_exit_ok(pid);
-		core_acquire(fd, 0x2);
+		neuron_core_acquire_wait(fd, 0x2);
 		bo = neuron_bo_create(fd, 2 * sz, DRM_NEURON_BO_HOST);
 		q = neuron_bo_mmap(fd, bo, 2 * sz);
 		memset(q, 0xff, 2 * sz);
@@ -466,7 +442,7 @@ igt_main
 	igt_subtest("core-handover") {
 		int accepted = 0, refused = 0;
 
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
 		for (int round = 0; round < 20; round++) {
 			int a = igt_neuron_open(0), b = igt_neuron_open(0);
 			struct hammer h = { .fd = a };
@@ -481,7 +457,7 @@ igt_main
 			usleep(500 * round);
 			neuron_core_release(a, 0x2);
 			/* waits for a's jobs, then zeroes the semaphores */
-			core_acquire(b, 0x2);
+			neuron_core_acquire_wait(b, 0x2);
 			v0 = neuron_sem_read(b, 1, 8);
 			usleep(20000);
 			h.stop = 1;

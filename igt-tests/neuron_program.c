@@ -81,27 +81,6 @@ static void program_run_wait(int fd, uint32_t prog)
 	neuron_syncobj_destroy(fd, so);
 }
 
-static int core_ioctl(int fd, unsigned long req, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	return igt_ioctl(fd, req, &a) ? -errno : 0;
-}
-
-/* CORE_ACQUIRE, retried while a dying owner lets go (as neuron_desc). */
-static void core_acquire(int fd, uint32_t mask)
-{
-	int ret;
-
-	for (int i = 0; i < 500; i++) {
-		ret = core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
-		if (ret != -EBUSY && ret != -ETIMEDOUT)
-			break;
-		usleep(10000);
-	}
-	igt_assert_eq(ret, 0);
-}
-
 /*
  * An inference as a runtime would run it on core @nc: the input tensor
  * into the state buffer, instructions into the FIFO, the state buffer
@@ -274,9 +253,9 @@ igt_main
 		CREATE_ERR(EINVAL, c.descs = (uintptr_t)&d; c.desc_count = 1);
 		d = desc(mbo(0, 0), mcore(2, SB, 0), 4, 0x2);
 		CREATE_ERR(EINVAL, c.descs = (uintptr_t)&d; c.desc_count = 1);
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
 		CREATE_ERR(EACCES, (void)0);
-		core_acquire(fd, 0x4);
+		neuron_core_acquire_wait(fd, 0x4);
 #undef CREATE_ERR
 
 		/* nothing was created: the first program gets handle 1 */
@@ -361,9 +340,9 @@ igt_main
 		other = infer_program(&g, NULL);
 		infer_replay(&f, prog, 1, 3);
 
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x2), 0);
 		igt_assert_eq(program_run(fd, prog, ENGINE, 0), -ESTALE);
-		core_acquire(fd, 0x2);
+		neuron_core_acquire_wait(fd, 0x2);
 		igt_assert_eq(program_run(fd, prog, ENGINE, 0), -ESTALE);
 		infer_replay(&g, other, 2, 4);
 
@@ -386,7 +365,7 @@ igt_main
 		pid_t pid;
 
 		infer_init(&f, fd, 2, 0, 4096, 256);
-		igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
+		igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, 0x4), 0);
 		igt_assert_eq(pipe(pipes[0]), 0);
 		igt_assert_eq(pipe(pipes[1]), 0);
 		pid = fork();
@@ -394,7 +373,7 @@ igt_main
 		if (pid == 0) {
 			int cfd = igt_neuron_open(0);
 
-			if (core_ioctl(cfd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x4))
+			if (neuron_core_ioctl(cfd, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x4))
 				_exit(2);
 			if (write(pipes[0][1], &c, 1) != 1 || read(pipes[1][0], &c, 1) != 1)
 				_exit(3);
@@ -410,7 +389,7 @@ igt_main
 		}
 		/* free now, still not ours */
 		igt_assert_eq(program_create(fd, f.d, 5, f.bos, 4, &prog, NULL), -EACCES);
-		core_acquire(fd, 0x4);
+		neuron_core_acquire_wait(fd, 0x4);
 		prog = infer_program(&f, NULL);
 		infer_replay(&f, prog, 1, 6);
 		igt_assert_eq(program_destroy(fd, prog), 0);
@@ -464,7 +443,7 @@ igt_main
 				struct infer f;
 				uint32_t prog;
 
-				core_acquire(cfd, 1u << p);
+				neuron_core_acquire_wait(cfd, 1u << p);
 				infer_init(&f, cfd, p, 9, 32 * KiB + p * 1000, 1024);
 				prog = infer_program(&f, NULL);
 				/* different seeds: crossed data would show */
@@ -476,7 +455,7 @@ igt_main
 		}
 		for (int p = 0; p < 2; p++)
 			neuron_wait_exit_ok(pid[p]);
-		core_acquire(fd, 0x3);
+		neuron_core_acquire_wait(fd, 0x3);
 	}
 
 	igt_describe("A process killed while it keeps a program's runs queued: its core "
@@ -496,7 +475,7 @@ igt_main
 			int cfd = igt_neuron_open(0);
 			uint32_t so = neuron_syncobj_create(cfd);
 
-			core_acquire(cfd, 0x8);
+			neuron_core_acquire_wait(cfd, 0x8);
 			infer_init(&f, cfd, 3, 4, 256 * KiB, 16 * KiB);
 			prog = infer_program(&f, NULL);
 			/* runs queued on four engines, none waited for */
@@ -514,7 +493,7 @@ igt_main
 		close(pipefd[0]);
 		close(pipefd[1]);
 
-		core_acquire(fd, 0x8);
+		neuron_core_acquire_wait(fd, 0x8);
 		infer_init(&f, fd, 3, 4, 64 * KiB, 1024);
 		/* the core was cleared for us: semaphore 4 starts at 0 */
 		igt_assert_eq(neuron_sem_read(fd, 3, 4), 0);

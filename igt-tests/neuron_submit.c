@@ -113,40 +113,6 @@ static int syncobj_wait(int fd, uint32_t h, uint64_t point, int64_t timeout_ns)
 	return ret ? -errno : 0;
 }
 
-/* Export a binary syncobj's fence as a sync_file and read its status. */
-static int syncobj_fence_status(int fd, uint32_t h)
-{
-	struct drm_syncobj_handle e = {
-		.handle = h, .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
-		.fd = -1,
-	};
-	struct {
-		char obj_name[32];
-		char driver_name[32];
-		int32_t status;
-		uint32_t flags;
-		uint64_t timestamp_ns;
-	} info;
-	struct {
-		char name[32];
-		int32_t status;
-		uint32_t flags;
-		uint32_t num_fences;
-		uint32_t pad;
-		uint64_t sync_fence_info;
-	} fi;
-
-	do_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &e);
-	memset(&fi, 0, sizeof(fi));
-	memset(&info, 0, sizeof(info));
-	fi.num_fences = 1;
-	fi.sync_fence_info = (uintptr_t)&info;
-	/* SYNC_IOC_FILE_INFO = _IOWR('>', 4, struct sync_file_info) */
-	igt_assert_eq(ioctl(e.fd, _IOWR('>', 4, fi), &fi), 0);
-	close(e.fd);
-	return info.status;
-}
-
 /* ---- submit helpers ---- */
 
 static int submit(int fd, struct drm_neuron_submit *s)
@@ -208,17 +174,9 @@ static void sem_set_wait(int fd, uint32_t engine, uint32_t nc,
 	syncobj_destroy(fd, so);
 }
 
-/* CORE_ACQUIRE / CORE_RELEASE of @mask; 0 or -errno. */
-static int core_ioctl(int fd, unsigned long req, uint32_t mask)
-{
-	struct drm_neuron_core_acquire a = { .core_mask = mask };
-
-	return igt_ioctl(fd, req, &a) ? -errno : 0;
-}
-
 static void core_release(int fd, uint32_t mask)
 {
-	igt_assert_eq(core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, mask), 0);
+	igt_assert_eq(neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, mask), 0);
 }
 
 /* Acquires @mask, waiting up to 5 s for a closing file to let go of it. */
@@ -227,24 +185,12 @@ static void core_acquire(int fd, uint32_t mask)
 	int i, ret;
 
 	for (i = 0; i < 500; i++) {
-		ret = core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
+		ret = neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
 		if (ret != -EBUSY)
 			break;
 		usleep(10000);
 	}
 	igt_assert_eq(ret, 0);
-}
-
-static void write_param(const char *name, const char *value)
-{
-	char path[128];
-	int pfd;
-
-	snprintf(path, sizeof(path), "/sys/module/neuron/parameters/%s", name);
-	pfd = open(path, O_WRONLY);
-	igt_assert_fd(pfd);
-	igt_assert_eq(write(pfd, value, strlen(value)), (int)strlen(value));
-	close(pfd);
 }
 
 static void stall_engine(int fd, int engine)
@@ -367,7 +313,7 @@ static int copy_sync(int fd, uint32_t engine,
 
 	if (!ret)
 		ret = syncobj_wait(fd, so, 0, 120 * SEC_NS);
-	if (!ret && syncobj_fence_status(fd, so) != 1)
+	if (!ret && neuron_syncobj_fence_status(fd, so) != 1)
 		ret = -EIO;
 	syncobj_destroy(fd, so);
 	return ret;
@@ -923,7 +869,7 @@ igt_main
 		/* the owner's steps run */
 		igt_assert_eq(sem_submit(other, 0, &x[1], 1, so, 0), 0);
 		igt_assert_eq(syncobj_wait(other, so, 0, 10 * SEC_NS), 0);
-		igt_assert_eq(syncobj_fence_status(other, so), 1);
+		igt_assert_eq(neuron_syncobj_fence_status(other, so), 1);
 		igt_assert_eq(sem_read(fd, 1, 6), 66);
 		igt_assert_eq(sem_read(fd, 0, 6), 0);
 		syncobj_destroy(other, so);
@@ -1112,7 +1058,7 @@ igt_main
 		sem_set_wait(good, 11, 3, 29, 0);
 
 		/* A short timeout, which applies to the engine in use too. */
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 		stall_engine(fd, 11);
 		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
 		t0 = now_ns();
@@ -1126,14 +1072,14 @@ igt_main
 		 * The innocent job is back in the ring. Lift the timeout before
 		 * the (slow, QMP) release: with 500 ms it could time out too.
 		 */
-		write_param("job_timeout_ms", "10000");
+		neuron_write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms\n", (long long)(now_ns() - t0) / 1000000);
 		/* 500 ms without progress, a 250 ms watchdog, TCG slack */
 		igt_assert_lt(now_ns() - t0, 3 * SEC_NS);
-		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert_eq(neuron_syncobj_fence_status(bad, so), -ETIMEDOUT);
 		igt_assert_eq(syncobj_wait(good, so3, 0, 5 * SEC_NS), 0);
-		igt_assert_eq(syncobj_fence_status(good, so3), 1);
+		igt_assert_eq(neuron_syncobj_fence_status(good, so3), 1);
 		igt_assert_eq(sem_read(fd, 3, 29), 55);
 
 		/* the guilty file is refused, others are not */
@@ -1141,7 +1087,7 @@ igt_main
 		x.value = 78;
 		igt_assert_eq(sem_submit(good, 11, &x, 1, so2, 0), 0);
 		igt_assert_eq(syncobj_wait(good, so2, 0, 5 * SEC_NS), 0);
-		igt_assert_eq(syncobj_fence_status(good, so2), 1);
+		igt_assert_eq(neuron_syncobj_fence_status(good, so2), 1);
 		igt_assert_eq(sem_read(fd, 3, 30), 78);
 		close(bad);
 		close(good);
@@ -1164,7 +1110,7 @@ igt_main
 		core_acquire(bad, 0x4);
 		core_acquire(good, 0x8);
 		sem_set_wait(good, 11, 3, 27, 0);
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 		stall_engine(fd, 11);
 		igt_assert_eq(sem_submit(bad, 11, &xb, 1, so, 0), 0);
 		t0 = now_ns();
@@ -1175,7 +1121,7 @@ igt_main
 				dt = now_ns() - t0;
 		}
 		/* the fed jobs are back in the ring: not 500 ms for the release */
-		write_param("job_timeout_ms", "10000");
+		neuron_write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_info("timed out after %lld ms, %d jobs fed\n",
 			 (long long)dt / 1000000, i);
@@ -1183,8 +1129,8 @@ igt_main
 		igt_assert_lte(0, dt);
 		/* 500 ms without progress, the poller's check, TCG slack */
 		igt_assert_lt(dt, 3 * SEC_NS);
-		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
-		igt_assert_eq(syncobj_fence_status(good, so2), 1);
+		igt_assert_eq(neuron_syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert_eq(neuron_syncobj_fence_status(good, so2), 1);
 		igt_assert_eq(sem_read(fd, 3, 27), 6);
 		close(bad);
 		close(good);
@@ -1208,7 +1154,7 @@ igt_main
 		igt_require(qdev >= 0 && igt_qmp_available());
 		jobs_debugfs(fd, buf, sizeof(buf));
 		before = jobs_value(buf, "timeouts");
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
 				      "\"/machine/peripheral/neuron%d\",\"property\":"
 				      "\"fault-slow-packet-us\",\"value\":100000}}", qdev), 0);
@@ -1222,7 +1168,7 @@ igt_main
 		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
 				      "\"/machine/peripheral/neuron%d\",\"property\":"
 				      "\"fault-slow-queue\",\"value\":-1}}", qdev), 0);
-		write_param("job_timeout_ms", "10000");
+		neuron_write_param("job_timeout_ms", "10000");
 		igt_info("1 MiB copy: %lld ms with a 500 ms job timeout\n",
 			 (long long)dt / 1000000);
 		igt_assert_eq(ret, 0);
@@ -1250,7 +1196,7 @@ igt_main
 		core_acquire(bad, 0x4);
 		igt_assert_eq(pipe(to_child), 0);
 		igt_assert_eq(pipe(to_parent), 0);
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 		pid = fork();
 		igt_assert_lte(0, pid);
 		if (pid == 0) {
@@ -1274,7 +1220,7 @@ igt_main
 			igt_assert_eq(read(to_child[0], &c, 1), 1);
 			igt_assert_eq(sem_submit(v, 11, &xs, 1, vso, 0), 0);
 			ok = !syncobj_wait(v, vso, 0, 20 * SEC_NS) &&
-			     syncobj_fence_status(v, vso) == 1 &&
+			     neuron_syncobj_fence_status(v, vso) == 1 &&
 			     sem_read(v, 3, 25) == 42 && sem_read(v, 3, 24) == 7;
 			memset(p, 0, size);
 			ok = ok && !copy_sync(v, 10, &out, 1) && !memcmp(p, want, size);
@@ -1286,10 +1232,10 @@ igt_main
 		igt_assert_eq(write(to_child[1], "g", 1), 1);
 		igt_assert_eq(syncobj_wait(bad, so, 0, 20 * SEC_NS), 0);
 		/* the child's job is back in the ring: not 500 ms for the release */
-		write_param("job_timeout_ms", "10000");
+		neuron_write_param("job_timeout_ms", "10000");
 		stall_engine(fd, -1);
 		igt_assert_eq(waitpid(pid, &st, 0), pid);
-		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		igt_assert_eq(neuron_syncobj_fence_status(bad, so), -ETIMEDOUT);
 		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		close(bad);
 		core_acquire(fd, 0xc);
@@ -1304,7 +1250,7 @@ igt_main
 		uint32_t bo[3], so[3];
 		int f[3], i;
 
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 		stall_engine(fd, 11);
 		for (i = 0; i < 3; i++) {
 			struct drm_neuron_xfer x;
@@ -1324,10 +1270,10 @@ igt_main
 		for (i = 0; i < 100 && neuron_reset_count(fd) == before; i++)
 			usleep(50000);
 		stall_engine(fd, -1);
-		write_param("job_timeout_ms", "10000");
+		neuron_write_param("job_timeout_ms", "10000");
 		igt_assert_eq(neuron_reset_count(fd), before + 1);
 		for (i = 0; i < 3; i++) {
-			igt_assert_eq(syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
+			igt_assert_eq(neuron_syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
 			close(f[i]);
 		}
 		sem_set_wait(fd, 11, 0, 26, 3);
@@ -1349,7 +1295,7 @@ igt_main
 		core_release(fd, 0x4);
 		core_acquire(bad, 0x4);
 		sem_set_wait(bad, 8, 2, 28, 0);
-		write_param("job_timeout_ms", "500");
+		neuron_write_param("job_timeout_ms", "500");
 
 		/* The firmware stops answering: a request holds the mailbox. */
 		igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
@@ -1380,8 +1326,8 @@ igt_main
 				      "\"/machine/peripheral/neuron%d\",\"property\":"
 				      "\"fault-fwio\",\"value\":\"none\"}}", qdev), 0);
 		igt_assert_eq(waitpid(pid, NULL, 0), pid);
-		write_param("job_timeout_ms", "10000");
-		igt_assert_eq(syncobj_fence_status(bad, so), -ETIMEDOUT);
+		neuron_write_param("job_timeout_ms", "10000");
+		igt_assert_eq(neuron_syncobj_fence_status(bad, so), -ETIMEDOUT);
 		/* 500 ms, a 250 ms watchdog, TCG slack; not the 15 s request */
 		igt_assert_lt(dt, 3 * SEC_NS);
 		close(bad);
@@ -1641,7 +1587,7 @@ igt_main
 		s.out_sync.handle = so;
 		igt_assert_eq(submit(fd, &s), 0);
 		igt_assert_eq(syncobj_wait(fd, so, 0, 10 * SEC_NS), 0);
-		igt_assert_eq(syncobj_fence_status(fd, so), 1);
+		igt_assert_eq(neuron_syncobj_fence_status(fd, so), 1);
 		memset(ph, 0, 4096);
 		x = copy_xfer(d2, 8192, h, 0, 4096);
 		igt_assert_eq(copy_sync(fd, 7, &x, 1), 0);
@@ -1819,7 +1765,7 @@ igt_main
 			for (uint64_t i = 0; i < sz; i++)
 				igt_assert_f(vp[i] == 0x11, "victim byte %llu: %#x\n",
 					     (unsigned long long)i, vp[i]);
-			igt_assert_eq(syncobj_fence_status(fd, done), -ENODEV);
+			igt_assert_eq(neuron_syncobj_fence_status(fd, done), -ENODEV);
 			munmap(vp, sz);
 		}
 		munmap(p, sz);

@@ -43,6 +43,26 @@ void neuron_core_release(int fd, uint32_t mask)
 	do_ioctl(fd, DRM_IOCTL_NEURON_CORE_RELEASE, &a);
 }
 
+int neuron_core_ioctl(int fd, unsigned long req, uint32_t mask)
+{
+	struct drm_neuron_core_acquire a = { .core_mask = mask };
+
+	return igt_ioctl(fd, req, &a) ? -errno : 0;
+}
+
+void neuron_core_acquire_wait(int fd, uint32_t mask)
+{
+	int ret;
+
+	for (int i = 0; i < 500; i++) {
+		ret = neuron_core_ioctl(fd, DRM_IOCTL_NEURON_CORE_ACQUIRE, mask);
+		if (ret != -EBUSY && ret != -ETIMEDOUT)
+			break;
+		usleep(10000);
+	}
+	igt_assert_eq(ret, 0);
+}
+
 uint32_t neuron_bo_create(int fd, uint64_t size, uint32_t placement)
 {
 	struct drm_neuron_bo_create c = { .size = size, .placement = placement };
@@ -438,7 +458,11 @@ int neuron_syncobj_fence_status(int fd, uint32_t handle)
 void neuron_write_param(const char *name, const char *value)
 {
 	char path[128];
+	int pfd;
 
 	snprintf(path, sizeof(path), "/sys/module/neuron/parameters/%s", name);
-	igt_assert_eq(neuron_write_str(path, value), 0);
+	pfd = open(path, O_WRONLY);
+	igt_assert_fd(pfd);
+	igt_assert_eq(write(pfd, value, strlen(value)), (int)strlen(value));
+	close(pfd);
 }

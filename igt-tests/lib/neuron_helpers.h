@@ -55,6 +55,16 @@ int64_t neuron_now_ns(void);
 void neuron_core_acquire(int fd, uint32_t mask);
 void neuron_core_release(int fd, uint32_t mask);
 
+/* CORE_ACQUIRE or CORE_RELEASE (@req) of @mask; 0 or -errno. */
+int neuron_core_ioctl(int fd, unsigned long req, uint32_t mask);
+
+/*
+ * CORE_ACQUIRE of @mask, retried for up to 5 s while a closing file lets
+ * go of it (-EBUSY) or its last jobs finish (-ETIMEDOUT, one second each);
+ * fail the subtest if it still fails.
+ */
+void neuron_core_acquire_wait(int fd, uint32_t mask);
+
 /*
  * BO_CREATE of @size bytes in @placement (DRM_NEURON_BO_*); the subtest fails
  * if the ioctl does.  Returns the new handle.
