@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * neuron_isolation - what one process leaves in device DRAM is never seen
- * by the next: DRAM BOs are cleared before they are handed out
+ * by the next: freed DRAM is cleared before it is handed out again
  *
  * Copyright (c) 2025 The neuron project authors
  */
@@ -30,6 +30,7 @@ IGT_TEST_DESCRIPTION("DRAM BOs are zero when created, also over memory another p
 #define PAGE		4096ull
 #define SEC_NS		1000000000LL
 #define PATTERN		0xa5c3e1f7u
+#define CHANNEL_SIZE	(4 * GiB)
 /* The queue pair the kernel clears DRAM on (NEURON_KERNEL_ENGINE/QUEUE). */
 #define KERNEL_ENGINE	2
 #define KERNEL_QUEUE	15
@@ -195,6 +196,8 @@ static void check_zero(int fd, uint32_t h, uint64_t bo_size, uint64_t off,
 static void reader_covers(int fd, const struct region *r, int n,
 			  uint64_t alloc, bool use_dma)
 {
+	/* The writer's ranges come back once cleared. */
+	neuron_dram_wait_clear(fd);
 	for (int i = 0; i < n; i++) {
 		uint64_t bo_size = alloc ? alloc : r[i].size;
 		uint64_t pages = r[i].size / PAGE, covered = 0;
@@ -249,30 +252,15 @@ static void reuse_test(int fd, uint64_t size, int n, bool use_dma)
 	munmap(r, n * sizeof(*r));
 }
 
-static uint64_t dram_used(int fd)
-{
-	struct drm_neuron_query_memory_usage mem;
-
-	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, &mem, sizeof(mem), 0);
-	return mem.regions[1].used + mem.regions[2].used;
-}
-
-/* Wait up to @secs for the DRAM usage to come back to @used. */
-static void wait_dram_used(int fd, uint64_t used, int secs)
-{
-	int64_t end = neuron_now_ns() + secs * SEC_NS;
-
-	while (dram_used(fd) != used && neuron_now_ns() < end)
-		usleep(10000);
-	igt_assert_eq_u64(dram_used(fd), used);
-}
-
 static void on_alarm(int sig)
 {
 	(void)sig;
 }
 
-/* Time BO_CREATE of one DRAM BO of @size; check its first and last MiB. */
+/*
+ * Time BO_CREATE of one DRAM BO of @size and check its first and last MiB,
+ * then time the background clear of its range once it is freed.
+ */
 static void timed_create(int fd, uint64_t size, bool bar)
 {
 	int64_t t0 = neuron_now_ns(), dt;
@@ -280,19 +268,70 @@ static void timed_create(int fd, uint64_t size, bool bar)
 	uint64_t probe = size < MiB ? size : MiB;
 
 	dt = neuron_now_ns() - t0;
-	igt_info("BO_CREATE DRAM %8llu KiB: %8.3f ms (%.0f MiB/s)\n",
-		 (unsigned long long)(size / KiB), dt / 1e6, (double)size / MiB / (dt / 1e9));
+	igt_info("BO_CREATE DRAM %8llu KiB: %8.3f ms\n",
+		 (unsigned long long)(size / KiB), dt / 1e6);
 	if (bar) {
 		uint8_t *p = neuron_bo_mmap(fd, h, size);
 
 		igt_assert_eq(first_nonzero(p, probe), -1);
 		igt_assert_eq(first_nonzero(p + size - probe, probe), -1);
-		/* Leave something behind for the next creation to clear. */
+		/* Leave something behind for the clear. */
 		fill_words((uint32_t *)p, probe, PATTERN);
 		fill_words((uint32_t *)(p + size - probe), probe, PATTERN);
 		munmap(p, size);
 	}
+	t0 = neuron_now_ns();
 	neuron_bo_close(fd, h);
+	neuron_dram_wait_clear(fd);
+	dt = neuron_now_ns() - t0;
+	igt_info("  freed and cleared in %8.3f ms (%.0f MiB/s)\n", dt / 1e6,
+		 (double)size / MiB / (dt / 1e9));
+}
+
+/* DRAM channel @ch's line of MEMORY_USAGE. */
+static struct drm_neuron_memory_region channel_usage(int fd, int ch)
+{
+	struct drm_neuron_query_memory_usage mem;
+
+	neuron_query(fd, DRM_NEURON_QUERY_MEMORY_USAGE, &mem, sizeof(mem), 0);
+	return mem.regions[1 + ch];
+}
+
+/* A DRAM BO of @size in channel @ch. */
+static uint32_t bo_create_in(int fd, uint64_t size, int ch)
+{
+	uint32_t h = 0;
+	int ret = __bo_create(fd, size, DRM_NEURON_BO_DRAM, 1u << ch, &h);
+
+	igt_assert_f(!ret, "BO_CREATE(%" PRIu64 ", channel %d): %s\n", size, ch,
+		     strerror(-ret));
+	return h;
+}
+
+/* Write PATTERN into the first and last MiB of DRAM BO @h by DMA. */
+static void mark_ends(int fd, uint32_t h, uint64_t size)
+{
+	uint32_t host = bo_create(fd, MiB, DRM_NEURON_BO_HOST);
+	uint32_t *q = neuron_bo_mmap(fd, host, MiB);
+
+	fill_words(q, MiB, PATTERN);
+	munmap(q, MiB);
+	copy_sync(fd, host, 0, h, 0, MiB);
+	copy_sync(fd, host, 0, h, size - MiB, MiB);
+	neuron_bo_close(fd, host);
+}
+
+/* Job timeouts of the device so far (debugfs "jobs"). */
+static long long jobs_timeouts(int fd)
+{
+	char buf[16384];
+	const char *p;
+
+	igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, sizeof(buf)),
+		      "no debugfs jobs file\n");
+	p = strstr(buf, "timeouts: ");
+	igt_assert(p);
+	return strtoll(p + strlen("timeouts: "), NULL, 10);
 }
 
 igt_main
@@ -362,7 +401,7 @@ igt_main
 		munmap(r, 64 * sizeof(*r));
 	}
 
-	igt_describe("Creation time of 1 MiB, 256 MiB and 1 GiB DRAM BOs (cleared by DMA)");
+	igt_describe("Creation time of 1 MiB, 256 MiB and 1 GiB DRAM BOs, and how long the background clear of each takes once freed");
 	igt_subtest("clear-timing") {
 		bool bar = have_dram_bar(fd);
 
@@ -373,62 +412,77 @@ igt_main
 		timed_create(fd, 1 * GiB, bar);
 	}
 
-	igt_describe("A signal during the clear fails BO_CREATE with EINTR; the range comes back once the clear is over");
-	igt_subtest("clear-interrupted") {
+	igt_describe("BO_CREATE does not wait for the clear of freed DRAM, except for a range still being cleared: a signal ends that wait (EINTR)");
+	igt_subtest("clear-wait-interrupted") {
 		struct sigaction sa = { .sa_handler = on_alarm };
 		struct drm_neuron_bo_create c = {
-			.size = 1 * MiB, .placement = DRM_NEURON_BO_DRAM,
+			.size = CHANNEL_SIZE, .placement = DRM_NEURON_BO_DRAM,
+			.dram_channel_mask = 2,
 		};
-		uint64_t used0;
-		uint32_t h;
+		uint64_t addrs[16];
+		uint32_t big, h;
 		int ret;
 
-		/* The kernel queue clears before it is stalled. */
-		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
-		neuron_bo_close(fd, h);
-		used0 = dram_used(fd);
+		igt_require(channel_usage(fd, 1).used == 0);
+		big = bo_create_in(fd, CHANNEL_SIZE, 1);
+		mark_ends(fd, big, CHANNEL_SIZE);
 
 		neuron_stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
+		neuron_bo_close(fd, big);
+		/* Freed memory counts as free at once, cleared or not. */
+		igt_assert_eq_u64(channel_usage(fd, 1).used, 0);
+		igt_assert_eq_u64(channel_usage(fd, 1).largest_free, CHANNEL_SIZE);
+		/*
+		 * Channel 0 has clear ranges: no wait for the stalled queue,
+		 * and a range freed meanwhile is not handed out again.
+		 */
+		for (int i = 0; i < 16; i++) {
+			h = bo_create_in(fd, MiB, 0);
+			addrs[i] = neuron_bo_dram_range(fd, h).addr;
+			for (int j = 0; j < i; j++)
+				igt_assert_neq_u64(addrs[i], addrs[j]);
+			neuron_bo_close(fd, h);
+		}
+		/* Channel 1 is being cleared: the ioctl waits, a signal ends it. */
 		igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
 		alarm(1);
 		ret = ioctl(fd, DRM_IOCTL_NEURON_BO_CREATE, &c);
 		igt_assert_eq(ret, -1);
 		igt_assert_eq(errno, EINTR);
-		/* The stalled clear still holds the range, no handle exists. */
-		igt_assert_eq_u64(dram_used(fd), used0 + 1 * MiB);
 		neuron_stall_queue(fd, -1, 0);
-		wait_dram_used(fd, used0, 30);
 
-		/* And the queue works again. */
-		h = bo_create(fd, 1 * MiB, DRM_NEURON_BO_DRAM);
-		neuron_bo_close(fd, h);
-		igt_assert_eq_u64(dram_used(fd), used0);
+		/* The round completes and the whole channel comes back, clear. */
+		big = bo_create_in(fd, CHANNEL_SIZE, 1);
+		check_zero(fd, big, CHANNEL_SIZE, 0, MiB, true, 0);
+		check_zero(fd, big, CHANNEL_SIZE, CHANNEL_SIZE - MiB, MiB, true, 0);
+		neuron_bo_close(fd, big);
 	}
 
-	igt_describe("A clear that never completes fails BO_CREATE with ETIMEDOUT, leaking nothing");
-	igt_subtest("clear-timeout") {
-		uint64_t used0;
-		int64_t t0;
-		uint32_t h;
-		int ret;
+	igt_describe("A clear that times out is tried again: the range is handed out only once it is clear");
+	igt_subtest("clear-timeout-retried") {
+		long long timeouts;
+		int64_t end;
+		uint32_t big;
 
-		h = bo_create(fd, PAGE, DRM_NEURON_BO_DRAM);
-		neuron_bo_close(fd, h);
-		used0 = dram_used(fd);
+		igt_require(channel_usage(fd, 1).used == 0);
+		big = bo_create_in(fd, CHANNEL_SIZE, 1);
+		mark_ends(fd, big, CHANNEL_SIZE);
+		timeouts = jobs_timeouts(fd);
 
 		neuron_stall_queue(fd, KERNEL_ENGINE, KERNEL_QUEUE);
-		t0 = neuron_now_ns();
-		ret = __bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM, 0, &h);
-		igt_info("stalled BO_CREATE: %s after %.1f s\n", strerror(-ret),
-			 (neuron_now_ns() - t0) / 1e9);
+		neuron_bo_close(fd, big);
+		/* The round's job times out (job_timeout_ms, 10 s by default). */
+		end = neuron_now_ns() + 60 * SEC_NS;
+		while (jobs_timeouts(fd) == timeouts && neuron_now_ns() < end)
+			usleep(100000);
 		neuron_stall_queue(fd, -1, 0);
-		igt_assert_eq(ret, -ETIMEDOUT);
-		wait_dram_used(fd, used0, 30);
+		igt_assert_lt(timeouts, jobs_timeouts(fd));
 
-		/* The kernel's queue is not "guilty": clearing works again. */
-		h = bo_create(fd, 64 * KiB, DRM_NEURON_BO_DRAM);
-		neuron_bo_close(fd, h);
-		igt_assert_eq_u64(dram_used(fd), used0);
+		/* Handed out only after a later round cleared it. */
+		big = bo_create_in(fd, CHANNEL_SIZE, 1);
+		check_zero(fd, big, CHANNEL_SIZE, 0, MiB, true, 0);
+		check_zero(fd, big, CHANNEL_SIZE, CHANNEL_SIZE - MiB, MiB, true, 0);
+		neuron_bo_close(fd, big);
 	}
 
 	igt_fixture

@@ -235,6 +235,31 @@ void neuron_stall_engine(int fd, int engine)
 		neuron_stall_queue(fd, engine, neuron_engine_queue(fd, engine));
 }
 
+/*
+ * Wait (up to a minute) until the device has cleared every DRAM range freed
+ * so far: freed ranges are handed out again only once cleared, so a test
+ * that wants a freed range back waits for this first.
+ */
+void neuron_dram_wait_clear(int fd)
+{
+	int64_t end = neuron_now_ns() + 60ll * 1000000000ll;
+	char buf[16384];
+
+	for (;;) {
+		const char *p;
+
+		igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, sizeof(buf)),
+			      "no debugfs jobs file\n");
+		p = strstr(buf, "dram_dirty_bytes: ");
+		igt_require_f(p, "no dram_dirty_bytes in debugfs jobs\n");
+		if (!strtoull(p + strlen("dram_dirty_bytes: "), NULL, 10))
+			return;
+		igt_assert_f(neuron_now_ns() < end,
+			     "freed DRAM not cleared within a minute\n");
+		usleep(1000);
+	}
+}
+
 int neuron_dram_ranges(int fd, struct neuron_dram_range **out)
 {
 	char slot[64], path[160], line[128];

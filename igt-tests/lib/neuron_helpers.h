@@ -17,7 +17,8 @@
  *             neuron_slab_shrink
  *   Faults:   neuron_set_fault (QMP qom-set of a bool fault property),
  *             neuron_stall_queue
- *   DRAM:     neuron_dram_ranges / neuron_bo_dram_range (debugfs "dram")
+ *   DRAM:     neuron_dram_ranges / neuron_bo_dram_range (debugfs "dram"),
+ *             neuron_dram_wait_clear (debugfs "jobs")
  *   Children: neuron_wait_exit_ok
  *   Signals:  neuron_arm_alarm / neuron_disarm_alarm / neuron_alarms
  *   Syncobjs: neuron_syncobj_create / _destroy / _wait
@@ -161,6 +162,13 @@ struct neuron_dram_range {
  * (free() it).  Returns the count; skips without debugfs.
  */
 int neuron_dram_ranges(int fd, struct neuron_dram_range **out);
+
+/*
+ * Wait until the device behind @fd has cleared every DRAM range freed so
+ * far (debugfs "jobs" dram_dirty_bytes 0); fails after a minute, skips
+ * without debugfs.  Freed ranges are handed out again only once cleared.
+ */
+void neuron_dram_wait_clear(int fd);
 
 /*
  * Where DRAM BO @handle of @fd is: its range, found by the BO's mmap

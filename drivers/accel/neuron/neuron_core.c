@@ -27,6 +27,7 @@
 #include <drm/drm_managed.h>
 #include <drm/neuron_accel.h>
 
+#include "neuron_clear.h"
 #include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
@@ -302,7 +303,7 @@ static int neuron_cores_clear_state_buf(struct neuron_device *ndev,
 		nc->sb_dirty = false;
 		nc->sb_clearing = true;
 		mutex_unlock(&ndev->cores.lock);
-		ret = neuron_jobs_clear_dram(ndev, NULL,
+		ret = neuron_jobs_clear_dram(ndev,
 					     NEURON_TPB_ADDR(NEURON_NC_STATE_BUF(core)),
 					     NEURON_NC_STATE_BUF_SIZE);
 		mutex_lock(&ndev->cores.lock);

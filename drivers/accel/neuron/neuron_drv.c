@@ -25,6 +25,7 @@
 
 #include "neuron_context.h"
 #include "neuron_core.h"
+#include "neuron_dram.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_job.h"
@@ -569,6 +570,8 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register DRM device\n");
 
+	/* DRAM is cleared in the background; BO_CREATE waits if it must. */
+	neuron_dram_start(ndev);
 	neuron_topology_start(ndev);
 
 	/* What slot_reset restores after a PCI error reset the link. */
@@ -617,6 +620,7 @@ static void neuron_pci_remove(struct pci_dev *pdev)
 	neuron_jobs_unplug(ndev);
 	/* No job runs any more: the BOs' mappings of the device go now. */
 	neuron_bo_unplug(ndev);
+	neuron_dram_stop(ndev);
 
 	/* Sleeping WAITs look again now, and return -ENODEV. */
 	mutex_lock(&ndev->cores.lock);

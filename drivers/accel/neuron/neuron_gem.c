@@ -211,8 +211,8 @@ static void neuron_dram_bo_free(struct drm_gem_object *obj)
 	struct neuron_dram_bo *bo = to_neuron_dram_bo(obj);
 	struct dma_buf *peer = bo->peer_dmabuf;
 
-	if (drm_mm_node_allocated(&bo->node))
-		neuron_dram_free(bo->owner, &bo->node, bo->channel);
+	if (bo->range)
+		neuron_dram_free(bo->owner, bo->range);
 	if (bo->creator) {
 		neuron_file_uncharge_bo(bo->creator, bo->tenant, true, obj->size);
 		neuron_job_file_put(bo->creator);
@@ -349,22 +349,17 @@ static struct drm_gem_object *neuron_dram_bo_create(struct neuron_device *ndev,
 	bo->creator = jf;
 	bo->tenant = tenant;
 
-	ret = neuron_dram_alloc(ndev, &bo->node, size, align, channel_mask,
-				&bo->channel);
-	if (ret)
+	/* Cleared when its previous holder freed it (neuron_dram.c). */
+	bo->range = neuron_dram_alloc(ndev, obj, size, align, channel_mask);
+	if (IS_ERR(bo->range)) {
+		ret = PTR_ERR(bo->range);
+		bo->range = NULL;
 		goto err_put;
-	bo->addr = bo->node.start;
+	}
+	bo->addr = bo->range->node.start;
+	bo->channel = bo->range->channel;
 
 	ret = drm_gem_create_mmap_offset(obj);
-	if (ret)
-		goto err_put;
-
-	/*
-	 * Whatever the range held belongs to its previous user: clear it
-	 * before anyone can see the BO. On failure the clearing jobs still
-	 * hold the BO, so its range is only reused once they are done.
-	 */
-	ret = neuron_jobs_clear_dram(ndev, obj, bo->addr, size);
 	if (ret)
 		goto err_put;
 

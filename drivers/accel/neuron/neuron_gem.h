@@ -10,7 +10,6 @@
 
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
-#include <drm/drm_mm.h>
 
 struct dma_buf;
 struct drm_device;
@@ -18,6 +17,7 @@ struct drm_file;
 struct drm_neuron_query_memory_usage;
 struct drm_printer;
 struct neuron_device;
+struct neuron_dram_range;
 struct neuron_job_file;
 struct neuron_tenant;
 struct user_struct;
@@ -68,7 +68,7 @@ struct neuron_host_bo {
  * @base: the GEM object (no backing pages).
  * @owner: the device whose DRAM holds the BO: the BO's own device for
  *         %NEURON_BO_DRAM, the exporter for %NEURON_BO_PEER_DRAM.
- * @node: the allocated DRAM range (%NEURON_BO_DRAM only).
+ * @range: the allocated DRAM range (%NEURON_BO_DRAM only).
  * @peer_dmabuf: %NEURON_BO_PEER_DRAM only: the exporter's dma-buf, held
  *               so that the exporter's BO (and its device structure) stays
  *               alive as long as this object.
@@ -81,7 +81,7 @@ struct neuron_host_bo {
 struct neuron_dram_bo {
 	struct drm_gem_object base;
 	struct neuron_device *owner;
-	struct drm_mm_node node;
+	struct neuron_dram_range *range;
 	struct dma_buf *peer_dmabuf;
 	struct neuron_job_file *creator;
 	struct neuron_tenant *tenant;

@@ -37,6 +37,7 @@
 
 #include "neuron_context.h"
 #include "neuron_core.h"
+#include "neuron_dram.h"
 #include "neuron_drv.h"
 #include "neuron_gem.h"
 #include "neuron_job.h"
@@ -1089,6 +1090,7 @@ static int neuron_debugfs_jobs(struct seq_file *m, void *data)
 	seq_printf(m, "dram_clear_bytes: %lld\ndram_clear_ns: %lld\n",
 		   atomic64_read(&jobs->clear_bytes),
 		   atomic64_read(&jobs->clear_ns));
+	seq_printf(m, "dram_dirty_bytes: %llu\n", neuron_dram_dirty_bytes(ndev));
 	seq_printf(m, "schedulers: %u\nring_bytes: %zu\n", jobs->sched_count,
 		   jobs->ring_bytes);
 	for (i = 0; i < jobs->sched_count; i++) {

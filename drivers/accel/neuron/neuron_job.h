@@ -377,9 +377,6 @@ void neuron_file_uncharge_bo(struct neuron_job_file *jf,
 			     struct neuron_tenant *t, bool dram, u64 size);
 void neuron_job_show_fdinfo(struct drm_printer *p, struct neuron_job_file *jf);
 
-int neuron_jobs_clear_dram(struct neuron_device *ndev,
-			   struct drm_gem_object *obj, u64 addr, u64 size);
-
 int neuron_payload_build(struct neuron_device *ndev, struct drm_file *file,
 			 const struct neuron_payload_args *args, gfp_t gfp,
 			 struct neuron_payload *p);

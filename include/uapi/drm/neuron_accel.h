@@ -1324,13 +1324,12 @@ enum drm_neuron_bo_placement {
  * struct drm_neuron_bo_create - argument of &DRM_IOCTL_NEURON_BO_CREATE
  *
  * Creates a buffer object and returns a handle to it in the calling file.
- * The contents of a new BO are zero: host BOs get zeroed pages, and the
- * range of a DRAM BO is overwritten with zeroes by the device's DMA engine
- * before the ioctl returns (whatever a freed BO or a previous user left in
- * DRAM is never visible). This takes time proportional to @size (see
- * Documentation/accel/neuron/memory.rst); when it fails, nothing is
- * created and the range is given back once no clearing job can write into
- * it any more.
+ * The contents of a new BO are zero: host BOs get zeroed pages, and a DRAM
+ * BO gets a range the device's DMA engine overwrote with zeroes after its
+ * previous holder freed it (whatever a freed BO or a previous user left in
+ * DRAM is never visible; see Documentation/accel/neuron/memory.rst). When
+ * only ranges still being cleared would fit, the ioctl waits for their
+ * clear.
  *
  * Errors:
  *
@@ -1357,11 +1356,8 @@ enum drm_neuron_bo_placement {
  *   A host BO whose backing store cannot be allocated always fails with
  *   -ENOMEM (never -ENOSPC, which is about DRAM channels).
  * * -ENODEV: the device was unplugged.
- * * DRAM BOs only, when clearing the range fails: -EIO: the device is
- *   wedged; -ENXIO: a device reset or a DMA error interrupted the clear
- *   (the device stays usable; create the BO again); -ETIMEDOUT:
- *   the clear made no progress (a DMA job timeout); -EINTR: a signal
- *   arrived while waiting for the clear.
+ * * DRAM BOs only, while waiting for ranges being cleared: -EIO: the
+ *   device is wedged; -EINTR: a signal arrived (nothing was created).
  */
 struct drm_neuron_bo_create {
 	/**
@@ -1529,7 +1525,11 @@ struct drm_neuron_memory_region {
 	 */
 	__u64 used;
 
-	/** @largest_free: DRAM: the largest free range in bytes; host: 0. */
+	/**
+	 * @largest_free: DRAM: the largest range no BO holds, in bytes
+	 * (freed ranges still being cleared included: BO_CREATE waits for
+	 * them); host: 0.
+	 */
 	__u64 largest_free;
 };
 
