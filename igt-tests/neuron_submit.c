@@ -1743,6 +1743,8 @@ igt_main
 		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/unbind", slot), 0);
 		igt_assert_eq(neuron_write_str("/sys/bus/pci/drivers/neuron/bind", slot), 0);
 		vfd = open_slot(slot);
+		/* Once probe's clear is over, DRAM is handed out as before. */
+		neuron_dram_wait_clear(vfd);
 		victim = bo_create(vfd, DRM_NEURON_BO_DRAM, sz);
 		/* Where both are: debugfs, the uAPI never says. */
 		igt_assert_eq_u64(neuron_bo_dram_range(vfd, victim).addr, a.addr);
