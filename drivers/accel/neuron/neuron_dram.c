@@ -14,8 +14,8 @@
  * a clear unless only ranges still being cleared would fit.
  */
 
-#include <linux/log2.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -27,7 +27,6 @@
 #include "neuron_clear.h"
 #include "neuron_drv.h"
 #include "neuron_dram.h"
-#include "neuron_gem.h"
 
 /*
  * A clearing round takes ranges from the dirty list up to this many bytes
