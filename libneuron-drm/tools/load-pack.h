@@ -29,8 +29,13 @@
  * channel: a buffer object never spans channels).
  */
 #define PACK_ARENA_MAX (256ull << 20)
-/* Bytes per host staging half: large enough for few jobs, small for a guest. */
-#define PACK_STAGE_HALF (16ull << 20)
+/*
+ * Bytes per host staging half: a few jobs per MiB moved are cheap, but
+ * every page of a host BO costs its allocation and a fault, on every
+ * device (the read-back needs staging on each): 4 MiB halves make 32 MiB
+ * of staging on four devices, not 128 MiB.
+ */
+#define PACK_STAGE_HALF (4ull << 20)
 
 struct pack_arena {
 	uint64_t size;		/* bytes used: the end of its last file */
