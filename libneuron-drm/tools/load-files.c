@@ -311,10 +311,35 @@ int file_pread_full(int fd, void *buf, uint64_t len, uint64_t off,
 
 int file_stream_open(struct file_stream *s, struct load_file *f)
 {
+	struct stat st;
+
 	memset(s, 0, sizeof(*s));
 	s->f = f;
+	s->checksum = true;
 	s->fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	return s->fd < 0 ? -errno : 0;
+	if (s->fd < 0)
+		return -errno;
+	if (fstat(s->fd, &st) < 0) {
+		int ret = -errno;
+
+		close(s->fd);
+		s->fd = -1;
+		return ret;
+	}
+	s->mtime = st.st_mtim;
+	s->ctime = st.st_ctim;
+	return 0;
+}
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+bool file_stream_changed(const struct file_stream *s)
+{
+	return !same_time(&s->mtime, &s->f->mtime) ||
+	       !same_time(&s->ctime, &s->f->ctime);
 }
 
 int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
@@ -324,7 +349,8 @@ int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
 
 	if (ret < 0)
 		return ret;
-	s->crc = crc32c(s->crc, buf, len);
+	if (s->checksum)
+		s->crc = crc32c(s->crc, buf, len);
 	s->off += len;
 	return 0;
 }
@@ -349,6 +375,8 @@ int file_stream_close(struct file_stream *s, const char **why)
 			ret = -errno;
 		} else {
 			s->f->crc = s->crc;
+			s->f->mtime = s->mtime;
+			s->f->ctime = s->ctime;
 			s->f->read_ok = 1;
 		}
 	}

@@ -67,7 +67,7 @@ static void usage(FILE *f)
 		"Load every FILE (directories recursively) into device DRAM on\n"
 		"Neuron device 0 through DMA, broadcast it around the Neuron-Pipe\n"
 		"ring to every other device, read every copy back and verify it\n"
-		"bit-exact against the file (CRC-32C and byte comparison).\n"
+		"bit-exact against the file (byte comparison).\n"
 		"The files are packed at 64-byte boundaries into a few DRAM\n"
 		"buffers of up to 256 MiB per device (a larger file gets one of\n"
 		"its own) and streamed through 4 MiB staging buffers; the\n"
