@@ -2,7 +2,8 @@
 /*
  * Host unit tests of neuron-load's input side (no device involved):
  * CRC-32C, walking FILE|DIR arguments, rejecting bad input, reading files
- * that change under us.
+ * that change under us, streaming them in pieces, and the packing of files
+ * into DRAM arenas and staging windows.
  */
 #define _GNU_SOURCE /* mkdtemp, setresuid */
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "crc32c.h"
 #include "load-files.h"
+#include "load-pack.h"
 #include "progress.h"
 #include "unit.h"
 
@@ -268,6 +270,333 @@ out:
 	return ret;
 }
 
+/* Sizes only: the packing looks at nothing else. */
+static struct load_file *sized(size_t n, uint64_t (*size)(size_t i))
+{
+	struct load_file *v = calloc(n, sizeof(*v));
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		v[i].size = size(i);
+	return v;
+}
+
+static uint64_t tiny_size(size_t i)
+{
+	return 1 + (i * 7919) % 200;	/* 1..200 bytes */
+}
+
+static uint64_t mixed_size(size_t i)
+{
+	static const uint64_t s[] = { 1, 63, 64, 65, 1000, 4096, 5000, 300, 2 };
+
+	return s[i % (sizeof(s) / sizeof(s[0]))];
+}
+
+/*
+ * Every file lies in its arena, aligned, in order, without overlap; an
+ * arena is never larger than the maximum unless it holds one file; a new
+ * arena starts only when the next file did not fit (next fit).
+ */
+static int check_plan(const struct pack_plan *p, const struct load_file *v,
+		      size_t n, uint64_t max)
+{
+	size_t i, k;
+
+	CHECK(p->n_arenas >= 1 && p->arena[0].first == 0);
+	CHECK_EQ(p->arena[p->n_arenas - 1].end, n);
+	for (k = 0; k < p->n_arenas; k++) {
+		const struct pack_arena *a = &p->arena[k];
+		uint64_t bytes = 0;
+
+		CHECK(a->first < a->end);
+		CHECK(a->size <= max || a->end - a->first == 1);
+		if (k + 1 < p->n_arenas) {
+			CHECK_EQ(p->arena[k + 1].first, a->end);
+			/* The next arena's first file would not have fitted. */
+			CHECK(((a->size + PACK_ALIGN - 1) & ~(uint64_t)(PACK_ALIGN - 1)) +
+			      v[a->end].size > max);
+		}
+		for (i = a->first; i < a->end; i++) {
+			CHECK_EQ(p->arena_of[i], k);
+			CHECK_EQ(p->offset[i] % PACK_ALIGN, 0);
+			CHECK(p->offset[i] + v[i].size <= a->size);
+			if (i > a->first)
+				CHECK(p->offset[i] >= p->offset[i - 1] + v[i - 1].size &&
+				      p->offset[i] < p->offset[i - 1] + v[i - 1].size +
+						     PACK_ALIGN);
+			bytes += v[i].size;
+		}
+		CHECK_EQ(a->size, p->offset[a->end - 1] + v[a->end - 1].size);
+		CHECK_EQ(a->bytes, bytes);
+	}
+	return PASS;
+}
+
+static int test_pack_plan(void)
+{
+	struct load_file *v = sized(20000, tiny_size);
+	struct load_file big[4] = {
+		{ .size = 100 }, { .size = 5000 }, { .size = 10 }, { .size = 1 },
+	};
+	struct pack_plan p;
+	uint64_t max;
+
+	CHECK(v);
+	/* 20,000 tiny files: one buffer, not 20,000. */
+	CHECK_EQ(pack_plan_make(&p, v, 20000, PACK_ARENA_MAX), 0);
+	CHECK_EQ(p.n_arenas, 1);
+	CHECK_EQ(check_plan(&p, v, 20000, PACK_ARENA_MAX), PASS);
+	CHECK(pack_plan_need(&p, 4096) < 20000ull * 264);
+	CHECK_EQ(pack_plan_need(&p, 4096) % 4096, 0);
+	pack_plan_free(&p);
+	/* Small arenas: many, each respecting the maximum. */
+	for (max = 200; max <= 70000; max = max * 3 + 1) {
+		CHECK_EQ(pack_plan_make(&p, v, 20000, max), 0);
+		CHECK(p.n_arenas > 1);
+		CHECK_EQ(check_plan(&p, v, 20000, max), PASS);
+		pack_plan_free(&p);
+	}
+	free(v);
+	v = sized(999, mixed_size);
+	CHECK(v);
+	CHECK_EQ(pack_plan_make(&p, v, 999, 4096), 0);
+	CHECK_EQ(check_plan(&p, v, 999, 4096), PASS);
+	pack_plan_free(&p);
+	free(v);
+	/* A file over the maximum gets an arena of its own, of its size. */
+	CHECK_EQ(pack_plan_make(&p, big, 4, 1024), 0);
+	CHECK_EQ(p.n_arenas, 3);
+	CHECK_EQ(p.arena[1].size, 5000);
+	CHECK_EQ(p.arena[1].first, 1);
+	CHECK_EQ(p.arena[1].end, 2);
+	CHECK_EQ(p.offset[3], 64);
+	CHECK_EQ(check_plan(&p, big, 4, 1024), PASS);
+	CHECK_EQ(pack_plan_need(&p, 4096), 3 * 4096 + 4096);
+	pack_plan_free(&p);
+	CHECK_EQ(pack_plan_make(&p, big, 0, 1024), -EINVAL);
+	pack_plan_free(&p);
+	return PASS;
+}
+
+/*
+ * The staging walk covers every byte of every file once, in order, within
+ * the half; a window ends only when the half is full.  With the arena
+ * layout, the pieces of one window and arena merge into one transfer
+ * (pack_extend), so 20,000 tiny files are one DMA transfer, not 20,000.
+ */
+static int walk_check(const struct load_file *v, size_t n, uint64_t half,
+		      const struct pack_plan *p, size_t *xfers, size_t *windows)
+{
+	struct stage_walk w;
+	struct stage_piece pc;
+	bool nw;
+	size_t file = 0;
+	uint64_t off = 0, cursor = 0;
+	uint64_t ls = 0, ld = 0, ll = 0;
+	uint32_t la = UINT32_MAX;
+
+	*xfers = 0;
+	*windows = 1;
+	stage_walk_init(&w, v, n, half);
+	while (stage_walk_next(&w, &pc, &nw)) {
+		uint64_t doff = p->offset[pc.file] + pc.file_off;
+
+		if (nw) {
+			CHECK(cursor >= half);
+			(*windows)++;
+			cursor = 0;
+			la = UINT32_MAX;
+		}
+		CHECK_EQ(pc.file, file);
+		CHECK_EQ(pc.file_off, off);
+		CHECK(pc.len >= 1 && pc.stage_off >= cursor &&
+		      pc.stage_off + pc.len <= half);
+		if (pc.file_off == 0)
+			CHECK_EQ(pc.stage_off % PACK_ALIGN, 0);
+		cursor = (pc.stage_off + pc.len + PACK_ALIGN - 1) &
+			 ~(uint64_t)(PACK_ALIGN - 1);
+		off += pc.len;
+		if (off == v[file].size) {
+			file++;
+			off = 0;
+		}
+		if (la != p->arena_of[pc.file] ||
+		    !pack_extend(ls, ld, &ll, pc.stage_off, doff, pc.len)) {
+			(*xfers)++;
+			la = p->arena_of[pc.file];
+			ls = pc.stage_off;
+			ld = doff;
+			ll = pc.len;
+		}
+	}
+	CHECK_EQ(file, n);
+	return PASS;
+}
+
+static int test_stage_walk(void)
+{
+	struct load_file *v = sized(20000, tiny_size);
+	struct load_file one[3] = {
+		{ .size = 10 }, { .size = 35000 }, { .size = 3 },
+	};
+	struct pack_plan p;
+	size_t xfers, windows;
+
+	CHECK(v);
+	CHECK_EQ(pack_plan_make(&p, v, 20000, PACK_ARENA_MAX), 0);
+	CHECK_EQ(walk_check(v, 20000, PACK_STAGE_HALF, &p, &xfers, &windows), PASS);
+	CHECK_EQ(windows, 1);
+	CHECK_EQ(xfers, 1);
+	/* Small halves: one transfer per window (one arena). */
+	CHECK_EQ(walk_check(v, 20000, 8192, &p, &xfers, &windows), PASS);
+	CHECK(windows > 100);
+	CHECK_EQ(xfers, windows);
+	pack_plan_free(&p);
+	/* Small arenas too: at most a window plus an arena's worth. */
+	CHECK_EQ(pack_plan_make(&p, v, 20000, 5000), 0);
+	CHECK_EQ(walk_check(v, 20000, 8192, &p, &xfers, &windows), PASS);
+	CHECK(xfers <= windows + p.n_arenas);
+	pack_plan_free(&p);
+	free(v);
+	/* A file larger than a half is split across windows. */
+	CHECK_EQ(pack_plan_make(&p, one, 3, PACK_ARENA_MAX), 0);
+	CHECK_EQ(walk_check(one, 3, 8192, &p, &xfers, &windows), PASS);
+	CHECK_EQ(windows, 5);
+	pack_plan_free(&p);
+	return PASS;
+}
+
+static int test_pack_extend(void)
+{
+	uint64_t len = 100;
+
+	/* The next file after the padding, the same on both sides. */
+	CHECK(pack_extend(0, 4096, &len, 128, 4096 + 128, 10));
+	CHECK_EQ(len, 138);
+	len = 100;
+	CHECK(pack_extend(0, 0, &len, 100, 100, 5));	/* no gap */
+	CHECK_EQ(len, 105);
+	len = 100;
+	CHECK(!pack_extend(0, 0, &len, 164, 164, 5));	/* gap of a whole burst */
+	CHECK(!pack_extend(0, 0, &len, 128, 192, 5));	/* different gaps */
+	CHECK(!pack_extend(0, 0, &len, 64, 64, 5));	/* overlap */
+	CHECK(!pack_extend(0, 64, &len, 128, 0, 5));	/* backwards */
+	CHECK_EQ(len, 100);
+	return PASS;
+}
+
+/* Streaming in pieces gives the whole file's CRC and catches changes. */
+static int test_stream(void)
+{
+	static char data[100000];
+	struct file_list fl = { 0 };
+	struct file_stream fs;
+	char p[256], buf[7000];
+	const char *why = NULL;
+	uint64_t off;
+	size_t i;
+	int ret = FAIL;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 13 + (i >> 9));
+	CHECK(make_tmpdir() == 0);
+	if (write_file("s", data, sizeof(data)) || tmp_path(p, sizeof(p), "s") ||
+	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+		goto out;
+	if (file_stream_open(&fs, &fl.v[0]))
+		goto out;
+	for (off = 0; off < sizeof(data); off += sizeof(buf)) {
+		uint64_t len = sizeof(data) - off < sizeof(buf) ?
+				       sizeof(data) - off : sizeof(buf);
+
+		if (file_stream_read(&fs, buf, len, &why) ||
+		    memcmp(buf, data + off, len))
+			goto out;
+	}
+	if (file_stream_close(&fs, &why) || !fl.v[0].read_ok ||
+	    fl.v[0].crc != crc32c(0, data, sizeof(data)))
+		goto out;
+	/* Grew: the close says so, and the CRC is not taken as valid. */
+	fl.v[0].read_ok = 0;
+	fl.v[0].size = 10;
+	if (file_stream_open(&fs, &fl.v[0]) ||
+	    file_stream_read(&fs, buf, 4, &why) ||
+	    file_stream_read(&fs, buf, 6, &why) ||
+	    file_stream_close(&fs, &why) != -EIO || !why || !strstr(why, "grew") ||
+	    fl.v[0].read_ok)
+		goto out;
+	/* Shrank: the read says so. */
+	why = NULL;
+	fl.v[0].size = sizeof(data) + 1;
+	if (file_stream_open(&fs, &fl.v[0]))
+		goto out;
+	if (file_stream_read(&fs, data, sizeof(data) + 1 - 1, &why) ||
+	    file_stream_read(&fs, buf, 1, &why) != -EIO || !why ||
+	    !strstr(why, "shrank")) {
+		file_stream_close(&fs, &why);
+		goto out;
+	}
+	file_stream_close(&fs, &why);
+	ret = PASS;
+out:
+	files_free(&fl);
+	remove_tmpdir();
+	return ret;
+}
+
+/*
+ * A file read whole keeps its change times; opening it again finds it
+ * unchanged, and changed once it is written to (what verification checks
+ * instead of a second CRC pass).
+ */
+static int test_stream_changed(void)
+{
+	static const struct timespec later[2] = {
+		{ .tv_nsec = UTIME_OMIT }, { .tv_sec = 1000000000, .tv_nsec = 5 },
+	};
+	struct file_list fl = { 0 };
+	struct file_stream fs;
+	const char *why = NULL;
+	char p[256], buf[64];
+	int ret = FAIL;
+
+	memset(buf, 0x5a, sizeof(buf));
+	CHECK(make_tmpdir() == 0);
+	if (write_file("c", buf, sizeof(buf)) || tmp_path(p, sizeof(p), "c") ||
+	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+		goto out;
+	if (file_stream_open(&fs, &fl.v[0]) ||
+	    file_stream_read(&fs, buf, sizeof(buf), &why) ||
+	    file_stream_close(&fs, &why) || !fl.v[0].read_ok)
+		goto out;
+	/* Unchanged: the same times. The CRC can be left out. */
+	if (file_stream_open(&fs, &fl.v[0]))
+		goto out;
+	fs.checksum = false;
+	if (file_stream_changed(&fs) ||
+	    file_stream_read(&fs, buf, sizeof(buf), &why) || fs.crc != 0) {
+		file_stream_close(&fs, &why);
+		goto out;
+	}
+	fs.off = 0;
+	file_stream_close(&fs, &why);
+	/* Another modification time: changed (the inode change time too). */
+	if (utimensat(AT_FDCWD, p, later, 0) || file_stream_open(&fs, &fl.v[0]))
+		goto out;
+	if (!file_stream_changed(&fs)) {
+		file_stream_close(&fs, &why);
+		goto out;
+	}
+	fs.off = 0;
+	file_stream_close(&fs, &why);
+	ret = PASS;
+out:
+	files_free(&fl);
+	remove_tmpdir();
+	return ret;
+}
+
 /* A file named twice, or a directory and a file in it, is listed once. */
 static int test_collect_duplicates(void)
 {
@@ -355,6 +684,11 @@ static const struct unit_test tests[] = {
 	{ "load-collect-duplicates", test_collect_duplicates },
 	{ "load-collect-pseudo-fs", test_collect_pseudo_fs },
 	{ "load-format-bytes-pair", test_format_bytes_pair },
+	{ "load-pack-plan", test_pack_plan },
+	{ "load-stage-walk", test_stage_walk },
+	{ "load-pack-extend", test_pack_extend },
+	{ "load-stream", test_stream },
+	{ "load-stream-changed", test_stream_changed },
 };
 
 int main(int argc, char **argv)

@@ -323,7 +323,7 @@ def t_load_messages():
     assert "the 1 file verified bit-exact" in one and "on all 4 devices" in one, one
     assert "MiB/s" in one and "MB/s" not in one, one
     one_dev = section("load-1dev.txt")
-    assert "the file verified bit-exact (CRC-32C and byte compare) on the device" in one_dev, one_dev
+    assert "the file verified bit-exact (byte compare) on the device" in one_dev, one_dev
     assert "all 2 files verified" in one_dev and "on the 1 device" in one_dev, one_dev
     assert "1 devices" not in one_dev and "1 files" not in one_dev, one_dev
     assert "1 file, " in one_dev and "; 1 device, ring: 0" in one_dev, one_dev
@@ -331,6 +331,22 @@ def t_load_messages():
     assert pseudo.rstrip().endswith("exit 4"), pseudo
     assert "a file of sysfs" in pseudo and "a file of proc" in pseudo, pseudo
     assert "empty" not in pseudo and "shrank" not in pseudo, pseudo
+
+
+def t_load_packing():
+    # A runtime packs small tensors into a few large buffers: 2,000 files
+    # of 1..200 bytes must not become 2,000 DRAM buffer objects per device.
+    t = section("load-tiny.txt")
+    assert t.rstrip().endswith("exit 0"), t
+    assert "all 2000 files verified bit-exact" in t and "on all 4 devices" in t, t
+    m = re.search(r"\), 4 devices, (\d+) DRAM buffers? of ([0-9.]+) (B|KiB|MiB) per device", t)
+    assert m, t
+    assert 1 <= int(m.group(1)) <= 2000 // 100, m.group(0)
+    # Every phase and the total, in one unit system.
+    for phase in ("setup", "load", "broadcast", "verify", "free", "total"):
+        assert re.search(r"^  %s +[0-9.]+ s" % phase, t, re.M), (phase, t)
+    assert re.search(r"^  total +[0-9.]+ s +[0-9.]+ MiB/s", t, re.M), t
+    assert "allocate: done, " in t, t
 
 
 def t_write_errors():
@@ -377,6 +393,7 @@ check("vm-tools-prometheus-parser", t_prometheus_parser_rejects)
 check("vm-tools-prometheus", t_prometheus)
 check("vm-tools-cdi", t_cdi)
 check("vm-tools-load-messages", t_load_messages)
+check("vm-tools-load-packing", t_load_packing)
 check("vm-tools-write-errors", t_write_errors)
 check("vm-tools-bench-infer", t_bench_infer)
 print("%d passed, %d failed, 0 skipped" % (passed, failed))

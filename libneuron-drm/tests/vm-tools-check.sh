@@ -18,7 +18,9 @@
 #                       unique names, an "all" device with every node
 #   neuron-load         the messages of issue #19 on real devices (a file
 #                       over one channel, 8 GiB against 8 GiB less the
-#                       reserved page, plurals, MiB/s, /proc and /sys files)
+#                       reserved page, plurals, MiB/s, /proc and /sys files);
+#                       2,000 files of 1..200 bytes packed into at most 20
+#                       DRAM buffers per device, every phase timed
 #   write errors        neuron-ls, neuron-top, neuron-ls --cdi > /dev/full
 # and, in a 1-device VM, neuron-load's words for one device and a short
 # neuron-bench-infer --json run (exit 0, its data verified, every figure).

@@ -90,6 +90,14 @@ echo "exit $?" >>$out/load-full.txt
 printf 'one small file' >/tmp/one
 neuron-load --no-progress /tmp/one /tmp/one >$out/load-one.txt 2>&1
 echo "exit $?" >>$out/load-one.txt
+# 2,000 files of 1..200 bytes: packed into a few DRAM buffers, not 2,000.
+mkdir -p /tmp/tiny
+awk 'BEGIN { for (i = 0; i < 2000; i++) { f = sprintf("/tmp/tiny/%04d", i);
+	n = 1 + (i * 7919) % 200; s = "";
+	for (j = 0; j < n; j++) s = s sprintf("%c", 33 + (i * 31 + j * 7) % 90);
+	printf "%s", s > f; close(f) } }'
+neuron-load --no-progress /tmp/tiny >$out/load-tiny.txt 2>&1
+echo "exit $?" >>$out/load-tiny.txt
 neuron-load /sys/kernel/uevent_seqnum /proc/uptime >$out/load-pseudo.txt 2>&1
 echo "exit $?" >>$out/load-pseudo.txt
 neuron-ls >/dev/full 2>$out/ls-full.txt
@@ -101,7 +109,7 @@ echo "exit $?" >>$out/top-full.txt
 
 for f in pids shared top.rc top.txt fd0 fd1 prom.rc prom.err prom.txt fd2 ls.json cdi.rc cdi.json \
 	 top-nobody.rc top-nobody.txt ps.txt jobs.rc jobs.txt load-big.txt load-full.txt \
-	 load-one.txt load-pseudo.txt ls-full.txt top-full.txt; do
+	 load-one.txt load-tiny.txt load-pseudo.txt ls-full.txt top-full.txt; do
 	section "$f" $out/$f
 done
 echo "@@DONE@@"

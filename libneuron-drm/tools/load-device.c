@@ -2,22 +2,27 @@
 /*
  * neuron-load, device side.
  *
- * 1. Allocate one DRAM BO per file on every device (so that "does not fit"
- *    is found before any data moves), and on every device two host
- *    staging BOs with a syncobj each.
- * 2. Load: read the files into device 0's staging BOs (packed, 64-byte
- *    aligned) and copy them to the DRAM BOs with DMA jobs of up to 1024
- *    transfers.  While the jobs of one staging half run, the other half is
- *    filled; a half is reused only after the syncobj of its last job
- *    signalled.
- * 3. Broadcast: for each hop of the ring, the receiving device imports the
- *    sender's DRAM BO (a dma-buf of neuron DRAM becomes a peer BO) and
- *    pulls it over the Neuron-Pipe into its own DRAM BO.  The data never
- *    goes through the host.
- * 4. Read back: on every device, DRAM BOs are copied into the staging BOs,
- *    double-buffered as above, and compared byte for byte with the file
- *    and by CRC-32C with the checksum taken while loading.
- * 5. Free everything, in every case.
+ * 1. Plan (load-pack.c): the files are packed, in order, at 64-byte
+ *    boundaries into a few DRAM "arenas" of up to PACK_ARENA_MAX bytes.
+ *    Every device gets the same arenas, one DRAM BO each (allocated
+ *    before any data moves, so that "does not fit" shows first), two host
+ *    staging BOs and a syncobj per staging half.
+ * 2. Load: the files are streamed into device 0's staging halves, packed
+ *    the same way, and copied to the arenas by DMA jobs; consecutive files
+ *    of one window and arena are one transfer.  While the jobs of one
+ *    half run, the other half is filled; a half is reused only after the
+ *    syncobj of its last job signalled.
+ * 3. Broadcast: for each hop of the ring, the receiving device imports
+ *    each of the sender's arenas (one dma-buf per arena and hop) and pulls
+ *    it whole over the Neuron-Pipe into its own: one transfer per arena.
+ *    The data never goes through the host.
+ * 4. Verify: window by window, every device copies the window's range of
+ *    its arenas into its own staging half; then each file is read once
+ *    more and every device's copy is compared with it byte for byte; the
+ *    file's change times (fstat) must be those it had when loaded, so
+ *    each copy equals, bit for bit, the bytes loaded.  Double-buffered
+ *    as above: the next window's jobs run while one is compared.
+ * 5. Free everything, in every case; the summary gives every phase's time.
  *
  * Jobs of one engine run in order and their fences signal in order, so the
  * syncobj of the last job of a batch covers the whole batch.
@@ -35,8 +40,6 @@
 #include "load-device.h"
 #include "tool-output.h"
 
-/* Bytes per staging half: large enough for few jobs, small for the guest. */
-#define STAGE_HALF (16ull << 20)
 /*
  * Bytes per job: a job holds at most DRM_NEURON_SUBMIT_MAX_HW_DESCS
  * descriptors of at most 64 KiB, and scattered 4 KiB host pages need one
@@ -45,8 +48,6 @@
  */
 #define HOST_JOB_BYTES (16ull << 20)
 #define PEER_JOB_BYTES (256ull << 20)
-/* Packed files start on a 64-byte boundary: whole bursts for the DMA. */
-#define PACK_ALIGN 64
 /* The driver times a job out after 10 s; allow for many queued jobs. */
 #define WAIT_NS (300ll * 1000000000ll)
 /* Comparison buffer for verification. */
@@ -129,11 +130,29 @@ static int jq_flush(struct jobq *q)
 	return 0;
 }
 
-/* Queue one copy, flushing first when the job is full. */
+/*
+ * Queue one copy, flushing first when the job is full.  A copy that
+ * continues the previous one (the next packed file) extends it instead.
+ */
 static int jq_add(struct jobq *q, size_t file, uint32_t src, uint64_t soff,
 		  uint32_t dst, uint64_t doff, uint64_t len)
 {
 	int ret;
+
+	if (q->n) {
+		struct drm_neuron_xfer *l = &q->x[q->n - 1];
+		uint64_t nl = l->size;
+
+		if (l->src_handle == src && l->dst_handle == dst &&
+		    pack_extend(l->src_offset, l->dst_offset, &nl, soff, doff,
+				len) &&
+		    q->bytes - l->size + nl <= q->cap) {
+			q->bytes += nl - l->size;
+			l->size = nl;
+			q->file_hi = file;
+			return 0;
+		}
+	}
 
 	if (q->n == DRM_NEURON_SUBMIT_MAX_XFERS ||
 	    (q->bytes && q->bytes + len > q->cap)) {
@@ -194,11 +213,6 @@ static int jq_switch(struct jobq *q)
 	return jq_wait(q, q->cur);
 }
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 /* MiB/s: the same powers of 1024 as every size the tools print. */
 static double mib_per_s(uint64_t bytes, double secs)
 {
@@ -207,17 +221,18 @@ static double mib_per_s(uint64_t bytes, double secs)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static void device_free(struct device *d, size_t nfiles)
+static void device_free(struct device *d)
 {
 	size_t i;
 	int h;
 
-	if (d->dram) {
-		for (i = 0; i < nfiles; i++)
-			if (d->dram[i])
-				neuron_drm_gem_close(d->fd, d->dram[i]);
-		free(d->dram);
-		d->dram = NULL;
+	if (d->arena) {
+		for (i = 0; i < d->n_arena; i++)
+			if (d->arena[i])
+				neuron_drm_gem_close(d->fd, d->arena[i]);
+		free(d->arena);
+		d->arena = NULL;
+		d->n_arena = 0;
 	}
 	for (h = 0; h < 2; h++) {
 		if (d->stage.ptr[h])
@@ -235,7 +250,7 @@ static void device_free(struct device *d, size_t nfiles)
 static int check_room(struct device *d, int idx, uint64_t need)
 {
 	struct drm_neuron_query_memory_usage mu;
-	uint64_t free_bytes = 0, largest = 0;
+	uint64_t free_bytes = 0;
 	char a[64], b[64];
 	uint32_t r;
 	int ret;
@@ -245,18 +260,14 @@ static int check_room(struct device *d, int idx, uint64_t need)
 		dev_err(d, idx, "memory usage query", ret);
 		return ret;
 	}
-	for (r = 0; r < mu.region_count; r++) {
-		if (mu.regions[r].type != DRM_NEURON_REGION_DRAM)
-			continue;
-		free_bytes += mu.regions[r].total - mu.regions[r].used;
-		if (mu.regions[r].largest_free > largest)
-			largest = mu.regions[r].largest_free;
-	}
+	for (r = 0; r < mu.region_count; r++)
+		if (mu.regions[r].type == DRM_NEURON_REGION_DRAM)
+			free_bytes += mu.regions[r].total - mu.regions[r].used;
 	if (need > free_bytes) {
 		format_bytes_pair(need, free_bytes, a, b, sizeof(a));
 		fprintf(stderr, "neuron-load: device %d (%s): the files need %s of "
-			"device DRAM (each file rounded up to whole pages), only %s "
-			"is free\n", idx, d->node.path, a, b);
+			"device DRAM (packed at 64-byte boundaries into buffers of "
+			"whole pages), only %s is free\n", idx, d->node.path, a, b);
 		return -ENOSPC;
 	}
 	return 0;
@@ -265,26 +276,35 @@ static int check_room(struct device *d, int idx, uint64_t need)
 static int device_alloc(struct load_ctx *c, int idx)
 {
 	struct device *d = &c->ds->v[idx];
+	const struct pack_plan *p = &c->plan;
+	double t = now_seconds();
 	size_t i;
 	int h, ret;
 
-	d->dram = calloc(c->fl->n, sizeof(*d->dram));
-	if (!d->dram) {
+	d->arena = calloc(p->n_arenas, sizeof(*d->arena));
+	if (!d->arena) {
 		fprintf(stderr, "neuron-load: out of memory\n");
 		return -ENOMEM;
 	}
-	for (i = 0; i < c->fl->n; i++) {
-		ret = neuron_drm_bo_create(d->fd, c->fl->v[i].size,
-					   DRM_NEURON_BO_DRAM, 0, 0, &d->dram[i]);
+	d->n_arena = p->n_arenas;
+	for (i = 0; i < p->n_arenas; i++) {
+		const struct pack_arena *a = &p->arena[i];
+
+		ret = neuron_drm_bo_create(d->fd, a->size, DRM_NEURON_BO_DRAM,
+					   0, 0, &d->arena[i]);
 		if (ret < 0) {
-			fprintf(stderr, "neuron-load: %s: device %d (%s): DRAM buffer: %s\n",
-				c->fl->v[i].path, idx, d->node.path,
-				neuron_drm_strerror(ret));
+			fprintf(stderr, "neuron-load: %s%s: device %d (%s): DRAM buffer "
+				"of %" PRIu64 " bytes: %s\n", c->fl->v[a->first].path,
+				a->end - a->first > 1 ? " and the files packed with it" : "",
+				idx, d->node.path, a->size, neuron_drm_strerror(ret));
 			return ret;
 		}
+		progress_add(c->pg, 1, a->size);
 	}
+	c->t.dram += now_seconds() - t;
+	t = now_seconds();
 	for (h = 0; h < 2; h++) {
-		ret = neuron_drm_bo_create(d->fd, STAGE_HALF, DRM_NEURON_BO_HOST,
+		ret = neuron_drm_bo_create(d->fd, c->half, DRM_NEURON_BO_HOST,
 					   0, 0, &d->stage.bo[h]);
 		if (ret == 0)
 			ret = neuron_drm_bo_map(d->fd, d->stage.bo[h],
@@ -297,34 +317,7 @@ static int device_alloc(struct load_ctx *c, int idx)
 			return ret;
 		}
 	}
-	return 0;
-}
-
-/* ---- file access ----------------------------------------------------------- */
-
-/* Read exactly @len bytes at @off; -EIO with *why set on a short file. */
-static int pread_full(int fd, void *buf, uint64_t len, uint64_t off,
-		      const char **why)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, p, len > (1u << 30) ? (1u << 30) : (size_t)len,
-			  (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0) {
-			*why = "file shrank while loading";
-			return -EIO;
-		}
-		p += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
+	c->t.staging += now_seconds() - t;
 	return 0;
 }
 
@@ -339,84 +332,73 @@ static void file_err(const char *path, int dev_idx, const char *what, int err,
 			why ? why : strerror(-err));
 }
 
+/* Where a piece of a file lies in its device arena. */
+static uint64_t piece_dram_off(const struct pack_plan *p,
+			       const struct stage_piece *pc)
+{
+	return p->offset[pc->file] + pc->file_off;
+}
+
 /* ---- phases ---------------------------------------------------------------- */
 
-/* Host files -> staging BOs -> DRAM BOs of ring[0]. */
+/* Host files -> staging BOs -> DRAM arenas of ring[0]. */
 static int phase_load(struct load_ctx *c, struct jobq *q)
 {
 	int idx = c->ds->ring[0];
 	struct device *d = &c->ds->v[idx];
 	struct file_list *fl = c->fl;
-	uint64_t cursor = 0;
+	struct file_stream fs = { .fd = -1 };
+	struct stage_walk w;
+	struct stage_piece pc;
+	bool new_window;
 	char title[48];
-	size_t i;
 	int ret = 0;
 
 	jq_init(q, c->fl, d, idx, ENGINE_LOAD, HOST_JOB_BYTES);
 	snprintf(title, sizeof(title), "load host -> device %d", idx);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
-	for (i = 0; i < fl->n && ret == 0; i++) {
-		struct load_file *f = &fl->v[i];
+	stage_walk_init(&w, fl->v, fl->n, c->half);
+	while (ret == 0 && stage_walk_next(&w, &pc, &new_window)) {
+		struct load_file *f = &fl->v[pc.file];
+		uint8_t *dst;
 		const char *why = NULL;
-		uint64_t off = 0;
-		uint32_t crc = 0;
-		uint8_t extra;
-		ssize_t n;
-		int fd;
 
-		fd = open(f->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			ret = -errno;
-			file_err(f->path, -1, "open", ret, NULL);
-			break;
-		}
-		while (off < f->size) {
-			uint64_t len;
-
-			if (cursor >= STAGE_HALF) {
-				ret = jq_switch(q);
-				if (ret < 0)
-					break;
-				cursor = 0;
-			}
-			len = f->size - off;
-			if (len > STAGE_HALF - cursor)
-				len = STAGE_HALF - cursor;
-			ret = pread_full(fd, d->stage.ptr[q->cur] + cursor, len,
-					 off, &why);
-			if (ret < 0) {
-				file_err(f->path, -1, "read", ret, why);
-				break;
-			}
-			crc = crc32c(crc, d->stage.ptr[q->cur] + cursor, len);
-			ret = jq_add(q, i, d->stage.bo[q->cur], cursor, d->dram[i],
-				     off, len);
+		if (new_window) {
+			ret = jq_switch(q);
 			if (ret < 0)
 				break;
-			cursor = align_up(cursor + len, PACK_ALIGN);
-			off += len;
 		}
-		/* One more byte means the file grew: the copy would be partial. */
-		if (ret == 0) {
-			do {
-				n = pread(fd, &extra, 1, (off_t)f->size);
-			} while (n < 0 && errno == EINTR);
-			if (n != 0) {
-				ret = n < 0 ? -errno : -EIO;
-				file_err(f->path, -1, "read", ret,
-					 n > 0 ? "file grew while loading" : NULL);
+		if (pc.file_off == 0) {
+			ret = file_stream_open(&fs, f);
+			if (ret < 0) {
+				file_err(f->path, -1, "open", ret, NULL);
+				break;
 			}
 		}
-		close(fd);
+		dst = d->stage.ptr[q->cur] + pc.stage_off;
+		ret = file_stream_read(&fs, dst, pc.len, &why);
+		if (ret < 0) {
+			file_err(f->path, -1, "read", ret, why);
+			break;
+		}
+		ret = jq_add(q, pc.file, d->stage.bo[q->cur], pc.stage_off,
+			     d->arena[c->plan.arena_of[pc.file]],
+			     piece_dram_off(&c->plan, &pc), pc.len);
 		if (ret < 0)
 			break;
-		f->crc = crc;
-		f->read_ok = 1;
+		if (pc.file_off + pc.len < f->size)
+			continue;
+		ret = file_stream_close(&fs, &why);
+		if (ret < 0) {
+			file_err(f->path, -1, "read", ret, why);
+			break;
+		}
 		if (c->verbose && !c->pg->tty)
 			printf("%08" PRIx32 "  %10" PRIu64 "  %s\n", f->crc,
 			       f->size, f->path);
 		progress_add(c->pg, 1, f->size);
 	}
+	file_stream_close(&fs, &(const char *){ NULL });
 	if (ret == 0)
 		ret = jq_flush(q);
 	/* Wait even after an error: the staging BOs are unmapped next. */
@@ -431,6 +413,7 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 {
 	int from_idx = c->ds->ring[k], to_idx = c->ds->ring[k + 1];
 	struct device *from = &c->ds->v[from_idx], *to = &c->ds->v[to_idx];
+	const struct pack_plan *p = &c->plan;
 	struct file_list *fl = c->fl;
 	char title[48];
 	size_t i;
@@ -440,31 +423,36 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 	snprintf(title, sizeof(title), "device %d -> device %d", from_idx,
 		 to_idx);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
-	for (i = 0; i < fl->n && ret == 0; i++) {
-		uint64_t off, size = fl->v[i].size;
+	for (i = 0; i < p->n_arenas && ret == 0; i++) {
+		const struct pack_arena *a = &p->arena[i];
+		const char *path = fl->v[a->first].path;
+		const char *more = a->end - a->first > 1 ?
+					   " and the files packed with it" : "";
 		uint32_t peer = 0;
+		uint64_t off;
 		int dmabuf = -1;
 
-		ret = neuron_drm_prime_handle_to_fd(from->fd, from->dram[i],
+		ret = neuron_drm_prime_handle_to_fd(from->fd, from->arena[i],
 						    DRM_CLOEXEC, &dmabuf);
 		if (ret < 0) {
-			fprintf(stderr, "neuron-load: %s: device %d: DRAM buffer export: %s\n",
-				fl->v[i].path, from_idx, neuron_drm_strerror(ret));
+			fprintf(stderr, "neuron-load: %s%s: device %d: DRAM buffer export: %s\n",
+				path, more, from_idx, neuron_drm_strerror(ret));
 			break;
 		}
 		ret = neuron_drm_prime_fd_to_handle(to->fd, dmabuf, &peer);
 		close(dmabuf);
 		if (ret < 0) {
-			fprintf(stderr, "neuron-load: %s: device %d: import of device %d's "
-				"DRAM buffer: %s\n", fl->v[i].path, to_idx, from_idx,
+			fprintf(stderr, "neuron-load: %s%s: device %d: import of device %d's "
+				"DRAM buffer: %s\n", path, more, to_idx, from_idx,
 				neuron_drm_strerror(ret));
 			break;
 		}
-		for (off = 0; off < size && ret == 0; off += PEER_JOB_BYTES) {
-			uint64_t len = size - off < PEER_JOB_BYTES ?
-					       size - off : PEER_JOB_BYTES;
+		/* The arena is contiguous DRAM: a few large transfers. */
+		for (off = 0; off < a->size && ret == 0; off += PEER_JOB_BYTES) {
+			uint64_t len = a->size - off < PEER_JOB_BYTES ?
+					       a->size - off : PEER_JOB_BYTES;
 
-			ret = jq_add(q, i, peer, off, to->dram[i], off, len);
+			ret = jq_add(q, a->first, peer, off, to->arena[i], off, len);
 		}
 		/*
 		 * Closed once the job that uses it is submitted (jq_add may
@@ -473,7 +461,7 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 		q->close_h[q->nclose++] = peer;
 		if (ret == 0 && q->nclose == DRM_NEURON_SUBMIT_MAX_XFERS)
 			ret = jq_flush(q);
-		progress_add(c->pg, 1, size);
+		progress_add(c->pg, a->end - a->first, a->bytes);
 	}
 	if (ret == 0)
 		ret = jq_flush(q);
@@ -484,197 +472,239 @@ static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
 	return ret;
 }
 
-/* One piece of a file placed in a staging half for verification. */
-struct piece {
-	size_t file;
-	uint64_t file_off, stage_off, len;
-};
-
+/* The state of the verification of all devices' copies. */
 struct verify {
-	struct piece *p[2];
+	struct stage_piece *p[2];	/* the pieces of each staging half */
 	size_t n[2], cap[2];
-	uint32_t *crc;		/* running CRC-32C of each file's copy */
-	uint64_t *done;		/* bytes of each file verified so far */
-	bool *bad;		/* mismatch already reported */
-	uint8_t *buf;		/* file data to compare with */
+	int nd;				/* devices */
+	bool *bad;			/* [file * nd + device]: reported */
+	bool failed;			/* the current file cannot be re-read */
+	struct file_stream fs;		/* the file being compared */
+	uint8_t *buf;			/* file data to compare with */
 };
 
-static int piece_add(struct verify *v, int h, struct piece pc)
+static int piece_add(struct verify *v, int h, const struct stage_piece *pc)
 {
 	if (v->n[h] == v->cap[h]) {
 		size_t cap = v->cap[h] ? v->cap[h] * 2 : 1024;
-		struct piece *np = realloc(v->p[h], cap * sizeof(*np));
+		struct stage_piece *np = realloc(v->p[h], cap * sizeof(*np));
 
 		if (!np)
 			return -ENOMEM;
 		v->p[h] = np;
 		v->cap[h] = cap;
 	}
-	v->p[h][v->n[h]++] = pc;
+	v->p[h][v->n[h]++] = *pc;
 	return 0;
 }
 
-/* Compare the pieces of half @h with the files; count per-file results. */
-static void verify_half(struct load_ctx *c, struct verify *v, int idx, int h)
+/* Compare the copies of @len bytes from @v->buf at @stage_off of half @h. */
+static void compare_copies(struct load_ctx *c, struct verify *v, int h,
+			   const struct stage_piece *pc, uint64_t o,
+			   uint64_t len)
 {
-	struct device *d = &c->ds->v[idx];
-	size_t k;
+	const struct load_file *f = &c->fl->v[pc->file];
+	int k;
 
-	for (k = 0; k < v->n[h]; k++) {
-		struct piece *pc = &v->p[h][k];
+	for (k = 0; k < v->nd; k++) {
+		struct device *d = &c->ds->v[k];
+		const uint8_t *copy = d->stage.ptr[h] + pc->stage_off + o;
+		bool *bad = &v->bad[pc->file * (size_t)v->nd + (size_t)k];
+		uint64_t x;
+
+		if (*bad || memcmp(v->buf, copy, len) == 0)
+			continue;
+		for (x = 0; v->buf[x] == copy[x]; x++)
+			;
+		fprintf(stderr, "neuron-load: %s: device %d (%s): MISMATCH: the copy "
+			"differs from the file at byte %" PRIu64 " (0x%02x, file "
+			"0x%02x)\n", f->path, k, d->node.path,
+			pc->file_off + o + x, copy[x], v->buf[x]);
+		*bad = true;
+	}
+}
+
+static void mark_all_bad(struct verify *v, size_t file)
+{
+	int k;
+
+	for (k = 0; k < v->nd; k++)
+		v->bad[file * (size_t)v->nd + (size_t)k] = true;
+}
+
+/*
+ * Compare the pieces of half @h (on every device) with the files, read
+ * once for all devices; count per-file results when a file is complete.
+ */
+static void verify_half(struct load_ctx *c, struct verify *v, int h)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < v->n[h]; i++) {
+		const struct stage_piece *pc = &v->p[h][i];
 		struct load_file *f = &c->fl->v[pc->file];
-		const uint8_t *copy = d->stage.ptr[h] + pc->stage_off;
 		const char *why = NULL;
 		uint64_t o;
-		int fd, ret = 0;
+		int ret = 0;
 
-		v->crc[pc->file] = crc32c(v->crc[pc->file], copy, pc->len);
-		if (!v->bad[pc->file]) {
-			fd = open(f->path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				ret = -errno;
-			for (o = 0; ret == 0 && o < pc->len; o += CMP_CHUNK) {
-				uint64_t len = pc->len - o < CMP_CHUNK ?
-						       pc->len - o : CMP_CHUNK;
-				uint64_t x;
-
-				ret = pread_full(fd, v->buf, len,
-						 pc->file_off + o, &why);
-				if (ret < 0 || memcmp(v->buf, copy + o, len) == 0)
-					continue;
-				for (x = 0; v->buf[x] == copy[o + x]; x++)
-					;
-				fprintf(stderr, "neuron-load: %s: device %d (%s): "
-					"MISMATCH: the copy differs from the file at "
-					"byte %" PRIu64 " (0x%02x, file 0x%02x)\n",
-					f->path, idx, d->node.path,
-					pc->file_off + o + x, copy[o + x],
-					v->buf[x]);
-				v->bad[pc->file] = true;
-				break;
-			}
-			if (fd >= 0)
-				close(fd);
-			if (ret < 0) {
-				file_err(f->path, idx, "re-reading the file to verify",
-					 ret, why);
-				v->bad[pc->file] = true;
+		if (pc->file_off == 0) {
+			v->failed = false;
+			ret = file_stream_open(&v->fs, f);
+			/*
+			 * The byte comparison proves every copy; the file is
+			 * what was loaded if it did not change meanwhile. Its
+			 * change times say so without a second CRC pass, which
+			 * would cost as much as reading it again.
+			 */
+			v->fs.checksum = false;
+			if (!ret && file_stream_changed(&v->fs)) {
+				fprintf(stderr, "neuron-load: %s: MISMATCH: the file "
+					"changed since it was loaded: the copies "
+					"cannot be verified\n", f->path);
+				mark_all_bad(v, pc->file);
+				v->failed = true;
 			}
 		}
-		v->done[pc->file] += pc->len;
-		if (v->done[pc->file] != f->size)
+		for (o = 0; ret == 0 && !v->failed && o < pc->len; o += CMP_CHUNK) {
+			uint64_t len = pc->len - o < CMP_CHUNK ?
+					       pc->len - o : CMP_CHUNK;
+
+			ret = file_stream_read(&v->fs, v->buf, len, &why);
+			if (ret == 0)
+				compare_copies(c, v, h, pc, o, len);
+		}
+		if (ret < 0 && !v->failed) {
+			file_err(f->path, -1, "re-reading the file to verify", ret,
+				 why);
+			mark_all_bad(v, pc->file);
+			v->failed = true;
+		}
+		if (pc->file_off + pc->len != f->size)
 			continue;
-		/* Last piece of the file: the checksum must agree too. */
-		if (!v->bad[pc->file] && v->crc[pc->file] != f->crc) {
-			fprintf(stderr, "neuron-load: %s: device %d (%s): MISMATCH: "
-				"CRC-32C of the copy %08" PRIx32 ", of the file %08"
-				PRIx32 " when loaded\n", f->path, idx,
-				d->node.path, v->crc[pc->file], f->crc);
-			v->bad[pc->file] = true;
+		/* Only closes: the end was checked when loading. */
+		v->fs.off = 0;
+		file_stream_close(&v->fs, &why);
+		for (k = 0; k < v->nd; k++) {
+			if (v->bad[pc->file * (size_t)v->nd + (size_t)k])
+				c->ds->v[k].st.mismatched++;
+			else
+				c->ds->v[k].st.verified++;
 		}
-		if (v->bad[pc->file])
-			d->st.mismatched++;
-		else
-			d->st.verified++;
-		progress_add(c->pg, 1, f->size);
+		progress_add(c->pg, 1, f->size * (uint64_t)v->nd);
 	}
 	v->n[h] = 0;
 }
 
-/* DRAM BOs of device @idx -> its staging BOs -> compared with the files. */
-static int phase_readback(struct load_ctx *c, struct jobq *q, int idx)
+/*
+ * Arenas of every device -> its staging BOs -> compared with the files.
+ * All devices move in step, window by window, so that each file is read
+ * once for all copies.
+ */
+static int phase_verify(struct load_ctx *c)
 {
-	struct device *d = &c->ds->v[idx];
+	struct devices *ds = c->ds;
 	struct file_list *fl = c->fl;
+	const struct pack_plan *p = &c->plan;
+	struct jobq *q = calloc((size_t)ds->n, sizeof(*q));
+	struct stage_walk w;
+	struct stage_piece pc;
 	struct verify v;
-	uint64_t cursor = 0;
+	bool new_window;
 	char title[48];
-	size_t i;
-	int ret = 0, h;
+	int ret = 0, h, k, cur = 0;
 
 	memset(&v, 0, sizeof(v));
-	v.crc = calloc(fl->n, sizeof(*v.crc));
-	v.done = calloc(fl->n, sizeof(*v.done));
-	v.bad = calloc(fl->n, sizeof(*v.bad));
+	v.fs.fd = -1;
+	v.nd = ds->n;
+	v.bad = calloc(fl->n * (size_t)ds->n, sizeof(*v.bad));
 	v.buf = malloc(CMP_CHUNK);
-	if (!v.crc || !v.done || !v.bad || !v.buf) {
+	if (!q || !v.bad || !v.buf) {
 		fprintf(stderr, "neuron-load: out of memory\n");
 		ret = -ENOMEM;
 		goto out;
 	}
-	jq_init(q, c->fl, d, idx, ENGINE_READ, HOST_JOB_BYTES);
-	snprintf(title, sizeof(title), "verify device %d", idx);
-	progress_start(c->pg, title, fl->n, fl->total_bytes);
-	for (i = 0; i < fl->n && ret == 0; i++) {
-		uint64_t off = 0, size = fl->v[i].size;
-
-		while (off < size) {
-			struct piece pc;
-			uint64_t len;
-
-			if (cursor >= STAGE_HALF) {
-				/* Reuse the other half once its copies are checked. */
-				ret = jq_switch(q);
-				if (ret < 0)
-					break;
-				verify_half(c, &v, idx, q->cur);
-				cursor = 0;
-			}
-			len = size - off;
-			if (len > STAGE_HALF - cursor)
-				len = STAGE_HALF - cursor;
-			pc.file = i;
-			pc.file_off = off;
-			pc.stage_off = cursor;
-			pc.len = len;
-			ret = piece_add(&v, q->cur, pc);
-			if (ret == 0)
-				ret = jq_add(q, i, d->dram[i], off, d->stage.bo[q->cur],
-					     cursor, len);
+	for (k = 0; k < ds->n; k++)
+		jq_init(&q[k], fl, &ds->v[k], k, ENGINE_READ, HOST_JOB_BYTES);
+	snprintf(title, sizeof(title), "verify %d %s", ds->n,
+		 tool_plural((uint64_t)ds->n, "device", "devices"));
+	progress_start(c->pg, title, fl->n, fl->total_bytes * (uint64_t)ds->n);
+	stage_walk_init(&w, fl->v, fl->n, c->half);
+	while (ret == 0 && stage_walk_next(&w, &pc, &new_window)) {
+		if (new_window) {
+			/* Reuse the older half once its copies are checked. */
+			for (k = 0; k < ds->n && ret == 0; k++)
+				ret = jq_switch(&q[k]);
 			if (ret < 0)
 				break;
-			cursor = align_up(cursor + len, PACK_ALIGN);
-			off += len;
+			cur ^= 1;
+			verify_half(c, &v, cur);
 		}
+		ret = piece_add(&v, cur, &pc);
+		for (k = 0; k < ds->n && ret == 0; k++)
+			ret = jq_add(&q[k], pc.file,
+				     ds->v[k].arena[p->arena_of[pc.file]],
+				     piece_dram_off(p, &pc), ds->v[k].stage.bo[cur],
+				     pc.stage_off, pc.len);
 	}
-	if (ret == 0)
-		ret = jq_flush(q);
+	for (k = 0; k < ds->n && ret == 0; k++)
+		ret = jq_flush(&q[k]);
 	/* The older half first: files are verified in order. */
 	for (h = 0; h < 2; h++) {
-		int half = h == 0 ? q->cur ^ 1 : q->cur;
-		int r = jq_wait(q, half);
+		int half = h == 0 ? cur ^ 1 : cur;
 
-		if (r < 0 && ret == 0)
-			ret = r;
+		for (k = 0; k < ds->n; k++) {
+			int r = jq_wait(&q[k], half);
+
+			if (r < 0 && ret == 0)
+				ret = r;
+		}
 		if (ret == 0)
-			verify_half(c, &v, idx, half);
+			verify_half(c, &v, half);
 	}
-	d->st.read_secs = progress_end(c->pg);
+	c->t.verify = progress_end(c->pg);
 out:
+	file_stream_close(&v.fs, &(const char *){ NULL });
 	for (h = 0; h < 2; h++)
 		free(v.p[h]);
-	free(v.crc);
-	free(v.done);
 	free(v.bad);
 	free(v.buf);
+	free(q);
 	return ret;
 }
 
 /* ---- summary -------------------------------------------------------------- */
 
+static void phase_line(const char *name, double secs, uint64_t bytes,
+		       const char *what)
+{
+	if (bytes)
+		printf("  %-10s %8.2f s %10.1f MiB/s  %s\n", name, secs,
+		       mib_per_s(bytes, secs), what);
+	else if (*what)
+		printf("  %-10s %8.2f s %16s  %s\n", name, secs, "", what);
+	else
+		printf("  %-10s %8.2f s\n", name, secs);
+}
+
 static void summary(struct load_ctx *c, bool ok)
 {
 	struct devices *ds = c->ds;
+	const struct load_times *t = &c->t;
 	uint64_t bytes = c->fl->total_bytes;
-	char total[32];
+	char total[32], arena[32], what[96];
 	int k;
 
 	format_bytes(bytes, total, sizeof(total));
-	printf("neuron-load: %zu %s, %s (%" PRIu64 " bytes), %d %s\n",
+	format_bytes(pack_plan_need(&c->plan, 1), arena, sizeof(arena));
+	printf("neuron-load: %zu %s, %s (%" PRIu64 " bytes), %d %s, "
+	       "%zu DRAM %s of %s per device\n",
 	       c->fl->n, tool_plural(c->fl->n, "file", "files"), total, bytes,
-	       ds->n, tool_plural((uint64_t)ds->n, "device", "devices"));
-	printf("  %-6s %-18s %-14s %-19s %9s %9s  %s\n", "device", "node",
-	       "PCI", "data in from", "in MiB/s", "rd MiB/s", "verified");
+	       ds->n, tool_plural((uint64_t)ds->n, "device", "devices"),
+	       c->plan.n_arenas,
+	       tool_plural(c->plan.n_arenas, "buffer", "buffers"), arena);
+	printf("  %-6s %-18s %-14s %-19s %9s  %s\n", "device", "node",
+	       "PCI", "data in from", "in MiB/s", "verified");
 	for (k = 0; k < ds->n; k++) {
 		int idx = ds->ring[k];
 		struct device *d = &ds->v[idx];
@@ -685,19 +715,34 @@ static void summary(struct load_ctx *c, bool ok)
 		else
 			snprintf(from, sizeof(from), "device %d (pipe)",
 				 ds->ring[k - 1]);
-		printf("  %-6d %-18s %-14s %-19s %9.1f %9.1f  %zu/%zu%s\n", idx,
+		printf("  %-6d %-18s %-14s %-19s %9.1f  %zu/%zu%s\n", idx,
 		       d->node.path, d->node.pci_slot[0] ? d->node.pci_slot : "-",
-		       from, mib_per_s(bytes, d->st.in_secs),
-		       mib_per_s(bytes, d->st.read_secs), d->st.verified,
+		       from, mib_per_s(bytes, d->st.in_secs), d->st.verified,
 		       c->fl->n, d->st.mismatched ? " MISMATCH" :
 		       d->st.verified == c->fl->n ? " OK" : "");
 	}
+	printf("  %-10s %8s   %10s\n", "phase", "time", "rate");
+	snprintf(what, sizeof(what), "inputs %.2f s, devices %.2f s, %zu DRAM "
+		 "%s %.2f s, staging %.2f s", t->inputs, t->devices,
+		 c->plan.n_arenas * (size_t)ds->n,
+		 tool_plural(c->plan.n_arenas * (size_t)ds->n, "buffer", "buffers"),
+		 t->dram, t->staging);
+	phase_line("setup", t->setup, 0, what);
+	phase_line("load", t->load, bytes, "host -> first device");
+	snprintf(what, sizeof(what), "%d %s over the Neuron-Pipe", ds->n - 1,
+		 tool_plural((uint64_t)(ds->n - 1), "hop", "hops"));
+	phase_line("broadcast", t->broadcast, bytes * (uint64_t)(ds->n - 1), what);
+	snprintf(what, sizeof(what), "%d %s read back and compared", ds->n,
+		 tool_plural((uint64_t)ds->n, "copy", "copies"));
+	phase_line("verify", t->verify, bytes * (uint64_t)ds->n, what);
+	phase_line("free", t->free, 0, "");
+	phase_line("total", t->total, bytes, "end to end, the files' bytes");
 	if (ok && c->fl->n == 1 && ds->n == 1)
-		printf("neuron-load: OK: the file verified bit-exact (CRC-32C and "
-		       "byte compare) on the device\n");
+		printf("neuron-load: OK: the file verified bit-exact (byte "
+		       "compare) on the device\n");
 	else if (ok)
-		printf("neuron-load: OK: %s %zu %s verified bit-exact (CRC-32C and "
-		       "byte compare) on %s %d %s\n",
+		printf("neuron-load: OK: %s %zu %s verified bit-exact (byte "
+		       "compare) on %s %d %s\n",
 		       c->fl->n == 1 ? "the" : "all", c->fl->n,
 		       tool_plural(c->fl->n, "file", "files"),
 		       ds->n == 1 ? "the" : "all", ds->n,
@@ -707,66 +752,108 @@ static void summary(struct load_ctx *c, bool ok)
 		       "every device (see the messages above)\n");
 }
 
+static void free_all(struct load_ctx *c)
+{
+	int i;
+
+	for (i = 0; i < c->ds->n; i++)
+		device_free(&c->ds->v[i]);
+	pack_plan_free(&c->plan);
+}
+
 int load_devices(struct load_ctx *c)
 {
 	struct devices *ds = c->ds;
 	struct file_list *fl = c->fl;
+	struct load_times *t = &c->t;
+	uint64_t need, arena_max = PACK_ARENA_MAX;
 	struct jobq *q;
-	uint64_t need = 0;
+	double t1;
 	bool ok = false;
 	int i, k, ret = 0, status = 1;
-	size_t f;
 	long page = sysconf(_SC_PAGESIZE);
 
 	if (page <= 0)
 		page = 4096;
-	/* DRAM BOs are page-rounded. */
-	for (f = 0; f < fl->n; f++)
-		need += align_up(fl->v[f].size, (uint64_t)page);
+	/* An arena never spans DRAM channels either. */
 	for (i = 0; i < ds->n; i++) {
-		ret = check_room(&ds->v[i], i, need);
-		if (ret == -ENOSPC) {
-			fprintf(stderr, "neuron-load: nothing was loaded\n");
-			return 4;
-		}
-		if (ret < 0)
-			return 1;
+		uint64_t ch = ds->v[i].info.dram_channel_size ?
+				      ds->v[i].info.dram_channel_size :
+				      ds->v[i].info.dram_size;
+
+		if (ch < arena_max)
+			arena_max = ch;
 	}
 	q = malloc(sizeof(*q));
-	if (!q) {
+	if (!q || pack_plan_make(&c->plan, fl->v, fl->n, arena_max) < 0) {
 		fprintf(stderr, "neuron-load: out of memory\n");
+		free(q);
 		return 1;
 	}
+	/* DRAM BOs are page-rounded. */
+	need = pack_plan_need(&c->plan, (uint64_t)page);
+	/*
+	 * Staging halves of PACK_STAGE_HALF, or less when the files take
+	 * less: each page of a host BO costs an allocation and a fault.
+	 */
+	c->half = need < PACK_STAGE_HALF ? need : PACK_STAGE_HALF;
+	t->devices = now_seconds() - t->t0 - t->inputs;
+	for (i = 0; i < ds->n; i++) {
+		ret = check_room(&ds->v[i], i, need);
+		if (ret < 0) {
+			if (ret == -ENOSPC)
+				fprintf(stderr, "neuron-load: nothing was loaded\n");
+			free_all(c);
+			free(q);
+			return ret == -ENOSPC ? 4 : 1;
+		}
+	}
+	progress_start_items(c->pg, "allocate", c->plan.n_arenas * (size_t)ds->n,
+			     "DRAM buffer", "DRAM buffers", need * (uint64_t)ds->n);
 	for (i = 0; i < ds->n && ret == 0; i++)
 		ret = device_alloc(c, i);
+	progress_end(c->pg);
+	t->setup = now_seconds() - t->t0;
 	/* Out of DRAM (fragmented channels) is bad input: nothing moved yet. */
 	if (ret == -ENOSPC) {
 		fprintf(stderr, "neuron-load: the files do not fit in device DRAM; "
 			"nothing was loaded, everything allocated is freed again\n");
-		for (i = 0; i < ds->n; i++)
-			device_free(&ds->v[i], fl->n);
+		free_all(c);
 		free(q);
 		return 4;
 	}
-	if (ret == 0)
+	if (c->verbose)
+		printf("neuron-load: %zu %s packed into %zu DRAM %s per device\n",
+		       fl->n, tool_plural(fl->n, "file", "files"), c->plan.n_arenas,
+		       tool_plural(c->plan.n_arenas, "buffer", "buffers"));
+	if (ret == 0) {
 		ret = phase_load(c, q);
-	for (k = 0; k + 1 < ds->n && ret == 0; k++)
+		t->load = ds->v[ds->ring[0]].st.in_secs;
+	}
+	for (k = 0; k + 1 < ds->n && ret == 0; k++) {
 		ret = phase_hop(c, q, k);
-	for (k = 0; k < ds->n && ret == 0; k++)
-		ret = phase_readback(c, q, ds->ring[k]);
+		t->broadcast += ds->v[ds->ring[k + 1]].st.in_secs;
+	}
+	if (ret == 0)
+		ret = phase_verify(c);
 	if (ret == 0) {
 		ok = true;
 		for (i = 0; i < ds->n; i++)
 			if (ds->v[i].st.verified != fl->n)
 				ok = false;
-		summary(c, ok);
 		status = ok ? 0 : 1;
 	} else {
 		fprintf(stderr, "neuron-load: stopped; everything allocated on the "
 			"devices is freed again\n");
 	}
+	t1 = now_seconds();
 	for (i = 0; i < ds->n; i++)
-		device_free(&ds->v[i], fl->n);
+		device_free(&ds->v[i]);
+	t->free = now_seconds() - t1;
+	t->total = now_seconds() - t->t0;
+	if (ret == 0)
+		summary(c, ok);
+	pack_plan_free(&c->plan);
 	free(q);
 	return status;
 }

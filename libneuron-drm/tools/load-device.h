@@ -13,6 +13,7 @@
 #include "neuron_drm.h"
 
 #include "load-files.h"
+#include "load-pack.h"
 #include "progress.h"
 
 /* One double-buffered host staging area of a device. */
@@ -24,7 +25,6 @@ struct stage {
 
 struct device_stats {
 	double in_secs;		/* load from the host (ring[0]) or the hop in */
-	double read_secs;	/* read back and verify */
 	size_t verified;	/* files that matched bit for bit */
 	size_t mismatched;	/* files that differ or could not be checked */
 };
@@ -34,7 +34,8 @@ struct device {
 	struct drm_neuron_query_device_info info;
 	struct drm_neuron_query_topology topo;
 	int fd;
-	uint32_t *dram;		/* one DRAM BO per file, 0 = none */
+	uint32_t *arena;	/* DRAM BO of each arena of the plan, 0 = none */
+	size_t n_arena;		/* entries of @arena */
 	struct stage stage;
 	uint32_t sync[2];	/* syncobjs of the two staging halves */
 	struct device_stats st;
@@ -46,16 +47,31 @@ struct devices {
 	int *ring;	/* indices in east order, starting at device 0 */
 };
 
+/* Seconds of each phase of the run, for the summary. */
+struct load_times {
+	double t0;		/* start of the run (before the inputs walk) */
+	double setup;		/* inputs, devices, plan, allocation */
+	double inputs;		/* of it: walking the arguments (caller sets) */
+	double devices;		/* of it: opening and checking the devices */
+	double dram, staging;	/* of it: creating the DRAM and host BOs */
+	double load, broadcast, verify, free;
+	double total;		/* t0 to the end of "free" */
+};
+
 struct load_ctx {
 	struct devices *ds;
 	struct file_list *fl;
 	struct progress *pg;
+	struct pack_plan plan;
+	uint64_t half;		/* bytes of a staging half */
+	struct load_times t;
 	bool verbose;
 };
 
 /*
- * load_devices() - the whole device part: allocate, load, broadcast, read
- * back, verify.  Every problem is reported on stderr naming the file and
+ * load_devices() - the whole device part: plan, allocate, load, broadcast,
+ * read back, verify, free, summary (@c->t.t0 and .inputs set by the
+ * caller).  Every problem is reported on stderr naming the file and
  * device.  Everything allocated on the devices is freed again before it
  * returns, on success and on every error path.
  * Returns 0 when every file verified on every device, 1 otherwise

@@ -284,51 +284,120 @@ void files_free(struct file_list *fl)
 	memset(fl, 0, sizeof(*fl));
 }
 
-int file_read(struct load_file *f, void *buf, const char **why)
+int file_pread_full(int fd, void *buf, uint64_t len, uint64_t off,
+		    const char **why)
 {
-	unsigned char *p = buf, extra;
-	uint64_t done = 0;
+	uint8_t *p = buf;
 	ssize_t n;
-	int fd, ret = 0;
 
-	*why = NULL;
-	fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (done < f->size) {
-		size_t chunk = f->size - done > (1u << 30) ? (1u << 30) :
-							     (size_t)(f->size - done);
-
-		n = read(fd, p + done, chunk);
+	while (len) {
+		n = pread(fd, p, len > (1u << 30) ? (1u << 30) : (size_t)len,
+			  (off_t)off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = -errno;
-			goto out;
+			return -errno;
 		}
 		if (n == 0) {
 			*why = "file shrank while loading";
-			ret = -EIO;
-			goto out;
+			return -EIO;
 		}
-		done += (uint64_t)n;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
 	}
-	/* One more byte would mean the file grew: the copy would be partial. */
-	do {
-		n = read(fd, &extra, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n > 0) {
-		*why = "file grew while loading";
-		ret = -EIO;
-		goto out;
+	return 0;
+}
+
+int file_stream_open(struct file_stream *s, struct load_file *f)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->f = f;
+	s->checksum = true;
+	s->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0)
+		return -errno;
+	if (fstat(s->fd, &st) < 0) {
+		int ret = -errno;
+
+		close(s->fd);
+		s->fd = -1;
+		return ret;
 	}
-	if (n < 0) {
-		ret = -errno;
-		goto out;
+	s->mtime = st.st_mtim;
+	s->ctime = st.st_ctim;
+	return 0;
+}
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+bool file_stream_changed(const struct file_stream *s)
+{
+	return !same_time(&s->mtime, &s->f->mtime) ||
+	       !same_time(&s->ctime, &s->f->ctime);
+}
+
+int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
+		     const char **why)
+{
+	int ret = file_pread_full(s->fd, buf, len, s->off, why);
+
+	if (ret < 0)
+		return ret;
+	if (s->checksum)
+		s->crc = crc32c(s->crc, buf, len);
+	s->off += len;
+	return 0;
+}
+
+int file_stream_close(struct file_stream *s, const char **why)
+{
+	unsigned char extra;
+	ssize_t n;
+	int ret = 0;
+
+	if (s->fd < 0)
+		return 0;
+	if (s->off == s->f->size) {
+		/* One more byte means the file grew: the copy would be partial. */
+		do {
+			n = pread(s->fd, &extra, 1, (off_t)s->off);
+		} while (n < 0 && errno == EINTR);
+		if (n > 0) {
+			*why = "file grew while loading";
+			ret = -EIO;
+		} else if (n < 0) {
+			ret = -errno;
+		} else {
+			s->f->crc = s->crc;
+			s->f->mtime = s->mtime;
+			s->f->ctime = s->ctime;
+			s->f->read_ok = 1;
+		}
 	}
-	f->crc = crc32c(0, buf, f->size);
-	f->read_ok = 1;
-out:
-	close(fd);
+	close(s->fd);
+	s->fd = -1;
 	return ret;
+}
+
+int file_read(struct load_file *f, void *buf, const char **why)
+{
+	struct file_stream s;
+	int ret;
+
+	*why = NULL;
+	ret = file_stream_open(&s, f);
+	if (ret < 0)
+		return ret;
+	ret = file_stream_read(&s, buf, f->size, why);
+	if (ret < 0) {
+		file_stream_close(&s, why);
+		return ret;
+	}
+	return file_stream_close(&s, why);
 }

@@ -7,8 +7,10 @@
 #define NEURON_TOOLS_LOAD_FILES_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct load_file {
 	char *path;	/* as reached from the command line */
@@ -17,6 +19,8 @@ struct load_file {
 	int read_ok;	/* crc is valid */
 	dev_t dev;	/* identity: a file reached twice is listed once */
 	ino_t ino;
+	struct timespec mtime;	/* when read: last change of the content, */
+	struct timespec ctime;	/* and of the inode (fstat at opening) */
 };
 
 struct file_list {
@@ -54,9 +58,58 @@ int files_collect(struct file_list *fl, const char *arg, load_report_fn report);
 void files_free(struct file_list *fl);
 
 /*
+ * Streaming reads: a file is read in pieces of any size, in order, each
+ * into the caller's buffer (a staging buffer), and checksummed on the way;
+ * no buffer of the whole file is ever needed.
+ */
+struct file_stream {
+	struct load_file *f;
+	int fd;
+	uint64_t off;	/* bytes read so far */
+	uint32_t crc;	/* CRC-32C of them, unless !checksum */
+	bool checksum;	/* set by file_stream_open(); clear it to skip the CRC */
+	struct timespec mtime, ctime;	/* fstat() at opening */
+};
+
+/*
+ * file_stream_open() - open @f for reading and take its change times.
+ * Returns 0 or -errno.
+ */
+int file_stream_open(struct file_stream *s, struct load_file *f);
+
+/*
+ * file_stream_read() - read the next @len bytes into @buf and add them to
+ * the checksum.  Returns 0; -errno; -EIO with *@why set when the file
+ * ended early (it shrank since it was collected).
+ */
+int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
+		     const char **why);
+
+/*
+ * file_stream_changed() - whether the file @s opened changed (content or
+ * inode) since @s->f was read whole: its change times differ.
+ */
+bool file_stream_changed(const struct file_stream *s);
+
+/*
+ * file_stream_close() - after the last piece: check that the file ends
+ * there (one more byte means it grew: -EIO with *@why set), set @f->crc,
+ * the change times and @f->read_ok, close.  Closes on every path; with @s->off short of the
+ * size (a caller giving up) it only closes and returns 0.
+ */
+int file_stream_close(struct file_stream *s, const char **why);
+
+/*
+ * file_pread_full() - read exactly @len bytes at @off of @fd into @buf.
+ * Returns 0, -errno, or -EIO with *@why set when the file is shorter.
+ */
+int file_pread_full(int fd, void *buf, uint64_t len, uint64_t off,
+		    const char **why);
+
+/*
  * file_read() - read all of @f into @buf (@f->size bytes) and set
- * @f->crc.  Returns 0; -errno from open/read; -EIO with *@why set when the
- * file changed size since it was collected.
+ * @f->crc: file_stream_*() in one piece.  Returns 0; -errno; -EIO with
+ * *@why set when the file changed size since it was collected.
  */
 int file_read(struct load_file *f, void *buf, const char **why);
 

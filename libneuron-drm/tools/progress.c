@@ -75,7 +75,7 @@ static void draw(struct progress *p, int final)
 	/* \033[K clears what a longer previous line left behind. */
 	fprintf(p->out, "\r%-12s [%s] %3d%%  %zu/%zu %s  %s/%s\033[K%s",
 		p->phase, bar, (int)(frac * 100.0), p->files_done,
-		p->files_total, tool_plural(p->files_total, "file", "files"),
+		p->files_total, tool_plural(p->files_total, p->one, p->many),
 		done, total, final ? "\n" : "");
 	fflush(p->out);
 }
@@ -83,8 +83,16 @@ static void draw(struct progress *p, int final)
 void progress_start(struct progress *p, const char *phase, size_t files,
 		    uint64_t bytes)
 {
+	progress_start_items(p, phase, files, "file", "files", bytes);
+}
+
+void progress_start_items(struct progress *p, const char *phase, size_t files,
+			  const char *one, const char *many, uint64_t bytes)
+{
 	char total[32];
 
+	p->one = one;
+	p->many = many;
 	snprintf(p->phase, sizeof(p->phase), "%s", phase);
 	p->files_total = files;
 	p->files_done = 0;
@@ -100,7 +108,7 @@ void progress_start(struct progress *p, const char *phase, size_t files,
 	} else {
 		format_bytes(bytes, total, sizeof(total));
 		fprintf(p->out, "%s: %zu %s, %s\n", phase, files,
-			tool_plural(files, "file", "files"), total);
+			tool_plural(files, one, many), total);
 	}
 }
 
@@ -126,7 +134,7 @@ void progress_add(struct progress *p, size_t files, uint64_t bytes)
 		p->last_quarter = quarter;
 		fprintf(p->out, "%s: %d%% (%zu/%zu %s)\n", p->phase,
 			quarter * 25, p->files_done, p->files_total,
-			tool_plural(p->files_total, "file", "files"));
+			tool_plural(p->files_total, p->one, p->many));
 	}
 }
 
@@ -142,7 +150,7 @@ double progress_end(struct progress *p)
 	} else {
 		format_bytes(p->bytes_done, done, sizeof(done));
 		fprintf(p->out, "%s: done, %zu %s, %s in %.2f s\n", p->phase,
-			p->files_done, tool_plural(p->files_done, "file", "files"),
+			p->files_done, tool_plural(p->files_done, p->one, p->many),
 			done, secs);
 	}
 	return secs;

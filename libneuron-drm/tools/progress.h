@@ -16,6 +16,7 @@ struct progress {
 	int tty;		/* redraw a bar in place */
 	int quiet;		/* print nothing */
 	char phase[48];
+	const char *one, *many;	/* what is counted: "file", "files" */
 	size_t files_total, files_done;
 	uint64_t bytes_total, bytes_done;
 	double t_start, t_last_draw;
@@ -39,6 +40,9 @@ void format_bytes_pair(uint64_t a, uint64_t b, char *abuf, char *bbuf,
 void progress_init(struct progress *p, FILE *out, int tty, int quiet);
 void progress_start(struct progress *p, const char *phase, size_t files,
 		    uint64_t bytes);
+/* The same, counting @one/@many instead of files (e.g. "buffer"). */
+void progress_start_items(struct progress *p, const char *phase, size_t n,
+			  const char *one, const char *many, uint64_t bytes);
 void progress_add(struct progress *p, size_t files, uint64_t bytes);
 /* Ends the phase; returns its duration in seconds. */
 double progress_end(struct progress *p);
