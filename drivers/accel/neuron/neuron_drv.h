@@ -7,6 +7,7 @@
 #define __NEURON_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/dma-fence.h>
 #include <linux/io.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
@@ -25,7 +26,6 @@
 #include "neuron_job.h"
 #include "neuron_topology.h"
 
-struct dma_fence;
 struct neuron_dram;
 
 #define DRIVER_NAME		"neuron"
@@ -207,6 +207,29 @@ void neuron_reset_block(struct neuron_device *ndev);
 void neuron_reset_unblock(struct neuron_device *ndev);
 
 const char *neuron_fence_driver_name(struct dma_fence *fence);
+
+/**
+ * neuron_fence_signalling_reenter() - keep a signalling section checked
+ * inside drm_dev_enter()
+ * @cookie: from the section's dma_fence_begin_signalling()
+ *
+ * Call right after drm_dev_enter() in a dma-fence signalling section.
+ * Lockdep links a lock to the ones held only through the last lock taken
+ * before it, here drm_dev_enter()'s SRCU read lock. That is a recursive
+ * read lock, and lockdep follows no dependency path through one
+ * (-(*R)-> -(S*)->): what the section does after it would not be checked
+ * against the signalling annotation at all. Taking the annotation again,
+ * above the SRCU lock, makes it the last one (__dma_fence_might_wait()
+ * moves it the same way). drm_dev_enter() sections nested deeper hide
+ * theirs again: what they lock needs might_lock() in the section.
+ *
+ * Return: the cookie for dma_fence_end_signalling().
+ */
+static inline bool neuron_fence_signalling_reenter(bool cookie)
+{
+	dma_fence_end_signalling(cookie);
+	return dma_fence_begin_signalling();
+}
 
 /* neuron_query.c */
 int neuron_ioctl_query(struct drm_device *dev, void *data, struct drm_file *file);

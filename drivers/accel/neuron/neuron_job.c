@@ -841,7 +841,9 @@ static void neuron_jobs_free_dead(struct work_struct *work)
  * in the ring signal only once it ran, and so do those of a device reset,
  * which the ordered timeout workqueue runs after it. Nothing in here waits
  * for a fence or allocates memory, nor takes a lock anybody holds while
- * doing so (lockdep checks it); the timed-out job is freed elsewhere.
+ * doing so (lockdep checks it, inside drm_dev_enter() too: see
+ * neuron_fence_signalling_reenter()); the timed-out job is freed
+ * elsewhere. The mailbox lock is only tried: its holders may be slow.
  */
 static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_job)
 {
@@ -875,6 +877,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		stat = DRM_GPU_SCHED_STAT_NO_HANG;
 		goto out;
 	}
+	cookie = neuron_fence_signalling_reenter(cookie);
 
 	spin_lock_irqsave(&ns->lock, flags);
 	neuron_sched_poll_locked(ns);

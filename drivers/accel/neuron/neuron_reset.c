@@ -114,7 +114,8 @@ static int neuron_reset_wait_ready(struct neuron_device *ndev, u32 *status)
 /**
  * neuron_reset_hw() - reset the device and wait until it is ready
  * @ndev: the device; the caller guarantees nothing else uses the hardware
- *        (probe, or @ndev->reset_lock held for writing)
+ *        (probe, or @ndev->reset_lock held for writing) and that it is
+ *        still there (probe, or inside drm_dev_enter())
  *
  * On success the device's topology slot holds our id again (the reset
  * clears it), and the status and links sysfs shows are read anew.
@@ -128,11 +129,9 @@ int neuron_reset_hw(struct neuron_device *ndev)
 	struct drm_neuron_query_topology topo;
 	unsigned long start = jiffies;
 	u32 status = 0;
-	int idx, ret;
+	int ret;
 
-	if (!drm_dev_enter(&ndev->drm, &idx))
-		return -ENODEV;
-
+	/* No drm_dev_enter() of its own: it would hide us from lockdep. */
 	neuron_reset_request(ndev);
 	msleep(reset_initial_wait_ms);
 
@@ -142,17 +141,17 @@ int neuron_reset_hw(struct neuron_device *ndev)
 		if (ret != -ENODEV)
 			drm_err(&ndev->drm, "firmware did not take the reset request: %d\n",
 				ret);
-		goto out;
+		return ret;
 	}
 
 	ret = neuron_reset_wait_ready(ndev, &status);
 	if (ret == -ENODEV)
-		goto out;
+		return ret;
 	if (ret) {
 		drm_err(&ndev->drm,
 			"device not ready %u ms after reset (firmware status %#x): %d\n",
 			jiffies_to_msecs(jiffies - start), status, ret);
-		goto out;
+		return ret;
 	}
 
 	neuron_topology_publish_id(ndev);
@@ -161,9 +160,7 @@ int neuron_reset_hw(struct neuron_device *ndev)
 	ndev->reset_count++;
 	drm_dbg_driver(&ndev->drm, "reset done in %u ms, firmware status %#x\n",
 		       jiffies_to_msecs(jiffies - start), status);
-out:
-	drm_dev_exit(idx);
-	return ret;
+	return 0;
 }
 
 /**
@@ -241,9 +238,12 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
  * Take the device for a reset: driver ioctls that need it sleep in
  * neuron_ioctl() from here, those running finish first, the schedulers
  * stop. On success the caller is inside drm_dev_enter() (*@idx) and must
- * call neuron_reset_end().
+ * call neuron_reset_end(). A caller in a fence signalling section passes
+ * its cookie in @cookie, for neuron_fence_signalling_reenter(); others
+ * pass NULL.
  */
-static int neuron_reset_begin(struct neuron_device *ndev, int *idx)
+static int neuron_reset_begin(struct neuron_device *ndev, int *idx,
+			      bool *cookie)
 {
 	neuron_reset_block(ndev);
 	/* Holders are bounded: hardware operations, never a fence wait. */
@@ -257,6 +257,8 @@ static int neuron_reset_begin(struct neuron_device *ndev, int *idx)
 	 */
 	if (!drm_dev_enter(&ndev->drm, idx))
 		goto err_unlock;
+	if (cookie)
+		*cookie = neuron_fence_signalling_reenter(*cookie);
 	if (ndev->shut_down || READ_ONCE(ndev->removing)) {
 		drm_dev_exit(*idx);
 		goto err_unlock;
@@ -323,9 +325,10 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
  * waits for anything that may: the reset lock's readers, the mailbox lock
  * and the core lock are never held around an allocation or a page fault,
  * and what userspace learns from a reset is sent by
- * neuron_reset_notify_work(). Lockdep checks what runs outside
- * drm_dev_enter() sections only: their SRCU read lock is a recursive
- * read lock to lockdep, which hides the section's dependencies behind it.
+ * neuron_reset_notify_work(). Lockdep checks all of it: see
+ * neuron_fence_signalling_reenter() for the drm_dev_enter() section, and
+ * the might_lock()s for the locks that helpers take inside drm_dev_enter()
+ * sections of their own (FWIO mailbox, NeuronCores), on every run.
  */
 void neuron_reset_work(struct work_struct *work)
 {
@@ -336,11 +339,13 @@ void neuron_reset_work(struct work_struct *work)
 	int idx, ret;
 
 	cookie = dma_fence_begin_signalling();
+	might_lock(&ndev->fwio.lock);
+	might_lock(&ndev->cores.lock);
 	spin_lock(&ndev->reset_req_lock);
 	gen = ndev->reset_requested;
 	spin_unlock(&ndev->reset_req_lock);
 
-	ret = neuron_reset_begin(ndev, &idx);
+	ret = neuron_reset_begin(ndev, &idx, &cookie);
 	if (!ret)
 		ret = neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
 
@@ -457,7 +462,7 @@ void neuron_reset_flr_prepare(struct neuron_device *ndev)
 	int idx;
 
 	neuron_reset_block(ndev);
-	if (neuron_reset_begin(ndev, &idx))
+	if (neuron_reset_begin(ndev, &idx, NULL))
 		return;
 	WRITE_ONCE(ndev->flr, true);
 	neuron_reset_quiesce(ndev);
@@ -478,7 +483,7 @@ void neuron_reset_flr_done(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (!neuron_reset_begin(ndev, &idx)) {
+	if (!neuron_reset_begin(ndev, &idx, NULL)) {
 		WRITE_ONCE(ndev->flr, false);
 		neuron_reset_end(ndev, idx, neuron_reset_hw(ndev));
 	} else {
@@ -501,7 +506,7 @@ void neuron_reset_stop(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (neuron_reset_begin(ndev, &idx))
+	if (neuron_reset_begin(ndev, &idx, NULL))
 		return;
 	if (!ndev->wedged) {
 		WRITE_ONCE(ndev->wedged, true);
@@ -526,7 +531,7 @@ void neuron_reset_shutdown(struct neuron_device *ndev)
 {
 	int idx;
 
-	if (neuron_reset_begin(ndev, &idx))
+	if (neuron_reset_begin(ndev, &idx, NULL))
 		return;
 	WRITE_ONCE(ndev->shut_down, true);
 	/* run_job() refuses queued jobs of a wedged device: -EIO. */

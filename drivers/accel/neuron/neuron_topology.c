@@ -121,9 +121,12 @@ int neuron_topology_register(struct neuron_device *ndev)
 	for (int i = 0; i < DRM_NEURON_LINK_COUNT; i++)
 		ndev->topo.links[i].peer_minor = -1;
 
-	mutex_lock(&neuron_topology_lock);
+	/*
+	 * Not under neuron_topology_lock, which is then never held around an
+	 * allocation: walkers that find us before neuron_topology_start()
+	 * skip us (@topo.active), and the lock and work are set up above.
+	 */
 	ret = xa_err(xa_store(&neuron_bound_minors, minor, ndev, GFP_KERNEL));
-	mutex_unlock(&neuron_topology_lock);
 	if (ret)
 		return ret;
 
