@@ -35,7 +35,7 @@ alloc_report_filter='
 	/page allocation failure:|vmalloc error:/ { n = 80 }
 	n > 0 { n--; if ($0 ~ /<\/TASK>/) n = 0; print ""; next }
 	{ print }'
-kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall'
+kernel_problems='WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall|enqueued on deprecated workqueue'
 
 pass=0 fail=0 skip=0
 failed_list=""

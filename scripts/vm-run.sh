@@ -474,7 +474,7 @@ alloc_report_filter='
 	{ print }'
 [[ $alloc_failures -eq 1 ]] || alloc_report_filter='{ print }'
 problems=$(tr -d '\r' <"$log" | awk "$alloc_report_filter" |
-	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall' |
+	grep -naE 'WARNING:|BUG:|Oops|lockdep|KASAN|UBSAN:|ODEBUG:|DMA-API:|general protection|Call Trace|Kernel panic|blocked for more than|detected stall|enqueued on deprecated workqueue' |
 	grep -vE '^[0-9]+:(    kernel: |run-igt: )' || true)
 
 leaks=$(tr -d '\r' <"$log" | sed -n 's/^vm-guest: kmemleak: \([0-9]*\) unreferenced objects$/\1/p' | tail -n 1)

@@ -63,7 +63,7 @@ static void neuron_dram_kick_locked(struct neuron_dram *dram)
 	if (dram->stopped || list_empty(&dram->dirty))
 		return;
 	drm_dev_get(drm);
-	if (!queue_work(system_unbound_wq, &dram->clean_work))
+	if (!queue_work(system_dfl_wq, &dram->clean_work))
 		drm_dev_put(drm);
 }
 

@@ -231,7 +231,7 @@ static void neuron_report_wedged(struct neuron_device *ndev, bool wedged,
 	spin_lock(&ndev->reset_req_lock);
 	ndev->wedged_events++;
 	spin_unlock(&ndev->reset_req_lock);
-	queue_work(system_unbound_wq, &ndev->reset_notify_work);
+	queue_work(system_dfl_wq, &ndev->reset_notify_work);
 }
 
 /*
@@ -303,7 +303,7 @@ static int neuron_reset_end(struct neuron_device *ndev, int idx, int ret)
 		spin_lock(&ndev->reset_req_lock);
 		ndev->topology_dirty = true;
 		spin_unlock(&ndev->reset_req_lock);
-		queue_work(system_unbound_wq, &ndev->reset_notify_work);
+		queue_work(system_dfl_wq, &ndev->reset_notify_work);
 	}
 	drm_dev_exit(idx);
 	up_write(&ndev->reset_lock);

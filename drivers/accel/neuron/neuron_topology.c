@@ -295,7 +295,7 @@ void neuron_topology_status_seen(struct neuron_device *ndev, u32 status)
 			tc->links[i].flags = DRM_NEURON_LINK_UP;
 	}
 	if (changed && tc->active)
-		mod_delayed_work(system_unbound_wq, &tc->refresh, 0);
+		mod_delayed_work(system_dfl_wq, &tc->refresh, 0);
 	spin_unlock(&tc->lock);
 }
 
@@ -338,7 +338,7 @@ static void neuron_topology_refresh(struct work_struct *work)
 
 	spin_lock(&tc->lock);
 	if (tc->active && poll)
-		queue_delayed_work(system_unbound_wq, &tc->refresh,
+		queue_delayed_work(system_dfl_wq, &tc->refresh,
 				   msecs_to_jiffies(poll));
 	spin_unlock(&tc->lock);
 }
@@ -373,7 +373,7 @@ void neuron_topology_changed(void)
 	xa_for_each(&neuron_bound_minors, minor, ndev) {
 		spin_lock(&ndev->topo.lock);
 		if (ndev->topo.active)
-			mod_delayed_work(system_unbound_wq, &ndev->topo.refresh, 0);
+			mod_delayed_work(system_dfl_wq, &ndev->topo.refresh, 0);
 		spin_unlock(&ndev->topo.lock);
 	}
 	mutex_unlock(&neuron_topology_lock);
