@@ -17,10 +17,11 @@
  *    it whole over the Neuron-Pipe into its own: one transfer per arena.
  *    The data never goes through the host.
  * 4. Verify: window by window, every device copies the window's range of
- *    its arenas into its own staging half; then each file is read once
- *    more and every device's copy is compared with it byte for byte; the
- *    file's change times (fstat) must be those it had when loaded, so
- *    each copy equals, bit for bit, the bytes loaded.  Double-buffered
+ *    its arenas into its own staging half; then every device's copy is
+ *    compared byte for byte with the bytes loaded: kept in memory while
+ *    loading for sets of at most KEEP_MAX bytes, otherwise read again
+ *    from each file, whose change times (fstat) must be those it had when
+ *    loaded.  Either way each copy equals, bit for bit, the bytes loaded.  Double-buffered
  *    as above: the next window's jobs run while one is compared.
  * 5. Free everything, in every case; the summary gives every phase's time.
  *
@@ -52,6 +53,12 @@
 #define WAIT_NS (300ll * 1000000000ll)
 /* Comparison buffer for verification. */
 #define CMP_CHUNK (1u << 20)
+/*
+ * Sets of at most this many bytes are kept in memory as they are loaded,
+ * and the copies compared with that: re-reading thousands of small files
+ * costs more than the comparison itself.  Larger sets are read again.
+ */
+#define KEEP_MAX (64ull << 20)
 
 /* DMA engines used by the phases (any would do). */
 #define ENGINE_LOAD 0
@@ -381,6 +388,9 @@ static int phase_load(struct load_ctx *c, struct jobq *q)
 			file_err(f->path, -1, "read", ret, why);
 			break;
 		}
+		if (c->keep)
+			memcpy(c->keep + c->keep_off[pc.file] + pc.file_off, dst,
+			       pc.len);
 		ret = jq_add(q, pc.file, d->stage.bo[q->cur], pc.stage_off,
 			     d->arena[c->plan.arena_of[pc.file]],
 			     piece_dram_off(&c->plan, &pc), pc.len);
@@ -498,10 +508,10 @@ static int piece_add(struct verify *v, int h, const struct stage_piece *pc)
 	return 0;
 }
 
-/* Compare the copies of @len bytes from @v->buf at @stage_off of half @h. */
+/* Compare the copies of @len bytes at @o of piece @pc in half @h with @ref. */
 static void compare_copies(struct load_ctx *c, struct verify *v, int h,
 			   const struct stage_piece *pc, uint64_t o,
-			   uint64_t len)
+			   uint64_t len, const uint8_t *ref)
 {
 	const struct load_file *f = &c->fl->v[pc->file];
 	int k;
@@ -512,14 +522,14 @@ static void compare_copies(struct load_ctx *c, struct verify *v, int h,
 		bool *bad = &v->bad[pc->file * (size_t)v->nd + (size_t)k];
 		uint64_t x;
 
-		if (*bad || memcmp(v->buf, copy, len) == 0)
+		if (*bad || memcmp(ref, copy, len) == 0)
 			continue;
-		for (x = 0; v->buf[x] == copy[x]; x++)
+		for (x = 0; ref[x] == copy[x]; x++)
 			;
 		fprintf(stderr, "neuron-load: %s: device %d (%s): MISMATCH: the copy "
 			"differs from the file at byte %" PRIu64 " (0x%02x, file "
 			"0x%02x)\n", f->path, k, d->node.path,
-			pc->file_off + o + x, copy[x], v->buf[x]);
+			pc->file_off + o + x, copy[x], ref[x]);
 		*bad = true;
 	}
 }
@@ -532,14 +542,29 @@ static void mark_all_bad(struct verify *v, size_t file)
 		v->bad[file * (size_t)v->nd + (size_t)k] = true;
 }
 
+/* A file is complete: count its result on every device. */
+static void count_file(struct load_ctx *c, struct verify *v, size_t file,
+		       uint64_t size)
+{
+	int k;
+
+	for (k = 0; k < v->nd; k++) {
+		if (v->bad[file * (size_t)v->nd + (size_t)k])
+			c->ds->v[k].st.mismatched++;
+		else
+			c->ds->v[k].st.verified++;
+	}
+	progress_add(c->pg, 1, size * (uint64_t)v->nd);
+}
+
 /*
- * Compare the pieces of half @h (on every device) with the files, read
- * once for all devices; count per-file results when a file is complete.
+ * Compare the pieces of half @h (on every device) with the bytes loaded
+ * (kept) or the files, read once for all devices; count per-file results
+ * when a file is complete.
  */
 static void verify_half(struct load_ctx *c, struct verify *v, int h)
 {
 	size_t i;
-	int k;
 
 	for (i = 0; i < v->n[h]; i++) {
 		const struct stage_piece *pc = &v->p[h][i];
@@ -548,6 +573,15 @@ static void verify_half(struct load_ctx *c, struct verify *v, int h)
 		uint64_t o;
 		int ret = 0;
 
+		if (c->keep) {
+			/* The bytes loaded, kept: nothing to read again. */
+			compare_copies(c, v, h, pc, 0, pc->len,
+				       c->keep + c->keep_off[pc->file] +
+				       pc->file_off);
+			if (pc->file_off + pc->len == f->size)
+				count_file(c, v, pc->file, f->size);
+			continue;
+		}
 		if (pc->file_off == 0) {
 			v->failed = false;
 			ret = file_stream_open(&v->fs, f);
@@ -572,7 +606,7 @@ static void verify_half(struct load_ctx *c, struct verify *v, int h)
 
 			ret = file_stream_read(&v->fs, v->buf, len, &why);
 			if (ret == 0)
-				compare_copies(c, v, h, pc, o, len);
+				compare_copies(c, v, h, pc, o, len, v->buf);
 		}
 		if (ret < 0 && !v->failed) {
 			file_err(f->path, -1, "re-reading the file to verify", ret,
@@ -585,13 +619,7 @@ static void verify_half(struct load_ctx *c, struct verify *v, int h)
 		/* Only closes: the end was checked when loading. */
 		v->fs.off = 0;
 		file_stream_close(&v->fs, &why);
-		for (k = 0; k < v->nd; k++) {
-			if (v->bad[pc->file * (size_t)v->nd + (size_t)k])
-				c->ds->v[k].st.mismatched++;
-			else
-				c->ds->v[k].st.verified++;
-		}
-		progress_add(c->pg, 1, f->size * (uint64_t)v->nd);
+		count_file(c, v, pc->file, f->size);
 	}
 	v->n[h] = 0;
 }
@@ -759,6 +787,10 @@ static void free_all(struct load_ctx *c)
 	for (i = 0; i < c->ds->n; i++)
 		device_free(&c->ds->v[i]);
 	pack_plan_free(&c->plan);
+	free(c->keep);
+	free(c->keep_off);
+	c->keep = NULL;
+	c->keep_off = NULL;
 }
 
 int load_devices(struct load_ctx *c)
@@ -797,6 +829,25 @@ int load_devices(struct load_ctx *c)
 	 * less: each page of a host BO costs an allocation and a fault.
 	 */
 	c->half = need < PACK_STAGE_HALF ? need : PACK_STAGE_HALF;
+	if (fl->total_bytes <= KEEP_MAX) {
+		uint64_t off = 0;
+		size_t f;
+
+		c->keep = malloc(fl->total_bytes);
+		c->keep_off = malloc(fl->n * sizeof(*c->keep_off));
+		if (!c->keep || !c->keep_off) {
+			/* Not needed: the files are read again instead. */
+			free(c->keep);
+			free(c->keep_off);
+			c->keep = NULL;
+			c->keep_off = NULL;
+		} else {
+			for (f = 0; f < fl->n; f++) {
+				c->keep_off[f] = off;
+				off += fl->v[f].size;
+			}
+		}
+	}
 	t->devices = now_seconds() - t->t0 - t->inputs;
 	for (i = 0; i < ds->n; i++) {
 		ret = check_room(&ds->v[i], i, need);

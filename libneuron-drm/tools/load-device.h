@@ -64,6 +64,8 @@ struct load_ctx {
 	struct progress *pg;
 	struct pack_plan plan;
 	uint64_t half;		/* bytes of a staging half */
+	uint8_t *keep;		/* the bytes loaded, when they are few (or NULL) */
+	uint64_t *keep_off;	/* per file: where its bytes are in @keep */
 	struct load_times t;
 	bool verbose;
 };
