@@ -4,9 +4,10 @@
  * host staging buffers.  Pure arithmetic, no device and no I/O, so that
  * the unit test can check it.
  *
- * A runtime does not give every tensor its own buffer object: creating
- * one costs an ioctl and a DMA clear, and 20,000 small files on four
- * devices would make 80,000 of them.  The files are packed instead, in
+ * A runtime does not give every tensor its own buffer object: each one
+ * costs ioctls, a handle, a DRAM range of at least a page and, across
+ * devices, a dma-buf, and 20,000 small files on four devices would make
+ * 80,000 of them.  The files are packed instead, in
  * the order given, at PACK_ALIGN-byte boundaries, into a few large DRAM
  * buffer objects ("arenas") per device; a new arena starts only when the
  * next file does not fit in the current one.
