@@ -235,6 +235,18 @@ void neuron_stall_engine(int fd, int engine)
 		neuron_stall_queue(fd, engine, neuron_engine_queue(fd, engine));
 }
 
+long long neuron_jobs_value(int fd, const char *key)
+{
+	char buf[16384], pat[64];
+	const char *p;
+
+	igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, sizeof(buf)),
+		      "no debugfs jobs file\n");
+	snprintf(pat, sizeof(pat), "%s: ", key);
+	p = strstr(buf, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
 /*
  * Wait (up to a minute) until the device has cleared every DRAM range freed
  * so far: freed ranges are handed out again only once cleared, so a test
@@ -243,16 +255,12 @@ void neuron_stall_engine(int fd, int engine)
 void neuron_dram_wait_clear(int fd)
 {
 	int64_t end = neuron_now_ns() + 60ll * 1000000000ll;
-	char buf[16384];
 
 	for (;;) {
-		const char *p;
+		long long dirty = neuron_jobs_value(fd, "dram_dirty_bytes");
 
-		igt_require_f(!neuron_debugfs_read(fd, "jobs", buf, sizeof(buf)),
-			      "no debugfs jobs file\n");
-		p = strstr(buf, "dram_dirty_bytes: ");
-		igt_require_f(p, "no dram_dirty_bytes in debugfs jobs\n");
-		if (!strtoull(p + strlen("dram_dirty_bytes: "), NULL, 10))
+		igt_require_f(dirty >= 0, "no dram_dirty_bytes in debugfs jobs\n");
+		if (!dirty)
 			return;
 		igt_assert_f(neuron_now_ns() < end,
 			     "freed DRAM not cleared within a minute\n");

@@ -164,6 +164,12 @@ struct neuron_dram_range {
 int neuron_dram_ranges(int fd, struct neuron_dram_range **out);
 
 /*
+ * The value of "@key: N" in debugfs "jobs" of the device behind @fd, -1
+ * when the key is not there; skips without debugfs.
+ */
+long long neuron_jobs_value(int fd, const char *key);
+
+/*
  * Wait until the device behind @fd has cleared every DRAM range freed so
  * far (debugfs "jobs" dram_dirty_bytes 0); fails after a minute, skips
  * without debugfs.  Freed ranges are handed out again only once cleared.
