@@ -237,6 +237,19 @@ static int test_collect_unreadable(void)
 	return PASS;
 }
 
+/*
+ * Write @len bytes of @data to the file @name of the temporary directory
+ * and collect it alone into @fl; its path goes to @path. Returns 0 or -1.
+ */
+static int collect_one(const char *name, const void *data, size_t len,
+		       struct file_list *fl, char *path, size_t path_len)
+{
+	if (write_file(name, data, len) || tmp_path(path, path_len, name) ||
+	    files_collect(fl, path, quiet_report) || fl->n != 1)
+		return -1;
+	return 0;
+}
+
 static int test_read_and_change(void)
 {
 	struct file_list fl = { 0 };
@@ -245,8 +258,7 @@ static int test_read_and_change(void)
 	int ret = FAIL;
 
 	CHECK(make_tmpdir() == 0);
-	if (write_file("f", "hello world", 11) || tmp_path(p, sizeof(p), "f") ||
-	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+	if (collect_one("f", "hello world", 11, &fl, p, sizeof(p)))
 		goto out;
 	if (file_read(&fl.v[0], buf, &why) != 0 || !fl.v[0].read_ok ||
 	    fl.v[0].crc != crc32c(0, "hello world", 11) ||
@@ -501,8 +513,7 @@ static int test_stream(void)
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (char)(i * 13 + (i >> 9));
 	CHECK(make_tmpdir() == 0);
-	if (write_file("s", data, sizeof(data)) || tmp_path(p, sizeof(p), "s") ||
-	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+	if (collect_one("s", data, sizeof(data), &fl, p, sizeof(p)))
 		goto out;
 	if (file_stream_open(&fs, &fl.v[0]))
 		goto out;
@@ -563,8 +574,7 @@ static int test_stream_changed(void)
 
 	memset(buf, 0x5a, sizeof(buf));
 	CHECK(make_tmpdir() == 0);
-	if (write_file("c", buf, sizeof(buf)) || tmp_path(p, sizeof(p), "c") ||
-	    files_collect(&fl, p, quiet_report) || fl.n != 1)
+	if (collect_one("c", buf, sizeof(buf), &fl, p, sizeof(p)))
 		goto out;
 	if (file_stream_open(&fs, &fl.v[0]) ||
 	    file_stream_read(&fs, buf, sizeof(buf), &why) ||
