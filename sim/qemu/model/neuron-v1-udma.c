@@ -341,6 +341,21 @@ static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
 
 enum { STEP_IDLE, STEP_DONE };
 
+/* Does [addr, addr + len) reach into a NeuronCore ``fault-stall-core`` hung? */
+static bool writes_hung_core(NeuronState *s, uint64_t addr, uint32_t len)
+{
+    NeuronAddr a = neuron_decode(s, addr, len);
+    uint64_t first, last;
+
+    if (a.kind != NT_TPB || a.dev->fault_stall_core < 0) {
+        return false;
+    }
+    first = a.off / NEURON_NC_STRIDE;
+    last = (a.off + len - 1) / NEURON_NC_STRIDE;
+    return a.dev->fault_stall_core >= first &&
+           a.dev->fault_stall_core <= last;
+}
+
 /*
  * Execute one packet of queue pair (e, q) (§5.13): gather the M2S
  * descriptors FIRST..LAST, make sure enough S2M descriptors are posted to
@@ -440,6 +455,14 @@ static int udma_step(NeuronState *s, int e, int q, uint32_t *ndesc,
         dst[kr].len = len;
         have += len;
         ring_advance(&ri, &rid, nr);
+    }
+
+    /* a hung core takes nothing: the packet waits until it is reset */
+    for (si = 0, have = total; si < kr; si++) {
+        if (writes_hung_core(s, dst[si].addr, MIN(dst[si].len, have))) {
+            return STEP_IDLE;
+        }
+        have -= MIN(dst[si].len, have);
     }
 
     /* move the bytes, segment by segment */

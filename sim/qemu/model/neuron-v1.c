@@ -462,6 +462,7 @@ static void neuron_reset_complete(NeuronState *s)
     } else {
         neuron_state_reset(s, true);
     }
+    neuron_nc_unstall(s, s->reset_nc_mask);
     s->resetting = false;
     if (s->fwio_pending) {
         /* FWIO requests that arrived during the reset are answered now */
@@ -542,6 +543,7 @@ static void neuron_qdev_reset(DeviceState *dev)
     s->resetting = false;
     s->fwio_pending = false;
     neuron_state_reset(s, false);
+    neuron_nc_unstall(s, (1u << NEURON_NUM_NC) - 1);
 }
 
 /*
@@ -659,6 +661,56 @@ static void neuron_set_stall(Object *obj, Visitor *v, const char *name,
     if (DEVICE(obj)->realized) {
         neuron_udma_kick_all(s);
     }
+}
+
+/*
+ * A reset of the cores in @nc_mask ends a ``fault-stall-core`` hang among
+ * them: the packets waiting to write into the core go on, in this
+ * device's queues and in its neighbours' (which reach it over the links).
+ */
+void neuron_nc_unstall(NeuronState *s, unsigned nc_mask)
+{
+    NeuronState *peer;
+
+    if (s->fault_stall_core < 0 || !(nc_mask & (1u << s->fault_stall_core))) {
+        return;
+    }
+    s->fault_stall_core = -1;
+    neuron_udma_kick_all(s);
+    peer = neuron_peer(s, false);
+    if (peer) {
+        neuron_udma_kick_all(peer);
+    }
+    peer = neuron_peer(s, true);
+    if (peer) {
+        neuron_udma_kick_all(peer);
+    }
+}
+
+static void neuron_get_stall_core(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    visit_type_int64(v, name, &NEURON_V1(obj)->fault_stall_core, errp);
+}
+
+static void neuron_set_stall_core(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    NeuronState *s = NEURON_V1(obj);
+    int64_t val;
+
+    if (!visit_type_int64(v, name, &val, errp)) {
+        return;
+    }
+    if (val < -1 || val >= NEURON_NUM_NC) {
+        error_setg(errp, "fault-stall-core: -1 or a NeuronCore (0..3)");
+        return;
+    }
+    if (val >= 0 || !DEVICE(obj)->realized) {
+        s->fault_stall_core = val;
+        return;
+    }
+    neuron_nc_unstall(s, (1u << NEURON_NUM_NC) - 1);
 }
 
 static const char *const fault_fwio_names[] = {
@@ -800,6 +852,7 @@ static void neuron_set_slow_us(Object *obj, Visitor *v, const char *name,
 static void neuron_instance_init(Object *obj)
 {
     NEURON_V1(obj)->fault_stall_queue = -1;
+    NEURON_V1(obj)->fault_stall_core = -1;
     NEURON_V1(obj)->fault_slow_queue = -1;
     NEURON_V1(obj)->fault_slow_packet_us = 10000;
 }
@@ -849,6 +902,9 @@ static void neuron_class_init(ObjectClass *klass, void *data)
 
     object_class_property_add(klass, "fault-stall-queue", "int",
                               neuron_get_stall, neuron_set_stall, NULL, NULL);
+    object_class_property_add(klass, "fault-stall-core", "int",
+                              neuron_get_stall_core, neuron_set_stall_core,
+                              NULL, NULL);
     object_class_property_add(klass, "fault-slow-queue", "int",
                               neuron_get_slow, neuron_set_slow, NULL, NULL);
     object_class_property_add(klass, "fault-slow-packet-us", "uint32",

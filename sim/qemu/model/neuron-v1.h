@@ -277,6 +277,7 @@ struct NeuronState {
 
     /* fault injection (runtime QOM properties, see CONTRACT) */
     int64_t fault_stall_queue;
+    int64_t fault_stall_core;           /* hung NeuronCore, -1 none */
     int64_t fault_slow_queue;
     uint32_t fault_slow_packet_us;
     int64_t slow_next_ns;               /* virtual time of its next packet */
@@ -339,6 +340,7 @@ bool neuron_udma_read(NeuronState *s, uint32_t off, uint32_t *val);
 bool neuron_udma_write(NeuronState *s, uint32_t off, uint32_t val);
 void neuron_udma_reset(NeuronState *s);
 void neuron_udma_kick_all(NeuronState *s);
+void neuron_nc_unstall(NeuronState *s, unsigned nc_mask);
 void neuron_udma_bh(void *opaque);
 void neuron_udma_slow_timer_cb(void *opaque);
 

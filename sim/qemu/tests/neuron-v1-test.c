@@ -1668,6 +1668,61 @@ static void test_reset_tpb_other_core(void)
 }
 
 /*
+ * fault-stall-core: a packet writing into the hung core waits (its M2S
+ * head stays), queues writing elsewhere run; a TPB reset of another core
+ * does not end the hang, one of the hung core does (the packet then runs
+ * on the freshly reset core), and so does setting -1.
+ */
+static void test_fault_stall_core(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 3, 1, 32, false, 0);
+    NvQueue *R = nv_queue_new(c, 0, 6, 1, 32, false, 0);
+    uint64_t h = guest_alloc(&c->alloc, 16);
+
+    qtest_writel(c->qts, h, 9);
+    nv_wr2(c, 0, NC_STRIDE + NC_SEM_SET(5), 1);
+    QOM_SET(c, "neuron0", "fault-stall-core", "1");
+    g_assert_cmpint(qom_get_int(c, "neuron0", "fault-stall-core"), ==, 1);
+
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_SEM_SET(5), 4);
+    nv_kick(Q, 1, 1);
+    nv_push(R, h | NV_HOST, NV_DA_TPB + 2 * NC_STRIDE + NC_SEM_SET(5), 4);
+    nv_kick(R, 1, 1);
+    g_assert(nv_wait_idle(R));
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + 2 * NC_STRIDE +
+                               NC_SEM_READ(5)), ==, 9);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 1u << 8);     /* pending */
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);    /* head 0 */
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_SEM_READ(5)),
+                    ==, 1);
+
+    nv_reset_req(c, 0, 2, 0x1);                 /* NC0: still hung */
+    g_assert_cmpint(qom_get_int(c, "neuron0", "fault-stall-core"), ==, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, 1u << 30);
+    nv_reset_req(c, 0, 2, 0x2);                 /* NC1: the packet runs */
+    g_assert_cmpint(qom_get_int(c, "neuron0", "fault-stall-core"), ==, -1);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 1);
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_SEM_READ(5)),
+                    ==, 9);
+
+    /* setting -1 ends a hang as well */
+    QOM_SET(c, "neuron0", "fault-stall-core", "1");
+    qtest_writel(c->qts, h, 4);
+    nv_push(Q, h | NV_HOST, NV_DA_TPB + NC_STRIDE + NC_SEM_INCR(5), 4);
+    nv_kick(Q, 1, 1);
+    g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 1);
+    QOM_SET(c, "neuron0", "fault-stall-core", "-1");
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmpint(nv_fwio_rd(c, 0, NV_DA_TPB + NC_STRIDE + NC_SEM_READ(5)),
+                    ==, 13);
+    g_free(Q);
+    g_free(R);
+    nv_stop(c);
+}
+
+/*
  * Events are one bit each ([PROJ], spec §6.1 "a bitmap"): any non-zero
  * value sets, zero clears, reads return 0/1.  The EVENT notification
  * carries the raw value that was written.
@@ -1975,6 +2030,7 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s9-topology/ring", test_topology_ring);
     qtest_add_func("/neuron-v1/s9-topology/peer-dma", test_topology_peer_dma);
     qtest_add_func("/neuron-v1/fault/stall-queue", test_fault_stall_queue);
+    qtest_add_func("/neuron-v1/fault/stall-core", test_fault_stall_core);
     qtest_add_func("/neuron-v1/fault/slow-queue", test_fault_slow_queue);
     qtest_add_func("/neuron-v1/fault/fwio-drop", test_fault_fwio_drop);
     qtest_add_func("/neuron-v1/fault/fwio-error", test_fault_fwio_error);
