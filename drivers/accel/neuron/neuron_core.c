@@ -42,29 +42,13 @@ static_assert(NEURON_NC_COUNT <= DRM_NEURON_MAX_CORES);
 /* How long CORE_ACQUIRE waits for the previous owner's jobs. */
 #define NEURON_CORE_HANDOVER_MS	1000
 
-static void neuron_cores_fini(struct drm_device *drm, void *arg)
-{
-	struct neuron_cores *cores = arg;
-	u32 core, e;
-
-	/* Every file is closed: no job is submitted any more. */
-	for (core = 0; core < NEURON_NC_COUNT; core++)
-		for (e = 0; e < NEURON_DMA_ENG_COUNT; e++)
-			dma_fence_put(cores->core[core].last_job[e]);
-}
-
 int neuron_cores_init(struct neuron_device *ndev)
 {
 	struct neuron_cores *cores = &ndev->cores;
-	int ret;
 
 	init_waitqueue_head(&cores->wq);
 	spin_lock_init(&cores->job_lock);
-	ret = drmm_mutex_init(&ndev->drm, &cores->lock);
-	if (ret)
-		return ret;
-
-	return drmm_add_action_or_reset(&ndev->drm, neuron_cores_fini, cores);
+	return drmm_mutex_init(&ndev->drm, &cores->lock);
 }
 
 /* Called with cores.lock held after a change waiters must notice. */
@@ -169,13 +153,13 @@ static void neuron_core_release_locked(struct neuron_device *ndev, u32 core,
  * @revoked: out: the job must not run
  *
  * A job may use the windows of the cores its file owns (checked when it
- * was submitted), so it becomes the last job of each of
- * them, also of a core the file released meanwhile and nobody acquired
- * since; the next CORE_ACQUIRE of such a core waits for it. This
- * reserves those cores, under the cores' mutex, before the job is armed:
- * CORE_ACQUIRE also waits for reservations, and neuron_cores_job_end()
- * records the fence and drops them without sleeping or allocating, as
- * the time between drm_sched_job_arm() and the push requires.
+ * was submitted), so it holds each of them, also a core the file
+ * released meanwhile and nobody acquired since, until it is done; the
+ * next CORE_ACQUIRE of such a core waits for it. This reserves those
+ * cores, under the cores' mutex, before the job is armed: CORE_ACQUIRE
+ * also waits for reservations, and neuron_cores_job_end() turns them into
+ * counts without sleeping or allocating, as the time between
+ * drm_sched_job_arm() and the push requires.
  *
  * A core of @writes that changed hands since SUBMIT checked ownership
  * (another thread of the file released it, another file acquired it) has
@@ -221,43 +205,65 @@ u32 neuron_cores_job_begin(struct neuron_device *ndev,
 	return mask;
 }
 
+/* The job's finished fence signalled: it no longer holds its cores. */
+static void neuron_cores_job_done(struct dma_fence *fence,
+				  struct dma_fence_cb *cb)
+{
+	struct neuron_cores_hold *hold = container_of(cb, struct neuron_cores_hold, cb);
+	struct neuron_cores *nc_all = &hold->ndev->cores;
+	unsigned long flags, mask = hold->cores;
+	bool wake = false;
+	u32 core;
+
+	spin_lock_irqsave(&nc_all->job_lock, flags);
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
+		wake |= !--nc_all->core[core].jobs;
+	spin_unlock_irqrestore(&nc_all->job_lock, flags);
+	if (wake)
+		wake_up_all(&nc_all->wq);
+	kfree(hold);
+}
+
 /**
  * neuron_cores_job_end() - record an armed job on the cores it reserved
  * @ndev: the device
  * @cores: the mask neuron_cores_job_begin() returned
- * @engine: the DMA engine the job runs on
+ * @hold: allocated before the arm; taken over (freed when done)
  * @fence: the job's finished fence
  *
- * Called between drm_sched_job_arm() and the push: takes a spinlock only.
- * The fence replaces the core's last one on @engine. Both are of the same
- * file and engine (a core changes hands only once no job of its previous
- * owner is pending or reserved), so they complete in order.
+ * Called between drm_sched_job_arm() and the push: takes a spinlock only,
+ * and adds a callback to @fence (a list insertion). The job counts on each
+ * core until @fence signals, whatever stream (context) and engine it was
+ * submitted on: jobs of different contexts need not complete in the order
+ * they were armed.
  */
 void neuron_cores_job_end(struct neuron_device *ndev, u32 cores,
-			  unsigned int engine, struct dma_fence *fence)
+			  struct neuron_cores_hold *hold,
+			  struct dma_fence *fence)
 {
 	struct neuron_cores *nc_all = &ndev->cores;
 	unsigned long flags;
 	bool wake = false;
 	u32 core;
 
-	if (!cores)
+	if (!cores) {
+		kfree(hold);
 		return;
+	}
 	spin_lock_irqsave(&nc_all->job_lock, flags);
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		struct neuron_core *nc = &nc_all->core[core];
-		struct dma_fence *old;
 
 		if (!(cores & BIT(core)))
 			continue;
-		old = nc->last_job[engine];
-		WARN_ON_ONCE(old && old->context != fence->context &&
-			     !dma_fence_is_signaled(old));
-		nc->last_job[engine] = dma_fence_get(fence);
-		dma_fence_put(old);
+		nc->jobs++;
 		wake |= !--nc->submitting;
 	}
 	spin_unlock_irqrestore(&nc_all->job_lock, flags);
+	hold->ndev = ndev;
+	hold->cores = cores;
+	if (dma_fence_add_callback(fence, &hold->cb, neuron_cores_job_done))
+		neuron_cores_job_done(fence, &hold->cb);
 	if (wake)
 		wake_up_all(&nc_all->wq);
 }
@@ -316,30 +322,17 @@ static int neuron_cores_clear_state_buf(struct neuron_device *ndev,
 	return 0;
 }
 
-/*
- * An unsignalled last job of a core @nfile is about to take, with a
- * reference, or NULL. The core's own owner's jobs are no obstacle. Called
- * with cores.lock held, no SUBMIT reserving the core.
- */
-static struct dma_fence *neuron_core_pending_job(struct neuron_device *ndev,
-						 struct neuron_core *nc,
-						 struct neuron_file *nfile)
+/* Jobs holding the core: queued or running, they may still use its window. */
+static unsigned int neuron_core_jobs(struct neuron_device *ndev,
+				     struct neuron_core *nc)
 {
-	struct dma_fence *pending = NULL;
 	unsigned long flags;
-	unsigned int e;
+	unsigned int jobs;
 
-	if (nc->owner == nfile)
-		return NULL;
 	spin_lock_irqsave(&ndev->cores.job_lock, flags);
-	for (e = 0; e < NEURON_DMA_ENG_COUNT && !pending; e++) {
-		struct dma_fence *f = nc->last_job[e];
-
-		if (f && !dma_fence_is_signaled(f))
-			pending = dma_fence_get(f);
-	}
+	jobs = nc->jobs;
 	spin_unlock_irqrestore(&ndev->cores.job_lock, flags);
-	return pending;
+	return jobs;
 }
 
 int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
@@ -350,7 +343,6 @@ int neuron_ioctl_core_acquire(struct drm_device *dev, void *data,
 	struct drm_neuron_core_acquire *args = data;
 	unsigned long deadline = jiffies + msecs_to_jiffies(NEURON_CORE_HANDOVER_MS);
 	unsigned long mask = args->core_mask;
-	struct dma_fence *pending;
 	struct neuron_core *nc;
 	unsigned int core;
 	int idx, ret = 0;
@@ -402,14 +394,14 @@ again:
 				return -ETIMEDOUT;
 			goto again;
 		}
-		pending = neuron_core_pending_job(ndev, nc, nfile);
-		if (!pending)
+		/* The previous owner's jobs; the caller's own are no obstacle. */
+		if (nc->owner == nfile || !neuron_core_jobs(ndev, nc))
 			continue;
 		mutex_unlock(&ndev->cores.lock);
 
 		left = (long)(deadline - jiffies);
-		left = left > 0 ? dma_fence_wait_timeout(pending, true, left) : 0;
-		dma_fence_put(pending);
+		left = left > 0 ? wait_event_interruptible_timeout(ndev->cores.wq,
+				!neuron_core_jobs(ndev, nc), left) : 0;
 		if (left < 0)
 			return left;
 		/* Not -EBUSY: that says another file owns the core. */

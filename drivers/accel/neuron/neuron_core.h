@@ -6,6 +6,7 @@
 #ifndef __NEURON_CORE_H__
 #define __NEURON_CORE_H__
 
+#include <linux/dma-fence.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -57,14 +58,11 @@ struct neuron_nq {
  * @nq: notification queues, indexed by neuron_nq_slot().
  * @last_owner: file that owned the core last; only compared, never
  *              dereferenced (the file may be gone).
- * @last_job: per DMA engine, finished fence of the last job submitted on
- *            it while @owner (or, until the core is acquired again,
- *            @last_owner) owned the core, or NULL. CORE_ACQUIRE waits for
- *            them before it clears the core, so no queued job of a
- *            previous owner writes the core of the next one. One slot per
- *            engine: the jobs of one file on one engine complete in order,
- *            so a newer fence replaces an older one without allocating.
- *            Under &neuron_cores.job_lock.
+ * @jobs: jobs armed while @owner (or, until the core is acquired again,
+ *        @last_owner) owned the core whose finished fence has not
+ *        signalled; CORE_ACQUIRE waits for them to be done before it
+ *        clears the core, so no queued job of a previous owner writes the
+ *        core of the next one. Under &neuron_cores.job_lock.
  * @submitting: SUBMITs between neuron_cores_job_begin() and
  *              neuron_cores_job_end() for this core (under @lock to
  *              increment, &neuron_cores.job_lock to decrement).
@@ -81,7 +79,7 @@ struct neuron_core {
 	struct pid *owner_pid;
 	struct neuron_nq *nq[NEURON_NQ_SLOTS];
 	const struct neuron_file *last_owner;
-	struct dma_fence *last_job[NEURON_DMA_ENG_COUNT];
+	unsigned int jobs;
 	unsigned int submitting;
 	bool sb_dirty;
 	bool sb_clearing;
@@ -91,18 +89,34 @@ struct neuron_core {
 /**
  * struct neuron_cores - NeuronCore state of a device
  * @lock: protects @core and the queues hanging off it.
- * @job_lock: protects &neuron_core.last_job; a spinlock, taken between
- *            drm_sched_job_arm() and the push.
+ * @job_lock: protects &neuron_core.jobs; a spinlock, taken between
+ *            drm_sched_job_arm() and the push and in fence callbacks.
  * @wq: woken when ownership or a queue changes, so waiters re-check.
  * @gen: bumped with every such change.
  * @core: per NeuronCore.
  */
 struct neuron_cores {
 	struct mutex lock; /* ownership and NQ state */
-	spinlock_t job_lock; /* last_job, submitting decrements */
+	spinlock_t job_lock; /* jobs, submitting decrements */
 	wait_queue_head_t wq;
 	unsigned int gen;
 	struct neuron_core core[NEURON_NC_COUNT];
+};
+
+/**
+ * struct neuron_cores_hold - a job's count on the NeuronCores it may use
+ * @cb: on the job's finished fence; drops the counts.
+ * @ndev: the device.
+ * @cores: the cores, bit n for NeuronCore n.
+ *
+ * Allocated before the job is armed and freed by the callback: not part
+ * of the job, which the scheduler may free as soon as the fence reads as
+ * signalled, while it still runs its callbacks.
+ */
+struct neuron_cores_hold {
+	struct dma_fence_cb cb;
+	struct neuron_device *ndev;
+	u32 cores;
 };
 
 int neuron_cores_init(struct neuron_device *ndev);
@@ -120,7 +134,8 @@ u32 neuron_cores_job_begin(struct neuron_device *ndev,
 			   const struct neuron_file *nfile, u32 writes,
 			   u32 sb_writes, bool *revoked);
 void neuron_cores_job_end(struct neuron_device *ndev, u32 cores,
-			  unsigned int engine, struct dma_fence *fence);
+			  struct neuron_cores_hold *hold,
+			  struct dma_fence *fence);
 void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 			struct drm_neuron_query_cores *q);
 

@@ -773,6 +773,7 @@ static int neuron_submit_job(struct drm_file *file,
 	struct drm_syncobj *out_syncobj = NULL;
 	struct dma_fence_chain *chain = NULL;
 	struct neuron_done_fence *df = NULL;
+	struct neuron_cores_hold *hold = NULL;
 	struct drm_gem_object **objs = NULL;
 	struct ww_acquire_ctx acquire;
 	struct dma_fence *finished, *done;
@@ -846,7 +847,8 @@ static int neuron_submit_job(struct drm_file *file,
 	}
 
 	df = neuron_done_fence_alloc();
-	if (!df) {
+	hold = kmalloc_obj(*hold);
+	if (!df || !hold) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -903,7 +905,7 @@ static int neuron_submit_job(struct drm_file *file,
 	/* What leaves the driver: see neuron_fence.c. */
 	done = neuron_done_fence_attach(df, dev, finished);
 	args->seqno = done->seqno;
-	neuron_cores_job_end(ndev, cores, ns->index, finished);
+	neuron_cores_job_end(ndev, cores, hold, finished);
 	atomic64_inc(&jf->submitted);
 	/*
 	 * Before the push: from then on the job may run and be freed, and
@@ -938,6 +940,7 @@ err_unlock:
 err_cleanup:
 	kvfree(objs);
 	neuron_done_fence_free(df);
+	kfree(hold);
 	dma_fence_chain_free(chain);
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
@@ -948,6 +951,7 @@ err_cleanup:
 
 err_free:
 	neuron_done_fence_free(df);
+	kfree(hold);
 	dma_fence_chain_free(chain);
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
