@@ -591,6 +591,26 @@ igt_main
 		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
 	}
 
+	igt_describe("reset_cores clears the caller's core and counts the reset; "
+		     "a core the caller does not own is refused");
+	igt_subtest("reset-cores") {
+		struct drm_neuron_query_cores q;
+		uint32_t before;
+		int32_t v = 5;
+
+		lib_ok(neuron_drm_query_cores(fd, &q), "query_cores");
+		before = q.reset_count[2];
+		lib_ok(neuron_drm_core_acquire(fd, 1u << 2), "core_acquire");
+		lib_ok(neuron_drm_sem_op(fd, 2, 9, DRM_NEURON_SEM_SET, &v), "sem set");
+		igt_assert_eq(neuron_drm_reset_cores(fd, 1u << 3), -EACCES);
+		lib_ok(neuron_drm_reset_cores(fd, 1u << 2), "reset_cores");
+		lib_ok(neuron_drm_sem_op(fd, 2, 9, DRM_NEURON_SEM_READ, &v), "sem read");
+		igt_assert_eq(v, 0);
+		lib_ok(neuron_drm_query_cores(fd, &q), "query_cores");
+		igt_assert_eq(q.reset_count[2], before + 1);
+		lib_ok(neuron_drm_core_release(fd, 1u << 2), "core_release");
+	}
+
 	igt_describe("post_metrics and device_state reach the firmware");
 	igt_subtest("metrics-state") {
 		struct drm_neuron_device_state st;

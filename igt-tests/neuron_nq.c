@@ -769,6 +769,119 @@ igt_main
 		neuron_core_release(fd, 0x1);
 	}
 
+	igt_describe("DRM_NEURON_RESET_CORES resets the caller's NeuronCore only: "
+		     "its semaphores read 0 and its queue starts again empty from "
+		     "head 0, phase 1, while another process's core keeps its "
+		     "semaphore, its queue the unconsumed entry and position, its "
+		     "DRAM BO the bytes; the other core cannot be reset by the "
+		     "caller; no device reset");
+	igt_subtest("core-reset-isolated") {
+		static const uint32_t idx[] = { 21 };
+		static const bool set[] = { true };
+		unsigned int resets = neuron_reset_count(fd);
+		uint32_t before0 = neuron_core_resets(fd, 0);
+		uint32_t before1 = neuron_core_resets(fd, 1);
+		int to_child[2], to_parent[2];
+		struct drm_neuron_nq_advance a;
+		struct drm_neuron_wait w;
+		struct ring r;
+		char c = 0;
+		pid_t pid;
+
+		igt_assert_eq(pipe(to_child), 0);
+		igt_assert_eq(pipe(to_parent), 0);
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			/* Process B: NeuronCore 1. No igt_assert here: a child. */
+			int b = igt_neuron_open(0), i, bad = 0;
+			struct drm_neuron_nq_advance ba;
+			uint32_t bo, w0, val;
+			uint8_t *p;
+			uint64_t ts;
+			struct ring rb = { .size = DRM_NEURON_NQ_MIN_SIZE, .phase = 1 };
+
+			if (neuron_core_ioctl(b, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x2))
+				_exit(10);
+			rb.handle = neuron_bo_create(b, 4096, DRM_NEURON_BO_HOST);
+			rb.map = bo_map(b, rb.handle, rb.size);
+			if (nq_create(b, 1, DRM_NEURON_NQ_EVENT, 0, rb.handle, rb.size))
+				_exit(11);
+			event(b, 1, 5, true);
+			event(b, 1, 6, true);
+			if (ring_ready(&rb) != 2 ||
+			    nq_advance(b, 1, DRM_NEURON_NQ_EVENT, 0, 1, &ba))
+				_exit(12);
+			rb.head = ba.head;
+			sem_set(b, 1, 3, 55);
+			bo = neuron_bo_create(b, 65536, DRM_NEURON_BO_DRAM);
+			p = neuron_bo_mmap(b, bo, 65536);
+			for (i = 0; i < 65536; i++)
+				p[i] = (uint8_t)(i * 7 + 1);
+			if (write(to_parent[1], "r", 1) != 1 ||
+			    read(to_child[0], &c, 1) != 1)
+				_exit(13);
+
+			/* After A's core reset: all still here, the queue goes on. */
+			if (ring_ready(&rb) != 1)
+				bad = 20;
+			ring_entry(&rb, 0, &w0, &val, &ts);
+			if ((w0 & ~PHASE) != ((DRM_NEURON_NQ_EVENT << 24) | 6))
+				bad = 21;
+			event(b, 1, 7, true);
+			ring_entry(&rb, 1, &w0, &val, &ts);
+			if (ring_ready(&rb) != 2 ||
+			    (w0 & ~PHASE) != ((DRM_NEURON_NQ_EVENT << 24) | 7))
+				bad = 22;
+			if (sem_read(b, 1, 3) != 55)
+				bad = 23;
+			for (i = 0; i < 65536; i++)
+				if (p[i] != (uint8_t)(i * 7 + 1))
+					bad = 24;
+			if (neuron_reset_cores(b, 0x1) != -EACCES)
+				bad = 25;
+			_exit(bad);
+		}
+
+		/* A child that dies early closes its ends: read() sees EOF. */
+		close(to_child[0]);
+		close(to_parent[1]);
+		neuron_core_acquire(fd, 0x1);
+		ring_open(fd, 0, DRM_NEURON_NQ_MIN_SIZE, &r);
+		for (int i = 0; i < 3; i++)
+			event(fd, 0, i, true);
+		igt_assert_eq(ring_ready(&r), 3);
+		ring_consume(fd, 0, &r, 2);
+		sem_set(fd, 0, 3, 44);
+		igt_assert_eq(read(to_parent[0], &c, 1), 1);
+
+		igt_assert_eq(neuron_reset_cores(fd, 0x2), -EACCES);
+		igt_assert_eq(neuron_reset_cores(fd, 0x1), 0);
+
+		igt_assert_eq(sem_read(fd, 0, 3), 0);
+		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
+		igt_assert_eq(a.head, 0);
+		igt_assert_eq(a.phase, 1);
+		r.head = 0;
+		r.phase = 1;
+		igt_assert_eq(ring_ready(&r), 0);
+		event(fd, 0, 21, true);
+		wait_nq_args(&w, 0, neuron_now_ns() + 5000000000LL);
+		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+		expect_events(&r, 1, idx, set);
+		igt_assert_eq(neuron_core_resets(fd, 0), before0 + 1);
+		igt_assert_eq(neuron_core_resets(fd, 1), before1);
+		igt_assert_eq(neuron_reset_count(fd), resets);
+
+		igt_assert_eq(write(to_child[1], "g", 1), 1);
+		neuron_wait_exit_ok(pid);
+		ring_consume(fd, 0, &r, 1);
+		ring_close(fd, 0, &r);
+		neuron_core_release(fd, 0x1);
+		close(to_child[1]);
+		close(to_parent[0]);
+	}
+
 	igt_describe("A refused NQ_CREATE leaves a live ring alone");
 	igt_subtest("create-exists-keeps-ring") {
 		struct drm_neuron_nq_create c;

@@ -5,6 +5,7 @@
  * Copyright (c) 2025 The neuron project authors
  */
 
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -424,15 +425,56 @@ igt_main
 		igt_assert_eq(state(fd, DRM_NEURON_STATE_DMA_ENGINE, 0, 0, &s), 0);
 	}
 
-	igt_describe("Non-zero flags or pad are rejected");
+	igt_describe("Unknown flags, a core mask without DRM_NEURON_RESET_CORES, an "
+		     "empty or out-of-range one with it are rejected; a core the "
+		     "file does not own is refused");
 	igt_subtest("reset-bad-flags") {
-		struct drm_neuron_reset r = { .flags = 1 };
+		struct drm_neuron_reset r = { .flags = 2 };
 
 		igt_require(geteuid() == 0);
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
 		r.flags = 0;
-		r.pad = 1;
+		r.core_mask = 1;
 		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
+		r.flags = DRM_NEURON_RESET_CORES;
+		r.core_mask = 0;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
+		r.core_mask = 1u << info.nc_count;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
+		r.flags |= 2;
+		r.core_mask = 1;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EINVAL);
+		r.flags = DRM_NEURON_RESET_CORES;
+		do_ioctl_err(fd, DRM_IOCTL_NEURON_RESET, &r, EACCES);
+	}
+
+	igt_describe("Without privilege a process resets the NeuronCores its file "
+		     "owns, and not the device");
+	igt_subtest("reset-cores-unprivileged") {
+		uint32_t before = neuron_core_resets(fd, 0);
+		unsigned int resets = neuron_reset_count(fd);
+		pid_t pid;
+
+		igt_require(geteuid() == 0);
+		igt_assert(info.capabilities & DRM_NEURON_CAP_RESET_CORES);
+		neuron_core_acquire(fd, 0x1);
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			struct drm_neuron_reset r = { 0 };
+
+			if (setresgid(65534, 65534, 65534) ||
+			    setresuid(65534, 65534, 65534) || geteuid() != 65534)
+				_exit(2);
+			if (ioctl(fd, DRM_IOCTL_NEURON_RESET, &r) != -1 ||
+			    errno != EACCES)
+				_exit(3);
+			_exit(neuron_reset_cores(fd, 0x1) ? 4 : 0);
+		}
+		neuron_wait_exit_ok(pid);
+		neuron_core_release(fd, 0x1);
+		igt_assert_eq(neuron_core_resets(fd, 0), before + 1);
+		igt_assert_eq(neuron_reset_count(fd), resets);
 	}
 
 	igt_describe("DMA queue registers (every user's jobs) and POST_METRICS need CAP_SYS_ADMIN");

@@ -1241,18 +1241,21 @@ igt_main
 		core_acquire(fd, 0xc);
 	}
 
-	igt_describe("A queue that hangs three times in a row, each queue reset "
-		     "removing the job at its head, is recovered by a device "
-		     "reset (one, counted in sysfs); the queue works afterwards");
+	igt_describe("A queue that hangs again and again, each queue reset "
+		     "removing the job at its head, gets its NeuronCore reset "
+		     "at the third hang (once, counted in QUERY_CORES) and the "
+		     "device at the sixth (once, counted in sysfs); the queue "
+		     "works afterwards");
 	igt_subtest("hang-escalates") {
 		const uint64_t size = 8192;
 		unsigned int before = neuron_reset_count(fd);
-		uint32_t bo[3], so[3];
-		int f[3], i;
+		uint32_t core_before = neuron_core_resets(fd, 3);
+		uint32_t bo[6], so[6];
+		int f[6], i;
 
 		neuron_write_param("job_timeout_ms", "500");
 		stall_engine(fd, 11);
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 6; i++) {
 			struct drm_neuron_xfer x;
 			struct drm_neuron_submit s = { .engine = 11, .xfer_count = 1 };
 
@@ -1266,18 +1269,151 @@ igt_main
 		}
 		for (i = 0; i < 3; i++)
 			igt_assert_eq(syncobj_wait(f[i], so[i], 0, 20 * SEC_NS), 0);
-		/* the third hang asks for the reset; it runs after its handler */
+		/* the third hang asks for the core reset; it runs after its handler */
+		for (i = 0; i < 100 && neuron_core_resets(fd, 3) == core_before; i++)
+			usleep(50000);
+		igt_assert_eq(neuron_core_resets(fd, 3), core_before + 1);
+		igt_assert_eq(neuron_reset_count(fd), before);
+		for (i = 3; i < 6; i++)
+			igt_assert_eq(syncobj_wait(f[i], so[i], 0, 20 * SEC_NS), 0);
+		/* the sixth asks for the device reset */
 		for (i = 0; i < 100 && neuron_reset_count(fd) == before; i++)
 			usleep(50000);
 		stall_engine(fd, -1);
 		neuron_write_param("job_timeout_ms", "10000");
 		igt_assert_eq(neuron_reset_count(fd), before + 1);
-		for (i = 0; i < 3; i++) {
+		igt_assert_eq(neuron_core_resets(fd, 3), core_before + 1);
+		for (i = 0; i < 6; i++) {
 			igt_assert_eq(neuron_syncobj_fence_status(f[i], so[i]), -ETIMEDOUT);
 			close(f[i]);
 		}
 		sem_set_wait(fd, 11, 0, 26, 3);
 		igt_assert_eq(sem_read(fd, 0, 26), 3);
+	}
+
+	igt_describe("A NeuronCore that takes nothing hangs the queue writing "
+		     "it; queue resets do not help, the NeuronCore reset at the "
+		     "third hang does: the next job runs, the core's semaphores "
+		     "were cleared, another process's core, DRAM BO and jobs "
+		     "are untouched, and the device is not reset");
+	igt_subtest("core-hang-core-reset") {
+		struct drm_neuron_context_create cc = { .core_mask = 0x2 };
+		unsigned int before = neuron_reset_count(fd);
+		uint32_t core_before = neuron_core_resets(fd, 1);
+		uint32_t core2_before = neuron_core_resets(fd, 2);
+		int a = igt_neuron_open(0), to_child[2], to_parent[2], i;
+		struct drm_neuron_query_cores q;
+		uint32_t ctx[4], so[4], mine = 0;
+		char c = 0;
+		pid_t pid;
+
+		igt_assert_eq(pipe(to_child), 0);
+		igt_assert_eq(pipe(to_parent), 0);
+		neuron_query(fd, DRM_NEURON_QUERY_CORES, &q, sizeof(q), 0);
+		for (i = 1; i <= 2; i++)
+			if (q.cores[i].flags & DRM_NEURON_CORE_OWNER_CALLER)
+				mine |= 1u << i;
+		if (mine)
+			core_release(fd, mine);
+		pid = fork();
+		igt_assert_lte(0, pid);
+		if (pid == 0) {
+			/* Process B: NeuronCore 2. No igt_assert here: a child. */
+			int b = igt_neuron_open(0), bad = 0;
+			struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_INCR, 2, 4, 1);
+			struct drm_neuron_submit sb = {
+				.engine = 6, .xfers = (uintptr_t)&x, .xfer_count = 1,
+			};
+			uint32_t bo;
+			uint8_t *p;
+
+			if (neuron_core_ioctl(b, DRM_IOCTL_NEURON_CORE_ACQUIRE, 0x4))
+				_exit(10);
+			bo = neuron_bo_create(b, 65536, DRM_NEURON_BO_DRAM);
+			p = neuron_bo_mmap(b, bo, 65536);
+			for (i = 0; i < 65536; i++)
+				p[i] = (uint8_t)(i * 13 + 5);
+			x.type = DRM_NEURON_XFER_SEM_SET;
+			x.value = 66;
+			if (submit(b, &sb))
+				_exit(11);
+			if (write(to_parent[1], "r", 1) != 1 ||
+			    read(to_child[0], &c, 1) != 1)
+				_exit(12);
+			/* A's core hung and was reset meanwhile. */
+			x.type = DRM_NEURON_XFER_SEM_INCR;
+			x.value = 1;
+			sb.out_sync.handle = syncobj_create(b);
+			if (submit(b, &sb) ||
+			    syncobj_wait(b, sb.out_sync.handle, 0, 10 * SEC_NS))
+				bad = 20;
+			else if (neuron_syncobj_fence_status(b, sb.out_sync.handle) != 1)
+				bad = 21;
+			if (sem_read(b, 2, 4) != 67)
+				bad = 22;
+			for (i = 0; i < 65536; i++)
+				if (p[i] != (uint8_t)(i * 13 + 5))
+					bad = 23;
+			_exit(bad);
+		}
+		close(to_child[0]);
+		close(to_parent[1]);
+
+		/* Process A: NeuronCore 1, one context per hang (each turns guilty). */
+		core_acquire(a, 0x2);
+		sem_set_wait(a, 3, 1, 11, 77);
+		for (i = 0; i < 4; i++) {
+			cc.core_mask = 0x2;
+			do_ioctl(a, DRM_IOCTL_NEURON_CONTEXT_CREATE, &cc);
+			ctx[i] = cc.handle;
+			so[i] = syncobj_create(a);
+		}
+		igt_assert_eq(read(to_parent[0], &c, 1), 1);
+
+		neuron_write_param("job_timeout_ms", "500");
+		neuron_stall_core(fd, 1);
+		for (i = 0; i < 3; i++) {
+			struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 1, 12, 100 + i);
+			struct drm_neuron_submit s = {
+				.engine = 0, .context = ctx[i], .xfers = (uintptr_t)&x,
+				.xfer_count = 1, .out_sync = { .handle = so[i] },
+			};
+
+			igt_assert_eq(submit(a, &s), 0);
+		}
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(syncobj_wait(a, so[i], 0, 20 * SEC_NS), 0);
+			igt_assert_eq(neuron_syncobj_fence_status(a, so[i]), -ETIMEDOUT);
+		}
+		for (i = 0; i < 100 && neuron_core_resets(fd, 1) == core_before; i++)
+			usleep(50000);
+		neuron_write_param("job_timeout_ms", "10000");
+		igt_assert_eq(neuron_core_resets(fd, 1), core_before + 1);
+
+		/* The core takes again: no hang any more, its old state gone. */
+		{
+			struct drm_neuron_xfer x = sem_xfer(DRM_NEURON_XFER_SEM_SET, 1, 12, 200);
+			struct drm_neuron_submit s = {
+				.engine = 0, .context = ctx[3], .xfers = (uintptr_t)&x,
+				.xfer_count = 1, .out_sync = { .handle = so[3] },
+			};
+
+			igt_assert_eq(submit(a, &s), 0);
+			igt_assert_eq(syncobj_wait(a, so[3], 0, 10 * SEC_NS), 0);
+			igt_assert_eq(neuron_syncobj_fence_status(a, so[3]), 1);
+		}
+		igt_assert_eq(sem_read(a, 1, 12), 200);
+		igt_assert_eq(sem_read(a, 1, 11), 0);
+		igt_assert_eq(neuron_reset_count(fd), before);
+
+		igt_assert_eq(write(to_child[1], "g", 1), 1);
+		neuron_wait_exit_ok(pid);
+		igt_assert_eq(neuron_core_resets(fd, 2), core2_before);
+		close(to_child[1]);
+		close(to_parent[0]);
+		close(a);
+		if (mine)
+			core_acquire(fd, mine);
 	}
 
 	igt_describe("The timeout handler does not wait for the firmware mailbox: "

@@ -133,6 +133,24 @@ unsigned int neuron_reset_count(int fd)
 	return strtoul(buf, NULL, 0);
 }
 
+uint32_t neuron_core_resets(int fd, uint32_t core)
+{
+	struct drm_neuron_query_cores q;
+
+	igt_assert_lt(core, DRM_NEURON_MAX_CORES);
+	neuron_query(fd, DRM_NEURON_QUERY_CORES, &q, sizeof(q), 0xa5);
+	return q.reset_count[core];
+}
+
+int neuron_reset_cores(int fd, uint32_t mask)
+{
+	struct drm_neuron_reset r = {
+		.flags = DRM_NEURON_RESET_CORES, .core_mask = mask,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r) ? -errno : 0;
+}
+
 int neuron_write_str(const char *path, const char *s)
 {
 	int f = open(path, O_WRONLY);
@@ -233,6 +251,17 @@ void neuron_stall_engine(int fd, int engine)
 		neuron_stall_queue(fd, -1, 0);
 	else
 		neuron_stall_queue(fd, engine, neuron_engine_queue(fd, engine));
+}
+
+void neuron_stall_core(int fd, int core)
+{
+	int qdev = igt_neuron_qdev_index(fd);
+
+	igt_require(qdev >= 0);
+	igt_require_f(igt_qmp_available(), "no QMP port\n");
+	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
+			      "\"/machine/peripheral/neuron%d\",\"property\":"
+			      "\"fault-stall-core\",\"value\":%d}}", qdev, core), 0);
 }
 
 long long neuron_jobs_value(int fd, const char *key)

@@ -103,6 +103,12 @@ int neuron_write_str(const char *path, const char *s);
 /* The sysfs neuron/reset_count of @fd's device: resets since probe. */
 unsigned int neuron_reset_count(int fd);
 
+/* QUERY_CORES reset_count[@core]: resets of NeuronCore @core alone. */
+uint32_t neuron_core_resets(int fd, uint32_t core);
+
+/* RESET with DRM_NEURON_RESET_CORES of @mask: 0 or -errno. */
+int neuron_reset_cores(int fd, uint32_t mask);
+
 /*
  * The value, in KiB, of the /proc/meminfo line "@key:", or -1 when there is
  * no such line.  Fails the subtest when /proc/meminfo cannot be opened.
@@ -149,6 +155,13 @@ int neuron_engine_queue(int fd, int engine);
  * on; @engine < 0 lets it run again.
  */
 void neuron_stall_engine(int fd, int engine);
+
+/*
+ * Hang NeuronCore @core of @fd's device (model property fault-stall-core):
+ * DMA writing into it waits until a reset of the core; -1 ends the hang.
+ * Skips without QMP.
+ */
+void neuron_stall_core(int fd, int core);
 
 /* One allocated DRAM range, as debugfs "dram" lists it. */
 struct neuron_dram_range {

@@ -414,6 +414,28 @@ NEURON_DRM_EXPORT int neuron_drm_post_metrics(int fd, const void *data,
  */
 NEURON_DRM_EXPORT int neuron_drm_reset(int fd);
 
+/**
+ * neuron_drm_reset_cores() - reset NeuronCores the caller owns
+ * @fd: neuron file descriptor that owns every core of @core_mask
+ *      (neuron_drm_core_acquire())
+ * @core_mask: the cores, bit n for NeuronCore n; not 0
+ *
+ * Clears what the cores hold (semaphores and events read 0, instruction
+ * FIFO and state buffer empty, their notification queues restart empty)
+ * and leaves the DMA engines, other cores and device DRAM alone; the
+ * caller keeps its cores.  No privilege needed.  Waits until the cores
+ * are back; may take seconds on hardware.  See DRM_NEURON_RESET_CORES in
+ * neuron_accel.h.
+ *
+ * Return: 0 once the cores are back; -EINVAL if @core_mask is 0 or names
+ * a core the device does not have, or the kernel lacks
+ * DRM_NEURON_CAP_RESET_CORES; -EACCES if @fd does not own one of the
+ * cores; -EINTR (the reset still runs); -EIO when the device is wedged or
+ * the cores did not come back (the kernel then resets the device);
+ * -ENODEV after unplug; -ENOTTY, -EBADF.
+ */
+NEURON_DRM_EXPORT int neuron_drm_reset_cores(int fd, uint32_t core_mask);
+
 /* ======================================================================== */
 /* NEURON_DRM_1.1: buffer objects, DMA jobs, syncobjs, NeuronCores          */
 /* ======================================================================== */

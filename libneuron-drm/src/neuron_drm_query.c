@@ -157,6 +157,20 @@ int neuron_drm_reset(int fd)
 	return ret < 0 ? ret : 0;
 }
 
+int neuron_drm_reset_cores(int fd, uint32_t core_mask)
+{
+	struct drm_neuron_reset r;
+	int ret;
+
+	if (core_mask == 0)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	r.flags = DRM_NEURON_RESET_CORES;
+	r.core_mask = core_mask;
+	ret = neuron_drm_ioctl(fd, DRM_IOCTL_NEURON_RESET, &r);
+	return ret < 0 ? ret : 0;
+}
+
 int neuron_drm_open_device_id(uint32_t device_id)
 {
 	struct drm_neuron_query_device_info info;

@@ -328,6 +328,7 @@ static int test_wrapper_null_args(void)
 	CHECK_EQ(neuron_drm_post_metrics(-1, NULL, 4), -EINVAL);
 	CHECK_EQ(neuron_drm_post_metrics(-1, "x", 0), -EINVAL);
 	CHECK_EQ(neuron_drm_open_device_id(0), -EINVAL);
+	CHECK_EQ(neuron_drm_reset_cores(-1, 0), -EINVAL);
 	return PASS;
 }
 
@@ -375,7 +376,8 @@ static int test_wrapper_error_mapping(void)
 		    (ret = neuron_drm_semaphore_read(fd, 0, 0, &i32)) != want ||
 		    (ret = neuron_drm_event_read(fd, 0, 0, &u)) != want ||
 		    (ret = neuron_drm_post_metrics(fd, "m", 1)) != want ||
-		    (ret = neuron_drm_reset(fd)) != want) {
+		    (ret = neuron_drm_reset(fd)) != want ||
+		    (ret = neuron_drm_reset_cores(fd, 1)) != want) {
 			fprintf(stderr, "  fd %d: got %d (%s), want %d\n", fd,
 				ret, neuron_drm_strerror(ret), want);
 			close(fds[1]);

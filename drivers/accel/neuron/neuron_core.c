@@ -513,6 +513,7 @@ void neuron_cores_query(struct neuron_device *ndev, struct neuron_file *nfile,
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
 		struct neuron_core *nc = &ndev->cores.core[core];
 
+		q->reset_count[core] = nc->resets;
 		if (!nc->owner)
 			continue;
 		q->cores[core].flags = DRM_NEURON_CORE_OWNER_OWNED;

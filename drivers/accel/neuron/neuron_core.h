@@ -71,8 +71,11 @@ struct neuron_nq {
  * @sb_clearing: a CORE_ACQUIRE clears the state buffer; nobody takes the
  *               core meanwhile (under &neuron_cores.lock).
  * @acquired: number of times the core was acquired (under
- *            &neuron_cores.lock): a program records it to tell the
- *            ownership it was created under from a later one.
+ *            &neuron_cores.lock): tells an ownership from a later one,
+ *            for what was asked or created under it (a NeuronCore reset
+ *            request, a program, a context).
+ * @resets: NeuronCore resets of this core since probe, device resets not
+ *          counted (under &neuron_cores.lock).
  */
 struct neuron_core {
 	struct neuron_file *owner;
@@ -84,6 +87,7 @@ struct neuron_core {
 	bool sb_dirty;
 	bool sb_clearing;
 	u32 acquired;
+	u32 resets;
 };
 
 /**

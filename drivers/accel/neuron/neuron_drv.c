@@ -192,7 +192,7 @@ static const struct drm_ioctl_desc neuron_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NEURON_DEVICE_STATE, neuron_ioctl_device_state, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_POST_METRICS, neuron_ioctl_post_metrics,
 			  DRM_ROOT_ONLY),
-	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(NEURON_RESET, neuron_ioctl_reset, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_SUBMIT, neuron_ioctl_submit, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_CREATE, neuron_ioctl_bo_create, 0),
 	DRM_IOCTL_DEF_DRV(NEURON_BO_INFO, neuron_ioctl_bo_info, 0),
@@ -498,6 +498,7 @@ static int neuron_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	init_rwsem(&ndev->reset_lock);
 	init_waitqueue_head(&ndev->reset_wq);
 	INIT_WORK(&ndev->reset_work, neuron_reset_work);
+	INIT_WORK(&ndev->core_reset_work, neuron_reset_cores_work);
 	INIT_WORK(&ndev->reset_notify_work, neuron_reset_notify_work);
 	spin_lock_init(&ndev->reset_req_lock);
 	INIT_LIST_HEAD(&ndev->host_bos);

@@ -72,6 +72,18 @@ struct neuron_dram;
  * @wedged_reported: the last change reported (@reset_notify_work only).
  * @topology_dirty: a reset succeeded: the neighbours are to look again.
  * @reset_result: result of that reset (0, -ENODEV or -EIO).
+ * @core_reset_work: runs NeuronCore resets on the timeout workqueue.
+ * @core_reset_mask: NeuronCores asked to be reset and not yet taken by
+ *                   @core_reset_work (under @reset_req_lock, as the three
+ *                   below).
+ * @core_reset_any: those of them to reset whoever owns them by then
+ *                  (recovery); the others only if still owned as when
+ *                  asked (&neuron_core.acquired in @core_reset_acquired).
+ * @core_reset_acquired: per NeuronCore, its acquisition count when an
+ *                       owner asked for its reset.
+ * @core_reset_requested: generation of the last NeuronCore reset asked for.
+ * @core_reset_served: generation the last finished one started with.
+ * @core_reset_result: result of that one (0, -ENODEV or -EIO).
  * @shut_down: neuron_pci_shutdown() ran: DMA and notification queues are
  *             off, bus mastering too; calls that need the device fail with
  *             -ENODEV until the driver is bound again. Protected by
@@ -138,6 +150,13 @@ struct neuron_device {
 	bool wedged_reported;
 	bool topology_dirty;
 	int reset_result;
+	struct work_struct core_reset_work;
+	u32 core_reset_mask;
+	u32 core_reset_any;
+	u32 core_reset_acquired[NEURON_NC_COUNT];
+	unsigned int core_reset_requested;
+	unsigned int core_reset_served;
+	int core_reset_result;
 	bool shut_down;
 	bool removing;
 	bool flr;

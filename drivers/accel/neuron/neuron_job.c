@@ -15,6 +15,7 @@
  * Documentation/accel/neuron/jobs.rst.
  */
 
+#include <linux/bits.h>
 #include <linux/cred.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
@@ -855,6 +856,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	struct neuron_job *first;
 	unsigned long flags;
 	bool hung = false, head_read, cookie;
+	unsigned int hangs, core;
 	u64 seqno = 0;
 	u32 head;
 	int idx;
@@ -919,14 +921,24 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
 		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
 	neuron_poll_kick(jobs, ns);
-	/* Queue resets do not help a queue that keeps hanging. */
-	if (atomic_inc_return(&ns->hangs) >= NEURON_HANGS_ESCALATE) {
+	/*
+	 * Queue resets do not help a queue that keeps hanging: a core that
+	 * takes nothing may hold it, then the device. Both run on our
+	 * workqueue after this handler returns.
+	 */
+	hangs = atomic_inc_return(&ns->hangs);
+	if (hangs >= 2 * NEURON_HANGS_ESCALATE) {
 		atomic_set(&ns->hangs, 0);
 		drm_warn(&ndev->drm,
 			 "DMA engine %u queue %u: %u resets in a row without a completed job, resetting the device\n",
-			 ns->ring.engine, ns->ring.queue, NEURON_HANGS_ESCALATE);
-		/* Runs on our workqueue after this handler returns. */
+			 ns->ring.engine, ns->ring.queue, hangs);
 		neuron_reset_schedule(ndev);
+	} else if (hangs == NEURON_HANGS_ESCALATE) {
+		core = ns->ring.engine / NEURON_DMA_ENG_PER_NC;
+		drm_warn(&ndev->drm,
+			 "DMA engine %u queue %u: %u resets in a row without a completed job, resetting NeuronCore %u\n",
+			 ns->ring.engine, ns->ring.queue, hangs, core);
+		neuron_reset_cores_schedule(ndev, BIT(core));
 	}
 	/*
 	 * The scheduler took the job off its pending list before calling us

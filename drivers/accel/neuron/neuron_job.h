@@ -45,7 +45,8 @@ struct neuron_program;
 /*
  * A queue that hangs again and again though each reset removed the job at
  * its head is not helped by queue resets: the third in a row without a
- * job completing in between becomes a device reset.
+ * job completing in between also resets the NeuronCore its engine feeds,
+ * the sixth the device.
  */
 #define NEURON_HANGS_ESCALATE	3
 
@@ -77,7 +78,8 @@ struct neuron_program;
  * @fault_progress: @progress when the poller last reported the queue stuck
  *                  with drm_sched_fault(), so that it reports it once.
  * @hangs: queue resets since a job of this queue last completed; at
- *         %NEURON_HANGS_ESCALATE the device is reset instead.
+ *         %NEURON_HANGS_ESCALATE the NeuronCore of the engine is reset
+ *         too, at twice that the device.
  * @name: scheduler name.
  */
 struct neuron_sched {

@@ -17,6 +17,7 @@
  * neuron_cores.wq so they re-check immediately.
  */
 
+#include <linux/bits.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
@@ -286,26 +287,27 @@ void neuron_nq_quiesce(struct neuron_device *ndev)
 }
 
 /**
- * neuron_nq_reset_done() - set the queues up again after a device reset
- * @ndev: the device, just reset successfully, reset_lock held for writing
+ * neuron_nq_restore_locked() - set the queues of reset NeuronCores up again
+ * @ndev: the device, inside drm_dev_enter(), cores.lock held
+ * @core_mask: the cores that were reset, bit n for NeuronCore n
  *
- * A reset clears PUTILS, so the device forgot every queue. Program them
- * again with empty rings: head 0, phase 1. Owners learn the new head from
- * NQ_ADVANCE or a WAIT result; entries not consumed before the reset are
- * lost, as everything else the device held.
+ * A reset of the device or of a core clears the core's PUTILS, so the
+ * device forgot its queues. Program them again with empty rings: head 0,
+ * phase 1. Owners learn the new head from NQ_ADVANCE or a WAIT result;
+ * entries not consumed before the reset are lost, as everything else the
+ * core held.
  */
-void neuron_nq_reset_done(struct neuron_device *ndev)
+void neuron_nq_restore_locked(struct neuron_device *ndev, u32 core_mask)
 {
 	struct neuron_nq *nq;
 	unsigned int slot;
-	int idx;
 	u32 core;
 
-	if (!drm_dev_enter(&ndev->drm, &idx))
-		return;
+	lockdep_assert_held(&ndev->cores.lock);
 
-	mutex_lock(&ndev->cores.lock);
 	for (core = 0; core < NEURON_NC_COUNT; core++) {
+		if (!(core_mask & BIT(core)))
+			continue;
 		for (slot = 0; slot < NEURON_NQ_SLOTS; slot++) {
 			nq = ndev->cores.core[core].nq[slot];
 			if (!nq)
@@ -320,6 +322,23 @@ void neuron_nq_reset_done(struct neuron_device *ndev)
 		}
 	}
 	neuron_cores_changed(ndev);
+}
+
+/**
+ * neuron_nq_reset_done() - set the queues up again after a device reset
+ * @ndev: the device, just reset successfully, reset_lock held for writing
+ *
+ * See neuron_nq_restore_locked(): for every NeuronCore.
+ */
+void neuron_nq_reset_done(struct neuron_device *ndev)
+{
+	int idx;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return;
+
+	mutex_lock(&ndev->cores.lock);
+	neuron_nq_restore_locked(ndev, GENMASK(NEURON_NC_COUNT - 1, 0));
 	mutex_unlock(&ndev->cores.lock);
 
 	drm_dev_exit(idx);

@@ -18,6 +18,7 @@ void neuron_nq_detach_core(struct neuron_device *ndev, u32 core,
 			   struct list_head *dead);
 void neuron_nq_free_list(struct neuron_device *ndev, struct list_head *dead);
 void neuron_nq_reset_done(struct neuron_device *ndev);
+void neuron_nq_restore_locked(struct neuron_device *ndev, u32 core_mask);
 void neuron_nq_quiesce(struct neuron_device *ndev);
 void neuron_cores_show(struct neuron_device *ndev, struct seq_file *m);
 

@@ -56,7 +56,8 @@ static int neuron_query_device_info(struct neuron_device *ndev,
 			     DRM_NEURON_CAP_NQ |
 			     DRM_NEURON_CAP_WAIT |
 			     DRM_NEURON_CAP_PROGRAM |
-			     DRM_NEURON_CAP_CONTEXT;
+			     DRM_NEURON_CAP_CONTEXT |
+			     DRM_NEURON_CAP_RESET_CORES;
 	if (ndev->dram_bar)
 		info->capabilities |= DRM_NEURON_CAP_DRAM_BAR;
 

@@ -11,6 +11,8 @@
  * timings are module parameters with bounded, generous defaults.
  */
 
+#include <linux/bitops.h>
+#include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/dma-fence.h>
 #include <linux/jiffies.h>
@@ -24,6 +26,7 @@
 #include <drm/drm_file.h>
 #include <drm/neuron_accel.h>
 
+#include "neuron_core.h"
 #include "neuron_drv.h"
 #include "neuron_fwio.h"
 #include "neuron_nq.h"
@@ -51,14 +54,19 @@ MODULE_PARM_DESC(ready_timeout_ms,
 #define NEURON_RESET_RESEND_MS		30000
 #define NEURON_READY_POLL_MS		20
 
-static void neuron_reset_request(struct neuron_device *ndev)
+/* @core_mask: for NEURON_RESET_CORES, the NeuronCores to reset */
+static void neuron_reset_request(struct neuron_device *ndev, u32 type,
+				 u32 core_mask)
 {
-	neuron_apb_write(ndev, NEURON_MISC_RESET, NEURON_RESET_DEVICE);
+	if (type == NEURON_RESET_CORES)
+		neuron_apb_write(ndev, NEURON_MISC_RESET_CORE_MAP, core_mask);
+	neuron_apb_write(ndev, NEURON_MISC_RESET, type);
 	/* writel() orders the request before the doorbell. */
 	neuron_apb_write(ndev, NEURON_MISC_DOORBELL, 1);
 }
 
-static int neuron_reset_wait_taken(struct neuron_device *ndev)
+static int neuron_reset_wait_taken(struct neuron_device *ndev, u32 type,
+				   u32 core_mask)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(reset_timeout_ms);
 	unsigned long resend = jiffies + msecs_to_jiffies(NEURON_RESET_RESEND_MS);
@@ -81,7 +89,7 @@ static int neuron_reset_wait_taken(struct neuron_device *ndev)
 		if (time_after(jiffies, deadline))
 			return ret ? ret : -ETIMEDOUT;
 		if (time_after(jiffies, resend)) {
-			neuron_reset_request(ndev);
+			neuron_reset_request(ndev, type, core_mask);
 			resend = jiffies + msecs_to_jiffies(NEURON_RESET_RESEND_MS);
 		}
 		msleep(NEURON_RESET_POLL_MS);
@@ -132,10 +140,10 @@ int neuron_reset_hw(struct neuron_device *ndev)
 	int ret;
 
 	/* No drm_dev_enter() of its own: it would hide us from lockdep. */
-	neuron_reset_request(ndev);
+	neuron_reset_request(ndev, NEURON_RESET_DEVICE, 0);
 	msleep(reset_initial_wait_ms);
 
-	ret = neuron_reset_wait_taken(ndev);
+	ret = neuron_reset_wait_taken(ndev, NEURON_RESET_DEVICE, 0);
 	if (ret) {
 		/* -ENODEV: remove() ended it, nothing went wrong. */
 		if (ret != -ENODEV)
@@ -426,6 +434,222 @@ void neuron_reset_schedule(struct neuron_device *ndev)
 }
 
 /*
+ * Ask for a reset of the NeuronCores in @core_mask. @acquired: for a
+ * request of their owner, each core's acquisition count, so that a core
+ * that changed hands meanwhile is left alone (its CORE_ACQUIRE cleaned
+ * it); NULL to reset whoever owns them (recovery). Returns the generation
+ * that serves the request.
+ */
+static unsigned int neuron_reset_cores_request(struct neuron_device *ndev,
+					       u32 core_mask,
+					       const u32 *acquired)
+{
+	unsigned long mask = core_mask;
+	unsigned int gen, core;
+
+	spin_lock(&ndev->reset_req_lock);
+	ndev->core_reset_mask |= core_mask;
+	if (acquired) {
+		for_each_set_bit(core, &mask, NEURON_NC_COUNT)
+			ndev->core_reset_acquired[core] = acquired[core];
+	} else {
+		ndev->core_reset_any |= core_mask;
+	}
+	gen = ++ndev->core_reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+	queue_work(ndev->jobs.timeout_wq, &ndev->core_reset_work);
+	return gen;
+}
+
+/**
+ * neuron_reset_cores_schedule() - reset NeuronCores without waiting
+ * @ndev: the device
+ * @core_mask: the cores, bit n for NeuronCore n
+ *
+ * The recovery step between a queue reset and a device reset (a queue
+ * that keeps hanging on a core that takes nothing): safe from a timeout
+ * handler, whose workqueue runs the reset after it.
+ */
+void neuron_reset_cores_schedule(struct neuron_device *ndev, u32 core_mask)
+{
+	neuron_reset_cores_request(ndev, core_mask, NULL);
+}
+
+/*
+ * Reset the NeuronCores in @core_mask through the firmware (type 2, map in
+ * MISC+0x1D8 as device-model.rst's "Reset" describes it): their
+ * semaphores, events, notification queue configuration, instruction FIFO
+ * and state buffer. The DMA engines, the other cores, DRAM and the
+ * topology slot stay as they are, so jobs and other users go on.
+ */
+static int neuron_reset_cores_hw(struct neuron_device *ndev, u32 core_mask)
+{
+	unsigned long start = jiffies;
+	u32 status = 0;
+	int ret;
+
+	neuron_reset_request(ndev, NEURON_RESET_CORES, core_mask);
+	msleep(reset_initial_wait_ms);
+
+	ret = neuron_reset_wait_taken(ndev, NEURON_RESET_CORES, core_mask);
+	if (!ret)
+		ret = neuron_reset_wait_ready(ndev, &status);
+	if (ret && ret != -ENODEV)
+		drm_err(&ndev->drm,
+			"NeuronCore reset (cores %#x) failed after %u ms (firmware status %#x): %d\n",
+			core_mask, jiffies_to_msecs(jiffies - start), status, ret);
+	return ret;
+}
+
+/*
+ * Take the cores asked for that are to be reset now: those that did not
+ * change hands since their owner asked. Under cores.lock, so that none
+ * does until the reset is over.
+ */
+static u32 neuron_reset_cores_take(struct neuron_device *ndev)
+{
+	unsigned long mask;
+	unsigned int core;
+	u32 any;
+
+	lockdep_assert_held(&ndev->cores.lock);
+
+	spin_lock(&ndev->reset_req_lock);
+	mask = ndev->core_reset_mask;
+	any = ndev->core_reset_any;
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
+		if (!(any & BIT(core)) &&
+		    ndev->core_reset_acquired[core] != ndev->cores.core[core].acquired)
+			__clear_bit(core, &mask);
+	ndev->core_reset_mask = 0;
+	ndev->core_reset_any = 0;
+	spin_unlock(&ndev->reset_req_lock);
+	return mask;
+}
+
+/*
+ * The NeuronCore reset proper, inside drm_dev_enter() with the reset lock
+ * held for reading (device resets wait; ioctls and jobs of other cores go
+ * on). The owners' notification queues are programmed again, empty.
+ * Returns 0, -ENODEV, -EAGAIN (a function reset runs: the device reset
+ * after it resets the cores) or -EIO (wedged, or the cores did not come
+ * back: a device reset is on its way).
+ */
+static int neuron_reset_cores_locked(struct neuron_device *ndev)
+{
+	unsigned long mask;
+	unsigned int core;
+	int ret = 0;
+
+	if (ndev->shut_down || READ_ONCE(ndev->removing))
+		return -ENODEV;
+	if (ndev->flr)
+		return -EAGAIN;
+	if (ndev->wedged)
+		return -EIO;
+
+	mutex_lock(&ndev->cores.lock);
+	mask = neuron_reset_cores_take(ndev);
+	if (mask) {
+		ret = neuron_reset_cores_hw(ndev, mask);
+		if (!ret) {
+			neuron_nq_restore_locked(ndev, mask);
+			for_each_set_bit(core, &mask, NEURON_NC_COUNT)
+				ndev->cores.core[core].resets++;
+			neuron_cores_changed(ndev);
+			drm_dbg_driver(&ndev->drm, "NeuronCores %#lx reset\n", mask);
+		}
+	}
+	mutex_unlock(&ndev->cores.lock);
+
+	if (ret && ret != -ENODEV) {
+		/* The next step up: the ordered workqueue runs it after us. */
+		neuron_reset_schedule(ndev);
+		ret = -EIO;
+	}
+	return ret;
+}
+
+/**
+ * neuron_reset_cores_work() - run NeuronCore resets
+ * @work: &neuron_device.core_reset_work
+ *
+ * On the device's ordered timeout workqueue, as neuron_reset_work(), and a
+ * dma-fence signalling path for the same reason: a device reset queued
+ * behind it waits for it. Serves every request made before it started.
+ */
+void neuron_reset_cores_work(struct work_struct *work)
+{
+	struct neuron_device *ndev = container_of(work, struct neuron_device,
+						  core_reset_work);
+	unsigned int gen;
+	bool cookie;
+	int idx, ret = -ENODEV;
+
+	cookie = dma_fence_begin_signalling();
+	might_lock(&ndev->fwio.lock);
+	spin_lock(&ndev->reset_req_lock);
+	gen = ndev->core_reset_requested;
+	spin_unlock(&ndev->reset_req_lock);
+
+	down_read(&ndev->reset_lock);
+	if (drm_dev_enter(&ndev->drm, &idx)) {
+		cookie = neuron_fence_signalling_reenter(cookie);
+		ret = neuron_reset_cores_locked(ndev);
+		drm_dev_exit(idx);
+	}
+	up_read(&ndev->reset_lock);
+
+	spin_lock(&ndev->reset_req_lock);
+	ndev->core_reset_served = gen;
+	ndev->core_reset_result = ret;
+	spin_unlock(&ndev->reset_req_lock);
+	wake_up_all(&ndev->reset_wq);
+	dma_fence_end_signalling(cookie);
+}
+
+static bool neuron_reset_cores_served(struct neuron_device *ndev,
+				      unsigned int gen, int *result)
+{
+	bool served;
+
+	spin_lock(&ndev->reset_req_lock);
+	served = (int)(ndev->core_reset_served - gen) >= 0;
+	*result = ndev->core_reset_result;
+	spin_unlock(&ndev->reset_req_lock);
+	return served;
+}
+
+/*
+ * RESET with DRM_NEURON_RESET_CORES: reset NeuronCores @nfile owns, and
+ * wait for it (interruptibly; the reset goes on).
+ */
+static int neuron_reset_cores(struct neuron_device *ndev,
+			      struct neuron_file *nfile, u32 core_mask)
+{
+	u32 acquired[NEURON_NC_COUNT] = {};
+	unsigned long mask = core_mask;
+	unsigned int gen, core;
+	int result;
+
+	mutex_lock(&ndev->cores.lock);
+	for_each_set_bit(core, &mask, NEURON_NC_COUNT) {
+		if (!neuron_core_owned_by(ndev, core, nfile)) {
+			mutex_unlock(&ndev->cores.lock);
+			return -EACCES;
+		}
+		acquired[core] = ndev->cores.core[core].acquired;
+	}
+	mutex_unlock(&ndev->cores.lock);
+
+	gen = neuron_reset_cores_request(ndev, core_mask, acquired);
+	if (wait_event_interruptible(ndev->reset_wq,
+				     neuron_reset_cores_served(ndev, gen, &result)))
+		return -EINTR;
+	return result;
+}
+
+/*
  * Stop the device's DMA engines and notification queues and fail the jobs
  * in flight with -EIO; the schedulers run again, and the jobs they start
  * fail with -EIO until a reset succeeds. Between neuron_reset_begin() and
@@ -548,9 +772,21 @@ int neuron_ioctl_reset(struct drm_device *dev, void *data,
 	struct neuron_device *ndev = to_neuron_device(dev);
 	struct drm_neuron_reset *args = data;
 
-	if (args->flags || args->pad)
+	if (args->flags & ~DRM_NEURON_RESET_CORES)
 		return -EINVAL;
 
+	if (args->flags & DRM_NEURON_RESET_CORES) {
+		if (!args->core_mask ||
+		    args->core_mask & ~GENMASK(NEURON_NC_COUNT - 1, 0))
+			return -EINVAL;
+		return neuron_reset_cores(ndev, file->driver_priv,
+					  args->core_mask);
+	}
+
+	if (args->core_mask)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
 	drm_info(dev, "reset requested by %s[%d]\n", current->comm,
 		 task_pid_nr(current));
 	return neuron_reset(ndev, true);

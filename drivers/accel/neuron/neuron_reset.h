@@ -6,6 +6,8 @@
 #ifndef __NEURON_RESET_H__
 #define __NEURON_RESET_H__
 
+#include <linux/types.h>
+
 struct drm_device;
 struct drm_file;
 struct neuron_device;
@@ -14,6 +16,8 @@ struct work_struct;
 int neuron_reset_hw(struct neuron_device *ndev);
 int neuron_reset(struct neuron_device *ndev, bool interruptible);
 void neuron_reset_schedule(struct neuron_device *ndev);
+void neuron_reset_cores_schedule(struct neuron_device *ndev, u32 core_mask);
+void neuron_reset_cores_work(struct work_struct *work);
 void neuron_reset_work(struct work_struct *work);
 void neuron_reset_notify_work(struct work_struct *work);
 void neuron_reset_flr_prepare(struct neuron_device *ndev);

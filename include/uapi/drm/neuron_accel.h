@@ -147,7 +147,10 @@ enum drm_neuron_ioctl_id {
 	/** @DRM_NEURON_POST_METRICS: post runtime metrics to the firmware. */
 	DRM_NEURON_POST_METRICS = 2,
 
-	/** @DRM_NEURON_RESET: reset the device (privileged). */
+	/**
+	 * @DRM_NEURON_RESET: reset the device (privileged) or the caller's
+	 * NeuronCores.
+	 */
 	DRM_NEURON_RESET = 3,
 
 	/** @DRM_NEURON_BO_CREATE: create a buffer object. */
@@ -334,6 +337,12 @@ struct drm_neuron_query {
  * &DRM_IOCTL_NEURON_CONTEXT_DESTROY and &drm_neuron_submit.context work.
  */
 #define DRM_NEURON_CAP_CONTEXT		(1ULL << 13)
+/**
+ * DRM_NEURON_CAP_RESET_CORES - NeuronCore resets: &DRM_IOCTL_NEURON_RESET
+ * takes &DRM_NEURON_RESET_CORES, and &drm_neuron_query_cores.reset_count
+ * counts them.
+ */
+#define DRM_NEURON_CAP_RESET_CORES	(1ULL << 14)
 
 /**
  * struct drm_neuron_query_device_info - answer of
@@ -650,31 +659,61 @@ struct drm_neuron_post_metrics {
 };
 
 /**
+ * DRM_NEURON_RESET_CORES - &drm_neuron_reset.flags: reset only the
+ * NeuronCores in &drm_neuron_reset.core_mask, which the caller owns.
+ */
+#define DRM_NEURON_RESET_CORES		(1U << 0)
+
+/**
  * struct drm_neuron_reset - argument of &DRM_IOCTL_NEURON_RESET
  *
- * Resets the whole device through its firmware and waits until it is ready
- * again. A reset wipes device DRAM and all engine state. While the reset
- * runs, other ioctls on any file of this device that need the device
- * sleep until it is over (see "neuron uAPI overview"). The reset runs in
- * the driver's recovery work, the same that resets the device when a DMA
- * queue keeps hanging; requests made while one is pending are served by
- * it.
+ * Without flags, resets the whole device through its firmware and waits
+ * until it is ready again. A device reset wipes device DRAM and all
+ * engine state. While it runs, other ioctls on any file of this device
+ * that need the device sleep until it is over (see "neuron uAPI
+ * overview"). It runs in the driver's recovery work, the same that resets
+ * the device when a DMA queue keeps hanging; requests made while one is
+ * pending are served by it. Only a caller with CAP_SYS_ADMIN may reset
+ * the device.
  *
- * Only a caller with CAP_SYS_ADMIN may reset (-EACCES otherwise).
+ * With &DRM_NEURON_RESET_CORES (capability &DRM_NEURON_CAP_RESET_CORES),
+ * resets the NeuronCores of @core_mask, each owned by the calling file
+ * (&DRM_IOCTL_NEURON_CORE_ACQUIRE), and waits until they are back; no
+ * privilege needed. A NeuronCore reset clears what the core holds: its
+ * semaphores and events read 0, its instruction FIFO and state buffer are
+ * empty, and its notification queues start again empty (head 0, entries
+ * not yet consumed are lost), as after a device reset. It leaves
+ * everything else as it is: the DMA engines and the jobs in their queues
+ * (a job writing the core meanwhile may land before or after the reset),
+ * the other cores with their owners' semaphores, events and notification
+ * queues, and device DRAM. It is also the recovery step the driver takes
+ * itself between a queue reset and a device reset, for a queue that keeps
+ * hanging on a core (see "neuron DMA jobs"). The owner keeps its cores,
+ * contexts and programs. &drm_neuron_query_cores.reset_count counts the
+ * resets of each core.
  *
- * Errors: -EINVAL for non-zero @flags or @pad, -EACCES without
- * CAP_SYS_ADMIN, -EINTR when a signal ended the wait (the reset still
- * runs; the call is not restarted, which would ask for another), -EIO
- * when the device did not come back (it then stays unusable, every ioctl
- * that needs the device fails with -EIO, until a later reset succeeds),
- * -ENODEV after unplug.
+ * Errors: -EINVAL for an unknown flag, a non-zero @pad or @core_mask
+ * without &DRM_NEURON_RESET_CORES, an empty @core_mask or one naming a core
+ * the device does not have with it; -EACCES for a device reset without
+ * CAP_SYS_ADMIN, or a NeuronCore of @core_mask the file does not own;
+ * -EINTR when a signal ended the wait (the reset still runs; the call is
+ * not restarted, which would ask for another); -EIO when the device did
+ * not come back (it then stays unusable, every ioctl that needs the
+ * device fails with -EIO, until a later reset succeeds) or, for a
+ * NeuronCore reset, when the device is wedged or the cores did not come
+ * back (the driver then resets the device, see above); -ENODEV after
+ * unplug.
  */
 struct drm_neuron_reset {
-	/** @flags: must be zero. */
+	/** @flags: 0 or &DRM_NEURON_RESET_CORES. */
 	__u32 flags;
 
-	/** @pad: must be zero. */
-	__u32 pad;
+	/**
+	 * @core_mask: with &DRM_NEURON_RESET_CORES the NeuronCores to reset,
+	 * bit n for core n (n < &drm_neuron_query_cores.core_count); must
+	 * be zero otherwise.
+	 */
+	__u32 core_mask;
 };
 
 /**
@@ -704,7 +743,8 @@ struct drm_neuron_reset {
 		struct drm_neuron_post_metrics)
 
 /**
- * DRM_IOCTL_NEURON_RESET - reset the device (CAP_SYS_ADMIN)
+ * DRM_IOCTL_NEURON_RESET - reset the device (CAP_SYS_ADMIN) or owned
+ * NeuronCores
  *
  * Takes a &struct drm_neuron_reset.
  */
@@ -770,6 +810,14 @@ struct drm_neuron_query_cores {
 
 	/** @cores: indexed by NeuronCore. */
 	struct drm_neuron_core_owner cores[DRM_NEURON_MAX_CORES];
+
+	/**
+	 * @reset_count: indexed by NeuronCore: resets of the core alone
+	 * since the driver bound the device (&DRM_NEURON_RESET_CORES or the
+	 * driver's recovery); device resets are not counted here. Zero from
+	 * kernels without &DRM_NEURON_CAP_RESET_CORES.
+	 */
+	__u32 reset_count[DRM_NEURON_MAX_CORES];
 };
 
 /**
