@@ -6,7 +6,8 @@
  *    boundaries into a few DRAM "arenas" of up to PACK_ARENA_MAX bytes.
  *    Every device gets the same arenas, one DRAM BO each (allocated
  *    before any data moves, so that "does not fit" shows first), two host
- *    staging BOs and a syncobj per staging half.
+ *    staging BOs (one when the files fill one window; each only as large
+ *    as the windows it holds) and a syncobj per staging half.
  * 2. Load: the files are streamed into device 0's staging halves, packed
  *    the same way, and copied to the arenas by DMA jobs; consecutive files
  *    of one window and arena are one transfer.  While the jobs of one
@@ -311,9 +312,13 @@ static int device_alloc(struct load_ctx *c, int idx)
 	c->t.dram += now_seconds() - t;
 	t = now_seconds();
 	for (h = 0; h < 2; h++) {
-		ret = neuron_drm_bo_create(d->fd, c->half, DRM_NEURON_BO_HOST,
-					   0, 0, &d->stage.bo[h]);
-		if (ret == 0)
+		ret = 0;
+		/* One window in all: no second half. */
+		if (c->stage_size[h])
+			ret = neuron_drm_bo_create(d->fd, c->stage_size[h],
+						   DRM_NEURON_BO_HOST, 0, 0,
+						   &d->stage.bo[h]);
+		if (ret == 0 && d->stage.bo[h])
 			ret = neuron_drm_bo_map(d->fd, d->stage.bo[h],
 						(void **)&d->stage.ptr[h],
 						&d->stage.size[h]);
@@ -825,10 +830,12 @@ int load_devices(struct load_ctx *c)
 	/* DRAM BOs are page-rounded. */
 	need = pack_plan_need(&c->plan, (uint64_t)page);
 	/*
-	 * Staging halves of PACK_STAGE_HALF, or less when the files take
-	 * less: each page of a host BO costs an allocation and a fault.
+	 * Staging halves of PACK_STAGE_HALF, each BO only as large as the
+	 * windows it holds: every page of a host BO costs an allocation and
+	 * a fault, on every device.
 	 */
-	c->half = need < PACK_STAGE_HALF ? need : PACK_STAGE_HALF;
+	c->half = PACK_STAGE_HALF;
+	stage_walk_extent(fl->v, fl->n, c->half, c->stage_size);
 	if (fl->total_bytes <= KEEP_MAX) {
 		uint64_t off = 0;
 		size_t f;

@@ -107,6 +107,24 @@ bool stage_walk_next(struct stage_walk *w, struct stage_piece *pc,
 	return true;
 }
 
+void stage_walk_extent(const struct load_file *v, size_t n, uint64_t half,
+		       uint64_t ext[2])
+{
+	struct stage_walk w;
+	struct stage_piece pc;
+	bool new_window;
+	int h = 0;
+
+	ext[0] = ext[1] = 0;
+	stage_walk_init(&w, v, n, half);
+	while (stage_walk_next(&w, &pc, &new_window)) {
+		if (new_window)
+			h ^= 1;
+		if (pc.stage_off + pc.len > ext[h])
+			ext[h] = pc.stage_off + pc.len;
+	}
+}
+
 bool pack_extend(uint64_t last_soff, uint64_t last_doff, uint64_t *last_len,
 		 uint64_t soff, uint64_t doff, uint64_t len)
 {

@@ -101,6 +101,17 @@ bool stage_walk_next(struct stage_walk *w, struct stage_piece *pc,
 		     bool *new_window);
 
 /*
+ * stage_walk_extent() - the bytes of each staging half that the walk of
+ * the @n files of @v through halves of @half bytes uses: @ext[0] for
+ * windows 0, 2, 4, ..., @ext[1] for windows 1, 3, ... (0: no such
+ * window).  Staging BOs of these sizes, not @half each, are enough: a set
+ * smaller than a half needs one BO of its size, since every page of a
+ * host BO is allocated, faulted in and mapped for the device.
+ */
+void stage_walk_extent(const struct load_file *v, size_t n, uint64_t half,
+		       uint64_t ext[2]);
+
+/*
  * pack_extend() - can a copy of @len bytes at @soff (source) / @doff
  * (destination) be added to the copy @*last_soff, @*last_doff,
  * @*last_len of the same two buffers by extending it?  Yes when it
