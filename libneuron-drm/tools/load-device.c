@@ -651,8 +651,10 @@ static int phase_verify(struct load_ctx *c)
 	v.fs.fd = -1;
 	v.nd = ds->n;
 	v.bad = calloc(fl->n * (size_t)ds->n, sizeof(*v.bad));
-	v.buf = malloc(CMP_CHUNK);
-	if (!q || !v.bad || !v.buf) {
+	/* Kept bytes are compared in place: no file is read again. */
+	if (!c->keep)
+		v.buf = malloc(CMP_CHUNK);
+	if (!q || !v.bad || (!c->keep && !v.buf)) {
 		fprintf(stderr, "neuron-load: out of memory\n");
 		ret = -ENOMEM;
 		goto out;
