@@ -516,6 +516,36 @@ static int test_stage_extent(void)
 	return PASS;
 }
 
+/*
+ * The staging half grows with the square root of the set: few pages for
+ * small sets, few jobs for large ones, never beyond PACK_STAGE_HALF.
+ */
+static int test_stage_half(void)
+{
+	uint64_t b, last = 0;
+
+	CHECK_EQ(pack_stage_half(1), PACK_STAGE_MIN);
+	CHECK_EQ(pack_stage_half(PACK_STAGE_MIN), PACK_STAGE_MIN);
+	CHECK_EQ(pack_stage_half(PACK_STAGE_MIN + 1), 2 * PACK_STAGE_MIN);
+	/* libonnx-testdata: 15 MiB, 1 MiB halves, not 4 MiB. */
+	CHECK_EQ(pack_stage_half(15ull << 20), 1ull << 20);
+	CHECK_EQ(pack_stage_half(16ull << 20), 1ull << 20);
+	CHECK_EQ(pack_stage_half((16ull << 20) + 1), 2ull << 20);
+	/* 20,000 files of 1..200 bytes: about 2 MiB. */
+	CHECK_EQ(pack_stage_half(2ull << 20), 512ull << 10);
+	CHECK_EQ(pack_stage_half(256ull << 20), PACK_STAGE_HALF);
+	CHECK_EQ(pack_stage_half(1ull << 30), PACK_STAGE_HALF);
+	CHECK_EQ(pack_stage_half(UINT64_MAX), PACK_STAGE_HALF);
+	for (b = 1; b < (1ull << 40); b = b * 3 + 1) {
+		uint64_t h = pack_stage_half(b);
+
+		CHECK(h >= last && h >= PACK_STAGE_MIN && h <= PACK_STAGE_HALF);
+		CHECK_EQ(h & (h - 1), 0);
+		last = h;
+	}
+	return PASS;
+}
+
 static int test_pack_extend(void)
 {
 	uint64_t len = 100;
@@ -734,6 +764,7 @@ static const struct unit_test tests[] = {
 	{ "load-pack-plan", test_pack_plan },
 	{ "load-stage-walk", test_stage_walk },
 	{ "load-stage-extent", test_stage_extent },
+	{ "load-stage-half", test_stage_half },
 	{ "load-pack-extend", test_pack_extend },
 	{ "load-stream", test_stream },
 	{ "load-stream-changed", test_stream_changed },

@@ -838,11 +838,11 @@ int load_devices(struct load_ctx *c)
 	/* DRAM BOs are page-rounded. */
 	need = pack_plan_need(&c->plan, (uint64_t)page);
 	/*
-	 * Staging halves of PACK_STAGE_HALF, each BO only as large as the
+	 * Staging halves sized to the set, each BO only as large as the
 	 * windows it holds: every page of a host BO costs an allocation and
 	 * a fault, on every device.
 	 */
-	c->half = PACK_STAGE_HALF;
+	c->half = pack_stage_half(fl->total_bytes);
 	stage_walk_extent(fl->v, fl->n, c->half, c->stage_size);
 	if (fl->total_bytes <= KEEP_MAX) {
 		uint64_t off = 0;

@@ -72,6 +72,18 @@ uint64_t pack_plan_need(const struct pack_plan *p, uint64_t page)
 	return need;
 }
 
+uint64_t pack_stage_half(uint64_t bytes)
+{
+	uint64_t half = PACK_STAGE_MIN;
+
+	/* half * half cannot overflow: half <= PACK_STAGE_HALF. */
+	if (bytes >= PACK_STAGE_HALF / PACK_STAGE_MIN * PACK_STAGE_HALF)
+		return PACK_STAGE_HALF;
+	while (half < PACK_STAGE_HALF && half * half < bytes * PACK_STAGE_MIN)
+		half <<= 1;
+	return half;
+}
+
 void stage_walk_init(struct stage_walk *w, const struct load_file *v,
 		     size_t n, uint64_t half)
 {

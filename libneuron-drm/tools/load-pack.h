@@ -31,12 +31,25 @@
  */
 #define PACK_ARENA_MAX (256ull << 20)
 /*
- * Bytes per host staging half: a few jobs per MiB moved are cheap, but
+ * Largest host staging half: a few jobs per MiB moved are cheap, but
  * every page of a host BO costs its allocation and a fault, on every
  * device (the read-back needs staging on each): 4 MiB halves make 32 MiB
  * of staging on four devices, not 128 MiB.
  */
 #define PACK_STAGE_HALF (4ull << 20)
+/* Smallest staging half: a 64 KiB DMA descriptor. */
+#define PACK_STAGE_MIN (64ull << 10)
+
+/*
+ * pack_stage_half() - the staging half (window) for a set of files of
+ * @bytes bytes in all: the smallest power of two from PACK_STAGE_MIN to
+ * PACK_STAGE_HALF that is at least sqrt(@bytes * PACK_STAGE_MIN).  A
+ * window costs a DMA job per device, a MiB of staging about 6.5 ms of
+ * page allocation and faults per device (TCG guest), so fewer pages
+ * pay for more jobs on small sets: 15 MiB take 1 MiB halves (2 MiB of
+ * staging per device, not 8), 256 MiB and more take PACK_STAGE_HALF.
+ */
+uint64_t pack_stage_half(uint64_t bytes);
 
 struct pack_arena {
 	uint64_t size;		/* bytes used: the end of its last file */
