@@ -479,6 +479,73 @@ static int test_stage_walk(void)
 	return PASS;
 }
 
+/*
+ * Staging BOs are sized to what the walk puts in each half: a set smaller
+ * than a half takes one BO of its size, not two halves.
+ */
+static int test_stage_extent(void)
+{
+	struct load_file *v = sized(20000, tiny_size);
+	struct load_file three[3] = {
+		{ .size = 10 }, { .size = 35000 }, { .size = 3 },
+	};
+	struct load_file two[2] = { { .size = 5000 }, { .size = 5000 } };
+	struct load_file one = { .size = 1 };
+	struct pack_plan p;
+	uint64_t ext[2];
+
+	CHECK(v);
+	CHECK_EQ(pack_plan_make(&p, v, 20000, PACK_ARENA_MAX), 0);
+	stage_walk_extent(v, 20000, PACK_STAGE_HALF, ext);
+	/* One arena, one window: the same layout as in DRAM. */
+	CHECK_EQ(ext[0], p.arena[0].size);
+	CHECK_EQ(ext[1], 0);
+	pack_plan_free(&p);
+	free(v);
+	/* Windows 0, 2, 4 full, full, 2304 + 3; windows 1, 3 full. */
+	stage_walk_extent(three, 3, 8192, ext);
+	CHECK_EQ(ext[0], 8192);
+	CHECK_EQ(ext[1], 8192);
+	/* 5000 + 64-byte gap + 3136 fill window 0; window 1: 1864. */
+	stage_walk_extent(two, 2, 8192, ext);
+	CHECK_EQ(ext[0], 8192);
+	CHECK_EQ(ext[1], 1864);
+	stage_walk_extent(&one, 1, PACK_STAGE_HALF, ext);
+	CHECK_EQ(ext[0], 1);
+	CHECK_EQ(ext[1], 0);
+	return PASS;
+}
+
+/*
+ * The staging half grows with the square root of the set: few pages for
+ * small sets, few jobs for large ones, never beyond PACK_STAGE_HALF.
+ */
+static int test_stage_half(void)
+{
+	uint64_t b, last = 0;
+
+	CHECK_EQ(pack_stage_half(1), PACK_STAGE_MIN);
+	CHECK_EQ(pack_stage_half(PACK_STAGE_MIN), PACK_STAGE_MIN);
+	CHECK_EQ(pack_stage_half(PACK_STAGE_MIN + 1), 2 * PACK_STAGE_MIN);
+	/* libonnx-testdata: 15 MiB, 1 MiB halves, not 4 MiB. */
+	CHECK_EQ(pack_stage_half(15ull << 20), 1ull << 20);
+	CHECK_EQ(pack_stage_half(16ull << 20), 1ull << 20);
+	CHECK_EQ(pack_stage_half((16ull << 20) + 1), 2ull << 20);
+	/* 20,000 files of 1..200 bytes: about 2 MiB. */
+	CHECK_EQ(pack_stage_half(2ull << 20), 512ull << 10);
+	CHECK_EQ(pack_stage_half(256ull << 20), PACK_STAGE_HALF);
+	CHECK_EQ(pack_stage_half(1ull << 30), PACK_STAGE_HALF);
+	CHECK_EQ(pack_stage_half(UINT64_MAX), PACK_STAGE_HALF);
+	for (b = 1; b < (1ull << 40); b = b * 3 + 1) {
+		uint64_t h = pack_stage_half(b);
+
+		CHECK(h >= last && h >= PACK_STAGE_MIN && h <= PACK_STAGE_HALF);
+		CHECK_EQ(h & (h - 1), 0);
+		last = h;
+	}
+	return PASS;
+}
+
 static int test_pack_extend(void)
 {
 	uint64_t len = 100;
@@ -696,6 +763,8 @@ static const struct unit_test tests[] = {
 	{ "load-format-bytes-pair", test_format_bytes_pair },
 	{ "load-pack-plan", test_pack_plan },
 	{ "load-stage-walk", test_stage_walk },
+	{ "load-stage-extent", test_stage_extent },
+	{ "load-stage-half", test_stage_half },
 	{ "load-pack-extend", test_pack_extend },
 	{ "load-stream", test_stream },
 	{ "load-stream-changed", test_stream_changed },

@@ -6,7 +6,8 @@
  *    boundaries into a few DRAM "arenas" of up to PACK_ARENA_MAX bytes.
  *    Every device gets the same arenas, one DRAM BO each (allocated
  *    before any data moves, so that "does not fit" shows first), two host
- *    staging BOs and a syncobj per staging half.
+ *    staging BOs (one when the files fill one window; each only as large
+ *    as the windows it holds) and a syncobj per staging half.
  * 2. Load: the files are streamed into device 0's staging halves, packed
  *    the same way, and copied to the arenas by DMA jobs; consecutive files
  *    of one window and arena are one transfer.  While the jobs of one
@@ -311,9 +312,13 @@ static int device_alloc(struct load_ctx *c, int idx)
 	c->t.dram += now_seconds() - t;
 	t = now_seconds();
 	for (h = 0; h < 2; h++) {
-		ret = neuron_drm_bo_create(d->fd, c->half, DRM_NEURON_BO_HOST,
-					   0, 0, &d->stage.bo[h]);
-		if (ret == 0)
+		ret = 0;
+		/* One window in all: no second half. */
+		if (c->stage_size[h])
+			ret = neuron_drm_bo_create(d->fd, c->stage_size[h],
+						   DRM_NEURON_BO_HOST, 0, 0,
+						   &d->stage.bo[h]);
+		if (ret == 0 && d->stage.bo[h])
 			ret = neuron_drm_bo_map(d->fd, d->stage.bo[h],
 						(void **)&d->stage.ptr[h],
 						&d->stage.size[h]);
@@ -381,6 +386,12 @@ static int phase_load(struct load_ctx *c, struct jobq *q)
 				file_err(f->path, -1, "open", ret, NULL);
 				break;
 			}
+			/*
+			 * The byte comparison of every copy proves the load;
+			 * the CRC is only shown by -v.  Without crc32 in the
+			 * CPU (TCG) it costs as much as reading the file.
+			 */
+			fs.checksum = c->verbose;
 		}
 		dst = d->stage.ptr[q->cur] + pc.stage_off;
 		ret = file_stream_read(&fs, dst, pc.len, &why);
@@ -646,8 +657,10 @@ static int phase_verify(struct load_ctx *c)
 	v.fs.fd = -1;
 	v.nd = ds->n;
 	v.bad = calloc(fl->n * (size_t)ds->n, sizeof(*v.bad));
-	v.buf = malloc(CMP_CHUNK);
-	if (!q || !v.bad || !v.buf) {
+	/* Kept bytes are compared in place: no file is read again. */
+	if (!c->keep)
+		v.buf = malloc(CMP_CHUNK);
+	if (!q || !v.bad || (!c->keep && !v.buf)) {
 		fprintf(stderr, "neuron-load: out of memory\n");
 		ret = -ENOMEM;
 		goto out;
@@ -825,10 +838,12 @@ int load_devices(struct load_ctx *c)
 	/* DRAM BOs are page-rounded. */
 	need = pack_plan_need(&c->plan, (uint64_t)page);
 	/*
-	 * Staging halves of PACK_STAGE_HALF, or less when the files take
-	 * less: each page of a host BO costs an allocation and a fault.
+	 * Staging halves sized to the set, each BO only as large as the
+	 * windows it holds: every page of a host BO costs an allocation and
+	 * a fault, on every device.
 	 */
-	c->half = need < PACK_STAGE_HALF ? need : PACK_STAGE_HALF;
+	c->half = pack_stage_half(fl->total_bytes);
+	stage_walk_extent(fl->v, fl->n, c->half, c->stage_size);
 	if (fl->total_bytes <= KEEP_MAX) {
 		uint64_t off = 0;
 		size_t f;

@@ -63,7 +63,8 @@ struct load_ctx {
 	struct file_list *fl;
 	struct progress *pg;
 	struct pack_plan plan;
-	uint64_t half;		/* bytes of a staging half */
+	uint64_t half;		/* bytes of a staging half (window) */
+	uint64_t stage_size[2];	/* bytes of each staging BO (0: none) */
 	uint8_t *keep;		/* the bytes loaded, when they are few (or NULL) */
 	uint64_t *keep_off;	/* per file: where its bytes are in @keep */
 	struct load_times t;

@@ -72,6 +72,18 @@ uint64_t pack_plan_need(const struct pack_plan *p, uint64_t page)
 	return need;
 }
 
+uint64_t pack_stage_half(uint64_t bytes)
+{
+	uint64_t half = PACK_STAGE_MIN;
+
+	/* half * half cannot overflow: half <= PACK_STAGE_HALF. */
+	if (bytes >= PACK_STAGE_HALF / PACK_STAGE_MIN * PACK_STAGE_HALF)
+		return PACK_STAGE_HALF;
+	while (half < PACK_STAGE_HALF && half * half < bytes * PACK_STAGE_MIN)
+		half <<= 1;
+	return half;
+}
+
 void stage_walk_init(struct stage_walk *w, const struct load_file *v,
 		     size_t n, uint64_t half)
 {
@@ -105,6 +117,24 @@ bool stage_walk_next(struct stage_walk *w, struct stage_piece *pc,
 		w->file_off = 0;
 	}
 	return true;
+}
+
+void stage_walk_extent(const struct load_file *v, size_t n, uint64_t half,
+		       uint64_t ext[2])
+{
+	struct stage_walk w;
+	struct stage_piece pc;
+	bool new_window;
+	int h = 0;
+
+	ext[0] = ext[1] = 0;
+	stage_walk_init(&w, v, n, half);
+	while (stage_walk_next(&w, &pc, &new_window)) {
+		if (new_window)
+			h ^= 1;
+		if (pc.stage_off + pc.len > ext[h])
+			ext[h] = pc.stage_off + pc.len;
+	}
 }
 
 bool pack_extend(uint64_t last_soff, uint64_t last_doff, uint64_t *last_len,

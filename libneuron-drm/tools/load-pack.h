@@ -31,12 +31,25 @@
  */
 #define PACK_ARENA_MAX (256ull << 20)
 /*
- * Bytes per host staging half: a few jobs per MiB moved are cheap, but
+ * Largest host staging half: a few jobs per MiB moved are cheap, but
  * every page of a host BO costs its allocation and a fault, on every
  * device (the read-back needs staging on each): 4 MiB halves make 32 MiB
  * of staging on four devices, not 128 MiB.
  */
 #define PACK_STAGE_HALF (4ull << 20)
+/* Smallest staging half: a 64 KiB DMA descriptor. */
+#define PACK_STAGE_MIN (64ull << 10)
+
+/*
+ * pack_stage_half() - the staging half (window) for a set of files of
+ * @bytes bytes in all: the smallest power of two from PACK_STAGE_MIN to
+ * PACK_STAGE_HALF that is at least sqrt(@bytes * PACK_STAGE_MIN).  A
+ * window costs a DMA job per device, a MiB of staging about 6.5 ms of
+ * page allocation and faults per device (TCG guest), so fewer pages
+ * pay for more jobs on small sets: 15 MiB take 1 MiB halves (2 MiB of
+ * staging per device, not 8), 256 MiB and more take PACK_STAGE_HALF.
+ */
+uint64_t pack_stage_half(uint64_t bytes);
 
 struct pack_arena {
 	uint64_t size;		/* bytes used: the end of its last file */
@@ -99,6 +112,17 @@ void stage_walk_init(struct stage_walk *w, const struct load_file *v,
  */
 bool stage_walk_next(struct stage_walk *w, struct stage_piece *pc,
 		     bool *new_window);
+
+/*
+ * stage_walk_extent() - the bytes of each staging half that the walk of
+ * the @n files of @v through halves of @half bytes uses: @ext[0] for
+ * windows 0, 2, 4, ..., @ext[1] for windows 1, 3, ... (0: no such
+ * window).  Staging BOs of these sizes, not @half each, are enough: a set
+ * smaller than a half needs one BO of its size, since every page of a
+ * host BO is allocated, faulted in and mapped for the device.
+ */
+void stage_walk_extent(const struct load_file *v, size_t n, uint64_t half,
+		       uint64_t ext[2]);
 
 /*
  * pack_extend() - can a copy of @len bytes at @soff (source) / @doff

@@ -70,7 +70,8 @@ static void usage(FILE *f)
 		"bit-exact against the file (byte comparison).\n"
 		"The files are packed at 64-byte boundaries into a few DRAM\n"
 		"buffers of up to 256 MiB per device (a larger file gets one of\n"
-		"its own) and streamed through 4 MiB staging buffers; the\n"
+		"its own) and streamed through staging buffers of up to 4 MiB\n"
+		"(less for fewer bytes: every page costs its allocation); the\n"
 		"summary gives the time of every phase (setup, load, broadcast,\n"
 		"verify, free) and the total.\n"
 		"\n"
@@ -253,7 +254,8 @@ static int devices_ring(struct devices *ds)
 static int host_read_all(struct file_list *fl, struct progress *pg,
 			 const struct options *opt, double *secs)
 {
-	unsigned char *buf = malloc(PACK_STAGE_HALF);
+	uint64_t half = pack_stage_half(fl->total_bytes);
+	unsigned char *buf = malloc(half);
 	struct file_stream fs = { .fd = -1 };
 	struct stage_walk w;
 	struct stage_piece pc;
@@ -265,7 +267,7 @@ static int host_read_all(struct file_list *fl, struct progress *pg,
 		return -ENOMEM;
 	}
 	progress_start(pg, "read", fl->n, fl->total_bytes);
-	stage_walk_init(&w, fl->v, fl->n, PACK_STAGE_HALF);
+	stage_walk_init(&w, fl->v, fl->n, half);
 	while (stage_walk_next(&w, &pc, &new_window)) {
 		struct load_file *f = &fl->v[pc.file];
 		const char *why = NULL;
