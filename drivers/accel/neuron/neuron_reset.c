@@ -531,9 +531,10 @@ static u32 neuron_reset_cores_take(struct neuron_device *ndev)
  * The NeuronCore reset proper, inside drm_dev_enter() with the reset lock
  * held for reading (device resets wait; ioctls and jobs of other cores go
  * on). The owners' notification queues are programmed again, empty.
- * Returns 0, -ENODEV, -EAGAIN (a function reset runs: the device reset
- * after it resets the cores) or -EIO (wedged, or the cores did not come
- * back: a device reset is on its way).
+ * Every request is served, so none is left for a later run: returns 0,
+ * -ENODEV, -EAGAIN (a function reset runs: the device reset after it
+ * resets the cores) or -EIO (wedged, or the cores did not come back: a
+ * device reset is on its way).
  */
 static int neuron_reset_cores_locked(struct neuron_device *ndev)
 {
@@ -541,15 +542,16 @@ static int neuron_reset_cores_locked(struct neuron_device *ndev)
 	unsigned int core;
 	int ret = 0;
 
-	if (ndev->shut_down || READ_ONCE(ndev->removing))
-		return -ENODEV;
-	if (ndev->flr)
-		return -EAGAIN;
-	if (ndev->wedged)
-		return -EIO;
-
 	mutex_lock(&ndev->cores.lock);
 	mask = neuron_reset_cores_take(ndev);
+	if (ndev->shut_down || READ_ONCE(ndev->removing)) {
+		mutex_unlock(&ndev->cores.lock);
+		return -ENODEV;
+	}
+	if (ndev->flr || ndev->wedged) {
+		mutex_unlock(&ndev->cores.lock);
+		return ndev->flr ? -EAGAIN : -EIO;
+	}
 	if (mask) {
 		ret = neuron_reset_cores_hw(ndev, mask);
 		if (!ret) {
