@@ -150,7 +150,8 @@ igt_main
 					  DRM_NEURON_CAP_CORES | DRM_NEURON_CAP_SEM_EVENT |
 					  DRM_NEURON_CAP_NQ | DRM_NEURON_CAP_WAIT |
 					  DRM_NEURON_CAP_PROGRAM |
-					  DRM_NEURON_CAP_CONTEXT);
+					  DRM_NEURON_CAP_CONTEXT |
+					  DRM_NEURON_CAP_RESET_CORES);
 			igt_info("accel %d: %s %04x rev %u id %#x fw %#x caps %#llx\n", i,
 				 slot, info.pci_device_id, info.pci_revision,
 				 info.device_id, info.fw_status,
