@@ -18,6 +18,7 @@
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
@@ -501,29 +502,45 @@ static int neuron_reset_cores_hw(struct neuron_device *ndev, u32 core_mask)
 	return ret;
 }
 
-/*
- * Take the cores asked for that are to be reset now: those that did not
- * change hands since their owner asked. Under cores.lock, so that none
- * does until the reset is over.
- */
-static u32 neuron_reset_cores_take(struct neuron_device *ndev)
-{
+/* What one run of neuron_reset_cores_work() serves. */
+struct neuron_core_reset_req {
+	unsigned int gen;
 	unsigned long mask;
-	unsigned int core;
 	u32 any;
+	u32 acquired[NEURON_NC_COUNT];
+};
 
-	lockdep_assert_held(&ndev->cores.lock);
-
+/* Take every request made so far, with the generation that serves them. */
+static void neuron_reset_cores_take(struct neuron_device *ndev,
+				    struct neuron_core_reset_req *req)
+{
 	spin_lock(&ndev->reset_req_lock);
-	mask = ndev->core_reset_mask;
-	any = ndev->core_reset_any;
-	for_each_set_bit(core, &mask, NEURON_NC_COUNT)
-		if (!(any & BIT(core)) &&
-		    ndev->core_reset_acquired[core] != ndev->cores.core[core].acquired)
-			__clear_bit(core, &mask);
+	req->gen = ndev->core_reset_requested;
+	req->mask = ndev->core_reset_mask;
+	req->any = ndev->core_reset_any;
+	memcpy(req->acquired, ndev->core_reset_acquired, sizeof(req->acquired));
 	ndev->core_reset_mask = 0;
 	ndev->core_reset_any = 0;
 	spin_unlock(&ndev->reset_req_lock);
+}
+
+/*
+ * The cores of @req to reset now: those that did not change hands since
+ * their owner asked. Under cores.lock, so that none does until the reset
+ * is over.
+ */
+static unsigned long neuron_reset_cores_owned(struct neuron_device *ndev,
+					      const struct neuron_core_reset_req *req)
+{
+	unsigned long mask = req->mask;
+	unsigned int core;
+
+	lockdep_assert_held(&ndev->cores.lock);
+
+	for_each_set_bit(core, &req->mask, NEURON_NC_COUNT)
+		if (!(req->any & BIT(core)) &&
+		    req->acquired[core] != ndev->cores.core[core].acquired)
+			__clear_bit(core, &mask);
 	return mask;
 }
 
@@ -531,19 +548,20 @@ static u32 neuron_reset_cores_take(struct neuron_device *ndev)
  * The NeuronCore reset proper, inside drm_dev_enter() with the reset lock
  * held for reading (device resets wait; ioctls and jobs of other cores go
  * on). The owners' notification queues are programmed again, empty.
- * Every request is served, so none is left for a later run: returns 0,
+ * Every request of @req is served, none is left for a later run: returns 0,
  * -ENODEV, -EAGAIN (a function reset runs: the device reset after it
  * resets the cores) or -EIO (wedged, or the cores did not come back: a
  * device reset is on its way).
  */
-static int neuron_reset_cores_locked(struct neuron_device *ndev)
+static int neuron_reset_cores_locked(struct neuron_device *ndev,
+				     const struct neuron_core_reset_req *req)
 {
 	unsigned long mask;
 	unsigned int core;
 	int ret = 0;
 
 	mutex_lock(&ndev->cores.lock);
-	mask = neuron_reset_cores_take(ndev);
+	mask = neuron_reset_cores_owned(ndev, req);
 	if (ndev->shut_down || READ_ONCE(ndev->removing)) {
 		mutex_unlock(&ndev->cores.lock);
 		return -ENODEV;
@@ -584,26 +602,25 @@ void neuron_reset_cores_work(struct work_struct *work)
 {
 	struct neuron_device *ndev = container_of(work, struct neuron_device,
 						  core_reset_work);
-	unsigned int gen;
+	struct neuron_core_reset_req req;
 	bool cookie;
 	int idx, ret = -ENODEV;
 
 	cookie = dma_fence_begin_signalling();
 	might_lock(&ndev->fwio.lock);
-	spin_lock(&ndev->reset_req_lock);
-	gen = ndev->core_reset_requested;
-	spin_unlock(&ndev->reset_req_lock);
+	/* Taken with their generation: the result is theirs. */
+	neuron_reset_cores_take(ndev, &req);
 
 	down_read(&ndev->reset_lock);
 	if (drm_dev_enter(&ndev->drm, &idx)) {
 		cookie = neuron_fence_signalling_reenter(cookie);
-		ret = neuron_reset_cores_locked(ndev);
+		ret = neuron_reset_cores_locked(ndev, &req);
 		drm_dev_exit(idx);
 	}
 	up_read(&ndev->reset_lock);
 
 	spin_lock(&ndev->reset_req_lock);
-	ndev->core_reset_served = gen;
+	ndev->core_reset_served = req.gen;
 	ndev->core_reset_result = ret;
 	spin_unlock(&ndev->reset_req_lock);
 	wake_up_all(&ndev->reset_wq);
