@@ -855,6 +855,8 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_RESET;
 	struct neuron_job *first;
 	unsigned long flags;
+	/* The one the decision used, for the message too. */
+	unsigned int timeout_ms = READ_ONCE(job_timeout_ms);
 	bool hung = false, head_read, cookie;
 	unsigned int hangs, core;
 	u64 seqno = 0;
@@ -901,8 +903,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	first = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
 	/* Stopped engines: the reset that stopped them failed the job. */
 	if (first == job && !ns->stopped &&
-	    ktime_ms_delta(ktime_get(), ns->progress) >=
-	    READ_ONCE(job_timeout_ms)) {
+	    ktime_ms_delta(ktime_get(), ns->progress) >= timeout_ms) {
 		hung = true;
 		seqno = job->hw_fence->seqno;
 		neuron_sched_recover_locked(ns, -ETIMEDOUT);
@@ -919,7 +920,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	atomic64_inc(&jobs->timeouts);
 	drm_warn(&ndev->drm,
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
-		 ns->ring.engine, ns->ring.queue, seqno, READ_ONCE(job_timeout_ms));
+		 ns->ring.engine, ns->ring.queue, seqno, timeout_ms);
 	neuron_poll_kick(jobs, ns);
 	/*
 	 * Queue resets do not help a queue that keeps hanging: a core that
