@@ -692,9 +692,9 @@ struct drm_neuron_post_metrics {
  * contexts and programs. &drm_neuron_query_cores.reset_count counts the
  * resets of each core.
  *
- * Errors: -EINVAL for an unknown flag, a non-zero @pad or @core_mask
- * without &DRM_NEURON_RESET_CORES, an empty @core_mask or one naming a core
- * the device does not have with it; -EACCES for a device reset without
+ * Errors: -EINVAL for an unknown flag, a non-zero @core_mask without
+ * &DRM_NEURON_RESET_CORES, an empty @core_mask or one naming a core the
+ * device does not have with it; -EACCES for a device reset without
  * CAP_SYS_ADMIN, or a NeuronCore of @core_mask the file does not own;
  * -EINTR when a signal ended the wait (the reset still runs; the call is
  * not restarted, which would ask for another); -EIO when the device did
