@@ -378,17 +378,23 @@ static unsigned int neuron_reset_request_work(struct neuron_device *ndev)
 	return gen;
 }
 
-/* The reset of generation @gen, or a later one, has finished. */
-static bool neuron_reset_served(struct neuron_device *ndev, unsigned int gen,
+/*
+ * The reset of generation @gen, or a later one, has finished: @served and
+ * @served_result are the generation and result of the last one of its kind
+ * (device or NeuronCore), under the request lock.
+ */
+static bool neuron_reset_served(struct neuron_device *ndev,
+				const unsigned int *served,
+				const int *served_result, unsigned int gen,
 				int *result)
 {
-	bool served;
+	bool done;
 
 	spin_lock(&ndev->reset_req_lock);
-	served = (int)(ndev->reset_served - gen) >= 0;
-	*result = ndev->reset_result;
+	done = (int)(*served - gen) >= 0;
+	*result = *served_result;
 	spin_unlock(&ndev->reset_req_lock);
-	return served;
+	return done;
 }
 
 /**
@@ -413,10 +419,14 @@ int neuron_reset(struct neuron_device *ndev, bool interruptible)
 
 	if (interruptible) {
 		if (wait_event_interruptible(ndev->reset_wq,
-					     neuron_reset_served(ndev, gen, &result)))
+					     neuron_reset_served(ndev, &ndev->reset_served,
+								 &ndev->reset_result,
+								 gen, &result)))
 			return -EINTR;
 	} else {
-		wait_event(ndev->reset_wq, neuron_reset_served(ndev, gen, &result));
+		wait_event(ndev->reset_wq,
+			   neuron_reset_served(ndev, &ndev->reset_served,
+					       &ndev->reset_result, gen, &result));
 	}
 	return result;
 }
@@ -627,18 +637,6 @@ void neuron_reset_cores_work(struct work_struct *work)
 	dma_fence_end_signalling(cookie);
 }
 
-static bool neuron_reset_cores_served(struct neuron_device *ndev,
-				      unsigned int gen, int *result)
-{
-	bool served;
-
-	spin_lock(&ndev->reset_req_lock);
-	served = (int)(ndev->core_reset_served - gen) >= 0;
-	*result = ndev->core_reset_result;
-	spin_unlock(&ndev->reset_req_lock);
-	return served;
-}
-
 /*
  * RESET with DRM_NEURON_RESET_CORES: reset NeuronCores @nfile owns, and
  * wait for it (interruptibly; the reset goes on).
@@ -663,7 +661,9 @@ static int neuron_reset_cores(struct neuron_device *ndev,
 
 	gen = neuron_reset_cores_request(ndev, core_mask, acquired);
 	if (wait_event_interruptible(ndev->reset_wq,
-				     neuron_reset_cores_served(ndev, gen, &result)))
+				     neuron_reset_served(ndev, &ndev->core_reset_served,
+							 &ndev->core_reset_result,
+							 gen, &result)))
 		return -EINTR;
 	return result;
 }
