@@ -184,6 +184,33 @@ static void expect_events(struct ring *r, unsigned int n, const uint32_t *idx,
 	}
 }
 
+/*
+ * After a reset of @core (device or NeuronCore), its EVENT queue @r starts
+ * again: the owner resynchronises to head 0, phase 1 with nothing new and
+ * nothing dropped, and the next event, 21, lands at the start.
+ */
+static void expect_ring_restarted(int fd, uint32_t core, struct ring *r)
+{
+	static const uint32_t idx[] = { 21 };
+	static const bool set[] = { true };
+	struct drm_neuron_nq_advance a;
+	struct drm_neuron_wait w;
+
+	igt_assert_eq(nq_advance(fd, core, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
+	igt_assert_eq(a.head, 0);
+	igt_assert_eq(a.phase, 1);
+	igt_assert_eq(a.dropped, 0);
+	r->head = 0;
+	r->phase = 1;
+	igt_assert_eq(ring_ready(r), 0);
+
+	event(fd, core, 21, true);
+	wait_nq_args(&w, core, neuron_now_ns() + 5000000000LL);
+	do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
+	igt_assert_eq(w.result, 0);
+	expect_events(r, 1, idx, set);
+}
+
 /* A child that sets event @index of @core through @fd after @ms. */
 static pid_t delayed_event(int fd, uint32_t core, uint32_t index, int ms)
 {
@@ -732,11 +759,7 @@ igt_main
 
 	igt_describe("After a device reset the queue works again from head 0, phase 1");
 	igt_subtest("reset-restores") {
-		static const uint32_t idx[] = { 21 };
-		static const bool set[] = { true };
 		struct drm_neuron_reset rst = {};
-		struct drm_neuron_nq_advance a;
-		struct drm_neuron_wait w;
 		struct ring r;
 
 		neuron_core_acquire(fd, 0x1);
@@ -750,20 +773,7 @@ igt_main
 		igt_require_f(igt_ioctl(fd, DRM_IOCTL_NEURON_RESET, &rst) == 0,
 			      "reset failed: %s\n", strerror(errno));
 
-		/* The owner resynchronises: head 0, phase 1, nothing new. */
-		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
-		igt_assert_eq(a.head, 0);
-		igt_assert_eq(a.phase, 1);
-		igt_assert_eq(a.dropped, 0);
-		r.head = 0;
-		r.phase = 1;
-		igt_assert_eq(ring_ready(&r), 0);
-
-		event(fd, 0, 21, true);
-		wait_nq_args(&w, 0, neuron_now_ns() + 5000000000LL);
-		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		igt_assert_eq(w.result, 0);
-		expect_events(&r, 1, idx, set);
+		expect_ring_restarted(fd, 0, &r);
 		ring_consume(fd, 0, &r, 1);
 		ring_close(fd, 0, &r);
 		neuron_core_release(fd, 0x1);
@@ -776,14 +786,10 @@ igt_main
 		     "DRAM BO the bytes; the other core cannot be reset by the "
 		     "caller; no device reset");
 	igt_subtest("core-reset-isolated") {
-		static const uint32_t idx[] = { 21 };
-		static const bool set[] = { true };
 		unsigned int resets = neuron_reset_count(fd);
 		uint32_t before0 = neuron_core_resets(fd, 0);
 		uint32_t before1 = neuron_core_resets(fd, 1);
 		int to_child[2], to_parent[2];
-		struct drm_neuron_nq_advance a;
-		struct drm_neuron_wait w;
 		struct ring r;
 		char c = 0;
 		pid_t pid;
@@ -859,16 +865,7 @@ igt_main
 		igt_assert_eq(neuron_reset_cores(fd, 0x1), 0);
 
 		igt_assert_eq(sem_read(fd, 0, 3), 0);
-		igt_assert_eq(nq_advance(fd, 0, DRM_NEURON_NQ_EVENT, 0, 0, &a), 0);
-		igt_assert_eq(a.head, 0);
-		igt_assert_eq(a.phase, 1);
-		r.head = 0;
-		r.phase = 1;
-		igt_assert_eq(ring_ready(&r), 0);
-		event(fd, 0, 21, true);
-		wait_nq_args(&w, 0, neuron_now_ns() + 5000000000LL);
-		do_ioctl(fd, DRM_IOCTL_NEURON_WAIT, &w);
-		expect_events(&r, 1, idx, set);
+		expect_ring_restarted(fd, 0, &r);
 		igt_assert_eq(neuron_core_resets(fd, 0), before0 + 1);
 		igt_assert_eq(neuron_core_resets(fd, 1), before1);
 		igt_assert_eq(neuron_reset_count(fd), resets);

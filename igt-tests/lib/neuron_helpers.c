@@ -205,7 +205,8 @@ int neuron_set_fault(int q, const char *prop, bool on)
 		       "\"value\":%s}}", q, prop, on ? "true" : "false");
 }
 
-void neuron_stall_queue(int fd, int engine, int queue)
+/* Set the model's integer property @prop of @fd's device; skips without QMP. */
+static void neuron_qom_set_int(int fd, const char *prop, int value)
 {
 	int qdev = igt_neuron_qdev_index(fd);
 
@@ -213,8 +214,13 @@ void neuron_stall_queue(int fd, int engine, int queue)
 	igt_require_f(igt_qmp_available(), "no QMP port\n");
 	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
 			      "\"/machine/peripheral/neuron%d\",\"property\":"
-			      "\"fault-stall-queue\",\"value\":%d}}",
-			      qdev, engine < 0 ? -1 : engine * 16 + queue), 0);
+			      "\"%s\",\"value\":%d}}", qdev, prop, value), 0);
+}
+
+void neuron_stall_queue(int fd, int engine, int queue)
+{
+	neuron_qom_set_int(fd, "fault-stall-queue",
+			   engine < 0 ? -1 : engine * 16 + queue);
 }
 
 int neuron_debugfs_read(int fd, const char *name, char *buf, size_t len)
@@ -255,13 +261,7 @@ void neuron_stall_engine(int fd, int engine)
 
 void neuron_stall_core(int fd, int core)
 {
-	int qdev = igt_neuron_qdev_index(fd);
-
-	igt_require(qdev >= 0);
-	igt_require_f(igt_qmp_available(), "no QMP port\n");
-	igt_assert_eq(igt_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":"
-			      "\"/machine/peripheral/neuron%d\",\"property\":"
-			      "\"fault-stall-core\",\"value\":%d}}", qdev, core), 0);
+	neuron_qom_set_int(fd, "fault-stall-core", core);
 }
 
 long long neuron_jobs_value(int fd, const char *key)
