@@ -258,8 +258,8 @@ static inline void ring_advance(uint32_t *idx, uint8_t *id, uint32_t n)
  * accessed through its host pointer and host memory with one pci_dma_*
  * call per chunk, so large copies cost one memcpy.
  */
-static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
-                      uint64_t dst, uint32_t len)
+static bool udma_copy_chunk(NeuronState *s, int e, int q, uint64_t src,
+                            uint64_t dst, uint32_t len)
 {
     NeuronAddr a = neuron_decode(s, src, len);
     NeuronAddr b = neuron_decode(s, dst, len);
@@ -335,6 +335,27 @@ static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
         udma_error(s, e, q, true, fault_kind(res, peer, b.kind == NT_HOST),
                    dst);
         return false;
+    }
+    return true;
+}
+
+/*
+ * The copy, then ``fault-corrupt-dram`` of the device whose DRAM it wrote:
+ * data (not a clear) lands with its first byte inverted, a corruption on
+ * the way that only a read-back comparison can find.
+ */
+static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
+                      uint64_t dst, uint32_t len)
+{
+    NeuronAddr b;
+
+    if (!udma_copy_chunk(s, e, q, src, dst, len)) {
+        return false;
+    }
+    b = neuron_decode(s, dst, len);
+    if (b.kind == NT_DRAM && b.dev->fault_corrupt_dram &&
+        !buffer_is_zero(b.dev->dram_ptr + b.off, len)) {
+        b.dev->dram_ptr[b.off] ^= 0xff;
     }
     return true;
 }

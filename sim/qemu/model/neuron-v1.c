@@ -751,6 +751,7 @@ static void neuron_set_##fn(Object *obj, bool val, Error **errp)            \
 NEURON_BOOL_KNOB(east_down, fault_east_down)
 NEURON_BOOL_KNOB(west_down, fault_west_down)
 NEURON_BOOL_KNOB(not_ready, fault_not_ready)
+NEURON_BOOL_KNOB(corrupt_dram, fault_corrupt_dram)
 
 static void neuron_get_power(Object *obj, Visitor *v, const char *name,
                              void *opaque, Error **errp)
@@ -918,6 +919,9 @@ static void neuron_class_init(ObjectClass *klass, void *data)
                                    neuron_get_west_down, neuron_set_west_down);
     object_class_property_add_bool(klass, "fault-not-ready",
                                    neuron_get_not_ready, neuron_set_not_ready);
+    object_class_property_add_bool(klass, "fault-corrupt-dram",
+                                   neuron_get_corrupt_dram,
+                                   neuron_set_corrupt_dram);
     object_class_property_add(klass, "power-util", "uint32",
                               neuron_get_power, neuron_set_power, NULL, NULL);
     for (i = 0; i < NEURON_NUM_NC; i++) {

@@ -286,6 +286,7 @@ struct NeuronState {
     bool fault_east_down;
     bool fault_west_down;
     bool fault_not_ready;
+    bool fault_corrupt_dram;            /* DMA data lands with byte 0 flipped */
 };
 
 enum {
