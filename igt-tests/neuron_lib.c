@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@
 #include "../libneuron-drm/src/neuron_drm_cores.c"
 
 #include "igt.h"
+#include "neuron_helpers.h"
 
 IGT_TEST_DESCRIPTION("libneuron-drm: enumeration, open, ioctl wrappers, neuron-ls --json");
 
@@ -102,6 +104,44 @@ static void fill(uint8_t *p, size_t n, uint32_t seed)
 		seed = seed * 1103515245u + 12345u;
 		p[i] = (uint8_t)(seed >> 16);
 	}
+}
+
+/* Run @cmd (2>&1), its output into @out; returns the exit status or -1. */
+static int run_capture(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n = 0, r;
+	int st;
+
+	igt_assert(f);
+	while (n + 1 < len && (r = fread(out + n, 1, len - 1 - n, f)) > 0)
+		n += r;
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Files of a few sizes, some larger than a 64 KiB DMA chunk. */
+static void load_files(const char *dir)
+{
+	static const size_t sizes[] = { 200000, 1, 70000, 65536, 3 };
+	char path[256];
+	uint8_t *buf = malloc(200000);
+	size_t i;
+
+	igt_assert(buf);
+	igt_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int f;
+
+		snprintf(path, sizeof(path), "%s/f%zu", dir, i);
+		fill(buf, sizes[i], 77 + (uint32_t)i);
+		f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		igt_assert_fd(f);
+		igt_assert_eq(write(f, buf, sizes[i]), (ssize_t)sizes[i]);
+		close(f);
+	}
+	free(buf);
 }
 
 igt_main
@@ -667,6 +707,73 @@ igt_main
 		igt_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		igt_assert_eq(depth, 0);
 		igt_assert_gt(objects, count);
+	}
+
+	igt_describe("neuron-load verifies every copy: with the model corrupting the data that "
+		     "lands in the last ring device's DRAM, exactly that device's copies are "
+		     "reported (file, device, byte) and the run fails; without, all verify");
+	igt_subtest("neuron-load-mismatch") {
+		const char *bin = "/opt/neuron/bin/neuron-load";
+		const char *dir = "/tmp/neuron-lib-load";
+		static char out[65536];
+		char cmd[256], want[128], *p, *line;
+		int last = -1, qdev, lfd, k, st, mismatches = 0;
+
+		igt_require(access(bin, X_OK) == 0);
+		igt_require_f(igt_qmp_available(), "no QMP port\n");
+		load_files(dir);
+		snprintf(cmd, sizeof(cmd), "%s --no-progress %s 2>&1", bin, dir);
+		st = run_capture(cmd, out, sizeof(out));
+		igt_assert_f(st == 0, "clean run: exit %d\n%s", st, out);
+		/* The ring's last device: its copy feeds no other. */
+		p = strstr(out, "ring: ");
+		igt_assert(p);
+		for (line = p + 6; *line && *line != '\n'; line++)
+			if (*line >= '0' && *line <= '9' &&
+			    (line == p + 6 || line[-1] == ' '))
+				last = atoi(line);
+		igt_assert_lte(0, last);
+		igt_assert_lt(last, count);
+		lfd = neuron_drm_open_index(last);
+		igt_assert_fd(lfd);
+		qdev = igt_neuron_qdev_index(lfd);
+		igt_require(qdev >= 0);
+		igt_assert_eq(neuron_set_fault(qdev, "fault-corrupt-dram", true), 0);
+		st = run_capture(cmd, out, sizeof(out));
+		igt_assert_eq(neuron_set_fault(qdev, "fault-corrupt-dram", false), 0);
+		close(lfd);
+		igt_assert_f(st == 1, "corrupted run: exit %d\n%s", st, out);
+		/* Every MISMATCH names the corrupted device, and byte 0 of f0. */
+		snprintf(want, sizeof(want), ": device %d (", last);
+		for (p = out; (p = strstr(p, "MISMATCH: the copy differs")); p++) {
+			for (line = p; line > out && line[-1] != '\n'; line--)
+				;
+			igt_assert_f(strstr(line, want) && strstr(line, want) < p,
+				     "mismatch on another device:\n%s", out);
+			mismatches++;
+		}
+		igt_assert_f(mismatches >= 1, "no mismatch reported:\n%s", out);
+		snprintf(want, sizeof(want), "%s/f0: device %d (", dir, last);
+		igt_assert_f(strstr(out, want) &&
+			     strstr(strstr(out, want), "differs from the file at byte 0 "),
+			     "f0's first byte not reported:\n%s", out);
+		igt_assert(strstr(out, "neuron-load: FAILED: not every file was verified"));
+		/* The summary: the other devices verified every file. */
+		for (k = 0; k < count; k++) {
+			snprintf(want, sizeof(want), "\n  %-6d /dev/accel/", k);
+			p = strstr(out, want);
+			igt_assert_f(p, "no row for device %d:\n%s", k, out);
+			line = strchr(p + 1, '\n');
+			igt_assert(line);
+			*line = '\0';
+			igt_assert_f(k == last ? strstr(p, " MISMATCH") != NULL :
+					         strstr(p, "5/5 OK") != NULL,
+				     "device %d: %s\n", k, p);
+			*line = '\n';
+		}
+		/* Everything was freed and the device is fine again. */
+		st = run_capture(cmd, out, sizeof(out));
+		igt_assert_f(st == 0, "run after the fault: exit %d\n%s", st, out);
 	}
 
 	igt_fixture

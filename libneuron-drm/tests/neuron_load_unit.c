@@ -623,57 +623,6 @@ out:
 	return ret;
 }
 
-/*
- * A file read whole keeps its change times; opening it again finds it
- * unchanged, and changed once it is written to (what verification checks
- * instead of a second CRC pass).
- */
-static int test_stream_changed(void)
-{
-	static const struct timespec later[2] = {
-		{ .tv_nsec = UTIME_OMIT }, { .tv_sec = 1000000000, .tv_nsec = 5 },
-	};
-	struct file_list fl = { 0 };
-	struct file_stream fs;
-	const char *why = NULL;
-	char p[256], buf[64];
-	int ret = FAIL;
-
-	memset(buf, 0x5a, sizeof(buf));
-	CHECK(make_tmpdir() == 0);
-	if (collect_one("c", buf, sizeof(buf), &fl, p, sizeof(p)))
-		goto out;
-	if (file_stream_open(&fs, &fl.v[0]) ||
-	    file_stream_read(&fs, buf, sizeof(buf), &why) ||
-	    file_stream_close(&fs, &why) || !fl.v[0].read_ok)
-		goto out;
-	/* Unchanged: the same times. The CRC can be left out. */
-	if (file_stream_open(&fs, &fl.v[0]))
-		goto out;
-	fs.checksum = false;
-	if (file_stream_changed(&fs) ||
-	    file_stream_read(&fs, buf, sizeof(buf), &why) || fs.crc != 0) {
-		file_stream_close(&fs, &why);
-		goto out;
-	}
-	fs.off = 0;
-	file_stream_close(&fs, &why);
-	/* Another modification time: changed (the inode change time too). */
-	if (utimensat(AT_FDCWD, p, later, 0) || file_stream_open(&fs, &fl.v[0]))
-		goto out;
-	if (!file_stream_changed(&fs)) {
-		file_stream_close(&fs, &why);
-		goto out;
-	}
-	fs.off = 0;
-	file_stream_close(&fs, &why);
-	ret = PASS;
-out:
-	files_free(&fl);
-	remove_tmpdir();
-	return ret;
-}
-
 /* A file named twice, or a directory and a file in it, is listed once. */
 static int test_collect_duplicates(void)
 {
@@ -767,7 +716,6 @@ static const struct unit_test tests[] = {
 	{ "load-stage-half", test_stage_half },
 	{ "load-pack-extend", test_pack_extend },
 	{ "load-stream", test_stream },
-	{ "load-stream-changed", test_stream_changed },
 };
 
 int main(int argc, char **argv)

@@ -6,28 +6,28 @@
  *    boundaries into a few DRAM "arenas" of up to PACK_ARENA_MAX bytes.
  *    Every device gets the same arenas, one DRAM BO each (allocated
  *    before any data moves, so that "does not fit" shows first), two host
- *    staging BOs (one when the files fill one window; each only as large
- *    as the windows it holds) and a syncobj per staging half.
- * 2. Load: the files are streamed into device 0's staging halves, packed
- *    the same way, and copied to the arenas by DMA jobs; consecutive files
- *    of one window and arena are one transfer.  While the jobs of one
- *    half run, the other half is filled; a half is reused only after the
- *    syncobj of its last job signalled.
- * 3. Broadcast: for each hop of the ring, the receiving device imports
- *    each of the sender's arenas (one dma-buf per arena and hop) and pulls
- *    it whole over the Neuron-Pipe into its own: one transfer per arena.
- *    The data never goes through the host.
- * 4. Verify: window by window, every device copies the window's range of
- *    its arenas into its own staging half; then every device's copy is
- *    compared byte for byte with the bytes loaded: kept in memory while
- *    loading for sets of at most KEEP_MAX bytes, otherwise read again
- *    from each file, whose change times (fstat) must be those it had when
- *    loaded.  Either way each copy equals, bit for bit, the bytes loaded.  Double-buffered
- *    as above: the next window's jobs run while one is compared.
- * 5. Free everything, in every case; the summary gives every phase's time.
+ *    staging BOs for its read-back copies (one when the files fill one
+ *    window; each only as large as the windows it holds) and two
+ *    syncobjs per staging half; the first device two more staging BOs for
+ *    the bytes read.  Each device imports the arenas of the one before it
+ *    in the ring (one dma-buf per arena and hop).
+ * 2. Stream, one staging window at a time: the files are read into the
+ *    first device's source half, packed the same way; DMA jobs copy the
+ *    window into its arenas, then along the ring each device pulls the
+ *    window from its predecessor's arena into its own over the
+ *    Neuron-Pipe (the data never goes through the host), and every device
+ *    reads its window back into its own staging half.  Once all those
+ *    jobs are done, every copy is compared byte for byte with the source
+ *    half: each file is read once, and each copy equals, bit for bit, the
+ *    bytes read.  Double-buffered: while one half's jobs run, the other
+ *    half is compared and read in again.
+ * 3. Free everything, in every case; the summary gives every phase's time.
  *
- * Jobs of one engine run in order and their fences signal in order, so the
- * syncobj of the last job of a batch covers the whole batch.
+ * Consecutive pieces of one window and arena are one transfer.  The jobs'
+ * order comes from implicit synchronisation on the BOs they share (an
+ * imported arena shares its reservation object with the exporter's).
+ * Jobs of one engine run in order and their fences signal in order, so
+ * the syncobj of the last job of a batch covers the whole batch.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -38,7 +38,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crc32c.h"
 #include "load-device.h"
 #include "tool-output.h"
 
@@ -52,14 +51,8 @@
 #define PEER_JOB_BYTES (256ull << 20)
 /* The driver times a job out after 10 s; allow for many queued jobs. */
 #define WAIT_NS (300ll * 1000000000ll)
-/* Comparison buffer for verification. */
-#define CMP_CHUNK (1u << 20)
-/*
- * Sets of at most this many bytes are kept in memory as they are loaded,
- * and the copies compared with that: re-reading thousands of small files
- * costs more than the comparison itself.  Larger sets are read again.
- */
-#define KEEP_MAX (64ull << 20)
+/* Bytes of the source compared with every copy in turn (fits in L2). */
+#define CMP_CHUNK (256u << 10)
 
 /* DMA engines used by the phases (any would do). */
 #define ENGINE_LOAD 0
@@ -72,7 +65,8 @@ struct jobq {
 	int dev_index;
 	uint32_t engine;
 	uint64_t cap;			/* bytes per job */
-	int cur;			/* syncobj (staging half) of new jobs */
+	const uint32_t *sync;		/* syncobj of each staging half */
+	int cur;			/* staging half (syncobj) of new jobs */
 	bool pending[2];		/* jobs submitted since the last wait */
 	uint32_t n;
 	uint64_t bytes;
@@ -80,9 +74,6 @@ struct jobq {
 	/* files with transfers in the job being built, for error messages */
 	const struct file_list *fl;
 	size_t file_lo, file_hi;
-	/* peer handles to close once the job using them is submitted */
-	uint32_t nclose;
-	uint32_t close_h[DRM_NEURON_SUBMIT_MAX_XFERS];
 	struct drm_neuron_xfer x[DRM_NEURON_SUBMIT_MAX_XFERS];
 };
 
@@ -93,36 +84,27 @@ static void dev_err(const struct device *d, int idx, const char *what, int err)
 }
 
 static void jq_init(struct jobq *q, const struct file_list *fl,
-		    struct device *d, int idx, uint32_t engine, uint64_t cap)
+		    struct device *d, int idx, uint32_t engine,
+		    const uint32_t sync[2])
 {
 	memset(q, 0, sizeof(*q));
 	q->fl = fl;
 	q->dev = d;
 	q->dev_index = idx;
 	q->engine = engine;
-	q->cap = cap;
-}
-
-static void jq_close_handles(struct jobq *q)
-{
-	uint32_t i;
-
-	for (i = 0; i < q->nclose; i++)
-		neuron_drm_gem_close(q->dev->fd, q->close_h[i]);
-	q->nclose = 0;
+	q->cap = engine == ENGINE_PEER ? PEER_JOB_BYTES : HOST_JOB_BYTES;
+	q->sync = sync;
 }
 
 static int jq_flush(struct jobq *q)
 {
-	struct drm_neuron_sync out = { .handle = q->dev->sync[q->cur] };
+	struct drm_neuron_sync out = { .handle = q->sync[q->cur] };
 	int ret;
 
 	if (q->n == 0)
 		return 0;
 	ret = neuron_drm_submit_xfers(q->dev->fd, q->engine, 0, q->x,
 				      q->n, NULL, 0, &out, NULL);
-	/* The job holds its own references: the handles can go now. */
-	jq_close_handles(q);
 	if (ret < 0) {
 		size_t more = q->file_hi - q->file_lo;
 
@@ -184,12 +166,12 @@ static int jq_wait(struct jobq *q, int h)
 	if (!q->pending[h])
 		return 0;
 	q->pending[h] = false;
-	ret = neuron_drm_syncobj_wait(q->dev->fd, &q->dev->sync[h], 1,
+	ret = neuron_drm_syncobj_wait(q->dev->fd, &q->sync[h], 1,
 				      neuron_drm_abs_timeout(WAIT_NS),
 				      DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
 				      NULL);
 	if (ret == 0)
-		ret = neuron_drm_syncobj_status(q->dev->fd, q->dev->sync[h],
+		ret = neuron_drm_syncobj_status(q->dev->fd, q->sync[h],
 						&status);
 	if (ret < 0) {
 		dev_err(q->dev, q->dev_index, "waiting for DMA jobs", ret);
@@ -203,24 +185,6 @@ static int jq_wait(struct jobq *q, int h)
 	return 0;
 }
 
-static int jq_wait_all(struct jobq *q)
-{
-	int r0 = jq_wait(q, q->cur ^ 1), r1 = jq_wait(q, q->cur);
-
-	return r0 < 0 ? r0 : r1;
-}
-
-/* Flush the current half and move to the other, waiting until it is free. */
-static int jq_switch(struct jobq *q)
-{
-	int ret = jq_flush(q);
-
-	if (ret < 0)
-		return ret;
-	q->cur ^= 1;
-	return jq_wait(q, q->cur);
-}
-
 /* MiB/s: the same powers of 1024 as every size the tools print. */
 static double mib_per_s(uint64_t bytes, double secs)
 {
@@ -229,29 +193,49 @@ static double mib_per_s(uint64_t bytes, double secs)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static void device_free(struct device *d)
+static void handles_free(int fd, uint32_t **h, size_t n)
 {
 	size_t i;
+
+	if (!*h)
+		return;
+	for (i = 0; i < n; i++)
+		if ((*h)[i])
+			neuron_drm_gem_close(fd, (*h)[i]);
+	free(*h);
+	*h = NULL;
+}
+
+static void stage_free(int fd, struct stage *st)
+{
 	int h;
 
-	if (d->arena) {
-		for (i = 0; i < d->n_arena; i++)
-			if (d->arena[i])
-				neuron_drm_gem_close(d->fd, d->arena[i]);
-		free(d->arena);
-		d->arena = NULL;
-		d->n_arena = 0;
-	}
 	for (h = 0; h < 2; h++) {
-		if (d->stage.ptr[h])
-			neuron_drm_bo_unmap(d->stage.ptr[h], d->stage.size[h]);
-		if (d->stage.bo[h])
-			neuron_drm_gem_close(d->fd, d->stage.bo[h]);
-		if (d->sync[h])
-			neuron_drm_syncobj_destroy(d->fd, d->sync[h]);
+		if (st->ptr[h])
+			neuron_drm_bo_unmap(st->ptr[h], st->size[h]);
+		if (st->bo[h])
+			neuron_drm_gem_close(fd, st->bo[h]);
 	}
-	memset(&d->stage, 0, sizeof(d->stage));
-	memset(d->sync, 0, sizeof(d->sync));
+	memset(st, 0, sizeof(*st));
+}
+
+static void device_free(struct device *d)
+{
+	int h;
+
+	handles_free(d->fd, &d->peer, d->n_arena);
+	handles_free(d->fd, &d->arena, d->n_arena);
+	d->n_arena = 0;
+	stage_free(d->fd, &d->src);
+	stage_free(d->fd, &d->stage);
+	for (h = 0; h < 2; h++) {
+		if (d->sync_in[h])
+			neuron_drm_syncobj_destroy(d->fd, d->sync_in[h]);
+		if (d->sync_read[h])
+			neuron_drm_syncobj_destroy(d->fd, d->sync_read[h]);
+	}
+	memset(d->sync_in, 0, sizeof(d->sync_in));
+	memset(d->sync_read, 0, sizeof(d->sync_read));
 }
 
 /* Does the device have room for all files?  EXIT_INPUT-style check. */
@@ -277,6 +261,26 @@ static int check_room(struct device *d, int idx, uint64_t need)
 			"device DRAM (packed at 64-byte boundaries into buffers of "
 			"whole pages), only %s is free\n", idx, d->node.path, a, b);
 		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Two host staging BOs (one when one window holds all), mapped. */
+static int stage_alloc(struct load_ctx *c, struct device *d, struct stage *st)
+{
+	int h, ret;
+
+	for (h = 0; h < 2; h++) {
+		if (!c->stage_size[h])
+			continue;
+		ret = neuron_drm_bo_create(d->fd, c->stage_size[h],
+					   DRM_NEURON_BO_HOST, 0, 0, &st->bo[h]);
+		if (ret == 0)
+			ret = neuron_drm_bo_map(d->fd, st->bo[h],
+						(void **)&st->ptr[h],
+						&st->size[h]);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -311,25 +315,65 @@ static int device_alloc(struct load_ctx *c, int idx)
 	}
 	c->t.dram += now_seconds() - t;
 	t = now_seconds();
-	for (h = 0; h < 2; h++) {
-		ret = 0;
-		/* One window in all: no second half. */
-		if (c->stage_size[h])
-			ret = neuron_drm_bo_create(d->fd, c->stage_size[h],
-						   DRM_NEURON_BO_HOST, 0, 0,
-						   &d->stage.bo[h]);
-		if (ret == 0 && d->stage.bo[h])
-			ret = neuron_drm_bo_map(d->fd, d->stage.bo[h],
-						(void **)&d->stage.ptr[h],
-						&d->stage.size[h]);
+	ret = stage_alloc(c, d, &d->stage);
+	/* The first device also holds the bytes read from the files. */
+	if (ret == 0 && idx == c->ds->ring[0])
+		ret = stage_alloc(c, d, &d->src);
+	for (h = 0; h < 2 && ret == 0; h++) {
+		ret = neuron_drm_syncobj_create(d->fd, 0, &d->sync_in[h]);
 		if (ret == 0)
-			ret = neuron_drm_syncobj_create(d->fd, 0, &d->sync[h]);
+			ret = neuron_drm_syncobj_create(d->fd, 0,
+							&d->sync_read[h]);
+	}
+	if (ret < 0) {
+		dev_err(d, idx, "host staging buffer", ret);
+		return ret;
+	}
+	c->t.staging += now_seconds() - t;
+	return 0;
+}
+
+/*
+ * The device at ring position @k imports each arena of the one before it
+ * (PRIME: a neuron DRAM dma-buf becomes a peer BO): one export and import
+ * per arena and hop, held until the end.
+ */
+static int device_import(struct load_ctx *c, int k)
+{
+	int from_idx = c->ds->ring[k - 1], to_idx = c->ds->ring[k];
+	struct device *from = &c->ds->v[from_idx], *to = &c->ds->v[to_idx];
+	const struct pack_plan *p = &c->plan;
+	size_t i;
+	int ret;
+
+	to->peer = calloc(p->n_arenas, sizeof(*to->peer));
+	if (!to->peer) {
+		fprintf(stderr, "neuron-load: out of memory\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->n_arenas; i++) {
+		const struct pack_arena *a = &p->arena[i];
+		const char *path = c->fl->v[a->first].path;
+		const char *more = a->end - a->first > 1 ?
+					   " and the files packed with it" : "";
+		int dmabuf = -1;
+
+		ret = neuron_drm_prime_handle_to_fd(from->fd, from->arena[i],
+						    DRM_CLOEXEC, &dmabuf);
 		if (ret < 0) {
-			dev_err(d, idx, "host staging buffer", ret);
+			fprintf(stderr, "neuron-load: %s%s: device %d: DRAM buffer export: %s\n",
+				path, more, from_idx, neuron_drm_strerror(ret));
+			return ret;
+		}
+		ret = neuron_drm_prime_fd_to_handle(to->fd, dmabuf, &to->peer[i]);
+		close(dmabuf);
+		if (ret < 0) {
+			fprintf(stderr, "neuron-load: %s%s: device %d: import of device %d's "
+				"DRAM buffer: %s\n", path, more, to_idx, from_idx,
+				neuron_drm_strerror(ret));
 			return ret;
 		}
 	}
-	c->t.staging += now_seconds() - t;
 	return 0;
 }
 
@@ -351,35 +395,226 @@ static uint64_t piece_dram_off(const struct pack_plan *p,
 	return p->offset[pc->file] + pc->file_off;
 }
 
-/* ---- phases ---------------------------------------------------------------- */
+/* ---- the stream ---------------------------------------------------------- */
 
-/* Host files -> staging BOs -> DRAM arenas of ring[0]. */
-static int phase_load(struct load_ctx *c, struct jobq *q)
+/* The queues of the stream: per device, data in and read-back. */
+struct stream {
+	struct jobq *in;	/* [ring position]: load (first) or hop */
+	struct jobq *read;	/* [ring position]: arenas -> staging */
+	struct stage_piece *p[2];	/* the pieces of each staging half */
+	size_t n[2], cap[2];
+	bool *bad;		/* [file * devices + device]: reported */
+};
+
+static int piece_add(struct stream *s, int h, const struct stage_piece *pc)
 {
-	int idx = c->ds->ring[0];
-	struct device *d = &c->ds->v[idx];
+	if (s->n[h] == s->cap[h]) {
+		size_t cap = s->cap[h] ? s->cap[h] * 2 : 1024;
+		struct stage_piece *np = realloc(s->p[h], cap * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		s->p[h] = np;
+		s->cap[h] = cap;
+	}
+	s->p[h][s->n[h]++] = *pc;
+	return 0;
+}
+
+/*
+ * Half @h is read in: queue the hops and the read-backs of its pieces on
+ * every device, then submit every queue's jobs.  Implicit synchronisation
+ * orders them: a hop reads the sender's arena after the job that wrote
+ * it, a read-back after the job that filled its own arena, and the next
+ * window's jobs write an arena only after this window's readers of it.
+ */
+static int window_submit(struct load_ctx *c, struct stream *s, int h)
+{
+	struct devices *ds = c->ds;
+	const struct pack_plan *p = &c->plan;
+	size_t i;
+	int k, ret = 0;
+
+	for (k = 0; k < ds->n && ret == 0; k++) {
+		struct device *d = &ds->v[ds->ring[k]];
+
+		for (i = 0; i < s->n[h] && ret == 0; i++) {
+			const struct stage_piece *pc = &s->p[h][i];
+			uint32_t arena = d->arena[p->arena_of[pc->file]];
+			uint64_t off = piece_dram_off(p, pc);
+
+			if (k > 0)
+				ret = jq_add(&s->in[k], pc->file,
+					     d->peer[p->arena_of[pc->file]], off,
+					     arena, off, pc->len);
+			if (ret == 0)
+				ret = jq_add(&s->read[k], pc->file, arena, off,
+					     d->stage.bo[h], pc->stage_off,
+					     pc->len);
+		}
+	}
+	for (k = 0; k < ds->n && ret == 0; k++) {
+		ret = jq_flush(&s->in[k]);
+		if (ret == 0)
+			ret = jq_flush(&s->read[k]);
+	}
+	return ret;
+}
+
+/* Wait until every job of half @h has completed, on every device. */
+static int window_wait(struct load_ctx *c, struct stream *s, int h)
+{
+	int k, r, ret = 0;
+	double t = now_seconds();
+
+	for (k = 0; k < c->ds->n; k++) {
+		r = jq_wait(&s->in[k], h);
+		if (r < 0 && ret == 0)
+			ret = r;
+		r = jq_wait(&s->read[k], h);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	c->t.wait += now_seconds() - t;
+	return ret;
+}
+
+/* A file is complete: count its result on every device. */
+static void count_file(struct load_ctx *c, struct stream *s, size_t file,
+		       uint64_t size)
+{
+	int k, nd = c->ds->n;
+
+	for (k = 0; k < nd; k++) {
+		if (s->bad[file * (size_t)nd + (size_t)k])
+			c->ds->v[k].st.mismatched++;
+		else
+			c->ds->v[k].st.verified++;
+	}
+	progress_add(c->pg, 1, size);
+}
+
+/* Report the first byte where @copy differs from @ref (they differ). */
+static void report_mismatch(struct load_ctx *c, int k,
+			    const struct stage_piece *pc, uint64_t o,
+			    const uint8_t *ref, const uint8_t *copy)
+{
+	uint64_t x;
+
+	for (x = 0; ref[x] == copy[x]; x++)
+		;
+	fprintf(stderr, "neuron-load: %s: device %d (%s): MISMATCH: the copy "
+		"differs from the file at byte %" PRIu64 " (0x%02x, file "
+		"0x%02x)\n", c->fl->v[pc->file].path, k, c->ds->v[k].node.path,
+		pc->file_off + o + x, copy[x], ref[x]);
+}
+
+/*
+ * The jobs of half @h have completed: compare every device's read-back
+ * copy of each piece byte for byte with the bytes read from the file,
+ * still in the source staging half, and count each file when its last
+ * piece is checked.  A chunk of the source is compared with every copy
+ * while it is still in the CPU's cache.
+ */
+static void window_verify(struct load_ctx *c, struct stream *s, int h)
+{
+	struct devices *ds = c->ds;
+	const uint8_t *src = ds->v[ds->ring[0]].src.ptr[h];
+	double t = now_seconds();
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->n[h]; i++) {
+		const struct stage_piece *pc = &s->p[h][i];
+		bool *bad = &s->bad[pc->file * (size_t)ds->n];
+		uint64_t o, len;
+
+		for (o = 0; o < pc->len; o += len) {
+			const uint8_t *ref = src + pc->stage_off + o;
+
+			len = pc->len - o < CMP_CHUNK ? pc->len - o : CMP_CHUNK;
+			for (k = 0; k < ds->n; k++) {
+				const uint8_t *copy = ds->v[k].stage.ptr[h] +
+						      pc->stage_off + o;
+
+				if (bad[k] || memcmp(ref, copy, len) == 0)
+					continue;
+				report_mismatch(c, k, pc, o, ref, copy);
+				bad[k] = true;
+			}
+		}
+		if (pc->file_off + pc->len == c->fl->v[pc->file].size)
+			count_file(c, s, pc->file, c->fl->v[pc->file].size);
+	}
+	s->n[h] = 0;
+	c->t.compare += now_seconds() - t;
+}
+
+/*
+ * The whole transfer, one staging window at a time: the window's pieces
+ * are read from the files into the source staging half; its jobs load
+ * them into the first device's arenas, carry them along the ring from
+ * arena to arena, and read every device's arenas back into its own
+ * staging half; then every copy is compared with the source half.  While
+ * one half's jobs run, the other half is checked and read in again, so
+ * reading, DMA and comparing overlap, and every file is read only once.
+ */
+static int phase_stream(struct load_ctx *c)
+{
+	struct devices *ds = c->ds;
 	struct file_list *fl = c->fl;
+	struct device *first = &ds->v[ds->ring[0]];
 	struct file_stream fs = { .fd = -1 };
+	struct stream s;
 	struct stage_walk w;
 	struct stage_piece pc;
 	bool new_window;
-	char title[48];
-	int ret = 0;
+	char title[64];
+	double t;
+	int ret = 0, h, k, cur = 0;
 
-	jq_init(q, c->fl, d, idx, ENGINE_LOAD, HOST_JOB_BYTES);
-	snprintf(title, sizeof(title), "load host -> device %d", idx);
+	memset(&s, 0, sizeof(s));
+	s.in = calloc((size_t)ds->n, sizeof(*s.in));
+	s.read = calloc((size_t)ds->n, sizeof(*s.read));
+	s.bad = calloc(fl->n * (size_t)ds->n, sizeof(*s.bad));
+	if (!s.in || !s.read || !s.bad) {
+		fprintf(stderr, "neuron-load: out of memory\n");
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < ds->n; k++) {
+		struct device *d = &ds->v[ds->ring[k]];
+
+		jq_init(&s.in[k], fl, d, ds->ring[k], k ? ENGINE_PEER : ENGINE_LOAD,
+			d->sync_in);
+		jq_init(&s.read[k], fl, d, ds->ring[k], ENGINE_READ, d->sync_read);
+	}
+	if (ds->n == 1)
+		snprintf(title, sizeof(title), "load device %d and verify",
+			 ds->ring[0]);
+	else
+		snprintf(title, sizeof(title), "load %d devices and verify",
+			 ds->n);
 	progress_start(c->pg, title, fl->n, fl->total_bytes);
 	stage_walk_init(&w, fl->v, fl->n, c->half);
 	while (ret == 0 && stage_walk_next(&w, &pc, &new_window)) {
 		struct load_file *f = &fl->v[pc.file];
-		uint8_t *dst;
 		const char *why = NULL;
 
 		if (new_window) {
-			ret = jq_switch(q);
+			ret = window_submit(c, &s, cur);
 			if (ret < 0)
 				break;
+			/* The other half: its jobs done, its copies checked. */
+			cur ^= 1;
+			for (k = 0; k < ds->n; k++)
+				s.in[k].cur = s.read[k].cur = cur;
+			ret = window_wait(c, &s, cur);
+			if (ret < 0)
+				break;
+			window_verify(c, &s, cur);
 		}
+		t = now_seconds();
 		if (pc.file_off == 0) {
 			ret = file_stream_open(&fs, f);
 			if (ret < 0) {
@@ -393,324 +628,52 @@ static int phase_load(struct load_ctx *c, struct jobq *q)
 			 */
 			fs.checksum = c->verbose;
 		}
-		dst = d->stage.ptr[q->cur] + pc.stage_off;
-		ret = file_stream_read(&fs, dst, pc.len, &why);
+		ret = file_stream_read(&fs, first->src.ptr[cur] + pc.stage_off,
+				       pc.len, &why);
+		if (ret == 0 && pc.file_off + pc.len == f->size)
+			ret = file_stream_close(&fs, &why);
+		c->t.read += now_seconds() - t;
 		if (ret < 0) {
 			file_err(f->path, -1, "read", ret, why);
 			break;
 		}
-		if (c->keep)
-			memcpy(c->keep + c->keep_off[pc.file] + pc.file_off, dst,
-			       pc.len);
-		ret = jq_add(q, pc.file, d->stage.bo[q->cur], pc.stage_off,
-			     d->arena[c->plan.arena_of[pc.file]],
-			     piece_dram_off(&c->plan, &pc), pc.len);
-		if (ret < 0)
-			break;
-		if (pc.file_off + pc.len < f->size)
-			continue;
-		ret = file_stream_close(&fs, &why);
-		if (ret < 0) {
-			file_err(f->path, -1, "read", ret, why);
-			break;
-		}
-		if (c->verbose && !c->pg->tty)
+		if (c->verbose && !c->pg->tty && pc.file_off + pc.len == f->size)
 			printf("%08" PRIx32 "  %10" PRIu64 "  %s\n", f->crc,
 			       f->size, f->path);
-		progress_add(c->pg, 1, f->size);
+		ret = piece_add(&s, cur, &pc);
+		if (ret == 0)
+			ret = jq_add(&s.in[0], pc.file, first->src.bo[cur],
+				     pc.stage_off,
+				     first->arena[c->plan.arena_of[pc.file]],
+				     piece_dram_off(&c->plan, &pc), pc.len);
 	}
 	file_stream_close(&fs, &(const char *){ NULL });
 	if (ret == 0)
-		ret = jq_flush(q);
-	/* Wait even after an error: the staging BOs are unmapped next. */
-	if (jq_wait_all(q) < 0 && ret == 0)
-		ret = -EIO;
-	d->st.in_secs = progress_end(c->pg);
-	return ret;
-}
-
-/* DRAM of ring[k] -> DRAM of ring[k + 1], pulled by the receiver. */
-static int phase_hop(struct load_ctx *c, struct jobq *q, int k)
-{
-	int from_idx = c->ds->ring[k], to_idx = c->ds->ring[k + 1];
-	struct device *from = &c->ds->v[from_idx], *to = &c->ds->v[to_idx];
-	const struct pack_plan *p = &c->plan;
-	struct file_list *fl = c->fl;
-	char title[48];
-	size_t i;
-	int ret = 0;
-
-	jq_init(q, c->fl, to, to_idx, ENGINE_PEER, PEER_JOB_BYTES);
-	snprintf(title, sizeof(title), "device %d -> device %d", from_idx,
-		 to_idx);
-	progress_start(c->pg, title, fl->n, fl->total_bytes);
-	for (i = 0; i < p->n_arenas && ret == 0; i++) {
-		const struct pack_arena *a = &p->arena[i];
-		const char *path = fl->v[a->first].path;
-		const char *more = a->end - a->first > 1 ?
-					   " and the files packed with it" : "";
-		uint32_t peer = 0;
-		uint64_t off;
-		int dmabuf = -1;
-
-		ret = neuron_drm_prime_handle_to_fd(from->fd, from->arena[i],
-						    DRM_CLOEXEC, &dmabuf);
-		if (ret < 0) {
-			fprintf(stderr, "neuron-load: %s%s: device %d: DRAM buffer export: %s\n",
-				path, more, from_idx, neuron_drm_strerror(ret));
-			break;
-		}
-		ret = neuron_drm_prime_fd_to_handle(to->fd, dmabuf, &peer);
-		close(dmabuf);
-		if (ret < 0) {
-			fprintf(stderr, "neuron-load: %s%s: device %d: import of device %d's "
-				"DRAM buffer: %s\n", path, more, to_idx, from_idx,
-				neuron_drm_strerror(ret));
-			break;
-		}
-		/* The arena is contiguous DRAM: a few large transfers. */
-		for (off = 0; off < a->size && ret == 0; off += PEER_JOB_BYTES) {
-			uint64_t len = a->size - off < PEER_JOB_BYTES ?
-					       a->size - off : PEER_JOB_BYTES;
-
-			ret = jq_add(q, a->first, peer, off, to->arena[i], off, len);
-		}
-		/*
-		 * Closed once the job that uses it is submitted (jq_add may
-		 * have flushed already; then the next flush closes it).
-		 */
-		q->close_h[q->nclose++] = peer;
-		if (ret == 0 && q->nclose == DRM_NEURON_SUBMIT_MAX_XFERS)
-			ret = jq_flush(q);
-		progress_add(c->pg, a->end - a->first, a->bytes);
-	}
-	if (ret == 0)
-		ret = jq_flush(q);
-	jq_close_handles(q);
-	if (jq_wait_all(q) < 0 && ret == 0)
-		ret = -EIO;
-	to->st.in_secs = progress_end(c->pg);
-	return ret;
-}
-
-/* The state of the verification of all devices' copies. */
-struct verify {
-	struct stage_piece *p[2];	/* the pieces of each staging half */
-	size_t n[2], cap[2];
-	int nd;				/* devices */
-	bool *bad;			/* [file * nd + device]: reported */
-	bool failed;			/* the current file cannot be re-read */
-	struct file_stream fs;		/* the file being compared */
-	uint8_t *buf;			/* file data to compare with */
-};
-
-static int piece_add(struct verify *v, int h, const struct stage_piece *pc)
-{
-	if (v->n[h] == v->cap[h]) {
-		size_t cap = v->cap[h] ? v->cap[h] * 2 : 1024;
-		struct stage_piece *np = realloc(v->p[h], cap * sizeof(*np));
-
-		if (!np)
-			return -ENOMEM;
-		v->p[h] = np;
-		v->cap[h] = cap;
-	}
-	v->p[h][v->n[h]++] = *pc;
-	return 0;
-}
-
-/* Compare the copies of @len bytes at @o of piece @pc in half @h with @ref. */
-static void compare_copies(struct load_ctx *c, struct verify *v, int h,
-			   const struct stage_piece *pc, uint64_t o,
-			   uint64_t len, const uint8_t *ref)
-{
-	const struct load_file *f = &c->fl->v[pc->file];
-	int k;
-
-	for (k = 0; k < v->nd; k++) {
-		struct device *d = &c->ds->v[k];
-		const uint8_t *copy = d->stage.ptr[h] + pc->stage_off + o;
-		bool *bad = &v->bad[pc->file * (size_t)v->nd + (size_t)k];
-		uint64_t x;
-
-		if (*bad || memcmp(ref, copy, len) == 0)
-			continue;
-		for (x = 0; ref[x] == copy[x]; x++)
-			;
-		fprintf(stderr, "neuron-load: %s: device %d (%s): MISMATCH: the copy "
-			"differs from the file at byte %" PRIu64 " (0x%02x, file "
-			"0x%02x)\n", f->path, k, d->node.path,
-			pc->file_off + o + x, copy[x], ref[x]);
-		*bad = true;
-	}
-}
-
-static void mark_all_bad(struct verify *v, size_t file)
-{
-	int k;
-
-	for (k = 0; k < v->nd; k++)
-		v->bad[file * (size_t)v->nd + (size_t)k] = true;
-}
-
-/* A file is complete: count its result on every device. */
-static void count_file(struct load_ctx *c, struct verify *v, size_t file,
-		       uint64_t size)
-{
-	int k;
-
-	for (k = 0; k < v->nd; k++) {
-		if (v->bad[file * (size_t)v->nd + (size_t)k])
-			c->ds->v[k].st.mismatched++;
-		else
-			c->ds->v[k].st.verified++;
-	}
-	progress_add(c->pg, 1, size * (uint64_t)v->nd);
-}
-
-/*
- * Compare the pieces of half @h (on every device) with the bytes loaded
- * (kept) or the files, read once for all devices; count per-file results
- * when a file is complete.
- */
-static void verify_half(struct load_ctx *c, struct verify *v, int h)
-{
-	size_t i;
-
-	for (i = 0; i < v->n[h]; i++) {
-		const struct stage_piece *pc = &v->p[h][i];
-		struct load_file *f = &c->fl->v[pc->file];
-		const char *why = NULL;
-		uint64_t o;
-		int ret = 0;
-
-		if (c->keep) {
-			/* The bytes loaded, kept: nothing to read again. */
-			compare_copies(c, v, h, pc, 0, pc->len,
-				       c->keep + c->keep_off[pc->file] +
-				       pc->file_off);
-			if (pc->file_off + pc->len == f->size)
-				count_file(c, v, pc->file, f->size);
-			continue;
-		}
-		if (pc->file_off == 0) {
-			v->failed = false;
-			ret = file_stream_open(&v->fs, f);
-			/*
-			 * The byte comparison proves every copy; the file is
-			 * what was loaded if it did not change meanwhile. Its
-			 * change times say so without a second CRC pass, which
-			 * would cost as much as reading it again.
-			 */
-			v->fs.checksum = false;
-			if (!ret && file_stream_changed(&v->fs)) {
-				fprintf(stderr, "neuron-load: %s: MISMATCH: the file "
-					"changed since it was loaded: the copies "
-					"cannot be verified\n", f->path);
-				mark_all_bad(v, pc->file);
-				v->failed = true;
-			}
-		}
-		for (o = 0; ret == 0 && !v->failed && o < pc->len; o += CMP_CHUNK) {
-			uint64_t len = pc->len - o < CMP_CHUNK ?
-					       pc->len - o : CMP_CHUNK;
-
-			ret = file_stream_read(&v->fs, v->buf, len, &why);
-			if (ret == 0)
-				compare_copies(c, v, h, pc, o, len, v->buf);
-		}
-		if (ret < 0 && !v->failed) {
-			file_err(f->path, -1, "re-reading the file to verify", ret,
-				 why);
-			mark_all_bad(v, pc->file);
-			v->failed = true;
-		}
-		if (pc->file_off + pc->len != f->size)
-			continue;
-		/* Only closes: the end was checked when loading. */
-		v->fs.off = 0;
-		file_stream_close(&v->fs, &why);
-		count_file(c, v, pc->file, f->size);
-	}
-	v->n[h] = 0;
-}
-
-/*
- * Arenas of every device -> its staging BOs -> compared with the files.
- * All devices move in step, window by window, so that each file is read
- * once for all copies.
- */
-static int phase_verify(struct load_ctx *c)
-{
-	struct devices *ds = c->ds;
-	struct file_list *fl = c->fl;
-	const struct pack_plan *p = &c->plan;
-	struct jobq *q = calloc((size_t)ds->n, sizeof(*q));
-	struct stage_walk w;
-	struct stage_piece pc;
-	struct verify v;
-	bool new_window;
-	char title[48];
-	int ret = 0, h, k, cur = 0;
-
-	memset(&v, 0, sizeof(v));
-	v.fs.fd = -1;
-	v.nd = ds->n;
-	v.bad = calloc(fl->n * (size_t)ds->n, sizeof(*v.bad));
-	/* Kept bytes are compared in place: no file is read again. */
-	if (!c->keep)
-		v.buf = malloc(CMP_CHUNK);
-	if (!q || !v.bad || (!c->keep && !v.buf)) {
-		fprintf(stderr, "neuron-load: out of memory\n");
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (k = 0; k < ds->n; k++)
-		jq_init(&q[k], fl, &ds->v[k], k, ENGINE_READ, HOST_JOB_BYTES);
-	snprintf(title, sizeof(title), "verify %d %s", ds->n,
-		 tool_plural((uint64_t)ds->n, "device", "devices"));
-	progress_start(c->pg, title, fl->n, fl->total_bytes * (uint64_t)ds->n);
-	stage_walk_init(&w, fl->v, fl->n, c->half);
-	while (ret == 0 && stage_walk_next(&w, &pc, &new_window)) {
-		if (new_window) {
-			/* Reuse the older half once its copies are checked. */
-			for (k = 0; k < ds->n && ret == 0; k++)
-				ret = jq_switch(&q[k]);
-			if (ret < 0)
-				break;
-			cur ^= 1;
-			verify_half(c, &v, cur);
-		}
-		ret = piece_add(&v, cur, &pc);
-		for (k = 0; k < ds->n && ret == 0; k++)
-			ret = jq_add(&q[k], pc.file,
-				     ds->v[k].arena[p->arena_of[pc.file]],
-				     piece_dram_off(p, &pc), ds->v[k].stage.bo[cur],
-				     pc.stage_off, pc.len);
-	}
-	for (k = 0; k < ds->n && ret == 0; k++)
-		ret = jq_flush(&q[k]);
-	/* The older half first: files are verified in order. */
+		ret = window_submit(c, &s, cur);
+	/*
+	 * The older half first: files are counted in order.  Wait even
+	 * after an error: the staging BOs are unmapped next.
+	 */
 	for (h = 0; h < 2; h++) {
 		int half = h == 0 ? cur ^ 1 : cur;
+		int r = window_wait(c, &s, half);
 
-		for (k = 0; k < ds->n; k++) {
-			int r = jq_wait(&q[k], half);
-
-			if (r < 0 && ret == 0)
-				ret = r;
-		}
+		if (r < 0 && ret == 0)
+			ret = r;
 		if (ret == 0)
-			verify_half(c, &v, half);
+			window_verify(c, &s, half);
 	}
-	c->t.verify = progress_end(c->pg);
+	for (k = 0; k < ds->n; k++) {
+		ds->v[ds->ring[k]].st.jobs = s.in[k].jobs + s.read[k].jobs;
+		c->jobs += s.in[k].jobs + s.read[k].jobs;
+	}
+	c->t.stream = progress_end(c->pg);
 out:
-	file_stream_close(&v.fs, &(const char *){ NULL });
 	for (h = 0; h < 2; h++)
-		free(v.p[h]);
-	free(v.bad);
-	free(v.buf);
-	free(q);
+		free(s.p[h]);
+	free(s.bad);
+	free(s.in);
+	free(s.read);
 	return ret;
 }
 
@@ -733,7 +696,7 @@ static void summary(struct load_ctx *c, bool ok)
 	struct devices *ds = c->ds;
 	const struct load_times *t = &c->t;
 	uint64_t bytes = c->fl->total_bytes;
-	char total[32], arena[32], what[96];
+	char total[32], arena[32], what[128];
 	int k;
 
 	format_bytes(bytes, total, sizeof(total));
@@ -745,7 +708,7 @@ static void summary(struct load_ctx *c, bool ok)
 	       c->plan.n_arenas,
 	       tool_plural(c->plan.n_arenas, "buffer", "buffers"), arena);
 	printf("  %-6s %-18s %-14s %-19s %9s  %s\n", "device", "node",
-	       "PCI", "data in from", "in MiB/s", "verified");
+	       "PCI", "data in from", "DMA jobs", "verified");
 	for (k = 0; k < ds->n; k++) {
 		int idx = ds->ring[k];
 		struct device *d = &ds->v[idx];
@@ -756,10 +719,10 @@ static void summary(struct load_ctx *c, bool ok)
 		else
 			snprintf(from, sizeof(from), "device %d (pipe)",
 				 ds->ring[k - 1]);
-		printf("  %-6d %-18s %-14s %-19s %9.1f  %zu/%zu%s\n", idx,
+		printf("  %-6d %-18s %-14s %-19s %9lu  %zu/%zu%s\n", idx,
 		       d->node.path, d->node.pci_slot[0] ? d->node.pci_slot : "-",
-		       from, mib_per_s(bytes, d->st.in_secs), d->st.verified,
-		       c->fl->n, d->st.mismatched ? " MISMATCH" :
+		       from, d->st.jobs, d->st.verified, c->fl->n,
+		       d->st.mismatched ? " MISMATCH" :
 		       d->st.verified == c->fl->n ? " OK" : "");
 	}
 	printf("  %-10s %8s   %10s\n", "phase", "time", "rate");
@@ -769,13 +732,20 @@ static void summary(struct load_ctx *c, bool ok)
 		 tool_plural(c->plan.n_arenas * (size_t)ds->n, "buffer", "buffers"),
 		 t->dram, t->staging);
 	phase_line("setup", t->setup, 0, what);
-	phase_line("load", t->load, bytes, "host -> first device");
-	snprintf(what, sizeof(what), "%d %s over the Neuron-Pipe", ds->n - 1,
-		 tool_plural((uint64_t)(ds->n - 1), "hop", "hops"));
-	phase_line("broadcast", t->broadcast, bytes * (uint64_t)(ds->n - 1), what);
-	snprintf(what, sizeof(what), "%d %s read back and compared", ds->n,
-		 tool_plural((uint64_t)ds->n, "copy", "copies"));
-	phase_line("verify", t->verify, bytes * (uint64_t)ds->n, what);
+	if (ds->n > 1)
+		snprintf(what, sizeof(what), "host -> device %d, %d %s over the "
+			 "Neuron-Pipe, %d copies read back and compared",
+			 ds->ring[0], ds->n - 1,
+			 tool_plural((uint64_t)(ds->n - 1), "hop", "hops"), ds->n);
+	else
+		snprintf(what, sizeof(what), "host -> device %d, the copy read "
+			 "back and compared", ds->ring[0]);
+	phase_line("transfer", t->stream, bytes, what);
+	/* Where the transfer's time went, on this thread (DMA overlaps). */
+	snprintf(what, sizeof(what), "of it: reading the files %.2f s, "
+		 "comparing %.2f s, waiting for DMA %.2f s (%lu %s)", t->read,
+		 t->compare, t->wait, c->jobs, tool_plural(c->jobs, "job", "jobs"));
+	printf("%42s%s\n", "", what);	/* under the phases' descriptions */
 	phase_line("free", t->free, 0, "");
 	phase_line("total", t->total, bytes, "end to end, the files' bytes");
 	if (ok && c->fl->n == 1 && ds->n == 1)
@@ -800,10 +770,6 @@ static void free_all(struct load_ctx *c)
 	for (i = 0; i < c->ds->n; i++)
 		device_free(&c->ds->v[i]);
 	pack_plan_free(&c->plan);
-	free(c->keep);
-	free(c->keep_off);
-	c->keep = NULL;
-	c->keep_off = NULL;
 }
 
 int load_devices(struct load_ctx *c)
@@ -812,7 +778,6 @@ int load_devices(struct load_ctx *c)
 	struct file_list *fl = c->fl;
 	struct load_times *t = &c->t;
 	uint64_t need, arena_max = PACK_ARENA_MAX;
-	struct jobq *q;
 	double t1;
 	bool ok = false;
 	int i, k, ret = 0, status = 1;
@@ -829,10 +794,8 @@ int load_devices(struct load_ctx *c)
 		if (ch < arena_max)
 			arena_max = ch;
 	}
-	q = malloc(sizeof(*q));
-	if (!q || pack_plan_make(&c->plan, fl->v, fl->n, arena_max) < 0) {
+	if (pack_plan_make(&c->plan, fl->v, fl->n, arena_max) < 0) {
 		fprintf(stderr, "neuron-load: out of memory\n");
-		free(q);
 		return 1;
 	}
 	/* DRAM BOs are page-rounded. */
@@ -844,25 +807,6 @@ int load_devices(struct load_ctx *c)
 	 */
 	c->half = pack_stage_half(fl->total_bytes);
 	stage_walk_extent(fl->v, fl->n, c->half, c->stage_size);
-	if (fl->total_bytes <= KEEP_MAX) {
-		uint64_t off = 0;
-		size_t f;
-
-		c->keep = malloc(fl->total_bytes);
-		c->keep_off = malloc(fl->n * sizeof(*c->keep_off));
-		if (!c->keep || !c->keep_off) {
-			/* Not needed: the files are read again instead. */
-			free(c->keep);
-			free(c->keep_off);
-			c->keep = NULL;
-			c->keep_off = NULL;
-		} else {
-			for (f = 0; f < fl->n; f++) {
-				c->keep_off[f] = off;
-				off += fl->v[f].size;
-			}
-		}
-	}
 	t->devices = now_seconds() - t->t0 - t->inputs;
 	for (i = 0; i < ds->n; i++) {
 		ret = check_room(&ds->v[i], i, need);
@@ -870,7 +814,6 @@ int load_devices(struct load_ctx *c)
 			if (ret == -ENOSPC)
 				fprintf(stderr, "neuron-load: nothing was loaded\n");
 			free_all(c);
-			free(q);
 			return ret == -ENOSPC ? 4 : 1;
 		}
 	}
@@ -879,29 +822,22 @@ int load_devices(struct load_ctx *c)
 	for (i = 0; i < ds->n && ret == 0; i++)
 		ret = device_alloc(c, i);
 	progress_end(c->pg);
+	for (k = 1; k < ds->n && ret == 0; k++)
+		ret = device_import(c, k);
 	t->setup = now_seconds() - t->t0;
 	/* Out of DRAM (fragmented channels) is bad input: nothing moved yet. */
 	if (ret == -ENOSPC) {
 		fprintf(stderr, "neuron-load: the files do not fit in device DRAM; "
 			"nothing was loaded, everything allocated is freed again\n");
 		free_all(c);
-		free(q);
 		return 4;
 	}
 	if (c->verbose)
 		printf("neuron-load: %zu %s packed into %zu DRAM %s per device\n",
 		       fl->n, tool_plural(fl->n, "file", "files"), c->plan.n_arenas,
 		       tool_plural(c->plan.n_arenas, "buffer", "buffers"));
-	if (ret == 0) {
-		ret = phase_load(c, q);
-		t->load = ds->v[ds->ring[0]].st.in_secs;
-	}
-	for (k = 0; k + 1 < ds->n && ret == 0; k++) {
-		ret = phase_hop(c, q, k);
-		t->broadcast += ds->v[ds->ring[k + 1]].st.in_secs;
-	}
 	if (ret == 0)
-		ret = phase_verify(c);
+		ret = phase_stream(c);
 	if (ret == 0) {
 		ok = true;
 		for (i = 0; i < ds->n; i++)
@@ -920,6 +856,5 @@ int load_devices(struct load_ctx *c)
 	if (ret == 0)
 		summary(c, ok);
 	pack_plan_free(&c->plan);
-	free(q);
 	return status;
 }

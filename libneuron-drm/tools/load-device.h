@@ -24,7 +24,7 @@ struct stage {
 };
 
 struct device_stats {
-	double in_secs;		/* load from the host (ring[0]) or the hop in */
+	unsigned long jobs;	/* DMA jobs submitted: data in and read-back */
 	size_t verified;	/* files that matched bit for bit */
 	size_t mismatched;	/* files that differ or could not be checked */
 };
@@ -35,9 +35,12 @@ struct device {
 	struct drm_neuron_query_topology topo;
 	int fd;
 	uint32_t *arena;	/* DRAM BO of each arena of the plan, 0 = none */
-	size_t n_arena;		/* entries of @arena */
-	struct stage stage;
-	uint32_t sync[2];	/* syncobjs of the two staging halves */
+	uint32_t *peer;		/* the previous ring device's arenas, imported */
+	size_t n_arena;		/* entries of @arena and @peer */
+	struct stage src;	/* first device only: the bytes read */
+	struct stage stage;	/* read-back copies */
+	uint32_t sync_in[2];	/* per staging half: jobs bringing data in */
+	uint32_t sync_read[2];	/* per staging half: read-back jobs */
 	struct device_stats st;
 };
 
@@ -54,7 +57,9 @@ struct load_times {
 	double inputs;		/* of it: walking the arguments (caller sets) */
 	double devices;		/* of it: opening and checking the devices */
 	double dram, staging;	/* of it: creating the DRAM and host BOs */
-	double load, broadcast, verify, free;
+	double stream;		/* load, hops, read-back and compare */
+	double read, compare, wait;	/* of it, on the calling thread */
+	double free;
 	double total;		/* t0 to the end of "free" */
 };
 
@@ -65,8 +70,7 @@ struct load_ctx {
 	struct pack_plan plan;
 	uint64_t half;		/* bytes of a staging half (window) */
 	uint64_t stage_size[2];	/* bytes of each staging BO (0: none) */
-	uint8_t *keep;		/* the bytes loaded, when they are few (or NULL) */
-	uint64_t *keep_off;	/* per file: where its bytes are in @keep */
+	unsigned long jobs;	/* DMA jobs of all devices */
 	struct load_times t;
 	bool verbose;
 };

@@ -311,35 +311,11 @@ int file_pread_full(int fd, void *buf, uint64_t len, uint64_t off,
 
 int file_stream_open(struct file_stream *s, struct load_file *f)
 {
-	struct stat st;
-
 	memset(s, 0, sizeof(*s));
 	s->f = f;
 	s->checksum = true;
 	s->fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0)
-		return -errno;
-	if (fstat(s->fd, &st) < 0) {
-		int ret = -errno;
-
-		close(s->fd);
-		s->fd = -1;
-		return ret;
-	}
-	s->mtime = st.st_mtim;
-	s->ctime = st.st_ctim;
-	return 0;
-}
-
-static bool same_time(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
-}
-
-bool file_stream_changed(const struct file_stream *s)
-{
-	return !same_time(&s->mtime, &s->f->mtime) ||
-	       !same_time(&s->ctime, &s->f->ctime);
+	return s->fd < 0 ? -errno : 0;
 }
 
 int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
@@ -375,8 +351,6 @@ int file_stream_close(struct file_stream *s, const char **why)
 			ret = -errno;
 		} else {
 			s->f->crc = s->crc;
-			s->f->mtime = s->mtime;
-			s->f->ctime = s->ctime;
 			s->f->read_ok = 1;
 		}
 	}

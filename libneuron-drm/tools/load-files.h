@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
 
 struct load_file {
 	char *path;	/* as reached from the command line */
@@ -19,8 +18,6 @@ struct load_file {
 	int read_ok;	/* crc is valid */
 	dev_t dev;	/* identity: a file reached twice is listed once */
 	ino_t ino;
-	struct timespec mtime;	/* when read: last change of the content, */
-	struct timespec ctime;	/* and of the inode (fstat at opening) */
 };
 
 struct file_list {
@@ -68,12 +65,10 @@ struct file_stream {
 	uint64_t off;	/* bytes read so far */
 	uint32_t crc;	/* CRC-32C of them, unless !checksum */
 	bool checksum;	/* set by file_stream_open(); clear it to skip the CRC */
-	struct timespec mtime, ctime;	/* fstat() at opening */
 };
 
 /*
- * file_stream_open() - open @f for reading and take its change times.
- * Returns 0 or -errno.
+ * file_stream_open() - open @f for reading.  Returns 0 or -errno.
  */
 int file_stream_open(struct file_stream *s, struct load_file *f);
 
@@ -86,15 +81,9 @@ int file_stream_read(struct file_stream *s, void *buf, uint64_t len,
 		     const char **why);
 
 /*
- * file_stream_changed() - whether the file @s opened changed (content or
- * inode) since @s->f was read whole: its change times differ.
- */
-bool file_stream_changed(const struct file_stream *s);
-
-/*
  * file_stream_close() - after the last piece: check that the file ends
- * there (one more byte means it grew: -EIO with *@why set), set @f->crc,
- * the change times and @f->read_ok, close.  Closes on every path; with @s->off short of the
+ * there (one more byte means it grew: -EIO with *@why set), set @f->crc
+ * and @f->read_ok, close.  Closes on every path; with @s->off short of the
  * size (a caller giving up) it only closes and returns 0.
  */
 int file_stream_close(struct file_stream *s, const char **why);

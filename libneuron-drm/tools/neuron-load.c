@@ -4,11 +4,11 @@
  *
  * What a runtime does when it loads a model onto an inf1 host: stream every
  * file into a few large device-DRAM buffer objects on device 0 (packed,
- * load-pack.c) through DMA jobs,
- * broadcast them device-to-device around the Neuron-Pipe ring (peer
- * transfers, not through the host), read every copy back and verify it
- * bit-exact against the file, then print files, bytes, per-device
- * throughput and the verification result.
+ * load-pack.c) through DMA jobs, pass it on device to device around the
+ * Neuron-Pipe ring (peer transfers, not through the host), read every copy
+ * back and verify it bit-exact against the bytes read, window by window
+ * (every file is read once), then print files, bytes, per-device jobs,
+ * every phase's time and the verification result.
  *
  * Uses libneuron-drm only.  See --help and
  * Documentation/accel/neuron/libneuron-drm.rst.
@@ -67,13 +67,14 @@ static void usage(FILE *f)
 		"Load every FILE (directories recursively) into device DRAM on\n"
 		"Neuron device 0 through DMA, broadcast it around the Neuron-Pipe\n"
 		"ring to every other device, read every copy back and verify it\n"
-		"bit-exact against the file (byte comparison).\n"
+		"bit-exact against the bytes read (byte comparison); all of it\n"
+		"one staging window at a time, so every file is read once.\n"
 		"The files are packed at 64-byte boundaries into a few DRAM\n"
 		"buffers of up to 256 MiB per device (a larger file gets one of\n"
 		"its own) and streamed through staging buffers of up to 4 MiB\n"
 		"(less for fewer bytes: every page costs its allocation); the\n"
-		"summary gives the time of every phase (setup, load, broadcast,\n"
-		"verify, free) and the total.\n"
+		"summary gives the time of every phase (setup, transfer, free),\n"
+		"where the transfer's time went, and the total.\n"
 		"\n"
 		"  --host-only    only read and checksum the files; touch no device\n"
 		"  -q, --quiet    print only errors and the summary\n"
