@@ -185,14 +185,21 @@ endif
 
 # Benchmarks: the model's raw DMA rate on the host (sim/qemu/bench-dma.sh),
 # then every benchmark in a 1-device VM (igt-tests/bench/run-bench.sh), which
-# gets that rate as the baseline of its host->DRAM bandwidth.  Figures only.
+# gets that rate as the baseline of its host->DRAM bandwidth, then neuron-load
+# against its --host-only run in a 4-device VM (igt-tests/bench/
+# run-bench-load.sh; 4G: its 1 GiB file lives in the guest's /tmp, and --copy
+# is limited to (VM_MEM - 256M) / 3, so only libonnx-testdata is copied in).
+# Figures only.
 bench: deps
 	@$(MAKE) --no-print-directory all qemu $(BENCH_BINS)
-	@cp $(BENCH_BINS) igt-tests/bench/run-bench.sh $(STAGE)/opt/neuron/bin/
+	@cp $(BENCH_BINS) igt-tests/bench/run-bench.sh igt-tests/bench/run-bench-load.sh \
+		$(STAGE)/opt/neuron/bin/
 	@mkdir -p build/logs
 	sim/qemu/bench-dma.sh | tee build/logs/bench-dma.log
 	@raw=$$(sed -n 's/^model host->DRAM (best): *\([0-9]*\) MB.*/\1/p' build/logs/bench-dma.log); \
 	scripts/vm-run.sh -n 1 --timeout 1200 --log build/logs/bench.log -- "run-bench.sh $${raw:-0}"
+	VM_MEM=4G scripts/vm-run.sh -n 4 --timeout 2400 --log build/logs/bench-load.log \
+		--copy $(DEMO_DATA):/opt/neuron/share/libonnx-testdata -- run-bench-load.sh
 
 # ---------------------------------------------------------------------------
 # Style and static checks, DKMS.
