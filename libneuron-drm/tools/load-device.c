@@ -422,11 +422,14 @@ static int piece_add(struct stream *s, int h, const struct stage_piece *pc)
 }
 
 /*
- * Half @h is read in: queue the hops and the read-backs of its pieces on
- * every device, then submit every queue's jobs.  Implicit synchronisation
- * orders them: a hop reads the sender's arena after the job that wrote
- * it, a read-back after the job that filled its own arena, and the next
- * window's jobs write an arena only after this window's readers of it.
+ * Half @h is read in: submit its jobs, device by device along the ring --
+ * the rest of the load (first device) or the hop (the others), then the
+ * read-back.  Implicit synchronisation orders them, because each job is
+ * submitted after the jobs it depends on (a job that fills up is submitted
+ * early, but never before those): a hop reads the sender's arena after the
+ * job that wrote it, a read-back after the job that filled its own arena,
+ * and the next window's jobs write an arena only after this window's
+ * readers of it.
  */
 static int window_submit(struct load_ctx *c, struct stream *s, int h)
 {
@@ -438,23 +441,24 @@ static int window_submit(struct load_ctx *c, struct stream *s, int h)
 	for (k = 0; k < ds->n && ret == 0; k++) {
 		struct device *d = &ds->v[ds->ring[k]];
 
-		for (i = 0; i < s->n[h] && ret == 0; i++) {
+		for (i = 0; k > 0 && i < s->n[h] && ret == 0; i++) {
 			const struct stage_piece *pc = &s->p[h][i];
-			uint32_t arena = d->arena[p->arena_of[pc->file]];
+			uint32_t a = p->arena_of[pc->file];
 			uint64_t off = piece_dram_off(p, pc);
 
-			if (k > 0)
-				ret = jq_add(&s->in[k], pc->file,
-					     d->peer[p->arena_of[pc->file]], off,
-					     arena, off, pc->len);
-			if (ret == 0)
-				ret = jq_add(&s->read[k], pc->file, arena, off,
-					     d->stage.bo[h], pc->stage_off,
-					     pc->len);
+			ret = jq_add(&s->in[k], pc->file, d->peer[a], off,
+				     d->arena[a], off, pc->len);
 		}
-	}
-	for (k = 0; k < ds->n && ret == 0; k++) {
-		ret = jq_flush(&s->in[k]);
+		if (ret == 0)
+			ret = jq_flush(&s->in[k]);
+		for (i = 0; i < s->n[h] && ret == 0; i++) {
+			const struct stage_piece *pc = &s->p[h][i];
+
+			ret = jq_add(&s->read[k], pc->file,
+				     d->arena[p->arena_of[pc->file]],
+				     piece_dram_off(p, pc), d->stage.bo[h],
+				     pc->stage_off, pc->len);
+		}
 		if (ret == 0)
 			ret = jq_flush(&s->read[k]);
 	}
