@@ -1327,6 +1327,58 @@ static void test_fault_west_link_down(void)
     test_fault_link_down(true);
 }
 
+/*
+ * fault-corrupt-dram: data written into DRAM by DMA lands with the first
+ * byte of each chunk inverted, the job completing normally; zeroes (a
+ * clear) stay zeroes, reads out of DRAM are untouched; clearing it ends it.
+ */
+static void test_fault_corrupt_dram(void)
+{
+    NvCtx *c = nv_start(NULL);
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, 64, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 128 * KiB);
+    uint64_t dst = guest_alloc(&c->alloc, 128 * KiB);
+    g_autofree uint8_t *a = g_malloc(128 * KiB);
+    g_autofree uint8_t *b = g_malloc(128 * KiB);
+    uint64_t i;
+    int corrupt;
+
+    fill_pattern(a, 128 * KiB, 7);
+    qtest_memwrite(c->qts, src, a, 128 * KiB);
+    for (corrupt = 1; corrupt >= 0; corrupt--) {
+        if (corrupt) {
+            QOM_SET(c, "neuron0", "fault-corrupt-dram", "true");
+        } else {
+            QOM_SET(c, "neuron0", "fault-corrupt-dram", "false");
+        }
+        /* two 64 KiB chunks of data, then DRAM -> host */
+        nv_push(Q, src | NV_HOST, DRAM_A, 64 * KiB);
+        nv_push(Q, (src + 64 * KiB) | NV_HOST, DRAM_A + 64 * KiB, 64 * KiB);
+        nv_push(Q, DRAM_A, dst | NV_HOST, 64 * KiB);
+        nv_push(Q, DRAM_A + 64 * KiB, (dst + 64 * KiB) | NV_HOST, 64 * KiB);
+        nv_kick(Q, 4, 4);
+        g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+        qtest_memread(c->qts, dst, b, 128 * KiB);
+        for (i = 0; i < 128 * KiB; i++) {
+            bool flipped = corrupt && i % (64 * KiB) == 0;
+
+            g_assert_cmphex(b[i], ==, flipped ? a[i] ^ 0xff : a[i]);
+        }
+    }
+    /* zeroes stay zeroes */
+    QOM_SET(c, "neuron0", "fault-corrupt-dram", "true");
+    qtest_memset(c->qts, src, 0, 128 * KiB);
+    qtest_memset(c->qts, dst, 0xaa, 128 * KiB);
+    nv_push(Q, src | NV_HOST, DRAM_A, 64 * KiB);
+    nv_push(Q, DRAM_A, dst | NV_HOST, 64 * KiB);
+    nv_kick(Q, 2, 2);
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    qtest_memread(c->qts, dst, b, 64 * KiB);
+    g_assert(buffer_is_zero(b, 64 * KiB));
+    g_free(Q);
+    nv_stop(c);
+}
+
 static void test_fault_not_ready(void)
 {
     NvCtx *c = nv_start(NULL);
@@ -2040,6 +2092,7 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/fault/west-link-down",
                    test_fault_west_link_down);
     qtest_add_func("/neuron-v1/fault/not-ready", test_fault_not_ready);
+    qtest_add_func("/neuron-v1/fault/corrupt-dram", test_fault_corrupt_dram);
     qtest_add_func("/neuron-v1/robustness/fuzz", test_fuzz);
     qtest_add_func("/neuron-v1/s8-reset/tpb-map", test_reset_tpb_map);
     qtest_add_func("/neuron-v1/s8-reset/tpb-other-core",
