@@ -256,13 +256,13 @@ static inline void ring_advance(uint32_t *idx, uint8_t *id, uint32_t n)
 /*
  * Copy @len (<= 64 KiB) bytes between two device addresses.  DRAM is
  * accessed through its host pointer and host memory with one pci_dma_*
- * call per chunk, so large copies cost one memcpy.
+ * call per chunk, so large copies cost one memcpy.  @a and @b are @src and
+ * @dst decoded.
  */
 static bool udma_copy_chunk(NeuronState *s, int e, int q, uint64_t src,
-                            uint64_t dst, uint32_t len)
+                            uint64_t dst, uint32_t len, NeuronAddr a,
+                            NeuronAddr b)
 {
-    NeuronAddr a = neuron_decode(s, src, len);
-    NeuronAddr b = neuron_decode(s, dst, len);
     MemTxResult res;
     bool peer = false;
 
@@ -347,12 +347,12 @@ static bool udma_copy_chunk(NeuronState *s, int e, int q, uint64_t src,
 static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
                       uint64_t dst, uint32_t len)
 {
-    NeuronAddr b;
+    NeuronAddr b = neuron_decode(s, dst, len);
 
-    if (!udma_copy_chunk(s, e, q, src, dst, len)) {
+    if (!udma_copy_chunk(s, e, q, src, dst, len, neuron_decode(s, src, len),
+                         b)) {
         return false;
     }
-    b = neuron_decode(s, dst, len);
     if (b.kind == NT_DRAM && b.dev->fault_corrupt_dram &&
         !buffer_is_zero(b.dev->dram_ptr + b.off, len)) {
         b.dev->dram_ptr[b.off] ^= 0xff;
