@@ -265,6 +265,12 @@ static int check_room(struct device *d, int idx, uint64_t need)
 	return 0;
 }
 
+/* For messages naming an arena by its first file. */
+static const char *arena_others(const struct pack_arena *a)
+{
+	return a->end - a->first > 1 ? " and the files packed with it" : "";
+}
+
 /* Two host staging BOs (one when one window holds all), mapped. */
 static int stage_alloc(struct load_ctx *c, struct device *d, struct stage *st)
 {
@@ -307,7 +313,7 @@ static int device_alloc(struct load_ctx *c, int idx)
 		if (ret < 0) {
 			fprintf(stderr, "neuron-load: %s%s: device %d (%s): DRAM buffer "
 				"of %" PRIu64 " bytes: %s\n", c->fl->v[a->first].path,
-				a->end - a->first > 1 ? " and the files packed with it" : "",
+				arena_others(a),
 				idx, d->node.path, a->size, neuron_drm_strerror(ret));
 			return ret;
 		}
@@ -354,8 +360,7 @@ static int device_import(struct load_ctx *c, int k)
 	for (i = 0; i < p->n_arenas; i++) {
 		const struct pack_arena *a = &p->arena[i];
 		const char *path = c->fl->v[a->first].path;
-		const char *more = a->end - a->first > 1 ?
-					   " and the files packed with it" : "";
+		const char *more = arena_others(a);
 		int dmabuf = -1;
 
 		ret = neuron_drm_prime_handle_to_fd(from->fd, from->arena[i],
@@ -377,15 +382,11 @@ static int device_import(struct load_ctx *c, int k)
 	return 0;
 }
 
-static void file_err(const char *path, int dev_idx, const char *what, int err,
+static void file_err(const char *path, const char *what, int err,
 		     const char *why)
 {
-	if (dev_idx >= 0)
-		fprintf(stderr, "neuron-load: %s: device %d: %s: %s\n", path,
-			dev_idx, what, why ? why : strerror(-err));
-	else
-		fprintf(stderr, "neuron-load: %s: %s: %s\n", path, what,
-			why ? why : strerror(-err));
+	fprintf(stderr, "neuron-load: %s: %s: %s\n", path, what,
+		why ? why : strerror(-err));
 }
 
 /* Where a piece of a file lies in its device arena. */
@@ -622,7 +623,7 @@ static int phase_stream(struct load_ctx *c)
 		if (pc.file_off == 0) {
 			ret = file_stream_open(&fs, f);
 			if (ret < 0) {
-				file_err(f->path, -1, "open", ret, NULL);
+				file_err(f->path, "open", ret, NULL);
 				break;
 			}
 			/*
@@ -638,7 +639,7 @@ static int phase_stream(struct load_ctx *c)
 			ret = file_stream_close(&fs, &why);
 		c->t.read += now_seconds() - t;
 		if (ret < 0) {
-			file_err(f->path, -1, "read", ret, why);
+			file_err(f->path, "read", ret, why);
 			break;
 		}
 		if (c->verbose && !c->pg->tty && pc.file_off + pc.len == f->size)
@@ -667,10 +668,8 @@ static int phase_stream(struct load_ctx *c)
 		if (ret == 0)
 			window_verify(c, &s, half);
 	}
-	for (k = 0; k < ds->n; k++) {
+	for (k = 0; k < ds->n; k++)
 		ds->v[ds->ring[k]].st.jobs = s.in[k].jobs + s.read[k].jobs;
-		c->jobs += s.in[k].jobs + s.read[k].jobs;
-	}
 	c->t.stream = progress_end(c->pg);
 out:
 	for (h = 0; h < 2; h++)
@@ -701,6 +700,7 @@ static void summary(struct load_ctx *c, bool ok)
 	const struct load_times *t = &c->t;
 	uint64_t bytes = c->fl->total_bytes;
 	char total[32], arena[32], what[128];
+	unsigned long jobs = 0;
 	int k;
 
 	format_bytes(bytes, total, sizeof(total));
@@ -723,6 +723,7 @@ static void summary(struct load_ctx *c, bool ok)
 		else
 			snprintf(from, sizeof(from), "device %d (pipe)",
 				 ds->ring[k - 1]);
+		jobs += d->st.jobs;
 		printf("  %-6d %-18s %-14s %-19s %9lu  %zu/%zu%s\n", idx,
 		       d->node.path, d->node.pci_slot[0] ? d->node.pci_slot : "-",
 		       from, d->st.jobs, d->st.verified, c->fl->n,
@@ -748,7 +749,7 @@ static void summary(struct load_ctx *c, bool ok)
 	/* Where the transfer's time went, on this thread (DMA overlaps). */
 	snprintf(what, sizeof(what), "of it: reading the files %.2f s, "
 		 "comparing %.2f s, waiting for DMA %.2f s (%lu %s)", t->read,
-		 t->compare, t->wait, c->jobs, tool_plural(c->jobs, "job", "jobs"));
+		 t->compare, t->wait, jobs, tool_plural(jobs, "job", "jobs"));
 	printf("%42s%s\n", "", what);	/* under the phases' descriptions */
 	phase_line("free", t->free, 0, "");
 	phase_line("total", t->total, bytes, "end to end, the files' bytes");

@@ -70,7 +70,6 @@ struct load_ctx {
 	struct pack_plan plan;
 	uint64_t half;		/* bytes of a staging half (window) */
 	uint64_t stage_size[2];	/* bytes of each staging BO (0: none) */
-	unsigned long jobs;	/* DMA jobs of all devices */
 	struct load_times t;
 	bool verbose;
 };
