@@ -201,6 +201,44 @@ static long long meminfo(const char *key)
 	return v * 1024;
 }
 
+/*
+ * Whether huge pages in a host BO can only come from the driver's own
+ * tmpfs mount: the kernel has THP, and the system-wide shmem setting
+ * neither denies them everywhere nor gives them to every shmem file
+ * ("always", "within_size", "force" would make the check vacuous).
+ */
+static bool thp_only_from_driver_mount(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return strstr(buf, "[never]") || strstr(buf, "[advise]");
+}
+
+/* A /proc/vmstat counter, -1 when the kernel has none of that name. */
+static long long vmstat(const char *key)
+{
+	char name[64];
+	long long v;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2) {
+		if (!strcmp(name, key)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
 static void fill(volatile uint8_t *p, uint64_t size, uint8_t seed)
 {
 	for (uint64_t i = 0; i < size; i++)
@@ -557,6 +595,48 @@ igt_main
 		igt_info("256 MiB host BO: %u DMA segment(s)\n", info.dma_segments);
 		munmap((void *)p, size);
 		neuron_bo_close(fd, h);
+	}
+
+	igt_describe("Host BOs of whole 2 MiB pages sit on transparent huge pages, in few DMA segments; smaller ones on small pages");
+	igt_subtest("host-huge-pages") {
+		const uint64_t size = 8 * MiB, small_size = 1 * MiB;
+		struct drm_neuron_bo_info info;
+		long long huge0, huge1, fallback0;
+		volatile uint8_t *p, *q;
+		uint32_t h, small;
+
+		igt_require_f(thp_only_from_driver_mount(),
+			      "no transparent huge pages, or shmem_enabled gives them to every file\n");
+		fallback0 = vmstat("thp_file_fallback");
+		huge0 = meminfo("ShmemHugePages");
+
+		small = bo_create(fd, small_size, DRM_NEURON_BO_HOST);
+		q = neuron_bo_mmap(fd, small, small_size);
+		fill(q, small_size, 0x11);
+		igt_assert_eq(meminfo("ShmemHugePages"), huge0);
+
+		h = bo_create(fd, size, DRM_NEURON_BO_HOST);
+		p = neuron_bo_mmap(fd, h, size);
+		fill(p, size, 0x5a);
+		huge1 = meminfo("ShmemHugePages");
+		igt_info("8 MiB host BO: ShmemHugePages +%lld KiB\n", (huge1 - huge0) / 1024);
+		/* best effort in the kernel: fragmented memory falls back */
+		igt_skip_on_f(huge1 - huge0 < (long long)size && vmstat("thp_file_fallback") > fallback0,
+			      "memory too fragmented for huge pages\n");
+		igt_assert_eq(huge1 - huge0, size);
+
+		/* Each 2 MiB folio is one DMA-contiguous piece at least. */
+		bo_info_flags(fd, h, DRM_NEURON_BO_INFO_FLAG_DMA_MAP, &info);
+		igt_info("8 MiB host BO: %u DMA segment(s)\n", info.dma_segments);
+		igt_assert_lte(info.dma_segments, size / (2 * MiB));
+		check(p, size, 0x5a);
+		check(q, small_size, 0x11);
+
+		munmap((void *)p, size);
+		munmap((void *)q, small_size);
+		neuron_bo_close(fd, h);
+		neuron_bo_close(fd, small);
+		igt_assert_eq(meminfo("ShmemHugePages"), huge0);
 	}
 
 	igt_describe("A 256 MiB DRAM BO through the DRAM BAR: each MiB written and read back");

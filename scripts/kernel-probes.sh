@@ -94,6 +94,11 @@ probe HAVE_VMA_IS_COW_MAPPING '
 bool p(const struct vm_area_struct *v);
 bool p(const struct vm_area_struct *v) { return vma_is_cow_mapping(v); }'
 
+probe HAVE_DRM_GEM_HUGE_MNT '
+#include <drm/drm_gem.h>
+int p(struct drm_device *d);
+int p(struct drm_device *d) { return drm_gem_huge_mnt_create(d, "within_size"); }'
+
 # Compile-only probes: build every object, keep going past failures.
 (
 	cd "$WORK/c"

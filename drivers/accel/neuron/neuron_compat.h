@@ -16,12 +16,19 @@
 #define __NEURON_COMPAT_H__
 
 #include <linux/crc32.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/shmem_fs.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_managed.h>
 #include <drm/gpu_scheduler.h>
 
 #include "neuron_config.h"
@@ -154,6 +161,82 @@ static inline spinlock_t *neuron_compat_fence_lock(void)
  */
 #ifndef HAVE_DRM_SCHED_CANCEL_JOB
 #define NEURON_COMPAT_NO_CANCEL_JOB
+#endif
+
+/*
+ * drm_gem_huge_mnt_create(): host BOs on a private tmpfs mount with
+ * huge pages. 6.12's drm_device has no huge_mnt and drm_gem_object_init()
+ * always uses shm_mnt, so the shim keeps the mount in the deprecated
+ * dev_private, which the driver never uses, and drm_gem_shmem_create()
+ * moves a new BO, before any page exists, onto a file on that mount.
+ */
+#ifndef HAVE_DRM_GEM_HUGE_MNT
+static inline struct vfsmount *drm_gem_get_huge_mnt(struct drm_device *dev)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ? dev->dev_private : NULL;
+}
+
+static inline void neuron_compat_huge_mnt_free(struct drm_device *dev,
+					       void *mnt)
+{
+	dev->dev_private = NULL;
+	kern_unmount(mnt);
+}
+
+static inline int drm_gem_huge_mnt_create(struct drm_device *dev,
+					  const char *value)
+{
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+	struct fs_context *fc;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || dev->dev_private)
+		return 0;
+
+	type = get_fs_type("tmpfs");
+	if (!type)
+		return -EOPNOTSUPP;
+	/* tmpfs is built in: get_fs_type() took no module reference. */
+	fc = fs_context_for_mount(type, SB_KERNMOUNT);
+	if (IS_ERR(fc))
+		return PTR_ERR(fc);
+	ret = vfs_parse_fs_string(fc, "source", "tmpfs", strlen("tmpfs"));
+	if (!ret)
+		ret = vfs_parse_fs_string(fc, "huge", value, strlen(value));
+	mnt = ret ? ERR_PTR(ret) : fc_mount(fc);
+	put_fs_context(fc);
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+
+	dev->dev_private = mnt;
+	return drmm_add_action_or_reset(dev, neuron_compat_huge_mnt_free, mnt);
+}
+
+static inline struct drm_gem_shmem_object *
+neuron_compat_gem_shmem_create(struct drm_device *dev, size_t size)
+{
+	struct drm_gem_shmem_object *shmem = drm_gem_shmem_create(dev, size);
+	struct vfsmount *mnt = drm_gem_get_huge_mnt(dev);
+	struct file *filp;
+
+	if (IS_ERR(shmem) || !mnt)
+		return shmem;
+
+	filp = shmem_file_setup_with_mnt(mnt, "drm mm object", shmem->base.size,
+					 VM_NORESERVE);
+	if (IS_ERR(filp)) {
+		drm_gem_object_put(&shmem->base);
+		return ERR_CAST(filp);
+	}
+	mapping_set_gfp_mask(filp->f_mapping,
+			     mapping_gfp_mask(shmem->base.filp->f_mapping));
+	fput(shmem->base.filp);
+	shmem->base.filp = filp;
+	return shmem;
+}
+
+#define drm_gem_shmem_create(dev, size) neuron_compat_gem_shmem_create(dev, size)
 #endif
 
 #endif /* __NEURON_COMPAT_H__ */

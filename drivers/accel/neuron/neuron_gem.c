@@ -992,6 +992,27 @@ void neuron_gem_query_memory_usage(struct neuron_device *ndev,
 	usage->region_count = r - usage->regions;
 }
 
+/*
+ * Host BOs on transparent huge pages where they fit: a DMA descriptor
+ * moves at most 64 KiB (spec 5.9), so a BO on 4 KiB pages that happen to
+ * be scattered costs sixteen times the descriptors of one on PMD-sized
+ * folios, and both the driver's ring writes and the engine's descriptor
+ * fetches scale with that count. "within_size" keeps small BOs on small
+ * pages. Without THP the helper does nothing; when it reports an error,
+ * BOs stay on shm_mnt.
+ */
+static void neuron_gem_huge_mnt_init(struct neuron_device *ndev)
+{
+	int ret = drm_gem_huge_mnt_create(&ndev->drm, "within_size");
+
+	if (ret)
+		drm_warn(&ndev->drm,
+			 "host BOs without transparent huge pages (%d)\n", ret);
+	else if (drm_gem_get_huge_mnt(&ndev->drm))
+		drm_dbg_driver(&ndev->drm,
+			       "host BOs on transparent huge pages\n");
+}
+
 /**
  * neuron_gem_init() - set up buffer-object support of a device
  * @ndev: the device, before drm_dev_register()
@@ -1003,6 +1024,7 @@ int neuron_gem_init(struct neuron_device *ndev)
 	atomic64_set(&ndev->host_bo_bytes, 0);
 	atomic64_set(&ndev->host_offset_bytes, 0);
 	xa_init(&ndev->tenants);
+	neuron_gem_huge_mnt_init(ndev);
 	return neuron_dram_init(ndev);
 }
 
