@@ -8,19 +8,33 @@
  * drivers use.  Register storage lives in the BAR0 shadow (s->apb); live
  * ring state (head, tail, ring ids, pending count, error) in NeuronRing.
  *
- * Execution is synchronous in the doorbell write, bounded by a budget; what
- * is left over continues in a bottom half, so a huge or hostile ring can
- * never stall the vCPU or the main loop for long.
+ * Short work runs synchronously in the doorbell write, so a small job is
+ * done before the driver's first poll.  Once a run has moved more than
+ * UDMA_INLINE_BYTES, the queues still kicked go to the device's DMA thread,
+ * which runs them like the hardware does, beside the CPUs: it holds the big
+ * lock for everything but batches of copies between guest RAM and DRAM
+ * (udma_batch()), so the guest builds its next job while the last one
+ * moves.  A queue is run either inline or by the thread (dma_owned), never
+ * both; the thread gives it back once it is idle.  Resets wait for the
+ * packet a batch has in flight (neuron_udma_quiesce()).  Work that an
+ * inline run leaves over continues in a bottom half, so a huge or hostile
+ * ring can never stall the vCPU or the main loop for long.
  */
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
+#include "qemu/rcu.h"
 #include "neuron-v1.h"
 
-/* per doorbell / bottom-half run */
+/* per doorbell / bottom-half / DMA thread run */
 #define UDMA_BUDGET_DESCS       4096
 #define UDMA_BUDGET_BYTES       (64 * MiB)
+
+/* a doorbell or bottom half run past this many bytes: the thread takes over */
+#define UDMA_INLINE_BYTES       (64 * KiB)
+/* bytes the DMA thread moves with the big lock held before handing back */
+#define UDMA_THREAD_LOCKED_BYTES (256 * KiB)
 
 /* packets: §5.9 (desc_pref_cfg_2 = 128); S2M side bound is a [PROJ] choice */
 #define UDMA_MAX_PKT_DESCS      128
@@ -30,6 +44,14 @@
 
 /* bytes of a host -> DRAM chunk read first to spot zeroes (< 1 page) */
 #define UDMA_ZERO_PROBE         64
+
+/* in a device's DMA thread: that device */
+static __thread NeuronState *dma_thread_dev;
+/* copying a batch without the big lock (MMIO handlers may run meanwhile) */
+static __thread bool in_batch;
+
+/* broadcast whenever a batch ends (dma_users of its devices dropped) */
+static QemuCond udma_quiet;
 
 typedef struct UdmaSeg {
     uint64_t addr;
@@ -253,6 +275,78 @@ static inline void ring_advance(uint32_t *idx, uint8_t *id, uint32_t n)
     }
 }
 
+/* between guest RAM and DRAM, or DRAM and DRAM: plain memory both sides */
+static bool copy_is_plain(NeuronAddr a, NeuronAddr b)
+{
+    return (a.kind == NT_DRAM && (b.kind == NT_DRAM || b.kind == NT_HOST)) ||
+           (a.kind == NT_HOST && b.kind == NT_DRAM);
+}
+
+/* @len bytes of host memory at bus address @addr are RAM, not MMIO */
+static bool host_is_ram(NeuronState *s, uint64_t addr, uint32_t len,
+                        bool is_write)
+{
+    MemoryRegion *mr;
+    hwaddr xlat, l = len;
+
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(pci_get_address_space(&s->pdev), addr,
+                                 &xlat, &l, is_write,
+                                 MEMTXATTRS_UNSPECIFIED);
+    return memory_region_is_ram(mr) && !memory_region_is_romd(mr) &&
+           l >= len;
+}
+
+/*
+ * A plain copy of @len (<= 64 KiB) bytes, @bounce a 64 KiB buffer of the
+ * caller's.  Touches no device state but DRAM contents, so the DMA thread
+ * runs it without the big lock (the DRAM stays mapped while its device is
+ * referenced; pci_dma_*() take what they need).  On failure *@s2m says
+ * which side failed.
+ */
+static MemTxResult udma_copy_plain(NeuronState *s, NeuronAddr a, NeuronAddr b,
+                                   uint32_t len, uint8_t *bounce, bool *s2m)
+{
+    MemTxResult res;
+
+    *s2m = false;
+    if (a.kind == NT_DRAM && b.kind == NT_DRAM) {
+        const uint8_t *from = a.dev->dram_ptr + a.off;
+
+        /* zeroes discard whole destination pages (neuron_dram_zero) */
+        if (neuron_dram_covers_page(b.dev, b.off, len) &&
+            buffer_is_zero(from, len)) {
+            neuron_dram_zero(b.dev, b.off, len);
+        } else {
+            memmove(b.dev->dram_ptr + b.off, from, len);
+        }
+        return MEMTX_OK;
+    }
+    if (a.kind == NT_DRAM) {
+        *s2m = true;
+        return pci_dma_write(&s->pdev, b.off, a.dev->dram_ptr + a.off, len);
+    }
+    /*
+     * Host -> DRAM.  A chunk that may clear whole pages is looked at first:
+     * a probe of its start sends data straight in, zeroes go through the
+     * bounce buffer and are checked whole (neuron_dram_write).
+     */
+    if (neuron_dram_covers_page(b.dev, b.off, len)) {
+        res = pci_dma_read(&s->pdev, a.off, bounce, UDMA_ZERO_PROBE);
+        if (res != MEMTX_OK) {
+            return res;
+        }
+        if (buffer_is_zero(bounce, UDMA_ZERO_PROBE)) {
+            res = pci_dma_read(&s->pdev, a.off, bounce, len);
+            if (res == MEMTX_OK) {
+                neuron_dram_write(b.dev, b.off, bounce, len);
+            }
+            return res;
+        }
+    }
+    return pci_dma_read(&s->pdev, a.off, b.dev->dram_ptr + b.off, len);
+}
+
 /*
  * Copy @len (<= 64 KiB) bytes between two device addresses.  DRAM is
  * accessed through its host pointer and host memory with one pci_dma_*
@@ -276,49 +370,11 @@ static bool udma_copy_chunk(NeuronState *s, int e, int q, uint64_t src,
                    NQERR_DECODE, dst);
         return false;
     }
-    if (a.kind == NT_DRAM && b.kind == NT_DRAM) {
-        const uint8_t *from = a.dev->dram_ptr + a.off;
+    if (copy_is_plain(a, b)) {
+        bool s2m;
 
-        /* zeroes discard whole destination pages (neuron_dram_zero) */
-        if (neuron_dram_covers_page(b.dev, b.off, len) &&
-            buffer_is_zero(from, len)) {
-            neuron_dram_zero(b.dev, b.off, len);
-        } else {
-            memmove(b.dev->dram_ptr + b.off, from, len);
-        }
-        return true;
-    }
-    if (a.kind == NT_HOST && b.kind == NT_DRAM) {
-        uint8_t *to = b.dev->dram_ptr + b.off;
-
-        /*
-         * A chunk that may clear whole pages is looked at first: a probe
-         * of its start sends data straight in, zeroes go through the
-         * bounce buffer and are checked whole (neuron_dram_write).
-         */
-        if (neuron_dram_covers_page(b.dev, b.off, len)) {
-            if (pci_dma_read(&s->pdev, a.off, s->bounce, UDMA_ZERO_PROBE)) {
-                udma_error(s, e, q, false, NQERR_HOST_DMA, src);
-                return false;
-            }
-            if (buffer_is_zero(s->bounce, UDMA_ZERO_PROBE)) {
-                if (pci_dma_read(&s->pdev, a.off, s->bounce, len)) {
-                    udma_error(s, e, q, false, NQERR_HOST_DMA, src);
-                    return false;
-                }
-                neuron_dram_write(b.dev, b.off, s->bounce, len);
-                return true;
-            }
-        }
-        if (pci_dma_read(&s->pdev, a.off, to, len)) {
-            udma_error(s, e, q, false, NQERR_HOST_DMA, src);
-            return false;
-        }
-        return true;
-    }
-    if (a.kind == NT_DRAM && b.kind == NT_HOST) {
-        if (pci_dma_write(&s->pdev, b.off, a.dev->dram_ptr + a.off, len)) {
-            udma_error(s, e, q, true, NQERR_HOST_DMA, dst);
+        if (udma_copy_plain(s, a, b, len, s->bounce, &s2m) != MEMTX_OK) {
+            udma_error(s, e, q, s2m, NQERR_HOST_DMA, s2m ? dst : src);
             return false;
         }
         return true;
@@ -339,6 +395,15 @@ static bool udma_copy_chunk(NeuronState *s, int e, int q, uint64_t src,
     return true;
 }
 
+/* ``fault-corrupt-dram`` of the device whose DRAM a copy of @len wrote */
+static void corrupt_dram(NeuronAddr b, uint32_t len)
+{
+    if (b.kind == NT_DRAM && b.dev->fault_corrupt_dram &&
+        !buffer_is_zero(b.dev->dram_ptr + b.off, len)) {
+        b.dev->dram_ptr[b.off] ^= 0xff;
+    }
+}
+
 /*
  * The copy, then ``fault-corrupt-dram`` of the device whose DRAM it wrote:
  * data (not a clear) lands with its first byte inverted, a corruption on
@@ -353,10 +418,7 @@ static bool udma_copy(NeuronState *s, int e, int q, uint64_t src,
                          b)) {
         return false;
     }
-    if (b.kind == NT_DRAM && b.dev->fault_corrupt_dram &&
-        !buffer_is_zero(b.dev->dram_ptr + b.off, len)) {
-        b.dev->dram_ptr[b.off] ^= 0xff;
-    }
+    corrupt_dram(b, len);
     return true;
 }
 
@@ -522,11 +584,254 @@ static int udma_step(NeuronState *s, int e, int q, uint32_t *ndesc,
     return STEP_DONE;
 }
 
-/* Run queued work; returns true when the budget ran out with work left. */
+/* the DMA thread's batch: packets copied under one release of the lock */
+#define UDMA_BATCH_PACKETS      32
+
+typedef struct UdmaBatchItem {
+    uint64_t src, dst;
+    NeuronAddr a, b;
+    uint32_t epoch_a, epoch_b;          /* of a.dev / b.dev when DRAM */
+    uint32_t len;
+    uint32_t mi, ri;                    /* ring positions after the packet */
+    uint8_t mid, rid;
+} UdmaBatchItem;
+
+/*
+ * Marks the devices whose DRAM a batch item touches as in use (@use) or
+ * no longer: referenced, so one unplugged meanwhile keeps its DRAM, and
+ * counted in dma_users, which a reset waits for (neuron_udma_quiesce()).
+ * With the big lock held.
+ */
+static void udma_use_dram(UdmaBatchItem *it, bool use)
+{
+    NeuronState *dev[2] = {
+        it->a.kind == NT_DRAM ? it->a.dev : NULL,
+        it->b.kind == NT_DRAM ? it->b.dev : NULL,
+    };
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        if (!dev[i]) {
+            continue;
+        }
+        if (use) {
+            object_ref(OBJECT(dev[i]));
+            dev[i]->dma_users++;
+        } else {
+            dev[i]->dma_users--;
+            /* may finalize a peer unplugged meanwhile: BQL held */
+            object_unref(OBJECT(dev[i]));
+        }
+    }
+}
+
+/*
+ * Whether the next packet of a batch may still be copied: no reset of the
+ * queue or of a device it touches, no unplug of this device since the
+ * batch was planned.  Read without the big lock (the values only grow).
+ */
+static bool batch_valid(NeuronState *s, NeuronRing *m, NeuronRing *r,
+                        uint32_t gen, uint32_t epoch, const UdmaBatchItem *it)
+{
+    return qatomic_read(&m->gen) + qatomic_read(&r->gen) == gen &&
+           qatomic_read(&s->dma_epoch) == epoch &&
+           !qatomic_read(&s->dma_stop) &&
+           (it->a.kind != NT_DRAM ||
+            qatomic_read(&it->a.dev->dma_epoch) == it->epoch_a) &&
+           (it->b.kind != NT_DRAM ||
+            qatomic_read(&it->b.dev->dma_epoch) == it->epoch_b);
+}
+
+/*
+ * Before a reset of @s: no batch copies another byte from or into it
+ * afterwards.  Waits (the big lock released) for the batches in flight
+ * that touch its DRAM or belong to it; each stops at its next packet.
+ */
+void neuron_udma_quiesce(NeuronState *s)
+{
+    qatomic_inc(&s->dma_epoch);
+    if (in_batch) {
+        /* a batch's copy hit a register: it cannot wait for itself */
+        return;
+    }
+    while (s->dma_users > 0) {
+        qemu_cond_wait_iothread(&udma_quiet);
+    }
+}
+
+/* A descriptor as udma_step() would take it, or false: no error raised. */
+static bool peek_desc(NeuronState *s, int e, int q, bool s2m, uint32_t idx,
+                      uint8_t id, uint32_t *len, uint32_t *word1,
+                      uint64_t *ptr)
+{
+    uint64_t da = ring_base(s, e, q, s2m) + (uint64_t)idx * DESC_SIZE;
+    uint32_t cfg_len = *reg(s, udma_base(e) + UDMA_M2S + UDMA_M2S_CFG_LEN);
+    uint8_t d[DESC_SIZE];
+    uint32_t lc;
+
+    if (neuron_dev_read(s, da, d, DESC_SIZE, NULL) != MEMTX_OK) {
+        return false;
+    }
+    lc = ldl_le_p(d);
+    *word1 = ldl_le_p(d + 4);
+    *ptr = ldq_le_p(d + 8);
+    if (((lc >> DESC_RING_ID_SHIFT) & 3) != id ||
+        (!s2m && (lc & (DESC_FIRST | DESC_LAST)) != (DESC_FIRST | DESC_LAST))) {
+        return false;
+    }
+    *len = lc & DESC_LEN_MASK;
+    if (*len == 0) {
+        if (!(cfg_len & CFG_LEN_ENCODE_64K)) {
+            return false;
+        }
+        *len = 64 * KiB;
+    }
+    return true;
+}
+
+/*
+ * The DMA thread's fast path, for what jobs are made of: the queue's next
+ * packets of one M2S and one S2M descriptor that copy between guest RAM and
+ * DRAM.  Planned with the big lock held, copied with it released once for
+ * up to UDMA_BATCH_PACKETS of them (taking it per packet would spend a
+ * third of the time waiting for it while vCPUs run), then retired in order.
+ * Returns the number of packets done; 0 leaves the queue to udma_step(),
+ * which handles everything else and raises every error, also for a packet
+ * this path stopped at.
+ */
+static uint32_t udma_batch(NeuronState *s, int e, int q, uint64_t *nbytes)
+{
+    NeuronEngine *eng = &s->eng[e];
+    NeuronRing *m = &eng->m2s[q], *r = &eng->s2m[q];
+    UdmaBatchItem item[UDMA_BATCH_PACKETS];
+    uint32_t nm, nr, mi, ri, k, n, done, gen, epoch, i;
+    uint8_t mid, rid;
+    bool failed_s2m = false, aborted = false;
+    uint64_t bytes = 0;
+
+    if (!engine_running(eng) || m->err || r->err || queue_stalled(s, e, q) ||
+        queue_slowed(s, e, q) || !ring_enabled(s, e, q, false) ||
+        !ring_enabled(s, e, q, true)) {
+        return 0;
+    }
+    nm = ring_len(s, e, q, false);
+    nr = ring_len(s, e, q, true);
+    if (nm == 0 || m->head >= nm || nr == 0 || r->head >= nr) {
+        return 0;
+    }
+    n = MIN(MIN(m->pending, r->pending), UDMA_BATCH_PACKETS);
+    mi = m->head;
+    mid = m->head_id;
+    ri = r->head;
+    rid = r->head_id;
+    for (k = 0; k < n; k++) {
+        UdmaBatchItem *it = &item[k];
+        uint32_t w1, w1r, rlen;
+
+        if (!peek_desc(s, e, q, false, mi, mid, &it->len, &w1, &it->src) ||
+            !(w1 & META_COPY_SOURCE) || META_OP_TYPE(w1) != 0 ||
+            !peek_desc(s, e, q, true, ri, rid, &rlen, &w1r, &it->dst) ||
+            rlen < it->len) {
+            break;
+        }
+        it->a = neuron_decode(s, it->src, it->len);
+        it->b = neuron_decode(s, it->dst, it->len);
+        if (!copy_is_plain(it->a, it->b) ||
+            (it->a.kind == NT_HOST &&
+             !host_is_ram(s, it->a.off, it->len, false)) ||
+            (it->b.kind == NT_HOST &&
+             !host_is_ram(s, it->b.off, it->len, true))) {
+            break;
+        }
+        it->epoch_a = it->a.kind == NT_DRAM ? it->a.dev->dma_epoch : 0;
+        it->epoch_b = it->b.kind == NT_DRAM ? it->b.dev->dma_epoch : 0;
+        ring_advance(&mi, &mid, nm);
+        ring_advance(&ri, &rid, nr);
+        it->mi = mi;
+        it->mid = mid;
+        it->ri = ri;
+        it->rid = rid;
+    }
+    if (k == 0) {
+        return 0;
+    }
+
+    for (i = 0; i < k; i++) {
+        udma_use_dram(&item[i], true);
+    }
+    s->dma_users++;                     /* its queue, its host side */
+    gen = m->gen + r->gen;
+    epoch = s->dma_epoch;
+    /*
+     * dma_depth stays raised: a copy into MMIO (a "host" address that is a
+     * BAR) runs its handler here, and what it kicks must go to the bottom
+     * half, never back into this batch.
+     */
+    in_batch = true;
+    qemu_mutex_unlock_iothread();
+    for (done = 0; done < k; done++) {
+        UdmaBatchItem *it = &item[done];
+
+        if (!batch_valid(s, m, r, gen, epoch, it)) {
+            aborted = true;
+            break;
+        }
+        if (udma_copy_plain(s, it->a, it->b, it->len, s->dma_bounce,
+                            &failed_s2m) != MEMTX_OK) {
+            break;
+        }
+        corrupt_dram(it->b, it->len);
+        bytes += it->len;
+    }
+    qemu_mutex_lock_iothread();
+    in_batch = false;
+    s->dma_users--;
+    for (i = 0; i < k; i++) {
+        udma_use_dram(&item[i], false);
+    }
+    qemu_cond_broadcast(&udma_quiet);
+
+    /* a reset meanwhile ends the batch where it is, retiring nothing */
+    if (aborted || m->gen + r->gen != gen || s->dma_epoch != epoch) {
+        *nbytes = bytes;
+        return MAX(done, 1);
+    }
+    if (done) {
+        m->head = item[done - 1].mi;
+        m->head_id = item[done - 1].mid;
+        m->pending -= MIN(done, m->pending);
+        r->head = item[done - 1].ri;
+        r->head_id = item[done - 1].rid;
+        r->pending -= MIN(done, r->pending);
+    }
+    if (done < k) {
+        UdmaBatchItem *it = &item[done];
+
+        udma_error(s, e, q, failed_s2m, NQERR_HOST_DMA,
+                   failed_s2m ? it->dst : it->src);
+    }
+    *nbytes = bytes;
+    return done;
+}
+
+static void udma_thread_kick(NeuronState *s)
+{
+    qemu_mutex_lock(&s->dma_lock);
+    s->dma_work = true;
+    qemu_cond_signal(&s->dma_cond);
+    qemu_mutex_unlock(&s->dma_lock);
+}
+
+/*
+ * Run queued work: inline (doorbell, bottom half) the kicked queues the
+ * thread does not own, in the DMA thread the ones it owns.  Returns true
+ * when the budget ran out with work left.
+ */
 static bool udma_run(NeuronState *s)
 {
+    bool thread = dma_thread_dev == s, handoff = false, spent = false;
     uint32_t descs = 0;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, locked = 0;
     bool progress = true;
     int e, q;
 
@@ -534,22 +839,56 @@ static bool udma_run(NeuronState *s)
         progress = false;
         for (e = 0; e < NEURON_NUM_ENG; e++) {
             NeuronEngine *eng = &s->eng[e];
+            uint16_t *owned = &s->dma_owned[e];
 
-            for (q = 0; eng->kick && q < NEURON_NUM_Q; q++) {
+            for (q = 0; q < NEURON_NUM_Q; q++) {
+                uint16_t bit = 1u << q;
                 uint32_t nd = 0;
                 uint64_t nb = 0;
 
-                if (!(eng->kick & (1u << q))) {
+                if (thread ? !(*owned & bit) :
+                    !(eng->kick & bit) || (*owned & bit)) {
+                    continue;
+                }
+                if (!thread && bytes > UDMA_INLINE_BYTES) {
+                    /* a long transfer: the DMA thread takes the queue */
+                    *owned |= bit;
+                    eng->kick &= ~bit;
+                    handoff = true;
                     continue;
                 }
                 if (descs >= UDMA_BUDGET_DESCS || bytes >= UDMA_BUDGET_BYTES) {
-                    return true;
+                    spent = true;
+                    goto out;
                 }
                 if (slow_queue_wait(s, e, q)) {
-                    eng->kick &= ~(1u << q);    /* the timer kicks it */
+                    /* the timer kicks it, inline */
+                    eng->kick &= ~bit;
+                    *owned &= ~bit;
                     continue;
                 }
-                if (udma_step(s, e, q, &nd, &nb) == STEP_DONE) {
+                if (thread && qatomic_read(&s->dma_stop)) {
+                    *owned &= ~bit;             /* unplugged: dropped */
+                    continue;
+                }
+                if (thread) {
+                    nd = udma_batch(s, e, q, &nb);
+                }
+                if (!nd && thread && locked >= UDMA_THREAD_LOCKED_BYTES) {
+                    /*
+                     * Work the thread would copy with the big lock held:
+                     * past this much, the bottom half takes it, in budget
+                     * slices between which the main loop runs.
+                     */
+                    *owned &= ~bit;
+                    eng->kick |= bit;
+                    qemu_bh_schedule(s->dma_bh);
+                    continue;
+                }
+                if (!nd && udma_step(s, e, q, &nd, &nb) == STEP_DONE) {
+                    locked += nb;
+                }
+                if (nd) {
                     descs += nd;
                     bytes += nb;
                     progress = true;
@@ -557,13 +896,19 @@ static bool udma_run(NeuronState *s)
                         s->slow_next_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
                                           s->fault_slow_packet_us * 1000LL;
                     }
+                } else if (thread) {
+                    *owned &= ~bit;             /* idle: back to inline */
                 } else {
-                    eng->kick &= ~(1u << q);    /* idle, blocked or failed */
+                    eng->kick &= ~bit;          /* idle, blocked or failed */
                 }
             }
         }
     }
-    return false;
+out:
+    if (handoff) {
+        udma_thread_kick(s);
+    }
+    return spent;
 }
 
 static void udma_schedule(NeuronState *s)
@@ -592,6 +937,92 @@ void neuron_udma_bh(void *opaque)
         qemu_bh_schedule(s->dma_bh);
     }
     s->dma_depth--;
+}
+
+static bool udma_owns_any(NeuronState *s)
+{
+    int e;
+
+    for (e = 0; e < NEURON_NUM_ENG; e++) {
+        if (s->dma_owned[e]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The device's DMA thread: sleeps until an inline run hands it queues,
+ * then runs them with the big lock held except around long copies, and
+ * only sleeps again once it has given every queue back.
+ */
+static void *udma_thread(void *opaque)
+{
+    NeuronState *s = opaque;
+    bool stop = false;
+
+    dma_thread_dev = s;
+    rcu_register_thread();
+    while (!stop) {
+        qemu_mutex_lock(&s->dma_lock);
+        while (!s->dma_work && !s->dma_stop) {
+            qemu_cond_wait(&s->dma_cond, &s->dma_lock);
+        }
+        stop = s->dma_stop;
+        s->dma_work = false;
+        qemu_mutex_unlock(&s->dma_lock);
+
+        qemu_mutex_lock_iothread();
+        s->dma_depth++;
+        while (udma_owns_any(s) && !qatomic_read(&s->dma_stop)) {
+            if (udma_run(s)) {
+                /* budget spent: let the CPUs and the main loop in */
+                s->dma_depth--;
+                qemu_mutex_unlock_iothread();
+                qemu_mutex_lock_iothread();
+                s->dma_depth++;
+            }
+        }
+        s->dma_depth--;
+        qemu_mutex_unlock_iothread();
+    }
+    rcu_unregister_thread();
+    return NULL;
+}
+
+void neuron_udma_thread_start(NeuronState *s)
+{
+    static bool quiet_ready;
+
+    if (!quiet_ready) {                 /* under the big lock */
+        qemu_cond_init(&udma_quiet);
+        quiet_ready = true;
+    }
+    s->dma_bounce = g_malloc(64 * KiB);
+    qemu_mutex_init(&s->dma_lock);
+    qemu_cond_init(&s->dma_cond);
+    s->dma_work = false;
+    s->dma_stop = false;
+    qemu_thread_create(&s->dma_thread, "neuron-dma", udma_thread, s,
+                       QEMU_THREAD_JOINABLE);
+}
+
+/*
+ * Called with the big lock held, which the thread needs to finish what
+ * it runs: released while joining.
+ */
+void neuron_udma_thread_stop(NeuronState *s)
+{
+    qemu_mutex_lock(&s->dma_lock);
+    s->dma_stop = true;
+    qemu_cond_signal(&s->dma_cond);
+    qemu_mutex_unlock(&s->dma_lock);
+    qemu_mutex_unlock_iothread();
+    qemu_thread_join(&s->dma_thread);
+    qemu_mutex_lock_iothread();
+    qemu_cond_destroy(&s->dma_cond);
+    qemu_mutex_destroy(&s->dma_lock);
+    g_free(s->dma_bounce);
 }
 
 void neuron_udma_kick_all(NeuronState *s)
@@ -815,6 +1246,7 @@ bool neuron_udma_write(NeuronState *s, uint32_t off, uint32_t val)
         }
         *reg(s, off) = val & ~UQ_SW_CTRL_RESET_Q;   /* self-clearing */
         if (val & UQ_SW_CTRL_RESET_Q) {
+            neuron_udma_quiesce(s);
             ring_reset(s2m ? &s->eng[e].s2m[q] : &s->eng[e].m2s[q]);
         }
         return true;
@@ -826,6 +1258,8 @@ bool neuron_udma_write(NeuronState *s, uint32_t off, uint32_t val)
 void neuron_udma_reset(NeuronState *s)
 {
     int e, q;
+
+    neuron_udma_quiesce(s);
 
     for (e = 0; e < NEURON_NUM_ENG; e++) {
         NeuronEngine *eng = &s->eng[e];

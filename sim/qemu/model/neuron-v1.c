@@ -618,12 +618,14 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
                          PCI_BASE_ADDRESS_MEM_PREFETCH, &s->dram);
     }
     neuron_state_reset(s, false);
+    neuron_udma_thread_start(s);
 }
 
 static void neuron_exit(PCIDevice *pdev)
 {
     NeuronState *s = NEURON_V1(pdev);
 
+    neuron_udma_thread_stop(s);
     timer_free(s->reset_timer);
     timer_free(s->slow_timer);
     qemu_bh_delete(s->dma_bh);

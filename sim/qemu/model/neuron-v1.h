@@ -11,6 +11,7 @@
 #define HW_MISC_NEURON_V1_H
 
 #include "hw/pci/pci.h"
+#include "qemu/thread.h"
 #include "qemu/units.h"
 #include "qemu/timer.h"
 #include "qom/object.h"
@@ -253,6 +254,16 @@ struct NeuronState {
     int dma_depth;                      /* >0 while moving data */
     bool doorbell_deferred;             /* MISC doorbell hit by DMA */
     uint8_t *bounce;
+    /* long transfers: the device's DMA thread (neuron-v1-udma.c) */
+    QemuThread dma_thread;
+    QemuMutex dma_lock;                 /* dma_work, dma_stop */
+    QemuCond dma_cond;
+    bool dma_work;
+    bool dma_stop;
+    uint16_t dma_owned[NEURON_NUM_ENG]; /* queues the thread runs, per bit */
+    uint8_t *dma_bounce;                /* the thread's own 64 KiB */
+    int dma_users;                      /* batches in flight touching it */
+    uint32_t dma_epoch;                 /* bumped by neuron_udma_quiesce() */
 
     /* reset (§8.4) */
     bool resetting;
@@ -340,6 +351,9 @@ void neuron_fwio_process(NeuronState *s);
 bool neuron_udma_read(NeuronState *s, uint32_t off, uint32_t *val);
 bool neuron_udma_write(NeuronState *s, uint32_t off, uint32_t val);
 void neuron_udma_reset(NeuronState *s);
+void neuron_udma_thread_start(NeuronState *s);
+void neuron_udma_thread_stop(NeuronState *s);
+void neuron_udma_quiesce(NeuronState *s);
 void neuron_udma_kick_all(NeuronState *s);
 void neuron_nc_unstall(NeuronState *s, unsigned nc_mask);
 void neuron_udma_bh(void *opaque);

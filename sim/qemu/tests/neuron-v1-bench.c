@@ -78,9 +78,17 @@ static double run_descs(Bench *b, uint64_t src, uint64_t src_span,
     t0 = g_get_monotonic_time();
     nv_wr0(b->c, 0, nv_q_off(2, 15, true) + 0x38, n);
     nv_wr0(b->c, 0, nv_q_off(2, 15, false) + 0x38, n);
-    do {
+    /*
+     * Poll like a driver would, not back to back: each read takes QEMU's
+     * big lock, which the model's DMA thread needs between its batches.
+     */
+    for (;;) {
         st = nv_rd0(b->c, 0, nv_q_off(2, 15, false) + 0x24);
-    } while ((st & (1u << 8)) && !(st & (1u << 31)));
+        if (!(st & (1u << 8)) || (st & (1u << 31))) {
+            break;
+        }
+        g_usleep(20);
+    }
     t1 = g_get_monotonic_time();
     g_assert_cmphex(st, ==, 0);
     return (t1 - t0) / 1e6;

@@ -233,7 +233,7 @@ static void test_udma_copy(void)
         nv_push(Q, src | NV_HOST, dram, n);     /* n == 64K -> length 0 */
         nv_push(Q, dram, dst | NV_HOST, n);
         nv_kick(Q, 2, 2);
-        /* synchronous: done when the doorbell write returns */
+        /* synchronous: a run does up to 64 KiB and one more packet */
         g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
         qtest_memread(c->qts, dst, b, 64 * KiB);
         g_assert(memcmp(a, b, n) == 0);
@@ -243,6 +243,69 @@ static void test_udma_copy(void)
     g_assert_cmphex(nv_qreg(Q, false, 0x34), ==, (1u << 30) | 10);
     g_assert_cmphex(nv_qreg(Q, true, 0x34), ==, (1u << 30) | 10);
     g_assert_cmphex(nv_qreg(Q, false, 0x3C), ==, (1u << 30) | 10);
+    g_free(Q);
+    nv_stop(c);
+}
+
+/*
+ * A long transfer runs beside the CPUs, in the device's DMA thread: the
+ * queue still reads busy after the doorbell write has returned, and the
+ * data arrives bit-exact.  A system reset in the middle of another one
+ * waits for the packet in flight: DRAM reads back zeroed, and the device
+ * copies again.
+ */
+static void test_udma_async(void)
+{
+    const uint32_t n = 512;                     /* 32 MiB in 64 KiB packets */
+    NvCtx *c = nv_start("reset-clears-dram=on");
+    NvQueue *Q = nv_queue_new(c, 0, 2, 15, n + 16, false, 0);
+    uint64_t src = guest_alloc(&c->alloc, 64 * KiB);
+    uint64_t dst = guest_alloc(&c->alloc, 64 * KiB);
+    g_autofree uint8_t *a = g_malloc(64 * KiB);
+    g_autofree uint8_t *b = g_malloc(64 * KiB);
+    uint32_t i;
+
+    fill_pattern(a, 64 * KiB, 9);
+    qtest_memwrite(c->qts, src, a, 64 * KiB);
+    for (i = 0; i < n; i++) {
+        nv_push(Q, src | NV_HOST, DRAM_A + (uint64_t)i * 64 * KiB, 64 * KiB);
+    }
+    nv_kick(Q, n, n);
+    /* fresh DRAM pages: ~0.1 s of copying against one register read */
+    g_assert(nv_qreg(Q, false, 0x24) & (1u << 8));
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    for (i = 0; i < n; i += 51) {
+        qtest_memread(c->qts, c->dev[0].bar4 + DRAM_A + (uint64_t)i * 64 * KiB,
+                      b, 64 * KiB);
+        g_assert(memcmp(a, b, 64 * KiB) == 0);
+    }
+
+    for (i = 0; i < n; i++) {
+        nv_push(Q, src | NV_HOST, DRAM_A + 64 * MiB + (uint64_t)i * 64 * KiB,
+                64 * KiB);
+    }
+    nv_kick(Q, n, n);
+    qtest_qmp_assert_success(c->qts, "{'execute': 'system_reset'}");
+    qtest_qmp_eventwait(c->qts, "RESET");
+    nv_map_bars(c, 0);
+    g_free(Q);
+    /* the reset cleared DRAM, and no packet landed after it */
+    for (i = 0; i < n; i += 17) {
+        qtest_memread(c->qts, c->dev[0].bar4 + DRAM_A + 64 * MiB +
+                      (uint64_t)i * 64 * KiB, b, 64 * KiB);
+        g_assert(buffer_is_zero(b, 64 * KiB));
+    }
+
+    Q = nv_queue_new(c, 0, 2, 15, 64, false, 0);
+    qtest_memset(c->qts, dst, 0, 64 * KiB);
+    nv_push(Q, src | NV_HOST, DRAM_A, 64 * KiB);
+    nv_push(Q, DRAM_A, dst | NV_HOST, 64 * KiB);
+    nv_kick(Q, 2, 2);
+    g_assert(nv_wait_idle(Q));
+    g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
+    qtest_memread(c->qts, dst, b, 64 * KiB);
+    g_assert(memcmp(a, b, 64 * KiB) == 0);
     g_free(Q);
     nv_stop(c);
 }
@@ -1357,6 +1420,7 @@ static void test_fault_corrupt_dram(void)
         nv_push(Q, DRAM_A, dst | NV_HOST, 64 * KiB);
         nv_push(Q, DRAM_A + 64 * KiB, (dst + 64 * KiB) | NV_HOST, 64 * KiB);
         nv_kick(Q, 4, 4);
+        g_assert(nv_wait_idle(Q));
         g_assert_cmphex(nv_qreg(Q, false, 0x24), ==, 0);
         qtest_memread(c->qts, dst, b, 128 * KiB);
         for (i = 0; i < 128 * KiB; i++) {
@@ -2051,6 +2115,7 @@ int main(int argc, char **argv)
     qtest_add_func("/neuron-v1/s4-misc/readless", test_misc_readless);
     qtest_add_func("/neuron-v1/s5-udma/registers", test_udma_regs);
     qtest_add_func("/neuron-v1/s5-udma/copy", test_udma_copy);
+    qtest_add_func("/neuron-v1/s5-udma/async", test_udma_async);
     qtest_add_func("/neuron-v1/s5-udma/ring-ids", test_udma_ring_ids);
     qtest_add_func("/neuron-v1/s5-udma/ring-in-dram", test_udma_ring_in_dram);
     qtest_add_func("/neuron-v1/s5-udma/packets", test_udma_packets);
