@@ -282,19 +282,29 @@ static bool copy_is_plain(NeuronAddr a, NeuronAddr b)
            (a.kind == NT_HOST && b.kind == NT_DRAM);
 }
 
-/* @len bytes of host memory at bus address @addr are RAM, not MMIO */
+/*
+ * @len bytes of host memory at bus address @addr are RAM, not MMIO; piece
+ * by piece, as an IOMMU translates a page at a time.
+ */
 static bool host_is_ram(NeuronState *s, uint64_t addr, uint32_t len,
                         bool is_write)
 {
+    AddressSpace *as = pci_get_address_space(&s->pdev);
     MemoryRegion *mr;
-    hwaddr xlat, l = len;
+    hwaddr xlat, l;
 
     RCU_READ_LOCK_GUARD();
-    mr = address_space_translate(pci_get_address_space(&s->pdev), addr,
-                                 &xlat, &l, is_write,
-                                 MEMTXATTRS_UNSPECIFIED);
-    return memory_region_is_ram(mr) && !memory_region_is_romd(mr) &&
-           l >= len;
+    while (len) {
+        l = len;
+        mr = address_space_translate(as, addr, &xlat, &l, is_write,
+                                     MEMTXATTRS_UNSPECIFIED);
+        if (!memory_region_is_ram(mr) || memory_region_is_romd(mr) || !l) {
+            return false;
+        }
+        addr += l;
+        len -= MIN(l, len);
+    }
+    return true;
 }
 
 /*
