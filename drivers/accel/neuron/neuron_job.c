@@ -113,7 +113,7 @@ MODULE_PARM_DESC(job_timeout_ms,
 static unsigned int poll_min_us = 10;
 module_param_cb(poll_min_us, &neuron_param_poll_ops, &poll_min_us, 0644);
 MODULE_PARM_DESC(poll_min_us,
-		 "First completion poll after a doorbell or a completion (us, 5..100000, default 10)");
+		 "First completion poll after a doorbell or a completion, unless the job is expected to take longer (us, 5..100000, default 10)");
 
 static unsigned int poll_max_us = 1000;
 module_param_cb(poll_max_us, &neuron_param_poll_ops, &poll_max_us, 0644);
@@ -467,23 +467,87 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
 	dma_fence_put(fence);
 }
 
+/*
+ * Jobs that taught the poller how long a byte takes, per poll: so many
+ * that the engine's rate dominates what they took, not the doorbell's or
+ * the poll's own delay.
+ */
+#define NEURON_POLL_LEARN_BYTES	SZ_1M
+
+/*
+ * Learn how long @ns takes per byte from @bytes moved in @elapsed by jobs
+ * that ran back to back, queued before the one ahead completed: the
+ * engine's rate, without the start-up of a job on an idle queue, so that
+ * the estimate errs short (an early poll) rather than long (a late
+ * fence). A moving average, weight 1/4, so that it follows a change of
+ * rate within a few polls.
+ */
+static void neuron_sched_learn_locked(struct neuron_sched *ns, u64 bytes,
+				      ktime_t elapsed)
+{
+	u64 ps;
+
+	if (bytes < NEURON_POLL_LEARN_BYTES || ktime_to_ns(elapsed) <= 0)
+		return;
+	ps = div64_u64(ktime_to_ns(elapsed) * 1000, bytes);
+	if (!ns->ps_per_byte)
+		ns->ps_per_byte = ps;
+	else
+		ns->ps_per_byte = ns->ps_per_byte - ns->ps_per_byte / 4 + ps / 4;
+}
+
+/*
+ * How long until the oldest job of @ns is expected to complete, from its
+ * size and the queue's learned rate: 0 when it is already due or the rate
+ * is not known. Called with ns->lock held.
+ */
+static u64 neuron_sched_expect_ns_locked(struct neuron_sched *ns, ktime_t now)
+{
+	struct neuron_job *job;
+	ktime_t begin;
+	u64 need;
+
+	job = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
+	if (!job || !ns->ps_per_byte)
+		return 0;
+	begin = ktime_after(job->start, ns->last_done) ? job->start :
+							 ns->last_done;
+	need = div64_u64(min(job->bytes, U64_MAX / ns->ps_per_byte) *
+			 ns->ps_per_byte, 1000);
+	begin = ktime_add_ns(begin, need);
+	return ktime_after(begin, now) ? ktime_to_ns(ktime_sub(begin, now)) : 0;
+}
+
 /* Signal, in order, every job of @ns whose marker landed. */
 static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 {
 	struct neuron_job *job, *tmp;
 	unsigned int done = 0;
 	ktime_t now = ktime_get();
+	ktime_t first_begin = 0;
+	bool back_to_back = false;
+	u64 bytes = 0;
 
 	list_for_each_entry_safe(job, tmp, &ns->inflight, node) {
 		if (!neuron_ring_marker_done(&ns->ring, job->marker_slot,
 					     job->hw_fence->seqno))
 			break;
+		if (!done) {
+			/* queued before the previous job completed */
+			back_to_back = !ktime_after(job->start, ns->last_done);
+			first_begin = back_to_back ? ns->last_done : job->start;
+		}
+		bytes += job->bytes;
+		/* the job may be freed once signalled */
 		neuron_job_retire_locked(ns, job, 0, now);
 		done++;
 	}
 	if (done) {
 		ns->progress = now;
 		atomic_set(&ns->hangs, 0);
+		if (back_to_back)
+			neuron_sched_learn_locked(ns, bytes,
+						  ktime_sub(now, first_begin));
 	}
 	return done;
 }
@@ -507,6 +571,24 @@ static void neuron_sched_check_stall_locked(struct neuron_sched *ns,
 	drm_sched_fault(&ns->base);
 }
 
+/*
+ * The first poll for a job: hybrid polling, as the block layer does for
+ * its queues. A job expected to take longer than the shortest period is
+ * first looked at after 3/4 of that time, not polled all along; what it
+ * takes beyond that is found by the backoff, from 1/8 of it. Sleeping
+ * only part of the estimate keeps it honest: a job found done at the
+ * first look teaches the queue a shorter time.
+ */
+static void neuron_poll_expect(u64 expect_ns, u64 *first, u64 *backoff)
+{
+	u64 min_ns = (u64)READ_ONCE(poll_min_us) * NSEC_PER_USEC;
+	u64 max_ns = max((u64)READ_ONCE(poll_max_us) * NSEC_PER_USEC, min_ns);
+
+	*first = clamp(expect_ns / 4 * 3, min_ns, max_ns);
+	/* the period the backoff doubles from */
+	*backoff = clamp(expect_ns / 16, min_ns, max_ns);
+}
+
 static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 {
 	struct neuron_jobs *jobs = container_of(timer, struct neuron_jobs, timer);
@@ -514,33 +596,45 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	unsigned int done = 0;
 	ktime_t t0 = ktime_get();
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	u64 expect = U64_MAX;
 	unsigned long flags;
 	bool cookie;
 
 	cookie = dma_fence_begin_signalling();
 	spin_lock(&jobs->poll_lock);
 	list_for_each_entry_safe(ns, tmp, &jobs->busy, poll_node) {
+		unsigned int n;
+
 		spin_lock_irqsave(&ns->lock, flags);
-		done += neuron_sched_poll_locked(ns);
-		if (list_empty(&ns->inflight))
+		n = neuron_sched_poll_locked(ns);
+		done += n;
+		if (list_empty(&ns->inflight)) {
 			list_del_init(&ns->poll_node);
-		else
-			neuron_sched_check_stall_locked(ns, ktime_get());
+		} else {
+			ktime_t now = ktime_get();
+
+			neuron_sched_check_stall_locked(ns, now);
+			/* a queue still busy with the job it had: backoff */
+			expect = min(expect, n ? neuron_sched_expect_ns_locked(ns, now) : 0);
+		}
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
 
 	/* Already restarted by neuron_poll_kick() while this ran: keep that. */
 	if (!list_empty(&jobs->busy) && !hrtimer_is_queued(timer)) {
 		/* Quick while jobs complete, backing off while they run. */
-		u64 min_ns = (u64)READ_ONCE(poll_min_us) * NSEC_PER_USEC;
 		u64 max_ns = (u64)READ_ONCE(poll_max_us) * NSEC_PER_USEC;
+		u64 first, backoff;
 
-		if (done)
-			jobs->period_ns = min_ns;
-		else
+		neuron_poll_expect(expect, &first, &backoff);
+		if (done) {
+			jobs->period_ns = backoff;
+			hrtimer_forward_now(timer, ns_to_ktime(first));
+		} else {
 			jobs->period_ns = min(jobs->period_ns * 2,
-					      max(max_ns, min_ns));
-		hrtimer_forward_now(timer, ns_to_ktime(jobs->period_ns));
+					      max(max_ns, backoff));
+			hrtimer_forward_now(timer, ns_to_ktime(jobs->period_ns));
+		}
 		ret = HRTIMER_RESTART;
 	}
 	spin_unlock(&jobs->poll_lock);
@@ -551,11 +645,17 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	return ret;
 }
 
-/* A queue got new work: make sure the poller looks at it soon. */
-static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns)
+/*
+ * A queue got new work, whose oldest job is expected to complete in
+ * @expect_ns (0: unknown or soon): make sure the poller looks at it by
+ * then.
+ */
+static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns,
+			     u64 expect_ns)
 {
-	u64 period = (u64)READ_ONCE(poll_min_us) * NSEC_PER_USEC;
+	u64 first, backoff;
 
+	neuron_poll_expect(expect_ns, &first, &backoff);
 	spin_lock_bh(&jobs->poll_lock);
 	if (jobs->unplugged) {
 		spin_unlock_bh(&jobs->poll_lock);
@@ -563,13 +663,15 @@ static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns)
 	}
 	if (list_empty(&ns->poll_node))
 		list_add_tail(&ns->poll_node, &jobs->busy);
-	jobs->period_ns = period;
+	jobs->period_ns = backoff;
 	/*
 	 * Not hrtimer_active(): that is also true while the callback runs,
 	 * which may already have found nothing busy and be about to stop.
+	 * A poll already queued stays as it is: moving it for every doorbell
+	 * costs more than it saves.
 	 */
 	if (!hrtimer_is_queued(&jobs->timer))
-		hrtimer_start(&jobs->timer, ns_to_ktime(period),
+		hrtimer_start(&jobs->timer, ns_to_ktime(first),
 			      HRTIMER_MODE_REL_SOFT);
 	spin_unlock_bh(&jobs->poll_lock);
 }
@@ -600,6 +702,7 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	struct dma_fence *fence = job->hw_fence;
 	unsigned long flags;
 	bool paused, stopped;
+	u64 expect = 0;
 	int idx;
 	u32 i;
 
@@ -642,18 +745,20 @@ static struct dma_fence *neuron_job_run(struct drm_sched_job *sched_job)
 	 */
 	paused = ns->paused;
 	stopped = ns->stopped;
-	if (paused)
+	if (paused) {
 		list_add_tail(&job->node, &ns->held);
-	else if (stopped)
+	} else if (stopped) {
 		neuron_job_retire_locked(ns, job, -EIO, ktime_get());
-	else
+	} else {
 		neuron_job_emit_locked(ns, job);
+		expect = neuron_sched_expect_ns_locked(ns, job->start);
+	}
 	spin_unlock_irqrestore(&ns->lock, flags);
 
 	drm_dev_exit(idx);
 
 	if (!paused && !stopped)
-		neuron_poll_kick(&ndev->jobs, ns);
+		neuron_poll_kick(&ndev->jobs, ns, expect);
 	/*
 	 * The job keeps the initial reference until it is freed; the
 	 * scheduler gets its own.
@@ -921,7 +1026,7 @@ static enum drm_gpu_sched_stat neuron_job_timedout(struct drm_sched_job *sched_j
 	drm_warn(&ndev->drm,
 		 "DMA engine %u queue %u: job %llu made no progress for %u ms, queue reset\n",
 		 ns->ring.engine, ns->ring.queue, seqno, timeout_ms);
-	neuron_poll_kick(jobs, ns);
+	neuron_poll_kick(jobs, ns, 0);
 	/*
 	 * Queue resets do not help a queue that keeps hanging: a core that
 	 * takes nothing may hold it, then the device. Both run on our
@@ -1402,7 +1507,7 @@ int neuron_jobs_reset_done(struct neuron_device *ndev, int result)
 		}
 		spin_unlock_irqrestore(&ns->lock, flags);
 		if (kick)
-			neuron_poll_kick(jobs, ns);
+			neuron_poll_kick(jobs, ns, 0);
 	}
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&jobs->recovery);

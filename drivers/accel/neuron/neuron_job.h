@@ -72,6 +72,10 @@ struct neuron_program;
  * @fence_context: dma-fence context of the hardware fences.
  * @seqno: last hardware fence seqno used.
  * @last_done: when the last job of this queue completed (busy accounting).
+ * @ps_per_byte: how long this queue's DMA jobs take per byte moved, in
+ *               picoseconds: a moving average over completions of jobs
+ *               that ran back to back (0: not known yet). The poller
+ *               sleeps through most of the time the oldest job needs.
  * @last_head: M2S head seen by the last timeout check (progress check).
  * @progress: when the queue last made progress: a job completed, the M2S
  *            head moved, or a job was written into the idle ring.
@@ -96,6 +100,7 @@ struct neuron_sched {
 	u64 fence_context;
 	u32 seqno;
 	ktime_t last_done;
+	u64 ps_per_byte;
 	u32 last_head;
 	ktime_t progress;
 	ktime_t fault_progress;
@@ -303,6 +308,7 @@ struct neuron_payload_args {
  *        &neuron_jobs.dead.
  * @marker_slot: ring slot of the job's marker.
  * @start: when the job was written into the ring.
+ * @bytes: bytes its descriptors move (the poller's estimate of its time).
  * @nc_used: mask of the NeuronCores whose window it reads or writes
  *           (semaphores, events, state buffer, instruction FIFO).
  * @nc_sb_writes: mask of the NeuronCores whose state buffer it writes.
@@ -328,6 +334,7 @@ struct neuron_job {
 	struct list_head node;
 	u32 marker_slot;
 	ktime_t start;
+	u64 bytes;
 	u32 nc_used;
 	u32 nc_sb_writes;
 	bool revoked;
@@ -346,6 +353,9 @@ static inline void neuron_job_take_payload(struct neuron_job *job,
 	job->bo_count = p->bo_count;
 	job->nc_used = p->nc_used;
 	job->nc_sb_writes = p->nc_sb_writes;
+	job->bytes = 0;
+	for (u32 i = 0; i < job->pair_count; i++)
+		job->bytes += job->pairs[i].len;
 	memset(p, 0, sizeof(*p));
 }
 
