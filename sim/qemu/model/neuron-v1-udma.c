@@ -595,7 +595,7 @@ static int udma_step(NeuronState *s, int e, int q, uint32_t *ndesc,
 }
 
 /* the DMA thread's batch: packets copied under one release of the lock */
-#define UDMA_BATCH_PACKETS      32
+#define UDMA_BATCH_PACKETS      128
 
 typedef struct UdmaBatchItem {
     uint64_t src, dst;
