@@ -25,6 +25,8 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
+#include "qemu/error-report.h"
+#include <sys/resource.h>
 #include "neuron-v1.h"
 
 /* per doorbell / bottom-half / DMA thread run */
@@ -972,6 +974,16 @@ static void *udma_thread(void *opaque)
     bool stop = false;
 
     dma_thread_dev = s;
+    /*
+     * The engines are hardware beside the CPUs: on a host with fewer
+     * cores than the guest has vCPUs plus this thread, the launcher may
+     * let it run ahead of them (device-model.rst, "DMA thread").
+     */
+    if (s->dma_nice &&
+        setpriority(PRIO_PROCESS, qemu_get_thread_id(), s->dma_nice)) {
+        warn_report("neuron-v1: DMA thread: cannot set nice %d: %s",
+                    s->dma_nice, strerror(errno));
+    }
     rcu_register_thread();
     while (!stop) {
         qemu_mutex_lock(&s->dma_lock);

@@ -558,6 +558,10 @@ static void neuron_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "neuron-v1: device-id must be 0x7064..0x7067");
         return;
     }
+    if (s->dma_nice < -20 || s->dma_nice > 19) {
+        error_setg(errp, "neuron-v1: dma-nice must be -20..19");
+        return;
+    }
     pci_config_set_device_id(pdev->config, s->device_id);
     pci_config_set_revision(pdev->config, s->revision);
 
@@ -872,6 +876,7 @@ static Property neuron_properties[] = {
     DEFINE_PROP_UINT32("reset-delay-ms", NeuronState, reset_delay_ms, 0),
     DEFINE_PROP_UINT32("tpb-reset-delay-ms", NeuronState, tpb_reset_delay_ms,
                        0),
+    DEFINE_PROP_INT32("dma-nice", NeuronState, dma_nice, 0),
     DEFINE_PROP_UINT32("fw-api-version", NeuronState, fw_api_version,
                        NEURON_FW_API_VERSION),
     DEFINE_PROP_STRING("east", NeuronState, east),

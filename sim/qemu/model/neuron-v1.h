@@ -282,6 +282,7 @@ struct NeuronState {
     uint32_t reset_delay_ms;
     uint32_t tpb_reset_delay_ms;
     uint32_t fw_api_version;
+    int32_t dma_nice;                   /* DMA thread's nice value */
     uint32_t power_util;                /* runtime knob, basis points */
     char *east;
     char *west;

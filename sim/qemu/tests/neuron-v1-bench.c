@@ -141,7 +141,8 @@ static void bench_start(Bench *b, BenchVm *vm)
                             "-machine memory-backend=ram0 -pidfile %s",
                             (unsigned long long)RAM_SIZE, vm->path,
                             vm->pidfile);
-    b->c = nv_start_ring(1, NULL, extra);
+    /* as scripts/vm-run.sh runs the device for the guest's figures */
+    b->c = nv_start_ring(1, geteuid() == 0 ? "dma-nice=-10" : NULL, extra);
     b->m_id = b->r_id = 1;
     b->m_idx = b->r_idx = 0;
 

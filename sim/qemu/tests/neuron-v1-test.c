@@ -12,6 +12,61 @@
 
 /* ------------------------------------------------------------------ §2 */
 
+/* how many threads of process @pid run at nice @nice */
+static int threads_at_nice(const char *pid, int nice)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%s/task", pid);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *tid;
+    int n = 0;
+
+    g_assert(d);
+    while ((tid = g_dir_read_name(d))) {
+        g_autofree char *path = g_strdup_printf("%s/%s/stat", dir, tid);
+        g_autofree char *stat = NULL;
+        g_auto(GStrv) f = NULL;
+        const char *p;
+
+        if (!g_file_get_contents(path, &stat, NULL, NULL)) {
+            continue;                   /* gone meanwhile */
+        }
+        /* after "(comm)": state is field 3, nice field 19 */
+        p = strrchr(stat, ')');
+        g_assert(p);
+        f = g_strsplit(p + 2, " ", 0);
+        g_assert_cmpuint(g_strv_length(f), >, 16);
+        n += atoi(f[16]) == nice;
+    }
+    g_dir_close(d);
+    return n;
+}
+
+/* the launcher's dma-nice lands on the DMA thread, and only there */
+static void test_dma_nice(void)
+{
+    g_autofree char *pidfile = g_strdup_printf("/tmp/neuron-v1-nice-%d.pid",
+                                               getpid());
+    g_autofree char *extra = g_strdup_printf("-pidfile %s", pidfile);
+    g_autofree char *pid = NULL;
+    NvCtx *c = nv_start_ring(1, "dma-nice=7", extra);
+    QDict *rsp;
+    int i;
+
+    g_assert(g_file_get_contents(pidfile, &pid, NULL, NULL));
+    g_strstrip(pid);
+    /* the thread sets it when it starts, which may be just after realize */
+    for (i = 0; i < 500 && !threads_at_nice(pid, 7); i++) {
+        g_usleep(10000);
+    }
+    g_assert_cmpint(threads_at_nice(pid, 7), ==, 1);
+    rsp = qtest_qmp(c->qts, "{'execute': 'device_add', 'arguments': "
+                    "{'driver': 'neuron-v1', 'id': 'bad', 'dma-nice': 20}}");
+    g_assert(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    nv_stop(c);
+    unlink(pidfile);
+}
+
 static void test_pci_ids(void)
 {
     NvCtx *c = nv_start(NULL);
@@ -2109,6 +2164,7 @@ int main(int argc, char **argv)
 
     qtest_add_func("/neuron-v1/s2-pci/ids", test_pci_ids);
     qtest_add_func("/neuron-v1/s2-pci/id-properties", test_pci_id_props);
+    qtest_add_func("/neuron-v1/model/dma-nice", test_dma_nice);
     qtest_add_func("/neuron-v1/s2-pci/bars", test_pci_bars);
     qtest_add_func("/neuron-v1/s2-pci/access-widths", test_pci_access_widths);
     qtest_add_func("/neuron-v1/s4-misc/status", test_misc_status);
