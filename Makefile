@@ -196,7 +196,7 @@ bench: deps
 		$(STAGE)/opt/neuron/bin/
 	@mkdir -p build/logs
 	sim/qemu/bench-dma.sh | tee build/logs/bench-dma.log
-	@raw=$$(sed -n 's/^model host->DRAM (best): *\([0-9]*\) MB.*/\1/p' build/logs/bench-dma.log); \
+	@raw=$$(sed -n 's/^model host->DRAM stream: *\([0-9]*\) MB.*/\1/p' build/logs/bench-dma.log); \
 	scripts/vm-run.sh -n 1 --timeout 1200 --log build/logs/bench.log -- "run-bench.sh $${raw:-0}"
 	VM_MEM=4G scripts/vm-run.sh -n 4 --timeout 2400 --log build/logs/bench-load.log \
 		--copy $(DEMO_DATA):/opt/neuron/share/libonnx-testdata -- run-bench-load.sh

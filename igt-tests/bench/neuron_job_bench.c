@@ -12,8 +12,9 @@
  *               BOs for the run time, 16 in flight
  *                                  vs memcpy in this guest, and the model's
  *                                  raw DMA rate when given with -r (make
- *                                  bench passes the figure that
- *                                  sim/qemu/bench-dma.sh measured)
+ *                                  bench passes the sustained rate that
+ *                                  sim/qemu/bench-dma.sh measured, a
+ *                                  stream of 4 MiB doorbells)
  *   polling     CPU time of the driver's completion poller per second, idle
  *               and under each load, from /sys/kernel/debug/accel/<PCI>/jobs
  *                                  vs the wall time (percent of one CPU)
@@ -422,7 +423,7 @@ static void bench_bandwidth(uint32_t hbo, uint8_t *hmap, uint32_t dbo,
 	       mcpy, stream / mcpy);
 	if (raw_mbps > 0)
 		printf("bandwidth  baseline raw model DMA     %7.0f MB/s   ratio %.3f "
-		       "(sim/qemu/bench-dma.sh: qtest, no guest, 64 KiB descriptors)\n",
+		       "(sim/qemu/bench-dma.sh: stream, no guest)\n",
 		       raw_mbps, stream / raw_mbps);
 	else
 		printf("bandwidth  baseline raw model DMA     not given (-r MB/s; make bench passes it)\n");
