@@ -34,7 +34,7 @@
 #define UDMA_BUDGET_BYTES       (64 * MiB)
 
 /* a doorbell or bottom half run past this many bytes: the thread takes over */
-#define UDMA_INLINE_BYTES       (64 * KiB)
+#define UDMA_INLINE_BYTES       (256 * KiB)
 /* bytes the DMA thread moves with the big lock held before handing back */
 #define UDMA_THREAD_LOCKED_BYTES (256 * KiB)
 
