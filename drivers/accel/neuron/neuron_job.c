@@ -473,33 +473,38 @@ static void neuron_job_retire_locked(struct neuron_sched *ns,
  * the poll's own delay.
  */
 #define NEURON_POLL_LEARN_BYTES	SZ_1M
+/* Longer than any sample worth learning from; keeps ns * 10^6 in a u64. */
+#define NEURON_POLL_LEARN_MAX_NS	(10ULL * NSEC_PER_SEC)
 
 /*
  * Learn how long @ns takes per byte from @bytes moved in @elapsed by jobs
- * that ran back to back, queued before the one ahead completed: the
- * engine's rate, without the start-up of a job on an idle queue, so that
- * the estimate errs short (an early poll) rather than long (a late
- * fence). A moving average, weight 1/4, so that it follows a change of
- * rate within a few polls.
+ * that ran back to back: the engine's rate, without the start-up of a job
+ * on an idle queue, so that the estimate errs short (an early poll) rather
+ * than long (a late fence). A moving average, weight 1/4, so that it
+ * follows a change of rate within a few polls; in femtoseconds per byte,
+ * so that the integer average does not drift.
  */
 static void neuron_sched_learn_locked(struct neuron_sched *ns, u64 bytes,
 				      ktime_t elapsed)
 {
-	u64 ps;
+	s64 ns_elapsed = ktime_to_ns(elapsed);
+	u64 fs;
 
-	if (bytes < NEURON_POLL_LEARN_BYTES || ktime_to_ns(elapsed) <= 0)
+	if (bytes < NEURON_POLL_LEARN_BYTES || ns_elapsed <= 0 ||
+	    ns_elapsed > NEURON_POLL_LEARN_MAX_NS)
 		return;
-	ps = div64_u64(ktime_to_ns(elapsed) * 1000, bytes);
-	if (!ns->ps_per_byte)
-		ns->ps_per_byte = ps;
+	fs = div64_u64((u64)ns_elapsed * 1000000, bytes);
+	if (!ns->fs_per_byte)
+		ns->fs_per_byte = fs;
 	else
-		ns->ps_per_byte = ns->ps_per_byte - ns->ps_per_byte / 4 + ps / 4;
+		ns->fs_per_byte = ns->fs_per_byte - ns->fs_per_byte / 4 + fs / 4;
 }
 
 /*
  * How long until the oldest job of @ns is expected to complete, from its
- * size and the queue's learned rate: 0 when it is already due or the rate
- * is not known. Called with ns->lock held.
+ * size and the queue's learned rate: 0 when it is already due, moves no
+ * data of its own (a program run, a clear) or the rate is not known.
+ * Called with ns->lock held.
  */
 static u64 neuron_sched_expect_ns_locked(struct neuron_sched *ns, ktime_t now)
 {
@@ -508,12 +513,12 @@ static u64 neuron_sched_expect_ns_locked(struct neuron_sched *ns, ktime_t now)
 	u64 need;
 
 	job = list_first_entry_or_null(&ns->inflight, struct neuron_job, node);
-	if (!job || !ns->ps_per_byte)
+	if (!job || !job->bytes || !ns->fs_per_byte)
 		return 0;
 	begin = ktime_after(job->start, ns->last_done) ? job->start :
 							 ns->last_done;
-	need = div64_u64(min(job->bytes, U64_MAX / ns->ps_per_byte) *
-			 ns->ps_per_byte, 1000);
+	need = div64_u64(min(job->bytes, U64_MAX / ns->fs_per_byte) *
+			 ns->fs_per_byte, 1000000);
 	begin = ktime_add_ns(begin, need);
 	return ktime_after(begin, now) ? ktime_to_ns(ktime_sub(begin, now)) : 0;
 }
@@ -524,19 +529,21 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 	struct neuron_job *job, *tmp;
 	unsigned int done = 0;
 	ktime_t now = ktime_get();
-	ktime_t first_begin = 0;
-	bool back_to_back = false;
+	ktime_t first_begin = ns->last_done;
+	bool learn = true;
 	u64 bytes = 0;
 
 	list_for_each_entry_safe(job, tmp, &ns->inflight, node) {
 		if (!neuron_ring_marker_done(&ns->ring, job->marker_slot,
 					     job->hw_fence->seqno))
 			break;
-		if (!done) {
-			/* queued before the previous job completed */
-			back_to_back = !ktime_after(job->start, ns->last_done);
-			first_begin = back_to_back ? ns->last_done : job->start;
-		}
+		/*
+		 * Learn only from jobs that moved data of their own and were
+		 * all queued before the first of them could start: no idle
+		 * gap, no program or clear counts in the time.
+		 */
+		if (!job->bytes || ktime_after(job->start, first_begin))
+			learn = false;
 		bytes += job->bytes;
 		/* the job may be freed once signalled */
 		neuron_job_retire_locked(ns, job, 0, now);
@@ -545,7 +552,7 @@ static unsigned int neuron_sched_poll_locked(struct neuron_sched *ns)
 	if (done) {
 		ns->progress = now;
 		atomic_set(&ns->hangs, 0);
-		if (back_to_back)
+		if (learn)
 			neuron_sched_learn_locked(ns, bytes,
 						  ktime_sub(now, first_begin));
 	}
@@ -572,12 +579,13 @@ static void neuron_sched_check_stall_locked(struct neuron_sched *ns,
 }
 
 /*
- * The first poll for a job: hybrid polling, as the block layer does for
- * its queues. A job expected to take longer than the shortest period is
- * first looked at after 3/4 of that time, not polled all along; what it
- * takes beyond that is found by the backoff, from 1/8 of it. Sleeping
- * only part of the estimate keeps it honest: a job found done at the
- * first look teaches the queue a shorter time.
+ * The first poll for a job: hybrid polling, sleeping through most of the
+ * time a job is expected to take, then polling. A job expected to take
+ * more than 4/3 of the shortest period is first looked at after 3/4 of
+ * that time, not polled all along; what it takes beyond that is found by
+ * the backoff, from 1/8 of it. Sleeping only part of the estimate keeps
+ * it honest: a job found done at the first look teaches the queue a
+ * shorter time.
  */
 static void neuron_poll_expect(u64 expect_ns, u64 *first, u64 *backoff)
 {
@@ -603,19 +611,16 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 	cookie = dma_fence_begin_signalling();
 	spin_lock(&jobs->poll_lock);
 	list_for_each_entry_safe(ns, tmp, &jobs->busy, poll_node) {
-		unsigned int n;
-
 		spin_lock_irqsave(&ns->lock, flags);
-		n = neuron_sched_poll_locked(ns);
-		done += n;
+		done += neuron_sched_poll_locked(ns);
 		if (list_empty(&ns->inflight)) {
 			list_del_init(&ns->poll_node);
 		} else {
 			ktime_t now = ktime_get();
 
 			neuron_sched_check_stall_locked(ns, now);
-			/* a queue still busy with the job it had: backoff */
-			expect = min(expect, n ? neuron_sched_expect_ns_locked(ns, now) : 0);
+			expect = min(expect,
+				     neuron_sched_expect_ns_locked(ns, now));
 		}
 		spin_unlock_irqrestore(&ns->lock, flags);
 	}
@@ -628,8 +633,9 @@ static enum hrtimer_restart neuron_poll_timer(struct hrtimer *timer)
 
 		neuron_poll_expect(expect, &first, &backoff);
 		if (done) {
+			/* from now, not from a late expiry */
 			jobs->period_ns = backoff;
-			hrtimer_forward_now(timer, ns_to_ktime(first));
+			hrtimer_set_expires(timer, ktime_add_ns(ktime_get(), first));
 		} else {
 			jobs->period_ns = min(jobs->period_ns * 2,
 					      max(max_ns, backoff));
@@ -663,16 +669,21 @@ static void neuron_poll_kick(struct neuron_jobs *jobs, struct neuron_sched *ns,
 	}
 	if (list_empty(&ns->poll_node))
 		list_add_tail(&ns->poll_node, &jobs->busy);
-	jobs->period_ns = backoff;
 	/*
 	 * Not hrtimer_active(): that is also true while the callback runs,
 	 * which may already have found nothing busy and be about to stop.
-	 * A poll already queued stays as it is: moving it for every doorbell
-	 * costs more than it saves.
+	 * A poll already queued is brought forward only when it is due well
+	 * after this queue needs one (asleep through another queue's long
+	 * job, or far into a backoff): moving it for every doorbell of a
+	 * stream of small jobs costs more than it saves.
 	 */
-	if (!hrtimer_is_queued(&jobs->timer))
+	if (!hrtimer_is_queued(&jobs->timer) ||
+	    ktime_after(hrtimer_get_expires(&jobs->timer),
+			ktime_add_ns(ktime_get(), first + backoff))) {
+		jobs->period_ns = backoff;
 		hrtimer_start(&jobs->timer, ns_to_ktime(first),
 			      HRTIMER_MODE_REL_SOFT);
+	}
 	spin_unlock_bh(&jobs->poll_lock);
 }
 

@@ -57,7 +57,7 @@ struct neuron_program;
  *         entities.
  * @ring: the driver-owned descriptor rings.
  * @lock: protects @ring, @inflight, @held, @paused, @stopped, @last_done,
- *        @last_head, @progress and @fault_progress. The
+ *        @fs_per_byte, @last_head, @progress and @fault_progress. The
  *        hardware fences have their own (inline) locks: a fence may outlive
  *        this structure.
  * @submit_lock: held from drm_sched_job_arm() to drm_sched_entity_push_job().
@@ -72,8 +72,8 @@ struct neuron_program;
  * @fence_context: dma-fence context of the hardware fences.
  * @seqno: last hardware fence seqno used.
  * @last_done: when the last job of this queue completed (busy accounting).
- * @ps_per_byte: how long this queue's DMA jobs take per byte moved, in
- *               picoseconds: a moving average over completions of jobs
+ * @fs_per_byte: how long this queue's DMA jobs take per byte moved, in
+ *               femtoseconds: a moving average over completions of jobs
  *               that ran back to back (0: not known yet). The poller
  *               sleeps through most of the time the oldest job needs.
  * @last_head: M2S head seen by the last timeout check (progress check).
@@ -100,7 +100,7 @@ struct neuron_sched {
 	u64 fence_context;
 	u32 seqno;
 	ktime_t last_done;
-	u64 ps_per_byte;
+	u64 fs_per_byte;
 	u32 last_head;
 	ktime_t progress;
 	ktime_t fault_progress;
@@ -308,7 +308,8 @@ struct neuron_payload_args {
  *        &neuron_jobs.dead.
  * @marker_slot: ring slot of the job's marker.
  * @start: when the job was written into the ring.
- * @bytes: bytes its descriptors move (the poller's estimate of its time).
+ * @bytes: bytes its descriptors move (the poller's estimate of its time);
+ *         0 for a program run, whose time the NeuronCore decides.
  * @nc_used: mask of the NeuronCores whose window it reads or writes
  *           (semaphores, events, state buffer, instruction FIFO).
  * @nc_sb_writes: mask of the NeuronCores whose state buffer it writes.
