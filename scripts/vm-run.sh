@@ -47,11 +47,11 @@
 #   VM_APPEND     extra kernel command line
 #   VM_NEURON_OPTS  extra neuron-v1 properties for every device, e.g.
 #                 reset-delay-ms=7000
-#   VM_DMA_NICE   nice value of each device's DMA thread (default -10 when
-#                 run as root, else unset: the host's default).  The
-#                 engines are hardware beside the CPUs; with 2 vCPUs and a
-#                 DMA thread on a 2-core host, the vCPUs would otherwise
-#                 take the cores from a transfer in flight
+#   VM_DMA_NICE   nice value of each device's DMA thread (default unset:
+#                 the host's default).  make bench sets -10: the engines
+#                 are hardware beside the CPUs, and with 2 vCPUs and a DMA
+#                 thread on a 2-core host the vCPUs would otherwise take
+#                 the cores from a transfer in flight
 #                 (Documentation/accel/neuron/device-model.rst).
 set -euo pipefail
 
@@ -59,11 +59,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 
 ndev=4 iommu=0 timeout=600 load_module=1 kernel=debian use_stage=1
-if [[ $EUID -eq 0 ]]; then
-	dma_nice=${VM_DMA_NICE--10}
-else
-	dma_nice=${VM_DMA_NICE-}
-fi
+dma_nice=${VM_DMA_NICE-}
 alloc_failures=0
 copies=()
 log=$ROOT/build/logs/vm-run.log

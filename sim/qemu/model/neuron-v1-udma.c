@@ -979,11 +979,14 @@ static void *udma_thread(void *opaque)
      * cores than the guest has vCPUs plus this thread, the launcher may
      * let it run ahead of them (device-model.rst, "DMA thread").
      */
+#ifdef CONFIG_LINUX
+    /* a thread id: Linux gives each thread a nice value of its own */
     if (s->dma_nice &&
         setpriority(PRIO_PROCESS, qemu_get_thread_id(), s->dma_nice)) {
         warn_report("neuron-v1: DMA thread: cannot set nice %d: %s",
                     s->dma_nice, strerror(errno));
     }
+#endif
     rcu_register_thread();
     while (!stop) {
         qemu_mutex_lock(&s->dma_lock);
