@@ -255,6 +255,7 @@ struct neuron_job_bo {
  * struct neuron_payload - a job's work, validated and translated
  * @pairs: hardware descriptor pairs, without the job's marker.
  * @pair_count: number of @pairs.
+ * @bytes: bytes the @pairs move.
  * @bos: the BOs the pairs reach, each referenced once.
  * @bo_count: number of @bos.
  * @nc_used: mask of the NeuronCores whose window the pairs reach.
@@ -266,6 +267,7 @@ struct neuron_job_bo {
 struct neuron_payload {
 	struct neuron_desc_pair *pairs;
 	u32 pair_count;
+	u64 bytes;
 	struct neuron_job_bo *bos;
 	u32 bo_count;
 	u32 nc_used;
@@ -354,9 +356,7 @@ static inline void neuron_job_take_payload(struct neuron_job *job,
 	job->bo_count = p->bo_count;
 	job->nc_used = p->nc_used;
 	job->nc_sb_writes = p->nc_sb_writes;
-	job->bytes = 0;
-	for (u32 i = 0; i < job->pair_count; i++)
-		job->bytes += job->pairs[i].len;
+	job->bytes = p->bytes;
 	memset(p, 0, sizeof(*p));
 }
 

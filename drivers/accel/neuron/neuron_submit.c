@@ -221,6 +221,7 @@ static int neuron_job_add_pair(struct neuron_submit_ctx *ctx, u64 src, u64 dst,
 		ctx->pair_alloc = n;
 	}
 	p = &pl->pairs[pl->pair_count++];
+	pl->bytes += len;
 	p->src = src;
 	p->dst = dst;
 	p->len = len;
