@@ -193,7 +193,10 @@ endif
 # The model's DMA threads run ahead of the vCPUs in benchmarks, as hardware
 # engines run beside the CPUs (device-model.rst); raising a thread's
 # priority needs root, so as anyone else they run at the host's default.
-BENCH_DMA_NICE := $(if $(filter 0,$(shell id -u)),-10,)
+# Added to the caller's VM_NEURON_OPTS, vm-run.sh's device properties.
+comma := ,
+BENCH_DMA_NICE := $(if $(filter 0,$(shell id -u)),dma-nice=-10)
+BENCH_NEURON_OPTS := $(VM_NEURON_OPTS)$(if $(and $(VM_NEURON_OPTS),$(BENCH_DMA_NICE)),$(comma))$(BENCH_DMA_NICE)
 
 bench: deps
 	@$(MAKE) --no-print-directory all qemu $(BENCH_BINS)
@@ -202,8 +205,8 @@ bench: deps
 	@mkdir -p build/logs
 	sim/qemu/bench-dma.sh | tee build/logs/bench-dma.log
 	@raw=$$(sed -n 's/^model host->DRAM stream: *\([0-9]*\) MB.*/\1/p' build/logs/bench-dma.log); \
-	VM_DMA_NICE=$(BENCH_DMA_NICE) scripts/vm-run.sh -n 1 --timeout 1200 --log build/logs/bench.log -- "run-bench.sh $${raw:-0}"
-	VM_DMA_NICE=$(BENCH_DMA_NICE) VM_MEM=4G scripts/vm-run.sh -n 4 --timeout 2400 --log build/logs/bench-load.log \
+	VM_NEURON_OPTS=$(BENCH_NEURON_OPTS) scripts/vm-run.sh -n 1 --timeout 1200 --log build/logs/bench.log -- "run-bench.sh $${raw:-0}"
+	VM_NEURON_OPTS=$(BENCH_NEURON_OPTS) VM_MEM=4G scripts/vm-run.sh -n 4 --timeout 2400 --log build/logs/bench-load.log \
 		--copy $(DEMO_DATA):/opt/neuron/share/libonnx-testdata -- run-bench-load.sh
 
 # ---------------------------------------------------------------------------

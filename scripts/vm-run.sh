@@ -47,19 +47,12 @@
 #   VM_APPEND     extra kernel command line
 #   VM_NEURON_OPTS  extra neuron-v1 properties for every device, e.g.
 #                 reset-delay-ms=7000
-#   VM_DMA_NICE   nice value of each device's DMA thread (default unset:
-#                 the host's default).  make bench sets -10: the engines
-#                 are hardware beside the CPUs, and with 2 vCPUs and a DMA
-#                 thread on a 2-core host the vCPUs would otherwise take
-#                 the cores from a transfer in flight
-#                 (Documentation/accel/neuron/device-model.rst).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NEURON_CACHE=${NEURON_CACHE:-/var/cache/neuron}
 
 ndev=4 iommu=0 timeout=600 load_module=1 kernel=debian use_stage=1
-dma_nice=${VM_DMA_NICE-}
 alloc_failures=0
 copies=()
 log=$ROOT/build/logs/vm-run.log
@@ -413,7 +406,6 @@ fi
 for ((i = 0; i < ndev; i++)); do
 	qemu_args+=(-device "pcie-root-port,id=rp$i,bus=pcie.0,addr=0x$(printf %x $((0x10 + i))),chassis=1,slot=$((i + 1)),io-reserve=0")
 	dev="neuron-v1,id=neuron$i,bus=rp$i,bar2-prefetchable=on"
-	[[ -z $dma_nice ]] || dev+=",dma-nice=$dma_nice"
 	if [[ $ndev -gt 1 ]]; then
 		dev+=",east=neuron$(((i + 1) % ndev)),west=neuron$(((i - 1 + ndev) % ndev))"
 	fi

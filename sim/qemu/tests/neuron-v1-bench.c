@@ -123,6 +123,16 @@ static double best_memcpy(uint8_t *dst, const uint8_t *src)
     return best;
 }
 
+/* benchmarks run only when asked for; otherwise the qtest is skipped */
+static bool bench_wanted(void)
+{
+    if (getenv("NEURON_V1_BENCH")) {
+        return true;
+    }
+    g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
+    return false;
+}
+
 typedef struct BenchVm {
     char path[64];
     char pidfile[64];
@@ -196,8 +206,7 @@ static void bench_dma(void)
     BenchVm vm;
     int r;
 
-    if (!getenv("NEURON_V1_BENCH")) {
-        g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
+    if (!bench_wanted()) {
         return;
     }
     bench_start(&b, &vm);
@@ -239,9 +248,9 @@ static void bench_dma(void)
  * this process, which costs the device nothing: for STREAM_SECONDS,
  * 4 MiB doorbells over the same 64 MiB are kept STREAM_QUEUED deep, the
  * ring's head register (§5.4 +0x34), read every STREAM_POLL_US, says how
- * far the engine got; then the queue drains.  A stream, because a single 64 MiB
- * run lasts only a few milliseconds: the best of a few is a burst, not a
- * rate a stream of jobs can be held to.
+ * far the engine got; then the queue drains.  A stream, because a single
+ * 64 MiB run lasts only a few milliseconds: the best of a few is a burst,
+ * not a rate a stream of jobs can be held to.
  */
 static void bench_dma_stream(void)
 {
@@ -253,8 +262,7 @@ static void bench_dma_stream(void)
     BenchVm vm;
     double s;
 
-    if (!getenv("NEURON_V1_BENCH")) {
-        g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
+    if (!bench_wanted()) {
         return;
     }
     bench_start(&b, &vm);
@@ -343,8 +351,7 @@ static void bench_clear(void)
     Bench b = { 0 };
     BenchVm vm;
 
-    if (!getenv("NEURON_V1_BENCH")) {
-        g_test_skip("benchmark: set NEURON_V1_BENCH=1 (sim/qemu/bench-dma.sh)");
+    if (!bench_wanted()) {
         return;
     }
     bench_start(&b, &vm);
